@@ -1,0 +1,131 @@
+//! Payment codes as read by a scanner gun (PROTOCOLS §4).
+//!
+//! A payment code is a bearer credential for about a minute, so `Debug` and `Display` only ever
+//! show it masked; the clear digits come out through [`PaymentCode::expose`], at the wire only.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub const MIN_LEN: usize = 10;
+pub const MAX_LEN: usize = 32;
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct PaymentCode {
+    digits: String,
+    kind: CodeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    Wechat,
+    Alipay,
+    UnionPay,
+    Unknown,
+}
+
+/// What the scanner wraps around a code; configured per scanner model.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScannerFraming {
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    #[error("no payment code was read")]
+    Empty,
+    #[error("a payment code holds only digits; this read holds {0:?} (a mis-scan or the wrong barcode)")]
+    NotDigits(char),
+    #[error("a payment code has 10 to 32 digits; this one has {0}")]
+    BadLength(usize),
+}
+
+impl CodeError {
+    pub fn zh(&self) -> String {
+        match self {
+            Self::Empty => "没有读到付款码".into(),
+            Self::NotDigits(c) => format!("付款码只能是数字，读到了 {c:?}（扫错了或不是付款码）"),
+            Self::BadLength(n) => format!("付款码应为 10 到 32 位数字，这个有 {n} 位"),
+        }
+    }
+}
+
+impl PaymentCode {
+    /// Strips CR/LF and the scanner's framing, then checks 10–32 ASCII digits.
+    pub fn parse(raw: &str, framing: &ScannerFraming) -> Result<PaymentCode, CodeError> {
+        let mut s = raw.trim_matches(|c| c == '\r' || c == '\n');
+        if !framing.prefix.is_empty() {
+            s = s.strip_prefix(framing.prefix.as_str()).unwrap_or(s);
+        }
+        if !framing.suffix.is_empty() {
+            s = s.strip_suffix(framing.suffix.as_str()).unwrap_or(s);
+        }
+        let s = s.trim_matches(|c| c == '\r' || c == '\n' || c == ' ');
+        if s.is_empty() {
+            return Err(CodeError::Empty);
+        }
+        if let Some(c) = s.chars().find(|c| !c.is_ascii_digit()) {
+            return Err(CodeError::NotDigits(c));
+        }
+        if !(MIN_LEN..=MAX_LEN).contains(&s.len()) {
+            return Err(CodeError::BadLength(s.len()));
+        }
+        Ok(PaymentCode {
+            kind: classify(s),
+            digits: s.to_string(),
+        })
+    }
+
+    pub fn kind(&self) -> CodeKind {
+        self.kind
+    }
+
+    /// The clear digits, for the request body and nothing else.
+    pub fn expose(&self) -> &str {
+        &self.digits
+    }
+
+    /// First 4 and last 4 digits, the rest as `*`: what logs, the journal and the UI may show.
+    pub fn masked(&self) -> String {
+        mask_digits(&self.digits)
+    }
+}
+
+/// Masks any code-like string; short strings are masked entirely.
+pub fn mask_digits(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= 8 {
+        return "*".repeat(n);
+    }
+    let head: String = s.chars().take(4).collect();
+    let tail: String = s.chars().skip(n - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(n - 8))
+}
+
+/// PROTOCOLS §4: WeChat 18 digits starting 10–15; Alipay 16–24 digits starting 25–30;
+/// UnionPay 19 digits starting 62.
+fn classify(d: &str) -> CodeKind {
+    let two: u32 = d[..2].parse().unwrap_or(0);
+    match (d.len(), two) {
+        (18, 10..=15) => CodeKind::Wechat,
+        (16..=24, 25..=30) => CodeKind::Alipay,
+        (19, 62) => CodeKind::UnionPay,
+        _ => CodeKind::Unknown,
+    }
+}
+
+impl fmt::Debug for PaymentCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PaymentCode({:?}, {})", self.kind, self.masked())
+    }
+}
+
+impl fmt::Display for PaymentCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}

@@ -1,0 +1,122 @@
+//! HAWK request signatures (hueniverse scheme, SHA-256), through the `hawk` crate.
+//!
+//! PROTOCOLS §1 ASSUMPTION: `id` is the operator's user name and the key bytes are the UTF-8 of
+//! the key string (`UPPER(MD5(password))` before login, the decrypted `HawkRealKey` after).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime};
+
+use hawk::{Credentials, Key, PayloadHasher, RequestBuilder, SHA256};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::CryptoError;
+
+#[derive(Clone)]
+pub struct HawkCredentials {
+    pub id: String,
+    key: SecretString,
+}
+
+impl fmt::Debug for HawkCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HawkCredentials({}, key: ***)", self.id)
+    }
+}
+
+/// Where a request goes, as HAWK normalises it.
+#[derive(Debug, Clone, Copy)]
+pub struct HawkTarget<'a> {
+    pub method: &'a str,
+    pub host: &'a str,
+    pub port: u16,
+    /// Path with query, as sent: `/api/UnPos/User/Login/ByPwd`.
+    pub path: &'a str,
+}
+
+fn payload_hash(content_type: &str, body: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    PayloadHasher::hash(content_type.as_bytes(), SHA256, body)
+        .map_err(|e| CryptoError::HawkHeader(e.to_string()))
+}
+
+impl HawkCredentials {
+    pub fn new(id: impl Into<String>, key: SecretString) -> Self {
+        HawkCredentials { id: id.into(), key }
+    }
+
+    /// The full `Authorization` header value, `Hawk id="…", ts="…", nonce="…", hash="…", mac="…"`.
+    pub fn sign(
+        &self,
+        target: HawkTarget<'_>,
+        content_type: &str,
+        body: &[u8],
+        ts: SystemTime,
+        nonce: &str,
+    ) -> Result<String, CryptoError> {
+        let hash = payload_hash(content_type, body)?;
+        let key = Key::new(self.key.expose_secret().as_bytes(), SHA256)
+            .map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        let creds = Credentials {
+            id: self.id.clone(),
+            key,
+        };
+        let header = RequestBuilder::new(target.method, target.host, target.port, target.path)
+            .hash(&hash[..])
+            .request()
+            .make_header_full(&creds, ts, nonce)
+            .map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        Ok(format!("Hawk {header}"))
+    }
+}
+
+/// A received `Authorization: Hawk …` header, for the verifying side (the sandbox).
+#[derive(Debug)]
+pub struct HawkHeader(hawk::Header);
+
+impl HawkHeader {
+    pub fn parse(value: &str) -> Result<HawkHeader, CryptoError> {
+        let rest = value
+            .trim()
+            .strip_prefix("Hawk ")
+            .ok_or_else(|| CryptoError::HawkHeader("scheme is not Hawk".into()))?;
+        let h = hawk::Header::from_str(rest).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        if h.id.is_none() || h.ts.is_none() || h.nonce.is_none() || h.mac.is_none() {
+            return Err(CryptoError::HawkHeader("id, ts, nonce and mac are required".into()));
+        }
+        Ok(HawkHeader(h))
+    }
+
+    pub fn id(&self) -> &str {
+        self.0.id.as_deref().unwrap_or("")
+    }
+
+    pub fn nonce(&self) -> &str {
+        self.0.nonce.as_deref().unwrap_or("")
+    }
+
+    pub fn ts(&self) -> Option<SystemTime> {
+        self.0.ts
+    }
+
+    /// Checks the MAC over the request and the payload hash over the body; `max_skew` bounds
+    /// the difference between the header's `ts` and this machine's clock.
+    pub fn verify(
+        &self,
+        key: &str,
+        target: HawkTarget<'_>,
+        content_type: &str,
+        body: &[u8],
+        max_skew: Duration,
+    ) -> Result<(), CryptoError> {
+        if self.0.hash.is_none() {
+            return Err(CryptoError::HawkHeader("payload hash is required".into()));
+        }
+        let hash = payload_hash(content_type, body)?;
+        let key = Key::new(key.as_bytes(), SHA256).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        let ok = RequestBuilder::new(target.method, target.host, target.port, target.path)
+            .hash(&hash[..])
+            .request()
+            .validate_header(&self.0, &key, max_skew);
+        if ok { Ok(()) } else { Err(CryptoError::HawkMismatch) }
+    }
+}

@@ -1,0 +1,54 @@
+//! What one backend answer means for a payment, whatever the backend.
+
+use serde::{Deserialize, Serialize};
+
+/// The meaning of one answer. Each backend maps its wire statuses into this in one place,
+/// by an exhaustive match (`tourv5::map`, `cloudpay::map`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PaymentOutcome {
+    /// Authenticated success (PROTOCOLS §5.5).
+    Paid { reference: Option<String> },
+    /// This payment went through but the bill is not fully paid (seed 002 `billpaystate` ≠ "3").
+    PartlyPaid {
+        reference: Option<String>,
+        bill_state: String,
+    },
+    /// Still in progress (customer entering a password, QR not yet scanned): query again.
+    Pending { status: String },
+    /// Definitely not paid; `reason` is the backend's own words for the cashier.
+    /// `new_order_needed`: a retry must use a new order number (Cloud Pay status 102).
+    Failed {
+        reason: String,
+        new_order_needed: bool,
+    },
+    /// Nobody can tell yet: the money may have moved. Query again; never charge again.
+    Unknown { reason: String },
+}
+
+impl PaymentOutcome {
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Paid { .. } | Self::PartlyPaid { .. } | Self::Failed { .. })
+    }
+
+    pub fn failed(reason: impl Into<String>) -> Self {
+        Self::Failed {
+            reason: reason.into(),
+            new_order_needed: false,
+        }
+    }
+
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self::Unknown {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A QR order the customer can now scan. Issuing it says nothing about payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrIssued {
+    pub code_url: String,
+    /// The backend's handle for queries: Tour V5 `autoid`, Cloud Pay `out_trade_no`.
+    pub reference: String,
+}
