@@ -15,7 +15,10 @@ pub enum PaymentOutcome {
         bill_state: String,
     },
     /// Still in progress (customer entering a password, QR not yet scanned): query again.
-    Pending { status: String },
+    Pending {
+        status: String,
+        reference: Option<String>,
+    },
     /// Definitely not paid; `reason` is the backend's own words for the cashier.
     /// `new_order_needed`: a retry must use a new order number (Cloud Pay status 102).
     Failed {
@@ -35,6 +38,13 @@ impl PaymentOutcome {
         Self::Failed {
             reason: reason.into(),
             new_order_needed: false,
+        }
+    }
+
+    pub fn pending(status: impl Into<String>, reference: Option<String>) -> Self {
+        Self::Pending {
+            status: status.into(),
+            reference,
         }
     }
 

@@ -1,0 +1,164 @@
+//! Tour V5 answers → [`PaymentOutcome`]: the one place where the back office's codes get a
+//! meaning. Every match is exhaustive; unknown vendor values land in an explicit `Other` arm.
+
+use super::wire::{Envelope, PayScanCodeResult, PayStatusResult, PosSellMainRow, PosSellPaymentResult};
+use crate::{Error, PaymentOutcome, QrIssued};
+
+/// `errcode` values the seeds give a meaning to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrCode {
+    Ok,
+    /// Seed 002: "errcode=1 → query the payment".
+    QueryNeeded,
+    /// Seed 002: "errcode=-1 → failed".
+    Failed,
+    Other(i64),
+}
+
+impl From<i64> for ErrCode {
+    fn from(v: i64) -> Self {
+        match v {
+            0 => ErrCode::Ok,
+            1 => ErrCode::QueryNeeded,
+            -1 => ErrCode::Failed,
+            other => ErrCode::Other(other),
+        }
+    }
+}
+
+/// `paystatus` as the back office passes it on from WeChat / Alipay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayStatus {
+    Success,
+    /// Customer is entering the password (WeChat USERPAYING).
+    UserPaying,
+    /// Not paid yet / QR not scanned (WeChat NOTPAY, Alipay WAIT_BUYER_PAY).
+    NotPaid,
+    Closed,
+    Revoked,
+    PayError,
+    Refunded,
+    Missing,
+    Other(String),
+}
+
+impl From<Option<&str>> for PayStatus {
+    fn from(v: Option<&str>) -> Self {
+        match v.map(str::trim) {
+            None | Some("") => PayStatus::Missing,
+            Some("SUCCESS") => PayStatus::Success,
+            Some("USERPAYING") => PayStatus::UserPaying,
+            Some("NOTPAY" | "WAIT_BUYER_PAY") => PayStatus::NotPaid,
+            Some("CLOSED" | "TRADE_CLOSED") => PayStatus::Closed,
+            Some("REVOKED") => PayStatus::Revoked,
+            Some("PAYERROR") => PayStatus::PayError,
+            Some("REFUND") => PayStatus::Refunded,
+            Some(other) => PayStatus::Other(other.to_string()),
+        }
+    }
+}
+
+/// Seed 000: success only means a `codeurl` was issued; nothing has been paid.
+pub fn qr_issued(env: Envelope<PayScanCodeResult>) -> Result<QrIssued, Error> {
+    match ErrCode::from(env.errcode) {
+        ErrCode::Ok => {
+            let tag = env
+                .tag
+                .ok_or_else(|| Error::NoAnswer("QR answer without tag".into()))?;
+            match (tag.codeurl, tag.autoid) {
+                (Some(code_url), Some(reference)) if !code_url.is_empty() && !reference.is_empty() => {
+                    Ok(QrIssued { code_url, reference })
+                }
+                _ => Err(Error::NoAnswer("QR answer without codeurl or autoid".into())),
+            }
+        }
+        ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_) => Err(Error::Rejected {
+            code: env.errcode.to_string(),
+            message: env.errmsg,
+        }),
+    }
+}
+
+/// Seeds 001 and 003: paid only when `errcode == 0` and `paystatus == "SUCCESS"`; with
+/// `errcode == 0` any other `paystatus` is the order's current state.
+pub fn pay_status(env: Envelope<PayStatusResult>, answer_to_payment: bool) -> PaymentOutcome {
+    let (paystatus, desc, reference) = match &env.tag {
+        Some(t) => (
+            PayStatus::from(t.paystatus.as_deref()),
+            t.paystatusdesc.clone().unwrap_or_default(),
+            t.autoid.clone(),
+        ),
+        None => (PayStatus::Missing, String::new(), None),
+    };
+    let shown = |fallback: &str| {
+        if !desc.is_empty() {
+            desc.clone()
+        } else if !env.errmsg.is_empty() {
+            env.errmsg.clone()
+        } else {
+            fallback.to_string()
+        }
+    };
+    match (ErrCode::from(env.errcode), paystatus) {
+        (ErrCode::Ok, PayStatus::Success) => PaymentOutcome::Paid { reference },
+        (ErrCode::Ok, PayStatus::UserPaying) => PaymentOutcome::pending(shown("USERPAYING"), reference),
+        (ErrCode::Ok, PayStatus::NotPaid) => PaymentOutcome::pending(shown("NOTPAY"), reference),
+        (ErrCode::Ok, s @ (PayStatus::Closed | PayStatus::Revoked | PayStatus::PayError | PayStatus::Refunded)) => {
+            PaymentOutcome::failed(shown(&format!("{s:?}")))
+        }
+        // An unrecognised state is not a failure we can prove: keep asking.
+        (ErrCode::Ok, PayStatus::Missing) => PaymentOutcome::pending(shown("no paystatus"), reference),
+        (ErrCode::Ok, PayStatus::Other(s)) => PaymentOutcome::pending(shown(&s), reference),
+        // Seed 002's convention, applied to the KouDaiLQ barcode call (ASSUMPTION): 1 = poll.
+        (ErrCode::QueryNeeded, _) => PaymentOutcome::pending(shown("query needed"), reference),
+        // A refused *payment* call is definitive (the customer's wallet said no); a refused
+        // *query* says nothing about the money, so the payment stays unknown.
+        (ErrCode::Failed | ErrCode::Other(_), _) if answer_to_payment => {
+            PaymentOutcome::failed(shown(&format!("errcode {}", env.errcode)))
+        }
+        (ErrCode::Failed | ErrCode::Other(_), _) => {
+            PaymentOutcome::unknown(shown(&format!("query refused, errcode {}", env.errcode)))
+        }
+    }
+}
+
+/// Seed 002: errcode 0 → paid and applied to the sale bill, `billpaystate == "3"` → the bill
+/// is fully paid, otherwise partly; 1 → unknown, poll; -1 → failed.
+pub fn pos_barcode(env: Envelope<PosSellPaymentResult>) -> PaymentOutcome {
+    let reference = env.tag.as_ref().and_then(|t| t.autoid.clone());
+    let bill_state = env.tag.as_ref().and_then(|t| t.billpaystate.clone());
+    match ErrCode::from(env.errcode) {
+        ErrCode::Ok => match bill_state.as_deref() {
+            Some("3") => PaymentOutcome::Paid { reference },
+            Some(other) => PaymentOutcome::PartlyPaid {
+                reference,
+                bill_state: other.to_string(),
+            },
+            None => PaymentOutcome::PartlyPaid {
+                reference,
+                bill_state: String::new(),
+            },
+        },
+        ErrCode::QueryNeeded => PaymentOutcome::pending(or(&env.errmsg, "query needed"), reference),
+        ErrCode::Failed => PaymentOutcome::failed(or(&env.errmsg, "payment failed")),
+        // Undocumented codes on a payment call: the money may have moved.
+        ErrCode::Other(c) => PaymentOutcome::unknown(or(&env.errmsg, &format!("errcode {c}"))),
+    }
+}
+
+/// The POS bill-status poll. ASSUMPTION (PROTOCOLS §1): `paystate == "3"` means fully paid.
+pub fn pos_bill(env: Envelope<PosSellMainRow>) -> PaymentOutcome {
+    let state = env.tag.as_ref().and_then(|t| t.paystate.clone());
+    match (ErrCode::from(env.errcode), state.as_deref()) {
+        (ErrCode::Ok, Some("3")) => PaymentOutcome::Paid { reference: None },
+        (ErrCode::Ok, Some(s)) => PaymentOutcome::pending(format!("bill paystate {s}"), None),
+        (ErrCode::Ok, None) => PaymentOutcome::pending("bill paystate missing", None),
+        (ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_), _) => {
+            PaymentOutcome::unknown(or(&env.errmsg, &format!("bill query refused, errcode {}", env.errcode)))
+        }
+    }
+}
+
+fn or(s: &str, fallback: &str) -> String {
+    if s.is_empty() { fallback.to_string() } else { s.to_string() }
+}
