@@ -16,7 +16,9 @@ pub enum BillError {
     Empty,
     #[error("bill number is {0} characters long; at most 20 are allowed")]
     TooLong(usize),
-    #[error("bill number may only hold printable ASCII characters (letters, digits, symbols), found {0:?}")]
+    #[error(
+        "bill number may only hold printable ASCII characters (letters, digits, symbols), found {0:?}"
+    )]
     BadChar(char),
 }
 

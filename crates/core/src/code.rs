@@ -38,7 +38,9 @@ pub struct ScannerFraming {
 pub enum CodeError {
     #[error("no payment code was read")]
     Empty,
-    #[error("a payment code holds only digits; this read holds {0:?} (a mis-scan or the wrong barcode)")]
+    #[error(
+        "a payment code holds only digits; this read holds {0:?} (a mis-scan or the wrong barcode)"
+    )]
     NotDigits(char),
     #[error("a payment code has 10 to 32 digits; this one has {0}")]
     BadLength(usize),

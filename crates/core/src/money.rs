@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in fen. Never negative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(transparent)]
 pub struct Fen(pub u64);
 
@@ -169,5 +171,4 @@ pub mod wire_yuan {
         let dec: Decimal = rust_decimal::serde::arbitrary_precision::deserialize(d)?;
         Fen::from_wire_yuan(dec).map_err(serde::de::Error::custom)
     }
-
 }

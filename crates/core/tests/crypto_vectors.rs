@@ -34,7 +34,10 @@ fn every_profile_round_trips_and_differs() {
     for p in TdesProfile::ALL {
         let ct = p.encrypt(KEY, CODE).unwrap();
         assert_eq!(p.decrypt(KEY, &ct).unwrap(), CODE, "{p:?}");
-        assert!(seen.insert(ct), "{p:?} gives the same ciphertext as another profile");
+        assert!(
+            seen.insert(ct),
+            "{p:?} gives the same ciphertext as another profile"
+        );
     }
 }
 
@@ -49,7 +52,14 @@ fn detect_picks_the_profile_that_opens_the_real_key() {
             assert_eq!(text, real_key);
         }
     }
-    assert!(tdes::detect(TdesProfile::Sha256Ecb, "WRONGKEYWRONGKEYWRONGKEYWRONGKEY", &TdesProfile::Sha256Ecb.encrypt(KEY, real_key).unwrap()).is_none());
+    assert!(
+        tdes::detect(
+            TdesProfile::Sha256Ecb,
+            "WRONGKEYWRONGKEYWRONGKEYWRONGKEY",
+            &TdesProfile::Sha256Ecb.encrypt(KEY, real_key).unwrap()
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -67,14 +77,26 @@ fn tdes_rejects_garbage() {
 }
 
 fn openssl_available() -> bool {
-    Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success())
+    Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn run(cmd: &mut Command, input: &[u8]) -> Vec<u8> {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -83,7 +105,10 @@ fn run(cmd: &mut Command, input: &[u8]) -> Vec<u8> {
 fn tdes_matches_openssl_cli() {
     if !openssl_available() {
         // CI installs openssl (.ci/run); a developer machine without it says so loudly.
-        assert!(std::env::var("CI").is_err(), "openssl CLI is required in CI");
+        assert!(
+            std::env::var("CI").is_err(),
+            "openssl CLI is required in CI"
+        );
         eprintln!("SKIPPED: openssl CLI not found");
         return;
     }
@@ -91,14 +116,31 @@ fn tdes_matches_openssl_cli() {
     let md5_k = md5::compute_for_test(KEY);
     let cases: [(TdesProfile, &str, Vec<u8>, Option<Vec<u8>>); 4] = [
         (TdesProfile::Sha256Ecb, "des-ede3", sha_key.to_vec(), None),
-        (TdesProfile::AsciiEcb, "des-ede3", KEY.as_bytes()[..24].to_vec(), None),
+        (
+            TdesProfile::AsciiEcb,
+            "des-ede3",
+            KEY.as_bytes()[..24].to_vec(),
+            None,
+        ),
         (TdesProfile::Md5TwoKeyEcb, "des-ede", md5_k.to_vec(), None),
-        (TdesProfile::Sha256Cbc, "des-ede3-cbc", sha_key.to_vec(), Some(sha_key[..8].to_vec())),
+        (
+            TdesProfile::Sha256Cbc,
+            "des-ede3-cbc",
+            sha_key.to_vec(),
+            Some(sha_key[..8].to_vec()),
+        ),
     ];
     for plaintext in [CODE, "1", "12345678", "28763443825664394", "中文 key ✓"] {
         for (profile, cipher, key, iv) in &cases {
             let mut cmd = Command::new("openssl");
-            cmd.args(["enc", "-e", &format!("-{cipher}"), "-K", &hex::encode(key), "-nosalt"]);
+            cmd.args([
+                "enc",
+                "-e",
+                &format!("-{cipher}"),
+                "-K",
+                &hex::encode(key),
+                "-nosalt",
+            ]);
             if let Some(iv) = iv {
                 cmd.args(["-iv", &hex::encode(iv)]);
             }
@@ -129,18 +171,26 @@ data = p.update(pt.encode()) + p.finalize()
 e = Cipher(TripleDES(key), modes.ECB()).encryptor()
 print(base64.b64encode(e.update(data) + e.finalize()).decode())
 "#;
-    let out = Command::new("python3").args(["-c", script, KEY, CODE]).output();
+    let out = Command::new("python3")
+        .args(["-c", script, KEY, CODE])
+        .output();
     let out = match out {
         Ok(o) if o.status.success() => o,
         other => {
-            assert!(std::env::var("CI").is_err(), "python3 with cryptography is required in CI: {other:?}");
+            assert!(
+                std::env::var("CI").is_err(),
+                "python3 with cryptography is required in CI: {other:?}"
+            );
             eprintln!("SKIPPED: python3 cryptography not available");
             return;
         }
     };
     let theirs = String::from_utf8(out.stdout).unwrap();
     assert_eq!(theirs.trim(), "IbyPNkLjXSCnmbJ7faDKbihDnu85i/CF");
-    assert_eq!(TdesProfile::Sha256Ecb.encrypt(KEY, CODE).unwrap(), theirs.trim());
+    assert_eq!(
+        TdesProfile::Sha256Ecb.encrypt(KEY, CODE).unwrap(),
+        theirs.trim()
+    );
 }
 
 mod md5 {
@@ -157,7 +207,10 @@ fn authen_code_sign_and_verify() {
     let content = r#"{"nonce_str":"abc","pay_content":{"total_fee":1}}"#;
     let code = key.sign(content);
     assert_eq!(code.len(), 64);
-    assert!(code.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+    assert!(
+        code.chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
     assert!(key.verify(content, &code));
     assert!(key.verify(content, &code.to_lowercase()));
     assert!(!key.verify(&content.replace('1', "2"), &code));
@@ -166,11 +219,20 @@ fn authen_code_sign_and_verify() {
     // Known answer from a second implementation: openssl dgst -sha256 -hmac.
     if openssl_available() {
         let out = run(
-            Command::new("openssl").args(["dgst", "-sha256", "-hmac", "0123456789abcdef0123456789abcdef", "-r"]),
+            Command::new("openssl").args([
+                "dgst",
+                "-sha256",
+                "-hmac",
+                "0123456789abcdef0123456789abcdef",
+                "-r",
+            ]),
             content.as_bytes(),
         );
         let theirs = String::from_utf8(out).unwrap();
-        assert_eq!(theirs.split_whitespace().next().unwrap().to_uppercase(), code);
+        assert_eq!(
+            theirs.split_whitespace().next().unwrap().to_uppercase(),
+            code
+        );
     }
     assert!(AuthenKey::new(SecretString::from("short")).is_err());
     assert_eq!(format!("{key:?}"), "AuthenKey(***)");
@@ -179,23 +241,79 @@ fn authen_code_sign_and_verify() {
 #[test]
 fn hawk_sign_then_verify_and_tamper() {
     let creds = HawkCredentials::new("cashier01", SecretString::from(KEY));
-    let target = HawkTarget { method: "POST", host: "127.0.0.1", port: 8080, path: "/api/UnPos/User/Login/ByPwd" };
+    let target = HawkTarget {
+        method: "POST",
+        host: "127.0.0.1",
+        port: 8080,
+        path: "/api/UnPos/User/Login/ByPwd",
+    };
     let body = br#""2026-11-22 08:00:00""#;
     let now = SystemTime::now();
-    let header = creds.sign(target, "application/json", body, now, "n0nce1").unwrap();
+    let header = creds
+        .sign(target, "application/json", body, now, "n0nce1")
+        .unwrap();
     assert!(header.starts_with("Hawk id=\"cashier01\""), "{header}");
     assert!(!format!("{creds:?}").contains(KEY));
     let parsed = HawkHeader::parse(&header).unwrap();
     assert_eq!(parsed.id(), "cashier01");
     assert_eq!(parsed.nonce(), "n0nce1");
     let skew = Duration::from_secs(300);
-    parsed.verify(KEY, target, "application/json", body, skew).unwrap();
-    assert!(parsed.verify("WRONG", target, "application/json", body, skew).is_err());
-    assert!(parsed.verify(KEY, target, "application/json", b"\"tampered\"", skew).is_err());
-    assert!(parsed.verify(KEY, HawkTarget { path: "/api/other", ..target }, "application/json", body, skew).is_err());
-    assert!(parsed.verify(KEY, HawkTarget { port: 8081, ..target }, "application/json", body, skew).is_err());
-    let old = creds.sign(target, "application/json", body, now - Duration::from_secs(3600), "n2").unwrap();
-    assert!(HawkHeader::parse(&old).unwrap().verify(KEY, target, "application/json", body, skew).is_err());
+    parsed
+        .verify(KEY, target, "application/json", body, skew)
+        .unwrap();
+    assert!(
+        parsed
+            .verify("WRONG", target, "application/json", body, skew)
+            .is_err()
+    );
+    assert!(
+        parsed
+            .verify(KEY, target, "application/json", b"\"tampered\"", skew)
+            .is_err()
+    );
+    assert!(
+        parsed
+            .verify(
+                KEY,
+                HawkTarget {
+                    path: "/api/other",
+                    ..target
+                },
+                "application/json",
+                body,
+                skew
+            )
+            .is_err()
+    );
+    assert!(
+        parsed
+            .verify(
+                KEY,
+                HawkTarget {
+                    port: 8081,
+                    ..target
+                },
+                "application/json",
+                body,
+                skew
+            )
+            .is_err()
+    );
+    let old = creds
+        .sign(
+            target,
+            "application/json",
+            body,
+            now - Duration::from_secs(3600),
+            "n2",
+        )
+        .unwrap();
+    assert!(
+        HawkHeader::parse(&old)
+            .unwrap()
+            .verify(KEY, target, "application/json", body, skew)
+            .is_err()
+    );
     assert!(HawkHeader::parse("Basic abc").is_err());
     assert!(HawkHeader::parse("Hawk id=\"x\"").is_err());
 }
@@ -205,15 +323,29 @@ fn hawk_sign_then_verify_and_tamper() {
 fn hawk_mac_matches_the_documented_normalised_string() {
     use hmac::{Hmac, Mac};
     let creds = HawkCredentials::new("op", SecretString::from(KEY));
-    let target = HawkTarget { method: "POST", host: "example.com", port: 443, path: "/api/Pos/x?y=1" };
+    let target = HawkTarget {
+        method: "POST",
+        host: "example.com",
+        port: 443,
+        path: "/api/Pos/x?y=1",
+    };
     let body = b"{\"a\":1}";
     let ts = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    let header = creds.sign(target, "application/json", body, ts, "abc123").unwrap();
-    let hash = B64.encode(Sha256::digest(b"hawk.1.payload\napplication/json\n{\"a\":1}\n"));
-    let normalised = format!("hawk.1.header\n1700000000\nabc123\nPOST\n/api/Pos/x?y=1\nexample.com\n443\n{hash}\n\n");
+    let header = creds
+        .sign(target, "application/json", body, ts, "abc123")
+        .unwrap();
+    let hash = B64.encode(Sha256::digest(
+        b"hawk.1.payload\napplication/json\n{\"a\":1}\n",
+    ));
+    let normalised = format!(
+        "hawk.1.header\n1700000000\nabc123\nPOST\n/api/Pos/x?y=1\nexample.com\n443\n{hash}\n\n"
+    );
     let mut m = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
     m.update(normalised.as_bytes());
     let mac = B64.encode(m.finalize().into_bytes());
-    assert!(header.contains(&format!("mac=\"{mac}\"")), "{header}\nexpected mac {mac}");
+    assert!(
+        header.contains(&format!("mac=\"{mac}\"")),
+        "{header}\nexpected mac {mac}"
+    );
     assert!(header.contains(&format!("hash=\"{hash}\"")), "{header}");
 }

@@ -1,1 +1,428 @@
-//! todo
+//! Tencent Cloud Pay (PROTOCOLS §2, seed 004): signed `request_content`, verified answers,
+//! fail-over hosts.
+
+pub mod map;
+pub mod wire;
+
+use chrono::{DateTime, Utc};
+use rand::{Rng, distributions::Alphanumeric};
+use reqwest::{Method, StatusCode, Url};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::AuthenKey;
+use crate::http::{Http, RawAnswer};
+use crate::{CodeKind, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use map::OrderCall;
+pub use map::{RefundOutcome, Signature};
+use wire::*;
+
+/// PayPlatform: 1 WeChat, 2 Alipay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Wechat = 1,
+    Alipay = 2,
+}
+
+impl Platform {
+    pub fn for_code(code: &PaymentCode) -> Result<Platform, Error> {
+        match code.kind() {
+            CodeKind::Wechat => Ok(Platform::Wechat),
+            CodeKind::Alipay => Ok(Platform::Alipay),
+            CodeKind::UnionPay | CodeKind::Unknown => Err(Error::Rejected {
+                code: "unsupported_code".into(),
+                message: format!(
+                    "Cloud Pay takes WeChat or Alipay payment codes; {code} is neither"
+                ),
+            }),
+        }
+    }
+}
+
+/// TradeType: 1 barcode, 2 QR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeType {
+    Barcode = 1,
+    Qr = 2,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CloudPayConfig {
+    /// Primary host first, then the fail-over hosts.
+    pub hosts: Vec<String>,
+    pub out_mch_id: String,
+    pub out_sub_mch_id: String,
+    pub out_shop_id: String,
+    pub sub_pay_platform: Option<u32>,
+    /// Every `out_trade_no` must start with this (the merchant's Cloud Pay order prefix).
+    pub order_prefix: String,
+    pub machine_no: String,
+    pub device_id: String,
+    pub staff_id: String,
+    /// 1 Windows, 4 Linux.
+    pub terminal_type: u32,
+    pub sdk_version: String,
+    pub spbill_create_ip: String,
+    pub body: String,
+    /// WeChat QR orders need `wxpay_pay_content_ext.product_id`.
+    pub product_id: String,
+}
+
+impl Default for CloudPayConfig {
+    fn default() -> Self {
+        CloudPayConfig {
+            hosts: [
+                "https://pay.qcloud.com/",
+                "https://sz.pay.qcloud.com/",
+                "https://sh.pay.qcloud.com/",
+                "https://tj.pay.qcloud.com/",
+            ]
+            .map(String::from)
+            .to_vec(),
+            out_mch_id: String::new(),
+            out_sub_mch_id: String::new(),
+            out_shop_id: String::new(),
+            sub_pay_platform: None,
+            order_prefix: String::new(),
+            machine_no: "cashier-01".into(),
+            device_id: "cashier-01".into(),
+            staff_id: "cashier".into(),
+            terminal_type: if cfg!(windows) { 1 } else { 4 },
+            sdk_version: "1.0".into(),
+            spbill_create_ip: "127.0.0.1".into(),
+            body: "Cashier".into(),
+            product_id: "cashier".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudPay {
+    http: Http,
+    hosts: Vec<Url>,
+    cfg: CloudPayConfig,
+    key: AuthenKey,
+}
+
+/// Whether a call may be repeated on the next host after an answer was lost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// Only when the request certainly never left (connection refused).
+    IfNotSent,
+    /// Queries: on any transport failure.
+    Always,
+}
+
+impl CloudPay {
+    pub fn new(http: Http, cfg: CloudPayConfig, key: AuthenKey) -> Result<CloudPay, Error> {
+        let hosts = cfg
+            .hosts
+            .iter()
+            .map(|h| {
+                let h = if h.ends_with('/') {
+                    h.clone()
+                } else {
+                    format!("{h}/")
+                };
+                Url::parse(&h).map_err(|e| Error::Config(format!("Cloud Pay host {h:?}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if hosts.is_empty() {
+            return Err(Error::Config("Cloud Pay needs at least one host".into()));
+        }
+        if cfg.order_prefix.is_empty() {
+            return Err(Error::Config("Cloud Pay order prefix is not set".into()));
+        }
+        Ok(CloudPay {
+            http,
+            hosts,
+            cfg,
+            key,
+        })
+    }
+
+    pub fn config(&self) -> &CloudPayConfig {
+        &self.cfg
+    }
+
+    pub async fn preconnect(&self) {
+        self.http.preconnect(&self.hosts[0]).await;
+    }
+
+    /// `out_trade_no` rules: the merchant prefix, at most 32 characters, letters/digits/`_-`.
+    pub fn check_order_no(&self, no: &str) -> Result<(), Error> {
+        let ok = no.starts_with(&self.cfg.order_prefix)
+            && no.len() <= 32
+            && no
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Config(format!(
+                "order number {no:?} must start with {:?}, be at most 32 characters of letters, digits, _ or -",
+                self.cfg.order_prefix
+            )))
+        }
+    }
+
+    pub async fn scan_code_pay(
+        &self,
+        out_trade_no: &str,
+        platform: Platform,
+        amount: Fen,
+        expires_at: DateTime<Utc>,
+    ) -> Result<QrIssued, Error> {
+        self.check_order_no(out_trade_no)?;
+        let mut content = self.content(platform);
+        content.pay_content = Some(PayContent {
+            wxpay_pay_content_ext: (platform == Platform::Wechat).then(|| WxpayPayContentExt {
+                product_id: self.cfg.product_id.clone(),
+            }),
+            ..self.pay_content(out_trade_no, amount, Some(expires_at.timestamp()))
+        });
+        let (rc, sig) = self
+            .call("scan_code_pay", &content, Repeat::IfNotSent)
+            .await?;
+        map::qr_issued(&rc, sig, out_trade_no)
+    }
+
+    /// Barcode payment; the code goes in `pay_content.author_code`.
+    pub async fn micro_pay(
+        &self,
+        out_trade_no: &str,
+        amount: Fen,
+        code: &PaymentCode,
+    ) -> Result<PaymentOutcome, Error> {
+        self.check_order_no(out_trade_no)?;
+        let platform = Platform::for_code(code)?;
+        let mut content = self.content(platform);
+        content.pay_content = Some(PayContent {
+            author_code: Some(code.expose().to_string()),
+            ..self.pay_content(out_trade_no, amount, None)
+        });
+        let sent = self.call("micro_pay", &content, Repeat::IfNotSent).await;
+        payment_answer(sent, |rc, sig| {
+            map::order_outcome(OrderCall::MicroPay, rc, sig, out_trade_no, amount)
+        })
+    }
+
+    pub async fn query_order(
+        &self,
+        out_trade_no: &str,
+        platform: Platform,
+        trade_type: TradeType,
+        amount: Fen,
+    ) -> Result<PaymentOutcome, Error> {
+        let mut content = self.content(platform);
+        content.out_trade_no = Some(out_trade_no.to_string());
+        content.trade_type = Some(trade_type as u8);
+        let sent = self.call("query_order", &content, Repeat::Always).await;
+        payment_answer(sent, |rc, sig| {
+            map::order_outcome(OrderCall::QueryOrder, rc, sig, out_trade_no, amount)
+        })
+    }
+
+    /// Abandons an unpaid QR order. Callers run a final query first (PROTOCOLS §5.3).
+    pub async fn close_order(
+        &self,
+        out_trade_no: &str,
+        platform: Platform,
+        trade_type: TradeType,
+    ) -> Result<(), Error> {
+        let mut content = self.content(platform);
+        content.out_trade_no = Some(out_trade_no.to_string());
+        content.trade_type = Some(trade_type as u8);
+        let (rc, sig) = self.call("close_order", &content, Repeat::Always).await?;
+        map::closed(&rc, sig)
+    }
+
+    pub async fn refund(
+        &self,
+        out_trade_no: &str,
+        out_refund_no: &str,
+        platform: Platform,
+        total: Fen,
+        refund: Fen,
+    ) -> Result<RefundOutcome, Error> {
+        let mut content = self.content(platform);
+        content.refund_content = Some(RefundContent {
+            out_trade_no: out_trade_no.to_string(),
+            out_refund_no: out_refund_no.to_string(),
+            total_fee: Some(total.0),
+            refund_fee: Some(refund.0),
+        });
+        Ok(
+            match self.call("refund", &content, Repeat::IfNotSent).await {
+                Ok((rc, sig)) => map::refund_outcome(&rc, sig),
+                Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
+                Err(e) => return Err(e),
+            },
+        )
+    }
+
+    pub async fn query_refund(
+        &self,
+        out_trade_no: &str,
+        out_refund_no: &str,
+        platform: Platform,
+    ) -> Result<RefundOutcome, Error> {
+        let mut content = self.content(platform);
+        content.refund_content = Some(RefundContent {
+            out_trade_no: out_trade_no.to_string(),
+            out_refund_no: out_refund_no.to_string(),
+            total_fee: None,
+            refund_fee: None,
+        });
+        Ok(
+            match self
+                .call("query_refund_order", &content, Repeat::Always)
+                .await
+            {
+                Ok((rc, sig)) => map::refund_outcome(&rc, sig),
+                Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
+                Err(e) => return Err(e),
+            },
+        )
+    }
+
+    fn content(&self, platform: Platform) -> RequestContent {
+        let nonce_str: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect();
+        RequestContent {
+            nonce_str,
+            pay_mch_key: PayMchKey {
+                pay_platform: platform as u8,
+                sub_pay_platform: self.cfg.sub_pay_platform,
+                out_mch_id: self.cfg.out_mch_id.clone(),
+                out_sub_mch_id: self.cfg.out_sub_mch_id.clone(),
+                out_shop_id: self.cfg.out_shop_id.clone(),
+            },
+            order_client: OrderClient {
+                machine_no: self.cfg.machine_no.clone(),
+                terminal_type: self.cfg.terminal_type,
+                device_id: self.cfg.device_id.clone(),
+                staff_id: self.cfg.staff_id.clone(),
+                sdk_version: self.cfg.sdk_version.clone(),
+                spbill_create_ip: self.cfg.spbill_create_ip.clone(),
+                sub_terminal_type: None,
+            },
+            pay_content: None,
+            out_trade_no: None,
+            trade_type: None,
+            refund_content: None,
+        }
+    }
+
+    fn pay_content(&self, out_trade_no: &str, amount: Fen, time_expire: Option<i64>) -> PayContent {
+        PayContent {
+            out_trade_no: out_trade_no.to_string(),
+            total_fee: amount.0,
+            fee_type: "CNY".into(),
+            body: self.cfg.body.clone(),
+            time_expire,
+            detail: None,
+            remark: None,
+            author_code: None,
+            wxpay_pay_content_ext: None,
+        }
+    }
+
+    /// Serialise once, sign those bytes, send that same string; verify the answer the same way.
+    async fn call(
+        &self,
+        name: &str,
+        content: &RequestContent,
+        repeat: Repeat,
+    ) -> Result<(ResponseContent, Signature), Error> {
+        let request_content =
+            serde_json::to_string(content).map_err(|e| Error::Config(e.to_string()))?;
+        let request = Request {
+            authen_info: AuthenInfo {
+                a: AuthenA {
+                    authen_type: 1,
+                    authen_code: self.key.sign(&request_content),
+                },
+            },
+            request_content,
+        };
+        let body = serde_json::to_vec(&request).map_err(|e| Error::Config(e.to_string()))?;
+        let mut last = Error::Config("no Cloud Pay host".into());
+        for host in &self.hosts {
+            let url = host
+                .join(&format!("cpay/{name}"))
+                .map_err(|e| Error::Config(e.to_string()))?;
+            let sent = self
+                .http
+                .send(
+                    Method::POST,
+                    url,
+                    &[("Content-Type", "application/json".to_string())],
+                    Some(body.clone()),
+                )
+                .await;
+            match sent.and_then(|a| self.read(&a)) {
+                Ok(r) => return Ok(r),
+                Err(e @ Error::Unreachable(_)) => {
+                    tracing::warn!(host = %host, "Cloud Pay host unreachable, trying the next: {e}");
+                    last = e;
+                }
+                Err(e @ Error::NoAnswer(_)) if repeat == Repeat::Always => {
+                    tracing::warn!(host = %host, "Cloud Pay host gave no answer, trying the next: {e}");
+                    last = e;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    fn read(&self, ans: &RawAnswer) -> Result<(ResponseContent, Signature), Error> {
+        match ans.status {
+            StatusCode::OK => {}
+            // A 4xx means the request was refused before any processing: nothing moved.
+            s if s.is_client_error() => {
+                return Err(Error::Rejected {
+                    code: s.as_u16().to_string(),
+                    message: String::from_utf8_lossy(&ans.body)
+                        .chars()
+                        .take(300)
+                        .collect(),
+                });
+            }
+            s => return Err(Error::NoAnswer(format!("HTTP {s}"))),
+        }
+        let answer: Answer = serde_json::from_slice(&ans.body)
+            .map_err(|e| Error::NoAnswer(format!("malformed answer: {e}")))?;
+        let sig = match &answer.authen_info {
+            None => Signature::Missing,
+            Some(info)
+                if self
+                    .key
+                    .verify(&answer.response_content, &info.a.authen_code) =>
+            {
+                Signature::Verified
+            }
+            Some(_) => Signature::Bad,
+        };
+        let rc: ResponseContent = serde_json::from_str(&answer.response_content)
+            .map_err(|e| Error::NoAnswer(format!("malformed response_content: {e}")))?;
+        Ok((rc, sig))
+    }
+}
+
+fn payment_answer(
+    sent: Result<(ResponseContent, Signature), Error>,
+    read: impl FnOnce(&ResponseContent, Signature) -> PaymentOutcome,
+) -> Result<PaymentOutcome, Error> {
+    match sent {
+        Ok((rc, sig)) => Ok(read(&rc, sig)),
+        Err(Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
+        Err(e) => Err(e),
+    }
+}

@@ -81,7 +81,9 @@ impl HawkHeader {
             .ok_or_else(|| CryptoError::HawkHeader("scheme is not Hawk".into()))?;
         let h = hawk::Header::from_str(rest).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
         if h.id.is_none() || h.ts.is_none() || h.nonce.is_none() || h.mac.is_none() {
-            return Err(CryptoError::HawkHeader("id, ts, nonce and mac are required".into()));
+            return Err(CryptoError::HawkHeader(
+                "id, ts, nonce and mac are required".into(),
+            ));
         }
         Ok(HawkHeader(h))
     }
@@ -112,11 +114,16 @@ impl HawkHeader {
             return Err(CryptoError::HawkHeader("payload hash is required".into()));
         }
         let hash = payload_hash(content_type, body)?;
-        let key = Key::new(key.as_bytes(), SHA256).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        let key =
+            Key::new(key.as_bytes(), SHA256).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
         let ok = RequestBuilder::new(target.method, target.host, target.port, target.path)
             .hash(&hash[..])
             .request()
             .validate_header(&self.0, &key, max_skew);
-        if ok { Ok(()) } else { Err(CryptoError::HawkMismatch) }
+        if ok {
+            Ok(())
+        } else {
+            Err(CryptoError::HawkMismatch)
+        }
     }
 }

@@ -103,7 +103,11 @@ impl TdesProfile {
 /// A wrong key or profile passes the PKCS7 check by chance about once in 256 tries and then
 /// almost never yields printable text, so the first profile that passes both is taken; the
 /// configured profile is tried first so a deployment's choice wins ties.
-pub fn detect(preferred: TdesProfile, key: &str, ciphertext: &str) -> Option<(TdesProfile, String)> {
+pub fn detect(
+    preferred: TdesProfile,
+    key: &str,
+    ciphertext: &str,
+) -> Option<(TdesProfile, String)> {
     std::iter::once(preferred)
         .chain(TdesProfile::ALL.into_iter().filter(|p| *p != preferred))
         .find_map(|p| p.decrypt(key, ciphertext).ok().map(|t| (p, t)))

@@ -1,7 +1,9 @@
 //! Tour V5 answers → [`PaymentOutcome`]: the one place where the back office's codes get a
 //! meaning. Every match is exhaustive; unknown vendor values land in an explicit `Other` arm.
 
-use super::wire::{Envelope, PayScanCodeResult, PayStatusResult, PosSellMainRow, PosSellPaymentResult};
+use super::wire::{
+    Envelope, PayScanCodeResult, PayStatusResult, PosSellMainRow, PosSellPaymentResult,
+};
 use crate::{Error, PaymentOutcome, QrIssued};
 
 /// `errcode` values the seeds give a meaning to.
@@ -66,10 +68,17 @@ pub fn qr_issued(env: Envelope<PayScanCodeResult>) -> Result<QrIssued, Error> {
                 .tag
                 .ok_or_else(|| Error::NoAnswer("QR answer without tag".into()))?;
             match (tag.codeurl, tag.autoid) {
-                (Some(code_url), Some(reference)) if !code_url.is_empty() && !reference.is_empty() => {
-                    Ok(QrIssued { code_url, reference })
+                (Some(code_url), Some(reference))
+                    if !code_url.is_empty() && !reference.is_empty() =>
+                {
+                    Ok(QrIssued {
+                        code_url,
+                        reference,
+                    })
                 }
-                _ => Err(Error::NoAnswer("QR answer without codeurl or autoid".into())),
+                _ => Err(Error::NoAnswer(
+                    "QR answer without codeurl or autoid".into(),
+                )),
             }
         }
         ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_) => Err(Error::Rejected {
@@ -101,13 +110,19 @@ pub fn pay_status(env: Envelope<PayStatusResult>, answer_to_payment: bool) -> Pa
     };
     match (ErrCode::from(env.errcode), paystatus) {
         (ErrCode::Ok, PayStatus::Success) => PaymentOutcome::Paid { reference },
-        (ErrCode::Ok, PayStatus::UserPaying) => PaymentOutcome::pending(shown("USERPAYING"), reference),
-        (ErrCode::Ok, PayStatus::NotPaid) => PaymentOutcome::pending(shown("NOTPAY"), reference),
-        (ErrCode::Ok, s @ (PayStatus::Closed | PayStatus::Revoked | PayStatus::PayError | PayStatus::Refunded)) => {
-            PaymentOutcome::failed(shown(&format!("{s:?}")))
+        (ErrCode::Ok, PayStatus::UserPaying) => {
+            PaymentOutcome::pending(shown("USERPAYING"), reference)
         }
+        (ErrCode::Ok, PayStatus::NotPaid) => PaymentOutcome::pending(shown("NOTPAY"), reference),
+        (
+            ErrCode::Ok,
+            s
+            @ (PayStatus::Closed | PayStatus::Revoked | PayStatus::PayError | PayStatus::Refunded),
+        ) => PaymentOutcome::failed(shown(&format!("{s:?}"))),
         // An unrecognised state is not a failure we can prove: keep asking.
-        (ErrCode::Ok, PayStatus::Missing) => PaymentOutcome::pending(shown("no paystatus"), reference),
+        (ErrCode::Ok, PayStatus::Missing) => {
+            PaymentOutcome::pending(shown("no paystatus"), reference)
+        }
         (ErrCode::Ok, PayStatus::Other(s)) => PaymentOutcome::pending(shown(&s), reference),
         // Seed 002's convention, applied to the KouDaiLQ barcode call (ASSUMPTION): 1 = poll.
         (ErrCode::QueryNeeded, _) => PaymentOutcome::pending(shown("query needed"), reference),
@@ -154,11 +169,18 @@ pub fn pos_bill(env: Envelope<PosSellMainRow>) -> PaymentOutcome {
         (ErrCode::Ok, Some(s)) => PaymentOutcome::pending(format!("bill paystate {s}"), None),
         (ErrCode::Ok, None) => PaymentOutcome::pending("bill paystate missing", None),
         (ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_), _) => {
-            PaymentOutcome::unknown(or(&env.errmsg, &format!("bill query refused, errcode {}", env.errcode)))
+            PaymentOutcome::unknown(or(
+                &env.errmsg,
+                &format!("bill query refused, errcode {}", env.errcode),
+            ))
         }
     }
 }
 
 fn or(s: &str, fallback: &str) -> String {
-    if s.is_empty() { fallback.to_string() } else { s.to_string() }
+    if s.is_empty() {
+        fallback.to_string()
+    } else {
+        s.to_string()
+    }
 }

@@ -101,7 +101,10 @@ pub struct TourV5 {
 /// Which key signs a request (PROTOCOLS §1).
 enum Signer<'a> {
     Session(&'a TourV5Session),
-    PreLogin { operator: &'a str, key: &'a SecretString },
+    PreLogin {
+        operator: &'a str,
+        key: &'a SecretString,
+    },
 }
 
 impl TourV5 {
@@ -110,13 +113,27 @@ impl TourV5 {
         if !base.ends_with('/') {
             base.push('/');
         }
-        let base = Url::parse(&base).map_err(|e| Error::Config(format!("Tour V5 base URL {base:?}: {e}")))?;
+        let base = Url::parse(&base)
+            .map_err(|e| Error::Config(format!("Tour V5 base URL {base:?}: {e}")))?;
         if !(1..=7).contains(&cfg.billtype) {
-            return Err(Error::Config(format!("billtype must be 1..7, got {}", cfg.billtype)));
+            return Err(Error::Config(format!(
+                "billtype must be 1..7, got {}",
+                cfg.billtype
+            )));
         }
-        let zone = FixedOffset::east_opt(cfg.server_utc_offset_minutes * 60)
-            .ok_or_else(|| Error::Config(format!("server UTC offset {} minutes", cfg.server_utc_offset_minutes)))?;
-        Ok(TourV5 { http, base, cfg, zone, clock })
+        let zone = FixedOffset::east_opt(cfg.server_utc_offset_minutes * 60).ok_or_else(|| {
+            Error::Config(format!(
+                "server UTC offset {} minutes",
+                cfg.server_utc_offset_minutes
+            ))
+        })?;
+        Ok(TourV5 {
+            http,
+            base,
+            cfg,
+            zone,
+            clock,
+        })
     }
 
     pub fn config(&self) -> &TourV5Config {
@@ -128,22 +145,44 @@ impl TourV5 {
     }
 
     /// `POST api/UnPos/User/Login/ByPwd`. The password is used here and dropped by the caller.
-    pub async fn login(&self, operator: &str, password: &SecretString) -> Result<TourV5Session, Error> {
+    pub async fn login(
+        &self,
+        operator: &str,
+        password: &SecretString,
+    ) -> Result<TourV5Session, Error> {
         let pre_key = md5_key(password);
         let now_local = self.clock.now().with_timezone(&self.zone);
         let body = serde_json::to_vec(&now_local.format(LOGIN_TIME_FORMAT).to_string())
             .map_err(|e| Error::Config(e.to_string()))?;
-        let signer = Signer::PreLogin { operator, key: &pre_key };
+        let signer = Signer::PreLogin {
+            operator,
+            key: &pre_key,
+        };
         let ans = self
-            .call(Method::POST, "api/UnPos/User/Login/ByPwd", Some(body), &signer, TimeDelta::zero())
+            .call(
+                Method::POST,
+                "api/UnPos/User/Login/ByPwd",
+                Some(body),
+                &signer,
+                TimeDelta::zero(),
+            )
             .await?;
         let env: Envelope<LoginResult> = parse(&ans)?;
         if env.errcode != 0 {
-            return Err(Error::Rejected { code: env.errcode.to_string(), message: env.errmsg });
+            return Err(Error::Rejected {
+                code: env.errcode.to_string(),
+                message: env.errmsg,
+            });
         }
-        let tag = env.tag.ok_or_else(|| Error::NoAnswer("login answer without tag".into()))?;
-        let (profile, real_key) = tdes::detect(self.cfg.tdes_profile, pre_key.expose_secret(), &tag.hawk_real_key)
-            .ok_or(crate::crypto::CryptoError::BadPadding)?;
+        let tag = env
+            .tag
+            .ok_or_else(|| Error::NoAnswer("login answer without tag".into()))?;
+        let (profile, real_key) = tdes::detect(
+            self.cfg.tdes_profile,
+            pre_key.expose_secret(),
+            &tag.hawk_real_key,
+        )
+        .ok_or(crate::crypto::CryptoError::BadPadding)?;
         if profile != self.cfg.tdes_profile {
             tracing::warn!(configured = ?self.cfg.tdes_profile, detected = ?profile, "HawkRealKey opened with another TripleDES profile; using the detected one");
         }
@@ -166,7 +205,13 @@ impl TourV5 {
     }
 
     /// `ScanCode`: asks for a QR code URL. Nothing is paid until a query says so.
-    pub async fn qr_pay(&self, s: &TourV5Session, wallet: QrWallet, bill: &BillNo, amount: Fen) -> Result<QrIssued, Error> {
+    pub async fn qr_pay(
+        &self,
+        s: &TourV5Session,
+        wallet: QrWallet,
+        bill: &BillNo,
+        amount: Fen,
+    ) -> Result<QrIssued, Error> {
         let (path, paytype) = match wallet {
             QrWallet::Wechat => ("api/UnPos/3Pay/Wechat/ScanCode", &self.cfg.paytype_wechat),
             QrWallet::Alipay => ("api/UnPos/3Pay/AliPay/ScanCode", &self.cfg.paytype_alipay),
@@ -181,20 +226,43 @@ impl TourV5 {
             clientip: self.cfg.clientip.clone(),
             cardno: None,
         };
-        let ans = self.call(Method::POST, path, Some(json(&parm)?), &Signer::Session(s), s.clock_skew).await?;
+        let ans = self
+            .call(
+                Method::POST,
+                path,
+                Some(json(&parm)?),
+                &Signer::Session(s),
+                s.clock_skew,
+            )
+            .await?;
         map::qr_issued(parse(&ans)?)
     }
 
-    pub async fn qr_query(&self, s: &TourV5Session, wallet: QrWallet, bill: &BillNo, autoid: &str) -> Result<PaymentOutcome, Error> {
+    pub async fn qr_query(
+        &self,
+        s: &TourV5Session,
+        wallet: QrWallet,
+        bill: &BillNo,
+        autoid: &str,
+    ) -> Result<PaymentOutcome, Error> {
         let (path, paytype) = match wallet {
-            QrWallet::Wechat => ("api/UnPos/3Pay/Wechat/Query", self.cfg.paytype_wechat.clone()),
+            QrWallet::Wechat => (
+                "api/UnPos/3Pay/Wechat/Query",
+                self.cfg.paytype_wechat.clone(),
+            ),
             QrWallet::Alipay => ("api/3Pay/AliPay/Query", self.cfg.paytype_alipay.clone()),
         };
         self.query(s, path, bill, autoid, paytype).await
     }
 
     /// KouDaiLQ barcode pay (seed 001): paid at once, or pending while the customer types a password.
-    pub async fn koudai_barcode(&self, s: &TourV5Session, bill: &BillNo, amount: Fen, code: &PaymentCode) -> Result<PaymentOutcome, Error> {
+    pub async fn koudai_barcode(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+        amount: Fen,
+        code: &PaymentCode,
+    ) -> Result<PaymentOutcome, Error> {
         let parm = KouDaiLqBarCodeParm {
             business_type: self.cfg.billtype,
             operator_no: s.operator.clone(),
@@ -204,54 +272,111 @@ impl TourV5 {
             bar_code: code.expose().to_string(),
         };
         let sent = self
-            .call(Method::POST, "api/3Pay/KouDaiLQ/BarCode", Some(json(&parm)?), &Signer::Session(s), s.clock_skew)
+            .call(
+                Method::POST,
+                "api/3Pay/KouDaiLQ/BarCode",
+                Some(json(&parm)?),
+                &Signer::Session(s),
+                s.clock_skew,
+            )
             .await;
         payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, true)))
     }
 
     /// `autoid` may be empty when the pay answer was lost (ASSUMPTION: the back office then
     /// answers for the bill's latest attempt).
-    pub async fn koudai_query(&self, s: &TourV5Session, bill: &BillNo, autoid: &str) -> Result<PaymentOutcome, Error> {
+    pub async fn koudai_query(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+        autoid: &str,
+    ) -> Result<PaymentOutcome, Error> {
         let path = self.cfg.koudai_query_path.clone();
-        self.query(s, &path, bill, autoid, self.cfg.paytype_koudai.clone()).await
+        self.query(s, &path, bill, autoid, self.cfg.paytype_koudai.clone())
+            .await
     }
 
     /// POS WeChat barcode (seed 002): the code travels TripleDES-encrypted under `UPPER(MD5(password))`.
-    pub async fn pos_wechat_barcode(&self, s: &TourV5Session, bill: &BillNo, amount: Fen, code: &PaymentCode) -> Result<PaymentOutcome, Error> {
+    pub async fn pos_wechat_barcode(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+        amount: Fen,
+        code: &PaymentCode,
+    ) -> Result<PaymentOutcome, Error> {
         let parm = PosSellPayWithWechatBarcodeParm {
             billnum: bill.to_string(),
-            wechatbarcode: s.tdes_profile.encrypt(s.pos_key.expose_secret(), code.expose())?,
+            wechatbarcode: s
+                .tdes_profile
+                .encrypt(s.pos_key.expose_secret(), code.expose())?,
             paymentvalue: amount,
         };
         let sent = self
-            .call(Method::POST, "api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode", Some(json(&parm)?), &Signer::Session(s), s.clock_skew)
+            .call(
+                Method::POST,
+                "api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode",
+                Some(json(&parm)?),
+                &Signer::Session(s),
+                s.clock_skew,
+            )
             .await;
         payment_answer(sent, |a| Ok(map::pos_barcode(parse(a)?)))
     }
 
     /// The documented poll after errcode 1 on the POS barcode call.
-    pub async fn pos_bill_status(&self, s: &TourV5Session, bill: &BillNo) -> Result<PaymentOutcome, Error> {
+    pub async fn pos_bill_status(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+    ) -> Result<PaymentOutcome, Error> {
         let path = format!(
             "api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{}",
             url_path_segment(bill.as_str())
         );
-        let sent = self.call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew).await;
+        let sent = self
+            .call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew)
+            .await;
         payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?)))
     }
 
-    async fn query(&self, s: &TourV5Session, path: &str, bill: &BillNo, autoid: &str, paytype: String) -> Result<PaymentOutcome, Error> {
+    async fn query(
+        &self,
+        s: &TourV5Session,
+        path: &str,
+        bill: &BillNo,
+        autoid: &str,
+        paytype: String,
+    ) -> Result<PaymentOutcome, Error> {
         let parm = QueryParm {
             billnum: bill.to_string(),
             autoid: autoid.to_string(),
             billtype: self.cfg.billtype.to_string(),
             paytype,
         };
-        let sent = self.call(Method::POST, path, Some(json(&parm)?), &Signer::Session(s), s.clock_skew).await;
+        let sent = self
+            .call(
+                Method::POST,
+                path,
+                Some(json(&parm)?),
+                &Signer::Session(s),
+                s.clock_skew,
+            )
+            .await;
         payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, false)))
     }
 
-    async fn call(&self, method: Method, path: &str, body: Option<Vec<u8>>, signer: &Signer<'_>, skew: TimeDelta) -> Result<RawAnswer, Error> {
-        let url = self.base.join(path).map_err(|e| Error::Config(format!("URL for {path}: {e}")))?;
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        signer: &Signer<'_>,
+        skew: TimeDelta,
+    ) -> Result<RawAnswer, Error> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| Error::Config(format!("URL for {path}: {e}")))?;
         let (id, key) = match signer {
             Signer::PreLogin { operator, key } => (*operator, *key),
             // PROTOCOLS §1: `api/Pos/...` is signed with UPPER(MD5(password)), the rest with
@@ -267,22 +392,43 @@ impl TourV5 {
         };
         let payload = body.clone().unwrap_or_default();
         let ts: SystemTime = (self.clock.now() + skew).into();
-        let nonce: String = rand::thread_rng().sample_iter(&Alphanumeric).take(12).map(char::from).collect();
+        let nonce: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(12)
+            .map(char::from)
+            .collect();
         let auth = HawkCredentials::new(id, key.clone()).sign(
-            HawkTarget { method: method.as_str(), host: &host, port, path: &path_q },
+            HawkTarget {
+                method: method.as_str(),
+                host: &host,
+                port,
+                path: &path_q,
+            },
             "application/json",
             &payload,
             ts,
             &nonce,
         )?;
-        let headers = [("Content-Type", "application/json".to_string()), ("Authorization", auth)];
+        let headers = [
+            ("Content-Type", "application/json".to_string()),
+            ("Authorization", auth),
+        ];
         tracing::debug!(%method, path, "tour v5 request");
         let ans = self.http.send(method, url, &headers, body).await?;
         match ans.status {
             StatusCode::OK => Ok(ans),
             // ASP.NET rejects a bad signature or bad model before doing anything: nothing moved.
-            StatusCode::UNAUTHORIZED => Err(Error::Rejected { code: "401".into(), message: "HAWK signature rejected by the back office".into() }),
-            s if s.is_client_error() => Err(Error::Rejected { code: s.as_u16().to_string(), message: String::from_utf8_lossy(&ans.body).chars().take(300).collect() }),
+            StatusCode::UNAUTHORIZED => Err(Error::Rejected {
+                code: "401".into(),
+                message: "HAWK signature rejected by the back office".into(),
+            }),
+            s if s.is_client_error() => Err(Error::Rejected {
+                code: s.as_u16().to_string(),
+                message: String::from_utf8_lossy(&ans.body)
+                    .chars()
+                    .take(300)
+                    .collect(),
+            }),
             s => Err(Error::NoAnswer(format!("HTTP {s}"))),
         }
     }
@@ -298,7 +444,10 @@ fn parse<T: DeserializeOwned>(ans: &RawAnswer) -> Result<Envelope<T>, Error> {
 
 /// For calls after which money may have moved: an answer we could not get or read is
 /// `Unknown`, never an error the caller might treat as "not charged".
-fn payment_answer(sent: Result<RawAnswer, Error>, read: impl FnOnce(&RawAnswer) -> Result<PaymentOutcome, Error>) -> Result<PaymentOutcome, Error> {
+fn payment_answer(
+    sent: Result<RawAnswer, Error>,
+    read: impl FnOnce(&RawAnswer) -> Result<PaymentOutcome, Error>,
+) -> Result<PaymentOutcome, Error> {
     match sent.and_then(|a| read(&a)) {
         Ok(o) => Ok(o),
         Err(Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
@@ -307,5 +456,7 @@ fn payment_answer(sent: Result<RawAnswer, Error>, read: impl FnOnce(&RawAnswer) 
 }
 
 fn url_path_segment(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }

@@ -148,6 +148,8 @@ fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::String(s)) => Ok(Some(s)),
         Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(serde::de::Error::custom(format!("expected text or number, got {other}"))),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected text or number, got {other}"
+        ))),
     }
 }

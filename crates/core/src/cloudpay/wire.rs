@@ -1,0 +1,189 @@
+//! Tencent Cloud Pay wire shapes (seed 004, PROTOCOLS §2). `request_content` and
+//! `response_content` are JSON *strings*: serialised once, signed, sent as they are.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// What is sent: the signed content string and its authen_code.
+#[derive(Debug, Clone, Serialize)]
+pub struct Request {
+    pub request_content: String,
+    pub authen_info: AuthenInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthenInfo {
+    pub a: AuthenA,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthenA {
+    pub authen_type: u8,
+    pub authen_code: String,
+}
+
+/// The answer as it arrives; `response_content` is still text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Answer {
+    pub response_content: String,
+    #[serde(default)]
+    pub authen_info: Option<AuthenInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestContent {
+    pub nonce_str: String,
+    pub pay_mch_key: PayMchKey,
+    pub order_client: OrderClient,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_content: Option<PayContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_trade_no: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trade_type: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_content: Option<RefundContent>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PayMchKey {
+    pub pay_platform: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_pay_platform: Option<u32>,
+    pub out_mch_id: String,
+    pub out_sub_mch_id: String,
+    pub out_shop_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OrderClient {
+    pub machine_no: String,
+    pub terminal_type: u32,
+    pub device_id: String,
+    pub staff_id: String,
+    pub sdk_version: String,
+    pub spbill_create_ip: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_terminal_type: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PayContent {
+    pub out_trade_no: String,
+    pub total_fee: u64,
+    pub fee_type: String,
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_expire: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// The scanned payment code (micro_pay only). Never logged: the content is only signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wxpay_pay_content_ext: Option<WxpayPayContentExt>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WxpayPayContentExt {
+    pub product_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefundContent {
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_fee: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_fee: Option<u64>,
+}
+
+/// `response_content` once parsed. Only `status` is always there; the payload object is
+/// named after the endpoint.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResponseContent {
+    pub status: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub log_id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub internal_status: Option<i64>,
+    #[serde(default)]
+    pub scan_code_pay: Option<ScanPayResponse>,
+    #[serde(default)]
+    pub micro_pay: Option<OrderPayload>,
+    #[serde(default)]
+    pub query_order: Option<OrderPayload>,
+    #[serde(default)]
+    pub close_order: Option<serde_json::Value>,
+    #[serde(default)]
+    pub refund: Option<RefundPayload>,
+    #[serde(default)]
+    pub query_refund_order: Option<RefundPayload>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScanPayResponse {
+    pub code_url: String,
+    #[serde(default)]
+    pub nonce_str: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderPayload {
+    pub order_content: Option<OrderContent>,
+}
+
+/// ASSUMPTION: the fields Cashier reads from `order_content`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderContent {
+    #[serde(default)]
+    pub out_trade_no: Option<String>,
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    #[serde(default)]
+    pub total_fee: Option<u64>,
+    #[serde(default)]
+    pub wxpay_order_content_ext: Option<TradeStateExt>,
+    #[serde(default)]
+    pub alipay_order_content_ext: Option<TradeStateExt>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TradeStateExt {
+    #[serde(deserialize_with = "int_or_text")]
+    pub current_trade_state: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RefundPayload {
+    pub refund_order_content: Option<RefundOrderContent>,
+}
+
+/// ASSUMPTION: `state` 1 refunding, 2 refunded, 3 failed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RefundOrderContent {
+    #[serde(default)]
+    pub out_refund_no: Option<String>,
+    #[serde(default)]
+    pub refund_fee: Option<u64>,
+    #[serde(deserialize_with = "int_or_text")]
+    pub state: i64,
+}
+
+fn int_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n
+            .to_string()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("not an integer: {n}"))),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("not an integer: {s}"))),
+        other => Err(serde::de::Error::custom(format!("not an integer: {other}"))),
+    }
+}
