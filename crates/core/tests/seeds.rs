@@ -1,0 +1,284 @@
+//! One test per seed file: our serialised request equals the vendor's JSON sample field for
+//! field, and the vendor's answer sample parses into our answer type.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use cashier_core::Fen;
+use cashier_core::cloudpay::wire as cp;
+use cashier_core::tourv5::wire as tv;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn seed(prefix: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("seeds not found at {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}"));
+    std::fs::read_to_string(entry.path()).unwrap()
+}
+
+/// The `n`-th JSON object sample after an `application/json, text/json` heading.
+fn json_sample(text: &str, n: usize) -> Value {
+    let mut rest = text;
+    for _ in 0..=n {
+        let at = rest
+            .find("application/json, text/json")
+            .expect("json sample heading");
+        rest = &rest[at + 1..];
+    }
+    let start = rest.find('{').expect("object start");
+    let (mut depth, mut in_str, mut esc) = (0i32, false, false);
+    for (i, ch) in rest[start..].char_indices() {
+        match (in_str, esc, ch) {
+            (true, true, _) => esc = false,
+            (true, false, '\\') => esc = true,
+            (true, false, '"') => in_str = false,
+            (false, _, '"') => in_str = true,
+            (false, _, '{') => depth += 1,
+            (false, _, '}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return serde_json::from_str(&rest[start..=start + i])
+                        .expect("seed sample is JSON");
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unterminated sample")
+}
+
+/// Same keys at every level, same strings, numerically equal numbers.
+fn assert_same(ours: &Value, seed: &Value, path: &str) {
+    match (ours, seed) {
+        (Value::Object(a), Value::Object(b)) => {
+            let ka: Vec<_> = a.keys().collect();
+            let mut kb: Vec<_> = b.keys().collect();
+            let mut ka_sorted = ka.clone();
+            ka_sorted.sort();
+            kb.sort();
+            assert_eq!(ka_sorted, kb, "field names differ at {path}");
+            for (k, v) in a {
+                assert_same(v, &b[k], &format!("{path}.{k}"));
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            let (a, b) = (
+                Decimal::from_str(&a.to_string()).unwrap(),
+                Decimal::from_str(&b.to_string()).unwrap(),
+            );
+            assert_eq!(a, b, "number differs at {path}");
+        }
+        _ => assert_eq!(ours, seed, "value differs at {path}"),
+    }
+}
+
+fn s(n: u32) -> String {
+    format!("sample string {n}")
+}
+
+#[test]
+fn seed_000_wechat_scan_code() {
+    let text = seed("000_");
+    let ours = tv::ScanCodeParm {
+        billnum: s(1),
+        billtype: s(2),
+        body: s(3),
+        paytype: s(4),
+        paymentvalue: Fen(500),
+        detail: Some(s(6)),
+        clientip: Some(s(7)),
+        cardno: Some(s(8)),
+    };
+    assert_same(
+        &serde_json::to_value(&ours).unwrap(),
+        &json_sample(&text, 0),
+        "request",
+    );
+    let answer: tv::Envelope<tv::PayScanCodeResult> =
+        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    assert_eq!(answer.errcode, 1);
+    let tag = answer.tag.unwrap();
+    assert_eq!(
+        (
+            tag.billnum.unwrap(),
+            tag.autoid.unwrap(),
+            tag.codeurl.unwrap()
+        ),
+        (s(1), s(2), s(3))
+    );
+}
+
+#[test]
+fn seed_001_koudai_barcode() {
+    let text = seed("001_");
+    let ours = tv::KouDaiLqBarCodeParm {
+        business_type: 1,
+        operator_no: s(1),
+        bill_num: s(2),
+        summary: Fen(300),
+        card_no: Some(s(4)),
+        bar_code: s(5),
+    };
+    assert_same(
+        &serde_json::to_value(&ours).unwrap(),
+        &json_sample(&text, 0),
+        "request",
+    );
+    let answer: tv::Envelope<tv::PayStatusResult> =
+        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    let tag = answer.tag.unwrap();
+    assert_eq!(tag.paystatus.as_deref(), Some("sample string 4"));
+    assert_eq!(tag.paystatusdesc.as_deref(), Some("sample string 5"));
+    assert_eq!(tag.billstatus.as_deref(), Some("sample string 3"));
+}
+
+#[test]
+fn seed_002_pos_wechat_barcode() {
+    let text = seed("002_");
+    let ours = tv::PosSellPayWithWechatBarcodeParm {
+        billnum: s(1),
+        wechatbarcode: s(2),
+        paymentvalue: Fen(300),
+    };
+    assert_same(
+        &serde_json::to_value(&ours).unwrap(),
+        &json_sample(&text, 0),
+        "request",
+    );
+    let answer: tv::Envelope<tv::PosSellPaymentResult> =
+        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    let tag = answer.tag.unwrap();
+    assert_eq!(
+        tag.autoid.as_deref(),
+        Some("2"),
+        "integer autoid read as text"
+    );
+    assert_eq!(tag.billpaystate.as_deref(), Some("sample string 3"));
+}
+
+#[test]
+fn seed_003_alipay_query() {
+    let text = seed("003_");
+    let ours = tv::QueryParm {
+        billnum: s(1),
+        autoid: s(2),
+        billtype: s(3),
+        paytype: s(4),
+    };
+    assert_same(
+        &serde_json::to_value(&ours).unwrap(),
+        &json_sample(&text, 0),
+        "request",
+    );
+    let answer: tv::Envelope<tv::PayStatusResult> =
+        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    assert_eq!(answer.errmsg, s(2));
+    assert_eq!(
+        answer.tag.unwrap().autoid.as_deref(),
+        Some("sample string 2")
+    );
+}
+
+/// Seed 004 prints `request_content` as raw JSON inside quotes, the whole sample indented
+/// with no-break spaces; cut the content out from its key to the quote before `authen_info`.
+fn quoted_content(text: &str, key: &str) -> String {
+    let text = text.replace('\u{a0}', " ");
+    let open = format!("\"{key}\": \"");
+    let a = text.find(&open).expect("open marker") + open.len();
+    let b = a + text[a..]
+        .find("\"authen_info\"")
+        .expect("authen_info after content");
+    let inner = text[a..b]
+        .trim_end()
+        .strip_suffix(',')
+        .expect("comma")
+        .trim_end();
+    inner.strip_suffix('"').expect("closing quote").to_string()
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+    let a = text.find(open).expect("open marker") + open.len();
+    let b = a + text[a..].find(close).expect("close marker");
+    &text[a..b]
+}
+
+#[test]
+fn seed_004_cloud_pay_scan_code_pay() {
+    let text = seed("004_");
+    let request_text = quoted_content(&text, "request_content");
+    let seed_request: Value =
+        serde_json::from_str(&request_text).expect("seed request_content parses");
+    let ours = cp::RequestContent {
+        nonce_str: "9f330667e18a48a7872e39878e1cd66f".into(),
+        pay_mch_key: cp::PayMchKey {
+            pay_platform: 1,
+            sub_pay_platform: None,
+            out_mch_id: "sz01N6YTRV8JPIlb4AnB".into(),
+            out_sub_mch_id: "sz01jRnVDGfHKHI837nH".into(),
+            out_shop_id: "sz01Kmw5JHJs278376ndk".into(),
+        },
+        order_client: cp::OrderClient {
+            machine_no: "01-01-01-01-01-01".into(),
+            terminal_type: 2,
+            device_id: "zz003".into(),
+            staff_id: "zz003".into(),
+            sdk_version: "1.2".into(),
+            spbill_create_ip: "192.168.0.22".into(),
+            sub_terminal_type: Some(900),
+        },
+        pay_content: Some(cp::PayContent {
+            out_trade_no: "sz0100d9ueWXzz00320190826151533".into(),
+            total_fee: 16000,
+            fee_type: "CNY".into(),
+            body: "body".into(),
+            time_expire: None,
+            detail: None,
+            remark: None,
+            author_code: None,
+            wxpay_pay_content_ext: Some(cp::WxpayPayContentExt {
+                product_id: "product_id".into(),
+            }),
+        }),
+        out_trade_no: None,
+        trade_type: None,
+        refund_content: None,
+    };
+    assert_same(
+        &serde_json::to_value(&ours).unwrap(),
+        &seed_request,
+        "request_content",
+    );
+
+    // The outer envelope: request_content is a string, authen_info.a has type 1 and 64 hex.
+    let text = text.replace('\u{a0}', " ");
+    let authen = between(&text, "\"authen_code\": \"", "\"");
+    assert_eq!(authen.len(), 64);
+    let env = cp::Request {
+        request_content: serde_json::to_string(&ours).unwrap(),
+        authen_info: cp::AuthenInfo {
+            a: cp::AuthenA {
+                authen_type: 1,
+                authen_code: authen.into(),
+            },
+        },
+    };
+    let v = serde_json::to_value(&env).unwrap();
+    assert!(v["request_content"].is_string());
+    assert_eq!(v["authen_info"]["a"]["authen_type"], 1);
+
+    let response_text = quoted_content(&text, "response_content");
+    let rc: cp::ResponseContent =
+        serde_json::from_str(&response_text).expect("seed response_content parses");
+    assert_eq!(rc.status, 0);
+    assert_eq!(rc.internal_status, Some(0));
+    let pay = rc.scan_code_pay.unwrap();
+    assert!(pay.code_url.starts_with("weixin:"));
+    assert_eq!(
+        pay.nonce_str.as_deref(),
+        Some("beM31vIaC1rgyDIX43fJxjhs77eKMrIf")
+    );
+}
