@@ -68,6 +68,6 @@ impl From<BillNo> for String {
 
 impl fmt::Display for BillNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }

@@ -44,6 +44,11 @@ pub enum Error {
     NotLoggedIn,
     #[error("configuration: {0}")]
     Config(String),
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// The action does not apply to this attempt (cancel a barcode payment, unknown id).
+    #[error("{0}")]
+    NotAllowed(String),
 }
 
 impl Error {
@@ -59,6 +64,8 @@ impl Error {
             Error::Rejected { .. } => "rejected",
             Error::NotLoggedIn => "not_logged_in",
             Error::Config(_) => "config",
+            Error::Journal(e) => e.code(),
+            Error::NotAllowed(_) => "not_allowed",
         }
     }
 
@@ -75,6 +82,8 @@ impl Error {
                 Error::Rejected { code, message } => format!("支付后台拒绝（{code}）：{message}"),
                 Error::NotLoggedIn => "尚未登录后台或会话已过期".into(),
                 Error::Config(e) => format!("配置错误：{e}"),
+                Error::Journal(e) => e.zh(),
+                Error::NotAllowed(e) => format!("不能执行此操作：{e}"),
             },
         }
     }

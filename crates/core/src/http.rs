@@ -10,9 +10,9 @@ use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpPolicy {
-    #[serde(with = "secs")]
+    #[serde(with = "crate::config::secs")]
     pub connect_timeout: Duration,
-    #[serde(with = "secs")]
+    #[serde(with = "crate::config::secs")]
     pub request_timeout: Duration,
 }
 
@@ -24,18 +24,6 @@ impl Default for HttpPolicy {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(15),
         }
-    }
-}
-
-mod secs {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let v = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
     }
 }
 

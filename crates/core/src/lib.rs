@@ -3,19 +3,28 @@
 //! Money is integer fen ([`Fen`]) everywhere inside; yuan decimals exist only at the wire
 //! ([`Fen::to_wire_yuan`]) and on screen ([`Fen`]'s `Display`).
 
+pub mod attempt;
 pub mod bill;
+pub mod checkout;
 pub mod clock;
 pub mod cloudpay;
 pub mod code;
+pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod failpoint;
 pub mod http;
+pub mod journal;
 pub mod money;
 pub mod outcome;
+pub mod qr;
+pub mod receipts;
+pub mod scanner;
 pub mod tourv5;
 
+pub use attempt::{Attempt, AttemptId, AttemptState, Channel};
 pub use bill::{BillError, BillNo};
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, SystemClock, TokioClock};
 pub use code::{CodeError, CodeKind, PaymentCode, ScannerFraming};
 pub use error::{Error, ErrorBody, Lang};
 pub use money::{AmountError, Fen};

@@ -153,7 +153,8 @@ fn normalise_char(c: char) -> char {
 /// Yuan with exactly two decimals, as on a receipt: `12.30`.
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+        // `pad` so receipts can align amounts with `{:>12}`.
+        f.pad(&format!("{}.{:02}", self.0 / 100, self.0 % 100))
     }
 }
 

@@ -1,0 +1,150 @@
+//! Cashier's sandbox: a real HTTP server that imitates the Tour V5 back office and Tencent
+//! Cloud Pay closely enough that the app and every test can run against it.
+//!
+//! - Tour V5 under `/api/…` (HAWK-signed JSON, PROTOCOLS §1),
+//! - Cloud Pay under `/cpay/<name>` (authen_code-signed, PROTOCOLS §2),
+//! - the customer page for QR orders under `/_sandbox/pay/{reference}`,
+//! - control endpoints: `/_sandbox/ledger`, `/_sandbox/reset`, `/_sandbox/faults`,
+//!   `/_sandbox/bills`.
+//!
+//! Payment codes choose what happens by their last four digits: see [`scenario`].
+
+mod app;
+mod book;
+mod cloudpay;
+mod conn;
+mod control;
+mod customer;
+pub mod faults;
+pub mod ledger;
+mod order;
+pub mod scenario;
+mod tourv5;
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use cashier_core::crypto::{AuthenKey, TdesProfile, md5_key};
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use faults::{Fault, FaultKind};
+pub use ledger::{Charge, Ledger, LedgerOrder};
+pub use scenario::Scenario;
+
+use crate::app::{App, Shared};
+use crate::conn::{Line, SandboxListener};
+
+/// The sandbox's settings. The credentials are public test values, printed at start-up.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub addr: SocketAddr,
+    /// The Tour V5 operator (HAWK `id`).
+    pub operator: String,
+    pub password: String,
+    /// Cloud Pay authen key: exactly 32 characters.
+    pub authen_key: String,
+    /// Cloud Pay `out_trade_no` must start with this.
+    pub order_prefix: String,
+    pub tdes_profile: TdesProfile,
+    /// How long an unpaid QR order stays payable.
+    pub qr_ttl: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            operator: "cashier".into(),
+            password: "123456".into(),
+            authen_key: "sandbox-authen-key-0123456789abc".into(),
+            order_prefix: "sbx".into(),
+            tdes_profile: TdesProfile::default(),
+            qr_ttl: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// A running sandbox.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Binds `cfg.addr` (port 0 picks a free port) and starts serving in the background.
+    pub async fn start(cfg: SandboxConfig) -> io::Result<Sandbox> {
+        let authen = AuthenKey::new(SecretString::from(cfg.authen_key.clone()))
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = TcpListener::bind(cfg.addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stop_rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            addr,
+            password_key: md5_key(&SecretString::from(cfg.password)),
+            operator: cfg.operator,
+            authen,
+            order_prefix: cfg.order_prefix,
+            tdes: cfg.tdes_profile,
+            qr_ttl: cfg.qr_ttl,
+            book: Mutex::default(),
+            armory: Mutex::default(),
+            sessions: Mutex::default(),
+            stop: stop_rx.clone(),
+        });
+        let router = app::router(App(shared.clone()));
+        let mut stopping = stop_rx;
+        let server = tokio::spawn(async move {
+            let served = axum::serve(
+                SandboxListener(listener),
+                router.into_make_service_with_connect_info::<Line>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|s| *s).await;
+            })
+            .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            shared,
+            stop,
+            server,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/`, with the trailing slash clients join paths onto.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// A snapshot of orders and charges, the same as `GET /_sandbox/ledger`.
+    pub fn ledger(&self) -> Ledger {
+        self.shared.book().snapshot(SystemTime::now())
+    }
+
+    /// Stops accepting, lets answers in flight finish (hanging ones are cut) and waits a
+    /// few seconds at most.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let mut server = self.server;
+        if tokio::time::timeout(Duration::from_secs(5), &mut server)
+            .await
+            .is_err()
+        {
+            server.abort();
+        }
+    }
+}

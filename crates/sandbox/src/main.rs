@@ -1,1 +1,96 @@
-fn main() {}
+//! `cashier-sandbox [--addr 127.0.0.1:8686]`: runs the sandbox until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use cashier_sandbox::{Sandbox, SandboxConfig};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:8686";
+const USAGE: &str =
+    "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS]
+  --addr          where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
+  --tdes-profile  sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
+  --qr-ttl        seconds an unpaid QR order stays payable (default 300)";
+
+fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
+    let mut cfg = SandboxConfig::default();
+    let mut addr = std::env::var("CASHIER_SANDBOX_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.into());
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag.as_str(), None),
+        };
+        if name == "--help" || name == "-h" {
+            return Err(String::new());
+        }
+        let value = match inline.or_else(|| it.next().cloned()) {
+            Some(v) => v,
+            None => return Err(format!("{name} needs a value")),
+        };
+        match name {
+            "--addr" => addr = value,
+            "--tdes-profile" => {
+                cfg.tdes_profile = serde_json::from_value(serde_json::Value::String(value.clone()))
+                    .map_err(|_| format!("unknown TripleDES profile {value:?}"))?;
+            }
+            "--qr-ttl" => {
+                let secs: u64 = value
+                    .parse()
+                    .map_err(|_| format!("--qr-ttl takes seconds, not {value:?}"))?;
+                cfg.qr_ttl = std::time::Duration::from_secs(secs);
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    cfg.addr = addr
+        .parse::<SocketAddr>()
+        .map_err(|_| format!("--addr takes HOST:PORT such as {DEFAULT_ADDR}, not {addr:?}"))?;
+    Ok(cfg)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cfg = match parse_args(&args) {
+        Ok(cfg) => cfg,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
+            eprintln!("{USAGE}");
+            return if message.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    let shown = cfg.clone();
+    let sandbox = match Sandbox::start(cfg).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot start the sandbox on {}: {e}", shown.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    // Sandbox credentials are public test values, printed so the app can be configured.
+    println!("Cashier sandbox listening on {}", sandbox.url());
+    println!("  Tour V5 operator:      {}", shown.operator);
+    println!("  Tour V5 password:      {}", shown.password);
+    println!("  Cloud Pay authen key:  {}", shown.authen_key);
+    println!("  Cloud Pay order prefix: {}", shown.order_prefix);
+    println!("  TripleDES profile:     {:?}", shown.tdes_profile);
+    println!("  ledger: {}_sandbox/ledger", sandbox.url());
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("cannot wait for Ctrl-C: {e}");
+    }
+    sandbox.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -324,10 +324,13 @@ impl TourV5 {
     }
 
     /// The documented poll after errcode 1 on the POS barcode call.
+    /// `paid_if_ours_landed`: the bill's paid value once this payment is applied, so that a
+    /// partial payment is recognised.
     pub async fn pos_bill_status(
         &self,
         s: &TourV5Session,
         bill: &BillNo,
+        paid_if_ours_landed: Option<Fen>,
     ) -> Result<PaymentOutcome, Error> {
         let path = format!(
             "api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{}",
@@ -336,7 +339,7 @@ impl TourV5 {
         let sent = self
             .call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew)
             .await;
-        payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?)))
+        payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?, paid_if_ours_landed)))
     }
 
     async fn query(

@@ -111,14 +111,26 @@ pub struct PosSellPaymentResult {
 }
 
 /// `GET api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{billnum}` answer tag.
-/// ASSUMPTION (PROTOCOLS §1): `paystate == "3"` means fully paid; the other fields are shown
-/// when present.
+/// ASSUMPTION (PROTOCOLS §1): `paystate == "3"` means fully paid; ASSUMPTION: `billvalue` and
+/// `paidvalue` (yuan) are the bill's total and what has been paid on it, when present.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PosSellMainRow {
     #[serde(default, deserialize_with = "opt_string_or_number")]
     pub billnum: Option<String>,
     #[serde(default, deserialize_with = "opt_string_or_number")]
     pub paystate: Option<String>,
+    #[serde(default, deserialize_with = "opt_yuan")]
+    pub billvalue: Option<Fen>,
+    #[serde(default, deserialize_with = "opt_yuan")]
+    pub paidvalue: Option<Fen>,
+}
+
+fn opt_yuan<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Fen>, D::Error> {
+    let v: Option<rust_decimal::Decimal> =
+        rust_decimal::serde::arbitrary_precision_option::deserialize(d)?;
+    v.map(Fen::from_wire_yuan)
+        .transpose()
+        .map_err(serde::de::Error::custom)
 }
 
 /// `api/UnPos/User/Login/ByPwd` answer tag (PROTOCOLS §1).

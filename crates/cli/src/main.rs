@@ -1,0 +1,177 @@
+//! `cashier`: the headless cashier for scripting, operations and benchmarks.
+//!
+//! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired),
+//! 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
+
+mod demo;
+mod output;
+mod pay;
+mod receipts;
+mod scan;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cashier_core::cloudpay::Platform;
+use cashier_core::{AttemptState, Channel, Error};
+
+#[derive(Parser, Debug)]
+#[command(name = "cashier", version, about = "Cashier: checkout, recovery and receipts from the command line")]
+struct Cli {
+    /// Configuration file (TOML). Default: $CASHIER_CONFIG, else the OS config dir.
+    #[arg(long, global = true, env = "CASHIER_CONFIG")]
+    config: Option<PathBuf>,
+    /// One JSON object per result on stdout; progress as JSON lines on stderr.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the sandbox backends in the foreground (Tour V5 and Cloud Pay, simulated).
+    Sandbox {
+        #[arg(long, default_value = "127.0.0.1:8686", env = "CASHIER_SANDBOX_ADDR")]
+        addr: std::net::SocketAddr,
+    },
+    /// Check the back-office login (password from stdin or a prompt; nothing is stored).
+    Login,
+    /// Take a payment and wait for its final state.
+    Pay {
+        #[arg(long)]
+        channel: Channel,
+        #[arg(long)]
+        bill: String,
+        /// Yuan, as typed: 12, 12.3, 12.30.
+        #[arg(long)]
+        amount: String,
+        /// Barcode channels: the payment code; read from stdin (a keyboard-wedge scanner) if absent.
+        #[arg(long)]
+        code: Option<String>,
+        /// cloud-qr only: which wallet the QR is for.
+        #[arg(long, default_value = "wechat", value_parser = parse_wallet)]
+        wallet: Platform,
+    },
+    /// Query an unfinished attempt again.
+    Query {
+        #[arg(long)]
+        order: String,
+    },
+    /// Cancel a QR payment (final query, then close where the backend can).
+    Cancel {
+        #[arg(long)]
+        order: String,
+    },
+    /// Query every unfinished attempt (also done before every pay).
+    Recover,
+    /// Manager: decide an Unknown attempt, with a note that is journalled.
+    Resolve {
+        #[arg(long)]
+        order: String,
+        #[arg(long, value_parser = parse_resolution)]
+        to: AttemptState,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        manager: String,
+    },
+    /// The day's receipts: attempts and totals per channel and outcome.
+    Receipts {
+        /// Business day, YYYY-MM-DD (default: today in the configured zone).
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
+        /// CSV with a header row instead of a table.
+        #[arg(long)]
+        csv: bool,
+        /// Search by bill or order number (prefix) instead of a day.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Read a serial scanner and print what it reads (codes masked).
+    Scan(scan::ScanArgs),
+    /// A complete checkout demo against the embedded sandbox: a barcode and a QR payment.
+    Demo,
+}
+
+fn parse_wallet(s: &str) -> Result<Platform, String> {
+    match s {
+        "wechat" => Ok(Platform::Wechat),
+        "alipay" => Ok(Platform::Alipay),
+        other => Err(format!("{other:?}: wechat or alipay")),
+    }
+}
+
+fn parse_resolution(s: &str) -> Result<AttemptState, String> {
+    match s {
+        "paid" => Ok(AttemptState::Paid),
+        "failed" => Ok(AttemptState::Failed),
+        other => Err(format!("{other:?}: paid or failed")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start: {e}");
+            return ExitCode::from(4);
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            output::error(&e, json);
+            ExitCode::from(output::exit_for_error(&e))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let json = cli.json;
+    let config_path = cli.config.clone();
+    match cli.command {
+        Command::Sandbox { addr } => setup::run_sandbox(addr).await,
+        Command::Login => setup::login_check(config_path, json).await,
+        Command::Pay { channel, bill, amount, code, wallet } => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            pay::run(&ctx, pay::PayArgs { channel, bill, amount, code, wallet }).await
+        }
+        Command::Query { order } => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            let a = ctx.attempt_by_order(&order)?;
+            let a = ctx.checkout.query_again(a.id).await?;
+            Ok(output::attempt(&a, json, ctx.lang))
+        }
+        Command::Cancel { order } => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            let a = ctx.attempt_by_order(&order)?;
+            let a = ctx.checkout.cancel(a.id).await?;
+            Ok(output::attempt(&a, json, ctx.lang))
+        }
+        Command::Recover => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            Ok(output::recovery(&ctx.recovery, json))
+        }
+        Command::Resolve { order, to, note, manager } => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            let a = ctx.attempt_by_order(&order)?;
+            let a = ctx.checkout.force_resolve(a.id, to, &note, &manager)?;
+            Ok(output::attempt(&a, json, ctx.lang))
+        }
+        Command::Receipts { day, csv, search } => receipts::run(config_path, day, csv, search, json),
+        Command::Scan(args) => scan::run(config_path, args, json).await,
+        Command::Demo => demo::run(json).await,
+    }
+}

@@ -1,0 +1,121 @@
+//! What the CLI prints: one JSON object per result with `--json`, short lines otherwise.
+
+use std::process::ExitCode;
+
+use cashier_core::checkout::{CheckoutEvent, RecoveryReport};
+use cashier_core::{Attempt, AttemptState, Error, Lang};
+use serde_json::json;
+
+pub fn state_label(state: AttemptState, lang: Lang) -> &'static str {
+    match (lang, state) {
+        (Lang::ZhCn, AttemptState::Sending) => "发送中",
+        (Lang::ZhCn, AttemptState::Pending) => "等待用户确认",
+        (Lang::ZhCn, AttemptState::Issuing) => "生成二维码",
+        (Lang::ZhCn, AttemptState::Shown) => "请顾客扫码",
+        (Lang::ZhCn, AttemptState::Paid) => "已支付",
+        (Lang::ZhCn, AttemptState::PartlyPaid) => "部分支付",
+        (Lang::ZhCn, AttemptState::Failed) => "支付失败",
+        (Lang::ZhCn, AttemptState::Cancelled) => "已取消",
+        (Lang::ZhCn, AttemptState::Expired) => "已过期",
+        (Lang::ZhCn, AttemptState::Unknown) => "结果未知，请再次查询",
+        (Lang::ZhCn, AttemptState::Refunded) => "已退款",
+        (Lang::En, AttemptState::Sending) => "sending",
+        (Lang::En, AttemptState::Pending) => "waiting for the customer",
+        (Lang::En, AttemptState::Issuing) => "issuing QR code",
+        (Lang::En, AttemptState::Shown) => "customer to scan",
+        (Lang::En, AttemptState::Paid) => "paid",
+        (Lang::En, AttemptState::PartlyPaid) => "partly paid",
+        (Lang::En, AttemptState::Failed) => "failed",
+        (Lang::En, AttemptState::Cancelled) => "cancelled",
+        (Lang::En, AttemptState::Expired) => "expired",
+        (Lang::En, AttemptState::Unknown) => "UNKNOWN — query again",
+        (Lang::En, AttemptState::Refunded) => "refunded",
+    }
+}
+
+pub fn exit_for_state(state: AttemptState) -> ExitCode {
+    ExitCode::from(match state {
+        AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::Refunded => 0,
+        AttemptState::Failed | AttemptState::Cancelled | AttemptState::Expired => 1,
+        AttemptState::Unknown | AttemptState::Sending | AttemptState::Pending | AttemptState::Issuing | AttemptState::Shown => 3,
+    })
+}
+
+pub fn exit_for_error(e: &Error) -> u8 {
+    match e {
+        Error::Amount(_) | Error::Bill(_) | Error::Code(_) => 2,
+        _ => 4,
+    }
+}
+
+pub fn result_json(a: &Attempt) -> serde_json::Value {
+    json!({
+        "state": a.state,
+        "bill": a.bill,
+        "order_no": a.order_no,
+        "amount_fen": a.amount.0,
+        "channel": a.channel,
+        "reason": a.reason,
+    })
+}
+
+pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
+    if json {
+        println!("{}", result_json(a));
+    } else {
+        println!(
+            "{} — {} ¥{} {} [{}]{}",
+            state_label(a.state, lang),
+            a.bill,
+            a.amount,
+            a.channel,
+            a.order_no,
+            a.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+        );
+    }
+    exit_for_state(a.state)
+}
+
+pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
+    if json {
+        if let Ok(line) = serde_json::to_string(e) {
+            eprintln!("{line}");
+        }
+        return;
+    }
+    let left = e.remaining_ms.map(|ms| format!(", {} s left", ms / 1000)).unwrap_or_default();
+    eprintln!(
+        "[{:>5.1}s] {}{}{}",
+        e.elapsed_ms as f64 / 1000.0,
+        state_label(e.state, lang),
+        e.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default(),
+        left
+    );
+}
+
+pub fn recovery(r: &RecoveryReport, json: bool) -> ExitCode {
+    if json {
+        println!("{}", json!({"recovered": r.checked}));
+    } else if r.checked.is_empty() {
+        println!("nothing to recover: no unfinished attempts");
+    } else {
+        for c in &r.checked {
+            println!("{} {}: {} → {}", c.attempt_id, c.order_no, c.from, c.to);
+        }
+    }
+    let unknown = r.checked.iter().any(|c| c.to == AttemptState::Unknown);
+    ExitCode::from(if unknown { 3 } else { 0 })
+}
+
+pub fn error(e: &Error, json: bool) {
+    let lang = match std::env::var("CASHIER_LANG").as_deref() {
+        Ok("en") => Lang::En,
+        _ => Lang::ZhCn,
+    };
+    let body = e.body(lang);
+    if json {
+        println!("{}", json!({"error": {"code": body.code, "message": body.message}}));
+    } else {
+        eprintln!("error [{}]: {}", body.code, body.message);
+    }
+}

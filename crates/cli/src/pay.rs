@@ -1,0 +1,91 @@
+//! `cashier pay`: take one payment and follow it to a final state, printing the status stream.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use cashier_core::checkout::{BarcodePayment, QrPayment};
+use cashier_core::cloudpay::Platform;
+use cashier_core::{AttemptId, AttemptState, BillNo, Channel, Error, Fen, PaymentCode, qr};
+
+use crate::output;
+use crate::setup::Context;
+
+pub struct PayArgs {
+    pub channel: Channel,
+    pub bill: String,
+    pub amount: String,
+    pub code: Option<String>,
+    pub wallet: Platform,
+}
+
+pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
+    let bill = BillNo::parse(&args.bill)?;
+    let amount = Fen::parse_yuan(&args.amount, ctx.cfg.max_fen()?)?;
+    let checkout = ctx.checkout.clone();
+    let mut events = checkout.subscribe();
+    let task = if args.channel.is_qr() {
+        let p = QrPayment { bill, amount, channel: args.channel, wallet: args.wallet };
+        tokio::spawn(async move { checkout.pay_qr(p).await })
+    } else {
+        let raw = match args.code {
+            Some(c) => c,
+            None => read_code()?,
+        };
+        let code = PaymentCode::parse(&raw, &ctx.cfg.scanner.framing)?;
+        let p = BarcodePayment { bill, amount, channel: args.channel, code };
+        tokio::spawn(async move { checkout.pay_barcode(p).await })
+    };
+    tokio::pin!(task);
+    let mut attempt: Option<AttemptId> = None;
+    let mut qr_drawn = false;
+    let mut cancelling = false;
+    loop {
+        tokio::select! {
+            done = &mut task => {
+                // Drain what the flow said last so the screen ends on the final state.
+                while let Ok(e) = events.try_recv() {
+                    output::event(&e, ctx.json_mode(), ctx.lang);
+                }
+                let a = done.map_err(|e| Error::Config(format!("payment task: {e}")))??;
+                return Ok(output::attempt(&a, ctx.json_mode(), ctx.lang));
+            }
+            e = events.recv() => {
+                let Ok(e) = e else { continue };
+                attempt.get_or_insert(e.attempt_id);
+                output::event(&e, ctx.json_mode(), ctx.lang);
+                if let (AttemptState::Shown, Some(url), false) = (e.state, e.code_url.as_deref(), qr_drawn) {
+                    qr_drawn = true;
+                    if !ctx.json_mode() {
+                        eprintln!("{}", qr::terminal(url)?);
+                        eprintln!("customer scans this code; in the sandbox, pay it at {url}");
+                        eprintln!("Ctrl-C cancels (final query, then close).");
+                    }
+                }
+            }
+            _ = tokio::signal::ctrl_c(), if !cancelling => {
+                cancelling = true;
+                match attempt {
+                    Some(id) if args.channel.is_qr() => {
+                        let checkout = ctx.checkout.clone();
+                        tokio::spawn(async move { checkout.cancel(id).await });
+                    }
+                    _ => eprintln!("a barcode payment cannot be cancelled once sent; waiting for its result"),
+                }
+            }
+        }
+    }
+}
+
+/// A keyboard-wedge scanner types the code and Enter into stdin.
+fn read_code() -> Result<String, Error> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("scan the customer's payment code / 请扫描付款码:");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::Config(format!("reading the payment code: {e}")))?;
+    Ok(line)
+}

@@ -1,0 +1,220 @@
+//! The vocabulary of the checkout: channels, attempt states, and one attempt as journalled.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{BillNo, Fen};
+
+/// How the customer pays, and through which backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// Tour V5 WeChat QR (seed 000).
+    WechatQr,
+    /// Tour V5 Alipay QR.
+    AlipayQr,
+    /// Tour V5 KouDaiLQ barcode (seed 001).
+    KoudaiBarcode,
+    /// Tour V5 POS WeChat barcode with the encrypted code (seed 002).
+    PosWechatBarcode,
+    /// Cloud Pay `scan_code_pay` (seed 004).
+    CloudQr,
+    /// Cloud Pay `micro_pay`.
+    CloudBarcode,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::WechatQr,
+        Channel::AlipayQr,
+        Channel::KoudaiBarcode,
+        Channel::PosWechatBarcode,
+        Channel::CloudQr,
+        Channel::CloudBarcode,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::WechatQr => "wechat-qr",
+            Channel::AlipayQr => "alipay-qr",
+            Channel::KoudaiBarcode => "koudai-barcode",
+            Channel::PosWechatBarcode => "pos-wechat-barcode",
+            Channel::CloudQr => "cloud-qr",
+            Channel::CloudBarcode => "cloud-barcode",
+        }
+    }
+
+    pub fn is_qr(self) -> bool {
+        match self {
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => true,
+            Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => false,
+        }
+    }
+
+    pub fn is_cloud(self) -> bool {
+        match self {
+            Channel::CloudQr | Channel::CloudBarcode => true,
+            Channel::WechatQr
+            | Channel::AlipayQr
+            | Channel::KoudaiBarcode
+            | Channel::PosWechatBarcode => false,
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for Channel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown channel {s:?}; one of: {}",
+                    Channel::ALL.map(Channel::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// Where an attempt stands. `Sending` is written *before* the payment call, so a crash at any
+/// later point leaves a row that recovery will query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptState {
+    /// Barcode: journalled, the pay call may be on the wire.
+    Sending,
+    /// Barcode: the backend said "in progress" (password); polling.
+    Pending,
+    /// QR: journalled, asking the backend for a code URL.
+    Issuing,
+    /// QR: code on screen, polling.
+    Shown,
+    Paid,
+    /// This payment went through but the bill still has a remainder.
+    PartlyPaid,
+    Failed,
+    /// QR closed by the cashier (after a final query).
+    Cancelled,
+    /// QR not paid within its time on screen.
+    Expired,
+    /// Nobody can tell: may have been charged. Blocks the bill until resolved.
+    Unknown,
+    Refunded,
+}
+
+impl AttemptState {
+    pub const ALL: [AttemptState; 11] = [
+        AttemptState::Sending,
+        AttemptState::Pending,
+        AttemptState::Issuing,
+        AttemptState::Shown,
+        AttemptState::Paid,
+        AttemptState::PartlyPaid,
+        AttemptState::Failed,
+        AttemptState::Cancelled,
+        AttemptState::Expired,
+        AttemptState::Unknown,
+        AttemptState::Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptState::Sending => "sending",
+            AttemptState::Pending => "pending",
+            AttemptState::Issuing => "issuing",
+            AttemptState::Shown => "shown",
+            AttemptState::Paid => "paid",
+            AttemptState::PartlyPaid => "partly_paid",
+            AttemptState::Failed => "failed",
+            AttemptState::Cancelled => "cancelled",
+            AttemptState::Expired => "expired",
+            AttemptState::Unknown => "unknown",
+            AttemptState::Refunded => "refunded",
+        }
+    }
+
+    /// Not known to have ended: the bill cannot be charged again, recovery must query it.
+    pub fn is_live(self) -> bool {
+        match self {
+            AttemptState::Sending
+            | AttemptState::Pending
+            | AttemptState::Issuing
+            | AttemptState::Shown
+            | AttemptState::Unknown => true,
+            AttemptState::Paid
+            | AttemptState::PartlyPaid
+            | AttemptState::Failed
+            | AttemptState::Cancelled
+            | AttemptState::Expired
+            | AttemptState::Refunded => false,
+        }
+    }
+
+    /// Money was received for this attempt.
+    pub fn is_collected(self) -> bool {
+        matches!(self, AttemptState::Paid | AttemptState::PartlyPaid)
+    }
+}
+
+impl fmt::Display for AttemptState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for AttemptState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AttemptState::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown attempt state {s:?}"))
+    }
+}
+
+/// The journal's id of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AttemptId(pub i64);
+
+impl fmt::Display for AttemptId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// One payment attempt as the journal holds it. Codes are masked; there is no clear code here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub id: AttemptId,
+    pub bill: BillNo,
+    pub amount: Fen,
+    pub channel: Channel,
+    /// Unique per merchant and till; reused by every retry and query of this attempt.
+    pub order_no: String,
+    /// The backend's handle: Tour V5 `autoid`, Cloud Pay transaction id.
+    pub reference: Option<String>,
+    /// Cloud Pay platform for this attempt: "wechat" / "alipay".
+    pub wallet: Option<String>,
+    pub code_masked: Option<String>,
+    pub code_url: Option<String>,
+    pub operator: String,
+    pub till: String,
+    pub state: AttemptState,
+    /// The latest human-readable reason (backend's words, or ours).
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Business day in the configured zone, fixed when the attempt is created.
+    pub business_day: NaiveDate,
+}

@@ -1,0 +1,38 @@
+//! The status stream the UI and the CLI follow: one event per state change and per poll.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Attempt, AttemptId, AttemptState, Channel};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutEvent {
+    pub attempt_id: AttemptId,
+    pub bill: String,
+    pub order_no: String,
+    pub channel: Channel,
+    pub amount_fen: u64,
+    pub state: AttemptState,
+    pub reason: Option<String>,
+    /// Set while a QR code is on screen.
+    pub code_url: Option<String>,
+    pub elapsed_ms: u64,
+    /// Time left before the attempt gives up (barcode → Unknown, QR → expired).
+    pub remaining_ms: Option<u64>,
+}
+
+impl CheckoutEvent {
+    pub fn of(a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) -> CheckoutEvent {
+        CheckoutEvent {
+            attempt_id: a.id,
+            bill: a.bill.to_string(),
+            order_no: a.order_no.clone(),
+            channel: a.channel,
+            amount_fen: a.amount.0,
+            state: a.state,
+            reason: a.reason.clone(),
+            code_url: if a.state == AttemptState::Shown { a.code_url.clone() } else { None },
+            elapsed_ms,
+            remaining_ms,
+        }
+    }
+}

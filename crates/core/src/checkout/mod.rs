@@ -1,0 +1,304 @@
+//! The checkout engine: one call per cashier action, a stream of [`CheckoutEvent`]s.
+//!
+//! Every attempt is journalled before its payment call leaves, every retry reuses its order
+//! number, a lost answer is `Unknown` (never failed), and a bill with a live or unknown attempt
+//! cannot be charged again (PROTOCOLS §5). Time comes from the injected [`Clock`] and tokio's
+//! timers, randomness from a seeded generator.
+
+mod event;
+mod flow;
+mod route;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, watch};
+
+pub use event::CheckoutEvent;
+pub use route::{Backends, TourV5Link};
+
+use crate::cloudpay::Platform;
+use crate::config::PollPolicies;
+use crate::journal::{Change, Journal, NewAttempt};
+use crate::{Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode};
+
+/// Retrying a call that certainly never left this machine (connection refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendRetry {
+    pub attempts: u32,
+    #[serde(with = "crate::config::secs")]
+    pub backoff: Duration,
+}
+
+impl Default for SendRetry {
+    fn default() -> Self {
+        SendRetry {
+            attempts: 3,
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckoutSettings {
+    pub till: String,
+    pub operator: String,
+    /// Order-number prefix for Tour V5 attempts (Cloud Pay uses its merchant prefix).
+    pub order_prefix: String,
+    pub tz: chrono_tz::Tz,
+    pub polls: PollPolicies,
+    pub send_retry: SendRetry,
+}
+
+/// A barcode payment as the cashier entered it, already validated.
+#[derive(Debug, Clone)]
+pub struct BarcodePayment {
+    pub bill: BillNo,
+    pub amount: Fen,
+    pub channel: Channel,
+    pub code: PaymentCode,
+}
+
+/// A QR payment as the cashier entered it. `wallet` matters for `cloud-qr` only.
+#[derive(Debug, Clone)]
+pub struct QrPayment {
+    pub bill: BillNo,
+    pub amount: Fen,
+    pub channel: Channel,
+    pub wallet: Platform,
+}
+
+/// What start-up recovery did to each attempt it found unfinished.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecoveryReport {
+    pub checked: Vec<Recovered>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recovered {
+    pub attempt_id: AttemptId,
+    pub order_no: String,
+    pub from: AttemptState,
+    pub to: AttemptState,
+}
+
+/// A QR poll loop running in this process, reachable by `cancel`.
+struct LiveQr {
+    cancel: watch::Sender<bool>,
+    done: watch::Receiver<Option<Attempt>>,
+}
+
+pub struct Checkout {
+    journal: Arc<Journal>,
+    backends: Backends,
+    settings: CheckoutSettings,
+    clock: Arc<dyn Clock>,
+    rng: Mutex<StdRng>,
+    events: broadcast::Sender<CheckoutEvent>,
+    live_qr: Mutex<HashMap<AttemptId, LiveQr>>,
+}
+
+impl Checkout {
+    /// Opens the engine and, before it can take any payment, queries every attempt a previous
+    /// run left unfinished (PROTOCOLS §5.4).
+    pub async fn open(
+        journal: Arc<Journal>,
+        backends: Backends,
+        settings: CheckoutSettings,
+        clock: Arc<dyn Clock>,
+        seed: u64,
+    ) -> Result<(Checkout, RecoveryReport), Error> {
+        let (events, _) = broadcast::channel(256);
+        let engine = Checkout {
+            journal,
+            backends,
+            settings,
+            clock,
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            events,
+            live_qr: Mutex::new(HashMap::new()),
+        };
+        let report = engine.recover().await?;
+        Ok((engine, report))
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<CheckoutEvent> {
+        self.events.subscribe()
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn settings(&self) -> &CheckoutSettings {
+        &self.settings
+    }
+
+    /// Warms the connection to the channel's backend when a payment screen opens.
+    pub async fn preconnect(&self, channel: Channel) {
+        self.backends.preconnect(channel).await;
+    }
+
+    /// Barcode: journal → pay → paid | failed | pending → poll → paid | failed | Unknown.
+    pub async fn pay_barcode(&self, p: BarcodePayment) -> Result<Attempt, Error> {
+        if p.channel.is_qr() {
+            return Err(Error::Config(format!("{} is a QR channel", p.channel)));
+        }
+        self.backends.check(p.channel)?;
+        let wallet = match p.channel {
+            Channel::CloudBarcode => Some(route::wallet_name(Platform::for_code(&p.code)?).to_string()),
+            _ => None,
+        };
+        let a = self.begin(&p.bill, p.amount, p.channel, wallet, Some(p.code.masked()))?;
+        tracing::info!(attempt = %a.id, order = %a.order_no, code = %p.code, "barcode payment journalled");
+        self.barcode_flow(a, &p.code).await
+    }
+
+    /// QR: journal → issue code → poll while shown → paid | expired | cancelled.
+    pub async fn pay_qr(&self, p: QrPayment) -> Result<Attempt, Error> {
+        if !p.channel.is_qr() {
+            return Err(Error::Config(format!("{} is a barcode channel", p.channel)));
+        }
+        self.backends.check(p.channel)?;
+        let wallet = match p.channel {
+            Channel::CloudQr => Some(route::wallet_name(p.wallet).to_string()),
+            _ => None,
+        };
+        let a = self.begin(&p.bill, p.amount, p.channel, wallet, None)?;
+        self.qr_flow(a).await
+    }
+
+    /// Cashier cancels a QR on screen: final query, then close where the backend can.
+    pub async fn cancel(&self, id: AttemptId) -> Result<Attempt, Error> {
+        let a = self.get(id)?;
+        if !a.channel.is_qr() {
+            return Err(Error::NotAllowed(
+                "a barcode payment cannot be cancelled once sent; query it again instead".into(),
+            ));
+        }
+        if !a.state.is_live() {
+            return Ok(a);
+        }
+        let running = self.lock_live().get(&id).map(|l| (l.cancel.clone(), l.done.clone()));
+        match running {
+            Some((cancel, mut done)) => {
+                let _ = cancel.send(true);
+                loop {
+                    if let Some(a) = done.borrow_and_update().clone() {
+                        return Ok(a);
+                    }
+                    if done.changed().await.is_err() {
+                        return self.get(id);
+                    }
+                }
+            }
+            None => self.end_qr(a, AttemptState::Cancelled).await,
+        }
+    }
+
+    /// One more query for an attempt that is not known to have ended.
+    pub async fn query_again(&self, id: AttemptId) -> Result<Attempt, Error> {
+        let a = self.get(id)?;
+        if !a.state.is_live() {
+            return Ok(a);
+        }
+        if a.channel.is_qr() {
+            if self.lock_live().contains_key(&id) {
+                return Ok(a);
+            }
+            return self.end_qr(a, AttemptState::Expired).await;
+        }
+        let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
+        self.settle_after_query(&a, outcome, "queried again")
+    }
+
+    /// A manager decides an Unknown attempt by other means (the back office, the customer's
+    /// phone); the decision and its note are journalled.
+    pub fn force_resolve(&self, id: AttemptId, to: AttemptState, note: &str, manager: &str) -> Result<Attempt, Error> {
+        let a = self.journal.resolve(id, to, note, manager, self.clock.now())?;
+        self.emit(&a, 0, None);
+        Ok(a)
+    }
+
+    /// Queries every unfinished attempt once. Called by [`Checkout::open`]; callable again.
+    pub async fn recover(&self) -> Result<RecoveryReport, Error> {
+        let mut report = RecoveryReport::default();
+        for a in self.journal.live()? {
+            if self.lock_live().contains_key(&a.id) {
+                continue;
+            }
+            let from = a.state;
+            let after = if a.channel.is_qr() {
+                self.end_qr(a.clone(), AttemptState::Expired).await?
+            } else {
+                let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
+                self.settle_after_query(&a, outcome, "recovered after restart")?
+            };
+            tracing::info!(attempt = %a.id, order = %a.order_no, %from, to = %after.state, "recovered");
+            report.checked.push(Recovered {
+                attempt_id: a.id,
+                order_no: a.order_no.clone(),
+                from,
+                to: after.state,
+            });
+        }
+        Ok(report)
+    }
+
+    fn begin(
+        &self,
+        bill: &BillNo,
+        amount: Fen,
+        channel: Channel,
+        wallet: Option<String>,
+        code_masked: Option<String>,
+    ) -> Result<Attempt, Error> {
+        let now = self.clock.now();
+        let nonce: String = {
+            let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+            (0..3)
+                .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[rng.gen_range(0..32)]))
+                .collect()
+        };
+        let new = NewAttempt {
+            bill: bill.clone(),
+            amount,
+            channel,
+            wallet,
+            code_masked,
+            operator: self.settings.operator.clone(),
+            till: self.settings.till.clone(),
+            order_prefix: self.backends.order_prefix(channel, &self.settings.order_prefix).to_string(),
+        };
+        let day = now.with_timezone(&self.settings.tz).date_naive();
+        let a = self.journal.begin(new, now, day, &nonce)?;
+        self.emit(&a, 0, None);
+        Ok(a)
+    }
+
+    fn get(&self, id: AttemptId) -> Result<Attempt, Error> {
+        self.journal
+            .get(id)?
+            .ok_or_else(|| Error::NotAllowed(format!("no attempt {id}")))
+    }
+
+    fn collected_before(&self, a: &Attempt) -> Result<Fen, Error> {
+        Ok(self.journal.bill_collected(&a.bill)?)
+    }
+
+    fn record(&self, a: &Attempt, change: Change) -> Result<Attempt, Error> {
+        Ok(self.journal.record(a.id, change, self.clock.now())?)
+    }
+
+    fn emit(&self, a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) {
+        // Nobody listening is fine: the journal is the record, events are the view.
+        let _ = self.events.send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
+    }
+
+    fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<AttemptId, LiveQr>> {
+        self.live_qr.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,145 @@
+//! Which backend call serves which channel: the only place that knows.
+
+use crate::cloudpay::{CloudPay, Platform, TradeType};
+use crate::tourv5::{QrWallet, TourV5, TourV5Session};
+use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+
+/// A logged-in Tour V5 back office.
+#[derive(Debug, Clone)]
+pub struct TourV5Link {
+    pub client: TourV5,
+    pub session: TourV5Session,
+}
+
+/// The backends this till talks to; either may be absent.
+#[derive(Debug, Clone, Default)]
+pub struct Backends {
+    pub tourv5: Option<TourV5Link>,
+    pub cloudpay: Option<CloudPay>,
+}
+
+impl Backends {
+    fn tourv5(&self) -> Result<&TourV5Link, Error> {
+        self.tourv5
+            .as_ref()
+            .ok_or_else(|| Error::Config("Tour V5 back office is not configured or not logged in".into()))
+    }
+
+    fn cloudpay(&self) -> Result<&CloudPay, Error> {
+        self.cloudpay.as_ref().ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
+    }
+
+    /// Fails early, before anything is journalled, when the channel has no backend.
+    pub fn check(&self, channel: Channel) -> Result<(), Error> {
+        if channel.is_cloud() {
+            self.cloudpay().map(|_| ())
+        } else {
+            self.tourv5().map(|_| ())
+        }
+    }
+
+    pub fn order_prefix<'a>(&'a self, channel: Channel, tourv5_prefix: &'a str) -> &'a str {
+        match (&self.cloudpay, channel.is_cloud()) {
+            (Some(cp), true) => &cp.config().order_prefix,
+            _ => tourv5_prefix,
+        }
+    }
+
+    pub async fn preconnect(&self, channel: Channel) {
+        if channel.is_cloud() {
+            if let Some(cp) = &self.cloudpay {
+                cp.preconnect().await;
+            }
+        } else if let Some(tv) = &self.tourv5 {
+            tv.client.preconnect().await;
+        }
+    }
+
+    pub async fn pay_barcode(&self, a: &Attempt, code: &PaymentCode) -> Result<PaymentOutcome, Error> {
+        match a.channel {
+            Channel::KoudaiBarcode => {
+                let tv = self.tourv5()?;
+                tv.client.koudai_barcode(&tv.session, &a.bill, a.amount, code).await
+            }
+            Channel::PosWechatBarcode => {
+                let tv = self.tourv5()?;
+                tv.client.pos_wechat_barcode(&tv.session, &a.bill, a.amount, code).await
+            }
+            Channel::CloudBarcode => self.cloudpay()?.micro_pay(&a.order_no, a.amount, code).await,
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
+                Err(Error::Config(format!("{} is not a barcode channel", a.channel)))
+            }
+        }
+    }
+
+    pub async fn issue_qr(&self, a: &Attempt, expires_at: chrono::DateTime<chrono::Utc>) -> Result<QrIssued, Error> {
+        match a.channel {
+            Channel::WechatQr | Channel::AlipayQr => {
+                let tv = self.tourv5()?;
+                tv.client.qr_pay(&tv.session, tourv5_wallet(a.channel), &a.bill, a.amount).await
+            }
+            Channel::CloudQr => self.cloudpay()?.scan_code_pay(&a.order_no, platform(a), a.amount, expires_at).await,
+            Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
+                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+            }
+        }
+    }
+
+    /// One status query. `collected_before`: what the bill had collected before this attempt.
+    pub async fn query(&self, a: &Attempt, collected_before: Fen) -> Result<PaymentOutcome, Error> {
+        let reference = a.reference.as_deref().unwrap_or("");
+        match a.channel {
+            Channel::WechatQr | Channel::AlipayQr => {
+                let tv = self.tourv5()?;
+                tv.client.qr_query(&tv.session, tourv5_wallet(a.channel), &a.bill, reference).await
+            }
+            Channel::KoudaiBarcode => {
+                let tv = self.tourv5()?;
+                tv.client.koudai_query(&tv.session, &a.bill, reference).await
+            }
+            Channel::PosWechatBarcode => {
+                let tv = self.tourv5()?;
+                let landed = collected_before.saturating_add(a.amount);
+                tv.client.pos_bill_status(&tv.session, &a.bill, Some(landed)).await
+            }
+            Channel::CloudQr => self.cloudpay()?.query_order(&a.order_no, platform(a), TradeType::Qr, a.amount).await,
+            Channel::CloudBarcode => {
+                self.cloudpay()?.query_order(&a.order_no, platform(a), TradeType::Barcode, a.amount).await
+            }
+        }
+    }
+
+    /// Closes an unpaid QR order where the backend can; `Ok(false)` where it cannot (Tour V5
+    /// documents no close).
+    pub async fn close_qr(&self, a: &Attempt) -> Result<bool, Error> {
+        match a.channel {
+            Channel::CloudQr => self.cloudpay()?.close_order(&a.order_no, platform(a), TradeType::Qr).await.map(|()| true),
+            Channel::WechatQr | Channel::AlipayQr => Ok(false),
+            Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
+                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+            }
+        }
+    }
+}
+
+fn tourv5_wallet(channel: Channel) -> QrWallet {
+    match channel {
+        Channel::AlipayQr => QrWallet::Alipay,
+        _ => QrWallet::Wechat,
+    }
+}
+
+/// The Cloud Pay platform journalled with the attempt (WeChat unless it says Alipay).
+pub fn platform(a: &Attempt) -> Platform {
+    match a.wallet.as_deref() {
+        Some("alipay") => Platform::Alipay,
+        _ => Platform::Wechat,
+    }
+}
+
+pub fn wallet_name(p: Platform) -> &'static str {
+    match p {
+        Platform::Wechat => "wechat",
+        Platform::Alipay => "alipay",
+    }
+}

@@ -1,0 +1,262 @@
+//! Configuration: a TOML file, then environment variables on top. Secrets are never read
+//! from the file: the back-office password comes from stdin or a prompt, the Cloud Pay authen
+//! key from `CASHIER_CLOUDPAY_AUTHEN_KEY` or a key file outside the repository.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cloudpay::CloudPayConfig;
+use crate::http::HttpPolicy;
+use crate::tourv5::TourV5Config;
+use crate::scanner::ScannerConfig;
+use crate::{Channel, Error, Fen, Lang};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// This till's id, part of every order number (unique per merchant and till).
+    pub till: String,
+    /// Operator name: the HAWK id and `operatorNo`.
+    pub operator: String,
+    pub lang: Lang,
+    /// IANA zone for business days and reports.
+    pub timezone: String,
+    /// Ceiling for one payment, in yuan as a cashier would type it.
+    pub max_amount: String,
+    pub db_path: Option<PathBuf>,
+    /// Prefix of order numbers for Tour V5 attempts (Cloud Pay uses its own order prefix).
+    pub order_prefix: String,
+    pub http: HttpPolicy,
+    pub poll: PollPolicies,
+    /// The serial scanner; its framing also applies to codes typed by a keyboard-wedge scanner.
+    pub scanner: ScannerConfig,
+    pub tourv5: Option<TourV5Config>,
+    pub cloudpay: Option<CloudPayConfig>,
+    /// File holding the Cloud Pay authen key (the environment variable wins).
+    pub cloudpay_authen_key_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            till: "01".into(),
+            operator: "cashier".into(),
+            lang: Lang::ZhCn,
+            timezone: "Asia/Shanghai".into(),
+            max_amount: "100000.00".into(),
+            db_path: None,
+            order_prefix: "CS".into(),
+            http: HttpPolicy::default(),
+            poll: PollPolicies::default(),
+            scanner: ScannerConfig::default(),
+            tourv5: None,
+            cloudpay: None,
+            cloudpay_authen_key_file: None,
+        }
+    }
+}
+
+/// How long to follow a payment that is in progress (PROTOCOLS §5.2–5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollPolicy {
+    #[serde(with = "secs")]
+    pub first_after: Duration,
+    #[serde(with = "secs")]
+    pub every: Duration,
+    /// After this long without a final answer the attempt is Unknown (barcode) or expired (QR).
+    #[serde(with = "secs")]
+    pub give_up: Duration,
+}
+
+impl PollPolicy {
+    pub const fn secs(first_after: u64, every: u64, give_up: u64) -> PollPolicy {
+        PollPolicy {
+            first_after: Duration::from_secs(first_after),
+            every: Duration::from_secs(every),
+            give_up: Duration::from_secs(give_up),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PollPolicies {
+    /// WeChat barcode: query after ~3 s, every 3 s, give up at 45 s.
+    pub wechat_barcode: PollPolicy,
+    /// KouDaiLQ barcode: not in PROTOCOLS; follows Alipay's 60 s (ASSUMPTION).
+    pub koudai_barcode: PollPolicy,
+    /// Cloud Pay barcode: give up at 120 s.
+    pub cloud_barcode: PollPolicy,
+    /// QR on screen: every 2 s, at most 5 minutes.
+    pub qr: PollPolicy,
+}
+
+impl Default for PollPolicies {
+    fn default() -> Self {
+        PollPolicies {
+            wechat_barcode: PollPolicy::secs(3, 3, 45),
+            koudai_barcode: PollPolicy::secs(3, 3, 60),
+            cloud_barcode: PollPolicy::secs(3, 3, 120),
+            qr: PollPolicy::secs(2, 2, 300),
+        }
+    }
+}
+
+impl PollPolicies {
+    pub fn for_channel(&self, channel: Channel) -> PollPolicy {
+        match channel {
+            Channel::PosWechatBarcode => self.wechat_barcode,
+            Channel::KoudaiBarcode => self.koudai_barcode,
+            Channel::CloudBarcode => self.cloud_barcode,
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => self.qr,
+        }
+    }
+}
+
+/// Durations as (fractional) seconds in TOML and JSON.
+pub mod secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let v = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Environment variables that override the file, in one list so `--help` and the README agree.
+pub const ENV_OVERRIDES: &[(&str, &str)] = &[
+    ("CASHIER_TILL", "till id"),
+    ("CASHIER_OPERATOR", "operator name"),
+    ("CASHIER_DB", "journal file"),
+    ("CASHIER_TIMEZONE", "IANA zone for business days"),
+    ("CASHIER_LANG", "zh-CN or en"),
+    ("CASHIER_TOURV5_URL", "Tour V5 base URL (enables Tour V5)"),
+    (
+        "CASHIER_CLOUDPAY_URL",
+        "Cloud Pay hosts, comma-separated (enables Cloud Pay)",
+    ),
+    ("CASHIER_CLOUDPAY_PREFIX", "Cloud Pay order prefix"),
+    (
+        "CASHIER_CLOUDPAY_AUTHEN_KEY",
+        "Cloud Pay authen key (secret)",
+    ),
+];
+
+impl Config {
+    /// Reads `path` if it exists (a missing default file is an empty config), then applies
+    /// the environment.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, Error> {
+        let mut cfg = match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Config::default(),
+            Err(e) => return Err(Error::Config(format!("{}: {e}", path.display()))),
+        };
+        cfg.apply_env(|k| std::env::var(k).ok())?;
+        Ok(cfg)
+    }
+
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), Error> {
+        if let Some(v) = get("CASHIER_TILL") {
+            self.till = v;
+        }
+        if let Some(v) = get("CASHIER_OPERATOR") {
+            self.operator = v;
+        }
+        if let Some(v) = get("CASHIER_DB") {
+            self.db_path = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("CASHIER_TIMEZONE") {
+            self.timezone = v;
+        }
+        if let Some(v) = get("CASHIER_LANG") {
+            self.lang = match v.as_str() {
+                "en" => Lang::En,
+                "zh-CN" | "zh" => Lang::ZhCn,
+                other => {
+                    return Err(Error::Config(format!(
+                        "CASHIER_LANG {other:?}: use zh-CN or en"
+                    )));
+                }
+            };
+        }
+        if let Some(v) = get("CASHIER_TOURV5_URL") {
+            self.tourv5
+                .get_or_insert_with(TourV5Config::default)
+                .base_url = v;
+        }
+        if let Some(v) = get("CASHIER_CLOUDPAY_URL") {
+            self.cloudpay
+                .get_or_insert_with(CloudPayConfig::default)
+                .hosts = v
+                .split(',')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect();
+        }
+        if let Some(v) = get("CASHIER_CLOUDPAY_PREFIX") {
+            self.cloudpay
+                .get_or_insert_with(CloudPayConfig::default)
+                .order_prefix = v;
+        }
+        self.validate()
+    }
+
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.till.is_empty()
+            || self.till.len() > 4
+            || !self.till.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(Error::Config(format!(
+                "till {:?}: 1–4 letters or digits",
+                self.till
+            )));
+        }
+        if self.operator.is_empty() || self.operator.len() > 32 {
+            return Err(Error::Config("operator: 1–32 characters".into()));
+        }
+        self.tz()?;
+        self.max_fen()?;
+        if self.order_prefix.len() > 8 {
+            return Err(Error::Config("order_prefix: at most 8 characters".into()));
+        }
+        Ok(())
+    }
+
+    pub fn tz(&self) -> Result<chrono_tz::Tz, Error> {
+        self.timezone
+            .parse()
+            .map_err(|_| Error::Config(format!("timezone {:?} is not an IANA zone", self.timezone)))
+    }
+
+    pub fn max_fen(&self) -> Result<Fen, Error> {
+        Fen::parse_yuan(&self.max_amount, Fen(u64::MAX / 1000))
+            .map_err(|e| Error::Config(format!("max_amount: {e}")))
+    }
+
+    /// No backend configured: the app runs against the embedded sandbox, and says so.
+    pub fn is_sandbox(&self) -> bool {
+        self.tourv5.is_none() && self.cloudpay.is_none()
+    }
+
+    pub fn default_path() -> PathBuf {
+        dirs::config_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("cashier")
+            .join("cashier.toml")
+    }
+
+    pub fn db_path_or_default(&self) -> PathBuf {
+        self.db_path.clone().unwrap_or_else(|| {
+            dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("cashier")
+                .join("journal.db")
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! What can go wrong with the journal, with a stable code and a message for the cashier.
+
+use crate::{AttemptId, AttemptState, Fen};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JournalError {
+    #[error("journal database: {0}")]
+    Sqlite(String),
+    #[error("journal schema migration: {0}")]
+    Migration(String),
+    #[error("journal file: {0}")]
+    Io(String),
+    #[error("the bill already has a payment in progress (attempt {attempt}, {state})")]
+    BillBusy {
+        attempt: AttemptId,
+        state: AttemptState,
+    },
+    #[error("the bill is already paid")]
+    BillPaid,
+    #[error("no attempt {0} in the journal")]
+    NotFound(AttemptId),
+    #[error("an attempt cannot go from {from} to {to}")]
+    IllegalTransition {
+        from: AttemptState,
+        to: AttemptState,
+    },
+    #[error("order number {0:?} is longer than 32 characters")]
+    OrderNoTooLong(String),
+    #[error("amount {0} cannot be journalled (must be more than zero)")]
+    BadAmount(Fen),
+    #[error("journal row does not read back: {0}")]
+    Corrupt(String),
+    #[error("cannot resolve the attempt: {0}")]
+    BadResolve(String),
+}
+
+impl JournalError {
+    /// A stable code the UI can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "journal_db",
+            Self::Migration(_) => "journal_migration",
+            Self::Io(_) => "journal_io",
+            Self::BillBusy { .. } => "bill_busy",
+            Self::BillPaid => "bill_paid",
+            Self::NotFound(_) => "attempt_not_found",
+            Self::IllegalTransition { .. } => "illegal_transition",
+            Self::OrderNoTooLong(_) => "order_no_too_long",
+            Self::BadAmount(_) => "invalid_amount",
+            Self::Corrupt(_) => "journal_corrupt",
+            Self::BadResolve(_) => "bad_resolve",
+        }
+    }
+
+    pub fn zh(&self) -> String {
+        match self {
+            Self::Sqlite(e) => format!("支付日志读写失败：{e}"),
+            Self::Migration(e) => format!("支付日志升级失败：{e}"),
+            Self::Io(e) => format!("无法打开支付日志文件：{e}"),
+            Self::BillBusy { state, .. } => {
+                format!(
+                    "该单有一笔未完成的支付（状态：{}），请先查询或处理",
+                    state_zh(*state)
+                )
+            }
+            Self::BillPaid => "该单已付清".into(),
+            Self::NotFound(id) => format!("支付日志中没有第 {id} 笔支付"),
+            Self::IllegalTransition { from, to } => {
+                format!("支付状态不能从“{}”变为“{}”", state_zh(*from), state_zh(*to))
+            }
+            Self::OrderNoTooLong(o) => {
+                format!("订单号 {o} 超过 32 个字符，请缩短订单号前缀或收银台编号")
+            }
+            Self::BadAmount(_) => "金额必须大于零".into(),
+            Self::Corrupt(e) => format!("支付日志中有无法识别的记录：{e}"),
+            Self::BadResolve(e) => format!("无法手工处理该笔支付：{e}"),
+        }
+    }
+}
+
+/// How a state reads to a cashier or manager.
+pub fn state_zh(state: AttemptState) -> &'static str {
+    match state {
+        AttemptState::Sending => "正在发送",
+        AttemptState::Pending => "等待顾客确认",
+        AttemptState::Issuing => "正在生成二维码",
+        AttemptState::Shown => "二维码已展示",
+        AttemptState::Paid => "已支付",
+        AttemptState::PartlyPaid => "部分支付",
+        AttemptState::Failed => "失败",
+        AttemptState::Cancelled => "已撤销",
+        AttemptState::Expired => "已过期",
+        AttemptState::Unknown => "结果未知",
+        AttemptState::Refunded => "已退款",
+    }
+}
+
+impl From<rusqlite::Error> for JournalError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            // SQLite stores what it is given whatever the column says; a value of the wrong
+            // type is a row that does not read back, not a database failure.
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => Self::Corrupt(e.to_string()),
+            other => Self::Sqlite(other.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for JournalError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Self::Migration(e.to_string())
+    }
+}

@@ -1,0 +1,103 @@
+//! The journal's schema, as an append-only list of migrations.
+//!
+//! Never edit a migration that has shipped: add a new one. Every statement of the first
+//! migration says `IF NOT EXISTS` because two processes (the CLI and a recovering CLI) may open
+//! a brand-new file at the same moment; `rusqlite_migration` reads `user_version` outside its
+//! transaction, so the second one can run migration 1 again after the first has committed it.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Placeholder `order_no` that lives only inside `begin`'s transaction, between the INSERT
+/// that yields the id and the UPDATE that writes the real order number.
+pub(crate) const UNASSIGNED_ORDER_NO: &str = "~unassigned";
+
+/// States in which an attempt may still take money. Must match `AttemptState::is_live`; the
+/// journal tests check that it does.
+pub(crate) const LIVE_STATES_SQL: &str = "('sending','pending','issuing','shown','unknown')";
+
+const MIGRATION_SLICE: &[M<'static>] = &[M::up(
+    r#"
+CREATE TABLE IF NOT EXISTS attempts (
+    id           INTEGER PRIMARY KEY,
+    bill         TEXT    NOT NULL,
+    amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
+    channel      TEXT    NOT NULL,
+    order_no     TEXT    NOT NULL UNIQUE,
+    reference    TEXT,
+    wallet       TEXT,
+    -- A clear payment code is a bearer token: refuse anything with a run of 9+ digits, so a
+    -- caller that forgot to mask cannot leave one on disk. Masked codes look like 1345****7649.
+    code_masked  TEXT CHECK (code_masked IS NULL
+                             OR code_masked NOT GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*'),
+    code_url     TEXT,
+    operator     TEXT    NOT NULL,
+    till         TEXT    NOT NULL,
+    -- No CHECK on state or channel: they are validated when read (a bad one is reported as a
+    -- corrupt row), so adding a state later is a code change, not a table rebuild.
+    state        TEXT    NOT NULL,
+    reason       TEXT,
+    created_at   TEXT    NOT NULL,
+    updated_at   TEXT    NOT NULL,
+    business_day TEXT    NOT NULL
+                 CHECK (business_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS attempts_bill ON attempts (bill);
+CREATE INDEX IF NOT EXISTS attempts_business_day ON attempts (business_day);
+
+-- At most one live attempt per bill, enforced by SQLite itself so that it also holds between
+-- two processes and against any code path that forgets to check first.
+CREATE UNIQUE INDEX IF NOT EXISTS attempts_one_live_per_bill ON attempts (bill)
+    WHERE state IN ('sending','pending','issuing','shown','unknown');
+
+-- What identifies a payment at the backend never changes once written: a retry or query that
+-- used another order number or amount could charge the customer twice.
+CREATE TRIGGER IF NOT EXISTS attempts_identity_fixed
+BEFORE UPDATE OF bill, amount_fen, channel, order_no, created_at, business_day ON attempts
+WHEN OLD.bill IS NOT NEW.bill
+  OR OLD.amount_fen IS NOT NEW.amount_fen
+  OR OLD.channel IS NOT NEW.channel
+  OR OLD.created_at IS NOT NEW.created_at
+  OR OLD.business_day IS NOT NEW.business_day
+  OR (OLD.order_no IS NOT NEW.order_no AND OLD.order_no <> '~unassigned')
+BEGIN
+    SELECT RAISE(ABORT, 'an attempt''s bill, amount, channel, order_no and times are fixed');
+END;
+
+CREATE TRIGGER IF NOT EXISTS attempts_never_deleted
+BEFORE DELETE ON attempts
+BEGIN
+    SELECT RAISE(ABORT, 'attempts are never deleted');
+END;
+
+CREATE TABLE IF NOT EXISTS transitions (
+    id          INTEGER PRIMARY KEY,
+    attempt_id  INTEGER NOT NULL REFERENCES attempts (id),
+    at          TEXT    NOT NULL,
+    from_state  TEXT,
+    to_state    TEXT    NOT NULL,
+    raw_status  TEXT    NOT NULL,
+    reason      TEXT,
+    actor       TEXT,
+    note        TEXT
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS transitions_attempt ON transitions (attempt_id);
+
+-- The transitions are the audit trail a dispute is settled with: append-only.
+CREATE TRIGGER IF NOT EXISTS transitions_no_update
+BEFORE UPDATE ON transitions
+BEGIN
+    SELECT RAISE(ABORT, 'transitions are append-only');
+END;
+
+CREATE TRIGGER IF NOT EXISTS transitions_no_delete
+BEFORE DELETE ON transitions
+BEGIN
+    SELECT RAISE(ABORT, 'transitions are append-only');
+END;
+"#,
+)];
+
+/// Every migration, oldest first.
+pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

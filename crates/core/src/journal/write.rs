@@ -1,0 +1,290 @@
+//! The journal's writes. Each public call is one IMMEDIATE transaction, committed before it
+//! returns, so what the caller does next (a network call) happens after the row is durable.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use super::schema::{LIVE_STATES_SQL, UNASSIGNED_ORDER_NO};
+use super::{Change, Journal, JournalError, NewAttempt, read, ts};
+use crate::{Attempt, AttemptId, AttemptState, BillNo};
+
+/// Longest order number every backend accepts.
+const MAX_ORDER_NO: usize = 32;
+
+/// `raw_status` of a manager's resolution: there was no backend answer to keep.
+const RESOLVED_BY_HAND: &str = "resolved_by_hand";
+
+impl Journal {
+    /// Journals a new attempt and commits it: call this *before* the payment request.
+    ///
+    /// Refuses a bill that has a live attempt (it may still take money) or a paid one.
+    pub fn begin(
+        &self,
+        new: NewAttempt,
+        now: DateTime<Utc>,
+        business_day: NaiveDate,
+        nonce: &str,
+    ) -> Result<Attempt, JournalError> {
+        let amount = i64::try_from(new.amount.0)
+            .ok()
+            .filter(|a| *a > 0)
+            .ok_or(JournalError::BadAmount(new.amount))?;
+        let state = if new.channel.is_qr() {
+            AttemptState::Issuing
+        } else {
+            AttemptState::Sending
+        };
+        let at = ts(now);
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        refuse_busy_or_paid(&tx, &new.bill)?;
+        tx.execute(
+            "INSERT INTO attempts (bill, amount_fen, channel, order_no, wallet, code_masked,
+                 operator, till, state, created_at, updated_at, business_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+            params![
+                new.bill.as_str(),
+                amount,
+                new.channel.as_str(),
+                UNASSIGNED_ORDER_NO,
+                new.wallet,
+                new.code_masked,
+                new.operator,
+                new.till,
+                state.as_str(),
+                at,
+                business_day.format("%Y-%m-%d").to_string(),
+            ],
+        )
+        .map_err(|e| live_conflict(&tx, &new.bill, e))?;
+        let id = tx.last_insert_rowid();
+        // The id makes it unique within this journal; prefix and till make it unique across
+        // tills of one merchant; the nonce guards against a journal file being replaced.
+        let order_no = format!(
+            "{}{}{}{id:06}{nonce}",
+            new.order_prefix,
+            new.till,
+            now.format("%y%m%d%H%M%S")
+        );
+        if order_no.len() > MAX_ORDER_NO {
+            return Err(JournalError::OrderNoTooLong(order_no));
+        }
+        tx.execute(
+            "UPDATE attempts SET order_no = ?1 WHERE id = ?2",
+            params![order_no, id],
+        )?;
+        let first = Change {
+            actor: Some(new.operator),
+            // No backend has answered yet: an empty raw status says so.
+            ..Change::new(state, "")
+        };
+        append_transition(&tx, id, &at, None, &first)?;
+        let attempt = read::attempt_by_id(&tx, AttemptId(id))?
+            .ok_or(JournalError::NotFound(AttemptId(id)))?;
+        tx.commit()?;
+        Ok(attempt)
+    }
+
+    /// Records what was learnt about an attempt. Repeating what the journal already says
+    /// (same state, reason, raw status, reference and code URL) writes nothing, so polling
+    /// does not flood the audit trail.
+    pub fn record(
+        &self,
+        id: AttemptId,
+        change: Change,
+        now: DateTime<Utc>,
+    ) -> Result<Attempt, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let attempt = apply(&tx, id, change, now, false)?;
+        tx.commit()?;
+        Ok(attempt)
+    }
+
+    /// A manager settles a live attempt (usually `unknown`) as `Paid` or `Failed` after
+    /// checking the backend's records by other means. The note saying how is mandatory.
+    pub fn resolve(
+        &self,
+        id: AttemptId,
+        to: AttemptState,
+        note: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attempt, JournalError> {
+        if !matches!(to, AttemptState::Paid | AttemptState::Failed) {
+            return Err(JournalError::BadResolve(format!(
+                "an attempt can only be resolved as paid or failed, not {to}"
+            )));
+        }
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(JournalError::BadResolve(
+                "a note saying how the outcome was established is required".into(),
+            ));
+        }
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(JournalError::BadResolve(
+                "who resolves the attempt must be recorded".into(),
+            ));
+        }
+        let change = Change {
+            reason: Some(note.to_string()),
+            actor: Some(actor.to_string()),
+            note: Some(note.to_string()),
+            ..Change::new(to, RESOLVED_BY_HAND)
+        };
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let attempt = apply(&tx, id, change, now, true)?;
+        tx.commit()?;
+        Ok(attempt)
+    }
+}
+
+/// Whether an attempt in `from` may be recorded as `to`.
+///
+/// Live attempts may go anywhere (the backend decides). A final state stays final, except that
+/// collected money can be refunded; restating the same final state is allowed, as a late
+/// answer that confirms it is worth keeping in the trail.
+fn may_move(from: AttemptState, to: AttemptState) -> bool {
+    from.is_live()
+        || from == to
+        || matches!(
+            (from, to),
+            (
+                AttemptState::Paid | AttemptState::PartlyPaid,
+                AttemptState::Refunded
+            )
+        )
+}
+
+fn apply(
+    conn: &Connection,
+    id: AttemptId,
+    change: Change,
+    now: DateTime<Utc>,
+    only_live: bool,
+) -> Result<Attempt, JournalError> {
+    let current = read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))?;
+    let from = current.state;
+    if (only_live && !from.is_live()) || !may_move(from, change.to) {
+        return Err(JournalError::IllegalTransition {
+            from,
+            to: change.to,
+        });
+    }
+    let reference = change
+        .reference
+        .clone()
+        .or_else(|| current.reference.clone());
+    let code_url = change.code_url.clone().or_else(|| current.code_url.clone());
+    let last_raw = read::last_raw_status(conn, id)?;
+    if from == change.to
+        && change.reason == current.reason
+        && last_raw.as_deref() == Some(change.raw_status.as_str())
+        && reference == current.reference
+        && code_url == current.code_url
+    {
+        return Ok(current);
+    }
+    let at = ts(now);
+    conn.execute(
+        "UPDATE attempts SET state = ?1, reason = ?2, reference = ?3, code_url = ?4,
+             updated_at = ?5
+         WHERE id = ?6",
+        params![
+            change.to.as_str(),
+            change.reason,
+            reference,
+            code_url,
+            at,
+            id.0
+        ],
+    )
+    .map_err(|e| live_conflict(conn, &current.bill, e))?;
+    append_transition(conn, id.0, &at, Some(from), &change)?;
+    read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))
+}
+
+fn append_transition(
+    conn: &Connection,
+    attempt_id: i64,
+    at: &str,
+    from: Option<AttemptState>,
+    change: &Change,
+) -> Result<(), JournalError> {
+    conn.execute(
+        "INSERT INTO transitions (attempt_id, at, from_state, to_state, raw_status, reason,
+             actor, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            attempt_id,
+            at,
+            from.map(AttemptState::as_str),
+            change.to.as_str(),
+            change.raw_status,
+            change.reason,
+            change.actor,
+            change.note
+        ],
+    )?;
+    Ok(())
+}
+
+fn refuse_busy_or_paid(conn: &Connection, bill: &BillNo) -> Result<(), JournalError> {
+    if let Some(busy) = live_attempt_error(conn, bill)? {
+        return Err(busy);
+    }
+    let paid: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attempts WHERE bill = ?1 AND state = 'paid')",
+        [bill.as_str()],
+        |r| r.get(0),
+    )?;
+    if paid {
+        return Err(JournalError::BillPaid);
+    }
+    Ok(())
+}
+
+/// `BillBusy` for the bill's live attempt, if it has one.
+fn live_attempt_error(
+    conn: &Connection,
+    bill: &BillNo,
+) -> Result<Option<JournalError>, JournalError> {
+    let live: Option<(i64, String)> = conn
+        .query_row(
+            &format!(
+                "SELECT id, state FROM attempts WHERE bill = ?1 AND state IN {LIVE_STATES_SQL}
+                 ORDER BY id LIMIT 1"
+            ),
+            [bill.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    live.map(|(id, state)| {
+        let state = read::parse_state(&state, id)?;
+        Ok(JournalError::BillBusy {
+            attempt: AttemptId(id),
+            state,
+        })
+    })
+    .transpose()
+}
+
+/// Turns SQLite's refusal by the one-live-attempt-per-bill index into `BillBusy`, so callers
+/// see the same error whether the check or the index caught it (another process can only be
+/// caught by the index).
+fn live_conflict(conn: &Connection, bill: &BillNo, e: rusqlite::Error) -> JournalError {
+    let is_live_index = matches!(
+        &e,
+        rusqlite::Error::SqliteFailure(f, Some(msg))
+            if f.code == ErrorCode::ConstraintViolation
+                && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && msg.contains("attempts.bill")
+    );
+    if is_live_index && let Ok(Some(busy)) = live_attempt_error(conn, bill) {
+        return busy;
+    }
+    e.into()
+}

@@ -1,0 +1,392 @@
+//! The payment journal on real SQLite files.
+
+use std::path::{Path, PathBuf};
+
+use cashier_core::journal::{Change, Journal, JournalError, NewAttempt};
+use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Fen};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use tempfile::TempDir;
+
+const BAR: Channel = Channel::CloudBarcode;
+const QR: Channel = Channel::CloudQr;
+
+fn file() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    // A sub-directory that does not exist yet: open must create it.
+    let path = dir.path().join("data").join("journal.sqlite");
+    (dir, path)
+}
+
+fn journal() -> (TempDir, PathBuf, Journal) {
+    let (dir, path) = file();
+    let j = Journal::open(&path).unwrap();
+    (dir, path, j)
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 16, 30, 5).unwrap()
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn bill(s: &str) -> BillNo {
+    BillNo::parse(s).unwrap()
+}
+
+fn new(b: &str, channel: Channel, fen: u64) -> NewAttempt {
+    NewAttempt {
+        bill: bill(b),
+        amount: Fen(fen),
+        channel,
+        wallet: None,
+        code_masked: (!channel.is_qr()).then(|| "1345**********7649".to_string()),
+        operator: "op7".into(),
+        till: "T01".into(),
+        order_prefix: "CA".into(),
+    }
+}
+
+fn try_start(j: &Journal, b: &str, channel: Channel) -> Result<Attempt, JournalError> {
+    j.begin(new(b, channel, 100), now(), day(), "")
+}
+
+fn start(j: &Journal, b: &str, channel: Channel, fen: u64) -> Attempt {
+    j.begin(new(b, channel, fen), now(), day(), "").unwrap()
+}
+
+fn try_rec(j: &Journal, id: AttemptId, state: S, raw: &str) -> Result<Attempt, JournalError> {
+    j.record(id, Change::new(state, raw), now())
+}
+
+fn rec(j: &Journal, id: AttemptId, state: S, raw: &str) -> Attempt {
+    try_rec(j, id, state, raw).unwrap()
+}
+
+fn ids(attempts: Vec<Attempt>) -> Vec<AttemptId> {
+    attempts.into_iter().map(|a| a.id).collect()
+}
+
+fn raw_conn(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn journal_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Journal>();
+}
+
+#[test]
+fn begin_is_durable_across_reopen() {
+    let (_dir, path, j) = journal();
+    let a = j.begin(new("B1", BAR, 1230), now(), day(), "7").unwrap();
+    rec(&j, a.id, S::Pending, "USERPAYING");
+    drop(j);
+    let j = Journal::open(&path).unwrap();
+    let back = j.get(a.id).unwrap().unwrap();
+    assert_eq!(back.state, S::Pending);
+    assert_eq!((&back.order_no, back.amount), (&a.order_no, Fen(1230)));
+    let trail = j.transitions(a.id).unwrap();
+    assert_eq!(trail.len(), 2);
+    assert_eq!((trail[0].from_state, trail[0].to_state), (None, S::Sending));
+    assert_eq!(trail[0].actor.as_deref(), Some("op7"));
+    assert_eq!(trail[1].from_state, Some(S::Sending));
+    assert_eq!(trail[1].raw_status, "USERPAYING");
+    assert_eq!(j.live().unwrap(), vec![back]);
+}
+
+#[test]
+fn first_state_depends_on_channel() {
+    let (_dir, _path, j) = journal();
+    assert_eq!(start(&j, "Q1", Channel::WechatQr, 1).state, S::Issuing);
+    assert_eq!(start(&j, "Q2", Channel::KoudaiBarcode, 1).state, S::Sending);
+    assert_eq!(start(&j, "Q3", QR, 1).business_day, day());
+}
+
+#[test]
+fn second_live_attempt_is_bill_busy_even_from_another_connection() {
+    let (_dir, path, j) = journal();
+    let first = start(&j, "B2", QR, 500);
+    let busy = JournalError::BillBusy {
+        attempt: first.id,
+        state: S::Issuing,
+    };
+    assert_eq!(try_start(&j, "B2", BAR).unwrap_err(), busy);
+    let other = Journal::open(&path).unwrap();
+    let err = try_start(&other, "B2", BAR).unwrap_err();
+    assert_eq!(err, busy);
+    assert_eq!(err.code(), "bill_busy");
+    assert!(err.zh().contains("未完成"), "{}", err.zh());
+    // Unknown blocks the bill too: it may have been charged.
+    rec(&j, first.id, S::Unknown, "timeout");
+    assert!(matches!(
+        try_start(&other, "B2", BAR),
+        Err(JournalError::BillBusy {
+            state: S::Unknown,
+            ..
+        })
+    ));
+    // Once it has ended, the bill is free again.
+    rec(&j, first.id, S::Failed, "CLOSED");
+    try_start(&other, "B2", BAR).unwrap();
+}
+
+#[test]
+fn sqlite_itself_allows_one_live_attempt_per_bill_for_exactly_the_live_states() {
+    let (_dir, path, _j) = journal();
+    let raw = raw_conn(&path);
+    for (i, state) in S::ALL.into_iter().enumerate() {
+        let insert = |n: usize| {
+            raw.execute(
+                "INSERT INTO attempts (bill, amount_fen, channel, order_no, operator, till, state,
+                     created_at, updated_at, business_day)
+                 VALUES (?1, 1, 'cloud-qr', ?2, 'op', 'T', ?3, 'x', 'x', '2026-11-22')",
+                rusqlite::params![format!("S{i}"), format!("O{i}-{n}"), state.as_str()],
+            )
+        };
+        insert(0).unwrap();
+        assert_eq!(insert(1).is_err(), state.is_live(), "{state}");
+    }
+}
+
+#[test]
+fn paid_bill_refuses_another_attempt() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "B3", BAR, 900);
+    rec(&j, a.id, S::Paid, "SUCCESS");
+    let err = try_start(&j, "B3", QR).unwrap_err();
+    assert_eq!(err, JournalError::BillPaid);
+    assert_eq!((err.code(), err.zh().as_str()), ("bill_paid", "该单已付清"));
+}
+
+#[test]
+fn partly_paid_leaves_the_bill_open_and_collected_sums() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "B4", BAR, 600);
+    rec(&j, a.id, S::PartlyPaid, "SUCCESS");
+    let b = start(&j, "B4", QR, 400);
+    rec(&j, b.id, S::Failed, "CLOSED");
+    assert_eq!(j.bill_collected(&bill("B4")).unwrap(), Fen(600));
+    let c = start(&j, "B4", QR, 400);
+    rec(&j, c.id, S::Paid, "SUCCESS");
+    assert_eq!(j.bill_collected(&bill("B4")).unwrap(), Fen(1000));
+    assert_eq!(ids(j.by_bill(&bill("B4")).unwrap()), vec![a.id, b.id, c.id]);
+    assert_eq!(j.bill_collected(&bill("NONE")).unwrap(), Fen::ZERO);
+}
+
+#[test]
+fn order_numbers_have_their_format_are_unique_and_stay() {
+    let (_dir, path, j) = journal();
+    let a = j.begin(new("B5", BAR, 100), now(), day(), "Z9").unwrap();
+    let b = j.begin(new("B6", BAR, 100), now(), day(), "Z9").unwrap();
+    assert_eq!(a.order_no, format!("CAT01261121163005{:06}Z9", a.id.0));
+    assert_ne!(a.order_no, b.order_no);
+    let later = now() + TimeDelta::minutes(3);
+    let after = j
+        .record(a.id, Change::new(S::Unknown, "timeout"), later)
+        .unwrap();
+    assert_eq!(after.order_no, a.order_no);
+    assert_eq!(after.updated_at, later);
+    assert_eq!(j.by_order_no(&a.order_no).unwrap().unwrap().id, a.id);
+    assert_eq!(j.by_order_no("nope").unwrap(), None);
+    let raw = raw_conn(&path);
+    let changed = raw.execute("UPDATE attempts SET order_no = 'X' WHERE id = ?1", [a.id.0]);
+    assert!(changed.is_err(), "an order number must never change");
+    let amount = raw.execute("UPDATE attempts SET amount_fen = 1 WHERE id = ?1", [a.id.0]);
+    assert!(amount.is_err(), "nor the amount");
+}
+
+#[test]
+fn order_number_over_32_characters_is_refused_and_nothing_is_written() {
+    let (_dir, _path, j) = journal();
+    let mut long = new("B7", BAR, 100);
+    long.order_prefix = "PREFIX".into();
+    // 6 + till 3 + time 12 + id 6 + nonce 6 = 33.
+    let err = j.begin(long, now(), day(), "NONCE1").unwrap_err();
+    assert!(
+        matches!(err, JournalError::OrderNoTooLong(ref o) if o.len() == 33),
+        "{err:?}"
+    );
+    assert!(j.by_bill(&bill("B7")).unwrap().is_empty());
+    let mut just = new("B7", BAR, 100);
+    just.order_prefix = "PREFI".into();
+    assert_eq!(
+        j.begin(just, now(), day(), "NONCE1")
+            .unwrap()
+            .order_no
+            .len(),
+        32
+    );
+}
+
+#[test]
+fn transitions_are_append_only() {
+    let (_dir, path, j) = journal();
+    let a = start(&j, "B8", BAR, 100);
+    let raw = raw_conn(&path);
+    let upd = raw
+        .execute("UPDATE transitions SET to_state = 'paid'", [])
+        .unwrap_err();
+    assert!(upd.to_string().contains("append-only"), "{upd}");
+    assert!(raw.execute("DELETE FROM transitions", []).is_err());
+    assert!(raw.execute("DELETE FROM attempts", []).is_err());
+    assert_eq!(j.transitions(a.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_clear_payment_code_is_refused_by_the_schema() {
+    let (_dir, _path, j) = journal();
+    let mut clear = new("B9", BAR, 100);
+    clear.code_masked = Some("134567890123457649".into());
+    let err = j.begin(clear, now(), day(), "").unwrap_err();
+    assert!(err.to_string().contains("CHECK"), "{err}");
+    assert!(j.by_bill(&bill("B9")).unwrap().is_empty());
+    let mut eight = new("B9", BAR, 100);
+    eight.code_masked = Some("12345678**".into());
+    j.begin(eight, now(), day(), "").unwrap();
+}
+
+#[test]
+fn zero_amount_is_refused() {
+    let (_dir, _path, j) = journal();
+    let err = j.begin(new("B10", QR, 0), now(), day(), "").unwrap_err();
+    assert_eq!(err, JournalError::BadAmount(Fen(0)));
+}
+
+#[test]
+fn final_states_stay_final_except_refund() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "B11", BAR, 100);
+    rec(&j, a.id, S::Failed, "PAYERROR");
+    let illegal = JournalError::IllegalTransition {
+        from: S::Failed,
+        to: S::Paid,
+    };
+    assert_eq!(try_rec(&j, a.id, S::Paid, "SUCCESS").unwrap_err(), illegal);
+    let b = start(&j, "B11", BAR, 100);
+    rec(&j, b.id, S::Paid, "SUCCESS");
+    assert!(try_rec(&j, b.id, S::Sending, "x").is_err());
+    assert!(try_rec(&j, b.id, S::Failed, "x").is_err());
+    assert_eq!(rec(&j, b.id, S::Refunded, "REFUND").state, S::Refunded);
+    assert!(try_rec(&j, b.id, S::Paid, "x").is_err());
+    let missing = try_rec(&j, AttemptId(999), S::Paid, "x").unwrap_err();
+    assert_eq!(missing, JournalError::NotFound(AttemptId(999)));
+}
+
+#[test]
+fn repeating_the_same_answer_writes_nothing_and_reference_is_never_erased() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "B12", QR, 100);
+    let shown = Change {
+        reference: Some("TX1".into()),
+        code_url: Some("weixin://wxpay/x".into()),
+        ..Change::new(S::Shown, "NOTPAY")
+    };
+    let first = j.record(a.id, shown, now()).unwrap();
+    let later = now() + TimeDelta::seconds(5);
+    let polled = j
+        .record(a.id, Change::new(S::Shown, "NOTPAY"), later)
+        .unwrap();
+    assert_eq!(
+        polled, first,
+        "a repeated poll changes nothing, not even updated_at"
+    );
+    assert_eq!(j.transitions(a.id).unwrap().len(), 2);
+    let paying = rec(&j, a.id, S::Shown, "USERPAYING");
+    assert_eq!(paying.reference.as_deref(), Some("TX1"));
+    assert_eq!(paying.code_url.as_deref(), Some("weixin://wxpay/x"));
+    assert_eq!(j.transitions(a.id).unwrap().len(), 3);
+}
+
+#[test]
+fn resolve_needs_a_note_and_a_definite_outcome() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "B13", BAR, 100);
+    rec(&j, a.id, S::Unknown, "timeout");
+    let bad = |r: Result<_, JournalError>| matches!(r, Err(JournalError::BadResolve(_)));
+    assert!(bad(j.resolve(a.id, S::Paid, "  ", "mgr", now())));
+    assert!(bad(j.resolve(a.id, S::Paid, "ok", "", now())));
+    assert!(bad(j.resolve(a.id, S::Cancelled, "ok", "mgr", now())));
+    let note = "checked the merchant app: paid";
+    assert_eq!(
+        j.resolve(a.id, S::Paid, note, "mgr", now()).unwrap().state,
+        S::Paid
+    );
+    let last = j.transitions(a.id).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.actor.as_deref(), last.note.as_deref()),
+        (Some("mgr"), Some(note))
+    );
+    assert_eq!(last.from_state, Some(S::Unknown));
+    let again = j.resolve(a.id, S::Failed, "oops", "mgr", now());
+    assert!(matches!(again, Err(JournalError::IllegalTransition { .. })));
+}
+
+#[test]
+fn migrations_run_on_an_empty_file_and_again_are_harmless() {
+    let (dir, _) = file();
+    let path = dir.path().join("empty.sqlite");
+    std::fs::File::create(&path).unwrap();
+    let a = start(&Journal::open(&path).unwrap(), "B14", BAR, 100);
+    let j = Journal::open(&path).unwrap();
+    drop(Journal::open(&path).unwrap());
+    assert_eq!(j.get(a.id).unwrap(), Some(a));
+    let raw = raw_conn(&path);
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_corrupt_row_is_an_error_not_a_panic() {
+    let (_dir, path, j) = journal();
+    raw_conn(&path)
+        .execute(
+            "INSERT INTO attempts (id, bill, amount_fen, channel, order_no, operator, till, state,
+                 created_at, updated_at, business_day)
+             VALUES (77, 'B15', 100, 'cloud-qr', 'O77', 'op', 'T', 'teleported',
+                 '2026-11-21T16:30:05.000Z', '2026-11-21T16:30:05.000Z', '2026-11-22')",
+            [],
+        )
+        .unwrap();
+    assert!(matches!(
+        j.get(AttemptId(77)),
+        Err(JournalError::Corrupt(_))
+    ));
+    assert!(matches!(
+        j.by_bill(&bill("B15")),
+        Err(JournalError::Corrupt(_))
+    ));
+    let err = j.day(day()).unwrap_err();
+    assert_eq!(err.code(), "journal_corrupt");
+    assert!(err.to_string().contains("teleported"), "{err}");
+}
+
+#[test]
+fn readers_find_by_day_and_search() {
+    let (_dir, _path, j) = journal();
+    let a = start(&j, "A-100", BAR, 100);
+    let b = start(&j, "A-101", QR, 200);
+    let other_day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let c = j.begin(new("C-1", QR, 300), now(), other_day, "").unwrap();
+    assert_eq!(ids(j.day(day()).unwrap()), vec![a.id, b.id]);
+    assert_eq!(ids(j.day(other_day).unwrap()), vec![c.id]);
+    assert_eq!(ids(j.search("A-10").unwrap()), vec![a.id, b.id]);
+    assert_eq!(ids(j.search(" A-101 ").unwrap()), vec![b.id]);
+    assert_eq!(
+        ids(j.search("a-10").unwrap()),
+        vec![],
+        "search is case-sensitive"
+    );
+    assert_eq!(ids(j.search(&c.order_no).unwrap()), vec![c.id]);
+    assert_eq!(ids(j.search("CAT01").unwrap()).len(), 3);
+    assert_eq!(ids(j.search("").unwrap()), vec![]);
+    assert_eq!(ids(j.live().unwrap()), vec![a.id, b.id, c.id]);
+}

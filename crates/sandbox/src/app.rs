@@ -1,0 +1,111 @@
+//! The state every handler shares, and the router that ties the simulated backends, the
+//! customer page and the sandbox's control endpoints together.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
+use axum::middleware;
+use cashier_core::crypto::{AuthenKey, TdesProfile};
+use chrono::{DateTime, FixedOffset, Utc};
+use secrecy::SecretString;
+use tokio::sync::watch;
+
+use crate::book::Book;
+use crate::faults::Armory;
+use crate::tourv5::hawk::Sessions;
+use crate::{cloudpay, control, customer, faults, tourv5};
+
+pub struct Shared {
+    pub addr: SocketAddr,
+    pub operator: String,
+    /// `UPPER(MD5(password))`: the pre-login and `api/Pos/` HAWK key and the TripleDES key
+    /// string of `wechatbarcode` (PROTOCOLS §1).
+    pub password_key: SecretString,
+    pub authen: AuthenKey,
+    pub order_prefix: String,
+    pub tdes: TdesProfile,
+    pub qr_ttl: Duration,
+    pub book: Mutex<Book>,
+    pub armory: Mutex<Armory>,
+    pub sessions: Mutex<Sessions>,
+    /// Turns true on shutdown, so hanging answers (`commit_then_hang`) let go.
+    pub stop: watch::Receiver<bool>,
+}
+
+#[derive(Clone)]
+pub struct App(pub Arc<Shared>);
+
+impl Deref for App {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// A panicking handler must not take the whole sandbox down with it, so a poisoned lock is
+/// used as it is (every write under these locks is a single consistent step).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub fn book(&self) -> MutexGuard<'_, Book> {
+        lock(&self.book)
+    }
+
+    pub fn armory(&self) -> MutexGuard<'_, Armory> {
+        lock(&self.armory)
+    }
+
+    pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        lock(&self.sessions)
+    }
+
+    /// The `Host` the client used, so that customer-page URLs work from wherever the client
+    /// reached the sandbox (a phone on the LAN as well as localhost).
+    pub fn public_host(&self, headers: &HeaderMap) -> String {
+        headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty())
+            .map_or_else(|| self.addr.to_string(), str::to_string)
+    }
+
+    pub fn pay_url(&self, headers: &HeaderMap, reference: &str) -> String {
+        format!(
+            "http://{}/_sandbox/pay/{reference}",
+            self.public_host(headers)
+        )
+    }
+}
+
+/// The back office's clock is China Standard Time.
+const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+pub fn china_now() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&CHINA)
+}
+
+pub fn router(app: App) -> Router {
+    // Faults apply to backend calls only, never to the sandbox's own endpoints.
+    let backends = Router::new()
+        .merge(tourv5::routes(app.clone()))
+        .merge(cloudpay::routes())
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            faults::fault_gate,
+        ));
+    Router::new()
+        .merge(backends)
+        .merge(control::routes())
+        .merge(customer::routes())
+        .with_state(app)
+}

@@ -1,0 +1,159 @@
+//! The simulated Tencent Cloud Pay (`/cpay/<name>`, PROTOCOLS §2, seed 004).
+//!
+//! `request_content` is verified over its exact text; every status-0 answer is signed over
+//! the exact `response_content` text it carries, and failures are unsigned, as the real
+//! service does, so a client that trusts an unsigned "paid" is caught.
+
+mod fields;
+mod order;
+mod pay;
+mod refund;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use cashier_core::crypto::AuthenKey;
+use rand::Rng;
+use serde_json::{Map, Value, json};
+
+use crate::app::App;
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/cpay/{name}", post(dispatch))
+}
+
+/// What an endpoint answers, before it is serialised and signed.
+#[derive(Debug)]
+pub enum Reply {
+    /// Status 0 with the payload object named after the endpoint.
+    Done { name: &'static str, payload: Value },
+    Failed {
+        status: i64,
+        internal: i64,
+        description: String,
+    },
+}
+
+impl Reply {
+    /// Status 101: a malformed request, "failed, do not retry".
+    pub fn invalid(description: impl Into<String>) -> Reply {
+        Reply::Failed {
+            status: 101,
+            internal: 0,
+            description: description.into(),
+        }
+    }
+
+    /// Status 104: refused by the business rules.
+    pub fn refused(internal: i64, description: &str) -> Reply {
+        Reply::Failed {
+            status: 104,
+            internal,
+            description: description.to_string(),
+        }
+    }
+
+    fn render(self, key: &AuthenKey) -> Response {
+        let log_id: u32 = rand::thread_rng().r#gen();
+        let answer = match self {
+            Reply::Done { name, payload } => {
+                let mut content = Map::new();
+                content.insert("status".into(), json!(0));
+                content.insert("description".into(), json!("操作成功。"));
+                content.insert("log_id".into(), json!(log_id));
+                content.insert("internal_status".into(), json!(0));
+                content.insert(name.into(), payload);
+                // Serialised once: the signed text is the text sent.
+                let text = Value::Object(content).to_string();
+                let code = key.sign(&text);
+                json!({
+                    "response_content": text,
+                    "authen_info": {"a": {"authen_type": 1, "authen_code": code}},
+                })
+            }
+            Reply::Failed {
+                status,
+                internal,
+                description,
+            } => {
+                let text = json!({
+                    "status": status,
+                    "description": description,
+                    "log_id": log_id,
+                    "internal_status": internal,
+                })
+                .to_string();
+                json!({"response_content": text})
+            }
+        };
+        (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            answer.to_string(),
+        )
+            .into_response()
+    }
+}
+
+async fn dispatch(
+    State(app): State<App>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let endpoint: fn(&App, &HeaderMap, &Value) -> Reply = match name.as_str() {
+        "scan_code_pay" => pay::scan_code_pay,
+        "micro_pay" => pay::micro_pay,
+        "query_order" => order::query_order,
+        "close_order" => order::close_order,
+        "refund" => refund::refund,
+        "query_refund_order" => refund::query_refund_order,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let reply = match open(&app.authen, &body) {
+        Ok(content) => endpoint(&app, &headers, &content),
+        Err(reply) => reply,
+    };
+    if let Reply::Failed {
+        status,
+        description,
+        ..
+    } = &reply
+    {
+        tracing::info!(endpoint = %name, status, %description, "cloud pay refused");
+    }
+    reply.render(&app.authen)
+}
+
+/// Checks the envelope and the authen_code over the exact `request_content` text, then
+/// parses that text.
+fn open(key: &AuthenKey, body: &[u8]) -> Result<Value, Reply> {
+    let envelope: Value = serde_json::from_slice(body)
+        .map_err(|_| Reply::invalid("请求不是 JSON request body is not JSON"))?;
+    let content = envelope
+        .get("request_content")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Reply::invalid("缺少 request_content (a JSON string)"))?;
+    let authen = envelope.pointer("/authen_info/a");
+    let kind = authen
+        .and_then(|a| a.get("authen_type"))
+        .and_then(Value::as_i64);
+    let code = authen
+        .and_then(|a| a.get("authen_code"))
+        .and_then(Value::as_str);
+    match (kind, code) {
+        (Some(1), Some(code)) if key.verify(content, code) => {}
+        _ => return Err(Reply::invalid("authen_code verify failed")),
+    }
+    let parsed: Value = serde_json::from_str(content)
+        .map_err(|_| Reply::invalid("request_content 不是 JSON request_content is not JSON"))?;
+    if parsed.is_object() {
+        Ok(parsed)
+    } else {
+        Err(Reply::invalid(
+            "request_content 不是 JSON 对象 request_content is not an object",
+        ))
+    }
+}

@@ -1,0 +1,153 @@
+//! `query_order`, `close_order` and the `order_content` both answer with.
+
+use std::time::SystemTime;
+
+use axum::http::HeaderMap;
+use serde_json::{Map, Value, json};
+
+use super::Reply;
+use super::fields::{Obj, common};
+use crate::app::App;
+use crate::order::{Channel, Order, OrderState, Wallet};
+
+pub const NOT_FOUND: &str = "订单不存在 order not found";
+pub const DECLINED: &str = "余额不足 insufficient balance";
+pub const CODE_EXPIRED: &str = "付款码已过期 payment code expired";
+
+/// WeChat trade states (PROTOCOLS §2): 1 not paid, 2 paid, 4 refunded, 5 closed,
+/// 6 user paying, 8 pay error.
+fn wechat_state(o: &Order) -> i64 {
+    match o.state {
+        OrderState::NotPay => 1,
+        OrderState::Paid => 2,
+        OrderState::Refunded => 4,
+        OrderState::Closed => 5,
+        OrderState::Expired if o.channel.is_qr() => 5,
+        OrderState::UserPaying => 6,
+        OrderState::Declined | OrderState::Expired => 8,
+    }
+}
+
+/// Alipay trade states: 1 waiting for the buyer, 2 paid, 4 paying, 5 closed (a refunded
+/// trade is closed too).
+fn alipay_state(o: &Order) -> i64 {
+    match o.state {
+        OrderState::NotPay => 1,
+        OrderState::Paid => 2,
+        OrderState::UserPaying => 4,
+        OrderState::Closed | OrderState::Expired | OrderState::Declined | OrderState::Refunded => 5,
+    }
+}
+
+fn trade_type(o: &Order) -> i64 {
+    if o.channel == Channel::CloudQr { 2 } else { 1 }
+}
+
+pub fn order_content(o: &Order) -> Value {
+    let mut c = Map::new();
+    c.insert("out_trade_no".into(), json!(o.reference));
+    if matches!(o.state, OrderState::Paid | OrderState::Refunded) {
+        c.insert("transaction_id".into(), json!(o.transaction_id));
+    }
+    c.insert("trade_type".into(), json!(trade_type(o)));
+    c.insert("total_fee".into(), json!(o.amount.0));
+    c.insert("fee_type".into(), json!("CNY"));
+    match o.wallet {
+        Wallet::Wechat => {
+            c.insert("pay_platform".into(), json!(1));
+            c.insert(
+                "wxpay_order_content_ext".into(),
+                json!({"current_trade_state": wechat_state(o)}),
+            );
+        }
+        Wallet::Alipay => {
+            c.insert("pay_platform".into(), json!(2));
+            c.insert(
+                "alipay_order_content_ext".into(),
+                json!({"current_trade_state": alipay_state(o)}),
+            );
+        }
+    }
+    Value::Object(c)
+}
+
+/// `out_trade_no` and `trade_type` at the top level of `request_content`.
+fn target<'a>(root: &Obj<'a>) -> Result<&'a str, Reply> {
+    let out_trade_no = root.text("out_trade_no", 32)?;
+    if !matches!(root.int("trade_type")?, 1 | 2) {
+        return Err(Reply::invalid(
+            "参数错误 invalid parameter trade_type: 1 (barcode) or 2 (QR)",
+        ));
+    }
+    Ok(out_trade_no)
+}
+
+pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Reply {
+    let checked = || -> Result<Reply, Reply> {
+        let root = Obj::root(content)?;
+        let wallet = common(&root)?;
+        let out_trade_no = target(&root)?;
+        let now = SystemTime::now();
+        let mut book = app.book();
+        let Some(o) = book
+            .find_mut(out_trade_no, now)
+            .filter(|o| o.channel.backend() == crate::order::Backend::CloudPay)
+        else {
+            // Alipay reports an unknown trade as state 7; WeChat refuses the query.
+            return match wallet {
+                Wallet::Alipay => Ok(Reply::Done {
+                    name: "query_order",
+                    payload: json!({"order_content": {
+                        "out_trade_no": out_trade_no,
+                        "pay_platform": 2,
+                        "alipay_order_content_ext": {"current_trade_state": 7},
+                    }}),
+                }),
+                Wallet::Wechat => Err(Reply::refused(0, NOT_FOUND)),
+            };
+        };
+        let charge = o.on_query(now);
+        let content = order_content(o);
+        book.record(charge);
+        Ok(Reply::Done {
+            name: "query_order",
+            payload: json!({"order_content": content}),
+        })
+    };
+    checked().unwrap_or_else(|r| r)
+}
+
+pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Reply {
+    let checked = || -> Result<Reply, Reply> {
+        let root = Obj::root(content)?;
+        common(&root)?;
+        let out_trade_no = target(&root)?;
+        let mut book = app.book();
+        let Some(o) = book
+            .find_mut(out_trade_no, SystemTime::now())
+            .filter(|o| o.channel.backend() == crate::order::Backend::CloudPay)
+        else {
+            return Err(Reply::refused(0, NOT_FOUND));
+        };
+        match o.state {
+            OrderState::Paid | OrderState::Refunded => {
+                Err(Reply::refused(0, "订单已支付 order already paid"))
+            }
+            // A customer still typing a password loses the payment: the order is closed.
+            OrderState::NotPay | OrderState::UserPaying => {
+                o.state = OrderState::Closed;
+                tracing::info!(out_trade_no, "cloud order closed");
+                Ok(Reply::Done {
+                    name: "close_order",
+                    payload: json!({}),
+                })
+            }
+            // Already over without money: closing again is harmless.
+            OrderState::Declined | OrderState::Expired | OrderState::Closed => Ok(Reply::Done {
+                name: "close_order",
+                payload: json!({}),
+            }),
+        }
+    };
+    checked().unwrap_or_else(|r| r)
+}

@@ -1,0 +1,208 @@
+//! Fault injection: the next `count` backend calls matching an endpoint misbehave the way
+//! real networks and gateways do, so clients can be tested against every "unknown" outcome.
+//!
+//! Kinds that commit (`delay`, `malformed_json`, `bad_signature` on Cloud Pay,
+//! `commit_then_hang`) run the real handler first, so the charge is in the ledger while the
+//! client gets no usable answer: exactly the case where a client must query, not pay again.
+
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::conn::Line;
+
+/// How long `commit_then_hang` holds an answer back: longer than any client timeout.
+const HANG: Duration = Duration::from_secs(600);
+const ANSWER_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Delay,
+    Http500,
+    Reset,
+    MalformedJson,
+    HtmlError,
+    BadSignature,
+    CommitThenHang,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    /// Request path without the leading slash (`cpay/micro_pay`), a prefix ending in `*`
+    /// (`api/Pos/*`), or `*` for every backend call. Matched case-insensitively, like the
+    /// ASP.NET routes it stands for; a path also matches its sub-paths (`…/ByBillNum` matches
+    /// `…/ByBillNum/S001`).
+    pub endpoint: String,
+    pub kind: FaultKind,
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    fn matches(&self, path: &str) -> bool {
+        let want = self.endpoint.trim_matches('/').to_ascii_lowercase();
+        let path = path.trim_matches('/').to_ascii_lowercase();
+        if want == "*" {
+            return true;
+        }
+        if let Some(prefix) = want.strip_suffix('*') {
+            return path.starts_with(prefix);
+        }
+        path == want || path.starts_with(&format!("{want}/"))
+    }
+}
+
+/// The armed faults, in the order they were armed.
+#[derive(Debug, Default)]
+pub struct Armory {
+    armed: Vec<Fault>,
+}
+
+impl Armory {
+    pub fn arm(&mut self, mut fault: Fault) {
+        fault.endpoint = fault.endpoint.trim_start_matches('/').to_string();
+        if fault.count > 0 {
+            self.armed.push(fault);
+        }
+    }
+
+    pub fn list(&self) -> Vec<Fault> {
+        self.armed.clone()
+    }
+
+    pub fn clear(&mut self) {
+        self.armed.clear();
+    }
+
+    /// Fires the first armed fault matching `path`, disarming it once its count is used up.
+    fn fire(&mut self, path: &str) -> Option<Fault> {
+        let i = self.armed.iter().position(|f| f.matches(path))?;
+        let fault = self.armed[i].clone();
+        self.armed[i].count -= 1;
+        if self.armed[i].count == 0 {
+            self.armed.remove(i);
+        }
+        Some(fault)
+    }
+}
+
+pub async fn fault_gate(State(app): State<App>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let Some(fault) = app.armory().fire(&path) else {
+        return next.run(req).await;
+    };
+    let line = req
+        .extensions()
+        .get::<ConnectInfo<Line>>()
+        .map(|c| c.0.clone());
+    let peer = line
+        .as_ref()
+        .map(|l| l.peer.to_string())
+        .unwrap_or_default();
+    tracing::warn!(path = %path, kind = ?fault.kind, %peer, "injecting fault");
+    match fault.kind {
+        FaultKind::Delay => {
+            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+            next.run(req).await
+        }
+        FaultKind::Http500 => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            r#"{"Message":"An error has occurred."}"#,
+        )
+            .into_response(),
+        FaultKind::Reset => {
+            if let Some(line) = line {
+                line.sever();
+            }
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+        FaultKind::MalformedJson => truncate(next.run(req).await).await,
+        FaultKind::HtmlError => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+             <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+             </body>\r\n</html>\r\n",
+        )
+            .into_response(),
+        FaultKind::BadSignature if path.starts_with("/cpay/") => {
+            corrupt_authen_code(next.run(req).await).await
+        }
+        // Tour V5 has no answer signature: its "bad signature" is a refused HAWK check.
+        FaultKind::BadSignature => crate::tourv5::hawk::denied(),
+        FaultKind::CommitThenHang => {
+            let _committed = next.run(req).await;
+            let mut stop = app.stop.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(HANG) => {}
+                _ = stop.wait_for(|s| *s) => {}
+            }
+            if let Some(line) = line {
+                line.sever();
+            }
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+    }
+}
+
+/// The real answer cut in half: HTTP 200, JSON content type, unparseable body.
+async fn truncate(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = to_bytes(body, ANSWER_LIMIT).await.unwrap_or_default();
+    let cut = bytes.slice(..bytes.len() / 2);
+    parts.status = StatusCode::OK;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    Response::from_parts(parts, Body::from(cut))
+}
+
+/// The real Cloud Pay answer with an authen_code that does not verify (added to unsigned
+/// answers too, so the fault is always visible).
+async fn corrupt_authen_code(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = to_bytes(body, ANSWER_LIMIT).await.unwrap_or_default();
+    let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let wrong = match answer
+        .pointer("/authen_info/a/authen_code")
+        .and_then(Value::as_str)
+    {
+        Some(code) => flip_first_hex(code),
+        None => "0".repeat(64),
+    };
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert(
+            "authen_info".into(),
+            serde_json::json!({"a": {"authen_type": 1, "authen_code": wrong}}),
+        );
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(answer.to_string()))
+}
+
+fn flip_first_hex(code: &str) -> String {
+    let mut chars: Vec<char> = code.chars().collect();
+    if let Some(c) = chars.first_mut() {
+        *c = if *c == '0' { '1' } else { '0' };
+    }
+    chars.into_iter().collect()
+}

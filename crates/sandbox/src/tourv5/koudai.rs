@@ -1,0 +1,68 @@
+//! `POST api/3Pay/KouDaiLQ/BarCode` (seed 001): a barcode payment that is either done at once
+//! or waits for the customer's password and is then found by `KouDaiLQ/Query`.
+//!
+//! The request carries no order number of the client's, so every call is a new payment: a
+//! client that repeats it pays again, and the ledger shows a second charge.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use cashier_core::code::mask_digits;
+
+use super::model::{self, Model, Need};
+use super::qr::check_business_type;
+use super::{Answer, CODE_EXPIRED, DECLINED, envelope, failed, new_autoid, ok, pay_status};
+use crate::app::App;
+use crate::order::{Channel, Order, OrderState};
+use crate::scenario::Scenario;
+
+pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
+    let v = model::parse(&body)?;
+    let mut m = Model::new(&v);
+    let business = m.int("BusinessType", 1..=7);
+    m.text("operatorNo", Need::Required, Some(32));
+    let bill = m.text("billNum", Need::Required, Some(32));
+    let amount = m.yuan("summary");
+    let card = m.opt_text("cardNo", Some(20));
+    let code = m.text("barCode", Need::Required, Some(40));
+    m.finish()?;
+    check_business_type(&business.to_string(), card)?;
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(failed("付款码无效 not a payment code"));
+    }
+
+    let scenario = Scenario::of_code(code);
+    let mut book = app.book();
+    let autoid = new_autoid(book.next_seq());
+    let mut order = Order::new(
+        Channel::KoudaiBarcode,
+        autoid.clone(),
+        bill.to_string(),
+        amount,
+    );
+    order.masked_code = Some(mask_digits(code));
+    order.scenario = Some(scenario);
+    tracing::info!(%autoid, bill, fen = amount.0, code = %mask_digits(code), ?scenario, "KouDaiLQ barcode payment");
+    let charge = match scenario {
+        Scenario::Paid => order.settle(),
+        Scenario::Password(_) | Scenario::Forever => {
+            order.state = OrderState::UserPaying;
+            None
+        }
+        Scenario::Declined => {
+            order.state = OrderState::Declined;
+            None
+        }
+        Scenario::CodeExpired => {
+            order.state = OrderState::Expired;
+            None
+        }
+    };
+    let tag = pay_status(&order);
+    book.add(order);
+    book.record(charge);
+    Ok(match scenario {
+        Scenario::Declined => envelope(-1, DECLINED, tag),
+        Scenario::CodeExpired => envelope(-1, CODE_EXPIRED, tag),
+        _ => ok(tag),
+    })
+}

@@ -1,0 +1,232 @@
+//! Test clients for the sandbox, signing with cashier_core's crypto the way the app does.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use cashier_core::crypto::hawk_sig::HawkTarget;
+use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, md5_key};
+use cashier_sandbox::{Sandbox, SandboxConfig};
+use reqwest::{Client, Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+pub const OPERATOR: &str = "cashier";
+pub const PASSWORD_KEY: &str = "E10ADC3949BA59ABBE56E057F20F883E";
+pub const AUTHEN_KEY: &str = "sandbox-authen-key-0123456789abc";
+pub const PAID_CODE: &str = "134520273825387649";
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+pub async fn sandbox() -> Sandbox {
+    sandbox_with(SandboxConfig::default()).await
+}
+
+pub async fn sandbox_with(cfg: SandboxConfig) -> Sandbox {
+    match Sandbox::start(cfg).await {
+        Ok(s) => s,
+        Err(e) => panic!("sandbox did not start: {e}"),
+    }
+}
+
+pub fn client() -> Client {
+    match Client::builder().timeout(Duration::from_secs(10)).build() {
+        Ok(c) => c,
+        Err(e) => panic!("reqwest client: {e}"),
+    }
+}
+
+pub fn nonce() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("n{}x{}", N.fetch_add(1, Ordering::SeqCst), rand_suffix())
+}
+
+fn rand_suffix() -> u32 {
+    use rand::Rng;
+    rand::thread_rng().r#gen()
+}
+
+/// A Tour V5 caller: signs every request with HAWK over the URL it sends to.
+pub struct Tour {
+    pub http: Client,
+    pub base: String,
+    pub host: String,
+    pub port: u16,
+    pub session: Option<String>,
+}
+
+pub struct Signed {
+    pub method: Method,
+    pub path: String,
+    pub body: String,
+    pub key: String,
+    pub id: String,
+    pub ts: SystemTime,
+    pub nonce: String,
+    pub content_type: Option<&'static str>,
+}
+
+impl Tour {
+    pub fn new(sb: &Sandbox) -> Tour {
+        Tour {
+            http: client(),
+            base: sb.url(),
+            host: sb.addr().ip().to_string(),
+            port: sb.addr().port(),
+            session: None,
+        }
+    }
+
+    pub fn header(&self, s: &Signed) -> String {
+        let creds = HawkCredentials::new(s.id.clone(), SecretString::from(s.key.clone()));
+        let target = HawkTarget { method: s.method.as_str(), host: &self.host, port: self.port, path: &s.path };
+        match creds.sign(target, s.content_type.unwrap_or(""), s.body.as_bytes(), s.ts, &s.nonce) {
+            Ok(h) => h,
+            Err(e) => panic!("signing: {e}"),
+        }
+    }
+
+    /// Sends `s` with its signature; `path` starts with `/`.
+    pub async fn send(&self, s: &Signed) -> (StatusCode, Value) {
+        let url = format!("{}{}", self.base.trim_end_matches('/'), s.path);
+        let mut req = self.http.request(s.method.clone(), url).header("Authorization", self.header(s));
+        if let Some(ct) = s.content_type {
+            req = req.header("Content-Type", ct);
+        }
+        let resp = match req.body(s.body.clone()).send().await {
+            Ok(r) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub fn signed(&self, method: Method, path: &str, body: &str, key: &str) -> Signed {
+        Signed {
+            method,
+            path: path.to_string(),
+            body: body.to_string(),
+            key: key.to_string(),
+            id: OPERATOR.to_string(),
+            ts: SystemTime::now(),
+            nonce: nonce(),
+            content_type: Some("application/json"),
+        }
+    }
+
+    pub async fn login(&mut self) -> Value {
+        let body = json!("2026-01-02 03:04:05").to_string();
+        let s = self.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, PASSWORD_KEY);
+        let (status, answer) = self.send(&s).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["errcode"], 0, "{answer}");
+        let sealed = answer["tag"]["HawkRealKey"].as_str().unwrap_or_default();
+        self.session = TdesProfile::Sha256Ecb.decrypt(PASSWORD_KEY, sealed).ok();
+        assert_eq!(self.session.as_deref().map(str::len), Some(32));
+        answer
+    }
+
+    /// POST signed with the key that path needs (session key, or the password key for
+    /// `/api/Pos/`).
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let key = self.key_for(path);
+        self.send(&self.signed(Method::POST, path, &body.to_string(), &key)).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let key = self.key_for(path);
+        self.send(&self.signed(Method::GET, path, "", &key)).await
+    }
+
+    pub fn key_for(&self, path: &str) -> String {
+        if path.starts_with("/api/Pos/") {
+            PASSWORD_KEY.to_string()
+        } else {
+            self.session.clone().unwrap_or_default()
+        }
+    }
+}
+
+/// The POS barcode body, with the code encrypted as the app does.
+pub fn pos_body(bill: &str, code: &str, yuan: &str) -> Value {
+    let sealed = TdesProfile::Sha256Ecb.encrypt(PASSWORD_KEY, code).unwrap_or_default();
+    let text = format!(r#"{{"billnum":"{bill}","wechatbarcode":"{sealed}","paymentvalue":{yuan}}}"#);
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+pub const POS_PAY: &str = "/api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode";
+
+pub fn pos_status_path(bill: &str) -> String {
+    format!("/api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{bill}")
+}
+
+/// A Cloud Pay answer taken apart.
+#[derive(Debug)]
+pub struct CloudAnswer {
+    pub http: StatusCode,
+    pub content: Value,
+    /// Whether `authen_info` was present and verified over `response_content`.
+    pub signed: bool,
+    pub has_authen_info: bool,
+}
+
+pub fn authen_key() -> AuthenKey {
+    match AuthenKey::new(SecretString::from(AUTHEN_KEY)) {
+        Ok(k) => k,
+        Err(e) => panic!("authen key: {e}"),
+    }
+}
+
+pub fn cloud_content(platform: u8, extra: Value) -> Value {
+    let mut c = json!({
+        "nonce_str": "9f330667e18a48a7872e39878e1cd66f",
+        "pay_mch_key": {"pay_platform": platform, "out_mch_id": "sz01mch", "out_sub_mch_id": "sz01sub", "out_shop_id": "sz01shop"},
+        "order_client": {"machine_no": "01-01-01-01-01-01", "terminal_type": 4, "device_id": "pos1", "staff_id": "s1", "sdk_version": "1.2", "spbill_create_ip": "192.168.0.22"},
+    });
+    if let (Some(obj), Value::Object(more)) = (c.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    c
+}
+
+pub fn pay_content(out_trade_no: &str, fee: u64, code: Option<&str>) -> Value {
+    let mut p = json!({"out_trade_no": out_trade_no, "total_fee": fee, "fee_type": "CNY", "body": "门票 ticket",
+        "wxpay_pay_content_ext": {"product_id": "ticket"}});
+    if let Some(code) = code {
+        p["author_code"] = json!(code);
+    }
+    json!({"pay_content": p})
+}
+
+pub async fn cloud_raw(http: &Client, base: &str, name: &str, content_text: &str, code: &str) -> reqwest::Result<reqwest::Response> {
+    let body = json!({"request_content": content_text, "authen_info": {"a": {"authen_type": 1, "authen_code": code}}});
+    http.post(format!("{base}cpay/{name}")).json(&body).send().await
+}
+
+pub async fn cloud(http: &Client, base: &str, name: &str, content: &Value) -> CloudAnswer {
+    let text = content.to_string();
+    let code = authen_key().sign(&text);
+    let resp = match cloud_raw(http, base, name, &text, &code).await {
+        Ok(r) => r,
+        Err(e) => panic!("cloud request failed: {e}"),
+    };
+    read_cloud(resp).await
+}
+
+pub async fn read_cloud(resp: reqwest::Response) -> CloudAnswer {
+    let http = resp.status();
+    let answer: Value = resp.json().await.unwrap_or_default();
+    let text = answer["response_content"].as_str().unwrap_or_default();
+    let code = answer.pointer("/authen_info/a/authen_code").and_then(Value::as_str);
+    CloudAnswer {
+        http,
+        content: serde_json::from_str(text).unwrap_or_default(),
+        signed: code.is_some_and(|c| authen_key().verify(text, c)),
+        has_authen_info: answer.get("authen_info").is_some(),
+    }
+}
+
+pub fn secret_md5(password: &str) -> String {
+    md5_key(&SecretString::from(password)).expose_secret().to_string()
+}
