@@ -86,11 +86,31 @@ async fn main() -> ExitCode {
     println!("  Tour V5 password:      {}", shown.password);
     println!("  Cloud Pay authen key:  {}", shown.authen_key);
     println!("  Cloud Pay order prefix: {}", shown.order_prefix);
-    println!("  TripleDES profile:     {:?}", shown.tdes_profile);
+    let profile = serde_json::to_value(shown.tdes_profile).unwrap_or_default();
+    println!(
+        "  TripleDES profile:     {}",
+        profile.as_str().unwrap_or("?")
+    );
     println!("  ledger: {}_sandbox/ledger", sandbox.url());
+    stopped().await;
+    sandbox.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or `docker stop`.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("cannot wait for Ctrl-C: {e}");
     }
-    sandbox.shutdown().await;
-    ExitCode::SUCCESS
 }

@@ -26,7 +26,11 @@ async fn login_issues_an_encrypted_session_key() {
     let server_time = tag["ServerTime"].as_str().unwrap_or_default();
     assert!(chrono::NaiveDateTime::parse_from_str(server_time, "%Y-%m-%d %H:%M:%S").is_ok());
     let session = tour.session.clone().unwrap_or_default();
-    assert!(session.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+    assert!(
+        session
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+    );
     // The session key now signs api/3Pay calls.
     let (status, answer) = tour.post(QUERY, &query_body()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -39,10 +43,18 @@ async fn login_takes_any_clock_but_later_calls_need_five_minutes() {
     let sb = sandbox().await;
     let mut tour = Tour::new(&sb);
     let body = json!("2020-01-01 00:00:00").to_string();
-    let mut s = tour.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, PASSWORD_KEY);
+    let mut s = tour.signed(
+        Method::POST,
+        "/api/UnPos/User/Login/ByPwd",
+        &body,
+        PASSWORD_KEY,
+    );
     s.ts = SystemTime::now() - Duration::from_secs(3 * 3600);
     let (status, answer) = tour.send(&s).await;
-    assert_eq!((status, answer["errcode"].clone()), (StatusCode::OK, json!(0)));
+    assert_eq!(
+        (status, answer["errcode"].clone()),
+        (StatusCode::OK, json!(0))
+    );
 
     tour.login().await;
     let key = tour.key_for(QUERY);
@@ -68,7 +80,12 @@ async fn bad_signatures_are_401() {
     let wrong = secret_md5("654321");
     let s = tour.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, &wrong);
     assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
-    let mut s = tour.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, PASSWORD_KEY);
+    let mut s = tour.signed(
+        Method::POST,
+        "/api/UnPos/User/Login/ByPwd",
+        &body,
+        PASSWORD_KEY,
+    );
     s.id = "intruder".into();
     assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
 
@@ -85,7 +102,10 @@ async fn bad_signatures_are_401() {
         .body(json!({"billnum": "B2", "autoid": "x", "billtype": "1", "paytype": "02"}).to_string())
         .send()
         .await;
-    assert_eq!(resp.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        resp.map(|r| r.status()).ok(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
     // Signed for another content type.
     let mut s = tour.signed(Method::POST, QUERY, &query_body().to_string(), &key);
     s.content_type = Some("text/json");
@@ -98,13 +118,24 @@ async fn bad_signatures_are_401() {
         .body(query_body().to_string())
         .send()
         .await;
-    assert_eq!(resp.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        resp.map(|r| r.status()).ok(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
     // api/Pos is signed with the password key, not the session key.
     let s = tour.signed(Method::GET, &pos_status_path("B1"), "", &key);
     assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
     // No Authorization at all.
-    let resp = tour.http.post(format!("{}api/3Pay/AliPay/Query", sb.url())).json(&query_body()).send().await;
-    assert_eq!(resp.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+    let resp = tour
+        .http
+        .post(format!("{}api/3Pay/AliPay/Query", sb.url()))
+        .json(&query_body())
+        .send()
+        .await;
+    assert_eq!(
+        resp.map(|r| r.status()).ok(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
     sb.shutdown().await;
 }
 
@@ -130,7 +161,10 @@ async fn a_new_login_replaces_the_session_key() {
     let mut second = Tour::new(&sb);
     second.login().await;
     assert_ne!(first.session, second.session);
-    assert_eq!(first.post(QUERY, &query_body()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        first.post(QUERY, &query_body()).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(second.post(QUERY, &query_body()).await.0, StatusCode::OK);
     sb.shutdown().await;
 }
@@ -139,8 +173,17 @@ async fn a_new_login_replaces_the_session_key() {
 async fn login_body_must_be_the_client_time() {
     let sb = sandbox().await;
     let tour = Tour::new(&sb);
-    for body in [json!("yesterday").to_string(), json!({"t": 1}).to_string(), "not json".into()] {
-        let s = tour.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, PASSWORD_KEY);
+    for body in [
+        json!("yesterday").to_string(),
+        json!({"t": 1}).to_string(),
+        "not json".into(),
+    ] {
+        let s = tour.signed(
+            Method::POST,
+            "/api/UnPos/User/Login/ByPwd",
+            &body,
+            PASSWORD_KEY,
+        );
         let (status, answer) = tour.send(&s).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(answer["errcode"], -1, "{body}: {answer}");

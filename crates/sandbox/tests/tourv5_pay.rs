@@ -30,33 +30,65 @@ async fn wechat_qr_is_paid_on_the_customer_page() -> TestResult {
     let sb = sandbox().await;
     let mut tour = Tour::new(&sb);
     tour.login().await;
-    let (_, answer) = tour.post("/api/UnPos/3Pay/Wechat/ScanCode", &scan_body("Q1", "12.30")).await;
+    let (_, answer) = tour
+        .post("/api/UnPos/3Pay/Wechat/ScanCode", &scan_body("Q1", "12.30"))
+        .await;
     assert_eq!(answer["errcode"], 0, "{answer}");
-    let autoid = answer["tag"]["autoid"].as_str().unwrap_or_default().to_string();
+    let autoid = answer["tag"]["autoid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(!autoid.is_empty() && autoid.len() <= 36);
     assert_eq!(answer["tag"]["billnum"], "Q1");
-    let codeurl = answer["tag"]["codeurl"].as_str().unwrap_or_default().to_string();
+    let codeurl = answer["tag"]["codeurl"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(codeurl, format!("{}_sandbox/pay/{autoid}", sb.url()));
 
     let query = "/api/UnPos/3Pay/Wechat/Query";
     let (_, q) = tour.post(query, &query_body("Q1", &autoid)).await;
     assert_eq!(q["tag"]["paystatus"], "NOTPAY", "{q}");
     // Another provider's query path does not see a WeChat order; nor does another bill.
-    assert_eq!(tour.post("/api/3Pay/AliPay/Query", &query_body("Q1", &autoid)).await.1["errcode"], -1);
-    assert_eq!(tour.post(query, &query_body("Q2", &autoid)).await.1["errcode"], -1);
+    assert_eq!(
+        tour.post("/api/3Pay/AliPay/Query", &query_body("Q1", &autoid))
+            .await
+            .1["errcode"],
+        -1
+    );
+    assert_eq!(
+        tour.post(query, &query_body("Q2", &autoid)).await.1["errcode"],
+        -1
+    );
 
-    let paid: Value = tour.http.post(&codeurl).header("Accept", "application/json").send().await?.json().await?;
+    let paid: Value = tour
+        .http
+        .post(&codeurl)
+        .header("Accept", "application/json")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(paid["state"], "paid");
     let (_, q) = tour.post(query, &query_body("Q1", &autoid)).await;
-    assert_eq!((q["errcode"].clone(), q["tag"]["paystatus"].clone()), (json!(0), json!("SUCCESS")));
+    assert_eq!(
+        (q["errcode"].clone(), q["tag"]["paystatus"].clone()),
+        (json!(0), json!("SUCCESS"))
+    );
     // A lost autoid: the latest order of the bill.
     let (_, q) = tour.post(query, &query_body("Q1", "")).await;
     assert_eq!(q["tag"]["autoid"], autoid.as_str());
 
     let ledger = sb.ledger();
     let order = ledger.order(&autoid).ok_or("no order")?;
-    assert_eq!((order.backend.as_str(), order.channel.as_str()), ("tourv5", "wechat-qr"));
-    assert_eq!((order.state.as_str(), order.amount_fen, order.queries), ("paid", 1230, 3));
+    assert_eq!(
+        (order.backend.as_str(), order.channel.as_str()),
+        ("tourv5", "wechat-qr")
+    );
+    assert_eq!(
+        (order.state.as_str(), order.amount_fen, order.queries),
+        ("paid", 1230, 3)
+    );
     assert_eq!(ledger.charges_for_bill("Q1").len(), 1);
     assert_eq!(ledger.total_charged().0, 1230);
     sb.shutdown().await;
@@ -68,12 +100,26 @@ async fn alipay_qr_declined_reads_payerror() -> TestResult {
     let sb = sandbox().await;
     let mut tour = Tour::new(&sb);
     tour.login().await;
-    let (_, answer) = tour.post("/api/UnPos/3Pay/AliPay/ScanCode", &scan_body("Q3", "5")).await;
-    let autoid = answer["tag"]["autoid"].as_str().unwrap_or_default().to_string();
+    let (_, answer) = tour
+        .post("/api/UnPos/3Pay/AliPay/ScanCode", &scan_body("Q3", "5"))
+        .await;
+    let autoid = answer["tag"]["autoid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let url = format!("{}_sandbox/pay/{autoid}/decline", sb.url());
-    let declined: Value = tour.http.post(url).header("Accept", "application/json").send().await?.json().await?;
+    let declined: Value = tour
+        .http
+        .post(url)
+        .header("Accept", "application/json")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(declined["state"], "declined");
-    let (_, q) = tour.post("/api/3Pay/AliPay/Query", &query_body("Q3", &autoid)).await;
+    let (_, q) = tour
+        .post("/api/3Pay/AliPay/Query", &query_body("Q3", &autoid))
+        .await;
     assert_eq!(q["tag"]["paystatus"], "PAYERROR", "{q}");
     assert_eq!(sb.ledger().charges.len(), 0);
     sb.shutdown().await;
@@ -89,9 +135,15 @@ async fn koudai_scenarios() -> TestResult {
     let query = "/api/3Pay/KouDaiLQ/Query";
 
     let (_, a) = tour.post(pay, &koudai_body("K1", PAID_CODE)).await;
-    assert_eq!((a["errcode"].clone(), a["tag"]["paystatus"].clone()), (json!(0), json!("SUCCESS")), "{a}");
+    assert_eq!(
+        (a["errcode"].clone(), a["tag"]["paystatus"].clone()),
+        (json!(0), json!("SUCCESS")),
+        "{a}"
+    );
 
-    let (_, a) = tour.post(pay, &koudai_body("K2", "134520273825381002")).await;
+    let (_, a) = tour
+        .post(pay, &koudai_body("K2", "134520273825381002"))
+        .await;
     assert_eq!(a["errcode"], 0);
     assert_eq!(a["tag"]["paystatus"], "USERPAYING");
     assert_eq!(a["tag"]["paystatusdesc"], "等待用户输入密码");
@@ -101,11 +153,23 @@ async fn koudai_scenarios() -> TestResult {
     let (_, q) = tour.post(query, &query_body("K2", &autoid)).await;
     assert_eq!(q["tag"]["paystatus"], "SUCCESS");
 
-    let (_, a) = tour.post(pay, &koudai_body("K3", "134520273825382222")).await;
-    assert_eq!((a["errcode"].clone(), a["errmsg"].clone()), (json!(-1), json!("余额不足 insufficient balance")));
-    let (_, a) = tour.post(pay, &koudai_body("K4", "134520273825383333")).await;
-    assert_eq!((a["errcode"].clone(), a["errmsg"].clone()), (json!(-1), json!("付款码已过期 payment code expired")));
-    let (_, a) = tour.post(pay, &koudai_body("K5", "134520273825384444")).await;
+    let (_, a) = tour
+        .post(pay, &koudai_body("K3", "134520273825382222"))
+        .await;
+    assert_eq!(
+        (a["errcode"].clone(), a["errmsg"].clone()),
+        (json!(-1), json!("余额不足 insufficient balance"))
+    );
+    let (_, a) = tour
+        .post(pay, &koudai_body("K4", "134520273825383333"))
+        .await;
+    assert_eq!(
+        (a["errcode"].clone(), a["errmsg"].clone()),
+        (json!(-1), json!("付款码已过期 payment code expired"))
+    );
+    let (_, a) = tour
+        .post(pay, &koudai_body("K5", "134520273825384444"))
+        .await;
     let forever = a["tag"]["autoid"].as_str().unwrap_or_default().to_string();
     for _ in 0..12 {
         let (_, q) = tour.post(query, &query_body("K5", &forever)).await;
@@ -121,9 +185,15 @@ async fn koudai_scenarios() -> TestResult {
     let k2 = ledger.order(&autoid).ok_or("no K2")?;
     assert_eq!((k2.state.as_str(), k2.queries), ("paid", 2));
     assert_eq!(k2.masked_code.as_deref(), Some("1345**********1002"));
-    assert_eq!(ledger.order(&forever).map(|o| o.state.as_str()), Some("userpaying"));
+    assert_eq!(
+        ledger.order(&forever).map(|o| o.state.as_str()),
+        Some("userpaying")
+    );
     let raw = serde_json::to_string(&ledger)?;
-    assert!(!raw.contains(PAID_CODE) && !raw.contains("134520273825381002"), "a code in clear: {raw}");
+    assert!(
+        !raw.contains(PAID_CODE) && !raw.contains("134520273825381002"),
+        "a code in clear: {raw}"
+    );
     sb.shutdown().await;
     Ok(())
 }
@@ -140,12 +210,19 @@ async fn pos_bill_paid_in_parts() -> TestResult {
         .await?;
     assert_eq!(registered.status(), StatusCode::OK);
 
-    let (_, a) = tour.post(POS_PAY, &pos_body("S1", PAID_CODE, "30.00")).await;
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S1", PAID_CODE, "30.00"))
+        .await;
     assert_eq!(a["errcode"], 0, "{a}");
     assert_eq!(a["tag"]["billpaystate"], "2");
     assert!(a["tag"]["autoid"].is_u64(), "autoid is an integer: {a}");
-    let (_, a) = tour.post(POS_PAY, &pos_body("S1", PAID_CODE, "70.01")).await;
-    assert_eq!((a["errcode"].clone(), a["errmsg"].clone()), (json!(-1), json!("超出未付金额 over the unpaid amount")));
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S1", PAID_CODE, "70.01"))
+        .await;
+    assert_eq!(
+        (a["errcode"].clone(), a["errmsg"].clone()),
+        (json!(-1), json!("超出未付金额 over the unpaid amount"))
+    );
     let (_, a) = tour.post(POS_PAY, &pos_body("S1", PAID_CODE, "70")).await;
     assert_eq!(a["tag"]["billpaystate"], "3");
 
@@ -163,8 +240,13 @@ async fn pos_bill_paid_in_parts() -> TestResult {
 async fn pos_password_is_charged_by_the_status_poll() -> TestResult {
     let sb = sandbox().await;
     let tour = Tour::new(&sb);
-    let (_, a) = tour.post(POS_PAY, &pos_body("S2", "134520273825381003", "8.8")).await;
-    assert_eq!((a["errcode"].clone(), a["errmsg"].clone()), (json!(1), json!("需要查询 query the payment")));
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S2", "134520273825381003", "8.8"))
+        .await;
+    assert_eq!(
+        (a["errcode"].clone(), a["errmsg"].clone()),
+        (json!(1), json!("需要查询 query the payment"))
+    );
     for expected in ["1", "1", "3"] {
         let (_, s) = tour.get(&pos_status_path("S2")).await;
         assert_eq!(s["tag"]["paystate"], expected, "{s}");
@@ -172,13 +254,19 @@ async fn pos_password_is_charged_by_the_status_poll() -> TestResult {
     assert_eq!(sb.ledger().total_charged().0, 880);
 
     // Unregistered bill: its total is its first payment; declined codes change nothing.
-    let (_, a) = tour.post(POS_PAY, &pos_body("S3", "134520273825382222", "1")).await;
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S3", "134520273825382222", "1"))
+        .await;
     assert_eq!(a["errmsg"], "余额不足 insufficient balance");
-    let (_, a) = tour.post(POS_PAY, &pos_body("S3", "134520273825383333", "1")).await;
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S3", "134520273825383333", "1"))
+        .await;
     assert_eq!(a["errmsg"], "付款码已过期 payment code expired");
     let (_, s) = tour.get(&pos_status_path("S3")).await;
     assert_eq!(s["tag"]["paystate"], "1");
-    let (_, a) = tour.post(POS_PAY, &pos_body("S4", "134520273825384444", "1")).await;
+    let (_, a) = tour
+        .post(POS_PAY, &pos_body("S4", "134520273825384444", "1"))
+        .await;
     assert_eq!(a["errcode"], 1);
     for _ in 0..10 {
         tour.get(&pos_status_path("S4")).await;
@@ -189,7 +277,13 @@ async fn pos_password_is_charged_by_the_status_poll() -> TestResult {
     let mut bad = pos_body("S5", PAID_CODE, "1");
     bad["wechatbarcode"] = json!("AAAAAAAAAAAAAAAAAAAAAA==");
     let (_, a) = tour.post(POS_PAY, &bad).await;
-    assert_eq!((a["errcode"].clone(), a["errmsg"].clone()), (json!(-1), json!("付款码解密失败 cannot decrypt the payment code")));
+    assert_eq!(
+        (a["errcode"].clone(), a["errmsg"].clone()),
+        (
+            json!(-1),
+            json!("付款码解密失败 cannot decrypt the payment code")
+        )
+    );
     assert_eq!(tour.get(&pos_status_path("NOBILL")).await.1["errcode"], -1);
     sb.shutdown().await;
     Ok(())

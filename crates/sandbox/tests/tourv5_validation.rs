@@ -34,17 +34,38 @@ async fn scan_code_fields() {
     let ok = r#"{"billnum":"B1","billtype":"1","body":"t","paytype":"02","paymentvalue":1.5}"#;
     assert_eq!(tour.post(path, &parse(ok)).await.1["errcode"], 0);
 
-    assert_invalid(&tour, path, json!({}), &["billnum", "billtype", "body", "paytype", "paymentvalue"]).await;
+    assert_invalid(
+        &tour,
+        path,
+        json!({}),
+        &["billnum", "billtype", "body", "paytype", "paymentvalue"],
+    )
+    .await;
     let long = r#"{"billnum":"123456789012345678901","billtype":"12","body":"t","paytype":"123","paymentvalue":1,"cardno":"123456789012345678901"}"#;
-    assert_invalid(&tour, path, parse(long), &["billnum", "billtype", "paytype", "cardno"]).await;
+    assert_invalid(
+        &tour,
+        path,
+        parse(long),
+        &["billnum", "billtype", "paytype", "cardno"],
+    )
+    .await;
     for amount in ["1.234", "0", "-1", "0.00", "\"5.00\"", "null"] {
         let body = ok.replace("1.5", amount);
         assert_invalid(&tour, path, parse(&body), &["paymentvalue"]).await;
     }
-    assert_invalid(&tour, path, parse(&ok.replace("\"B1\"", "\"  \"")), &["billnum"]).await;
+    assert_invalid(
+        &tour,
+        path,
+        parse(&ok.replace("\"B1\"", "\"  \"")),
+        &["billnum"],
+    )
+    .await;
     assert_invalid(&tour, path, parse(&ok.replace("\"1\"", "1")), &["billtype"]).await;
     // Two decimals written with trailing zeros are still two decimals.
-    assert_eq!(tour.post(path, &parse(&ok.replace("1.5", "1.500"))).await.1["errcode"], 0);
+    assert_eq!(
+        tour.post(path, &parse(&ok.replace("1.5", "1.500"))).await.1["errcode"],
+        0
+    );
     // Business rules come after binding: errcode -1, not 400.
     let top_up = ok.replace("\"billtype\":\"1\"", "\"billtype\":\"7\"");
     assert_eq!(tour.post(path, &parse(&top_up)).await.1["errcode"], -1);
@@ -63,7 +84,19 @@ async fn koudai_and_query_fields() {
     let mut tour = Tour::new(&sb);
     tour.login().await;
     let path = "/api/3Pay/KouDaiLQ/BarCode";
-    assert_invalid(&tour, path, json!({}), &["BusinessType", "operatorNo", "billNum", "summary", "barCode"]).await;
+    assert_invalid(
+        &tour,
+        path,
+        json!({}),
+        &[
+            "BusinessType",
+            "operatorNo",
+            "billNum",
+            "summary",
+            "barCode",
+        ],
+    )
+    .await;
     let long = json!({
         "BusinessType": 9,
         "operatorNo": "x".repeat(33),
@@ -72,10 +105,22 @@ async fn koudai_and_query_fields() {
         "cardNo": "1".repeat(21),
         "barCode": "1".repeat(41),
     });
-    assert_invalid(&tour, path, long, &["BusinessType", "operatorNo", "billNum", "cardNo", "barCode"]).await;
+    assert_invalid(
+        &tour,
+        path,
+        long,
+        &["BusinessType", "operatorNo", "billNum", "cardNo", "barCode"],
+    )
+    .await;
 
     let query = "/api/3Pay/AliPay/Query";
-    assert_invalid(&tour, query, json!({}), &["billnum", "autoid", "billtype", "paytype"]).await;
+    assert_invalid(
+        &tour,
+        query,
+        json!({}),
+        &["billnum", "autoid", "billtype", "paytype"],
+    )
+    .await;
     let long = json!({"billnum": "B", "autoid": "x".repeat(37), "billtype": "1", "paytype": "02"});
     assert_invalid(&tour, query, long, &["autoid"]).await;
     sb.shutdown().await;
@@ -85,8 +130,15 @@ async fn koudai_and_query_fields() {
 async fn pos_fields() {
     let sb = sandbox().await;
     let tour = Tour::new(&sb);
-    assert_invalid(&tour, POS_PAY, json!({}), &["billnum", "wechatbarcode", "paymentvalue"]).await;
-    let long = json!({"billnum": "x".repeat(21), "wechatbarcode": "A".repeat(257), "paymentvalue": 1});
+    assert_invalid(
+        &tour,
+        POS_PAY,
+        json!({}),
+        &["billnum", "wechatbarcode", "paymentvalue"],
+    )
+    .await;
+    let long =
+        json!({"billnum": "x".repeat(21), "wechatbarcode": "A".repeat(257), "paymentvalue": 1});
     assert_invalid(&tour, POS_PAY, long, &["billnum", "wechatbarcode"]).await;
     assert_eq!(sb.ledger().orders.len(), 0);
     sb.shutdown().await;

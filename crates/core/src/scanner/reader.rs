@@ -56,8 +56,9 @@ impl Scanner {
             tx: tx.clone(),
             stop: stop_rx,
         };
+        // A fixed name: a thread name with a NUL byte (from a mistyped port) would panic.
         let thread = thread::Builder::new()
-            .name(format!("scanner {port}"))
+            .name("scanner".into())
             .spawn(move || scanner.run());
         let thread = match thread {
             Ok(thread) => Some(thread),

@@ -26,6 +26,8 @@ pub fn routes() -> Router<App> {
 }
 
 /// What an endpoint answers, before it is serialised and signed.
+/// Endpoints return `Err` for a refusal found on the way, so `?` can end them early; both
+/// sides are answered the same way.
 #[derive(Debug)]
 pub enum Reply {
     /// Status 0 with the payload object named after the endpoint.
@@ -103,7 +105,7 @@ async fn dispatch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let endpoint: fn(&App, &HeaderMap, &Value) -> Reply = match name.as_str() {
+    let endpoint: fn(&App, &HeaderMap, &Value) -> Result<Reply, Reply> = match name.as_str() {
         "scan_code_pay" => pay::scan_code_pay,
         "micro_pay" => pay::micro_pay,
         "query_order" => order::query_order,
@@ -113,7 +115,7 @@ async fn dispatch(
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let reply = match open(&app.authen, &body) {
-        Ok(content) => endpoint(&app, &headers, &content),
+        Ok(content) => endpoint(&app, &headers, &content).unwrap_or_else(|refusal| refusal),
         Err(reply) => reply,
     };
     if let Reply::Failed {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::Reply;
 use super::fields::{Obj, common};
 use crate::app::App;
-use crate::order::{Channel, Order, OrderState, Wallet};
+use crate::order::{Backend, Channel, Order, OrderState, Wallet};
 
 pub const NOT_FOUND: &str = "订单不存在 order not found";
 pub const DECLINED: &str = "余额不足 insufficient balance";
@@ -82,72 +82,66 @@ fn target<'a>(root: &Obj<'a>) -> Result<&'a str, Reply> {
     Ok(out_trade_no)
 }
 
-pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Reply {
-    let checked = || -> Result<Reply, Reply> {
-        let root = Obj::root(content)?;
-        let wallet = common(&root)?;
-        let out_trade_no = target(&root)?;
-        let now = SystemTime::now();
-        let mut book = app.book();
-        let Some(o) = book
-            .find_mut(out_trade_no, now)
-            .filter(|o| o.channel.backend() == crate::order::Backend::CloudPay)
-        else {
-            // Alipay reports an unknown trade as state 7; WeChat refuses the query.
-            return match wallet {
-                Wallet::Alipay => Ok(Reply::Done {
-                    name: "query_order",
-                    payload: json!({"order_content": {
-                        "out_trade_no": out_trade_no,
-                        "pay_platform": 2,
-                        "alipay_order_content_ext": {"current_trade_state": 7},
-                    }}),
-                }),
-                Wallet::Wechat => Err(Reply::refused(0, NOT_FOUND)),
-            };
+pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
+    let root = Obj::root(content)?;
+    let wallet = common(&root)?;
+    let out_trade_no = target(&root)?;
+    let now = SystemTime::now();
+    let mut book = app.book();
+    let Some(o) = book
+        .find_mut(out_trade_no, now)
+        .filter(|o| o.channel.backend() == Backend::CloudPay)
+    else {
+        // Alipay reports an unknown trade as state 7; WeChat refuses the query.
+        return match wallet {
+            Wallet::Alipay => Ok(Reply::Done {
+                name: "query_order",
+                payload: json!({"order_content": {
+                    "out_trade_no": out_trade_no,
+                    "pay_platform": 2,
+                    "alipay_order_content_ext": {"current_trade_state": 7},
+                }}),
+            }),
+            Wallet::Wechat => Err(Reply::refused(0, NOT_FOUND)),
         };
-        let charge = o.on_query(now);
-        let content = order_content(o);
-        book.record(charge);
-        Ok(Reply::Done {
-            name: "query_order",
-            payload: json!({"order_content": content}),
-        })
     };
-    checked().unwrap_or_else(|r| r)
+    let charge = o.on_query(now);
+    let content = order_content(o);
+    book.record(charge);
+    Ok(Reply::Done {
+        name: "query_order",
+        payload: json!({"order_content": content}),
+    })
 }
 
-pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Reply {
-    let checked = || -> Result<Reply, Reply> {
-        let root = Obj::root(content)?;
-        common(&root)?;
-        let out_trade_no = target(&root)?;
-        let mut book = app.book();
-        let Some(o) = book
-            .find_mut(out_trade_no, SystemTime::now())
-            .filter(|o| o.channel.backend() == crate::order::Backend::CloudPay)
-        else {
-            return Err(Reply::refused(0, NOT_FOUND));
-        };
-        match o.state {
-            OrderState::Paid | OrderState::Refunded => {
-                Err(Reply::refused(0, "订单已支付 order already paid"))
-            }
-            // A customer still typing a password loses the payment: the order is closed.
-            OrderState::NotPay | OrderState::UserPaying => {
-                o.state = OrderState::Closed;
-                tracing::info!(out_trade_no, "cloud order closed");
-                Ok(Reply::Done {
-                    name: "close_order",
-                    payload: json!({}),
-                })
-            }
-            // Already over without money: closing again is harmless.
-            OrderState::Declined | OrderState::Expired | OrderState::Closed => Ok(Reply::Done {
+pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
+    let root = Obj::root(content)?;
+    common(&root)?;
+    let out_trade_no = target(&root)?;
+    let mut book = app.book();
+    let Some(o) = book
+        .find_mut(out_trade_no, SystemTime::now())
+        .filter(|o| o.channel.backend() == Backend::CloudPay)
+    else {
+        return Err(Reply::refused(0, NOT_FOUND));
+    };
+    match o.state {
+        OrderState::Paid | OrderState::Refunded => {
+            Err(Reply::refused(0, "订单已支付 order already paid"))
+        }
+        // A customer still typing a password loses the payment: the order is closed.
+        OrderState::NotPay | OrderState::UserPaying => {
+            o.state = OrderState::Closed;
+            tracing::info!(out_trade_no, "cloud order closed");
+            Ok(Reply::Done {
                 name: "close_order",
                 payload: json!({}),
-            }),
+            })
         }
-    };
-    checked().unwrap_or_else(|r| r)
+        // Already over without money: closing again is harmless.
+        OrderState::Declined | OrderState::Expired | OrderState::Closed => Ok(Reply::Done {
+            name: "close_order",
+            payload: json!({}),
+        }),
+    }
 }

@@ -44,13 +44,7 @@ fn new_order(
     o
 }
 
-pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Reply {
-    match scan_code_pay_checked(app, headers, content) {
-        Ok(r) | Err(r) => r,
-    }
-}
-
-fn scan_code_pay_checked(app: &App, headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
+pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
     let wallet = common(&root)?;
     let pay = pay_content(&root, &app.order_prefix)?;
@@ -93,13 +87,7 @@ fn scan_code_pay_checked(app: &App, headers: &HeaderMap, content: &Value) -> Res
     })
 }
 
-pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Reply {
-    match micro_pay_checked(app, content) {
-        Ok(r) | Err(r) => r,
-    }
-}
-
-fn micro_pay_checked(app: &App, content: &Value) -> Result<Reply, Reply> {
+pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
     let wallet = common(&root)?;
     let pay = pay_content(&root, &app.order_prefix)?;

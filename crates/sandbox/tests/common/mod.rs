@@ -79,8 +79,19 @@ impl Tour {
 
     pub fn header(&self, s: &Signed) -> String {
         let creds = HawkCredentials::new(s.id.clone(), SecretString::from(s.key.clone()));
-        let target = HawkTarget { method: s.method.as_str(), host: &self.host, port: self.port, path: &s.path };
-        match creds.sign(target, s.content_type.unwrap_or(""), s.body.as_bytes(), s.ts, &s.nonce) {
+        let target = HawkTarget {
+            method: s.method.as_str(),
+            host: &self.host,
+            port: self.port,
+            path: &s.path,
+        };
+        match creds.sign(
+            target,
+            s.content_type.unwrap_or(""),
+            s.body.as_bytes(),
+            s.ts,
+            &s.nonce,
+        ) {
             Ok(h) => h,
             Err(e) => panic!("signing: {e}"),
         }
@@ -89,7 +100,10 @@ impl Tour {
     /// Sends `s` with its signature; `path` starts with `/`.
     pub async fn send(&self, s: &Signed) -> (StatusCode, Value) {
         let url = format!("{}{}", self.base.trim_end_matches('/'), s.path);
-        let mut req = self.http.request(s.method.clone(), url).header("Authorization", self.header(s));
+        let mut req = self
+            .http
+            .request(s.method.clone(), url)
+            .header("Authorization", self.header(s));
         if let Some(ct) = s.content_type {
             req = req.header("Content-Type", ct);
         }
@@ -99,7 +113,10 @@ impl Tour {
         };
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub fn signed(&self, method: Method, path: &str, body: &str, key: &str) -> Signed {
@@ -117,7 +134,12 @@ impl Tour {
 
     pub async fn login(&mut self) -> Value {
         let body = json!("2026-01-02 03:04:05").to_string();
-        let s = self.signed(Method::POST, "/api/UnPos/User/Login/ByPwd", &body, PASSWORD_KEY);
+        let s = self.signed(
+            Method::POST,
+            "/api/UnPos/User/Login/ByPwd",
+            &body,
+            PASSWORD_KEY,
+        );
         let (status, answer) = self.send(&s).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["errcode"], 0, "{answer}");
@@ -131,7 +153,8 @@ impl Tour {
     /// `/api/Pos/`).
     pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         let key = self.key_for(path);
-        self.send(&self.signed(Method::POST, path, &body.to_string(), &key)).await
+        self.send(&self.signed(Method::POST, path, &body.to_string(), &key))
+            .await
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -150,8 +173,11 @@ impl Tour {
 
 /// The POS barcode body, with the code encrypted as the app does.
 pub fn pos_body(bill: &str, code: &str, yuan: &str) -> Value {
-    let sealed = TdesProfile::Sha256Ecb.encrypt(PASSWORD_KEY, code).unwrap_or_default();
-    let text = format!(r#"{{"billnum":"{bill}","wechatbarcode":"{sealed}","paymentvalue":{yuan}}}"#);
+    let sealed = TdesProfile::Sha256Ecb
+        .encrypt(PASSWORD_KEY, code)
+        .unwrap_or_default();
+    let text =
+        format!(r#"{{"billnum":"{bill}","wechatbarcode":"{sealed}","paymentvalue":{yuan}}}"#);
     serde_json::from_str(&text).unwrap_or_default()
 }
 
@@ -199,9 +225,18 @@ pub fn pay_content(out_trade_no: &str, fee: u64, code: Option<&str>) -> Value {
     json!({"pay_content": p})
 }
 
-pub async fn cloud_raw(http: &Client, base: &str, name: &str, content_text: &str, code: &str) -> reqwest::Result<reqwest::Response> {
+pub async fn cloud_raw(
+    http: &Client,
+    base: &str,
+    name: &str,
+    content_text: &str,
+    code: &str,
+) -> reqwest::Result<reqwest::Response> {
     let body = json!({"request_content": content_text, "authen_info": {"a": {"authen_type": 1, "authen_code": code}}});
-    http.post(format!("{base}cpay/{name}")).json(&body).send().await
+    http.post(format!("{base}cpay/{name}"))
+        .json(&body)
+        .send()
+        .await
 }
 
 pub async fn cloud(http: &Client, base: &str, name: &str, content: &Value) -> CloudAnswer {
@@ -218,7 +253,9 @@ pub async fn read_cloud(resp: reqwest::Response) -> CloudAnswer {
     let http = resp.status();
     let answer: Value = resp.json().await.unwrap_or_default();
     let text = answer["response_content"].as_str().unwrap_or_default();
-    let code = answer.pointer("/authen_info/a/authen_code").and_then(Value::as_str);
+    let code = answer
+        .pointer("/authen_info/a/authen_code")
+        .and_then(Value::as_str);
     CloudAnswer {
         http,
         content: serde_json::from_str(text).unwrap_or_default(),
@@ -228,5 +265,7 @@ pub async fn read_cloud(resp: reqwest::Response) -> CloudAnswer {
 }
 
 pub fn secret_md5(password: &str) -> String {
-    md5_key(&SecretString::from(password)).expose_secret().to_string()
+    md5_key(&SecretString::from(password))
+        .expose_secret()
+        .to_string()
 }
