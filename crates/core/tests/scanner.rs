@@ -32,9 +32,11 @@ fn pty() -> (TTYPort, TTYPort, String) {
 }
 
 fn on(port: &str) -> ScannerConfig {
-    let mut cfg = ScannerConfig::default();
-    cfg.port = port.into();
-    cfg
+    let port = port.into();
+    ScannerConfig {
+        port,
+        ..ScannerConfig::default()
+    }
 }
 
 /// `port` with fast, capped reconnects.
