@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub struct Fen(pub u64);
 
 /// Default ceiling for one payment: 100 000.00 yuan.
-pub const DEFAULT_MAX: Fen = Fen(100_000_00);
+pub const DEFAULT_MAX: Fen = Fen(10_000_000);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {

@@ -239,7 +239,7 @@ async fn pos_wechat_barcode_scenarios_and_partial_payment() {
 async fn cloud_pay_qr_close_and_refund() {
     let f = fixture().await;
     let expires = Utc::now() + TimeDelta::minutes(5);
-    let qr = f.cp.scan_code_pay("sbxQR1", Platform::Wechat, Fen(1600), expires).await.unwrap();
+    let qr = f.cp.scan_code_pay("sbxQR1", &bill("sbxQR1"), Platform::Wechat, Fen(1600), expires).await.unwrap();
     assert_eq!(qr.reference, "sbxQR1");
     let q = f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600)).await.unwrap();
     assert!(matches!(q, PaymentOutcome::Pending { .. }), "{q:?}");
@@ -254,30 +254,30 @@ async fn cloud_pay_qr_close_and_refund() {
     let r = f.cp.query_refund("sbxQR1", "sbxR1", Platform::Wechat).await.unwrap();
     assert!(matches!(r, RefundOutcome::Refunded { .. }), "{r:?}");
 
-    let qr = f.cp.scan_code_pay("sbxQR2", Platform::Alipay, Fen(100), expires).await.unwrap();
+    let qr = f.cp.scan_code_pay("sbxQR2", &bill("sbxQR2"), Platform::Alipay, Fen(100), expires).await.unwrap();
     f.cp.close_order("sbxQR2", Platform::Alipay, TradeType::Qr).await.unwrap();
     let q = f.cp.query_order("sbxQR2", Platform::Alipay, TradeType::Qr, Fen(100)).await.unwrap();
     assert!(matches!(q, PaymentOutcome::Failed { .. }), "closed: {q:?}");
     let r = f.admin.post(&qr.code_url).header("Accept", "application/json").send().await.unwrap();
     assert_eq!(r.status(), 409, "a closed order cannot be paid");
     // Order numbers must carry the merchant prefix.
-    assert!(matches!(f.cp.scan_code_pay("xx1", Platform::Wechat, Fen(1), expires).await, Err(Error::Config(_))));
+    assert!(matches!(f.cp.scan_code_pay("xx1", &bill("xx1"), Platform::Wechat, Fen(1), expires).await, Err(Error::Config(_))));
 }
 
 #[tokio::test]
 async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     let f = fixture().await;
-    let o = f.cp.micro_pay("sbxM1", Fen(100), &code(PAID)).await.unwrap();
+    let o = f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID)).await.unwrap();
     assert!(is_paid(&o), "{o:?}");
-    let o = f.cp.micro_pay("sbxM2", Fen(100), &code(ALIPAY_PAID)).await.unwrap();
+    let o = f.cp.micro_pay("sbxM2", &bill("sbxM2"), Fen(100), &code(ALIPAY_PAID)).await.unwrap();
     assert!(is_paid(&o), "alipay code routes to platform 2: {o:?}");
     // Same order number again: 407, Unknown, and no second charge.
-    let o = f.cp.micro_pay("sbxM1", Fen(100), &code(PAID)).await.unwrap();
+    let o = f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID)).await.unwrap();
     assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{o:?}");
     let ledger = f.sandbox.ledger();
     assert_eq!(ledger.charges.iter().filter(|c| c.reference == "sbxM1").count(), 1);
 
-    let o = f.cp.micro_pay("sbxM3", Fen(100), &code("134520273825381002")).await.unwrap();
+    let o = f.cp.micro_pay("sbxM3", &bill("sbxM3"), Fen(100), &code("134520273825381002")).await.unwrap();
     assert!(matches!(o, PaymentOutcome::Pending { .. }), "{o:?}");
     let mut q = o;
     for _ in 0..3 {
@@ -288,11 +288,11 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     }
     assert!(is_paid(&q), "{q:?}");
     for (no, c, word) in [("sbxM4", "134520273825382222", "余额不足"), ("sbxM5", "134520273825383333", "过期")] {
-        let o = f.cp.micro_pay(no, Fen(100), &code(c)).await.unwrap();
+        let o = f.cp.micro_pay(no, &bill(no), Fen(100), &code(c)).await.unwrap();
         assert!(matches!(&o, PaymentOutcome::Failed { reason, .. } if reason.contains(word)), "{o:?}");
     }
     // A UnionPay code is not for Cloud Pay: refused before anything is sent.
-    let e = f.cp.micro_pay("sbxM6", Fen(100), &code("6212345678901234567")).await.unwrap_err();
+    let e = f.cp.micro_pay("sbxM6", &bill("sbxM6"), Fen(100), &code("6212345678901234567")).await.unwrap_err();
     assert!(matches!(e, Error::Rejected { .. }), "{e:?}");
 }
 
@@ -300,7 +300,7 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
 async fn cloud_pay_bad_authen_key_is_refused_unsigned() {
     let f = fixture().await;
     let wrong = cloud(vec![f.sandbox.url()], "ffffffffffffffffffffffffffffffff", Duration::from_secs(5));
-    let o = wrong.micro_pay("sbxK1", Fen(100), &code(PAID)).await.unwrap();
+    let o = wrong.micro_pay("sbxK1", &bill("sbxK1"), Fen(100), &code(PAID)).await.unwrap();
     assert!(matches!(o, PaymentOutcome::Failed { .. }), "status 101 → failed: {o:?}");
     assert_eq!(f.sandbox.ledger().charges.len(), 0);
 }
@@ -313,7 +313,7 @@ async fn cloud_pay_fails_over_to_the_next_host() {
         format!("http://{}/", l.local_addr().unwrap())
     };
     let cp = cloud(vec![dead, f.sandbox.url()], &SandboxConfig::default().authen_key, Duration::from_secs(5));
-    assert!(is_paid(&cp.micro_pay("sbxF1", Fen(100), &code(PAID)).await.unwrap()));
+    assert!(is_paid(&cp.micro_pay("sbxF1", &bill("sbxF1"), Fen(100), &code(PAID)).await.unwrap()));
 }
 
 #[tokio::test]
@@ -344,7 +344,7 @@ async fn faults_on_micro_pay_end_unknown_and_the_query_tells_the_truth() {
     for (i, (kind, charged)) in cases.into_iter().enumerate() {
         let no = format!("sbxFault{i}");
         f.fault("cpay/micro_pay", kind).await;
-        let o = f.cp.micro_pay(&no, Fen(100), &code(PAID)).await.unwrap();
+        let o = f.cp.micro_pay(&no, &bill(&no), Fen(100), &code(PAID)).await.unwrap();
         assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{kind}: {o:?}");
         let q = f.cp.query_order(&no, Platform::Wechat, TradeType::Barcode, Fen(100)).await.unwrap();
         assert_eq!(is_paid(&q), charged, "{kind}: query says {q:?}");
@@ -352,7 +352,7 @@ async fn faults_on_micro_pay_end_unknown_and_the_query_tells_the_truth() {
         assert_eq!(n, usize::from(charged), "{kind}: ledger");
     }
     f.fault("cpay/micro_pay", "delay").await;
-    assert!(is_paid(&f.cp.micro_pay("sbxFaultDelay", Fen(100), &code(PAID)).await.unwrap()), "a short delay is just slow");
+    assert!(is_paid(&f.cp.micro_pay("sbxFaultDelay", &bill("sbxFaultDelay"), Fen(100), &code(PAID)).await.unwrap()), "a short delay is just slow");
 }
 
 #[tokio::test]
@@ -379,5 +379,5 @@ async fn preconnect_is_harmless() {
     let f = fixture().await;
     f.tv.preconnect().await;
     f.cp.preconnect().await;
-    assert!(is_paid(&f.cp.micro_pay("sbxPre", Fen(1), &code(PAID)).await.unwrap()));
+    assert!(is_paid(&f.cp.micro_pay("sbxPre", &bill("sbxPre"), Fen(1), &code(PAID)).await.unwrap()));
 }

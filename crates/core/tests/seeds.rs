@@ -234,6 +234,7 @@ fn seed_004_cloud_pay_scan_code_pay() {
             out_trade_no: "sz0100d9ueWXzz00320190826151533".into(),
             total_fee: 16000,
             fee_type: "CNY".into(),
+            client_flow_id: None,
             body: "body".into(),
             time_expire: None,
             detail: None,

@@ -228,3 +228,19 @@ async fn request_checks_are_101() {
     assert_eq!(sb.ledger().charges.len(), 0);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn client_flow_id_names_the_bill() {
+    let sb = sandbox().await;
+    let mut content = cloud_content(1, pay_content("sbx-flow", 700, Some(PAID_CODE)));
+    content["pay_content"]["client_flow_id"] = json!("BILL-9");
+    let a = cloud(&client(), &sb.url(), "micro_pay", &content).await;
+    assert!(a.signed);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.charges_for_bill("BILL-9").len(), 1);
+    assert_eq!(
+        ledger.order("sbx-flow").map(|o| o.bill.clone()),
+        Some("BILL-9".into())
+    );
+    sb.shutdown().await;
+}

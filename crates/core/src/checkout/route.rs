@@ -65,7 +65,7 @@ impl Backends {
                 let tv = self.tourv5()?;
                 tv.client.pos_wechat_barcode(&tv.session, &a.bill, a.amount, code).await
             }
-            Channel::CloudBarcode => self.cloudpay()?.micro_pay(&a.order_no, a.amount, code).await,
+            Channel::CloudBarcode => self.cloudpay()?.micro_pay(&a.order_no, &a.bill, a.amount, code).await,
             Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
                 Err(Error::Config(format!("{} is not a barcode channel", a.channel)))
             }
@@ -78,7 +78,7 @@ impl Backends {
                 let tv = self.tourv5()?;
                 tv.client.qr_pay(&tv.session, tourv5_wallet(a.channel), &a.bill, a.amount).await
             }
-            Channel::CloudQr => self.cloudpay()?.scan_code_pay(&a.order_no, platform(a), a.amount, expires_at).await,
+            Channel::CloudQr => self.cloudpay()?.scan_code_pay(&a.order_no, &a.bill, platform(a), a.amount, expires_at).await,
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
                 Err(Error::Config(format!("{} is not a QR channel", a.channel)))
             }

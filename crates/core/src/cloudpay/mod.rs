@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::AuthenKey;
 use crate::http::{Http, RawAnswer};
-use crate::{CodeKind, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use crate::{BillNo, CodeKind, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use map::OrderCall;
 pub use map::{RefundOutcome, Signature};
 use wire::*;
@@ -171,6 +171,7 @@ impl CloudPay {
     pub async fn scan_code_pay(
         &self,
         out_trade_no: &str,
+        bill: &BillNo,
         platform: Platform,
         amount: Fen,
         expires_at: DateTime<Utc>,
@@ -181,7 +182,7 @@ impl CloudPay {
             wxpay_pay_content_ext: (platform == Platform::Wechat).then(|| WxpayPayContentExt {
                 product_id: self.cfg.product_id.clone(),
             }),
-            ..self.pay_content(out_trade_no, amount, Some(expires_at.timestamp()))
+            ..self.pay_content(out_trade_no, bill, amount, Some(expires_at.timestamp()))
         });
         let (rc, sig) = self
             .call("scan_code_pay", &content, Repeat::IfNotSent)
@@ -193,6 +194,7 @@ impl CloudPay {
     pub async fn micro_pay(
         &self,
         out_trade_no: &str,
+        bill: &BillNo,
         amount: Fen,
         code: &PaymentCode,
     ) -> Result<PaymentOutcome, Error> {
@@ -201,7 +203,7 @@ impl CloudPay {
         let mut content = self.content(platform);
         content.pay_content = Some(PayContent {
             author_code: Some(code.expose().to_string()),
-            ..self.pay_content(out_trade_no, amount, None)
+            ..self.pay_content(out_trade_no, bill, amount, None)
         });
         let sent = self.call("micro_pay", &content, Repeat::IfNotSent).await;
         payment_answer(sent, |rc, sig| {
@@ -319,11 +321,15 @@ impl CloudPay {
         }
     }
 
-    fn pay_content(&self, out_trade_no: &str, amount: Fen, time_expire: Option<i64>) -> PayContent {
+    fn pay_content(
+        &self,
+        out_trade_no: &str,
+        bill: &BillNo, amount: Fen, time_expire: Option<i64>) -> PayContent {
         PayContent {
             out_trade_no: out_trade_no.to_string(),
             total_fee: amount.0,
             fee_type: "CNY".into(),
+            client_flow_id: Some(bill.to_string()),
             body: self.cfg.body.clone(),
             time_expire,
             detail: None,

@@ -71,6 +71,9 @@ pub struct PayContent {
     pub out_trade_no: String,
     pub total_fee: u64,
     pub fee_type: String,
+    /// The client's own reference; Cashier sends the bill number so both sides can match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_flow_id: Option<String>,
     pub body: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_expire: Option<i64>,

@@ -136,6 +136,9 @@ pub struct PayContent<'a> {
     pub time_expire: Option<i64>,
     pub product_id: Option<&'a str>,
     pub author_code: Option<&'a str>,
+    /// `client_flow_id` (客户端流水号), the client's own serial: the ledger's `bill` when
+    /// given, else the order number, since Cloud Pay has no bill of its own.
+    pub client_flow_id: Option<&'a str>,
 }
 
 pub fn pay_content<'a>(content: &Obj<'a>, order_prefix: &str) -> Result<PayContent<'a>, Reply> {
@@ -154,7 +157,9 @@ pub fn pay_content<'a>(content: &Obj<'a>, order_prefix: &str) -> Result<PayConte
     pay.text("body", 128)?;
     pay.opt_text("detail", 8192)?;
     pay.opt_text("remark", 127)?;
-    pay.opt_text("client_flow_id", 64)?;
+    let client_flow_id = pay
+        .opt_text("client_flow_id", 64)?
+        .filter(|s| !s.is_empty());
     let time_expire = pay.opt_int("time_expire")?;
     let product_id = match pay.opt_obj("wxpay_pay_content_ext")? {
         Some(ext) => ext.opt_text("product_id", 32)?,
@@ -167,5 +172,6 @@ pub fn pay_content<'a>(content: &Obj<'a>, order_prefix: &str) -> Result<PayConte
         time_expire,
         product_id,
         author_code,
+        client_flow_id,
     })
 }

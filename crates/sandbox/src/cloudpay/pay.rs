@@ -7,7 +7,7 @@ use cashier_core::code::mask_digits;
 use rand::Rng;
 use serde_json::{Value, json};
 
-use super::fields::{Obj, common, pay_content};
+use super::fields::{Obj, PayContent, common, pay_content};
 use super::order::order_content;
 use super::{Reply, order};
 use crate::app::App;
@@ -27,17 +27,13 @@ fn transaction_id(wallet: Wallet) -> String {
     }
 }
 
-fn new_order(
-    channel: Channel,
-    wallet: Wallet,
-    out_trade_no: &str,
-    total_fee: cashier_core::Fen,
-) -> Order {
+fn new_order(channel: Channel, wallet: Wallet, pay: &PayContent<'_>) -> Order {
+    let bill = pay.client_flow_id.unwrap_or(pay.out_trade_no);
     let mut o = Order::new(
         channel,
-        out_trade_no.to_string(),
-        out_trade_no.to_string(),
-        total_fee,
+        pay.out_trade_no.to_string(),
+        bill.to_string(),
+        pay.total_fee,
     );
     o.wallet = wallet;
     o.transaction_id = transaction_id(wallet);
@@ -66,7 +62,7 @@ pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<
             return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
         }
     } else {
-        let mut o = new_order(Channel::CloudQr, wallet, pay.out_trade_no, pay.total_fee);
+        let mut o = new_order(Channel::CloudQr, wallet, &pay);
         o.expires_at = Some(expires_at);
         book.add(o);
         tracing::info!(
@@ -106,12 +102,7 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
         return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
     }
     let scenario = Scenario::of_code(code);
-    let mut o = new_order(
-        Channel::CloudBarcode,
-        wallet,
-        pay.out_trade_no,
-        pay.total_fee,
-    );
+    let mut o = new_order(Channel::CloudBarcode, wallet, &pay);
     o.masked_code = Some(mask_digits(code));
     o.scenario = Some(scenario);
     tracing::info!(out_trade_no = pay.out_trade_no, fen = pay.total_fee.0, code = %mask_digits(code), ?scenario, "cloud micro_pay");
