@@ -59,12 +59,20 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
             ledger.total_charged()
         );
     }
-    Ok(if first == ExitCode::SUCCESS && second == ExitCode::SUCCESS { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(
+        if first == ExitCode::SUCCESS && second == ExitCode::SUCCESS {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 /// Waits for the QR to be on screen, then pays it from the sandbox's customer page as a
 /// phone would, a few seconds later.
-async fn play_customer(mut events: tokio::sync::broadcast::Receiver<cashier_core::checkout::CheckoutEvent>) {
+async fn play_customer(
+    mut events: tokio::sync::broadcast::Receiver<cashier_core::checkout::CheckoutEvent>,
+) {
     while let Ok(e) = events.recv().await {
         if let (AttemptState::Shown, Some(url)) = (e.state, e.code_url) {
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
@@ -86,5 +94,9 @@ async fn customer_pays(url: &str) -> Result<(), String> {
         .send()
         .await
         .map_err(|e| e.to_string())?;
-    if resp.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", resp.status())) }
+    if resp.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("HTTP {}", resp.status()))
+    }
 }

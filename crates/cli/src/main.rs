@@ -19,7 +19,11 @@ use cashier_core::cloudpay::Platform;
 use cashier_core::{AttemptState, Channel, Error};
 
 #[derive(Parser, Debug)]
-#[command(name = "cashier", version, about = "Cashier: checkout, recovery and receipts from the command line")]
+#[command(
+    name = "cashier",
+    version,
+    about = "Cashier: checkout, recovery and receipts from the command line"
+)]
 struct Cli {
     /// Configuration file (TOML). Default: $CASHIER_CONFIG, else the OS config dir.
     #[arg(long, global = true, env = "CASHIER_CONFIG")]
@@ -117,11 +121,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start: {e}");
@@ -144,9 +152,25 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Sandbox { addr } => setup::run_sandbox(addr).await,
         Command::Login => setup::login_check(config_path, json).await,
-        Command::Pay { channel, bill, amount, code, wallet } => {
+        Command::Pay {
+            channel,
+            bill,
+            amount,
+            code,
+            wallet,
+        } => {
             let ctx = setup::Context::open(config_path, json).await?;
-            pay::run(&ctx, pay::PayArgs { channel, bill, amount, code, wallet }).await
+            pay::run(
+                &ctx,
+                pay::PayArgs {
+                    channel,
+                    bill,
+                    amount,
+                    code,
+                    wallet,
+                },
+            )
+            .await
         }
         Command::Query { order } => {
             let ctx = setup::Context::open(config_path, json).await?;
@@ -164,13 +188,20 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let ctx = setup::Context::open(config_path, json).await?;
             Ok(output::recovery(&ctx.recovery, json))
         }
-        Command::Resolve { order, to, note, manager } => {
+        Command::Resolve {
+            order,
+            to,
+            note,
+            manager,
+        } => {
             let ctx = setup::Context::open(config_path, json).await?;
             let a = ctx.attempt_by_order(&order)?;
             let a = ctx.checkout.force_resolve(a.id, to, &note, &manager)?;
             Ok(output::attempt(&a, json, ctx.lang))
         }
-        Command::Receipts { day, csv, search } => receipts::run(config_path, day, csv, search, json),
+        Command::Receipts { day, csv, search } => {
+            receipts::run(config_path, day, csv, search, json)
+        }
         Command::Scan(args) => scan::run(config_path, args, json).await,
         Command::Demo => demo::run(json).await,
     }

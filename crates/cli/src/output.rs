@@ -37,7 +37,11 @@ pub fn exit_for_state(state: AttemptState) -> ExitCode {
     ExitCode::from(match state {
         AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::Refunded => 0,
         AttemptState::Failed | AttemptState::Cancelled | AttemptState::Expired => 1,
-        AttemptState::Unknown | AttemptState::Sending | AttemptState::Pending | AttemptState::Issuing | AttemptState::Shown => 3,
+        AttemptState::Unknown
+        | AttemptState::Sending
+        | AttemptState::Pending
+        | AttemptState::Issuing
+        | AttemptState::Shown => 3,
     })
 }
 
@@ -70,7 +74,10 @@ pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
             a.amount,
             a.channel,
             a.order_no,
-            a.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+            a.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
         );
     }
     exit_for_state(a.state)
@@ -83,12 +90,18 @@ pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
         }
         return;
     }
-    let left = e.remaining_ms.map(|ms| format!(", {} s left", ms / 1000)).unwrap_or_default();
+    let left = e
+        .remaining_ms
+        .map(|ms| format!(", {} s left", ms / 1000))
+        .unwrap_or_default();
     eprintln!(
         "[{:>5.1}s] {}{}{}",
         e.elapsed_ms as f64 / 1000.0,
         state_label(e.state, lang),
-        e.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default(),
+        e.reason
+            .as_deref()
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default(),
         left
     );
 }
@@ -114,7 +127,10 @@ pub fn error(e: &Error, json: bool) {
     };
     let body = e.body(lang);
     if json {
-        println!("{}", json!({"error": {"code": body.code, "message": body.message}}));
+        println!(
+            "{}",
+            json!({"error": {"code": body.code, "message": body.message}})
+        );
     } else {
         eprintln!("error [{}]: {}", body.code, body.message);
     }

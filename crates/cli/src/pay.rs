@@ -24,7 +24,12 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
     let checkout = ctx.checkout.clone();
     let mut events = checkout.subscribe();
     let task = if args.channel.is_qr() {
-        let p = QrPayment { bill, amount, channel: args.channel, wallet: args.wallet };
+        let p = QrPayment {
+            bill,
+            amount,
+            channel: args.channel,
+            wallet: args.wallet,
+        };
         tokio::spawn(async move { checkout.pay_qr(p).await })
     } else {
         let raw = match args.code {
@@ -32,7 +37,12 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
             None => read_code()?,
         };
         let code = PaymentCode::parse(&raw, &ctx.cfg.scanner.framing)?;
-        let p = BarcodePayment { bill, amount, channel: args.channel, code };
+        let p = BarcodePayment {
+            bill,
+            amount,
+            channel: args.channel,
+            code,
+        };
         tokio::spawn(async move { checkout.pay_barcode(p).await })
     };
     tokio::pin!(task);

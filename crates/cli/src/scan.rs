@@ -33,7 +33,11 @@ fn parse_terminator(s: &str) -> Result<Terminator, String> {
     }
 }
 
-pub async fn run(config_path: Option<PathBuf>, args: ScanArgs, json: bool) -> Result<ExitCode, Error> {
+pub async fn run(
+    config_path: Option<PathBuf>,
+    args: ScanArgs,
+    json: bool,
+) -> Result<ExitCode, Error> {
     let cfg = load_config(config_path)?;
     let mut sc = cfg.scanner.clone();
     if let Some(p) = args.port {
@@ -45,7 +49,8 @@ pub async fn run(config_path: Option<PathBuf>, args: ScanArgs, json: bool) -> Re
     if let Some(t) = args.terminator {
         sc.terminator = t;
     }
-    sc.validate().map_err(|e| Error::Config(format!("scanner: {e}")))?;
+    sc.validate()
+        .map_err(|e| Error::Config(format!("scanner: {e}")))?;
     let (tx, mut rx) = tokio::sync::mpsc::channel(32);
     let handle = Scanner::spawn(sc, tx);
     if !json {
@@ -66,7 +71,11 @@ pub async fn run(config_path: Option<PathBuf>, args: ScanArgs, json: bool) -> Re
         }
     }
     let _ = tokio::task::spawn_blocking(move || handle.stop()).await;
-    Ok(if args.once && !got_code { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if args.once && !got_code {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print(ev: &ScanEvent, json: bool) {
@@ -81,7 +90,11 @@ fn print(ev: &ScanEvent, json: bool) {
         ScanEvent::Rejected { reason, masked } => println!("rejected {masked}: {reason}"),
         ScanEvent::Connected { port } => println!("connected {port}"),
         ScanEvent::Disconnected { port, reason } => println!("disconnected {port}: {reason}"),
-        ScanEvent::Reconnecting { port, attempt, delay_ms } => {
+        ScanEvent::Reconnecting {
+            port,
+            attempt,
+            delay_ms,
+        } => {
             println!("reconnecting {port} (try {attempt}) in {delay_ms} ms")
         }
     }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cashier_core::checkout::{Backends, Checkout, CheckoutSettings, RecoveryReport, SendRetry, TourV5Link};
+use cashier_core::checkout::{
+    Backends, Checkout, CheckoutSettings, RecoveryReport, SendRetry, TourV5Link,
+};
 use cashier_core::cloudpay::{CloudPay, CloudPayConfig};
 use cashier_core::config::Config;
 use cashier_core::crypto::AuthenKey;
@@ -42,9 +44,15 @@ impl Context {
     }
 
     pub async fn open_with(mut cfg: Config, json: bool) -> Result<Context, Error> {
-        let sandbox = if cfg.is_sandbox() { Some(start_embedded(&mut cfg).await?) } else { None };
+        let sandbox = if cfg.is_sandbox() {
+            Some(start_embedded(&mut cfg).await?)
+        } else {
+            None
+        };
         if sandbox.is_some() && !json {
-            eprintln!("SANDBOX 沙盒模式 — no backend configured; payments are simulated, no money moves.");
+            eprintln!(
+                "SANDBOX 沙盒模式 — no backend configured; payments are simulated, no money moves."
+            );
         }
         let backends = connect(&cfg, sandbox.as_ref()).await?;
         let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
@@ -56,12 +64,24 @@ impl Context {
             polls: cfg.poll,
             send_retry: SendRetry::default(),
         };
-        let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_micros().unsigned_abs();
-        let (checkout, recovery) = Checkout::open(journal, backends, settings, Arc::new(SystemClock), seed).await?;
+        let seed =
+            u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_micros().unsigned_abs();
+        let (checkout, recovery) =
+            Checkout::open(journal, backends, settings, Arc::new(SystemClock), seed).await?;
         if !recovery.checked.is_empty() && !json {
-            eprintln!("recovered {} unfinished attempt(s) before anything else", recovery.checked.len());
+            eprintln!(
+                "recovered {} unfinished attempt(s) before anything else",
+                recovery.checked.len()
+            );
         }
-        Ok(Context { lang: cfg.lang, json, cfg, checkout: Arc::new(checkout), recovery, sandbox })
+        Ok(Context {
+            lang: cfg.lang,
+            json,
+            cfg,
+            checkout: Arc::new(checkout),
+            recovery,
+            sandbox,
+        })
     }
 
     pub fn json_mode(&self) -> bool {
@@ -82,7 +102,10 @@ async fn start_embedded(cfg: &mut Config) -> Result<Sandbox, Error> {
         .await
         .map_err(|e| Error::Config(format!("cannot start the embedded sandbox: {e}")))?;
     let sc = SandboxConfig::default();
-    cfg.tourv5 = Some(TourV5Config { base_url: sandbox.url(), ..TourV5Config::default() });
+    cfg.tourv5 = Some(TourV5Config {
+        base_url: sandbox.url(),
+        ..TourV5Config::default()
+    });
     cfg.cloudpay = Some(CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: sc.order_prefix.clone(),
@@ -124,15 +147,21 @@ async fn connect(cfg: &Config, sandbox: Option<&Sandbox>) -> Result<Backends, Er
 fn read_password() -> Result<SecretString, Error> {
     let stdin = std::io::stdin();
     let line = if stdin.is_terminal() {
-        rpassword::prompt_password("Tour V5 password / 后台密码: ").map_err(|e| Error::Config(format!("password prompt: {e}")))?
+        rpassword::prompt_password("Tour V5 password / 后台密码: ")
+            .map_err(|e| Error::Config(format!("password prompt: {e}")))?
     } else {
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).map_err(|e| Error::Config(format!("reading the password from stdin: {e}")))?;
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Error::Config(format!("reading the password from stdin: {e}")))?;
         line
     };
     let pw = line.trim_end_matches(['\r', '\n']).to_string();
     if pw.is_empty() {
-        return Err(Error::Config("no Tour V5 password given (stdin or prompt)".into()));
+        return Err(Error::Config(
+            "no Tour V5 password given (stdin or prompt)".into(),
+        ));
     }
     Ok(SecretString::from(pw))
 }
@@ -152,13 +181,22 @@ fn read_authen_key(cfg: &Config) -> Result<SecretString, Error> {
 }
 
 pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
-    let sc = SandboxConfig { addr, ..SandboxConfig::default() };
+    let sc = SandboxConfig {
+        addr,
+        ..SandboxConfig::default()
+    };
     let sandbox = Sandbox::start(sc.clone())
         .await
         .map_err(|e| Error::Config(format!("cannot start the sandbox on {addr}: {e}")))?;
     println!("Cashier sandbox listening on {}", sandbox.url());
-    println!("  operator {} / password {} (public test credentials)", sc.operator, sc.password);
-    println!("  Cloud Pay authen key {} / order prefix {}", sc.authen_key, sc.order_prefix);
+    println!(
+        "  operator {} / password {} (public test credentials)",
+        sc.operator, sc.password
+    );
+    println!(
+        "  Cloud Pay authen key {} / order prefix {}",
+        sc.authen_key, sc.order_prefix
+    );
     println!("  ledger: {}_sandbox/ledger", sandbox.url());
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
@@ -167,7 +205,11 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
 
 pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<ExitCode, Error> {
     let mut cfg = load_config(config_path)?;
-    let sandbox = if cfg.is_sandbox() { Some(start_embedded(&mut cfg).await?) } else { None };
+    let sandbox = if cfg.is_sandbox() {
+        Some(start_embedded(&mut cfg).await?)
+    } else {
+        None
+    };
     let backends = connect(&cfg, sandbox.as_ref()).await?;
     match backends.tourv5 {
         Some(link) => {
@@ -179,8 +221,15 @@ pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<Exi
                         "clock_skew_s": s.clock_skew.num_seconds(), "tdes_profile": s.tdes_profile, "sandbox": sandbox.is_some()})
                 );
             } else {
-                println!("logged in: {} — {} ({})", s.merchant_name, s.user_alias, s.operator);
-                println!("clock skew {} s; TripleDES profile {:?}", s.clock_skew.num_seconds(), s.tdes_profile);
+                println!(
+                    "logged in: {} — {} ({})",
+                    s.merchant_name, s.user_alias, s.operator
+                );
+                println!(
+                    "clock skew {} s; TripleDES profile {:?}",
+                    s.clock_skew.num_seconds(),
+                    s.tdes_profile
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

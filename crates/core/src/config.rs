@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cloudpay::CloudPayConfig;
 use crate::http::HttpPolicy;
-use crate::tourv5::TourV5Config;
 use crate::scanner::ScannerConfig;
+use crate::tourv5::TourV5Config;
 use crate::{Channel, Error, Fen, Lang};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,14 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cashier_core::checkout::{Backends, BarcodePayment, Checkout, CheckoutEvent, CheckoutSettings, QrPayment, SendRetry, TourV5Link};
+use cashier_core::checkout::{
+    Backends, BarcodePayment, Checkout, CheckoutEvent, CheckoutSettings, QrPayment, SendRetry,
+    TourV5Link,
+};
 use cashier_core::cloudpay::{CloudPay, CloudPayConfig, Platform};
 use cashier_core::config::PollPolicies;
 use cashier_core::crypto::AuthenKey;
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::journal::{Journal, NewAttempt};
 use cashier_core::tourv5::{TourV5, TourV5Config};
-use cashier_core::{Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming, TokioClock};
+use cashier_core::{
+    Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
+    TokioClock,
+};
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 use chrono::{TimeZone, Utc};
 use secrecy::SecretString;
@@ -33,9 +39,24 @@ struct Till {
 
 async fn backends(sandbox: &Sandbox, clock: Arc<dyn Clock>, request_timeout: Duration) -> Backends {
     let sc = SandboxConfig::default();
-    let http = Http::new(HttpPolicy { connect_timeout: Duration::from_secs(2), request_timeout }).unwrap();
-    let client = TourV5::new(http.clone(), TourV5Config { base_url: sandbox.url(), ..TourV5Config::default() }, clock).unwrap();
-    let session = client.login(&sc.operator, &SecretString::from(sc.password.clone())).await.unwrap();
+    let http = Http::new(HttpPolicy {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout,
+    })
+    .unwrap();
+    let client = TourV5::new(
+        http.clone(),
+        TourV5Config {
+            base_url: sandbox.url(),
+            ..TourV5Config::default()
+        },
+        clock,
+    )
+    .unwrap();
+    let session = client
+        .login(&sc.operator, &SecretString::from(sc.password.clone()))
+        .await
+        .unwrap();
     let cp_cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: sc.order_prefix.clone(),
@@ -44,8 +65,16 @@ async fn backends(sandbox: &Sandbox, clock: Arc<dyn Clock>, request_timeout: Dur
         out_shop_id: "p".into(),
         ..CloudPayConfig::default()
     };
-    let cloudpay = CloudPay::new(http, cp_cfg, AuthenKey::new(SecretString::from(sc.authen_key)).unwrap()).unwrap();
-    Backends { tourv5: Some(TourV5Link { client, session }), cloudpay: Some(cloudpay) }
+    let cloudpay = CloudPay::new(
+        http,
+        cp_cfg,
+        AuthenKey::new(SecretString::from(sc.authen_key)).unwrap(),
+    )
+    .unwrap();
+    Backends {
+        tourv5: Some(TourV5Link { client, session }),
+        cloudpay: Some(cloudpay),
+    }
 }
 
 fn settings() -> CheckoutSettings {
@@ -55,7 +84,10 @@ fn settings() -> CheckoutSettings {
         order_prefix: "CS".into(),
         tz: chrono_tz::Asia::Shanghai,
         polls: PollPolicies::default(),
-        send_retry: SendRetry { attempts: 2, backoff: Duration::from_millis(100) },
+        send_retry: SendRetry {
+            attempts: 2,
+            backoff: Duration::from_millis(100),
+        },
     }
 }
 
@@ -63,14 +95,34 @@ async fn till() -> Till {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
-    let clock = Arc::new(TokioClock::starting_at(Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()));
+    let clock = Arc::new(TokioClock::starting_at(
+        Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
+    ));
     let engine = open_engine(&sandbox, &db, clock.clone()).await.0;
-    Till { sandbox, engine, _dir: dir, db, clock }
+    Till {
+        sandbox,
+        engine,
+        _dir: dir,
+        db,
+        clock,
+    }
 }
 
-async fn open_engine(sandbox: &Sandbox, db: &std::path::Path, clock: Arc<TokioClock>) -> (Arc<Checkout>, cashier_core::checkout::RecoveryReport) {
+async fn open_engine(
+    sandbox: &Sandbox,
+    db: &std::path::Path,
+    clock: Arc<TokioClock>,
+) -> (Arc<Checkout>, cashier_core::checkout::RecoveryReport) {
     let b = backends(sandbox, clock.clone(), Duration::from_secs(15)).await;
-    let (engine, report) = Checkout::open(Arc::new(Journal::open(db).unwrap()), b, settings(), clock, 7).await.unwrap();
+    let (engine, report) = Checkout::open(
+        Arc::new(Journal::open(db).unwrap()),
+        b,
+        settings(),
+        clock,
+        7,
+    )
+    .await
+    .unwrap();
     (Arc::new(engine), report)
 }
 
@@ -96,14 +148,31 @@ fn qr(bill: &str, yuan: &str, channel: Channel) -> QrPayment {
 /// cancelled or expired one has none.
 fn assert_agrees(journal: &Journal, ledger: &Ledger, bill: &str) {
     let attempts = journal.by_bill(&BillNo::parse(bill).unwrap()).unwrap();
-    let charged: u64 = ledger.charges_for_bill(bill).iter().map(|c| c.amount_fen).sum();
-    let collected: u64 = attempts.iter().filter(|a| a.state.is_collected()).map(|a| a.amount.0).sum();
-    assert_eq!(charged, collected, "bill {bill}: ledger charged {charged}, journal collected {collected}: {attempts:#?}");
+    let charged: u64 = ledger
+        .charges_for_bill(bill)
+        .iter()
+        .map(|c| c.amount_fen)
+        .sum();
+    let collected: u64 = attempts
+        .iter()
+        .filter(|a| a.state.is_collected())
+        .map(|a| a.amount.0)
+        .sum();
+    assert_eq!(
+        charged, collected,
+        "bill {bill}: ledger charged {charged}, journal collected {collected}: {attempts:#?}"
+    );
 }
 
-async fn wait_for(events: &mut broadcast::Receiver<CheckoutEvent>, state: AttemptState) -> CheckoutEvent {
+async fn wait_for(
+    events: &mut broadcast::Receiver<CheckoutEvent>,
+    state: AttemptState,
+) -> CheckoutEvent {
     loop {
-        let e = tokio::time::timeout(Duration::from_secs(600), events.recv()).await.expect("event in time").expect("event stream open");
+        let e = tokio::time::timeout(Duration::from_secs(600), events.recv())
+            .await
+            .expect("event in time")
+            .expect("event stream open");
         if e.state == state {
             return e;
         }
@@ -114,17 +183,29 @@ async fn wait_for(events: &mut broadcast::Receiver<CheckoutEvent>, state: Attemp
 async fn barcode_paid_at_once_is_journalled_before_and_after() {
     let t = till().await;
     let mut events = t.engine.subscribe();
-    let a = t.engine.pay_barcode(barcode("B-PAID", "12.30", Channel::PosWechatBarcode, PAID)).await.unwrap();
+    let a = t
+        .engine
+        .pay_barcode(barcode("B-PAID", "12.30", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::Paid);
     assert_eq!(a.amount, Fen(1230));
     assert_eq!(a.code_masked.as_deref(), Some("1345**********7649"));
     let tr = t.engine.journal().transitions(a.id).unwrap();
     let states: Vec<_> = tr.iter().map(|t| t.to_state).collect();
-    assert_eq!(states, [AttemptState::Sending, AttemptState::Paid], "{tr:#?}");
+    assert_eq!(
+        states,
+        [AttemptState::Sending, AttemptState::Paid],
+        "{tr:#?}"
+    );
     assert_eq!(events.recv().await.unwrap().state, AttemptState::Sending);
     assert_agrees(t.engine.journal(), &t.sandbox.ledger(), "B-PAID");
     // A fully paid bill takes no more payments.
-    let e = t.engine.pay_barcode(barcode("B-PAID", "1", Channel::PosWechatBarcode, PAID)).await.unwrap_err();
+    let e = t
+        .engine
+        .pay_barcode(barcode("B-PAID", "1", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "bill_paid");
 }
 
@@ -133,17 +214,27 @@ async fn password_needed_polls_every_3s_until_paid() {
     let t = till().await;
     let mut events = t.engine.subscribe();
     let started = tokio::time::Instant::now();
-    let a = t.engine.pay_barcode(barcode("B-PW", "5", Channel::KoudaiBarcode, PASSWORD_3)).await.unwrap();
+    let a = t
+        .engine
+        .pay_barcode(barcode("B-PW", "5", Channel::KoudaiBarcode, PASSWORD_3))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::Paid, "{a:?}");
     let took = started.elapsed();
-    assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(13), "3 queries 3 s apart, took {took:?}");
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(13),
+        "3 queries 3 s apart, took {took:?}"
+    );
     let mut remaining = vec![];
     while let Ok(e) = events.try_recv() {
         if e.state == AttemptState::Pending {
             remaining.push(e.remaining_ms.unwrap());
         }
     }
-    assert!(remaining.len() >= 2 && remaining.windows(2).all(|w| w[0] > w[1]), "countdown {remaining:?}");
+    assert!(
+        remaining.len() >= 2 && remaining.windows(2).all(|w| w[0] > w[1]),
+        "countdown {remaining:?}"
+    );
     assert_agrees(t.engine.journal(), &t.sandbox.ledger(), "B-PW");
 }
 
@@ -151,24 +242,66 @@ async fn password_needed_polls_every_3s_until_paid() {
 async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolves() {
     let t = till().await;
     let started = tokio::time::Instant::now();
-    let a = t.engine.pay_barcode(barcode("B-FOREVER", "5", Channel::PosWechatBarcode, FOREVER)).await.unwrap();
+    let a = t
+        .engine
+        .pay_barcode(barcode(
+            "B-FOREVER",
+            "5",
+            Channel::PosWechatBarcode,
+            FOREVER,
+        ))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::Unknown, "{a:?}");
     let took = started.elapsed();
-    assert!(took >= Duration::from_secs(45) && took < Duration::from_secs(49), "WeChat gives up at 45 s, took {took:?}");
+    assert!(
+        took >= Duration::from_secs(45) && took < Duration::from_secs(49),
+        "WeChat gives up at 45 s, took {took:?}"
+    );
     // Never charged twice: the bill is blocked while its attempt is Unknown.
-    let e = t.engine.pay_barcode(barcode("B-FOREVER", "5", Channel::PosWechatBarcode, PAID)).await.unwrap_err();
+    let e = t
+        .engine
+        .pay_barcode(barcode("B-FOREVER", "5", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "bill_busy");
     let again = t.engine.query_again(a.id).await.unwrap();
     assert_eq!(again.state, AttemptState::Unknown);
-    assert_eq!(again.order_no, a.order_no, "the same order number on every query");
-    assert!(t.engine.force_resolve(a.id, AttemptState::Failed, "", "boss").is_err(), "a note is required");
-    let r = t.engine.force_resolve(a.id, AttemptState::Failed, "customer shows no payment in WeChat", "boss").unwrap();
+    assert_eq!(
+        again.order_no, a.order_no,
+        "the same order number on every query"
+    );
+    assert!(
+        t.engine
+            .force_resolve(a.id, AttemptState::Failed, "", "boss")
+            .is_err(),
+        "a note is required"
+    );
+    let r = t
+        .engine
+        .force_resolve(
+            a.id,
+            AttemptState::Failed,
+            "customer shows no payment in WeChat",
+            "boss",
+        )
+        .unwrap();
     assert_eq!(r.state, AttemptState::Failed);
     let tr = t.engine.journal().transitions(a.id).unwrap();
-    assert!(tr.iter().any(|t| t.note.as_deref() == Some("customer shows no payment in WeChat") && t.actor.as_deref() == Some("boss")));
-    let b = t.engine.pay_barcode(barcode("B-FOREVER", "5", Channel::PosWechatBarcode, PAID)).await.unwrap();
+    assert!(tr.iter().any(
+        |t| t.note.as_deref() == Some("customer shows no payment in WeChat")
+            && t.actor.as_deref() == Some("boss")
+    ));
+    let b = t
+        .engine
+        .pay_barcode(barcode("B-FOREVER", "5", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap();
     assert_eq!(b.state, AttemptState::Paid);
-    assert_ne!(b.order_no, a.order_no, "a new attempt gets a new order number");
+    assert_ne!(
+        b.order_no, a.order_no,
+        "a new attempt gets a new order number"
+    );
     assert_agrees(t.engine.journal(), &t.sandbox.ledger(), "B-FOREVER");
 }
 
@@ -176,22 +309,48 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
 async fn cloud_barcode_gives_up_at_120s() {
     let t = till().await;
     let started = tokio::time::Instant::now();
-    let a = t.engine.pay_barcode(barcode("B-CLOUD", "5", Channel::CloudBarcode, FOREVER)).await.unwrap();
+    let a = t
+        .engine
+        .pay_barcode(barcode("B-CLOUD", "5", Channel::CloudBarcode, FOREVER))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::Unknown);
-    assert!(started.elapsed() >= Duration::from_secs(120) && started.elapsed() < Duration::from_secs(124));
-    assert!(a.order_no.starts_with("sbx01"), "Cloud Pay prefix then till: {}", a.order_no);
+    assert!(
+        started.elapsed() >= Duration::from_secs(120)
+            && started.elapsed() < Duration::from_secs(124)
+    );
+    assert!(
+        a.order_no.starts_with("sbx01"),
+        "Cloud Pay prefix then till: {}",
+        a.order_no
+    );
     assert!(a.order_no.len() <= 32);
 }
 
 #[tokio::test(start_paused = true)]
 async fn declined_fails_and_the_bill_can_be_paid_again() {
     let t = till().await;
-    for channel in [Channel::KoudaiBarcode, Channel::PosWechatBarcode, Channel::CloudBarcode] {
+    for channel in [
+        Channel::KoudaiBarcode,
+        Channel::PosWechatBarcode,
+        Channel::CloudBarcode,
+    ] {
         let bill = format!("B-NO-{}", channel.as_str().len());
-        let a = t.engine.pay_barcode(barcode(&bill, "3", channel, DECLINED)).await.unwrap();
+        let a = t
+            .engine
+            .pay_barcode(barcode(&bill, "3", channel, DECLINED))
+            .await
+            .unwrap();
         assert_eq!(a.state, AttemptState::Failed, "{channel}: {a:?}");
-        assert!(a.reason.as_deref().unwrap_or("").contains("余额不足"), "{a:?}");
-        let b = t.engine.pay_barcode(barcode(&bill, "3", channel, PAID)).await.unwrap();
+        assert!(
+            a.reason.as_deref().unwrap_or("").contains("余额不足"),
+            "{a:?}"
+        );
+        let b = t
+            .engine
+            .pay_barcode(barcode(&bill, "3", channel, PAID))
+            .await
+            .unwrap();
         assert_eq!(b.state, AttemptState::Paid, "{channel}");
         assert_agrees(t.engine.journal(), &t.sandbox.ledger(), &bill);
     }
@@ -203,13 +362,30 @@ async fn lost_answer_is_unknown_then_the_poll_finds_it_paid() {
     let admin = reqwest::Client::new();
     for (endpoint, channel, bill) in [
         ("cpay/micro_pay", Channel::CloudBarcode, "B-HANG-C"),
-        ("api/3Pay/KouDaiLQ/BarCode", Channel::KoudaiBarcode, "B-HANG-K"),
-        ("api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode", Channel::PosWechatBarcode, "B-HANG-P"),
+        (
+            "api/3Pay/KouDaiLQ/BarCode",
+            Channel::KoudaiBarcode,
+            "B-HANG-K",
+        ),
+        (
+            "api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode",
+            Channel::PosWechatBarcode,
+            "B-HANG-P",
+        ),
     ] {
-        let r = admin.post(format!("{}_sandbox/faults", t.sandbox.url())).json(&json!({"endpoint": endpoint, "kind": "commit_then_hang"})).send().await.unwrap();
+        let r = admin
+            .post(format!("{}_sandbox/faults", t.sandbox.url()))
+            .json(&json!({"endpoint": endpoint, "kind": "commit_then_hang"}))
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success());
         let mut events = t.engine.subscribe();
-        let a = t.engine.pay_barcode(barcode(bill, "7.5", channel, PAID)).await.unwrap();
+        let a = t
+            .engine
+            .pay_barcode(barcode(bill, "7.5", channel, PAID))
+            .await
+            .unwrap();
         assert_eq!(a.state, AttemptState::Paid, "{channel}: {a:?}");
         assert!(
             std::iter::from_fn(|| events.try_recv().ok()).any(|e| e.state == AttemptState::Unknown),
@@ -223,14 +399,23 @@ async fn lost_answer_is_unknown_then_the_poll_finds_it_paid() {
 #[tokio::test(start_paused = true)]
 async fn qr_paid_from_the_customer_page() {
     let t = till().await;
-    for (channel, bill) in [(Channel::WechatQr, "Q-W"), (Channel::AlipayQr, "Q-A"), (Channel::CloudQr, "Q-C")] {
+    for (channel, bill) in [
+        (Channel::WechatQr, "Q-W"),
+        (Channel::AlipayQr, "Q-A"),
+        (Channel::CloudQr, "Q-C"),
+    ] {
         let mut events = t.engine.subscribe();
         let engine = t.engine.clone();
         let pay = tokio::spawn(async move { engine.pay_qr(qr(bill, "8.80", channel)).await });
         let shown = wait_for(&mut events, AttemptState::Shown).await;
         let url = shown.code_url.expect("QR URL while shown");
         tokio::time::sleep(Duration::from_secs(7)).await;
-        let r = reqwest::Client::new().post(&url).header("Accept", "application/json").send().await.unwrap();
+        let r = reqwest::Client::new()
+            .post(&url)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success());
         let a = pay.await.unwrap().unwrap();
         assert_eq!(a.state, AttemptState::Paid, "{channel}");
@@ -241,12 +426,18 @@ async fn qr_paid_from_the_customer_page() {
 #[tokio::test(start_paused = true)]
 async fn qr_expires_after_5_minutes_with_a_final_query_and_a_close() {
     let t = till().await;
-    for (channel, bill, closed) in [(Channel::WechatQr, "Q-EXP-W", false), (Channel::CloudQr, "Q-EXP-C", true)] {
+    for (channel, bill, closed) in [
+        (Channel::WechatQr, "Q-EXP-W", false),
+        (Channel::CloudQr, "Q-EXP-C", true),
+    ] {
         let started = tokio::time::Instant::now();
         let a = t.engine.pay_qr(qr(bill, "1", channel)).await.unwrap();
         assert_eq!(a.state, AttemptState::Expired, "{channel}: {a:?}");
         let took = started.elapsed();
-        assert!(took >= Duration::from_secs(300) && took < Duration::from_secs(304), "{took:?}");
+        assert!(
+            took >= Duration::from_secs(300) && took < Duration::from_secs(304),
+            "{took:?}"
+        );
         let ledger = t.sandbox.ledger();
         let order = ledger.orders.iter().find(|o| o.bill == bill).unwrap();
         assert_eq!(order.state == "closed", closed, "{channel}: {order:?}");
@@ -259,30 +450,58 @@ async fn cashier_cancels_a_qr() {
     let t = till().await;
     let mut events = t.engine.subscribe();
     let engine = t.engine.clone();
-    let pay = tokio::spawn(async move { engine.pay_qr(qr("Q-CANCEL", "2", Channel::CloudQr)).await });
+    let pay =
+        tokio::spawn(async move { engine.pay_qr(qr("Q-CANCEL", "2", Channel::CloudQr)).await });
     let shown = wait_for(&mut events, AttemptState::Shown).await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let c = t.engine.cancel(shown.attempt_id).await.unwrap();
     assert_eq!(c.state, AttemptState::Cancelled);
     assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Cancelled);
     let ledger = t.sandbox.ledger();
-    assert_eq!(ledger.orders.iter().find(|o| o.bill == "Q-CANCEL").unwrap().state, "closed");
+    assert_eq!(
+        ledger
+            .orders
+            .iter()
+            .find(|o| o.bill == "Q-CANCEL")
+            .unwrap()
+            .state,
+        "closed"
+    );
     // A barcode payment cannot be cancelled once sent.
-    let a = t.engine.pay_barcode(barcode("B-NOCANCEL", "1", Channel::CloudBarcode, PAID)).await.unwrap();
-    assert_eq!(t.engine.cancel(a.id).await.unwrap_err().code(), "not_allowed");
+    let a = t
+        .engine
+        .pay_barcode(barcode("B-NOCANCEL", "1", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.engine.cancel(a.id).await.unwrap_err().code(),
+        "not_allowed"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn one_live_attempt_per_bill() {
     let t = till().await;
     let engine = t.engine.clone();
-    let first = tokio::spawn(async move { engine.pay_barcode(barcode("B-ONE", "5", Channel::CloudBarcode, FOREVER)).await });
+    let first = tokio::spawn(async move {
+        engine
+            .pay_barcode(barcode("B-ONE", "5", Channel::CloudBarcode, FOREVER))
+            .await
+    });
     tokio::time::sleep(Duration::from_secs(4)).await;
     for channel in [Channel::CloudBarcode, Channel::PosWechatBarcode] {
-        let e = t.engine.pay_barcode(barcode("B-ONE", "5", channel, PAID)).await.unwrap_err();
+        let e = t
+            .engine
+            .pay_barcode(barcode("B-ONE", "5", channel, PAID))
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), "bill_busy", "{e}");
     }
-    let e = t.engine.pay_qr(qr("B-ONE", "5", Channel::WechatQr)).await.unwrap_err();
+    let e = t
+        .engine
+        .pay_qr(qr("B-ONE", "5", Channel::WechatQr))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "bill_busy");
     assert_eq!(first.await.unwrap().unwrap().state, AttemptState::Unknown);
     assert_eq!(t.sandbox.ledger().charges_for_bill("B-ONE").len(), 0);
@@ -291,16 +510,37 @@ async fn one_live_attempt_per_bill() {
 #[tokio::test(start_paused = true)]
 async fn partial_payment_leaves_the_bill_open_for_the_remainder() {
     let t = till().await;
-    let r = reqwest::Client::new().post(format!("{}_sandbox/bills", t.sandbox.url())).json(&json!({"billnum": "B-SPLIT", "total_fen": 10000})).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}_sandbox/bills", t.sandbox.url()))
+        .json(&json!({"billnum": "B-SPLIT", "total_fen": 10000}))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success());
-    let a = t.engine.pay_barcode(barcode("B-SPLIT", "30", Channel::PosWechatBarcode, PAID)).await.unwrap();
+    let a = t
+        .engine
+        .pay_barcode(barcode("B-SPLIT", "30", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::PartlyPaid);
     let bill = BillNo::parse("B-SPLIT").unwrap();
     assert_eq!(t.engine.journal().bill_collected(&bill).unwrap(), Fen(3000));
     // The remainder, with a password this time: the bill-status poll must see *this* payment.
-    let b = t.engine.pay_barcode(barcode("B-SPLIT", "70", Channel::PosWechatBarcode, "134520273825381002")).await.unwrap();
+    let b = t
+        .engine
+        .pay_barcode(barcode(
+            "B-SPLIT",
+            "70",
+            Channel::PosWechatBarcode,
+            "134520273825381002",
+        ))
+        .await
+        .unwrap();
     assert_eq!(b.state, AttemptState::Paid, "{b:?}");
-    assert_eq!(t.engine.journal().bill_collected(&bill).unwrap(), Fen(10000));
+    assert_eq!(
+        t.engine.journal().bill_collected(&bill).unwrap(),
+        Fen(10000)
+    );
     assert_agrees(t.engine.journal(), &t.sandbox.ledger(), "B-SPLIT");
 }
 
@@ -310,23 +550,54 @@ async fn unreachable_backend_fails_without_charging() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(TokioClock::starting_at(Utc::now()));
     let mut b = backends(&sandbox, clock.clone(), Duration::from_secs(15)).await;
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let cfg = CloudPayConfig { hosts: vec![format!("http://{dead}/")], ..b.cloudpay.as_ref().unwrap().config().clone() };
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let cfg = CloudPayConfig {
+        hosts: vec![format!("http://{dead}/")],
+        ..b.cloudpay.as_ref().unwrap().config().clone()
+    };
     let http = Http::new(HttpPolicy::default()).unwrap();
-    b.cloudpay = Some(CloudPay::new(http, cfg, AuthenKey::new(SecretString::from(SandboxConfig::default().authen_key)).unwrap()).unwrap());
-    let (engine, _) = Checkout::open(Arc::new(Journal::open(&dir.path().join("j.db")).unwrap()), b, settings(), clock, 1).await.unwrap();
-    let a = engine.pay_barcode(barcode("B-DEAD", "1", Channel::CloudBarcode, PAID)).await.unwrap();
+    b.cloudpay = Some(
+        CloudPay::new(
+            http,
+            cfg,
+            AuthenKey::new(SecretString::from(SandboxConfig::default().authen_key)).unwrap(),
+        )
+        .unwrap(),
+    );
+    let (engine, _) = Checkout::open(
+        Arc::new(Journal::open(&dir.path().join("j.db")).unwrap()),
+        b,
+        settings(),
+        clock,
+        1,
+    )
+    .await
+    .unwrap();
+    let a = engine
+        .pay_barcode(barcode("B-DEAD", "1", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
     assert_eq!(a.state, AttemptState::Failed);
     assert!(a.reason.unwrap().contains("not reachable"));
     // Not sent means not charged: the bill is free for another try.
-    let again = engine.pay_barcode(barcode("B-DEAD", "1", Channel::PosWechatBarcode, PAID)).await.unwrap();
+    let again = engine
+        .pay_barcode(barcode("B-DEAD", "1", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap();
     assert_eq!(again.state, AttemptState::Paid);
 }
 
 #[tokio::test(start_paused = true)]
 async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first() {
     let t = till().await;
-    let paid = t.engine.pay_barcode(barcode("R-DONE", "1", Channel::CloudBarcode, PAID)).await.unwrap();
+    let paid = t
+        .engine
+        .pay_barcode(barcode("R-DONE", "1", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
     // Simulate two crashes: one after the journal write but before sending, one after the
     // backend took the money but before its answer was journalled.
     let journal = Journal::open(&t.db).unwrap();
@@ -344,17 +615,33 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
     let day = now.date_naive();
     let never_sent = journal.begin(new("R-NEVER"), now, day, "AAA").unwrap();
     let charged = journal.begin(new("R-CHARGED"), now, day, "BBB").unwrap();
-    let cp = backends(&t.sandbox, t.clock.clone(), Duration::from_secs(5)).await.cloudpay.unwrap();
+    let cp = backends(&t.sandbox, t.clock.clone(), Duration::from_secs(5))
+        .await
+        .cloudpay
+        .unwrap();
     let code = PaymentCode::parse(PAID, &ScannerFraming::default()).unwrap();
-    let o = cp.micro_pay(&charged.order_no, &charged.bill, Fen(250), &code).await.unwrap();
+    let o = cp
+        .micro_pay(&charged.order_no, &charged.bill, Fen(250), &code)
+        .await
+        .unwrap();
     assert!(matches!(o, cashier_core::PaymentOutcome::Paid { .. }));
     drop(journal);
     drop(t.engine);
 
     let (engine, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
-    let to = |id| report.checked.iter().find(|r| r.attempt_id == id).map(|r| r.to);
+    let to = |id| {
+        report
+            .checked
+            .iter()
+            .find(|r| r.attempt_id == id)
+            .map(|r| r.to)
+    };
     assert_eq!(to(charged.id), Some(AttemptState::Paid), "{report:?}");
-    assert_eq!(to(never_sent.id), Some(AttemptState::Unknown), "not provably unsent: stays visible");
+    assert_eq!(
+        to(never_sent.id),
+        Some(AttemptState::Unknown),
+        "not provably unsent: stays visible"
+    );
     assert_eq!(to(paid.id), None, "finished attempts are left alone");
     let survived: Attempt = engine.journal().get(paid.id).unwrap().unwrap();
     assert_eq!(survived, paid, "the journal survives a restart unchanged");
@@ -363,7 +650,9 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
         assert_agrees(engine.journal(), &ledger, bill);
     }
     assert!(matches!(
-        engine.pay_barcode(barcode("R-NEVER", "2.5", Channel::CloudBarcode, PAID)).await,
+        engine
+            .pay_barcode(barcode("R-NEVER", "2.5", Channel::CloudBarcode, PAID))
+            .await,
         Err(Error::Journal(_))
     ));
 }

@@ -8,7 +8,9 @@ use cashier_core::cloudpay::{CloudPay, CloudPayConfig, Platform, RefundOutcome, 
 use cashier_core::crypto::{AuthenKey, TdesProfile};
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::tourv5::{QrWallet, TourV5, TourV5Config, TourV5Session};
-use cashier_core::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, ScannerFraming, SystemClock};
+use cashier_core::{
+    BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, ScannerFraming, SystemClock,
+};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::SecretString;
@@ -26,7 +28,11 @@ struct Fixture {
 }
 
 fn http(timeout: Duration) -> Http {
-    Http::new(HttpPolicy { connect_timeout: Duration::from_secs(2), request_timeout: timeout }).unwrap()
+    Http::new(HttpPolicy {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: timeout,
+    })
+    .unwrap()
 }
 
 fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
@@ -38,20 +44,37 @@ fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
         out_shop_id: "shop".into(),
         ..CloudPayConfig::default()
     };
-    CloudPay::new(http(timeout), cfg, AuthenKey::new(SecretString::from(key)).unwrap()).unwrap()
+    CloudPay::new(
+        http(timeout),
+        cfg,
+        AuthenKey::new(SecretString::from(key)).unwrap(),
+    )
+    .unwrap()
 }
 
 async fn fixture_with(sc: SandboxConfig, timeout: Duration) -> Fixture {
     let sandbox = Sandbox::start(sc.clone()).await.unwrap();
     let tv = TourV5::new(
         http(timeout),
-        TourV5Config { base_url: sandbox.url(), ..TourV5Config::default() },
+        TourV5Config {
+            base_url: sandbox.url(),
+            ..TourV5Config::default()
+        },
         Arc::new(SystemClock),
     )
     .unwrap();
-    let session = tv.login(&sc.operator, &SecretString::from(sc.password.clone())).await.unwrap();
+    let session = tv
+        .login(&sc.operator, &SecretString::from(sc.password.clone()))
+        .await
+        .unwrap();
     let cp = cloud(vec![sandbox.url()], &sc.authen_key, timeout);
-    Fixture { sandbox, tv, session, cp, admin: reqwest::Client::new() }
+    Fixture {
+        sandbox,
+        tv,
+        session,
+        cp,
+        admin: reqwest::Client::new(),
+    }
 }
 
 async fn fixture() -> Fixture {
@@ -75,12 +98,26 @@ impl Fixture {
             .send()
             .await
             .unwrap();
-        assert!(r.status().is_success(), "arming {kind} on {endpoint}: {}", r.status());
+        assert!(
+            r.status().is_success(),
+            "arming {kind} on {endpoint}: {}",
+            r.status()
+        );
     }
 
     async fn customer(&self, code_url: &str, action: &str) {
-        let url = if action == "pay" { code_url.to_string() } else { format!("{code_url}/{action}") };
-        let r = self.admin.post(url).header("Accept", "application/json").send().await.unwrap();
+        let url = if action == "pay" {
+            code_url.to_string()
+        } else {
+            format!("{code_url}/{action}")
+        };
+        let r = self
+            .admin
+            .post(url)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success(), "customer {action}: {}", r.status());
     }
 
@@ -95,13 +132,26 @@ fn is_paid(o: &PaymentOutcome) -> bool {
 
 #[tokio::test]
 async fn login_detects_the_tdes_profile_and_the_session_signs_pos_calls() {
-    let sc = SandboxConfig { tdes_profile: TdesProfile::AsciiEcb, ..SandboxConfig::default() };
+    let sc = SandboxConfig {
+        tdes_profile: TdesProfile::AsciiEcb,
+        ..SandboxConfig::default()
+    };
     let f = fixture_with(sc, Duration::from_secs(5)).await;
-    assert_eq!(f.session.tdes_profile, TdesProfile::AsciiEcb, "detected from HawkRealKey");
+    assert_eq!(
+        f.session.tdes_profile,
+        TdesProfile::AsciiEcb,
+        "detected from HawkRealKey"
+    );
     assert!(!f.session.merchant_name.is_empty());
-    assert!(!format!("{:?}", f.session).contains("E10ADC"), "session Debug shows no key");
+    assert!(
+        !format!("{:?}", f.session).contains("E10ADC"),
+        "session Debug shows no key"
+    );
     // The POS call encrypts the code with the detected profile; the sandbox decrypts it.
-    let o = f.tv.pos_wechat_barcode(&f.session, &bill("P-PROFILE"), Fen(100), &code(PAID)).await.unwrap();
+    let o =
+        f.tv.pos_wechat_barcode(&f.session, &bill("P-PROFILE"), Fen(100), &code(PAID))
+            .await
+            .unwrap();
     assert!(is_paid(&o), "{o:?}");
     assert_eq!(f.charges("P-PROFILE"), 1);
 }
@@ -109,10 +159,22 @@ async fn login_detects_the_tdes_profile_and_the_session_signs_pos_calls() {
 #[tokio::test]
 async fn wrong_password_and_unknown_operator_are_refused() {
     let f = fixture().await;
-    let e = f.tv.login("cashier", &SecretString::from("wrong")).await.unwrap_err();
-    assert!(matches!(e, Error::Rejected { ref code, .. } if code == "401"), "{e:?}");
-    let e = f.tv.login("nobody", &SecretString::from("123456")).await.unwrap_err();
-    assert!(matches!(e, Error::Rejected { ref code, .. } if code == "401"), "{e:?}");
+    let e =
+        f.tv.login("cashier", &SecretString::from("wrong"))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
+        "{e:?}"
+    );
+    let e =
+        f.tv.login("nobody", &SecretString::from("123456"))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
+        "{e:?}"
+    );
 }
 
 #[derive(Debug)]
@@ -128,19 +190,34 @@ async fn clock_skew_is_corrected_from_server_time() {
     let f = fixture().await;
     let tv = TourV5::new(
         http(Duration::from_secs(5)),
-        TourV5Config { base_url: f.sandbox.url(), ..TourV5Config::default() },
+        TourV5Config {
+            base_url: f.sandbox.url(),
+            ..TourV5Config::default()
+        },
         Arc::new(Skewed(TimeDelta::hours(2))),
     )
     .unwrap();
-    let mut session = tv.login("cashier", &SecretString::from("123456")).await.unwrap();
+    let mut session = tv
+        .login("cashier", &SecretString::from("123456"))
+        .await
+        .unwrap();
     let skew = session.clock_skew.num_seconds();
     assert!((-7205..=-7195).contains(&skew), "skew {skew}");
-    let o = tv.koudai_barcode(&session, &bill("SKEW-1"), Fen(100), &code(PAID)).await.unwrap();
+    let o = tv
+        .koudai_barcode(&session, &bill("SKEW-1"), Fen(100), &code(PAID))
+        .await
+        .unwrap();
     assert!(is_paid(&o), "{o:?}");
     // Without the correction the back office refuses the signature, and nothing is charged.
     session.clock_skew = TimeDelta::zero();
-    let e = tv.koudai_barcode(&session, &bill("SKEW-2"), Fen(100), &code(PAID)).await.unwrap_err();
-    assert!(matches!(e, Error::Rejected { ref code, .. } if code == "401"), "{e:?}");
+    let e = tv
+        .koudai_barcode(&session, &bill("SKEW-2"), Fen(100), &code(PAID))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
+        "{e:?}"
+    );
     assert_eq!(f.charges("SKEW-2"), 0);
 }
 
@@ -148,19 +225,34 @@ async fn clock_skew_is_corrected_from_server_time() {
 async fn wechat_and_alipay_qr_paid_or_declined_from_the_customer_page() {
     let f = fixture().await;
     for (wallet, b) in [(QrWallet::Wechat, "QR-W"), (QrWallet::Alipay, "QR-A")] {
-        let qr = f.tv.qr_pay(&f.session, wallet, &bill(b), Fen(880)).await.unwrap();
+        let qr =
+            f.tv.qr_pay(&f.session, wallet, &bill(b), Fen(880))
+                .await
+                .unwrap();
         assert!(qr.code_url.contains("/_sandbox/pay/"), "{}", qr.code_url);
-        let o = f.tv.qr_query(&f.session, wallet, &bill(b), &qr.reference).await.unwrap();
+        let o =
+            f.tv.qr_query(&f.session, wallet, &bill(b), &qr.reference)
+                .await
+                .unwrap();
         assert!(matches!(o, PaymentOutcome::Pending { .. }), "{o:?}");
         assert_eq!(f.charges(b), 0, "issuing a QR charges nothing");
         f.customer(&qr.code_url, "pay").await;
-        let o = f.tv.qr_query(&f.session, wallet, &bill(b), &qr.reference).await.unwrap();
+        let o =
+            f.tv.qr_query(&f.session, wallet, &bill(b), &qr.reference)
+                .await
+                .unwrap();
         assert!(is_paid(&o), "{o:?}");
         assert_eq!(f.charges(b), 1);
     }
-    let qr = f.tv.qr_pay(&f.session, QrWallet::Alipay, &bill("QR-D"), Fen(100)).await.unwrap();
+    let qr =
+        f.tv.qr_pay(&f.session, QrWallet::Alipay, &bill("QR-D"), Fen(100))
+            .await
+            .unwrap();
     f.customer(&qr.code_url, "decline").await;
-    let o = f.tv.qr_query(&f.session, QrWallet::Alipay, &bill("QR-D"), &qr.reference).await.unwrap();
+    let o =
+        f.tv.qr_query(&f.session, QrWallet::Alipay, &bill("QR-D"), &qr.reference)
+            .await
+            .unwrap();
     assert!(matches!(o, PaymentOutcome::Failed { .. }), "{o:?}");
     assert_eq!(f.charges("QR-D"), 0);
 }
@@ -170,34 +262,70 @@ async fn koudai_barcode_scenarios() {
     let f = fixture().await;
     let pay = |b: &'static str, c: &'static str| {
         let (tv, s) = (&f.tv, &f.session);
-        async move { tv.koudai_barcode(s, &bill(b), Fen(1234), &code(c)).await.unwrap() }
+        async move {
+            tv.koudai_barcode(s, &bill(b), Fen(1234), &code(c))
+                .await
+                .unwrap()
+        }
     };
     assert!(is_paid(&pay("KD-PAID", PAID).await));
     assert_eq!(f.charges("KD-PAID"), 1);
 
     let o = pay("KD-PW", "134520273825381003").await;
-    let PaymentOutcome::Pending { reference: Some(autoid), .. } = o else { panic!("{o:?}") };
+    let PaymentOutcome::Pending {
+        reference: Some(autoid),
+        ..
+    } = o
+    else {
+        panic!("{o:?}")
+    };
     for i in 0..3 {
-        let q = f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid).await.unwrap();
+        let q =
+            f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid)
+                .await
+                .unwrap();
         assert!(!is_paid(&q) || i == 2, "query {i}: {q:?}");
         if is_paid(&q) {
             break;
         }
     }
-    let q = f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid).await.unwrap();
+    let q =
+        f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid)
+            .await
+            .unwrap();
     assert!(is_paid(&q), "{q:?}");
     assert_eq!(f.charges("KD-PW"), 1);
     // A lost answer: the query without autoid finds the bill's latest attempt (ASSUMPTION).
-    assert!(is_paid(&f.tv.koudai_query(&f.session, &bill("KD-PW"), "").await.unwrap()));
+    assert!(is_paid(
+        &f.tv
+            .koudai_query(&f.session, &bill("KD-PW"), "")
+            .await
+            .unwrap()
+    ));
 
     let declined = pay("KD-NO", "134520273825382222").await;
-    assert!(matches!(&declined, PaymentOutcome::Failed { reason, .. } if reason.contains("余额不足")), "{declined:?}");
+    assert!(
+        matches!(&declined, PaymentOutcome::Failed { reason, .. } if reason.contains("余额不足")),
+        "{declined:?}"
+    );
     let expired = pay("KD-EXP", "134520273825383333").await;
-    assert!(matches!(&expired, PaymentOutcome::Failed { reason, .. } if reason.contains("过期")), "{expired:?}");
+    assert!(
+        matches!(&expired, PaymentOutcome::Failed { reason, .. } if reason.contains("过期")),
+        "{expired:?}"
+    );
     let o = pay("KD-FOREVER", "134520273825384444").await;
-    let PaymentOutcome::Pending { reference: Some(autoid), .. } = o else { panic!("{o:?}") };
+    let PaymentOutcome::Pending {
+        reference: Some(autoid),
+        ..
+    } = o
+    else {
+        panic!("{o:?}")
+    };
     for _ in 0..12 {
-        let q = f.tv.koudai_query(&f.session, &bill("KD-FOREVER"), &autoid).await.unwrap();
+        let q =
+            f.tv.koudai_query(&f.session, &bill("KD-FOREVER"), &autoid)
+                .await
+                .unwrap();
         assert!(matches!(q, PaymentOutcome::Pending { .. }), "{q:?}");
     }
     for b in ["KD-NO", "KD-EXP", "KD-FOREVER"] {
@@ -209,20 +337,49 @@ async fn koudai_barcode_scenarios() {
 async fn pos_wechat_barcode_scenarios_and_partial_payment() {
     let f = fixture().await;
     let b = bill("POS-PART");
-    let r = f.admin.post(format!("{}_sandbox/bills", f.sandbox.url())).json(&json!({"billnum": "POS-PART", "total_fen": 10000})).send().await.unwrap();
+    let r = f
+        .admin
+        .post(format!("{}_sandbox/bills", f.sandbox.url()))
+        .json(&json!({"billnum": "POS-PART", "total_fen": 10000}))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success());
-    let o = f.tv.pos_wechat_barcode(&f.session, &b, Fen(3000), &code(PAID)).await.unwrap();
-    assert!(matches!(&o, PaymentOutcome::PartlyPaid { bill_state, .. } if bill_state != "3"), "{o:?}");
-    let o = f.tv.pos_wechat_barcode(&f.session, &b, Fen(7000), &code(PAID)).await.unwrap();
+    let o =
+        f.tv.pos_wechat_barcode(&f.session, &b, Fen(3000), &code(PAID))
+            .await
+            .unwrap();
+    assert!(
+        matches!(&o, PaymentOutcome::PartlyPaid { bill_state, .. } if bill_state != "3"),
+        "{o:?}"
+    );
+    let o =
+        f.tv.pos_wechat_barcode(&f.session, &b, Fen(7000), &code(PAID))
+            .await
+            .unwrap();
     assert!(is_paid(&o), "the remainder completes the bill: {o:?}");
     assert_eq!(f.charges("POS-PART"), 2);
 
-    let o = f.tv.pos_wechat_barcode(&f.session, &bill("POS-PW"), Fen(500), &code("134520273825381002")).await.unwrap();
-    assert!(matches!(o, PaymentOutcome::Pending { .. }), "errcode 1 → poll: {o:?}");
+    let o =
+        f.tv.pos_wechat_barcode(
+            &f.session,
+            &bill("POS-PW"),
+            Fen(500),
+            &code("134520273825381002"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(o, PaymentOutcome::Pending { .. }),
+        "errcode 1 → poll: {o:?}"
+    );
     let mut polls = 0;
     let paid = loop {
         polls += 1;
-        let q = f.tv.pos_bill_status(&f.session, &bill("POS-PW"), Some(Fen(500))).await.unwrap();
+        let q =
+            f.tv.pos_bill_status(&f.session, &bill("POS-PW"), Some(Fen(500)))
+                .await
+                .unwrap();
         if !matches!(q, PaymentOutcome::Pending { .. }) || polls > 5 {
             break q;
         }
@@ -230,7 +387,15 @@ async fn pos_wechat_barcode_scenarios_and_partial_payment() {
     assert!(is_paid(&paid), "{paid:?} after {polls} polls");
     assert_eq!(f.charges("POS-PW"), 1);
 
-    let o = f.tv.pos_wechat_barcode(&f.session, &bill("POS-NO"), Fen(500), &code("134520273825382222")).await.unwrap();
+    let o =
+        f.tv.pos_wechat_barcode(
+            &f.session,
+            &bill("POS-NO"),
+            Fen(500),
+            &code("134520273825382222"),
+        )
+        .await
+        .unwrap();
     assert!(matches!(o, PaymentOutcome::Failed { .. }), "{o:?}");
     assert_eq!(f.charges("POS-NO"), 0);
 }
@@ -239,69 +404,172 @@ async fn pos_wechat_barcode_scenarios_and_partial_payment() {
 async fn cloud_pay_qr_close_and_refund() {
     let f = fixture().await;
     let expires = Utc::now() + TimeDelta::minutes(5);
-    let qr = f.cp.scan_code_pay("sbxQR1", &bill("sbxQR1"), Platform::Wechat, Fen(1600), expires).await.unwrap();
+    let qr =
+        f.cp.scan_code_pay(
+            "sbxQR1",
+            &bill("sbxQR1"),
+            Platform::Wechat,
+            Fen(1600),
+            expires,
+        )
+        .await
+        .unwrap();
     assert_eq!(qr.reference, "sbxQR1");
-    let q = f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600)).await.unwrap();
+    let q =
+        f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
+            .await
+            .unwrap();
     assert!(matches!(q, PaymentOutcome::Pending { .. }), "{q:?}");
     f.customer(&qr.code_url, "pay").await;
-    let q = f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600)).await.unwrap();
+    let q =
+        f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
+            .await
+            .unwrap();
     assert!(is_paid(&q), "{q:?}");
     // A paid order cannot be closed.
-    assert!(matches!(f.cp.close_order("sbxQR1", Platform::Wechat, TradeType::Qr).await, Err(Error::Rejected { .. })));
+    assert!(matches!(
+        f.cp.close_order("sbxQR1", Platform::Wechat, TradeType::Qr)
+            .await,
+        Err(Error::Rejected { .. })
+    ));
     // Refund, then poll its end state.
-    let r = f.cp.refund("sbxQR1", "sbxR1", Platform::Wechat, Fen(1600), Fen(600)).await.unwrap();
+    let r =
+        f.cp.refund("sbxQR1", "sbxR1", Platform::Wechat, Fen(1600), Fen(600))
+            .await
+            .unwrap();
     assert_eq!(r, RefundOutcome::Refunding);
-    let r = f.cp.query_refund("sbxQR1", "sbxR1", Platform::Wechat).await.unwrap();
+    let r =
+        f.cp.query_refund("sbxQR1", "sbxR1", Platform::Wechat)
+            .await
+            .unwrap();
     assert!(matches!(r, RefundOutcome::Refunded { .. }), "{r:?}");
 
-    let qr = f.cp.scan_code_pay("sbxQR2", &bill("sbxQR2"), Platform::Alipay, Fen(100), expires).await.unwrap();
-    f.cp.close_order("sbxQR2", Platform::Alipay, TradeType::Qr).await.unwrap();
-    let q = f.cp.query_order("sbxQR2", Platform::Alipay, TradeType::Qr, Fen(100)).await.unwrap();
+    let qr =
+        f.cp.scan_code_pay(
+            "sbxQR2",
+            &bill("sbxQR2"),
+            Platform::Alipay,
+            Fen(100),
+            expires,
+        )
+        .await
+        .unwrap();
+    f.cp.close_order("sbxQR2", Platform::Alipay, TradeType::Qr)
+        .await
+        .unwrap();
+    let q =
+        f.cp.query_order("sbxQR2", Platform::Alipay, TradeType::Qr, Fen(100))
+            .await
+            .unwrap();
     assert!(matches!(q, PaymentOutcome::Failed { .. }), "closed: {q:?}");
-    let r = f.admin.post(&qr.code_url).header("Accept", "application/json").send().await.unwrap();
+    let r = f
+        .admin
+        .post(&qr.code_url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 409, "a closed order cannot be paid");
     // Order numbers must carry the merchant prefix.
-    assert!(matches!(f.cp.scan_code_pay("xx1", &bill("xx1"), Platform::Wechat, Fen(1), expires).await, Err(Error::Config(_))));
+    assert!(matches!(
+        f.cp.scan_code_pay("xx1", &bill("xx1"), Platform::Wechat, Fen(1), expires)
+            .await,
+        Err(Error::Config(_))
+    ));
 }
 
 #[tokio::test]
 async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     let f = fixture().await;
-    let o = f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID)).await.unwrap();
+    let o =
+        f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID))
+            .await
+            .unwrap();
     assert!(is_paid(&o), "{o:?}");
-    let o = f.cp.micro_pay("sbxM2", &bill("sbxM2"), Fen(100), &code(ALIPAY_PAID)).await.unwrap();
+    let o =
+        f.cp.micro_pay("sbxM2", &bill("sbxM2"), Fen(100), &code(ALIPAY_PAID))
+            .await
+            .unwrap();
     assert!(is_paid(&o), "alipay code routes to platform 2: {o:?}");
     // Same order number again: 407, Unknown, and no second charge.
-    let o = f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID)).await.unwrap();
+    let o =
+        f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID))
+            .await
+            .unwrap();
     assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{o:?}");
     let ledger = f.sandbox.ledger();
-    assert_eq!(ledger.charges.iter().filter(|c| c.reference == "sbxM1").count(), 1);
+    assert_eq!(
+        ledger
+            .charges
+            .iter()
+            .filter(|c| c.reference == "sbxM1")
+            .count(),
+        1
+    );
 
-    let o = f.cp.micro_pay("sbxM3", &bill("sbxM3"), Fen(100), &code("134520273825381002")).await.unwrap();
+    let o =
+        f.cp.micro_pay(
+            "sbxM3",
+            &bill("sbxM3"),
+            Fen(100),
+            &code("134520273825381002"),
+        )
+        .await
+        .unwrap();
     assert!(matches!(o, PaymentOutcome::Pending { .. }), "{o:?}");
     let mut q = o;
     for _ in 0..3 {
-        q = f.cp.query_order("sbxM3", Platform::Wechat, TradeType::Barcode, Fen(100)).await.unwrap();
+        q =
+            f.cp.query_order("sbxM3", Platform::Wechat, TradeType::Barcode, Fen(100))
+                .await
+                .unwrap();
         if is_paid(&q) {
             break;
         }
     }
     assert!(is_paid(&q), "{q:?}");
-    for (no, c, word) in [("sbxM4", "134520273825382222", "余额不足"), ("sbxM5", "134520273825383333", "过期")] {
-        let o = f.cp.micro_pay(no, &bill(no), Fen(100), &code(c)).await.unwrap();
-        assert!(matches!(&o, PaymentOutcome::Failed { reason, .. } if reason.contains(word)), "{o:?}");
+    for (no, c, word) in [
+        ("sbxM4", "134520273825382222", "余额不足"),
+        ("sbxM5", "134520273825383333", "过期"),
+    ] {
+        let o =
+            f.cp.micro_pay(no, &bill(no), Fen(100), &code(c))
+                .await
+                .unwrap();
+        assert!(
+            matches!(&o, PaymentOutcome::Failed { reason, .. } if reason.contains(word)),
+            "{o:?}"
+        );
     }
     // A UnionPay code is not for Cloud Pay: refused before anything is sent.
-    let e = f.cp.micro_pay("sbxM6", &bill("sbxM6"), Fen(100), &code("6212345678901234567")).await.unwrap_err();
+    let e =
+        f.cp.micro_pay(
+            "sbxM6",
+            &bill("sbxM6"),
+            Fen(100),
+            &code("6212345678901234567"),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Rejected { .. }), "{e:?}");
 }
 
 #[tokio::test]
 async fn cloud_pay_bad_authen_key_is_refused_unsigned() {
     let f = fixture().await;
-    let wrong = cloud(vec![f.sandbox.url()], "ffffffffffffffffffffffffffffffff", Duration::from_secs(5));
-    let o = wrong.micro_pay("sbxK1", &bill("sbxK1"), Fen(100), &code(PAID)).await.unwrap();
-    assert!(matches!(o, PaymentOutcome::Failed { .. }), "status 101 → failed: {o:?}");
+    let wrong = cloud(
+        vec![f.sandbox.url()],
+        "ffffffffffffffffffffffffffffffff",
+        Duration::from_secs(5),
+    );
+    let o = wrong
+        .micro_pay("sbxK1", &bill("sbxK1"), Fen(100), &code(PAID))
+        .await
+        .unwrap();
+    assert!(
+        matches!(o, PaymentOutcome::Failed { .. }),
+        "status 101 → failed: {o:?}"
+    );
     assert_eq!(f.sandbox.ledger().charges.len(), 0);
 }
 
@@ -312,8 +580,16 @@ async fn cloud_pay_fails_over_to_the_next_host() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/", l.local_addr().unwrap())
     };
-    let cp = cloud(vec![dead, f.sandbox.url()], &SandboxConfig::default().authen_key, Duration::from_secs(5));
-    assert!(is_paid(&cp.micro_pay("sbxF1", &bill("sbxF1"), Fen(100), &code(PAID)).await.unwrap()));
+    let cp = cloud(
+        vec![dead, f.sandbox.url()],
+        &SandboxConfig::default().authen_key,
+        Duration::from_secs(5),
+    );
+    assert!(is_paid(
+        &cp.micro_pay("sbxF1", &bill("sbxF1"), Fen(100), &code(PAID))
+            .await
+            .unwrap()
+    ));
 }
 
 #[tokio::test]
@@ -322,8 +598,19 @@ async fn unreachable_back_office_is_an_error_not_an_outcome() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/", l.local_addr().unwrap())
     };
-    let tv = TourV5::new(http(Duration::from_secs(2)), TourV5Config { base_url: dead, ..TourV5Config::default() }, Arc::new(SystemClock)).unwrap();
-    let e = tv.login("cashier", &SecretString::from("123456")).await.unwrap_err();
+    let tv = TourV5::new(
+        http(Duration::from_secs(2)),
+        TourV5Config {
+            base_url: dead,
+            ..TourV5Config::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let e = tv
+        .login("cashier", &SecretString::from("123456"))
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
     assert_eq!(e.code(), "unreachable");
 }
@@ -344,33 +631,84 @@ async fn faults_on_micro_pay_end_unknown_and_the_query_tells_the_truth() {
     for (i, (kind, charged)) in cases.into_iter().enumerate() {
         let no = format!("sbxFault{i}");
         f.fault("cpay/micro_pay", kind).await;
-        let o = f.cp.micro_pay(&no, &bill(&no), Fen(100), &code(PAID)).await.unwrap();
+        let o =
+            f.cp.micro_pay(&no, &bill(&no), Fen(100), &code(PAID))
+                .await
+                .unwrap();
         assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{kind}: {o:?}");
-        let q = f.cp.query_order(&no, Platform::Wechat, TradeType::Barcode, Fen(100)).await.unwrap();
+        let q =
+            f.cp.query_order(&no, Platform::Wechat, TradeType::Barcode, Fen(100))
+                .await
+                .unwrap();
         assert_eq!(is_paid(&q), charged, "{kind}: query says {q:?}");
-        let n = f.sandbox.ledger().charges.iter().filter(|c| c.reference == no).count();
+        let n = f
+            .sandbox
+            .ledger()
+            .charges
+            .iter()
+            .filter(|c| c.reference == no)
+            .count();
         assert_eq!(n, usize::from(charged), "{kind}: ledger");
     }
     f.fault("cpay/micro_pay", "delay").await;
-    assert!(is_paid(&f.cp.micro_pay("sbxFaultDelay", &bill("sbxFaultDelay"), Fen(100), &code(PAID)).await.unwrap()), "a short delay is just slow");
+    assert!(
+        is_paid(
+            &f.cp
+                .micro_pay(
+                    "sbxFaultDelay",
+                    &bill("sbxFaultDelay"),
+                    Fen(100),
+                    &code(PAID)
+                )
+                .await
+                .unwrap()
+        ),
+        "a short delay is just slow"
+    );
 }
 
 #[tokio::test]
 async fn faults_on_tourv5_barcode_end_unknown() {
     let f = fixture_with(SandboxConfig::default(), Duration::from_millis(1500)).await;
-    for (i, kind) in ["http500", "reset", "html_error", "malformed_json", "commit_then_hang"].into_iter().enumerate() {
+    for (i, kind) in [
+        "http500",
+        "reset",
+        "html_error",
+        "malformed_json",
+        "commit_then_hang",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let b = format!("TVF{i}");
-        f.fault("api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode", kind).await;
-        let o = f.tv.pos_wechat_barcode(&f.session, &bill(&b), Fen(100), &code(PAID)).await.unwrap();
+        f.fault("api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode", kind)
+            .await;
+        let o =
+            f.tv.pos_wechat_barcode(&f.session, &bill(&b), Fen(100), &code(PAID))
+                .await
+                .unwrap();
         assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{kind}: {o:?}");
-        let q = f.tv.pos_bill_status(&f.session, &bill(&b), Some(Fen(100))).await.unwrap();
+        let q =
+            f.tv.pos_bill_status(&f.session, &bill(&b), Some(Fen(100)))
+                .await
+                .unwrap();
         let charged = f.charges(&b) == 1;
-        assert_eq!(is_paid(&q), charged, "{kind}: the bill status agrees with the ledger ({q:?})");
+        assert_eq!(
+            is_paid(&q),
+            charged,
+            "{kind}: the bill status agrees with the ledger ({q:?})"
+        );
     }
     // Tour V5 has no answer signatures; the sandbox's bad_signature fault refuses ours (401).
     f.fault("api/3Pay/KouDaiLQ/BarCode", "bad_signature").await;
-    let e = f.tv.koudai_barcode(&f.session, &bill("TVF-SIG"), Fen(100), &code(PAID)).await.unwrap_err();
-    assert!(matches!(e, Error::Rejected { ref code, .. } if code == "401"), "{e:?}");
+    let e =
+        f.tv.koudai_barcode(&f.session, &bill("TVF-SIG"), Fen(100), &code(PAID))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
+        "{e:?}"
+    );
     assert_eq!(f.charges("TVF-SIG"), 0);
 }
 
@@ -379,5 +717,10 @@ async fn preconnect_is_harmless() {
     let f = fixture().await;
     f.tv.preconnect().await;
     f.cp.preconnect().await;
-    assert!(is_paid(&f.cp.micro_pay("sbxPre", &bill("sbxPre"), Fen(1), &code(PAID)).await.unwrap()));
+    assert!(is_paid(
+        &f.cp
+            .micro_pay("sbxPre", &bill("sbxPre"), Fen(1), &code(PAID))
+            .await
+            .unwrap()
+    ));
 }

@@ -9,6 +9,7 @@ use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use cashier_core::crypto::{
     AuthenKey, HawkCredentials, HawkHeader, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes,
 };
+use md5::Md5;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
@@ -113,8 +114,10 @@ fn tdes_matches_openssl_cli() {
         return;
     }
     let sha_key = &Sha256::digest(KEY.as_bytes())[..24];
-    let md5_k = md5::compute_for_test(KEY);
-    let cases: [(TdesProfile, &str, Vec<u8>, Option<Vec<u8>>); 4] = [
+    let md5_k: [u8; 16] = Md5::digest(KEY.as_bytes()).into();
+    /// Our profile, OpenSSL's cipher name, the key bytes, the IV.
+    type Case<'a> = (TdesProfile, &'a str, Vec<u8>, Option<Vec<u8>>);
+    let cases: [Case; 4] = [
         (TdesProfile::Sha256Ecb, "des-ede3", sha_key.to_vec(), None),
         (
             TdesProfile::AsciiEcb,
@@ -191,14 +194,6 @@ print(base64.b64encode(e.update(data) + e.finalize()).decode())
         TdesProfile::Sha256Ecb.encrypt(KEY, CODE).unwrap(),
         theirs.trim()
     );
-}
-
-mod md5 {
-    pub fn compute_for_test(s: &str) -> [u8; 16] {
-        use md5_crate::{Digest, Md5};
-        Md5::digest(s.as_bytes()).into()
-    }
-    use md5 as md5_crate;
 }
 
 #[test]

@@ -30,7 +30,11 @@ impl CheckoutEvent {
             amount_fen: a.amount.0,
             state: a.state,
             reason: a.reason.clone(),
-            code_url: if a.state == AttemptState::Shown { a.code_url.clone() } else { None },
+            code_url: if a.state == AttemptState::Shown {
+                a.code_url.clone()
+            } else {
+                None
+            },
             elapsed_ms,
             remaining_ms,
         }

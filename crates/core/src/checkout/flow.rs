@@ -13,18 +13,33 @@ fn change_for(outcome: &PaymentOutcome, qr: bool) -> Change {
     let raw_status = serde_json::to_string(outcome).unwrap_or_default();
     let (to, reason, reference) = match outcome {
         PaymentOutcome::Paid { reference } => (AttemptState::Paid, None, reference.clone()),
-        PaymentOutcome::PartlyPaid { reference, bill_state } => (
+        PaymentOutcome::PartlyPaid {
+            reference,
+            bill_state,
+        } => (
             AttemptState::PartlyPaid,
             Some(format!("bill not fully paid (billpaystate {bill_state})")),
             reference.clone(),
         ),
-        PaymentOutcome::Pending { status, reference } => {
-            (if qr { AttemptState::Shown } else { AttemptState::Pending }, Some(status.clone()), reference.clone())
-        }
+        PaymentOutcome::Pending { status, reference } => (
+            if qr {
+                AttemptState::Shown
+            } else {
+                AttemptState::Pending
+            },
+            Some(status.clone()),
+            reference.clone(),
+        ),
         PaymentOutcome::Failed { reason, .. } => (AttemptState::Failed, Some(reason.clone()), None),
-        PaymentOutcome::Unknown { reason } => {
-            (if qr { AttemptState::Shown } else { AttemptState::Unknown }, Some(reason.clone()), None)
-        }
+        PaymentOutcome::Unknown { reason } => (
+            if qr {
+                AttemptState::Shown
+            } else {
+                AttemptState::Unknown
+            },
+            Some(reason.clone()),
+            None,
+        ),
     };
     Change {
         to,
@@ -61,15 +76,26 @@ impl Checkout {
         }
     }
 
-    pub(super) async fn barcode_flow(&self, a: Attempt, code: &PaymentCode) -> Result<Attempt, Error> {
+    pub(super) async fn barcode_flow(
+        &self,
+        a: Attempt,
+        code: &PaymentCode,
+    ) -> Result<Attempt, Error> {
         let started = Instant::now();
         failpoint::hit(failpoint::AFTER_JOURNAL_BEFORE_SEND);
-        let sent = self.with_send_retry(|| self.backends.pay_barcode(&a, code)).await;
+        let sent = self
+            .with_send_retry(|| self.backends.pay_barcode(&a, code))
+            .await;
         failpoint::hit(failpoint::AFTER_SEND_BEFORE_RECORD);
         let change = match sent {
             Ok(outcome) => change_for(&outcome, false),
             // Refused before any processing (unreachable, 401/400, bad input): nothing moved.
-            Err(e @ (Error::Unreachable(_) | Error::Rejected { .. } | Error::Crypto(_) | Error::Config(_))) => Change {
+            Err(
+                e @ (Error::Unreachable(_)
+                | Error::Rejected { .. }
+                | Error::Crypto(_)
+                | Error::Config(_)),
+            ) => Change {
                 to: AttemptState::Failed,
                 raw_status: format!("not processed: {}", e.code()),
                 reason: Some(e.to_string()),
@@ -80,7 +106,11 @@ impl Checkout {
         let mut a = self.record(&a, change)?;
         let policy = self.settings.polls.for_channel(a.channel);
         let deadline = started + policy.give_up;
-        self.emit(&a, ms(started.elapsed()), Some(ms(deadline - Instant::now())));
+        self.emit(
+            &a,
+            ms(started.elapsed()),
+            Some(ms(deadline - Instant::now())),
+        );
         let mut next = started + policy.first_after;
         while a.state.is_live() {
             sleep_until(next.min(deadline)).await;
@@ -114,7 +144,11 @@ impl Checkout {
                 self.emit(&a, ms(started.elapsed()), Some(0));
                 return Ok(a);
             }
-            self.emit(&a, ms(started.elapsed()), Some(ms(deadline.saturating_duration_since(now))));
+            self.emit(
+                &a,
+                ms(started.elapsed()),
+                Some(ms(deadline.saturating_duration_since(now))),
+            );
         }
         Ok(a)
     }
@@ -122,9 +156,12 @@ impl Checkout {
     pub(super) async fn qr_flow(&self, a: Attempt) -> Result<Attempt, Error> {
         let started = Instant::now();
         let policy = self.settings.polls.qr;
-        let expires_at = self.clock.now() + chrono::TimeDelta::from_std(policy.give_up).unwrap_or(chrono::TimeDelta::MAX);
+        let expires_at = self.clock.now()
+            + chrono::TimeDelta::from_std(policy.give_up).unwrap_or(chrono::TimeDelta::MAX);
         failpoint::hit(failpoint::AFTER_JOURNAL_BEFORE_SEND);
-        let issued = self.with_send_retry(|| self.backends.issue_qr(&a, expires_at)).await;
+        let issued = self
+            .with_send_retry(|| self.backends.issue_qr(&a, expires_at))
+            .await;
         failpoint::hit(failpoint::AFTER_SEND_BEFORE_RECORD);
         let mut a = match issued {
             Ok(qr) => self.record(
@@ -158,7 +195,13 @@ impl Checkout {
         };
         let (cancel_tx, mut cancel_rx) = watch::channel(false);
         let (done_tx, done_rx) = watch::channel(None);
-        self.lock_live().insert(a.id, LiveQr { cancel: cancel_tx, done: done_rx });
+        self.lock_live().insert(
+            a.id,
+            LiveQr {
+                cancel: cancel_tx,
+                done: done_rx,
+            },
+        );
         let deadline = started + policy.give_up;
         self.emit(&a, 0, Some(ms(policy.give_up)));
         let mut next = started + policy.first_after;
@@ -186,7 +229,11 @@ impl Checkout {
             self.emit(&a, ms(started.elapsed()), Some(ms(deadline - now)));
         };
         let id = a.id;
-        let result = if a.state.is_live() { self.end_qr(a, end).await } else { Ok(a) };
+        let result = if a.state.is_live() {
+            self.end_qr(a, end).await
+        } else {
+            Ok(a)
+        };
         self.lock_live().remove(&id);
         if let Ok(r) = &result {
             self.emit(r, ms(started.elapsed()), None);
@@ -200,25 +247,37 @@ impl Checkout {
         let last = self.backends.query(&a, self.collected_before(&a)?).await;
         failpoint::hit(failpoint::BEFORE_CLOSE);
         let change = match last {
-            Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. } | PaymentOutcome::Failed { .. })) => {
-                change_for(&o, true)
+            Ok(
+                o @ (PaymentOutcome::Paid { .. }
+                | PaymentOutcome::PartlyPaid { .. }
+                | PaymentOutcome::Failed { .. }),
+            ) => change_for(&o, true),
+            Ok(PaymentOutcome::Pending { .. })
+                if a.reference.is_none() && !a.channel.is_cloud() =>
+            {
+                Change {
+                    to: end,
+                    raw_status: "never shown".into(),
+                    reason: Some("the QR code was never shown".into()),
+                    ..Change::default()
+                }
             }
-            Ok(PaymentOutcome::Pending { .. }) if a.reference.is_none() && !a.channel.is_cloud() => Change {
-                to: end,
-                raw_status: "never shown".into(),
-                reason: Some("the QR code was never shown".into()),
-                ..Change::default()
-            },
             Ok(PaymentOutcome::Pending { status, .. }) => match self.backends.close_qr(&a).await {
                 Ok(closed) => Change {
                     to: end,
                     raw_status: status,
-                    reason: Some(if closed { "closed".into() } else { "not paid; this back office has no close".into() }),
+                    reason: Some(if closed {
+                        "closed".into()
+                    } else {
+                        "not paid; this back office has no close".into()
+                    }),
                     ..Change::default()
                 },
                 // Refused close: it may have been paid in between. Ask once more.
                 Err(e) => match self.backends.query(&a, self.collected_before(&a)?).await {
-                    Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => change_for(&o, true),
+                    Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
+                        change_for(&o, true)
+                    }
                     _ => Change {
                         to: AttemptState::Unknown,
                         raw_status: format!("close failed: {}", e.code()),

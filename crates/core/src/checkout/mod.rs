@@ -149,7 +149,9 @@ impl Checkout {
         }
         self.backends.check(p.channel)?;
         let wallet = match p.channel {
-            Channel::CloudBarcode => Some(route::wallet_name(Platform::for_code(&p.code)?).to_string()),
+            Channel::CloudBarcode => {
+                Some(route::wallet_name(Platform::for_code(&p.code)?).to_string())
+            }
             _ => None,
         };
         let a = self.begin(&p.bill, p.amount, p.channel, wallet, Some(p.code.masked()))?;
@@ -182,7 +184,10 @@ impl Checkout {
         if !a.state.is_live() {
             return Ok(a);
         }
-        let running = self.lock_live().get(&id).map(|l| (l.cancel.clone(), l.done.clone()));
+        let running = self
+            .lock_live()
+            .get(&id)
+            .map(|l| (l.cancel.clone(), l.done.clone()));
         match running {
             Some((cancel, mut done)) => {
                 let _ = cancel.send(true);
@@ -217,8 +222,16 @@ impl Checkout {
 
     /// A manager decides an Unknown attempt by other means (the back office, the customer's
     /// phone); the decision and its note are journalled.
-    pub fn force_resolve(&self, id: AttemptId, to: AttemptState, note: &str, manager: &str) -> Result<Attempt, Error> {
-        let a = self.journal.resolve(id, to, note, manager, self.clock.now())?;
+    pub fn force_resolve(
+        &self,
+        id: AttemptId,
+        to: AttemptState,
+        note: &str,
+        manager: &str,
+    ) -> Result<Attempt, Error> {
+        let a = self
+            .journal
+            .resolve(id, to, note, manager, self.clock.now())?;
         self.emit(&a, 0, None);
         Ok(a)
     }
@@ -271,7 +284,10 @@ impl Checkout {
             code_masked,
             operator: self.settings.operator.clone(),
             till: self.settings.till.clone(),
-            order_prefix: self.backends.order_prefix(channel, &self.settings.order_prefix).to_string(),
+            order_prefix: self
+                .backends
+                .order_prefix(channel, &self.settings.order_prefix)
+                .to_string(),
         };
         let day = now.with_timezone(&self.settings.tz).date_naive();
         let a = self.journal.begin(new, now, day, &nonce)?;
@@ -295,7 +311,9 @@ impl Checkout {
 
     fn emit(&self, a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) {
         // Nobody listening is fine: the journal is the record, events are the view.
-        let _ = self.events.send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
+        let _ = self
+            .events
+            .send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
     }
 
     fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<AttemptId, LiveQr>> {

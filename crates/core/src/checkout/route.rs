@@ -20,13 +20,15 @@ pub struct Backends {
 
 impl Backends {
     fn tourv5(&self) -> Result<&TourV5Link, Error> {
-        self.tourv5
-            .as_ref()
-            .ok_or_else(|| Error::Config("Tour V5 back office is not configured or not logged in".into()))
+        self.tourv5.as_ref().ok_or_else(|| {
+            Error::Config("Tour V5 back office is not configured or not logged in".into())
+        })
     }
 
     fn cloudpay(&self) -> Result<&CloudPay, Error> {
-        self.cloudpay.as_ref().ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
+        self.cloudpay
+            .as_ref()
+            .ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
     }
 
     /// Fails early, before anything is journalled, when the channel has no backend.
@@ -55,30 +57,52 @@ impl Backends {
         }
     }
 
-    pub async fn pay_barcode(&self, a: &Attempt, code: &PaymentCode) -> Result<PaymentOutcome, Error> {
+    pub async fn pay_barcode(
+        &self,
+        a: &Attempt,
+        code: &PaymentCode,
+    ) -> Result<PaymentOutcome, Error> {
         match a.channel {
             Channel::KoudaiBarcode => {
                 let tv = self.tourv5()?;
-                tv.client.koudai_barcode(&tv.session, &a.bill, a.amount, code).await
+                tv.client
+                    .koudai_barcode(&tv.session, &a.bill, a.amount, code)
+                    .await
             }
             Channel::PosWechatBarcode => {
                 let tv = self.tourv5()?;
-                tv.client.pos_wechat_barcode(&tv.session, &a.bill, a.amount, code).await
+                tv.client
+                    .pos_wechat_barcode(&tv.session, &a.bill, a.amount, code)
+                    .await
             }
-            Channel::CloudBarcode => self.cloudpay()?.micro_pay(&a.order_no, &a.bill, a.amount, code).await,
-            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
-                Err(Error::Config(format!("{} is not a barcode channel", a.channel)))
+            Channel::CloudBarcode => {
+                self.cloudpay()?
+                    .micro_pay(&a.order_no, &a.bill, a.amount, code)
+                    .await
             }
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => Err(Error::Config(
+                format!("{} is not a barcode channel", a.channel),
+            )),
         }
     }
 
-    pub async fn issue_qr(&self, a: &Attempt, expires_at: chrono::DateTime<chrono::Utc>) -> Result<QrIssued, Error> {
+    pub async fn issue_qr(
+        &self,
+        a: &Attempt,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<QrIssued, Error> {
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
                 let tv = self.tourv5()?;
-                tv.client.qr_pay(&tv.session, tourv5_wallet(a.channel), &a.bill, a.amount).await
+                tv.client
+                    .qr_pay(&tv.session, tourv5_wallet(a.channel), &a.bill, a.amount)
+                    .await
             }
-            Channel::CloudQr => self.cloudpay()?.scan_code_pay(&a.order_no, &a.bill, platform(a), a.amount, expires_at).await,
+            Channel::CloudQr => {
+                self.cloudpay()?
+                    .scan_code_pay(&a.order_no, &a.bill, platform(a), a.amount, expires_at)
+                    .await
+            }
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
                 Err(Error::Config(format!("{} is not a QR channel", a.channel)))
             }
@@ -91,20 +115,32 @@ impl Backends {
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
                 let tv = self.tourv5()?;
-                tv.client.qr_query(&tv.session, tourv5_wallet(a.channel), &a.bill, reference).await
+                tv.client
+                    .qr_query(&tv.session, tourv5_wallet(a.channel), &a.bill, reference)
+                    .await
             }
             Channel::KoudaiBarcode => {
                 let tv = self.tourv5()?;
-                tv.client.koudai_query(&tv.session, &a.bill, reference).await
+                tv.client
+                    .koudai_query(&tv.session, &a.bill, reference)
+                    .await
             }
             Channel::PosWechatBarcode => {
                 let tv = self.tourv5()?;
                 let landed = collected_before.saturating_add(a.amount);
-                tv.client.pos_bill_status(&tv.session, &a.bill, Some(landed)).await
+                tv.client
+                    .pos_bill_status(&tv.session, &a.bill, Some(landed))
+                    .await
             }
-            Channel::CloudQr => self.cloudpay()?.query_order(&a.order_no, platform(a), TradeType::Qr, a.amount).await,
+            Channel::CloudQr => {
+                self.cloudpay()?
+                    .query_order(&a.order_no, platform(a), TradeType::Qr, a.amount)
+                    .await
+            }
             Channel::CloudBarcode => {
-                self.cloudpay()?.query_order(&a.order_no, platform(a), TradeType::Barcode, a.amount).await
+                self.cloudpay()?
+                    .query_order(&a.order_no, platform(a), TradeType::Barcode, a.amount)
+                    .await
             }
         }
     }
@@ -113,7 +149,11 @@ impl Backends {
     /// documents no close).
     pub async fn close_qr(&self, a: &Attempt) -> Result<bool, Error> {
         match a.channel {
-            Channel::CloudQr => self.cloudpay()?.close_order(&a.order_no, platform(a), TradeType::Qr).await.map(|()| true),
+            Channel::CloudQr => self
+                .cloudpay()?
+                .close_order(&a.order_no, platform(a), TradeType::Qr)
+                .await
+                .map(|()| true),
             Channel::WechatQr | Channel::AlipayQr => Ok(false),
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
                 Err(Error::Config(format!("{} is not a QR channel", a.channel)))

@@ -324,7 +324,10 @@ impl CloudPay {
     fn pay_content(
         &self,
         out_trade_no: &str,
-        bill: &BillNo, amount: Fen, time_expire: Option<i64>) -> PayContent {
+        bill: &BillNo,
+        amount: Fen,
+        time_expire: Option<i64>,
+    ) -> PayContent {
         PayContent {
             out_trade_no: out_trade_no.to_string(),
             total_fee: amount.0,
