@@ -16,7 +16,7 @@ use cashier_core::journal::{Journal, NewAttempt};
 use cashier_core::tourv5::{TourV5, TourV5Config};
 use cashier_core::{
     Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
-    TokioClock,
+    SystemClock, TokioClock,
 };
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 use chrono::{TimeZone, Utc};
@@ -37,7 +37,10 @@ struct Till {
     clock: Arc<TokioClock>,
 }
 
-async fn backends(sandbox: &Sandbox, clock: Arc<dyn Clock>, request_timeout: Duration) -> Backends {
+/// The back office checks HAWK timestamps against its real clock, so the client signs with
+/// the system clock even where the engine runs on tokio's paused one.
+async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends {
+    let clock = Arc::new(SystemClock);
     let sc = SandboxConfig::default();
     let http = Http::new(HttpPolicy {
         connect_timeout: Duration::from_secs(2),
@@ -113,7 +116,7 @@ async fn open_engine(
     db: &std::path::Path,
     clock: Arc<TokioClock>,
 ) -> (Arc<Checkout>, cashier_core::checkout::RecoveryReport) {
-    let b = backends(sandbox, clock.clone(), Duration::from_secs(15)).await;
+    let b = backends(sandbox, Duration::from_secs(15)).await;
     let (engine, report) = Checkout::open(
         Arc::new(Journal::open(db).unwrap()),
         b,
@@ -549,7 +552,7 @@ async fn unreachable_backend_fails_without_charging() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(TokioClock::starting_at(Utc::now()));
-    let mut b = backends(&sandbox, clock.clone(), Duration::from_secs(15)).await;
+    let mut b = backends(&sandbox, Duration::from_secs(15)).await;
     let dead = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -615,7 +618,7 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
     let day = now.date_naive();
     let never_sent = journal.begin(new("R-NEVER"), now, day, "AAA").unwrap();
     let charged = journal.begin(new("R-CHARGED"), now, day, "BBB").unwrap();
-    let cp = backends(&t.sandbox, t.clock.clone(), Duration::from_secs(5))
+    let cp = backends(&t.sandbox, Duration::from_secs(5))
         .await
         .cloudpay
         .unwrap();
@@ -655,4 +658,139 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
             .await,
         Err(Error::Journal(_))
     ));
+}
+
+async fn arm(t: &Till, endpoint: &str, kind: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}_sandbox/faults", t.sandbox.url()))
+        .json(&json!({"endpoint": endpoint, "kind": kind, "count": 1, "delay_ms": 2000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "arming {kind}");
+}
+
+/// Every injected fault on every barcode channel's pay call ends in the state the policy
+/// demands, and the journal agrees with the ledger: broken answers after a charge end paid
+/// (found by the poll), broken answers without a charge stay Unknown (never "failed"), and a
+/// refused signature fails without a charge.
+#[tokio::test(start_paused = true)]
+async fn every_fault_on_every_barcode_channel_ends_in_the_right_state() {
+    let t = till().await;
+    let channels = [
+        (Channel::CloudBarcode, "cpay/micro_pay"),
+        (Channel::KoudaiBarcode, "api/3Pay/KouDaiLQ/BarCode"),
+        (
+            Channel::PosWechatBarcode,
+            "api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode",
+        ),
+    ];
+    let mut n = 0;
+    for (channel, endpoint) in channels {
+        for kind in [
+            "delay",
+            "http500",
+            "reset",
+            "html_error",
+            "malformed_json",
+            "bad_signature",
+            "commit_then_hang",
+        ] {
+            n += 1;
+            let bill = format!("F{n}");
+            arm(&t, endpoint, kind).await;
+            let a = t
+                .engine
+                .pay_barcode(barcode(&bill, "4.2", channel, PAID))
+                .await
+                .unwrap();
+            let charged = t.sandbox.ledger().charges_for_bill(&bill).len();
+            let expected = match (kind, channel) {
+                ("delay" | "malformed_json" | "commit_then_hang", _) => (AttemptState::Paid, 1),
+                ("bad_signature", Channel::CloudBarcode) => (AttemptState::Paid, 1),
+                ("bad_signature", _) => (AttemptState::Failed, 0),
+                _ => (AttemptState::Unknown, 0),
+            };
+            assert_eq!((a.state, charged), expected, "{channel} with {kind}: {a:?}");
+            assert_agrees(t.engine.journal(), &t.sandbox.ledger(), &bill);
+        }
+    }
+    // What the journal collected is what the backends charged, to the fen.
+    let day = t
+        .clock
+        .now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let report =
+        cashier_core::receipts::DayReport::build(day, t.engine.journal().day(day).unwrap());
+    assert_eq!(report.collected, t.sandbox.ledger().total_charged());
+}
+
+/// Faults while issuing a QR code: no code reaches the customer, so the attempt fails and
+/// nothing can be charged; a Cloud Pay order that may exist is closed. A fault on a poll
+/// query is just a missed poll.
+#[tokio::test(start_paused = true)]
+async fn faults_on_qr_issue_fail_cleanly_and_faults_on_polls_are_survived() {
+    let t = till().await;
+    let mut n = 0;
+    for (channel, endpoint) in [
+        (Channel::CloudQr, "cpay/scan_code_pay"),
+        (Channel::WechatQr, "api/UnPos/3Pay/Wechat/ScanCode"),
+    ] {
+        for kind in [
+            "http500",
+            "reset",
+            "html_error",
+            "malformed_json",
+            "bad_signature",
+            "commit_then_hang",
+        ] {
+            n += 1;
+            let bill = format!("QF{n}");
+            arm(&t, endpoint, kind).await;
+            let a = t.engine.pay_qr(qr(&bill, "3", channel)).await.unwrap();
+            assert_eq!(
+                a.state,
+                AttemptState::Failed,
+                "{channel} with {kind}: {a:?}"
+            );
+            let ledger = t.sandbox.ledger();
+            assert_eq!(ledger.charges_for_bill(&bill).len(), 0);
+            if channel == Channel::CloudQr {
+                if let Some(order) = ledger.orders.iter().find(|o| o.bill == bill) {
+                    assert_eq!(
+                        order.state, "closed",
+                        "{kind}: an order that may exist is closed"
+                    );
+                }
+            }
+        }
+    }
+    for (channel, endpoint) in [
+        (Channel::CloudQr, "cpay/query_order"),
+        (Channel::AlipayQr, "api/3Pay/AliPay/Query"),
+    ] {
+        n += 1;
+        let bill = format!("QF{n}");
+        let mut events = t.engine.subscribe();
+        let engine = t.engine.clone();
+        let b = bill.clone();
+        let pay = tokio::spawn(async move { engine.pay_qr(qr(&b, "3", channel)).await });
+        let shown = wait_for(&mut events, AttemptState::Shown).await;
+        arm(&t, endpoint, "http500").await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let r = reqwest::Client::new()
+            .post(shown.code_url.unwrap())
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        assert_eq!(
+            pay.await.unwrap().unwrap().state,
+            AttemptState::Paid,
+            "{channel}"
+        );
+        assert_agrees(t.engine.journal(), &t.sandbox.ledger(), &bill);
+    }
 }

@@ -7,8 +7,12 @@ use cashier_core::Lang;
 use cashier_core::config::Config;
 
 fn readme_toml() -> String {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let start = readme.find("```toml\n").expect("a toml block in the README") + 8;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme
+        .find("```toml\n")
+        .expect("a toml block in the README")
+        + 8;
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
 }
@@ -21,7 +25,11 @@ fn the_readme_example_is_a_valid_configuration() {
     assert_eq!(cfg.tourv5.as_ref().unwrap().paytype_wechat, "WX");
     assert_eq!(cfg.cloudpay.as_ref().unwrap().hosts.len(), 4);
     assert_eq!(cfg.poll.wechat_barcode.give_up, Duration::from_secs(45));
-    assert_eq!(cfg.poll.cloud_barcode.give_up, Duration::from_secs(120), "unset policies keep defaults");
+    assert_eq!(
+        cfg.poll.cloud_barcode.give_up,
+        Duration::from_secs(120),
+        "unset policies keep defaults"
+    );
     assert_eq!(cfg.scanner.port, "/dev/ttyUSB0");
     assert!(!cfg.is_sandbox());
 }
@@ -73,9 +81,17 @@ fn bad_values_are_refused_by_name() {
         assert!(err.contains(word), "{toml_text}: {err}");
     }
     let mut cfg = Config::default();
-    let err = cfg.apply_env(|k| (k == "CASHIER_LANG").then(|| "fr".to_string())).unwrap_err();
+    let err = cfg
+        .apply_env(|k| (k == "CASHIER_LANG").then(|| "fr".to_string()))
+        .unwrap_err();
     assert!(err.to_string().contains("CASHIER_LANG"));
     let missing = std::path::Path::new("/nonexistent/cashier.toml");
-    assert!(Config::load(missing, true).is_err(), "an explicit file must exist");
-    assert!(Config::load(missing, false).is_ok(), "the default file may be absent");
+    assert!(
+        Config::load(missing, true).is_err(),
+        "an explicit file must exist"
+    );
+    assert!(
+        Config::load(missing, false).is_ok(),
+        "the default file may be absent"
+    );
 }

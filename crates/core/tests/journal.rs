@@ -390,3 +390,17 @@ fn readers_find_by_day_and_search() {
     assert_eq!(ids(j.search("").unwrap()), vec![]);
     assert_eq!(ids(j.live().unwrap()), vec![a.id, b.id, c.id]);
 }
+
+#[test]
+fn several_connections_may_create_the_same_new_file_at_once() {
+    let (_dir, path) = file();
+    let opening: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Journal::open(&path).map(drop))
+        })
+        .collect();
+    for open in opening {
+        open.join().unwrap().unwrap();
+    }
+}

@@ -165,7 +165,11 @@ impl Backends {
 fn tourv5_wallet(channel: Channel) -> QrWallet {
     match channel {
         Channel::AlipayQr => QrWallet::Alipay,
-        _ => QrWallet::Wechat,
+        Channel::WechatQr
+        | Channel::CloudQr
+        | Channel::KoudaiBarcode
+        | Channel::PosWechatBarcode
+        | Channel::CloudBarcode => QrWallet::Wechat,
     }
 }
 

@@ -177,13 +177,15 @@ pub fn qr_issued(
     out_trade_no: &str,
 ) -> Result<QrIssued, Error> {
     match (Status::from(rc.status), sig) {
-        (Status::Ok, Signature::Verified) => match &rc.scan_code_pay {
-            Some(p) if !p.code_url.is_empty() => Ok(QrIssued {
-                code_url: p.code_url.clone(),
-                reference: out_trade_no.to_string(),
-            }),
-            _ => Err(Error::NoAnswer("signed answer without code_url".into())),
-        },
+        (Status::Ok, Signature::Verified) => {
+            match rc.scan_code_pay.as_ref().filter(|p| !p.code_url.is_empty()) {
+                Some(p) => Ok(QrIssued {
+                    code_url: p.code_url.clone(),
+                    reference: out_trade_no.to_string(),
+                }),
+                None => Err(Error::NoAnswer("signed answer without code_url".into())),
+            }
+        }
         (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::NoAnswer(
             "answer's authen_code did not verify".into(),
         )),

@@ -12,10 +12,10 @@ mod write;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use serde::Serialize;
 
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
@@ -134,20 +134,22 @@ impl Journal {
         let mut conn = Connection::open(path)?;
         // Before anything else, so that even switching to WAL waits for another process.
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let mode = switch_to_wal(&conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(JournalError::Sqlite(format!(
                 "{}: journal_mode is {mode}, WAL is required",
                 path.display()
             )));
         }
-        // FULL, by measurement (benches/journal.rs, 2-core VM, virtio disk, begin + one record
-        // per attempt, i.e. two fsynced commits): FULL ~ATTEMPTS_FULL attempts/s
-        // (~MS_FULL ms each) against NORMAL ~ATTEMPTS_NORMAL attempts/s. In WAL mode NORMAL
-        // fsyncs only at checkpoints, so a power cut can lose the last commits, and the last
-        // commit is exactly the `sending` row written just before the money moved: losing it
-        // loses the payment from the journal. A few milliseconds next to a network round
-        // trip of hundreds of milliseconds and a customer at the till is nothing.
+        // FULL, by measurement (benches/journal.rs: `begin` + one `record` per attempt, i.e.
+        // two fsynced commits, real file, 2-core VM on a virtio disk, two runs):
+        //   FULL   0.38-0.74 ms per attempt, 1.3k-2.6k attempts/s
+        //   NORMAL 0.13-0.14 ms per attempt, 7.0k-7.7k attempts/s
+        // NORMAL is 3-5x faster, but in WAL mode it fsyncs only at checkpoints, so a power cut
+        // can lose the last commits, and the last commit is exactly the `sending` row written
+        // just before money moved: losing it loses a payment from the journal, and recovery
+        // would never query it. Under a millisecond next to a network round trip of hundreds
+        // of milliseconds, with one customer at the till, costs nothing anyone can notice.
         conn.pragma_update(None, "synchronous", durability.pragma_value())?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // IMMEDIATE: every write transaction takes the write lock up front, so a read-check-
@@ -164,6 +166,24 @@ impl Journal {
     /// (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Sets WAL mode and returns the mode in force. SQLite answers "database is locked" at once,
+/// without its busy handler, while another connection is creating or converting the same file,
+/// so this waits here (found by opening one new file from four threads at once).
+fn switch_to_wal(conn: &Connection) -> Result<String, JournalError> {
+    let started = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ pub(crate) const LIVE_STATES_SQL: &str = "('sending','pending','issuing','shown'
 
 const MIGRATION_SLICE: &[M<'static>] = &[M::up(
     r#"
-CREATE TABLE IF NOT EXISTS attempts (
+CREATE TABLE attempts (
     id           INTEGER PRIMARY KEY,
     bill         TEXT    NOT NULL,
     amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
@@ -42,17 +42,17 @@ CREATE TABLE IF NOT EXISTS attempts (
                  CHECK (business_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS attempts_bill ON attempts (bill);
-CREATE INDEX IF NOT EXISTS attempts_business_day ON attempts (business_day);
+CREATE INDEX attempts_bill ON attempts (bill);
+CREATE INDEX attempts_business_day ON attempts (business_day);
 
 -- At most one live attempt per bill, enforced by SQLite itself so that it also holds between
 -- two processes and against any code path that forgets to check first.
-CREATE UNIQUE INDEX IF NOT EXISTS attempts_one_live_per_bill ON attempts (bill)
+CREATE UNIQUE INDEX attempts_one_live_per_bill ON attempts (bill)
     WHERE state IN ('sending','pending','issuing','shown','unknown');
 
 -- What identifies a payment at the backend never changes once written: a retry or query that
 -- used another order number or amount could charge the customer twice.
-CREATE TRIGGER IF NOT EXISTS attempts_identity_fixed
+CREATE TRIGGER attempts_identity_fixed
 BEFORE UPDATE OF bill, amount_fen, channel, order_no, created_at, business_day ON attempts
 WHEN OLD.bill IS NOT NEW.bill
   OR OLD.amount_fen IS NOT NEW.amount_fen
@@ -64,13 +64,13 @@ BEGIN
     SELECT RAISE(ABORT, 'an attempt''s bill, amount, channel, order_no and times are fixed');
 END;
 
-CREATE TRIGGER IF NOT EXISTS attempts_never_deleted
+CREATE TRIGGER attempts_never_deleted
 BEFORE DELETE ON attempts
 BEGIN
     SELECT RAISE(ABORT, 'attempts are never deleted');
 END;
 
-CREATE TABLE IF NOT EXISTS transitions (
+CREATE TABLE transitions (
     id          INTEGER PRIMARY KEY,
     attempt_id  INTEGER NOT NULL REFERENCES attempts (id),
     at          TEXT    NOT NULL,
@@ -82,16 +82,16 @@ CREATE TABLE IF NOT EXISTS transitions (
     note        TEXT
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS transitions_attempt ON transitions (attempt_id);
+CREATE INDEX transitions_attempt ON transitions (attempt_id);
 
 -- The transitions are the audit trail a dispute is settled with: append-only.
-CREATE TRIGGER IF NOT EXISTS transitions_no_update
+CREATE TRIGGER transitions_no_update
 BEFORE UPDATE ON transitions
 BEGIN
     SELECT RAISE(ABORT, 'transitions are append-only');
 END;
 
-CREATE TRIGGER IF NOT EXISTS transitions_no_delete
+CREATE TRIGGER transitions_no_delete
 BEFORE DELETE ON transitions
 BEGIN
     SELECT RAISE(ABORT, 'transitions are append-only');

@@ -67,16 +67,13 @@ pub fn qr_issued(env: Envelope<PayScanCodeResult>) -> Result<QrIssued, Error> {
             let tag = env
                 .tag
                 .ok_or_else(|| Error::NoAnswer("QR answer without tag".into()))?;
-            match (tag.codeurl, tag.autoid) {
-                (Some(code_url), Some(reference))
-                    if !code_url.is_empty() && !reference.is_empty() =>
-                {
-                    Ok(QrIssued {
-                        code_url,
-                        reference,
-                    })
-                }
-                _ => Err(Error::NoAnswer(
+            let non_empty = |s: Option<String>| s.filter(|s| !s.is_empty());
+            match (non_empty(tag.codeurl), non_empty(tag.autoid)) {
+                (Some(code_url), Some(reference)) => Ok(QrIssued {
+                    code_url,
+                    reference,
+                }),
+                (None, _) | (_, None) => Err(Error::NoAnswer(
                     "QR answer without codeurl or autoid".into(),
                 )),
             }
