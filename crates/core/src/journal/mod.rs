@@ -132,7 +132,7 @@ impl Journal {
                 .map_err(|e| JournalError::Io(format!("{}: {e}", parent.display())))?;
         }
         let mut conn = Connection::open(path)?;
-        // Before anything else, so that even switching to WAL waits for another process.
+        // Before anything else: any later statement may meet the other process's lock.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode = switch_to_wal(&conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -142,9 +142,9 @@ impl Journal {
             )));
         }
         // FULL, by measurement (benches/journal.rs: `begin` + one `record` per attempt, i.e.
-        // two fsynced commits, real file, 2-core VM on a virtio disk, two runs):
+        // two fsynced commits, real file, 2-core VM on a virtio disk, three runs):
         //   FULL   0.38-0.74 ms per attempt, 1.3k-2.6k attempts/s
-        //   NORMAL 0.13-0.14 ms per attempt, 7.0k-7.7k attempts/s
+        //   NORMAL 0.12-0.14 ms per attempt, 7.0k-8.5k attempts/s
         // NORMAL is 3-5x faster, but in WAL mode it fsyncs only at checkpoints, so a power cut
         // can lose the last commits, and the last commit is exactly the `sending` row written
         // just before money moved: losing it loses a payment from the journal, and recovery
@@ -152,11 +152,18 @@ impl Journal {
         // of milliseconds, with one customer at the till, costs nothing anyone can notice.
         conn.pragma_update(None, "synchronous", durability.pragma_value())?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // IMMEDIATE: every write transaction takes the write lock up front, so a read-check-
-        // write sequence cannot be overtaken by the other process (and waits instead of
-        // failing with SQLITE_BUSY half-way through).
+        // IMMEDIATE for every transaction, the migrations' included: take the write lock up
+        // front, so a read-check-write sequence cannot be overtaken by the other process and
+        // waits at its start instead of failing with SQLITE_BUSY half-way through.
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
-        schema::MIGRATIONS.to_latest(&mut conn)?;
+        // rusqlite_migration reads `user_version` outside its transaction, so when two
+        // processes open a new (or older) file together, the second one may run a migration
+        // the first has just committed, and fail with "table already exists". By then the
+        // first one's work is committed, and a second pass finds nothing left to do.
+        if let Err(first) = schema::MIGRATIONS.to_latest(&mut conn) {
+            tracing::debug!(error = %first, "journal migration raced, trying again");
+            schema::MIGRATIONS.to_latest(&mut conn)?;
+        }
         Ok(Journal {
             conn: Mutex::new(conn),
         })

@@ -1,9 +1,6 @@
 //! The journal's schema, as an append-only list of migrations.
 //!
-//! Never edit a migration that has shipped: add a new one. Every statement of the first
-//! migration says `IF NOT EXISTS` because two processes (the CLI and a recovering CLI) may open
-//! a brand-new file at the same moment; `rusqlite_migration` reads `user_version` outside its
-//! transaction, so the second one can run migration 1 again after the first has committed it.
+//! Never edit a migration that has shipped: add a new one.
 
 use rusqlite_migration::{M, Migrations};
 

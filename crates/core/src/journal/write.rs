@@ -2,7 +2,7 @@
 //! returns, so what the caller does next (a network call) happens after the row is durable.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::schema::{LIVE_STATES_SQL, UNASSIGNED_ORDER_NO};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
@@ -36,7 +36,7 @@ impl Journal {
         };
         let at = ts(now);
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         refuse_busy_or_paid(&tx, &new.bill)?;
         tx.execute(
             "INSERT INTO attempts (bill, amount_fen, channel, order_no, wallet, code_masked,
@@ -95,7 +95,7 @@ impl Journal {
         now: DateTime<Utc>,
     ) -> Result<Attempt, JournalError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let attempt = apply(&tx, id, change, now, false)?;
         tx.commit()?;
         Ok(attempt)
@@ -135,7 +135,7 @@ impl Journal {
             ..Change::new(to, RESOLVED_BY_HAND)
         };
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let attempt = apply(&tx, id, change, now, true)?;
         tx.commit()?;
         Ok(attempt)
