@@ -756,13 +756,13 @@ async fn faults_on_qr_issue_fail_cleanly_and_faults_on_polls_are_survived() {
             );
             let ledger = t.sandbox.ledger();
             assert_eq!(ledger.charges_for_bill(&bill).len(), 0);
-            if channel == Channel::CloudQr {
-                if let Some(order) = ledger.orders.iter().find(|o| o.bill == bill) {
-                    assert_eq!(
-                        order.state, "closed",
-                        "{kind}: an order that may exist is closed"
-                    );
-                }
+            if let (Channel::CloudQr, Some(order)) =
+                (channel, ledger.orders.iter().find(|o| o.bill == bill))
+            {
+                assert_eq!(
+                    order.state, "closed",
+                    "{kind}: an order that may exist is closed"
+                );
             }
         }
     }
