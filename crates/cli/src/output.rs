@@ -108,7 +108,12 @@ pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
 
 pub fn recovery(r: &RecoveryReport, json: bool) -> ExitCode {
     if json {
-        println!("{}", json!({"recovered": r.checked}));
+        println!(
+            "{}",
+            json!({"recovered": r.checked, "deferred": r.deferred})
+        );
+    } else if r.deferred {
+        println!("another cashier process holds this till; its unfinished attempts are left to it");
     } else if r.checked.is_empty() {
         println!("nothing to recover: no unfinished attempts");
     } else {

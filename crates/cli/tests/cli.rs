@@ -13,13 +13,30 @@ use cashier_core::AttemptState;
 use cashier_core::receipts::{CSV_HEADER, business_day};
 use cashier_sandbox::SandboxConfig;
 use common::{
-    BARCODE_CHANNELS, CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, PASSWORD_CODE, QR_CHANNELS, QrPoll, Running, Till,
+    BARCODE_CHANNELS, CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, QR_CHANNELS, QrPoll, Running, Till,
     bare_command, customer_pays,
 };
 use serde_json::Value;
 
-fn pay_barcode(till: &Till, channel: &str, bill: &str, amount: &str, code: &str) -> common::Finished {
-    till.run(&["--json", "pay", "--channel", channel, "--bill", bill, "--amount", amount, "--code", code])
+fn pay_barcode(
+    till: &Till,
+    channel: &str,
+    bill: &str,
+    amount: &str,
+    code: &str,
+) -> common::Finished {
+    till.run(&[
+        "--json",
+        "pay",
+        "--channel",
+        channel,
+        "--bill",
+        bill,
+        "--amount",
+        amount,
+        "--code",
+        code,
+    ])
 }
 
 /// (a) Every channel ends paid, exit 0, with the result's fields right and one charge each.
@@ -31,22 +48,42 @@ fn pay_on_every_channel_ends_paid() {
     let mut runs: Vec<(&str, common::Finished)> = Vec::new();
     for (i, channel) in BARCODE_CHANNELS.iter().enumerate() {
         let bill = common::bill("PAY", i);
-        runs.push((channel, pay_barcode(&till, channel, &bill, "12.3", PAID_CODE)));
+        runs.push((
+            channel,
+            pay_barcode(&till, channel, &bill, "12.3", PAID_CODE),
+        ));
         bills.push(bill);
     }
     for (i, channel) in QR_CHANNELS.iter().enumerate() {
         let bill = common::bill("PAYQR", i);
-        runs.push((channel, till.pay_qr_as_customer(&rt, channel, &bill, "12.3")));
+        runs.push((
+            channel,
+            till.pay_qr_as_customer(&rt, channel, &bill, "12.3"),
+        ));
         bills.push(bill);
     }
     // Cloud Pay QR for an Alipay wallet.
     let bill = common::bill("PAYALI", 0);
     let mut pay = till.spawn(
-        &["--json", "pay", "--channel", "cloud-qr", "--wallet", "alipay", "--bill", &bill, "--amount", "12.3"],
+        &[
+            "--json",
+            "pay",
+            "--channel",
+            "cloud-qr",
+            "--wallet",
+            "alipay",
+            "--bill",
+            &bill,
+            "--amount",
+            "12.3",
+        ],
         &[],
     );
     let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
-    assert_eq!(customer_pays(&rt, shown["code_url"].as_str().expect("code_url"))["state"], "paid");
+    assert_eq!(
+        customer_pays(&rt, shown["code_url"].as_str().expect("code_url"))["state"],
+        "paid"
+    );
     runs.push(("cloud-qr", pay.finish(CMD_TIMEOUT)));
     bills.push(bill);
 
@@ -62,15 +99,35 @@ fn pay_on_every_channel_ends_paid() {
         assert!(r["reason"].is_null(), "{channel}: {r}");
         let order = r["order_no"].as_str().expect("order_no");
         if channel.starts_with("cloud") {
-            assert!(order.starts_with(common::PREFIX), "{channel}: Cloud Pay order {order}");
+            assert!(
+                order.starts_with(common::PREFIX),
+                "{channel}: Cloud Pay order {order}"
+            );
         }
         // The progress stream: JSON lines for this attempt, ending paid; QR shows a code.
         let events = run.events();
-        assert!(!events.is_empty(), "{channel}: progress events on stderr\n{run}");
-        assert!(events.iter().all(|e| e["order_no"] == order && e["attempt_id"].is_i64()), "{events:#?}");
-        assert_eq!(events.last().map(|e| e["state"].clone()), Some(Value::from("paid")), "{channel}");
+        assert!(
+            !events.is_empty(),
+            "{channel}: progress events on stderr\n{run}"
+        );
+        assert!(
+            events
+                .iter()
+                .all(|e| e["order_no"] == order && e["attempt_id"].is_i64()),
+            "{events:#?}"
+        );
+        assert_eq!(
+            events.last().map(|e| e["state"].clone()),
+            Some(Value::from("paid")),
+            "{channel}"
+        );
         if common::is_qr(channel) {
-            assert!(events.iter().any(|e| e["state"] == "shown" && e["code_url"].is_string()), "{channel}");
+            assert!(
+                events
+                    .iter()
+                    .any(|e| e["state"] == "shown" && e["code_url"].is_string()),
+                "{channel}"
+            );
         }
         let charges = ledger.charges_for_bill(bill);
         assert_eq!(charges.len(), 1, "{channel}: one charge: {charges:?}");
@@ -78,7 +135,10 @@ fn pay_on_every_channel_ends_paid() {
         assert_eq!(charges[0].channel, *channel);
         let a: Vec<_> = journal.iter().filter(|a| a.bill.as_str() == bill).collect();
         assert_eq!(a.len(), 1, "{channel}");
-        assert_eq!((a[0].state, a[0].amount.0, a[0].order_no.as_str()), (AttemptState::Paid, 1230, order));
+        assert_eq!(
+            (a[0].state, a[0].amount.0, a[0].order_no.as_str()),
+            (AttemptState::Paid, 1230, order)
+        );
     }
     assert_eq!(ledger.charges.len(), runs.len());
 }
@@ -100,12 +160,32 @@ fn declined_code_fails_with_the_backends_reason() {
             "{channel}: the sandbox's words in the reason: {reason:?}"
         );
     }
-    let expired = pay_barcode(&till, "koudai-barcode", "DECL-EXP", "8.00", "134520273825383333");
+    let expired = pay_barcode(
+        &till,
+        "koudai-barcode",
+        "DECL-EXP",
+        "8.00",
+        "134520273825383333",
+    );
     expired.assert_code(1);
-    let reason = expired.json()["reason"].as_str().unwrap_or_default().to_string();
-    assert!(reason.contains("expired") || reason.contains("过期"), "{reason:?}");
-    assert!(till.ledger().charges.is_empty(), "nothing charged: {:?}", till.ledger().charges);
-    assert!(till.attempts().iter().all(|a| a.state == AttemptState::Failed));
+    let reason = expired.json()["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        reason.contains("expired") || reason.contains("过期"),
+        "{reason:?}"
+    );
+    assert!(
+        till.ledger().charges.is_empty(),
+        "nothing charged: {:?}",
+        till.ledger().charges
+    );
+    assert!(
+        till.attempts()
+            .iter()
+            .all(|a| a.state == AttemptState::Failed)
+    );
 }
 
 /// (c) Bad input: exit 2 with the error code, nothing journalled, nothing sent.
@@ -116,17 +196,47 @@ fn bad_input_is_refused_before_anything_is_journalled() {
     let long_bill = "B".repeat(21);
     let mut cases: Vec<(&str, String, String, &str, &str)> = Vec::new();
     for amount in ["0", "-1", "1.234", "1e3", "abc", "100000.01"] {
-        cases.push(("cloud-barcode", "BAD-AMT".into(), amount.into(), PAID_CODE, "invalid_amount"));
+        cases.push((
+            "cloud-barcode",
+            "BAD-AMT".into(),
+            amount.into(),
+            PAID_CODE,
+            "invalid_amount",
+        ));
     }
     for bill in ["", long_bill.as_str(), "单号"] {
-        cases.push(("pos-wechat-barcode", bill.into(), "1.00".into(), PAID_CODE, "invalid_bill"));
+        cases.push((
+            "pos-wechat-barcode",
+            bill.into(),
+            "1.00".into(),
+            PAID_CODE,
+            "invalid_bill",
+        ));
     }
     for code in ["12345", "abc"] {
-        cases.push(("koudai-barcode", "BAD-CODE".into(), "1.00".into(), code, "invalid_code"));
+        cases.push((
+            "koudai-barcode",
+            "BAD-CODE".into(),
+            "1.00".into(),
+            code,
+            "invalid_code",
+        ));
     }
     // QR channels check amount and bill the same way.
-    cases.push(("wechat-qr", "BAD-QR".into(), "0.001".into(), PAID_CODE, "invalid_amount"));
-    cases.push(("cloud-qr", long_bill.clone(), "1.00".into(), PAID_CODE, "invalid_bill"));
+    cases.push((
+        "wechat-qr",
+        "BAD-QR".into(),
+        "0.001".into(),
+        PAID_CODE,
+        "invalid_amount",
+    ));
+    cases.push((
+        "cloud-qr",
+        long_bill.clone(),
+        "1.00".into(),
+        PAID_CODE,
+        "invalid_bill",
+    ));
     for (channel, bill, amount, code, want) in &cases {
         let mut args = vec!["--json", "pay", "--channel", channel];
         let bill_arg = format!("--bill={bill}");
@@ -140,11 +250,23 @@ fn bad_input_is_refused_before_anything_is_journalled() {
         assert_eq!(run.code(), Some(2), "{what}\n{run}");
         let r = run.json();
         assert_eq!(r["error"]["code"], *want, "{what}: {r}");
-        assert!(r["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {r}");
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{what}: {r}"
+        );
     }
-    assert!(till.attempts().is_empty(), "nothing journalled: {:#?}", till.attempts());
+    assert!(
+        till.attempts().is_empty(),
+        "nothing journalled: {:#?}",
+        till.attempts()
+    );
     let ledger = till.ledger();
-    assert!(ledger.orders.is_empty() && ledger.charges.is_empty(), "nothing sent: {ledger:?}");
+    assert!(
+        ledger.orders.is_empty() && ledger.charges.is_empty(),
+        "nothing sent: {ledger:?}"
+    );
 }
 
 /// (d) Receipts: CSV with a header and one row per attempt; JSON totals equal the ledger's.
@@ -155,34 +277,78 @@ fn receipts_match_the_journal_and_the_ledger() {
     pay_barcode(&till, "cloud-barcode", "RCP-1", "12.3", PAID_CODE).assert_code(0);
     pay_barcode(&till, "koudai-barcode", "RCP-2", "0.05", PAID_CODE).assert_code(0);
     pay_barcode(&till, "pos-wechat-barcode", "RCP-3", "7", DECLINED_CODE).assert_code(1);
-    till.pay_qr_as_customer(&rt, "wechat-qr", "RCP-4", "100").assert_code(0);
+    till.pay_qr_as_customer(&rt, "wechat-qr", "RCP-4", "100")
+        .assert_code(0);
 
-    let day = business_day(chrono::Utc::now(), chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
+    let day = business_day(chrono::Utc::now(), chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d")
+        .to_string();
     let csv = till.run(&["receipts", "--csv", "--day", &day]);
     csv.assert_code(0);
     let lines: Vec<&str> = csv.stdout.lines().collect();
-    assert_eq!(lines.first().copied(), Some(CSV_HEADER.join(",").as_str()), "header row\n{csv}");
+    assert_eq!(
+        lines.first().copied(),
+        Some(CSV_HEADER.join(",").as_str()),
+        "header row\n{csv}"
+    );
     let attempts = till.attempts();
-    assert_eq!(lines.len(), 1 + attempts.len(), "one row per attempt\n{csv}");
-    let amount_col = CSV_HEADER.iter().position(|h| *h == "amount_yuan").expect("amount column");
-    let bill_col = CSV_HEADER.iter().position(|h| *h == "bill").expect("bill column");
-    let state_col = CSV_HEADER.iter().position(|h| *h == "state").expect("state column");
+    assert_eq!(
+        lines.len(),
+        1 + attempts.len(),
+        "one row per attempt\n{csv}"
+    );
+    let amount_col = CSV_HEADER
+        .iter()
+        .position(|h| *h == "amount_yuan")
+        .expect("amount column");
+    let bill_col = CSV_HEADER
+        .iter()
+        .position(|h| *h == "bill")
+        .expect("bill column");
+    let state_col = CSV_HEADER
+        .iter()
+        .position(|h| *h == "state")
+        .expect("state column");
     let rows: Vec<Vec<&str>> = lines[1..].iter().map(|l| l.split(',').collect()).collect();
-    let row = |bill: &str| rows.iter().find(|r| r[bill_col] == bill).unwrap_or_else(|| panic!("row {bill}\n{csv}"));
-    assert_eq!((row("RCP-1")[amount_col], row("RCP-1")[state_col]), ("12.30", "paid"));
+    let row = |bill: &str| {
+        rows.iter()
+            .find(|r| r[bill_col] == bill)
+            .unwrap_or_else(|| panic!("row {bill}\n{csv}"))
+    };
+    assert_eq!(
+        (row("RCP-1")[amount_col], row("RCP-1")[state_col]),
+        ("12.30", "paid")
+    );
     assert_eq!(row("RCP-2")[amount_col], "0.05");
-    assert_eq!((row("RCP-3")[amount_col], row("RCP-3")[state_col]), ("7.00", "failed"));
+    assert_eq!(
+        (row("RCP-3")[amount_col], row("RCP-3")[state_col]),
+        ("7.00", "failed")
+    );
     assert_eq!(row("RCP-4")[amount_col], "100.00");
 
     let report = till.run(&["--json", "receipts", "--day", &day]);
     report.assert_code(0);
     let r = report.json();
     let ledger = till.ledger();
-    assert_eq!(r["collected"], ledger.total_charged().0, "collected = the ledger's total\n{report}");
+    assert_eq!(
+        r["collected"],
+        ledger.total_charged().0,
+        "collected = the ledger's total\n{report}"
+    );
     assert_eq!(ledger.total_charged().0, 1230 + 5 + 10_000);
     assert_eq!(r["attempts"].as_array().map(Vec::len), Some(4));
-    let by_channel: u64 = r["by_channel"].as_object().expect("by_channel").values().filter_map(|t| t["amount"].as_u64()).sum();
-    assert_eq!(by_channel, ledger.total_charged().0, "channel totals add up: {}", r["by_channel"]);
+    let by_channel: u64 = r["by_channel"]
+        .as_object()
+        .expect("by_channel")
+        .values()
+        .filter_map(|t| t["amount"].as_u64())
+        .sum();
+    assert_eq!(
+        by_channel,
+        ledger.total_charged().0,
+        "channel totals add up: {}",
+        r["by_channel"]
+    );
     assert_eq!(r["by_outcome"]["failed"]["count"], 1, "{}", r["by_outcome"]);
 }
 
@@ -201,18 +367,42 @@ fn query_of_an_unknown_order_is_refused() {
 fn cancel_from_another_process_ends_the_running_qr() {
     let rt = common::runtime();
     let till = Till::start(&rt, QrPoll::LONG);
-    let mut pay = till.spawn(&["--json", "pay", "--channel", "cloud-qr", "--bill", "CANCEL-1", "--amount", "3.50"], &[]);
+    let mut pay = till.spawn(
+        &[
+            "--json",
+            "pay",
+            "--channel",
+            "cloud-qr",
+            "--bill",
+            "CANCEL-1",
+            "--amount",
+            "3.50",
+        ],
+        &[],
+    );
     let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
     let order = shown["order_no"].as_str().expect("order_no").to_string();
 
     let cancel = till.run(&["--json", "cancel", "--order", &order]);
     let paid = pay.finish(CMD_TIMEOUT);
-    assert_eq!(cancel.json()["state"], "cancelled", "the cancel command's result\n{cancel}");
+    assert_eq!(
+        cancel.json()["state"],
+        "cancelled",
+        "the cancel command's result\n{cancel}"
+    );
     cancel.assert_code(1);
     paid.assert_code(1);
-    assert_eq!(paid.json()["state"], "cancelled", "the pay process saw the journal row change\n{paid}");
+    assert_eq!(
+        paid.json()["state"],
+        "cancelled",
+        "the pay process saw the journal row change\n{paid}"
+    );
     let ledger = till.ledger();
-    assert_eq!(ledger.order(&order).map(|o| o.state.as_str()), Some("closed"), "{ledger:?}");
+    assert_eq!(
+        ledger.order(&order).map(|o| o.state.as_str()),
+        Some("closed"),
+        "{ledger:?}"
+    );
     assert!(ledger.charges.is_empty());
     let journal = till.attempts();
     assert_eq!(journal.len(), 1);
@@ -230,18 +420,30 @@ fn scan_reads_a_code_from_a_serial_port_masked() {
     let mut cmd = bare_command(home.path());
     cmd.args(["--json", "scan", "--once", "--port", &port]);
     let mut scan = Running::start(cmd, None);
-    let connected = scan.wait_stdout("the connected event", |l| l.contains("\"connected\""), Duration::from_secs(10));
+    let connected = scan.wait_stdout(
+        "the connected event",
+        |l| l.contains("\"connected\""),
+        Duration::from_secs(10),
+    );
     assert!(connected.contains(&port), "{connected}");
     std::thread::sleep(Duration::from_millis(300));
-    master.write_all(format!("{PAID_CODE}\r").as_bytes()).expect("write to the pty master");
+    master
+        .write_all(format!("{PAID_CODE}\r").as_bytes())
+        .expect("write to the pty master");
     master.flush().expect("flush");
     let done = scan.finish(Duration::from_secs(15));
     done.assert_code(0);
     let events = common::json_lines(&done.stdout);
-    let code = events.iter().find(|e| e["event"] == "code").unwrap_or_else(|| panic!("a code event\n{done}"));
+    let code = events
+        .iter()
+        .find(|e| e["event"] == "code")
+        .unwrap_or_else(|| panic!("a code event\n{done}"));
     assert_eq!(code["masked"], "1345**********7649", "{code}");
     assert_eq!(code["kind"], "wechat");
-    assert!(!done.stdout.contains(PAID_CODE) && !done.stderr.contains(PAID_CODE), "clear code printed\n{done}");
+    assert!(
+        !done.stdout.contains(PAID_CODE) && !done.stderr.contains(PAID_CODE),
+        "clear code printed\n{done}"
+    );
     drop(slave);
 }
 
@@ -257,16 +459,34 @@ fn secrets_stay_out_of_output_and_journal() {
     };
     assert_eq!(sc.authen_key.len(), 32);
     let till = Till::start_with(&rt, QrPoll::LONG, sc);
-    let codes = ["134520273825387649", "134520273825381002", "134520273825384567", "134520273825382222"];
+    let codes = [
+        "134520273825387649",
+        "134520273825381002",
+        "134520273825384567",
+        "134520273825382222",
+    ];
     let mut outputs = Vec::new();
-    for (i, (channel, code)) in BARCODE_CHANNELS.iter().flat_map(|c| codes.iter().map(move |k| (*c, *k))).enumerate() {
+    for (i, (channel, code)) in BARCODE_CHANNELS
+        .iter()
+        .flat_map(|c| codes.iter().map(move |k| (*c, *k)))
+        .enumerate()
+    {
         let bill = common::bill("SEC", i);
-        let mut pay = till.spawn(
-            &["--json", "pay", "--channel", channel, "--bill", &bill, "--amount", "1.00", "--code", code],
+        let pay = till.spawn(
+            &[
+                "--json",
+                "pay",
+                "--channel",
+                channel,
+                "--bill",
+                &bill,
+                "--amount",
+                "1.00",
+                "--code",
+                code,
+            ],
             &[("CASHIER_LOG", "debug")],
         );
-        // Keep a verbose run bounded: these scenarios finish within a few polls.
-        pay.wait_stderr("the end", |_| false, Duration::ZERO).len();
         outputs.push((channel, code, pay.finish(CMD_TIMEOUT)));
     }
     outputs.push(("login", "", till.run(&["--json", "login"])));
@@ -274,15 +494,33 @@ fn secrets_stay_out_of_output_and_journal() {
     outputs.push(("receipts", "", till.run(&["receipts", "--csv"])));
     for (what, _code, run) in &outputs {
         for secret in [&till.password, &till.authen_key] {
-            assert!(!run.stdout.contains(secret.as_str()), "{what}: secret on stdout\n{run}");
-            assert!(!run.stderr.contains(secret.as_str()), "{what}: secret on stderr\n{run}");
+            assert!(
+                !run.stdout.contains(secret.as_str()),
+                "{what}: secret on stdout\n{run}"
+            );
+            assert!(
+                !run.stderr.contains(secret.as_str()),
+                "{what}: secret on stderr\n{run}"
+            );
         }
         for code in codes {
-            assert!(!run.stdout.contains(code) && !run.stderr.contains(code), "{what}: clear code {code} printed\n{run}");
+            assert!(
+                !run.stdout.contains(code) && !run.stderr.contains(code),
+                "{what}: clear code {code} printed\n{run}"
+            );
         }
     }
-    assert!(outputs.iter().any(|(_, c, r)| *c == PAID_CODE && r.code() == Some(0)), "payments ran");
-    assert!(till.ledger().charges.len() >= 6, "the payments went through: {:?}", till.ledger().charges);
+    assert!(
+        outputs
+            .iter()
+            .any(|(_, c, r)| *c == PAID_CODE && r.code() == Some(0)),
+        "payments ran"
+    );
+    assert!(
+        till.ledger().charges.len() >= 6,
+        "the payments went through: {:?}",
+        till.ledger().charges
+    );
 
     let mut bytes = Vec::new();
     for ext in ["", "-wal", "-shm", "-journal"] {
@@ -292,11 +530,17 @@ fn secrets_stay_out_of_output_and_journal() {
         }
     }
     let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(has("1345**********7649"), "positive control: the masked code is in the journal file");
+    assert!(
+        has("1345**********7649"),
+        "positive control: the masked code is in the journal file"
+    );
     for code in codes {
         assert!(!has(code), "clear code {code} in the journal file");
     }
-    assert!(!has(&till.password) && !has(&till.authen_key), "a secret in the journal file");
+    assert!(
+        !has(&till.password) && !has(&till.authen_key),
+        "a secret in the journal file"
+    );
 }
 
 /// (i) Nothing configured: the embedded sandbox takes the payment, and says so.
@@ -310,20 +554,83 @@ fn no_backend_configured_uses_the_embedded_sandbox() {
         if json {
             cmd.arg("--json");
         }
-        cmd.args(["pay", "--channel", "cloud-barcode", "--bill", bill, "--amount", "12.3", "--code", PAID_CODE]);
+        cmd.args([
+            "pay",
+            "--channel",
+            "cloud-barcode",
+            "--bill",
+            bill,
+            "--amount",
+            "12.3",
+            "--code",
+            PAID_CODE,
+        ]);
         Running::start(cmd, None).finish(CMD_TIMEOUT)
     };
     let j = run(true, "EMB-1");
     j.assert_code(0);
     let r = j.json();
-    assert_eq!((r["state"].as_str(), r["amount_fen"].as_u64()), (Some("paid"), Some(1230)), "{j}");
+    assert_eq!(
+        (r["state"].as_str(), r["amount_fen"].as_u64()),
+        (Some("paid"), Some(1230)),
+        "{j}"
+    );
     let h = run(false, "EMB-2");
     h.assert_code(0);
-    assert!(h.stderr.contains("SANDBOX"), "human mode says it is the sandbox\n{h}");
+    assert!(
+        h.stderr.contains("SANDBOX"),
+        "human mode says it is the sandbox\n{h}"
+    );
     let journal = cashier_core::journal::Journal::open(&db).expect("journal");
-    let states: BTreeSet<_> = common::all_attempts(&journal).iter().map(|a| (a.bill.to_string(), a.state)).collect();
+    let states: BTreeSet<_> = common::all_attempts(&journal)
+        .iter()
+        .map(|a| (a.bill.to_string(), a.state.as_str()))
+        .collect();
     assert_eq!(
         states,
-        BTreeSet::from([("EMB-1".to_string(), AttemptState::Paid), ("EMB-2".to_string(), AttemptState::Paid)])
+        BTreeSet::from([("EMB-1".to_string(), "paid"), ("EMB-2".to_string(), "paid")])
     );
+}
+
+/// Start-up recovery in a second process (here `cashier recover`; every `pay`, `query`,
+/// `cancel` and `resolve` runs it too) must leave alone a QR that another process is showing:
+/// the customer may be scanning it right now.
+#[test]
+fn recovery_in_another_process_leaves_a_shown_qr_alone() {
+    let rt = common::runtime();
+    let till = Till::start(&rt, QrPoll::LONG);
+    let mut pay = till.spawn(
+        &[
+            "--json",
+            "pay",
+            "--channel",
+            "wechat-qr",
+            "--bill",
+            "LIVE-1",
+            "--amount",
+            "4.20",
+        ],
+        &[],
+    );
+    let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
+    let url = shown["code_url"].as_str().expect("code_url").to_string();
+
+    let rec = till.run(&["--json", "recover"]);
+    rec.assert_code(0);
+    // The customer scans and pays the code the first till still shows.
+    let answer = customer_pays(&rt, &url);
+    let paid = pay.finish(CMD_TIMEOUT);
+    let ledger = till.ledger();
+    let journal = till.attempts();
+    assert_eq!(
+        answer["state"], "paid",
+        "the customer page took the money: {answer}"
+    );
+    assert_eq!(ledger.charges_for_bill("LIVE-1").len(), 1);
+    assert_eq!(
+        journal[0].state,
+        AttemptState::Paid,
+        "the customer was charged; the journal must not say otherwise.\nrecover: {rec}\npay: {paid}"
+    );
+    paid.assert_code(0);
 }

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use cashier_core::failpoint::{AFTER_JOURNAL_BEFORE_SEND, AFTER_SEND_BEFORE_RECORD, BEFORE_CLOSE};
 use cashier_core::{Attempt, AttemptState};
 use cashier_sandbox::Ledger;
-use common::{CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, PASSWORD_CODE, QrPoll, Till, customer_pays, is_qr};
+use common::{
+    CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, PASSWORD_CODE, QrPoll, Till, customer_pays, is_qr,
+};
 use tokio::runtime::Runtime;
 
 /// How the `pay` process dies.
@@ -44,7 +46,10 @@ impl Scenario {
             Kill::CancelAt(fp) => format!("ctrl-c, {fp}"),
             Kill::AfterCustomerPaid => "customer-paid-then-kill".to_string(),
         };
-        let tail = self.code.map(|c| format!(" …{}", &c[c.len() - 4..])).unwrap_or_default();
+        let tail = self
+            .code
+            .map(|c| format!(" …{}", &c[c.len() - 4..]))
+            .unwrap_or_default();
         format!("{at} / {}{tail}", self.channel)
     }
 }
@@ -53,11 +58,23 @@ impl Scenario {
 const SLOW_PASSWORD_CODE: &str = "134520273825381009";
 
 /// QR polls for failpoints before the code is shown: the pay process never gets to poll.
-const QR_NORMAL: QrPoll = QrPoll { first_after: 1.0, every: 1.0, give_up: 120.0 };
+const QR_NORMAL: QrPoll = QrPoll {
+    first_after: 1.0,
+    every: 1.0,
+    give_up: 120.0,
+};
 /// A QR that expires quickly, so the flow reaches its final query and close.
-const QR_SHORT: QrPoll = QrPoll { first_after: 0.5, every: 0.5, give_up: 3.0 };
+const QR_SHORT: QrPoll = QrPoll {
+    first_after: 0.5,
+    every: 0.5,
+    give_up: 3.0,
+};
 /// A slow first poll: room to pay from the customer page and kill before the till looks.
-const QR_SLOW_POLL: QrPoll = QrPoll { first_after: 5.0, every: 5.0, give_up: 120.0 };
+const QR_SLOW_POLL: QrPoll = QrPoll {
+    first_after: 5.0,
+    every: 5.0,
+    give_up: 120.0,
+};
 
 fn scenarios() -> Vec<Scenario> {
     let mut v = Vec::new();
@@ -65,19 +82,39 @@ fn scenarios() -> Vec<Scenario> {
     let qr = ["wechat-qr", "alipay-qr", "cloud-qr"];
     for fp in [AFTER_JOURNAL_BEFORE_SEND, AFTER_SEND_BEFORE_RECORD] {
         for channel in barcode {
-            v.push(Scenario { kill: Kill::At(fp), channel, code: Some(PAID_CODE), qr: QR_NORMAL });
+            v.push(Scenario {
+                kill: Kill::At(fp),
+                channel,
+                code: Some(PAID_CODE),
+                qr: QR_NORMAL,
+            });
         }
         for channel in qr {
-            v.push(Scenario { kill: Kill::At(fp), channel, code: None, qr: QR_NORMAL });
+            v.push(Scenario {
+                kill: Kill::At(fp),
+                channel,
+                code: None,
+                qr: QR_NORMAL,
+            });
         }
     }
     // The pay call answered "waiting for the password": recovery finds it still in progress.
     for channel in barcode {
-        v.push(Scenario { kill: Kill::At(AFTER_SEND_BEFORE_RECORD), channel, code: Some(PASSWORD_CODE), qr: QR_NORMAL });
+        v.push(Scenario {
+            kill: Kill::At(AFTER_SEND_BEFORE_RECORD),
+            channel,
+            code: Some(PASSWORD_CODE),
+            qr: QR_NORMAL,
+        });
     }
     // Paid only on the 9th query: still open when the manager resolves it.
     for channel in ["pos-wechat-barcode", "koudai-barcode"] {
-        v.push(Scenario { kill: Kill::At(AFTER_SEND_BEFORE_RECORD), channel, code: Some(SLOW_PASSWORD_CODE), qr: QR_NORMAL });
+        v.push(Scenario {
+            kill: Kill::At(AFTER_SEND_BEFORE_RECORD),
+            channel,
+            code: Some(SLOW_PASSWORD_CODE),
+            qr: QR_NORMAL,
+        });
     }
     // The pay call was declined: recovery must not turn that into money.
     v.push(Scenario {
@@ -89,14 +126,29 @@ fn scenarios() -> Vec<Scenario> {
     // A QR that ran out of time. Not cloud-qr: its order carries Cloud Pay's own time_expire,
     // and Cloud Pay closes it before the till's deadline (the last poll sees it closed).
     for channel in ["wechat-qr", "alipay-qr"] {
-        v.push(Scenario { kill: Kill::At(BEFORE_CLOSE), channel, code: None, qr: QR_SHORT });
+        v.push(Scenario {
+            kill: Kill::At(BEFORE_CLOSE),
+            channel,
+            code: None,
+            qr: QR_SHORT,
+        });
     }
     // The cashier cancels a shown QR.
     for channel in qr {
-        v.push(Scenario { kill: Kill::CancelAt(BEFORE_CLOSE), channel, code: None, qr: QR_NORMAL });
+        v.push(Scenario {
+            kill: Kill::CancelAt(BEFORE_CLOSE),
+            channel,
+            code: None,
+            qr: QR_NORMAL,
+        });
     }
     for channel in ["wechat-qr", "cloud-qr"] {
-        v.push(Scenario { kill: Kill::AfterCustomerPaid, channel, code: None, qr: QR_SLOW_POLL });
+        v.push(Scenario {
+            kill: Kill::AfterCustomerPaid,
+            channel,
+            code: None,
+            qr: QR_SLOW_POLL,
+        });
     }
     v
 }
@@ -131,7 +183,10 @@ fn crash_at_every_failpoint_then_recover() {
                     let Some(sc) = all.get(i) else { break };
                     let r = std::panic::catch_unwind(AssertUnwindSafe(|| run_scenario(&rt, i, sc)))
                         .map_err(|p| panic_text(p.as_ref()));
-                    results.lock().unwrap_or_else(|p| p.into_inner()).push((i, r));
+                    results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((i, r));
                 }
             });
         }
@@ -142,13 +197,18 @@ fn crash_at_every_failpoint_then_recover() {
     let mut failures = Vec::new();
     let (mut paid, mut not_paid, mut unknown) = (0, 0, 0);
     let (mut repaid, mut resolved_paid, mut paid_later) = (0, 0, 0);
-    eprintln!("\n{:<56} {:<9} {:<10} {:>7}  after", "scenario", "killed in", "recovered", "charges");
+    eprintln!(
+        "\n{:<56} {:<9} {:<10} {:>7}  after",
+        "scenario", "killed in", "recovered", "charges"
+    );
     for (i, r) in &results {
         match r {
             Ok(e) => {
                 match e.after_recovery {
                     AttemptState::Paid | AttemptState::PartlyPaid => paid += 1,
-                    AttemptState::Failed | AttemptState::Cancelled | AttemptState::Expired => not_paid += 1,
+                    AttemptState::Failed | AttemptState::Cancelled | AttemptState::Expired => {
+                        not_paid += 1
+                    }
                     AttemptState::Unknown => unknown += 1,
                     other => panic!("{}: {other} after recovery passed the checks", e.name),
                 }
@@ -186,12 +246,28 @@ fn crash_at_every_failpoint_then_recover() {
          paid, {paid_later} found paid by a later query; {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    assert!(failures.is_empty(), "{} scenario(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} scenario(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     assert_eq!(run, all.len(), "every scenario ran");
-    assert_eq!(paid + not_paid + unknown, run, "every scenario ended in exactly one way");
-    assert_eq!(repaid + resolved_paid + paid_later, unknown, "every unknown attempt was settled");
+    assert_eq!(
+        paid + not_paid + unknown,
+        run,
+        "every scenario ended in exactly one way"
+    );
+    assert_eq!(
+        repaid + resolved_paid + paid_later,
+        unknown,
+        "every unknown attempt was settled"
+    );
     assert!(repaid > 0, "the resolve-then-pay-again path ran");
-    assert!(paid > 0 && not_paid > 0, "the scenarios cover both a payment found and one that never moved money");
+    assert!(
+        paid > 0 && not_paid > 0,
+        "the scenarios cover both a payment found and one that never moved money"
+    );
 }
 
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
@@ -202,7 +278,16 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn pay_args<'a>(sc: &'a Scenario, bill: &'a str, code: Option<&'a str>) -> Vec<&'a str> {
-    let mut args = vec!["--json", "pay", "--channel", sc.channel, "--bill", bill, "--amount", "12.30"];
+    let mut args = vec![
+        "--json",
+        "pay",
+        "--channel",
+        sc.channel,
+        "--bill",
+        bill,
+        "--amount",
+        "12.30",
+    ];
     if let Some(c) = code {
         args.extend(["--code", c]);
     }
@@ -221,7 +306,11 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     match sc.kill {
         Kill::At(fp) => {
             let line = format!("FAILPOINT {fp} reached");
-            pay.wait_stderr("the failpoint", |l| l.contains(&line), Duration::from_secs(45));
+            pay.wait_stderr(
+                "the failpoint",
+                |l| l.contains(&line),
+                Duration::from_secs(45),
+            );
         }
         Kill::CancelAt(fp) => {
             pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
@@ -229,23 +318,44 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
             // SAFETY: kill(2) on our own child's pid, which has not been reaped yet.
             assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
             let line = format!("FAILPOINT {fp} reached");
-            pay.wait_stderr("the failpoint", |l| l.contains(&line), Duration::from_secs(45));
+            pay.wait_stderr(
+                "the failpoint",
+                |l| l.contains(&line),
+                Duration::from_secs(45),
+            );
         }
         Kill::AfterCustomerPaid => {
             let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
-            let url = shown["code_url"].as_str().expect("code_url on the shown event");
+            let url = shown["code_url"]
+                .as_str()
+                .expect("code_url on the shown event");
             let answer = customer_pays(rt, url);
-            assert_eq!(answer["state"], "paid", "{name}: the customer page took the money: {answer}");
+            assert_eq!(
+                answer["state"], "paid",
+                "{name}: the customer page took the money: {answer}"
+            );
         }
     }
     let killed = pay.kill();
-    assert_eq!(killed.code(), None, "{name}: the pay process died of SIGKILL, not an exit\n{killed}");
+    assert_eq!(
+        killed.code(),
+        None,
+        "{name}: the pay process died of SIGKILL, not an exit\n{killed}"
+    );
 
     // What the power cut left: the attempt is journalled and still live.
     let before = till.attempts_of_bill(&bill);
-    assert_eq!(before.len(), 1, "{name}: one attempt journalled before the crash: {before:#?}");
+    assert_eq!(
+        before.len(),
+        1,
+        "{name}: one attempt journalled before the crash: {before:#?}"
+    );
     let before = before[0].clone();
-    assert!(before.state.is_live(), "{name}: killed mid-payment, yet the journal says {}", before.state);
+    assert!(
+        before.state.is_live(),
+        "{name}: killed mid-payment, yet the journal says {}",
+        before.state
+    );
     let ledger = till.ledger();
     match sc.kill {
         Kill::At(fp) if fp == AFTER_JOURNAL_BEFORE_SEND => {
@@ -256,7 +366,10 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
             );
         }
         Kill::At(_) | Kill::CancelAt(_) => {
-            assert!(ledger.orders.iter().any(|o| o.bill == bill), "{name}: the call had reached the backend")
+            assert!(
+                ledger.orders.iter().any(|o| o.bill == bill),
+                "{name}: the call had reached the backend"
+            )
         }
         Kill::AfterCustomerPaid => {
             assert_eq!(
@@ -264,7 +377,11 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
                 AttemptState::Shown,
                 "{name}: the till must die before its poll saw the payment (else this proves nothing)"
             );
-            assert_eq!(ledger.charges_for_bill(&bill).len(), 1, "{name}: the customer paid once");
+            assert_eq!(
+                ledger.charges_for_bill(&bill).len(),
+                1,
+                "{name}: the customer paid once"
+            );
         }
     }
 
@@ -273,20 +390,38 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     let report = rec.json();
     let listed = report["recovered"].as_array().cloned().unwrap_or_default();
     assert!(
-        listed.iter().any(|r| r["order_no"] == before.order_no.as_str()),
+        listed
+            .iter()
+            .any(|r| r["order_no"] == before.order_no.as_str()),
         "{name}: recovery reports the attempt it found\n{rec}"
     );
     let after = till.attempts_of_bill(&bill);
-    assert_eq!(after.len(), 1, "{name}: recovery queries, it does not pay again: {after:#?}");
+    assert_eq!(
+        after.len(),
+        1,
+        "{name}: recovery queries, it does not pay again: {after:#?}"
+    );
     let after = after[0].clone();
-    let want_exit = if after.state == AttemptState::Unknown { 3 } else { 0 };
-    assert_eq!(rec.code(), Some(want_exit), "{name}: recover's exit code for {}\n{rec}", after.state);
+    let want_exit = if after.state == AttemptState::Unknown {
+        3
+    } else {
+        0
+    };
+    assert_eq!(
+        rec.code(),
+        Some(want_exit),
+        "{name}: recover's exit code for {}\n{rec}",
+        after.state
+    );
     let ledger = till.ledger();
     check_books(&name, &till.attempts(), &ledger);
     let charges_after_recovery = ledger.charges_for_bill(&bill).len();
     match sc.kill {
         Kill::At(fp) if fp == AFTER_JOURNAL_BEFORE_SEND => {
-            assert_eq!(charges_after_recovery, 0, "{name}: recovery charged a payment that was never sent")
+            assert_eq!(
+                charges_after_recovery, 0,
+                "{name}: recovery charged a payment that was never sent"
+            )
         }
         Kill::AfterCustomerPaid => assert_eq!(
             after.state,
@@ -296,7 +431,9 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
         ),
         Kill::At(_) | Kill::CancelAt(_) => {}
     }
-    if sc.code == Some(PAID_CODE) && matches!(sc.kill, Kill::At(fp) if fp == AFTER_SEND_BEFORE_RECORD) {
+    if sc.code == Some(PAID_CODE)
+        && matches!(sc.kill, Kill::At(fp) if fp == AFTER_SEND_BEFORE_RECORD)
+    {
         // The money moved with the pay call; a recovery that cannot see it must at least say Unknown.
         assert!(
             matches!(after.state, AttemptState::Paid | AttemptState::Unknown),
@@ -321,8 +458,16 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     if charges_after_recovery > 0 {
         // The manager finds the payment in the back office and records it.
         let r = till.run(&[
-            "--json", "resolve", "--order", &after.order_no, "--to", "paid", "--note", "found in the back office",
-            "--manager", "boss",
+            "--json",
+            "resolve",
+            "--order",
+            &after.order_no,
+            "--to",
+            "paid",
+            "--note",
+            "found in the back office",
+            "--manager",
+            "boss",
         ]);
         r.assert_code(0);
         assert_eq!(r.json()["state"], "paid", "{name}\n{r}");
@@ -332,8 +477,16 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     }
     // Not charged: the manager declares it failed, and the bill is paid again, once.
     let r = till.run(&[
-        "--json", "resolve", "--order", &after.order_no, "--to", "failed", "--note", "not in the back office",
-        "--manager", "boss",
+        "--json",
+        "resolve",
+        "--order",
+        &after.order_no,
+        "--to",
+        "failed",
+        "--note",
+        "not in the back office",
+        "--manager",
+        "boss",
     ]);
     let answer = r.json();
     if answer["error"]["code"] == "illegal_transition" {
@@ -342,9 +495,17 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
         r.assert_code(4);
         let now = till.attempts_of_bill(&bill);
         assert_eq!(now.len(), 1, "{name}: {now:#?}");
-        assert_eq!(now[0].state, AttemptState::Paid, "{name}: resolve refused, so the attempt must be paid\n{r}");
+        assert_eq!(
+            now[0].state,
+            AttemptState::Paid,
+            "{name}: resolve refused, so the attempt must be paid\n{r}"
+        );
         let ledger = till.ledger();
-        assert_eq!(ledger.charges_for_bill(&bill).len(), 1, "{name}: one charge");
+        assert_eq!(
+            ledger.charges_for_bill(&bill).len(),
+            1,
+            "{name}: one charge"
+        );
         check_books(&name, &till.attempts(), &ledger);
         ended.paid_later = true;
         return ended;
@@ -354,12 +515,17 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     let again = if is_qr(sc.channel) {
         till.pay_qr_as_customer(rt, sc.channel, &bill, "12.30")
     } else {
-        till.spawn(&pay_args(sc, &bill, Some(PAID_CODE)), &[]).finish(CMD_TIMEOUT)
+        till.spawn(&pay_args(sc, &bill, Some(PAID_CODE)), &[])
+            .finish(CMD_TIMEOUT)
     };
     again.assert_code(0);
     assert_eq!(again.json()["state"], "paid", "{name}: paid again\n{again}");
     let ledger = till.ledger();
-    assert_eq!(ledger.charges_for_bill(&bill).len(), 1, "{name}: exactly one charge after the second payment");
+    assert_eq!(
+        ledger.charges_for_bill(&bill).len(),
+        1,
+        "{name}: exactly one charge after the second payment"
+    );
     check_books(&name, &till.attempts(), &ledger);
     ended.repaid = true;
     ended
@@ -371,7 +537,10 @@ fn check_books(name: &str, attempts: &[Attempt], ledger: &Ledger) {
         assert!(
             !matches!(
                 a.state,
-                AttemptState::Sending | AttemptState::Pending | AttemptState::Issuing | AttemptState::Shown
+                AttemptState::Sending
+                    | AttemptState::Pending
+                    | AttemptState::Issuing
+                    | AttemptState::Shown
             ),
             "{name}: attempt {} {} left {} after recovery",
             a.id,
@@ -379,17 +548,31 @@ fn check_books(name: &str, attempts: &[Attempt], ledger: &Ledger) {
             a.state
         );
     }
-    let bills: std::collections::BTreeSet<&str> = ledger.charges.iter().map(|c| c.bill.as_str()).collect();
+    let bills: std::collections::BTreeSet<&str> =
+        ledger.charges.iter().map(|c| c.bill.as_str()).collect();
     for bill in bills {
         let charges = ledger.charges_for_bill(bill);
         // Nothing charged twice.
-        assert_eq!(charges.len(), 1, "{name}: bill {bill} charged {} times: {charges:?}", charges.len());
+        assert_eq!(
+            charges.len(),
+            1,
+            "{name}: bill {bill} charged {} times: {charges:?}",
+            charges.len()
+        );
         // Nothing lost: the money is in the journal as paid, or visibly unknown.
-        let of_bill: Vec<&Attempt> = attempts.iter().filter(|a| a.bill.as_str() == bill).collect();
+        let of_bill: Vec<&Attempt> = attempts
+            .iter()
+            .filter(|a| a.bill.as_str() == bill)
+            .collect();
         assert!(
-            of_bill.iter().any(|a| a.state.is_collected() || a.state == AttemptState::Unknown),
+            of_bill
+                .iter()
+                .any(|a| a.state.is_collected() || a.state == AttemptState::Unknown),
             "{name}: bill {bill} was charged but the journal has only {:?}",
-            of_bill.iter().map(|a| (a.order_no.as_str(), a.state)).collect::<Vec<_>>()
+            of_bill
+                .iter()
+                .map(|a| (a.order_no.as_str(), a.state))
+                .collect::<Vec<_>>()
         );
     }
     // Nothing "paid" that the backend does not have.
@@ -404,9 +587,18 @@ fn check_books(name: &str, attempts: &[Attempt], ledger: &Ledger) {
         );
         // The charge is this attempt's: Cloud Pay knows it by our order number, Tour V5 by the
         // autoid the journal recorded as the reference (POS bills have no per-payment id).
-        let want = if a.channel.is_cloud() { Some(a.order_no.as_str()) } else { a.reference.as_deref() };
+        let want = if a.channel.is_cloud() {
+            Some(a.order_no.as_str())
+        } else {
+            a.reference.as_deref()
+        };
         if a.channel.as_str() != "pos-wechat-barcode" {
-            assert_eq!(Some(charges[0].reference.as_str()), want, "{name}: the charge of {}: {a:#?}", a.order_no);
+            assert_eq!(
+                Some(charges[0].reference.as_str()),
+                want,
+                "{name}: the charge of {}: {a:#?}",
+                a.order_no
+            );
         }
     }
 }

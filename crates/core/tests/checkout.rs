@@ -794,3 +794,39 @@ async fn faults_on_qr_issue_fail_cleanly_and_faults_on_polls_are_survived() {
         assert_agrees(t.engine.journal(), &t.sandbox.ledger(), &bill);
     }
 }
+
+/// A second process on the same till (a `cashier cancel` beside a running `cashier pay`) does
+/// not "recover" the QR the first one is showing; its cancel ends it, and the first notices.
+#[tokio::test(start_paused = true)]
+async fn a_second_engine_on_the_same_till_leaves_live_attempts_to_the_first() {
+    let t = till().await;
+    let mut events = t.engine.subscribe();
+    let engine = t.engine.clone();
+    let pay = tokio::spawn(async move { engine.pay_qr(qr("Q-TWO", "6", Channel::CloudQr)).await });
+    let shown = wait_for(&mut events, AttemptState::Shown).await;
+    let (second, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
+    assert!(report.deferred && report.checked.is_empty(), "{report:?}");
+    let row = second.journal().get(shown.attempt_id).unwrap().unwrap();
+    assert_eq!(row.state, AttemptState::Shown, "still the first engine's");
+    let cancelled = second.cancel(shown.attempt_id).await.unwrap();
+    assert_eq!(cancelled.state, AttemptState::Cancelled);
+    let first = tokio::time::timeout(Duration::from_secs(10), pay)
+        .await
+        .expect("first engine stops at its next poll");
+    assert_eq!(first.unwrap().unwrap().state, AttemptState::Cancelled);
+    assert_eq!(
+        t.sandbox
+            .ledger()
+            .orders
+            .iter()
+            .find(|o| o.bill == "Q-TWO")
+            .unwrap()
+            .state,
+        "closed"
+    );
+    // Once the first process is gone, the till passes to the next one.
+    drop(t.engine);
+    drop(second);
+    let (_third, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
+    assert!(!report.deferred);
+}

@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cashier_core::journal::Journal;
-use cashier_core::{Attempt, AttemptState};
+use cashier_core::Attempt;
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -56,7 +56,11 @@ pub struct QrPoll {
 }
 
 impl QrPoll {
-    pub const LONG: QrPoll = QrPoll { first_after: 0.5, every: 0.5, give_up: 120.0 };
+    pub const LONG: QrPoll = QrPoll {
+        first_after: 0.5,
+        every: 0.5,
+        give_up: 120.0,
+    };
 }
 
 /// One till: its own directory with a config file and a journal, and its own sandbox.
@@ -77,7 +81,10 @@ impl Till {
     pub fn start_with(rt: &Runtime, qr: QrPoll, sc: SandboxConfig) -> Till {
         let password = sc.password.clone();
         let authen_key = sc.authen_key.clone();
-        assert_eq!(sc.order_prefix, PREFIX, "the CLI is pointed at the {PREFIX} prefix");
+        assert_eq!(
+            sc.order_prefix, PREFIX,
+            "the CLI is pointed at the {PREFIX} prefix"
+        );
         let sandbox = rt.block_on(Sandbox::start(sc)).expect("sandbox starts");
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("cashier.toml");
@@ -92,7 +99,14 @@ impl Till {
             qr.first_after, qr.every, qr.give_up
         );
         std::fs::write(&config, toml).expect("write config");
-        Till { dir, config, db, sandbox, password, authen_key }
+        Till {
+            dir,
+            config,
+            db,
+            sandbox,
+            password,
+            authen_key,
+        }
     }
 
     /// The binary with this till's environment: both backends on the sandbox, English.
@@ -140,18 +154,39 @@ impl Till {
     }
 
     pub fn attempts_of_bill(&self, bill: &str) -> Vec<Attempt> {
-        self.attempts().into_iter().filter(|a| a.bill.as_str() == bill).collect()
+        self.attempts()
+            .into_iter()
+            .filter(|a| a.bill.as_str() == bill)
+            .collect()
     }
 
     /// `cashier --json pay` of a QR channel, paid from the customer page as soon as the code
     /// is shown; returns the finished command.
-    pub fn pay_qr_as_customer(&self, rt: &Runtime, channel: &str, bill: &str, amount: &str) -> Finished {
+    pub fn pay_qr_as_customer(
+        &self,
+        rt: &Runtime,
+        channel: &str,
+        bill: &str,
+        amount: &str,
+    ) -> Finished {
         let mut pay = self.spawn(
-            &["--json", "pay", "--channel", channel, "--bill", bill, "--amount", amount],
+            &[
+                "--json",
+                "pay",
+                "--channel",
+                channel,
+                "--bill",
+                bill,
+                "--amount",
+                amount,
+            ],
             &[],
         );
         let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
-        let url = shown["code_url"].as_str().expect("a shown event has a code_url").to_string();
+        let url = shown["code_url"]
+            .as_str()
+            .expect("a shown event has a code_url")
+            .to_string();
         let answer = customer_pays(rt, &url);
         assert_eq!(answer["state"], "paid", "customer page answer: {answer}");
         pay.finish(CMD_TIMEOUT)
@@ -177,7 +212,10 @@ pub fn bare_command(home: &Path) -> Command {
 pub fn all_attempts(journal: &Journal) -> Vec<Attempt> {
     let today = chrono::Utc::now().date_naive();
     let mut out = Vec::new();
-    for d in [today.pred_opt(), Some(today), today.succ_opt()].into_iter().flatten() {
+    for d in [today.pred_opt(), Some(today), today.succ_opt()]
+        .into_iter()
+        .flatten()
+    {
         out.extend(journal.day(d).expect("journal day"));
     }
     out.sort_by_key(|a| a.id);
@@ -200,9 +238,14 @@ impl Finished {
 
     /// The single JSON object a `--json` command prints on stdout.
     pub fn json(&self) -> Value {
-        let lines: Vec<&str> = self.stdout.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = self
+            .stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         assert_eq!(lines.len(), 1, "one JSON line on stdout expected:\n{self}");
-        serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
+        serde_json::from_str(lines[0])
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
     }
 
     /// The JSON progress events on stderr (other stderr lines, such as log lines, skipped).
@@ -218,7 +261,11 @@ impl Finished {
 
 impl std::fmt::Display for Finished {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "status: {}\n--- stdout:\n{}\n--- stderr:\n{}", self.status, self.stdout, self.stderr)
+        write!(
+            f,
+            "status: {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.status, self.stdout, self.stderr
+        )
     }
 }
 
@@ -232,7 +279,6 @@ pub fn json_lines(text: &str) -> Vec<Value> {
 /// A running command whose stderr arrives line by line and whose stdout is collected.
 pub struct Running {
     pub child: Child,
-    stdin: Option<ChildStdin>,
     lines: Receiver<String>,
     seen: Vec<String>,
     err_reader: Option<JoinHandle<()>>,
@@ -242,9 +288,13 @@ pub struct Running {
 
 impl Running {
     pub fn start(mut cmd: Command, stdin: Option<String>) -> Running {
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("cashier binary starts");
         let mut pipe = child.stdin.take();
         if let (Some(p), Some(text)) = (pipe.as_mut(), stdin) {
@@ -285,7 +335,6 @@ impl Running {
         });
         Running {
             child,
-            stdin: None,
             lines,
             seen: Vec::new(),
             err_reader: Some(err_reader),
@@ -296,7 +345,12 @@ impl Running {
 
     /// Waits for a stderr line matching `pred`; panics with everything seen on timeout or if
     /// the process ends first.
-    pub fn wait_stderr(&mut self, what: &str, pred: impl Fn(&str) -> bool, timeout: Duration) -> String {
+    pub fn wait_stderr(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -310,11 +364,18 @@ impl Running {
                 Err(RecvTimeoutError::Timeout) => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
-                    panic!("timed out after {timeout:?} waiting for {what}; stderr so far:\n{}", self.seen.join("\n"));
+                    panic!(
+                        "timed out after {timeout:?} waiting for {what}; stderr so far:\n{}",
+                        self.seen.join("\n")
+                    );
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     let status = self.child.wait().ok();
-                    let out = self.out_reader.take().and_then(|h| h.join().ok()).unwrap_or_default();
+                    let out = self
+                        .out_reader
+                        .take()
+                        .and_then(|h| h.join().ok())
+                        .unwrap_or_default();
                     panic!(
                         "process ended ({status:?}) before {what}; stdout:\n{out}\nstderr:\n{}",
                         self.seen.join("\n")
@@ -335,7 +396,12 @@ impl Running {
     }
 
     /// Waits for a stdout line matching `pred` (for commands that stream on stdout).
-    pub fn wait_stdout(&mut self, what: &str, pred: impl Fn(&str) -> bool, timeout: Duration) -> String {
+    pub fn wait_stdout(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> String {
         let deadline = Instant::now() + timeout;
         let rx = self.out_lines.as_ref().expect("stdout lines");
         let mut seen = Vec::new();
@@ -347,7 +413,10 @@ impl Running {
                 Err(e) => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
-                    panic!("{e:?} waiting for {what} on stdout; stdout so far:\n{}", seen.join("\n"));
+                    panic!(
+                        "{e:?} waiting for {what} on stdout; stdout so far:\n{}",
+                        seen.join("\n")
+                    );
                 }
             }
         }
@@ -361,7 +430,6 @@ impl Running {
 
     /// Waits for the process to exit (killing it and failing on timeout) and collects output.
     pub fn finish(mut self, timeout: Duration) -> Finished {
-        drop(self.stdin.take());
         let deadline = Instant::now() + timeout;
         let status = loop {
             match self.child.try_wait().expect("try_wait") {
@@ -382,10 +450,18 @@ impl Running {
         if let Some(h) = self.err_reader.take() {
             let _ = h.join();
         }
-        let stdout = self.out_reader.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        let stdout = self
+            .out_reader
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
         let mut stderr = std::mem::take(&mut self.seen);
         stderr.extend(self.lines.try_iter());
-        Finished { status, stdout, stderr: stderr.join("\n") }
+        Finished {
+            status,
+            stdout,
+            stderr: stderr.join("\n"),
+        }
     }
 }
 
@@ -429,8 +505,4 @@ pub fn bill(tag: &str, n: usize) -> String {
     let b = format!("{tag}-{n}-{}", std::process::id() % 10_000);
     assert!(b.len() <= 20, "bill {b} is too long");
     b
-}
-
-pub fn state_str(s: AttemptState) -> &'static str {
-    s.as_str()
 }

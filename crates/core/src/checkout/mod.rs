@@ -22,7 +22,7 @@ pub use route::{Backends, TourV5Link};
 
 use crate::cloudpay::Platform;
 use crate::config::PollPolicies;
-use crate::journal::{Change, Journal, NewAttempt};
+use crate::journal::{Change, Journal, NewAttempt, TillClaim};
 use crate::{Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode};
 
 /// Retrying a call that certainly never left this machine (connection refused).
@@ -75,6 +75,8 @@ pub struct QrPayment {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecoveryReport {
     pub checked: Vec<Recovered>,
+    /// Another live process holds this till and follows its own attempts: nothing was touched.
+    pub deferred: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +101,9 @@ pub struct Checkout {
     rng: Mutex<StdRng>,
     events: broadcast::Sender<CheckoutEvent>,
     live_qr: Mutex<HashMap<AttemptId, LiveQr>>,
+    /// Held while this engine is the till's checkout; `None` for a second process (a
+    /// `cashier cancel` beside a running `cashier pay`).
+    claim: Option<TillClaim>,
 }
 
 impl Checkout {
@@ -112,6 +117,7 @@ impl Checkout {
         seed: u64,
     ) -> Result<(Checkout, RecoveryReport), Error> {
         let (events, _) = broadcast::channel(256);
+        let claim = journal.claim_till()?;
         let engine = Checkout {
             journal,
             backends,
@@ -120,6 +126,7 @@ impl Checkout {
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
             events,
             live_qr: Mutex::new(HashMap::new()),
+            claim,
         };
         let report = engine.recover().await?;
         Ok((engine, report))
@@ -239,6 +246,10 @@ impl Checkout {
     /// Queries every unfinished attempt once. Called by [`Checkout::open`]; callable again.
     pub async fn recover(&self) -> Result<RecoveryReport, Error> {
         let mut report = RecoveryReport::default();
+        if self.claim.is_none() {
+            report.deferred = true;
+            return Ok(report);
+        }
         for a in self.journal.live()? {
             if self.lock_live().contains_key(&a.id) {
                 continue;

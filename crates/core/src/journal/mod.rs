@@ -10,7 +10,7 @@ mod read;
 mod schema;
 mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -98,6 +98,12 @@ impl Default for Change {
     }
 }
 
+/// Proof that this process is the till's checkout; see [`Journal::claim_till`].
+#[derive(Debug)]
+pub struct TillClaim {
+    _file: std::fs::File,
+}
+
 /// One line of an attempt's audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transition {
@@ -117,6 +123,7 @@ pub struct Transition {
 #[derive(Debug)]
 pub struct Journal {
     conn: Mutex<Connection>,
+    path: PathBuf,
 }
 
 impl Journal {
@@ -166,7 +173,31 @@ impl Journal {
         }
         Ok(Journal {
             conn: Mutex::new(conn),
+            path: path.to_path_buf(),
         })
+    }
+
+    /// Claims this till for the calling process: an exclusive OS lock on `<journal>.till`,
+    /// held until the claim is dropped or the process dies (a SIGKILL or a power cut releases
+    /// it too). Only the claimant recovers unfinished attempts, so a second `cashier` process
+    /// on the same journal never "recovers" a payment the first one is still following.
+    /// `None`: another live process holds the till.
+    pub fn claim_till(&self) -> Result<Option<TillClaim>, JournalError> {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".till");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&name)
+            .map_err(|e| JournalError::Io(format!("{}: {e}", PathBuf::from(&name).display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(TillClaim { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(JournalError::Io(format!("locking the till: {e}")))
+            }
+        }
     }
 
     /// The connection. A panic while it was held cannot have left a transaction half-done
