@@ -830,3 +830,67 @@ async fn a_second_engine_on_the_same_till_leaves_live_attempts_to_the_first() {
     let (_third, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
     assert!(!report.deferred);
 }
+
+/// A QR attempt that crashed before its code was shown is cancelled by recovery without
+/// doubt (nobody saw it), and a Cloud Pay order issued meanwhile is closed.
+#[tokio::test(start_paused = true)]
+async fn recovery_cancels_a_qr_that_was_never_shown() {
+    let t = till().await;
+    let journal = Journal::open(&t.db).unwrap();
+    let now = t.clock.now();
+    let new = |bill: &str, channel: Channel, prefix: &str| NewAttempt {
+        bill: BillNo::parse(bill).unwrap(),
+        amount: Fen(300),
+        channel,
+        wallet: Some("wechat".into()),
+        code_masked: None,
+        operator: "cashier".into(),
+        till: "01".into(),
+        order_prefix: prefix.into(),
+    };
+    let cloud = journal
+        .begin(
+            new("R-QR-C", Channel::CloudQr, "sbx"),
+            now,
+            now.date_naive(),
+            "CCC",
+        )
+        .unwrap();
+    let tour = journal
+        .begin(
+            new("R-QR-T", Channel::WechatQr, "CS"),
+            now,
+            now.date_naive(),
+            "TTT",
+        )
+        .unwrap();
+    assert_eq!(cloud.state, AttemptState::Issuing);
+    // The crash came after Cloud Pay created the order but before its answer was journalled.
+    let cp = backends(&t.sandbox, Duration::from_secs(5))
+        .await
+        .cloudpay
+        .unwrap();
+    cp.scan_code_pay(
+        &cloud.order_no,
+        &cloud.bill,
+        Platform::Wechat,
+        Fen(300),
+        Utc::now() + chrono::TimeDelta::minutes(5),
+    )
+    .await
+    .unwrap();
+    drop(journal);
+    drop(t.engine);
+    let (engine, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
+    for a in [&cloud, &tour] {
+        let after = engine.journal().get(a.id).unwrap().unwrap();
+        assert_eq!(
+            after.state,
+            AttemptState::Cancelled,
+            "{after:?} / {report:?}"
+        );
+    }
+    let ledger = t.sandbox.ledger();
+    assert_eq!(ledger.order(&cloud.order_no).unwrap().state, "closed");
+    assert_eq!(ledger.charges.len(), 0);
+}

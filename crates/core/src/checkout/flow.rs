@@ -101,7 +101,14 @@ impl Checkout {
                 reason: Some(e.to_string()),
                 ..Change::default()
             },
-            Err(e) => return Err(e),
+            // Anything else after the call left (a journal hiccup, a lost session): the money
+            // may have moved, so the attempt is Unknown and followed like one.
+            Err(e) => Change {
+                to: AttemptState::Unknown,
+                raw_status: format!("after send: {}", e.code()),
+                reason: Some(e.to_string()),
+                ..Change::default()
+            },
         };
         let mut a = self.record(&a, change)?;
         let policy = self.settings.polls.for_channel(a.channel);
@@ -240,6 +247,29 @@ impl Checkout {
             let _ = done_tx.send(Some(r.clone()));
         }
         result
+    }
+
+    /// A QR attempt that never reached `Shown` was never on screen, so nobody can have paid
+    /// it; a Cloud Pay order that may exist is closed so that stays true.
+    pub(super) async fn abandon_unshown_qr(&self, a: &Attempt) -> Result<Attempt, Error> {
+        let closed = if a.channel.is_cloud() {
+            self.backends.close_qr(a).await.is_ok()
+        } else {
+            false
+        };
+        self.record(
+            a,
+            Change {
+                to: AttemptState::Cancelled,
+                raw_status: if closed {
+                    "closed".into()
+                } else {
+                    "never shown".into()
+                },
+                reason: Some("the QR code was never shown; nothing can have been paid".into()),
+                ..Change::default()
+            },
+        )
     }
 
     /// Ends a QR attempt: one final query, then close where possible (PROTOCOLS §5.3).

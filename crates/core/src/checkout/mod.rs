@@ -23,7 +23,10 @@ pub use route::{Backends, TourV5Link};
 use crate::cloudpay::Platform;
 use crate::config::PollPolicies;
 use crate::journal::{Change, Journal, NewAttempt, TillClaim};
-use crate::{Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode};
+use crate::{
+    Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode,
+    PaymentOutcome,
+};
 
 /// Retrying a call that certainly never left this machine (connection refused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,8 +221,18 @@ impl Checkout {
             return Ok(a);
         }
         if a.channel.is_qr() {
-            if self.lock_live().contains_key(&id) {
-                return Ok(a);
+            // A QR on screen here or in the till's own process is theirs to end; a guest
+            // only reports what the backend says now, and records it only if it is paid.
+            if self.lock_live().contains_key(&id) || self.claim.is_none() {
+                let outcome = self.backends.query(&a, self.collected_before(&a)?).await?;
+                return match outcome {
+                    PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. } => {
+                        self.settle_after_query(&a, Ok(outcome), "queried again")
+                    }
+                    PaymentOutcome::Pending { .. }
+                    | PaymentOutcome::Failed { .. }
+                    | PaymentOutcome::Unknown { .. } => Ok(a),
+                };
             }
             return self.end_qr(a, AttemptState::Expired).await;
         }
@@ -255,7 +268,9 @@ impl Checkout {
                 continue;
             }
             let from = a.state;
-            let after = if a.channel.is_qr() {
+            let after = if a.state == AttemptState::Issuing {
+                self.abandon_unshown_qr(&a).await?
+            } else if a.channel.is_qr() {
                 self.end_qr(a.clone(), AttemptState::Expired).await?
             } else {
                 let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
