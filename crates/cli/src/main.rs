@@ -83,6 +83,15 @@ enum Command {
         #[arg(long)]
         manager: String,
     },
+    /// Manager: refund a paid Cloud Pay payment in full (Tour V5 refunds are done in its back office).
+    Refund {
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        manager: String,
+    },
     /// The day's receipts: attempts and totals per channel and outcome.
     Receipts {
         /// Business day, YYYY-MM-DD (default: today in the configured zone).
@@ -197,6 +206,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let ctx = setup::Context::open(config_path, json).await?;
             let a = ctx.attempt_by_order(&order)?;
             let a = ctx.checkout.force_resolve(a.id, to, &note, &manager)?;
+            Ok(output::attempt(&a, json, ctx.lang))
+        }
+        Command::Refund {
+            order,
+            note,
+            manager,
+        } => {
+            let ctx = setup::Context::open(config_path, json).await?;
+            let a = ctx.attempt_by_order(&order)?;
+            let a = ctx.checkout.refund(a.id, &note, &manager).await?;
             Ok(output::attempt(&a, json, ctx.lang))
         }
         Command::Receipts { day, csv, search } => {

@@ -526,6 +526,10 @@ async fn partial_payment_leaves_the_bill_open_for_the_remainder() {
         .await
         .unwrap();
     assert_eq!(a.state, AttemptState::PartlyPaid);
+    assert!(
+        a.reason.as_deref().unwrap_or("").contains("70.00"),
+        "the cashier sees the remainder: {a:?}"
+    );
     let bill = BillNo::parse("B-SPLIT").unwrap();
     assert_eq!(t.engine.journal().bill_collected(&bill).unwrap(), Fen(3000));
     // The remainder, with a password this time: the bill-status poll must see *this* payment.
@@ -893,4 +897,60 @@ async fn recovery_cancels_a_qr_that_was_never_shown() {
     let ledger = t.sandbox.ledger();
     assert_eq!(ledger.order(&cloud.order_no).unwrap().state, "closed");
     assert_eq!(ledger.charges.len(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_manager_refunds_a_cloud_payment_and_receipts_count_it() {
+    let t = till().await;
+    let a = t
+        .engine
+        .pay_barcode(barcode("RF-1", "9.90", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
+    assert!(
+        t.engine.refund(a.id, "", "boss").await.is_err(),
+        "a note is required"
+    );
+    let r = t
+        .engine
+        .refund(a.id, "customer returned the goods", "boss")
+        .await
+        .unwrap();
+    assert_eq!(r.state, AttemptState::Refunded);
+    assert_eq!(
+        t.sandbox.ledger().order(&a.order_no).unwrap().state,
+        "refunded"
+    );
+    let tr = t.engine.journal().transitions(a.id).unwrap();
+    assert!(
+        tr.iter()
+            .any(|x| x.to_state == AttemptState::Refunded && x.actor.as_deref() == Some("boss"))
+    );
+    assert_eq!(
+        t.engine
+            .refund(a.id, "again", "boss")
+            .await
+            .unwrap_err()
+            .code(),
+        "not_allowed"
+    );
+    let tv = t
+        .engine
+        .pay_barcode(barcode("RF-2", "1", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap();
+    let e = t.engine.refund(tv.id, "note", "boss").await.unwrap_err();
+    assert!(e.to_string().contains("back office"), "{e}");
+    let day = t
+        .clock
+        .now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let report =
+        cashier_core::receipts::DayReport::build(day, t.engine.journal().day(day).unwrap());
+    let refunded = report
+        .by_outcome
+        .get(&cashier_core::receipts::Outcome::Refunded)
+        .unwrap();
+    assert_eq!((refunded.count, refunded.amount), (1, Fen(990)));
 }

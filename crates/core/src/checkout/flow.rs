@@ -111,12 +111,15 @@ impl Checkout {
             },
         };
         let mut a = self.record(&a, change)?;
+        if a.state == AttemptState::PartlyPaid {
+            a = self.note_remainder(a).await?;
+        }
         let policy = self.settings.polls.for_channel(a.channel);
         let deadline = started + policy.give_up;
         self.emit(
             &a,
             ms(started.elapsed()),
-            Some(ms(deadline - Instant::now())),
+            Some(ms(deadline.saturating_duration_since(Instant::now()))),
         );
         let mut next = started + policy.first_after;
         while a.state.is_live() {
@@ -128,6 +131,10 @@ impl Checkout {
             let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
             let now = Instant::now();
             a = match outcome {
+                Ok(o @ PaymentOutcome::PartlyPaid { .. }) => {
+                    let partly = self.record(&a, change_for(&o, false))?;
+                    self.note_remainder(partly).await?
+                }
                 Ok(o) => self.record(&a, change_for(&o, false))?,
                 // A query that could not be sent says nothing new: keep following.
                 Err(e) => {
@@ -233,7 +240,11 @@ impl Checkout {
             if now >= deadline {
                 break AttemptState::Expired;
             }
-            self.emit(&a, ms(started.elapsed()), Some(ms(deadline - now)));
+            self.emit(
+                &a,
+                ms(started.elapsed()),
+                Some(ms(deadline.saturating_duration_since(now))),
+            );
         };
         let id = a.id;
         let result = if a.state.is_live() {
@@ -247,6 +258,22 @@ impl Checkout {
             let _ = done_tx.send(Some(r.clone()));
         }
         result
+    }
+
+    /// A partly paid bill stays open: tell the cashier what is left, where the backend says.
+    async fn note_remainder(&self, a: Attempt) -> Result<Attempt, Error> {
+        let Some(left) = self.backends.remainder(&a).await else {
+            return Ok(a);
+        };
+        self.record(
+            &a,
+            Change {
+                to: AttemptState::PartlyPaid,
+                raw_status: format!("remainder {}", left.0),
+                reason: Some(format!("bill not fully paid: ¥{left} still to pay")),
+                ..Change::default()
+            },
+        )
     }
 
     /// A QR attempt that never reached `Shown` was never on screen, so nobody can have paid

@@ -7,6 +7,7 @@
 
 mod event;
 mod flow;
+mod refund;
 mod route;
 
 use std::collections::HashMap;

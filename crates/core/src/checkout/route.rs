@@ -1,6 +1,6 @@
 //! Which backend call serves which channel: the only place that knows.
 
-use crate::cloudpay::{CloudPay, Platform, TradeType};
+use crate::cloudpay::{CloudPay, Platform, RefundOutcome, TradeType};
 use crate::tourv5::{QrWallet, TourV5, TourV5Session};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
@@ -142,6 +142,40 @@ impl Backends {
                     .query_order(&a.order_no, platform(a), TradeType::Barcode, a.amount)
                     .await
             }
+        }
+    }
+
+    /// What remains unpaid on the bill, where the backend says (Tour V5 POS sale bills).
+    pub async fn remainder(&self, a: &Attempt) -> Option<Fen> {
+        match (a.channel, &self.tourv5) {
+            (Channel::PosWechatBarcode, Some(tv)) => tv
+                .client
+                .pos_bill_remainder(&tv.session, &a.bill)
+                .await
+                .ok()
+                .flatten(),
+            _ => None,
+        }
+    }
+
+    /// Cloud Pay refunds; Tour V5 documents none (refunds are done in its back office).
+    pub async fn refund(
+        &self,
+        a: &Attempt,
+        refund_no: &str,
+        first: bool,
+    ) -> Result<RefundOutcome, Error> {
+        if !a.channel.is_cloud() {
+            return Err(Error::NotAllowed(
+                "the Tour V5 back office has no refund call: refund this payment in the back office".into(),
+            ));
+        }
+        let cp = self.cloudpay()?;
+        if first {
+            cp.refund(&a.order_no, refund_no, platform(a), a.amount, a.amount)
+                .await
+        } else {
+            cp.query_refund(&a.order_no, refund_no, platform(a)).await
         }
     }
 

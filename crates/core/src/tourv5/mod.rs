@@ -332,14 +332,31 @@ impl TourV5 {
         bill: &BillNo,
         paid_if_ours_landed: Option<Fen>,
     ) -> Result<PaymentOutcome, Error> {
+        let sent = self.pos_bill_row(s, bill).await;
+        payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?, paid_if_ours_landed)))
+    }
+
+    /// What is still unpaid on a POS sale bill, when the back office reports the bill's total
+    /// and paid value (ASSUMPTION, PROTOCOLS §1); `None` when it does not.
+    pub async fn pos_bill_remainder(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+    ) -> Result<Option<Fen>, Error> {
+        let env: Envelope<PosSellMainRow> = parse(&self.pos_bill_row(s, bill).await?)?;
+        Ok(env
+            .tag
+            .filter(|_| env.errcode == 0)
+            .and_then(|t| Some(t.billvalue?.checked_sub(t.paidvalue?).unwrap_or(Fen::ZERO))))
+    }
+
+    async fn pos_bill_row(&self, s: &TourV5Session, bill: &BillNo) -> Result<RawAnswer, Error> {
         let path = format!(
             "api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{}",
             url_path_segment(bill.as_str())
         );
-        let sent = self
-            .call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew)
-            .await;
-        payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?, paid_if_ours_landed)))
+        self.call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew)
+            .await
     }
 
     async fn query(
