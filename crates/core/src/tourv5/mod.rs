@@ -1,7 +1,10 @@
 //! The Tour V5 merchant back office: HAWK-signed JSON over HTTP (PROTOCOLS §1, seeds 000–003).
 
+mod config;
 pub mod map;
 pub mod wire;
+
+pub use config::TourV5Config;
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -16,44 +19,6 @@ use crate::crypto::{HawkCredentials, TdesProfile, hawk_sig::HawkTarget, md5_key,
 use crate::http::{Http, RawAnswer};
 use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use wire::*;
-
-/// Deployment settings. Lines marked ASSUMPTION in PROTOCOLS are fields here, not constants.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TourV5Config {
-    pub base_url: String,
-    /// `billtype` / `BusinessType`: 1 scenic tickets … 7 stored-value top-up.
-    pub billtype: u8,
-    /// 2-character payment-method codes, set by the deployment.
-    pub paytype_wechat: String,
-    pub paytype_alipay: String,
-    pub paytype_koudai: String,
-    /// ASSUMPTION: KouDaiLQ's poll endpoint takes the Alipay query body.
-    pub koudai_query_path: String,
-    pub tdes_profile: TdesProfile,
-    /// Product description sent with QR orders.
-    pub body: String,
-    pub clientip: Option<String>,
-    /// The back office's clock zone, to read `ServerTime` (minutes east of UTC).
-    pub server_utc_offset_minutes: i32,
-}
-
-impl Default for TourV5Config {
-    fn default() -> Self {
-        TourV5Config {
-            base_url: String::new(),
-            billtype: 1,
-            paytype_wechat: "WX".into(),
-            paytype_alipay: "ZF".into(),
-            paytype_koudai: "KD".into(),
-            koudai_query_path: "api/3Pay/KouDaiLQ/Query".into(),
-            tdes_profile: TdesProfile::default(),
-            body: "Cashier".into(),
-            clientip: None,
-            server_utc_offset_minutes: 8 * 60,
-        }
-    }
-}
 
 /// A logged-in operator. Holds derived keys only; the password is gone after login.
 #[derive(Clone)]

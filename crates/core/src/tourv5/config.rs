@@ -1,0 +1,44 @@
+//! What a deployment sets for its Tour V5 back office. Lines marked ASSUMPTION in PROTOCOLS
+//! are fields here, not constants, so a deployment changes them without a rebuild.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::TdesProfile;
+
+/// Deployment settings. Lines marked ASSUMPTION in PROTOCOLS are fields here, not constants.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TourV5Config {
+    pub base_url: String,
+    /// `billtype` / `BusinessType`: 1 scenic tickets … 7 stored-value top-up.
+    pub billtype: u8,
+    /// 2-character payment-method codes, set by the deployment.
+    pub paytype_wechat: String,
+    pub paytype_alipay: String,
+    pub paytype_koudai: String,
+    /// ASSUMPTION: KouDaiLQ's poll endpoint takes the Alipay query body.
+    pub koudai_query_path: String,
+    pub tdes_profile: TdesProfile,
+    /// Product description sent with QR orders.
+    pub body: String,
+    pub clientip: Option<String>,
+    /// The back office's clock zone, to read `ServerTime` (minutes east of UTC).
+    pub server_utc_offset_minutes: i32,
+}
+
+impl Default for TourV5Config {
+    fn default() -> Self {
+        TourV5Config {
+            base_url: String::new(),
+            billtype: 1,
+            paytype_wechat: "WX".into(),
+            paytype_alipay: "ZF".into(),
+            paytype_koudai: "KD".into(),
+            koudai_query_path: "api/3Pay/KouDaiLQ/Query".into(),
+            tdes_profile: TdesProfile::default(),
+            body: "Cashier".into(),
+            clientip: None,
+            server_utc_offset_minutes: 8 * 60,
+        }
+    }
+}
