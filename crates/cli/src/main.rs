@@ -168,18 +168,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             code,
             wallet,
         } => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            pay::run(
-                &ctx,
-                pay::PayArgs {
-                    channel,
-                    bill,
-                    amount,
-                    code,
-                    wallet,
-                },
-            )
-            .await
+            let cfg = setup::load_config(config_path)?;
+            let args = pay::PayArgs {
+                channel,
+                bill,
+                amount,
+                code,
+                wallet,
+            };
+            pay::check(&cfg, &args)?;
+            let ctx = setup::Context::open_with(cfg, json).await?;
+            pay::run(&ctx, args).await
         }
         Command::Query { order } => {
             let ctx = setup::Context::open(config_path, json).await?;

@@ -7,6 +7,8 @@ use cashier_core::checkout::{BarcodePayment, QrPayment};
 use cashier_core::cloudpay::Platform;
 use cashier_core::{AttemptId, AttemptState, BillNo, Channel, Error, Fen, PaymentCode, qr};
 
+use cashier_core::config::Config;
+
 use crate::output;
 use crate::setup::Context;
 
@@ -16,6 +18,18 @@ pub struct PayArgs {
     pub amount: String,
     pub code: Option<String>,
     pub wallet: Platform,
+}
+
+/// Checks what the cashier typed before anything starts (no sandbox, no login, no journal
+/// row for a typo). A code given on the command line is checked too; one read from stdin
+/// comes after the password line, so it is checked when read.
+pub fn check(cfg: &Config, args: &PayArgs) -> Result<(), Error> {
+    BillNo::parse(&args.bill)?;
+    Fen::parse_yuan(&args.amount, cfg.max_fen()?)?;
+    if let (false, Some(c)) = (args.channel.is_qr(), &args.code) {
+        PaymentCode::parse(c, &cfg.scanner.framing)?;
+    }
+    Ok(())
 }
 
 pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {

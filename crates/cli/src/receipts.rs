@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use cashier_core::config::Config;
 use cashier_core::journal::Journal;
 use cashier_core::receipts::{DayReport, Outcome, business_day, to_csv};
-use cashier_core::{Clock, Error, SystemClock};
+use cashier_core::{Clock, Error, Lang, SystemClock};
 use chrono::NaiveDate;
 
 use crate::output::state_label;
@@ -53,13 +53,21 @@ pub fn print(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match &search {
-        Some(q) => println!("attempts matching {q:?}"),
-        None => println!("receipts for {} ({})", report.day, cfg.timezone),
+    let zh = cfg.lang == Lang::ZhCn;
+    match (&search, zh) {
+        (Some(q), true) => println!("查询 {q:?} 的收款记录"),
+        (Some(q), false) => println!("attempts matching {q:?}"),
+        (None, true) => println!("{} 收款明细（{}）", report.day, cfg.timezone),
+        (None, false) => println!("receipts for {} ({})", report.day, cfg.timezone),
     }
+    let head = if zh {
+        ["时间", "单号", "订单号", "渠道", "金额 ¥", "状态"]
+    } else {
+        ["time", "bill", "order", "channel", "amount ¥", "state"]
+    };
     println!(
-        "{:<8} {:<20} {:<26} {:<18} {:>12}  state",
-        "time", "bill", "order", "channel", "amount ¥"
+        "{:<8} {:<20} {:<26} {:<18} {:>12}  {}",
+        head[0], head[1], head[2], head[3], head[4], head[5]
     );
     for a in &report.attempts {
         println!(
@@ -73,15 +81,16 @@ pub fn print(
         );
     }
     println!();
-    println!(
-        "collected ¥{} in {} payment(s)",
-        report.collected,
-        report
-            .by_outcome
-            .get(&Outcome::Paid)
-            .map(|t| t.count)
-            .unwrap_or(0)
-    );
+    let paid = report
+        .by_outcome
+        .get(&Outcome::Paid)
+        .map(|t| t.count)
+        .unwrap_or(0);
+    if zh {
+        println!("实收 ¥{}，共 {paid} 笔", report.collected);
+    } else {
+        println!("collected ¥{} in {paid} payment(s)", report.collected);
+    }
     for (channel, t) in &report.by_channel {
         println!(
             "  {:<20} {:>4} × ¥{:>12}",

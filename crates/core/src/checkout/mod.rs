@@ -338,6 +338,8 @@ impl Checkout {
 
     fn emit(&self, a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) {
         // Nobody listening is fine: the journal is the record, events are the view.
+        // A countdown means nothing once the attempt has ended.
+        let remaining_ms = remaining_ms.filter(|_| a.state.is_live());
         let _ = self
             .events
             .send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
