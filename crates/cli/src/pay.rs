@@ -60,6 +60,9 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
         tokio::spawn(async move { checkout.pay_barcode(p).await })
     };
     tokio::pin!(task);
+    // One listener for the whole payment: a Ctrl-C between two loop turns must not be lost.
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
     let mut attempt: Option<AttemptId> = None;
     let mut qr_drawn = false;
     let mut cancelling = false;
@@ -86,7 +89,7 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
                     }
                 }
             }
-            _ = tokio::signal::ctrl_c(), if !cancelling => {
+            _ = &mut interrupt, if !cancelling => {
                 cancelling = true;
                 match attempt {
                     Some(id) if args.channel.is_qr() => {

@@ -57,6 +57,8 @@ pub async fn run(
         eprintln!("reading the scanner; Ctrl-C to stop");
     }
     let mut got_code = false;
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
     loop {
         tokio::select! {
             ev = rx.recv() => {
@@ -67,7 +69,7 @@ pub async fn run(
                     break;
                 }
             }
-            _ = tokio::signal::ctrl_c() => break,
+            _ = &mut interrupt => break,
         }
     }
     let _ = tokio::task::spawn_blocking(move || handle.stop()).await;

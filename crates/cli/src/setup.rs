@@ -130,7 +130,7 @@ async fn connect(cfg: &Config, sandbox: Option<&Sandbox>) -> Result<Backends, Er
         };
         let session = client.login(&cfg.operator, &password).await?;
         drop(password);
-        backends.tourv5 = Some(TourV5Link { client, session });
+        backends.tourv5 = Some(TourV5Link::new(client, session));
     }
     if let Some(cp_cfg) = &cfg.cloudpay {
         let key = match sandbox {
@@ -213,7 +213,7 @@ pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<Exi
     let backends = connect(&cfg, sandbox.as_ref()).await?;
     match backends.tourv5 {
         Some(link) => {
-            let s = &link.session;
+            let s = &link.session();
             if json {
                 println!(
                     "{}",

@@ -11,8 +11,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use cashier_core::journal::Journal;
 use cashier_core::Attempt;
+use cashier_core::journal::Journal;
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -426,6 +426,22 @@ impl Running {
     pub fn kill(mut self) -> Finished {
         self.child.kill().expect("SIGKILL");
         self.finish(Duration::from_secs(10))
+    }
+
+    /// Waits for the process to exit; on timeout kills it and hands back what it printed as
+    /// `Err`, for a test that wants to say what went wrong rather than just "timed out".
+    pub fn finish_within(mut self, timeout: Duration) -> Result<Finished, Finished> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.child.try_wait().expect("try_wait") {
+                Some(_) => return Ok(self.finish(Duration::from_secs(5))),
+                None if Instant::now() >= deadline => {
+                    let _ = self.child.kill();
+                    return Err(self.finish(Duration::from_secs(5)));
+                }
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
     }
 
     /// Waits for the process to exit (killing it and failing on timeout) and collects output.

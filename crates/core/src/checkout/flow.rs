@@ -170,8 +170,12 @@ impl Checkout {
     pub(super) async fn qr_flow(&self, a: Attempt) -> Result<Attempt, Error> {
         let started = Instant::now();
         let policy = self.settings.polls.qr;
+        // The backend's own expiry comes a minute after the till's, so the till always runs
+        // its final query and close first and the attempt ends "expired", not "closed by
+        // the backend" half a second early.
         let expires_at = self.clock.now()
-            + chrono::TimeDelta::from_std(policy.give_up).unwrap_or(chrono::TimeDelta::MAX);
+            + chrono::TimeDelta::from_std(policy.give_up + std::time::Duration::from_secs(60))
+                .unwrap_or(chrono::TimeDelta::MAX);
         failpoint::hit(failpoint::AFTER_JOURNAL_BEFORE_SEND);
         let issued = self
             .with_send_retry(|| self.backends.issue_qr(&a, expires_at))

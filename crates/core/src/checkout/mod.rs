@@ -165,6 +165,7 @@ impl Checkout {
             }
             _ => None,
         };
+        self.recheck_unclosable_qr(&p.bill).await?;
         let a = self.begin(&p.bill, p.amount, p.channel, wallet, Some(p.code.masked()))?;
         tracing::info!(attempt = %a.id, order = %a.order_no, code = %p.code, "barcode payment journalled");
         self.barcode_flow(a, &p.code).await
@@ -180,6 +181,7 @@ impl Checkout {
             Channel::CloudQr => Some(route::wallet_name(p.wallet).to_string()),
             _ => None,
         };
+        self.recheck_unclosable_qr(&p.bill).await?;
         let a = self.begin(&p.bill, p.amount, p.channel, wallet, None)?;
         self.qr_flow(a).await
     }
@@ -286,6 +288,27 @@ impl Checkout {
             });
         }
         Ok(report)
+    }
+
+    /// Tour V5 documents no close for QR orders, so a code the till gave up on may still be
+    /// paid by a customer who kept it on screen. Before the bill is charged again, those
+    /// attempts are asked once more; a late payment is recorded and the bill is then paid.
+    async fn recheck_unclosable_qr(&self, bill: &BillNo) -> Result<(), Error> {
+        for a in self.journal.by_bill(bill)? {
+            let unclosable = matches!(a.channel, Channel::WechatQr | Channel::AlipayQr);
+            let gave_up = matches!(a.state, AttemptState::Expired | AttemptState::Cancelled);
+            if !(unclosable && gave_up && a.reference.is_some()) {
+                continue;
+            }
+            if let Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) =
+                self.backends.query(&a, self.collected_before(&a)?).await
+            {
+                tracing::warn!(attempt = %a.id, order = %a.order_no, "QR paid after the till gave up on it");
+                let late = self.settle_after_query(&a, Ok(o), "paid after the QR expired")?;
+                self.emit(&late, 0, None);
+            }
+        }
+        Ok(())
     }
 
     fn begin(

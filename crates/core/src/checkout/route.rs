@@ -1,14 +1,67 @@
 //! Which backend call serves which channel: the only place that knows.
 
+use std::sync::{Arc, RwLock};
+
 use crate::cloudpay::{CloudPay, Platform, RefundOutcome, TradeType};
 use crate::tourv5::{QrWallet, TourV5, TourV5Session};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
-/// A logged-in Tour V5 back office.
+/// A logged-in Tour V5 back office. The session is renewed when the back office refuses it
+/// (a second login of the same operator, from another till process, replaces the first).
 #[derive(Debug, Clone)]
 pub struct TourV5Link {
     pub client: TourV5,
-    pub session: TourV5Session,
+    session: Arc<RwLock<TourV5Session>>,
+}
+
+impl TourV5Link {
+    pub fn new(client: TourV5, session: TourV5Session) -> TourV5Link {
+        TourV5Link {
+            client,
+            session: Arc::new(RwLock::new(session)),
+        }
+    }
+
+    pub fn session(&self) -> TourV5Session {
+        self.session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Logs in again with the refused session's key and keeps the new session.
+    async fn renew(&self, refused: &TourV5Session) -> Result<TourV5Session, Error> {
+        tracing::info!("Tour V5 refused the session; logging in again");
+        let renewed = self.client.renew(refused).await?;
+        *self.session.write().unwrap_or_else(|p| p.into_inner()) = renewed.clone();
+        Ok(renewed)
+    }
+}
+
+/// Runs a Tour V5 call with the current session; on a 401 (refused before any processing,
+/// so repeating it is safe) logs in again with the session's key and runs it once more.
+/// A macro rather than a closure-taking function so the payment futures stay `Send`.
+macro_rules! with_session {
+    ($link:expr, |$c:ident, $s:ident| $call:expr) => {{
+        let link: &TourV5Link = $link;
+        let session = link.session();
+        let first = {
+            let ($c, $s) = (&link.client, &session);
+            $call.await
+        };
+        match first {
+            Err(Error::Rejected { code, .. }) if code == "401" => {
+                match link.renew(&session).await {
+                    Ok(renewed) => {
+                        let ($c, $s) = (&link.client, &renewed);
+                        $call.await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            other => other,
+        }
+    }};
 }
 
 /// The backends this till talks to; either may be absent.
@@ -64,16 +117,12 @@ impl Backends {
     ) -> Result<PaymentOutcome, Error> {
         match a.channel {
             Channel::KoudaiBarcode => {
-                let tv = self.tourv5()?;
-                tv.client
-                    .koudai_barcode(&tv.session, &a.bill, a.amount, code)
-                    .await
+                with_session!(self.tourv5()?, |c, s| c
+                    .koudai_barcode(s, &a.bill, a.amount, code))
             }
             Channel::PosWechatBarcode => {
-                let tv = self.tourv5()?;
-                tv.client
-                    .pos_wechat_barcode(&tv.session, &a.bill, a.amount, code)
-                    .await
+                with_session!(self.tourv5()?, |c, s| c
+                    .pos_wechat_barcode(s, &a.bill, a.amount, code))
             }
             Channel::CloudBarcode => {
                 self.cloudpay()?
@@ -93,10 +142,9 @@ impl Backends {
     ) -> Result<QrIssued, Error> {
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
-                let tv = self.tourv5()?;
-                tv.client
-                    .qr_pay(&tv.session, tourv5_wallet(a.channel), &a.bill, a.amount)
-                    .await
+                let wallet = tourv5_wallet(a.channel);
+                with_session!(self.tourv5()?, |c, s| c
+                    .qr_pay(s, wallet, &a.bill, a.amount))
             }
             Channel::CloudQr => {
                 self.cloudpay()?
@@ -114,23 +162,16 @@ impl Backends {
         let reference = a.reference.as_deref().unwrap_or("");
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
-                let tv = self.tourv5()?;
-                tv.client
-                    .qr_query(&tv.session, tourv5_wallet(a.channel), &a.bill, reference)
-                    .await
+                let wallet = tourv5_wallet(a.channel);
+                with_session!(self.tourv5()?, |c, s| c
+                    .qr_query(s, wallet, &a.bill, reference))
             }
             Channel::KoudaiBarcode => {
-                let tv = self.tourv5()?;
-                tv.client
-                    .koudai_query(&tv.session, &a.bill, reference)
-                    .await
+                with_session!(self.tourv5()?, |c, s| c.koudai_query(s, &a.bill, reference))
             }
             Channel::PosWechatBarcode => {
-                let tv = self.tourv5()?;
-                let landed = collected_before.saturating_add(a.amount);
-                tv.client
-                    .pos_bill_status(&tv.session, &a.bill, Some(landed))
-                    .await
+                let landed = Some(collected_before.saturating_add(a.amount));
+                with_session!(self.tourv5()?, |c, s| c.pos_bill_status(s, &a.bill, landed))
             }
             Channel::CloudQr => {
                 self.cloudpay()?
@@ -148,12 +189,10 @@ impl Backends {
     /// What remains unpaid on the bill, where the backend says (Tour V5 POS sale bills).
     pub async fn remainder(&self, a: &Attempt) -> Option<Fen> {
         match (a.channel, &self.tourv5) {
-            (Channel::PosWechatBarcode, Some(tv)) => tv
-                .client
-                .pos_bill_remainder(&tv.session, &a.bill)
-                .await
-                .ok()
-                .flatten(),
+            (Channel::PosWechatBarcode, Some(tv)) => with_session!(tv, |c, s| c
+                .pos_bill_remainder(s, &a.bill))
+            .ok()
+            .flatten(),
             _ => None,
         }
     }

@@ -156,6 +156,12 @@ fn may_move(from: AttemptState, to: AttemptState) -> bool {
                 AttemptState::Paid | AttemptState::PartlyPaid,
                 AttemptState::Refunded
             )
+            // A QR order the back office cannot close stays payable after the till gave up
+            // on it; when the backend later says it was paid, the backend is right.
+            | (
+                AttemptState::Expired | AttemptState::Cancelled,
+                AttemptState::Paid | AttemptState::PartlyPaid
+            )
         )
 }
 

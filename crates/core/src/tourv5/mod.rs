@@ -115,7 +115,20 @@ impl TourV5 {
         operator: &str,
         password: &SecretString,
     ) -> Result<TourV5Session, Error> {
-        let pre_key = md5_key(password);
+        self.login_with_key(operator, md5_key(password)).await
+    }
+
+    /// Logs in again with the session's own pre-login key, after the back office refused
+    /// the session (another login of the same operator replaces it). No password needed.
+    pub async fn renew(&self, s: &TourV5Session) -> Result<TourV5Session, Error> {
+        self.login_with_key(&s.operator, s.pos_key.clone()).await
+    }
+
+    async fn login_with_key(
+        &self,
+        operator: &str,
+        pre_key: SecretString,
+    ) -> Result<TourV5Session, Error> {
         let now_local = self.clock.now().with_timezone(&self.zone);
         let body = serde_json::to_vec(&now_local.format(LOGIN_TIME_FORMAT).to_string())
             .map_err(|e| Error::Config(e.to_string()))?;
