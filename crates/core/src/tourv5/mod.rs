@@ -204,15 +204,7 @@ impl TourV5 {
             clientip: self.cfg.clientip.clone(),
             cardno: None,
         };
-        let ans = self
-            .call(
-                Method::POST,
-                path,
-                Some(json(&parm)?),
-                &Signer::Session(s),
-                s.clock_skew,
-            )
-            .await?;
+        let ans = self.post(s, path, &parm).await?;
         map::qr_issued(parse(&ans)?)
     }
 
@@ -249,15 +241,7 @@ impl TourV5 {
             card_no: None,
             bar_code: code.expose().to_string(),
         };
-        let sent = self
-            .call(
-                Method::POST,
-                "api/3Pay/KouDaiLQ/BarCode",
-                Some(json(&parm)?),
-                &Signer::Session(s),
-                s.clock_skew,
-            )
-            .await;
+        let sent = self.post(s, "api/3Pay/KouDaiLQ/BarCode", &parm).await;
         payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, true)))
     }
 
@@ -290,12 +274,10 @@ impl TourV5 {
             paymentvalue: amount,
         };
         let sent = self
-            .call(
-                Method::POST,
+            .post(
+                s,
                 "api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode",
-                Some(json(&parm)?),
-                &Signer::Session(s),
-                s.clock_skew,
+                &parm,
             )
             .await;
         payment_answer(sent, |a| Ok(map::pos_barcode(parse(a)?)))
@@ -351,16 +333,26 @@ impl TourV5 {
             billtype: self.cfg.billtype.to_string(),
             paytype,
         };
-        let sent = self
-            .call(
-                Method::POST,
-                path,
-                Some(json(&parm)?),
-                &Signer::Session(s),
-                s.clock_skew,
-            )
-            .await;
+        let sent = self.post(s, path, &parm).await;
         payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, false)))
+    }
+
+    /// A session-signed JSON POST.
+    async fn post<T: Serialize>(
+        &self,
+        s: &TourV5Session,
+        path: &str,
+        parm: &T,
+    ) -> Result<RawAnswer, Error> {
+        let body = json(parm)?;
+        self.call(
+            Method::POST,
+            path,
+            Some(body),
+            &Signer::Session(s),
+            s.clock_skew,
+        )
+        .await
     }
 
     async fn call(
