@@ -724,3 +724,48 @@ async fn preconnect_is_harmless() {
             .unwrap()
     ));
 }
+
+/// The HAWK key-bytes assumption is configuration: a back office that reads the key string
+/// as hex works once both sides say so, and a mismatch is refused before anything is done.
+#[tokio::test]
+async fn hawk_key_bytes_are_configurable() {
+    use cashier_core::crypto::HawkKeyBytes;
+    let sc = SandboxConfig {
+        hawk_key_bytes: HawkKeyBytes::Hex,
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(sc.clone()).await.unwrap();
+    let client = |kb| {
+        TourV5::new(
+            http(Duration::from_secs(5)),
+            TourV5Config {
+                base_url: sandbox.url(),
+                hawk_key_bytes: kb,
+                ..TourV5Config::default()
+            },
+            Arc::new(SystemClock),
+        )
+        .unwrap()
+    };
+    let password = SecretString::from(sc.password.clone());
+    let e = client(HawkKeyBytes::Utf8)
+        .login(&sc.operator, &password)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
+        "{e:?}"
+    );
+    let tv = client(HawkKeyBytes::Hex);
+    let s = tv.login(&sc.operator, &password).await.unwrap();
+    let o = tv
+        .pos_wechat_barcode(&s, &bill("HEX-1"), Fen(100), &code(PAID))
+        .await
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    let o = tv
+        .koudai_barcode(&s, &bill("HEX-2"), Fen(100), &code(PAID))
+        .await
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+}

@@ -254,22 +254,22 @@ fn hawk_sign_then_verify_and_tamper() {
     assert_eq!(parsed.nonce(), "n0nce1");
     let skew = Duration::from_secs(300);
     parsed
-        .verify(KEY, target, "application/json", body, skew)
+        .verify(KEY.as_bytes(), target, "application/json", body, skew)
         .unwrap();
     assert!(
         parsed
-            .verify("WRONG", target, "application/json", body, skew)
+            .verify(b"WRONG", target, "application/json", body, skew)
             .is_err()
     );
     assert!(
         parsed
-            .verify(KEY, target, "application/json", b"\"tampered\"", skew)
+            .verify(KEY.as_bytes(), target, "application/json", b"\"tampered\"", skew)
             .is_err()
     );
     assert!(
         parsed
             .verify(
-                KEY,
+                KEY.as_bytes(),
                 HawkTarget {
                     path: "/api/other",
                     ..target
@@ -283,7 +283,7 @@ fn hawk_sign_then_verify_and_tamper() {
     assert!(
         parsed
             .verify(
-                KEY,
+                KEY.as_bytes(),
                 HawkTarget {
                     port: 8081,
                     ..target
@@ -306,7 +306,7 @@ fn hawk_sign_then_verify_and_tamper() {
     assert!(
         HawkHeader::parse(&old)
             .unwrap()
-            .verify(KEY, target, "application/json", body, skew)
+            .verify(KEY.as_bytes(), target, "application/json", body, skew)
             .is_err()
     );
     assert!(HawkHeader::parse("Basic abc").is_err());

@@ -97,18 +97,27 @@ fn tourv5_pos_barcode_seed_002_rules() {
     let bill = |e: i64, s: &str| {
         tvmap::pos_bill(
             env(json!({"errcode": e, "errmsg": "", "tag": {"billnum": "B", "paystate": s}})),
+            "3",
             None,
         )
     };
     assert!(matches!(bill(0, "3"), PaymentOutcome::Paid { .. }));
     assert!(matches!(bill(0, "1"), PaymentOutcome::Pending { .. }));
     assert!(matches!(bill(-1, "3"), PaymentOutcome::Unknown { .. }));
+    // A deployment whose back office says "9" for fully paid configures it.
+    let nine = tvmap::pos_bill(
+        env(json!({"errcode": 0, "errmsg": "", "tag": {"billnum": "B", "paystate": "9"}})),
+        "9",
+        None,
+    );
+    assert!(matches!(nine, PaymentOutcome::Paid { .. }));
     // A partial payment shows as the bill's paid value reaching what ours would make it.
     let partial = |paid: &str| {
         tvmap::pos_bill(
             env(
                 json!({"errcode": 0, "errmsg": "", "tag": {"billnum": "B", "paystate": "2", "billvalue": 100, "paidvalue": serde_json::Number::from_string_unchecked(paid.into())}}),
             ),
+            "3",
             Some(Fen(3000)),
         )
     };

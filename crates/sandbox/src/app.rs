@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::middleware;
-use cashier_core::crypto::{AuthenKey, TdesProfile};
+use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile};
 use chrono::{DateTime, FixedOffset, Utc};
 use secrecy::SecretString;
 use tokio::sync::watch;
@@ -30,6 +30,7 @@ pub struct Shared {
     pub order_prefix: String,
     pub tdes: TdesProfile,
     pub qr_ttl: Duration,
+    pub hawk_key_bytes: HawkKeyBytes,
     pub book: Mutex<Book>,
     pub armory: Mutex<Armory>,
     pub sessions: Mutex<Sessions>,

@@ -26,7 +26,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use cashier_core::crypto::{AuthenKey, TdesProfile, md5_key};
+use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -53,6 +53,8 @@ pub struct SandboxConfig {
     pub tdes_profile: TdesProfile,
     /// How long an unpaid QR order stays payable.
     pub qr_ttl: Duration,
+    /// How HAWK key strings become key bytes (PROTOCOLS §1 ASSUMPTION: UTF-8).
+    pub hawk_key_bytes: HawkKeyBytes,
 }
 
 impl Default for SandboxConfig {
@@ -65,6 +67,7 @@ impl Default for SandboxConfig {
             order_prefix: "sbx".into(),
             tdes_profile: TdesProfile::default(),
             qr_ttl: Duration::from_secs(5 * 60),
+            hawk_key_bytes: HawkKeyBytes::default(),
         }
     }
 }
@@ -93,6 +96,7 @@ impl Sandbox {
             order_prefix: cfg.order_prefix,
             tdes: cfg.tdes_profile,
             qr_ttl: cfg.qr_ttl,
+            hawk_key_bytes: cfg.hawk_key_bytes,
             book: Mutex::default(),
             armory: Mutex::default(),
             sessions: Mutex::default(),

@@ -10,7 +10,8 @@ const USAGE: &str =
     "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS]
   --addr          where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
   --tdes-profile  sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
-  --qr-ttl        seconds an unpaid QR order stays payable (default 300)";
+  --qr-ttl        seconds an unpaid QR order stays payable (default 300)
+  --hawk-key-bytes utf8 (default) or hex: how HAWK key strings become key bytes";
 
 fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
     let mut cfg = SandboxConfig::default();
@@ -33,6 +34,11 @@ fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
             "--tdes-profile" => {
                 cfg.tdes_profile = serde_json::from_value(serde_json::Value::String(value.clone()))
                     .map_err(|_| format!("unknown TripleDES profile {value:?}"))?;
+            }
+            "--hawk-key-bytes" => {
+                cfg.hawk_key_bytes =
+                    serde_json::from_value(serde_json::Value::String(value.clone()))
+                        .map_err(|_| format!("--hawk-key-bytes is utf8 or hex, not {value:?}"))?;
             }
             "--qr-ttl" => {
                 let secs: u64 = value

@@ -9,13 +9,36 @@ use std::time::{Duration, SystemTime};
 
 use hawk::{Credentials, Key, PayloadHasher, RequestBuilder, SHA256};
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 
 use super::CryptoError;
+
+/// How a key string becomes HMAC key bytes. ASSUMPTION (PROTOCOLS §1): its UTF-8 bytes; the
+/// other reading of a 32-hex-digit key is the 16 bytes it spells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HawkKeyBytes {
+    #[default]
+    Utf8,
+    Hex,
+}
+
+impl HawkKeyBytes {
+    pub fn of(self, key: &str) -> Result<Vec<u8>, CryptoError> {
+        match self {
+            HawkKeyBytes::Utf8 => Ok(key.as_bytes().to_vec()),
+            HawkKeyBytes::Hex => {
+                hex::decode(key).map_err(|_| CryptoError::HawkHeader("key is not hex".into()))
+            }
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct HawkCredentials {
     pub id: String,
     key: SecretString,
+    key_bytes: HawkKeyBytes,
 }
 
 impl fmt::Debug for HawkCredentials {
@@ -41,7 +64,16 @@ fn payload_hash(content_type: &str, body: &[u8]) -> Result<Vec<u8>, CryptoError>
 
 impl HawkCredentials {
     pub fn new(id: impl Into<String>, key: SecretString) -> Self {
-        HawkCredentials { id: id.into(), key }
+        HawkCredentials {
+            id: id.into(),
+            key,
+            key_bytes: HawkKeyBytes::default(),
+        }
+    }
+
+    pub fn with_key_bytes(mut self, key_bytes: HawkKeyBytes) -> Self {
+        self.key_bytes = key_bytes;
+        self
     }
 
     /// The full `Authorization` header value, `Hawk id="…", ts="…", nonce="…", hash="…", mac="…"`.
@@ -54,7 +86,7 @@ impl HawkCredentials {
         nonce: &str,
     ) -> Result<String, CryptoError> {
         let hash = payload_hash(content_type, body)?;
-        let key = Key::new(self.key.expose_secret().as_bytes(), SHA256)
+        let key = Key::new(self.key_bytes.of(self.key.expose_secret())?, SHA256)
             .map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
         let creds = Credentials {
             id: self.id.clone(),
@@ -104,7 +136,7 @@ impl HawkHeader {
     /// the difference between the header's `ts` and this machine's clock.
     pub fn verify(
         &self,
-        key: &str,
+        key: &[u8],
         target: HawkTarget<'_>,
         content_type: &str,
         body: &[u8],
@@ -114,8 +146,7 @@ impl HawkHeader {
             return Err(CryptoError::HawkHeader("payload hash is required".into()));
         }
         let hash = payload_hash(content_type, body)?;
-        let key =
-            Key::new(key.as_bytes(), SHA256).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        let key = Key::new(key, SHA256).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
         let ok = RequestBuilder::new(target.method, target.host, target.port, target.path)
             .hash(&hash[..])
             .request()

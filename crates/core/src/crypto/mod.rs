@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use authen::AuthenKey;
-pub use hawk_sig::{HawkCredentials, HawkHeader};
+pub use hawk_sig::{HawkCredentials, HawkHeader, HawkKeyBytes};
 pub use tdes::TdesProfile;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::TdesProfile;
+use crate::crypto::{HawkKeyBytes, TdesProfile};
 
 /// Deployment settings. Lines marked ASSUMPTION in PROTOCOLS are fields here, not constants.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +24,13 @@ pub struct TourV5Config {
     pub clientip: Option<String>,
     /// The back office's clock zone, to read `ServerTime` (minutes east of UTC).
     pub server_utc_offset_minutes: i32,
+    /// ASSUMPTION (PROTOCOLS §1): HAWK key bytes are the UTF-8 of the key string.
+    pub hawk_key_bytes: HawkKeyBytes,
+    /// Paths signed with `UPPER(MD5(password))`; every other path after login is signed with
+    /// the session key from `HawkRealKey` (ASSUMPTION for `api/3Pay/...`).
+    pub password_key_paths: Vec<String>,
+    /// ASSUMPTION (PROTOCOLS §1): the POS bill status `paystate` that means fully paid.
+    pub pos_bill_paid_state: String,
 }
 
 impl Default for TourV5Config {
@@ -39,6 +46,9 @@ impl Default for TourV5Config {
             body: "Cashier".into(),
             clientip: None,
             server_utc_offset_minutes: 8 * 60,
+            hawk_key_bytes: HawkKeyBytes::default(),
+            password_key_paths: vec!["api/Pos/".into()],
+            pos_bill_paid_state: "3".into(),
         }
     }
 }

@@ -158,15 +158,20 @@ pub fn pos_barcode(env: Envelope<PosSellPaymentResult>) -> PaymentOutcome {
     }
 }
 
-/// The POS bill-status poll. ASSUMPTION (PROTOCOLS §1): `paystate == "3"` means fully paid.
+/// The POS bill-status poll. ASSUMPTION (PROTOCOLS §1): `paystate == paid_state` ("3" by
+/// default) means fully paid.
 /// `paid_if_ours_landed` is what the bill's paid value reaches once this payment is applied:
 /// when the back office reports it, a partial payment is recognised as such.
-pub fn pos_bill(env: Envelope<PosSellMainRow>, paid_if_ours_landed: Option<Fen>) -> PaymentOutcome {
+pub fn pos_bill(
+    env: Envelope<PosSellMainRow>,
+    paid_state: &str,
+    paid_if_ours_landed: Option<Fen>,
+) -> PaymentOutcome {
     let state = env.tag.as_ref().and_then(|t| t.paystate.clone());
     let paid = env.tag.as_ref().and_then(|t| t.paidvalue);
     let landed = matches!((paid, paid_if_ours_landed), (Some(p), Some(want)) if p >= want);
     match (ErrCode::from(env.errcode), state.as_deref()) {
-        (ErrCode::Ok, Some("3")) => PaymentOutcome::Paid { reference: None },
+        (ErrCode::Ok, Some(s)) if s == paid_state => PaymentOutcome::Paid { reference: None },
         (ErrCode::Ok, Some(s)) if landed => PaymentOutcome::PartlyPaid {
             reference: None,
             bill_state: s.to_string(),

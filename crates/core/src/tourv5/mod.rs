@@ -293,7 +293,10 @@ impl TourV5 {
         paid_if_ours_landed: Option<Fen>,
     ) -> Result<PaymentOutcome, Error> {
         let sent = self.pos_bill_row(s, bill).await;
-        payment_answer(sent, |a| Ok(map::pos_bill(parse(a)?, paid_if_ours_landed)))
+        let paid_state = self.cfg.pos_bill_paid_state.as_str();
+        payment_answer(sent, |a| {
+            Ok(map::pos_bill(parse(a)?, paid_state, paid_if_ours_landed))
+        })
     }
 
     /// What is still unpaid on a POS sale bill, when the back office reports the bill's total
@@ -371,7 +374,15 @@ impl TourV5 {
             Signer::PreLogin { operator, key } => (*operator, *key),
             // PROTOCOLS §1: `api/Pos/...` is signed with UPPER(MD5(password)), the rest with
             // the session key from HawkRealKey (ASSUMPTION for `api/3Pay/...`).
-            Signer::Session(s) if path.starts_with("api/Pos/") => (s.operator.as_str(), &s.pos_key),
+            Signer::Session(s)
+                if self
+                    .cfg
+                    .password_key_paths
+                    .iter()
+                    .any(|p| path.starts_with(p.as_str())) =>
+            {
+                (s.operator.as_str(), &s.pos_key)
+            }
             Signer::Session(s) => (s.operator.as_str(), &s.real_key),
         };
         let host = url.host_str().unwrap_or_default().to_string();
@@ -387,18 +398,20 @@ impl TourV5 {
             .take(12)
             .map(char::from)
             .collect();
-        let auth = HawkCredentials::new(id, key.clone()).sign(
-            HawkTarget {
-                method: method.as_str(),
-                host: &host,
-                port,
-                path: &path_q,
-            },
-            "application/json",
-            &payload,
-            ts,
-            &nonce,
-        )?;
+        let auth = HawkCredentials::new(id, key.clone())
+            .with_key_bytes(self.cfg.hawk_key_bytes)
+            .sign(
+                HawkTarget {
+                    method: method.as_str(),
+                    host: &host,
+                    port,
+                    path: &path_q,
+                },
+                "application/json",
+                &payload,
+                ts,
+                &nonce,
+            )?;
         let headers = [
             ("Content-Type", "application/json".to_string()),
             ("Authorization", auth),

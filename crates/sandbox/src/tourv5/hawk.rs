@@ -121,6 +121,10 @@ fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, &'static st
     // ASSUMPTION (brief): login takes any ts, so a client with a wrong clock can log in and
     // learn ServerTime; every other call must be within five minutes.
     let skew = if login { Duration::MAX } else { MAX_SKEW };
+    let key = app
+        .hawk_key_bytes
+        .of(&key)
+        .map_err(|_| "key does not decode")?;
     hawk.verify(&key, target, content_type, body, skew)
         .map_err(|_| "signature does not verify")?;
     if !app
