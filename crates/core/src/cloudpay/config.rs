@@ -56,6 +56,9 @@ pub struct CloudPayConfig {
     pub body: String,
     /// WeChat QR orders need `wxpay_pay_content_ext.product_id`.
     pub product_id: String,
+    /// ASSUMPTION (PROTOCOLS §2): `time_expire` is absolute unix seconds. A deployment whose
+    /// account reads it otherwise turns it off and relies on the till's own close.
+    pub send_time_expire: bool,
 }
 
 impl Default for CloudPayConfig {
@@ -82,6 +85,7 @@ impl Default for CloudPayConfig {
             spbill_create_ip: "127.0.0.1".into(),
             body: "Cashier".into(),
             product_id: "cashier".into(),
+            send_time_expire: true,
         }
     }
 }

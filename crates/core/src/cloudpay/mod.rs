@@ -102,7 +102,7 @@ impl CloudPay {
             wxpay_pay_content_ext: (platform == Platform::Wechat).then(|| WxpayPayContentExt {
                 product_id: self.cfg.product_id.clone(),
             }),
-            ..self.pay_content(out_trade_no, bill, amount, Some(expires_at.timestamp()))
+            ..self.pay_content(out_trade_no, bill, amount, self.cfg.send_time_expire.then(|| expires_at.timestamp()))
         });
         let (rc, sig) = self
             .call("scan_code_pay", &content, Repeat::IfNotSent)
