@@ -7,7 +7,7 @@ use cashier_sandbox::{Sandbox, SandboxConfig};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8686";
 const USAGE: &str =
-    "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS]
+    "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS] [--hawk-key-bytes utf8|hex]
   --addr          where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
   --tdes-profile  sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
   --qr-ttl        seconds an unpaid QR order stays payable (default 300)
