@@ -53,7 +53,8 @@ enum Command {
         /// Yuan, as typed: 12, 12.3, 12.30.
         #[arg(long)]
         amount: String,
-        /// Barcode channels: the payment code; read from stdin (a keyboard-wedge scanner) if absent.
+        /// Barcode channels: the payment code; read from stdin (a keyboard-wedge scanner) if
+        /// absent — prefer that: an argument is visible in the process list and shell history.
         #[arg(long)]
         code: Option<String>,
         /// cloud-qr only: which wallet the QR is for.

@@ -65,7 +65,13 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
     tokio::pin!(interrupt);
     let mut attempt: Option<AttemptId> = None;
     let mut qr_drawn = false;
-    let mut cancelling = false;
+    let mut interrupted = false;
+    // A Ctrl-C that comes before the attempt is known is kept and sent once it is.
+    let mut cancel_pending = false;
+    let cancel = |id: AttemptId| {
+        let checkout = ctx.checkout.clone();
+        tokio::spawn(async move { checkout.cancel(id).await });
+    };
     loop {
         tokio::select! {
             done = &mut task => {
@@ -79,6 +85,9 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
             e = events.recv() => {
                 let Ok(e) = e else { continue };
                 attempt.get_or_insert(e.attempt_id);
+                if std::mem::take(&mut cancel_pending) {
+                    cancel(e.attempt_id);
+                }
                 output::event(&e, ctx.json_mode(), ctx.lang);
                 if let (AttemptState::Shown, Some(url), false) = (e.state, e.code_url.as_deref(), qr_drawn) {
                     qr_drawn = true;
@@ -89,14 +98,12 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
                     }
                 }
             }
-            _ = &mut interrupt, if !cancelling => {
-                cancelling = true;
-                match attempt {
-                    Some(id) if args.channel.is_qr() => {
-                        let checkout = ctx.checkout.clone();
-                        tokio::spawn(async move { checkout.cancel(id).await });
-                    }
-                    _ => eprintln!("a barcode payment cannot be cancelled once sent; waiting for its result"),
+            _ = &mut interrupt, if !interrupted => {
+                interrupted = true;
+                match (args.channel.is_qr(), attempt) {
+                    (true, Some(id)) => cancel(id),
+                    (true, None) => cancel_pending = true,
+                    (false, _) => eprintln!("a barcode payment cannot be cancelled once sent; waiting for its result"),
                 }
             }
         }

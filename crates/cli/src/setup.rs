@@ -63,6 +63,11 @@ impl Context {
             tz: cfg.tz()?,
             polls: cfg.poll,
             send_retry: SendRetry::default(),
+            qr_payable_for: std::time::Duration::from_secs(
+                cfg.tourv5
+                    .as_ref()
+                    .map_or(2 * 60 * 60, |t| t.qr_payable_secs),
+            ),
         };
         let seed =
             u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_micros().unsigned_abs();

@@ -27,6 +27,7 @@ fn one_attempt(journal: &Journal, day: NaiveDate) {
         operator: "op1".into(),
         till: "T01".into(),
         order_prefix: "CA".into(),
+        bill_paid_before: None,
     };
     let now = Utc::now();
     let attempt = match journal.begin(new, now, day, "x") {

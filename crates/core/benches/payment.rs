@@ -72,6 +72,7 @@ fn checkout_round_trip(c: &mut Criterion) {
             tz: chrono_tz::Asia::Shanghai,
             polls: PollPolicies::default(),
             send_retry: SendRetry::default(),
+            qr_payable_for: Duration::from_secs(7200),
         };
         let backends = Backends {
             tourv5: None,

@@ -217,4 +217,7 @@ pub struct Attempt {
     pub updated_at: DateTime<Utc>,
     /// Business day in the configured zone, fixed when the attempt is created.
     pub business_day: NaiveDate,
+    /// POS sale bills: what the back office said the bill had been paid before this attempt,
+    /// so that the bill-status poll credits this payment only with what it added.
+    pub bill_paid_before: Option<Fen>,
 }

@@ -108,6 +108,32 @@ pub fn mask_digits(s: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(n - 8))
 }
 
+/// Masks every run of 10 or more digits in free text (a backend message that echoes the code,
+/// a reason on its way to the journal or the screen). Shorter numbers — amounts, error codes —
+/// stay readable.
+pub fn redact_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= MIN_LEN {
+            out.push_str(&mask_digits(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// PROTOCOLS §4: WeChat 18 digits starting 10–15; Alipay 16–24 digits starting 25–30;
 /// UnionPay 19 digits starting 62.
 fn classify(d: &str) -> CodeKind {

@@ -222,8 +222,25 @@ impl Config {
         }
         self.tz()?;
         self.max_fen()?;
-        if self.order_prefix.len() > 8 {
-            return Err(Error::Config("order_prefix: at most 8 characters".into()));
+        // Order numbers are prefix + till + 12 time digits + 6 sequence digits + 3 random
+        // characters, and Cloud Pay allows 32: prefix and till together get 11.
+        let prefixes = std::iter::once(("order_prefix", self.order_prefix.as_str())).chain(
+            self.cloudpay
+                .as_ref()
+                .map(|c| ("cloudpay.order_prefix", c.order_prefix.as_str())),
+        );
+        for (name, prefix) in prefixes {
+            if prefix.len() + self.till.len() > 11 {
+                return Err(Error::Config(format!(
+                    "{name} {prefix:?} and till {:?} together may have at most 11 characters",
+                    self.till
+                )));
+            }
+            if !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(Error::Config(format!(
+                    "{name} {prefix:?}: letters and digits only"
+                )));
+            }
         }
         Ok(())
     }

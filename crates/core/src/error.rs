@@ -88,10 +88,11 @@ impl Error {
         }
     }
 
+    /// What crosses to the UI; backend text in it has any payment-code-like number masked.
     pub fn body(&self, lang: Lang) -> ErrorBody {
         ErrorBody {
             code: self.code(),
-            message: self.message(lang),
+            message: crate::code::redact_codes(&self.message(lang)),
         }
     }
 }

@@ -122,7 +122,10 @@ impl Fen {
         if d.is_sign_negative() && !d.is_zero() {
             return Err(AmountError::Wire(d.to_string()));
         }
-        let fen = d * Decimal::ONE_HUNDRED;
+        // A backend can send any number; an overflow is a bad answer, not a crash.
+        let fen = d
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or_else(|| AmountError::Wire(d.to_string()))?;
         if fen.fract() != Decimal::ZERO {
             return Err(AmountError::Wire(d.to_string()));
         }

@@ -19,7 +19,7 @@ use cashier_core::{
     SystemClock, TokioClock,
 };
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use secrecy::SecretString;
 use serde_json::json;
 use tokio::sync::broadcast;
@@ -91,6 +91,7 @@ fn settings() -> CheckoutSettings {
             attempts: 2,
             backoff: Duration::from_millis(100),
         },
+        qr_payable_for: Duration::from_secs(7200),
     }
 }
 
@@ -98,9 +99,7 @@ async fn till() -> Till {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
-    let clock = Arc::new(TokioClock::starting_at(
-        Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
-    ));
+    let clock = Arc::new(TokioClock::starting_at(Utc::now()));
     let engine = open_engine(&sandbox, &db, clock.clone()).await.0;
     Till {
         sandbox,
@@ -617,6 +616,7 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
         operator: "cashier".into(),
         till: "01".into(),
         order_prefix: "sbx".into(),
+        bill_paid_before: None,
     };
     let now = t.clock.now();
     let day = now.date_naive();
@@ -815,6 +815,13 @@ async fn a_second_engine_on_the_same_till_leaves_live_attempts_to_the_first() {
     assert!(report.deferred && report.checked.is_empty(), "{report:?}");
     let row = second.journal().get(shown.attempt_id).unwrap().unwrap();
     assert_eq!(row.state, AttemptState::Shown, "still the first engine's");
+    // Only the till's process takes payments: a guest's recovery could never tell its
+    // payments from a crashed process's.
+    let e = second
+        .pay_barcode(barcode("Q-TWO-B", "1", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "not_allowed", "{e}");
     let cancelled = second.cancel(shown.attempt_id).await.unwrap();
     assert_eq!(cancelled.state, AttemptState::Cancelled);
     let first = tokio::time::timeout(Duration::from_secs(10), pay)
@@ -854,6 +861,7 @@ async fn recovery_cancels_a_qr_that_was_never_shown() {
         operator: "cashier".into(),
         till: "01".into(),
         order_prefix: prefix.into(),
+        bill_paid_before: None,
     };
     let cloud = journal
         .begin(
@@ -1018,4 +1026,160 @@ async fn a_qr_paid_after_it_expired_is_found_before_the_bill_is_charged_again() 
         1,
         "charged once"
     );
+}
+
+/// A manager may only decide an Unknown attempt: one still being followed ends by itself.
+#[tokio::test(start_paused = true)]
+async fn a_followed_attempt_cannot_be_resolved_by_hand() {
+    let t = till().await;
+    let mut events = t.engine.subscribe();
+    let engine = t.engine.clone();
+    let pay = tokio::spawn(async move {
+        engine
+            .pay_barcode(barcode("RES-1", "5", Channel::CloudBarcode, FOREVER))
+            .await
+    });
+    let pending = wait_for(&mut events, AttemptState::Pending).await;
+    let e = t
+        .engine
+        .force_resolve(
+            pending.attempt_id,
+            AttemptState::Failed,
+            "customer left",
+            "boss",
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "not_allowed", "{e}");
+    assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Unknown);
+}
+
+/// The bill-status poll credits a POS payment only with what it adds: money already on the
+/// bill (cash, another till) must not make a pending payment look paid.
+#[tokio::test(start_paused = true)]
+async fn pos_poll_counts_only_what_this_payment_adds() {
+    let t = till().await;
+    let admin = reqwest::Client::new();
+    let r = admin
+        .post(format!("{}_sandbox/bills", t.sandbox.url()))
+        .json(&json!({"billnum": "MIX-1", "total_fen": 10000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    // 60 yuan reach the bill outside this till's journal.
+    let other = backends(&t.sandbox, Duration::from_secs(5)).await;
+    let link = other.tourv5.unwrap();
+    let code = PaymentCode::parse(PAID, &ScannerFraming::default()).unwrap();
+    let o = link
+        .client
+        .pos_wechat_barcode(
+            &link.session(),
+            &BillNo::parse("MIX-1").unwrap(),
+            Fen(6000),
+            &code,
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(o, cashier_core::PaymentOutcome::PartlyPaid { .. }),
+        "{o:?}"
+    );
+    // The customer pays the other 40 with a password: pending at first.
+    let a = t
+        .engine
+        .pay_barcode(barcode(
+            "MIX-1",
+            "40",
+            Channel::PosWechatBarcode,
+            PASSWORD_3,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(a.bill_paid_before, Some(Fen(6000)), "read before sending");
+    assert_eq!(a.state, AttemptState::Paid, "{a:?}");
+    let tr = t.engine.journal().transitions(a.id).unwrap();
+    assert!(
+        tr.iter().all(|x| x.to_state != AttemptState::PartlyPaid),
+        "never credited with the cash already on the bill: {tr:#?}"
+    );
+}
+
+/// A cancel while the code is still being issued is honoured once it is: the QR is closed
+/// and never left payable.
+#[tokio::test(start_paused = true)]
+async fn cancel_while_the_qr_is_being_issued() {
+    let t = till().await;
+    arm(&t, "cpay/scan_code_pay", "delay").await;
+    let mut events = t.engine.subscribe();
+    let engine = t.engine.clone();
+    let pay = tokio::spawn(async move { engine.pay_qr(qr("ISS-1", "3", Channel::CloudQr)).await });
+    let issuing = wait_for(&mut events, AttemptState::Issuing).await;
+    let cancelled = t.engine.cancel(issuing.attempt_id).await.unwrap();
+    assert_eq!(cancelled.state, AttemptState::Cancelled, "{cancelled:?}");
+    assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Cancelled);
+    let ledger = t.sandbox.ledger();
+    assert_eq!(
+        ledger
+            .orders
+            .iter()
+            .find(|o| o.bill == "ISS-1")
+            .unwrap()
+            .state,
+        "closed"
+    );
+}
+
+/// When the final query of a cancelled Cloud Pay QR gets no answer, a confirmed close still
+/// settles it (a paid order cannot be closed).
+#[tokio::test(start_paused = true)]
+async fn a_confirmed_close_settles_a_qr_whose_final_query_failed() {
+    let t = till().await;
+    let mut events = t.engine.subscribe();
+    let engine = t.engine.clone();
+    let pay =
+        tokio::spawn(async move { engine.pay_qr(qr("CLOSE-1", "3", Channel::CloudQr)).await });
+    let shown = wait_for(&mut events, AttemptState::Shown).await;
+    let r = reqwest::Client::new()
+        .post(format!("{}_sandbox/faults", t.sandbox.url()))
+        .json(&json!({"endpoint": "cpay/query_order", "kind": "http500", "count": 50}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let c = t.engine.cancel(shown.attempt_id).await.unwrap();
+    assert_eq!(c.state, AttemptState::Cancelled, "{c:?}");
+    assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Cancelled);
+}
+
+/// An expired Tour V5 QR that cannot be checked blocks its bill instead of risking a second
+/// charge.
+#[tokio::test(start_paused = true)]
+async fn an_unclosable_qr_that_cannot_be_checked_blocks_the_bill() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        qr_ttl: Duration::from_secs(7200),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TokioClock::starting_at(Utc::now()));
+    let (engine, _) = open_engine(&sandbox, &dir.path().join("j.db"), clock).await;
+    let a = engine
+        .pay_qr(qr("BLK-1", "5", Channel::WechatQr))
+        .await
+        .unwrap();
+    assert_eq!(a.state, AttemptState::Expired);
+    let r = reqwest::Client::new()
+        .post(format!("{}_sandbox/faults", sandbox.url()))
+        .json(&json!({"endpoint": "api/UnPos/3Pay/Wechat/Query", "kind": "http500", "count": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let e = engine
+        .pay_barcode(barcode("BLK-1", "5", Channel::PosWechatBarcode, PAID))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "not_allowed", "{e}");
+    assert_eq!(sandbox.ledger().charges_for_bill("BLK-1").len(), 0);
 }

@@ -257,7 +257,9 @@ async fn wechat_and_alipay_qr_paid_or_declined_from_the_customer_page() {
     assert_eq!(f.charges("QR-D"), 0);
 }
 
-#[tokio::test]
+/// On tokio's paused clock: password payments settle by time (about N×3 s), as a customer
+/// typing a password would.
+#[tokio::test(start_paused = true)]
 async fn koudai_barcode_scenarios() {
     let f = fixture().await;
     let pay = |b: &'static str, c: &'static str| {
@@ -279,16 +281,17 @@ async fn koudai_barcode_scenarios() {
     else {
         panic!("{o:?}")
     };
-    for i in 0..3 {
+    // Paid about 9 s after the pay call: not before, whatever the number of queries.
+    for _ in 0..4 {
         let q =
             f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid)
                 .await
                 .unwrap();
-        assert!(!is_paid(&q) || i == 2, "query {i}: {q:?}");
-        if is_paid(&q) {
-            break;
-        }
+        assert!(matches!(q, PaymentOutcome::Pending { .. }), "{q:?}");
+        assert_eq!(f.charges("KD-PW"), 0);
+        tokio::time::sleep(Duration::from_secs(2)).await;
     }
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let q =
         f.tv.koudai_query(&f.session, &bill("KD-PW"), &autoid)
             .await
@@ -333,7 +336,9 @@ async fn koudai_barcode_scenarios() {
     }
 }
 
-#[tokio::test]
+/// On tokio's paused clock: password payments settle by time (about N×3 s), as a customer
+/// typing a password would.
+#[tokio::test(start_paused = true)]
 async fn pos_wechat_barcode_scenarios_and_partial_payment() {
     let f = fixture().await;
     let b = bill("POS-PART");
@@ -383,6 +388,8 @@ async fn pos_wechat_barcode_scenarios_and_partial_payment() {
         if !matches!(q, PaymentOutcome::Pending { .. }) || polls > 5 {
             break q;
         }
+        // The customer types the password meanwhile (about 6 s for …1002).
+        tokio::time::sleep(Duration::from_secs(3)).await;
     };
     assert!(is_paid(&paid), "{paid:?} after {polls} polls");
     assert_eq!(f.charges("POS-PW"), 1);
@@ -478,7 +485,9 @@ async fn cloud_pay_qr_close_and_refund() {
     ));
 }
 
-#[tokio::test]
+/// On tokio's paused clock: password payments settle by time (about N×3 s), as a customer
+/// typing a password would.
+#[tokio::test(start_paused = true)]
 async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     let f = fixture().await;
     let o =
@@ -518,7 +527,8 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
         .unwrap();
     assert!(matches!(o, PaymentOutcome::Pending { .. }), "{o:?}");
     let mut q = o;
-    for _ in 0..3 {
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_secs(3)).await;
         q =
             f.cp.query_order("sbxM3", Platform::Wechat, TradeType::Barcode, Fen(100))
                 .await

@@ -73,6 +73,14 @@ fn bad_values_are_refused_by_name() {
         ("timezone = \"Mars/Base\"", "timezone"),
         ("max_amount = \"abc\"", "max_amount"),
         ("no_such_key = 1", "no_such_key"),
+        (
+            "till = \"0001\"\norder_prefix = \"LONGPREF\"",
+            "order_prefix",
+        ),
+        (
+            "till = \"01\"\n[cloudpay]\norder_prefix = \"sz01abcdefgh\"",
+            "cloudpay.order_prefix",
+        ),
     ] {
         let err = match toml::from_str::<Config>(toml_text) {
             Err(e) => e.to_string(),

@@ -263,7 +263,13 @@ fn hawk_sign_then_verify_and_tamper() {
     );
     assert!(
         parsed
-            .verify(KEY.as_bytes(), target, "application/json", b"\"tampered\"", skew)
+            .verify(
+                KEY.as_bytes(),
+                target,
+                "application/json",
+                b"\"tampered\"",
+                skew
+            )
             .is_err()
     );
     assert!(
@@ -310,6 +316,20 @@ fn hawk_sign_then_verify_and_tamper() {
             .is_err()
     );
     assert!(HawkHeader::parse("Basic abc").is_err());
+    // An absurd timestamp is a malformed header, not a crash.
+    let huge = header.replace(
+        &format!(
+            "ts=\"{}\"",
+            now.duration_since(UNIX_EPOCH).unwrap().as_secs()
+        ),
+        "ts=\"18446744073709551615\"",
+    );
+    assert!(huge.contains("18446744073709551615"));
+    assert!(HawkHeader::parse(&huge).is_err());
+    let twice = header
+        .replacen("ts=", "ts=\"1\", ts=", 1)
+        .replace("ts=\"1\", ts=\"", "ts=\"1\", ts=\"99999999999999999999");
+    assert!(HawkHeader::parse(&twice).is_err(), "{twice}");
     assert!(HawkHeader::parse("Hawk id=\"x\"").is_err());
 }
 

@@ -117,6 +117,9 @@ fn wire_yuan_is_exact() {
         assert_eq!(back.v, Fen(fen));
     }
     assert!(serde_json::from_str::<W>("{\"v\":1.001}").is_err());
+    // A backend's absurd number is an error, never a crash.
+    assert!(serde_json::from_str::<W>("{\"v\":1000000000000000000000000000}").is_err());
+    assert!(Fen::from_wire_yuan(Decimal::MAX).is_err());
 }
 
 proptest! {

@@ -45,6 +45,7 @@ fn new(b: &str, channel: Channel, fen: u64) -> NewAttempt {
         operator: "op7".into(),
         till: "T01".into(),
         order_prefix: "CA".into(),
+        bill_paid_before: None,
     }
 }
 
@@ -334,7 +335,7 @@ fn migrations_run_on_an_empty_file_and_again_are_harmless() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2, "every migration ran once");
     let mode: String = raw
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();

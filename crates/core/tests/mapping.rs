@@ -63,6 +63,8 @@ fn tourv5_pay_status_states() {
     // A refused barcode payment is definitive; errcode 1 means poll.
     let pay = |e, p| tvmap::pay_status(env(status(e, p)), true);
     assert!(matches!(pay(-1, ""), PaymentOutcome::Failed { .. }));
+    // Undocumented codes on the payment call: the money may have moved.
+    assert!(matches!(pay(500, ""), PaymentOutcome::Unknown { .. }));
     assert!(matches!(pay(1, ""), PaymentOutcome::Pending { .. }));
     let no_tag: Envelope<_> = env(json!({"errcode": 0, "errmsg": null}));
     assert!(matches!(
@@ -126,6 +128,15 @@ fn tourv5_pos_barcode_seed_002_rules() {
         PaymentOutcome::PartlyPaid { .. }
     ));
     assert!(matches!(partial("29.99"), PaymentOutcome::Pending { .. }));
+    // Fully paid, but not by this payment (cash meanwhile): not ours to call paid.
+    let cash = tvmap::pos_bill(
+        env(
+            json!({"errcode": 0, "errmsg": "", "tag": {"billnum": "B", "paystate": "3", "billvalue": 100, "paidvalue": 100}}),
+        ),
+        "3",
+        Some(Fen(14000)),
+    );
+    assert!(matches!(cash, PaymentOutcome::Pending { .. }), "{cash:?}");
 }
 
 #[test]
@@ -331,6 +342,7 @@ fn cloudpay_qr_close_refund() {
     ));
     let refund = |state: i64, sig| {
         cpmap::refund_outcome(
+            cpmap::RefundCall::Refund,
             &rc(
                 json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "r", "refund_fee": 5, "state": state}}}),
             ),
@@ -344,6 +356,16 @@ fn cloudpay_qr_close_refund() {
             refund_fee: Some(5)
         }
     );
+    // A refused refund *query* is not a failed refund: the manager must not pay out again.
+    let refused = rc(json!({"status": 104, "description": "not found"}));
+    assert!(matches!(
+        cpmap::refund_outcome(cpmap::RefundCall::QueryRefund, &refused, Signature::Missing),
+        RefundOutcome::Unknown { .. }
+    ));
+    assert!(matches!(
+        cpmap::refund_outcome(cpmap::RefundCall::Refund, &refused, Signature::Missing),
+        RefundOutcome::Failed { .. }
+    ));
     assert!(matches!(
         refund(3, Signature::Verified),
         RefundOutcome::Failed { .. }

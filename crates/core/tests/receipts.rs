@@ -28,6 +28,7 @@ fn attempt(id: i64, channel: Channel, fen: u64, state: S) -> Attempt {
         created_at: at,
         updated_at: at,
         business_day: day(),
+        bill_paid_before: None,
     }
 }
 

@@ -34,7 +34,7 @@ pub struct Shared {
     pub book: Mutex<Book>,
     pub armory: Mutex<Armory>,
     pub sessions: Mutex<Sessions>,
-    /// Turns true on shutdown, so hanging answers (`commit_then_hang`) let go.
+    /// Turns true on shutdown, so held-back answers (`delay`, `commit_then_hang`) let go.
     pub stop: watch::Receiver<bool>,
 }
 

@@ -1,20 +1,39 @@
-//! The sandbox's books: orders, charges and registered sale bills, behind one lock.
+//! The sandbox's books: orders, charges, refunds and registered sale bills, behind one lock.
 //!
 //! Handlers take the lock, do their whole read-modify-write and let go before any await, so
-//! two concurrent calls can never both see an order unpaid and both charge it.
+//! two concurrent calls can never both see an order unpaid and both charge it. Orders are
+//! indexed by reference and by bill, so lookups stay quick however long a benchmark runs.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use cashier_core::Fen;
 
-use crate::ledger::{Charge, Ledger};
-use crate::order::{Channel, Order};
+use crate::clock::Now;
+use crate::ledger::{Charge, Ledger, RefundEntry};
+use crate::order::{Channel, Order, OrderState};
+
+/// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (PROTOCOLS §1).
+#[derive(Debug, Clone)]
+pub struct Refund {
+    pub out_refund_no: String,
+    /// Index of the refunded order in the book.
+    pub order: usize,
+    pub fee: Fen,
+    pub done: bool,
+}
 
 #[derive(Debug, Default)]
 pub struct Book {
     orders: Vec<Order>,
+    /// The first order with each reference (Tour V5 autoid, Cloud Pay out_trade_no).
+    by_reference: HashMap<String, usize>,
+    /// Every order of each bill, oldest first.
+    by_bill: HashMap<String, Vec<usize>>,
     charges: Vec<Charge>,
+    /// What has been charged on each POS sale bill so far, kept as charges are recorded.
+    pos_paid: HashMap<String, Fen>,
+    refunds: Vec<Refund>,
+    by_refund_no: HashMap<String, usize>,
     /// Sale bill totals (Tour V5 POS): registered by `POST /_sandbox/bills` or by a bill's
     /// first payment.
     bills: HashMap<String, Fen>,
@@ -25,61 +44,75 @@ impl Book {
     /// A fresh number for autoids; never reused, not even across `reset`, so an answer from
     /// before a reset can never match an order made after it.
     pub fn next_seq(&mut self) -> u64 {
-        self.seq += 1;
+        self.seq = self.seq.saturating_add(1);
         self.seq
     }
 
-    pub fn add(&mut self, order: Order) -> usize {
+    /// Adds an order with the charge its pay call made, if any.
+    pub fn add(&mut self, order: Order, charge: Option<Charge>) -> usize {
+        let idx = self.orders.len();
+        self.by_reference
+            .entry(order.reference.clone())
+            .or_insert(idx);
+        self.by_bill
+            .entry(order.bill.clone())
+            .or_default()
+            .push(idx);
         self.orders.push(order);
-        self.orders.len() - 1
+        self.record(charge);
+        idx
     }
 
     pub fn position(&self, reference: &str) -> Option<usize> {
-        self.orders.iter().position(|o| o.reference == reference)
+        self.by_reference.get(reference).copied()
     }
 
-    /// The order holding the refund `out_refund_no`.
-    pub fn refund_position(&self, out_refund_no: &str) -> Option<usize> {
-        self.orders.iter().position(|o| {
-            o.refund
-                .as_ref()
-                .is_some_and(|r| r.out_refund_no == out_refund_no)
+    /// Indexes of one bill's orders on one channel, oldest first.
+    pub fn of_bill(&self, bill: &str, channel: Channel) -> Vec<usize> {
+        self.by_bill.get(bill).map_or_else(Vec::new, |all| {
+            all.iter()
+                .copied()
+                .filter(|&i| self.orders.get(i).is_some_and(|o| o.channel == channel))
+                .collect()
         })
     }
 
     /// The newest order of a bill on a channel: how a client that lost the pay call's answer
     /// (and so the autoid) can still find its payment.
     pub fn latest(&self, bill: &str, channel: Channel) -> Option<usize> {
-        self.orders
-            .iter()
-            .rposition(|o| o.bill == bill && o.channel == channel)
+        self.of_bill(bill, channel).last().copied()
     }
 
-    /// The order at `idx`, with its QR expiry applied first.
-    pub fn order_mut(&mut self, idx: usize, now: SystemTime) -> Option<&mut Order> {
-        let order = self.orders.get_mut(idx)?;
-        order.refresh(now);
-        Some(order)
+    /// The order at `idx`, brought up to date first (see [`Order::refresh`]); a payment the
+    /// customer finished meanwhile is recorded now.
+    pub fn order_mut(&mut self, idx: usize, now: &Now) -> Option<&mut Order> {
+        let charge = self.orders.get_mut(idx)?.refresh(now);
+        self.record(charge);
+        self.orders.get_mut(idx)
     }
 
-    pub fn find_mut(&mut self, reference: &str, now: SystemTime) -> Option<&mut Order> {
+    pub fn find_mut(&mut self, reference: &str, now: &Now) -> Option<&mut Order> {
         let idx = self.position(reference)?;
         self.order_mut(idx, now)
     }
 
-    /// Records a money movement handed back by [`Order::settle`] or [`Order::on_query`].
-    pub fn record(&mut self, charge: Option<Charge>) {
-        if let Some(c) = charge {
-            tracing::info!(reference = %c.reference, bill = %c.bill, fen = c.amount_fen, channel = %c.channel, "charged");
-            self.charges.push(c);
+    /// Brings every order of a bill up to date, so its paid amount is current.
+    pub fn refresh_bill(&mut self, bill: &str, now: &Now) {
+        let all = self.by_bill.get(bill).cloned().unwrap_or_default();
+        for idx in all {
+            self.order_mut(idx, now);
         }
     }
 
-    /// Indexes of one bill's orders on one channel, oldest first.
-    pub fn of_bill(&self, bill: &str, channel: Channel) -> Vec<usize> {
-        (0..self.orders.len())
-            .filter(|&i| self.orders[i].bill == bill && self.orders[i].channel == channel)
-            .collect()
+    /// Records a money movement handed back by [`Order::settle`] or [`Order::refresh`].
+    pub fn record(&mut self, charge: Option<Charge>) {
+        let Some(c) = charge else { return };
+        tracing::info!(reference = %c.reference, bill = %c.bill, fen = c.amount_fen, channel = %c.channel, "charged");
+        if c.channel == Channel::PosWechatBarcode.name() {
+            let paid = self.pos_paid.entry(c.bill.clone()).or_insert(Fen::ZERO);
+            *paid = paid.saturating_add(Fen(c.amount_fen));
+        }
+        self.charges.push(c);
     }
 
     pub fn bill_total(&self, bill: &str) -> Option<Fen> {
@@ -90,28 +123,86 @@ impl Book {
         self.bills.insert(bill.to_string(), total);
     }
 
-    /// What has been charged on a POS sale bill so far.
+    /// What has been charged on a POS sale bill so far (call [`Book::refresh_bill`] first).
     pub fn pos_paid(&self, bill: &str) -> Fen {
-        self.charges
-            .iter()
-            .filter(|c| c.bill == bill && c.channel == Channel::PosWechatBarcode.name())
-            .fold(Fen::ZERO, |sum, c| sum.saturating_add(Fen(c.amount_fen)))
+        self.pos_paid.get(bill).copied().unwrap_or(Fen::ZERO)
     }
 
-    pub fn snapshot(&mut self, now: SystemTime) -> Ledger {
-        for o in &mut self.orders {
-            o.refresh(now);
+    pub fn refund(&self, out_refund_no: &str) -> Option<&Refund> {
+        let r = *self.by_refund_no.get(out_refund_no)?;
+        self.refunds.get(r)
+    }
+
+    /// Accepts a refund of the order at `idx`; the caller has checked that the order is paid
+    /// and the fee fits what is left to refund.
+    pub fn add_refund(&mut self, idx: usize, out_refund_no: &str, fee: Fen) -> Option<Refund> {
+        let order = self.orders.get_mut(idx)?;
+        order.refund_claimed = order.refund_claimed.saturating_add(fee);
+        let refund = Refund {
+            out_refund_no: out_refund_no.to_string(),
+            order: idx,
+            fee,
+            done: false,
+        };
+        self.by_refund_no
+            .insert(out_refund_no.to_string(), self.refunds.len());
+        self.refunds.push(refund.clone());
+        Some(refund)
+    }
+
+    /// Finishes the refund `out_refund_no` (again is harmless); the order becomes refunded
+    /// only once its finished refunds reach its whole amount, a partial refund leaves it paid.
+    pub fn complete_refund(&mut self, out_refund_no: &str) -> Option<Refund> {
+        let r = *self.by_refund_no.get(out_refund_no)?;
+        let refund = self.refunds.get_mut(r)?;
+        if !refund.done {
+            refund.done = true;
+            if let Some(o) = self.orders.get_mut(refund.order) {
+                o.refunded = o.refunded.saturating_add(refund.fee);
+                if o.refunded >= o.amount {
+                    o.state = OrderState::Refunded;
+                }
+            }
         }
+        Some(refund.clone())
+    }
+
+    pub fn order(&self, idx: usize) -> Option<&Order> {
+        self.orders.get(idx)
+    }
+
+    pub fn snapshot(&mut self, now: &Now) -> Ledger {
+        for idx in 0..self.orders.len() {
+            self.order_mut(idx, now);
+        }
+        let refunds = self
+            .refunds
+            .iter()
+            .filter_map(|r| {
+                let o = self.orders.get(r.order)?;
+                Some(RefundEntry {
+                    out_refund_no: r.out_refund_no.clone(),
+                    reference: o.reference.clone(),
+                    bill: o.bill.clone(),
+                    refund_fen: r.fee.0,
+                    state: if r.done { "refunded" } else { "refunding" }.to_string(),
+                })
+            })
+            .collect();
         Ledger {
             orders: self.orders.iter().map(Order::to_ledger).collect(),
             charges: self.charges.clone(),
+            refunds,
         }
     }
 
-    /// Forgets orders, charges and bills; keeps the autoid sequence (see [`Book::next_seq`]).
+    /// Forgets orders, charges, refunds and bills; keeps the autoid sequence (see
+    /// [`Book::next_seq`]).
     pub fn reset(&mut self) {
-        self.orders.clear();
-        self.charges.clear();
-        self.bills.clear();
+        let seq = self.seq;
+        *self = Book {
+            seq,
+            ..Book::default()
+        };
     }
 }

@@ -1,8 +1,6 @@
 //! The sandbox's own endpoints under `/_sandbox/`: the ledger, reset, fault injection and
 //! sale bill totals. They are never signed and never subject to faults.
 
-use std::time::SystemTime;
-
 use axum::Router;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
@@ -14,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::App;
+use crate::clock::Now;
 use crate::faults::Fault;
 
 pub fn routes() -> Router<App> {
@@ -32,10 +31,10 @@ fn bad_request(message: String) -> Response {
 }
 
 async fn ledger(State(app): State<App>) -> Response {
-    Json(app.book().snapshot(SystemTime::now())).into_response()
+    Json(app.book().snapshot(&Now::get())).into_response()
 }
 
-/// Clears orders, charges, bills and faults; sessions survive so a logged-in client goes on.
+/// Clears orders, charges, refunds, bills and faults; sessions survive so a logged-in client goes on.
 async fn reset(State(app): State<App>) -> Response {
     app.book().reset();
     app.armory().clear();

@@ -1,8 +1,6 @@
 //! The customer's side of a QR payment: the page a QR code's URL opens on a phone, with
 //! "pay" and "decline" buttons standing in for the wallet app.
 
-use std::time::SystemTime;
-
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -11,6 +9,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::app::App;
+use crate::clock::Now;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
 pub fn routes() -> Router<App> {
@@ -139,7 +138,7 @@ fn with_qr_order<R>(
 ) -> Option<(R, Order)> {
     let mut book = app.book();
     let order = book
-        .find_mut(reference, SystemTime::now())
+        .find_mut(reference, &Now::get())
         .filter(|o| o.channel.is_qr())?;
     let result = f(order);
     let view = order.clone();
@@ -160,7 +159,7 @@ async fn pay(
 ) -> Response {
     let mut book = app.book();
     let Some(order) = book
-        .find_mut(&reference, SystemTime::now())
+        .find_mut(&reference, &Now::get())
         .filter(|o| o.channel.is_qr())
     else {
         return not_found(&reference);

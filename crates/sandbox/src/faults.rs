@@ -2,8 +2,9 @@
 //! real networks and gateways do, so clients can be tested against every "unknown" outcome.
 //!
 //! Kinds that commit (`delay`, `malformed_json`, `bad_signature` on Cloud Pay,
-//! `commit_then_hang`) run the real handler first, so the charge is in the ledger while the
+//! `commit_then_hang`) run the real handler, so the charge is in the ledger while the
 //! client gets no usable answer: exactly the case where a client must query, not pay again.
+//! Shutdown cuts a `delay` still waiting (nothing is committed) and a `commit_then_hang`.
 
 use std::time::Duration;
 
@@ -91,9 +92,10 @@ impl Armory {
     /// Fires the first armed fault matching `path`, disarming it once its count is used up.
     fn fire(&mut self, path: &str) -> Option<Fault> {
         let i = self.armed.iter().position(|f| f.matches(path))?;
-        let fault = self.armed[i].clone();
-        self.armed[i].count -= 1;
-        if self.armed[i].count == 0 {
+        let armed = self.armed.get_mut(i)?;
+        let fault = armed.clone();
+        armed.count = armed.count.saturating_sub(1);
+        if armed.count == 0 {
             self.armed.remove(i);
         }
         Some(fault)
@@ -116,8 +118,20 @@ pub async fn fault_gate(State(app): State<App>, req: Request, next: Next) -> Res
     tracing::warn!(path = %path, kind = ?fault.kind, %peer, "injecting fault");
     match fault.kind {
         FaultKind::Delay => {
-            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
-            next.run(req).await
+            let mut stop = app.stop.clone();
+            let stopping = tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(fault.delay_ms)) => false,
+                _ = stop.wait_for(|s| *s) => true,
+            };
+            if !stopping {
+                return next.run(req).await;
+            }
+            // Shutting down: the delayed call is cut before it reaches the backend, so
+            // nothing is committed and shutdown does not wait out the delay.
+            if let Some(line) = line {
+                line.sever();
+            }
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
         FaultKind::Http500 => (
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 pub struct Ledger {
     pub orders: Vec<LedgerOrder>,
     pub charges: Vec<Charge>,
+    /// Cloud Pay refunds, oldest first. Defaulted so a ledger saved before refunds were
+    /// listed still reads.
+    #[serde(default)]
+    pub refunds: Vec<RefundEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,11 +41,33 @@ pub struct Charge {
     pub channel: String,
 }
 
+/// One refund to a customer (Cloud Pay; Tour V5 refunds happen in its back office).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundEntry {
+    pub out_refund_no: String,
+    /// The refunded order's `out_trade_no`.
+    pub reference: String,
+    pub bill: String,
+    pub refund_fen: u64,
+    /// `refunding` (accepted) or `refunded` (done; the money is back with the customer).
+    pub state: String,
+}
+
 impl Ledger {
     pub fn total_charged(&self) -> Fen {
         self.charges
             .iter()
             .fold(Fen::ZERO, |sum, c| sum.saturating_add(Fen(c.amount_fen)))
+    }
+
+    /// What customers paid and kept: every charge minus the refunds that are done.
+    pub fn net_charged(&self) -> Fen {
+        let refunded = self
+            .refunds
+            .iter()
+            .filter(|r| r.state == "refunded")
+            .fold(0u64, |sum, r| sum.saturating_add(r.refund_fen));
+        Fen(self.total_charged().0.saturating_sub(refunded))
     }
 
     pub fn charges_for_bill(&self, bill: &str) -> Vec<&Charge> {

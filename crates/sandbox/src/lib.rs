@@ -11,12 +11,14 @@
 
 mod app;
 mod book;
+mod clock;
 mod cloudpay;
 mod conn;
 mod control;
 mod customer;
 mod faults;
 mod ledger;
+mod messages;
 mod order;
 pub mod scenario;
 mod tourv5;
@@ -24,7 +26,7 @@ mod tourv5;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
 use secrecy::SecretString;
@@ -33,10 +35,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
-pub use ledger::{Charge, Ledger, LedgerOrder};
+pub use ledger::{Charge, Ledger, LedgerOrder, RefundEntry};
 pub use scenario::Scenario;
 
 use crate::app::{App, Shared};
+use crate::clock::Now;
 use crate::conn::{Line, SandboxListener};
 
 /// The sandbox's settings. The credentials are public test values, printed at start-up.
@@ -51,7 +54,8 @@ pub struct SandboxConfig {
     /// Cloud Pay `out_trade_no` must start with this.
     pub order_prefix: String,
     pub tdes_profile: TdesProfile,
-    /// How long an unpaid QR order stays payable.
+    /// How long an unpaid QR order stays payable. An expiry beyond what the clock can hold
+    /// means the order never expires; the binary bounds `--qr-ttl` to seven days.
     pub qr_ttl: Duration,
     /// How HAWK key strings become key bytes (PROTOCOLS §1 ASSUMPTION: UTF-8).
     pub hawk_key_bytes: HawkKeyBytes,
@@ -134,13 +138,14 @@ impl Sandbox {
         format!("http://{}/", self.addr)
     }
 
-    /// A snapshot of orders and charges, the same as `GET /_sandbox/ledger`.
+    /// A snapshot of orders, charges and refunds, the same as `GET /_sandbox/ledger`;
+    /// password payments the customer has finished by now are in it.
     pub fn ledger(&self) -> Ledger {
-        self.shared.book().snapshot(SystemTime::now())
+        self.shared.book().snapshot(&Now::get())
     }
 
-    /// Stops accepting, lets answers in flight finish (hanging ones are cut) and waits a
-    /// few seconds at most.
+    /// Stops accepting, lets answers in flight finish (ones held back by a `delay` or
+    /// `commit_then_hang` fault are cut) and waits a few seconds at most.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let mut server = self.server;

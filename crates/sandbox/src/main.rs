@@ -6,11 +6,14 @@ use std::process::ExitCode;
 use cashier_sandbox::{Sandbox, SandboxConfig};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8686";
+/// A QR code is shown for minutes; a week is plenty for any test and keeps every expiry a
+/// time the clock can hold.
+const MAX_QR_TTL_SECS: u64 = 7 * 24 * 3600;
 const USAGE: &str =
     "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS] [--hawk-key-bytes utf8|hex]
   --addr          where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
   --tdes-profile  sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
-  --qr-ttl        seconds an unpaid QR order stays payable (default 300)
+  --qr-ttl        seconds an unpaid QR order stays payable (default 300, at most 604800)
   --hawk-key-bytes utf8 (default) or hex: how HAWK key strings become key bytes";
 
 fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
@@ -43,7 +46,13 @@ fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
             "--qr-ttl" => {
                 let secs: u64 = value
                     .parse()
-                    .map_err(|_| format!("--qr-ttl takes seconds, not {value:?}"))?;
+                    .ok()
+                    .filter(|&s| s <= MAX_QR_TTL_SECS)
+                    .ok_or_else(|| {
+                        format!(
+                            "--qr-ttl takes seconds up to {MAX_QR_TTL_SECS} (7 days), not {value:?}"
+                        )
+                    })?;
                 cfg.qr_ttl = std::time::Duration::from_secs(secs);
             }
             other => return Err(format!("unknown option {other}")),
@@ -118,5 +127,27 @@ async fn stopped() {
     }
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("cannot wait for Ctrl-C: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_QR_TTL_SECS, parse_args};
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn qr_ttl_is_bounded_to_a_week() {
+        let week = MAX_QR_TTL_SECS.to_string();
+        let cfg = parse_args(&args(&["--addr", "127.0.0.1:0", "--qr-ttl", &week]));
+        assert_eq!(cfg.map(|c| c.qr_ttl.as_secs()), Ok(MAX_QR_TTL_SECS));
+        for bad in ["604801", "18446744073709551615", "-1", "x"] {
+            assert!(
+                parse_args(&args(&["--addr", "127.0.0.1:0", "--qr-ttl", bad])).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

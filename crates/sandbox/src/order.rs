@@ -6,7 +6,10 @@
 use std::time::SystemTime;
 
 use cashier_core::Fen;
+use cashier_core::code::mask_digits;
+use tokio::time::Instant;
 
+use crate::clock::Now;
 use crate::ledger::{Charge, LedgerOrder};
 use crate::scenario::Scenario;
 
@@ -91,14 +94,6 @@ pub enum Wallet {
     Alipay,
 }
 
-/// A Cloud Pay refund; Tour V5 has no refund endpoint (PROTOCOLS §1).
-#[derive(Debug, Clone)]
-pub struct Refund {
-    pub out_refund_no: String,
-    pub fee: Fen,
-    pub done: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct Order {
     pub channel: Channel,
@@ -112,14 +107,19 @@ pub struct Order {
     pub scenario: Option<Scenario>,
     /// Unpaid QR orders close at this time.
     pub expires_at: Option<SystemTime>,
+    /// A password order (`100N`) is paid at this time: the customer has typed it by then.
+    pub settles_at: Option<Instant>,
     pub wallet: Wallet,
     pub transaction_id: String,
-    pub refund: Option<Refund>,
+    /// Cloud Pay refunds accepted so far, finished or not: what can still be refunded.
+    pub refund_claimed: Fen,
+    /// Cloud Pay refunds finished; the order is `Refunded` once they reach its amount.
+    pub refunded: Fen,
 }
 
 impl Order {
-    /// An order as the pay call leaves it; a barcode order paid at once still needs
-    /// [`Order::settle`] so that its charge is recorded.
+    /// An unpaid order as a QR pay call leaves it; barcode orders come from
+    /// [`Order::barcode`].
     pub fn new(channel: Channel, reference: String, bill: String, amount: Fen) -> Order {
         Order {
             channel,
@@ -131,13 +131,52 @@ impl Order {
             queries: 0,
             scenario: None,
             expires_at: None,
+            settles_at: None,
             wallet: match channel {
                 Channel::AlipayQr => Wallet::Alipay,
                 _ => Wallet::Wechat,
             },
             transaction_id: String::new(),
-            refund: None,
+            refund_claimed: Fen::ZERO,
+            refunded: Fen::ZERO,
         }
+    }
+
+    /// A barcode payment as its code's scenario leaves it after the pay call, with the charge
+    /// the pay call itself makes (scenario `Paid`). The one place a scenario becomes a state,
+    /// for every barcode channel of both backends.
+    pub fn barcode(
+        channel: Channel,
+        reference: String,
+        bill: String,
+        amount: Fen,
+        code: &str,
+        now: &Now,
+    ) -> (Order, Option<Charge>) {
+        let scenario = Scenario::of_code(code);
+        let mut o = Order::new(channel, reference, bill, amount);
+        o.masked_code = Some(mask_digits(code));
+        o.scenario = Some(scenario);
+        let charge = match scenario {
+            Scenario::Paid => o.settle(),
+            Scenario::Password(_) | Scenario::Forever => {
+                o.state = OrderState::UserPaying;
+                // An unrepresentable time (never with N ≤ 9) leaves the customer typing forever.
+                o.settles_at = scenario
+                    .password_delay()
+                    .and_then(|d| now.tick.checked_add(d));
+                None
+            }
+            Scenario::Declined => {
+                o.state = OrderState::Declined;
+                None
+            }
+            Scenario::CodeExpired => {
+                o.state = OrderState::Expired;
+                None
+            }
+        };
+        (o, charge)
     }
 
     /// Marks the order paid and returns the money movement, or `None` if it cannot be paid
@@ -155,25 +194,23 @@ impl Order {
         })
     }
 
-    /// Closes an unpaid QR order whose time is up; called before every look at an order.
-    pub fn refresh(&mut self, now: SystemTime) {
-        if self.state.is_open() && self.expires_at.is_some_and(|t| now >= t) {
+    /// Plays out what the customer did since the last look: a password order whose time has
+    /// come is paid (the charge is handed back to be recorded), an unpaid QR order whose time
+    /// is up closes. Called before every look at an order, so that what a client or the
+    /// ledger sees never depends on how often anybody asked.
+    pub fn refresh(&mut self, now: &Now) -> Option<Charge> {
+        if self.state == OrderState::UserPaying && self.settles_at.is_some_and(|t| now.tick >= t) {
+            return self.settle();
+        }
+        if self.state.is_open() && self.expires_at.is_some_and(|t| now.wall >= t) {
             self.state = OrderState::Expired;
         }
+        None
     }
 
-    /// One status query: counts it and, in the password scenario, charges on the N-th.
-    pub fn on_query(&mut self, now: SystemTime) -> Option<Charge> {
-        self.refresh(now);
+    /// One status query: only counted, since queries report the state and never change it.
+    pub fn count_query(&mut self) {
         self.queries = self.queries.saturating_add(1);
-        match self.scenario {
-            Some(Scenario::Password(n))
-                if self.state == OrderState::UserPaying && self.queries >= n =>
-            {
-                self.settle()
-            }
-            _ => None,
-        }
     }
 
     pub fn to_ledger(&self) -> LedgerOrder {

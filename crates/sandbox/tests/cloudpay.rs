@@ -1,7 +1,9 @@
 //! Tencent Cloud Pay: signatures both ways, barcode orders in each scenario, duplicate order
-//! numbers and request checks.
+//! numbers, request checks, and queries or closes that do not match their order.
 
 mod common;
+
+use std::time::Duration;
 
 use common::*;
 use serde_json::{Value, json};
@@ -34,7 +36,8 @@ async fn bad_authen_code_is_101_and_unsigned() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+/// On tokio's paused clock: the password scenario settles by time, which the test skips.
+#[tokio::test(start_paused = true)]
 async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     let sb = sandbox().await;
     let (http, url) = (client(), sb.url());
@@ -73,7 +76,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     assert!(!a.has_authen_info);
     assert_eq!(sb.ledger().charges_for_bill("sbx-paid").len(), 1);
 
-    // Password (Alipay): paying (4) until the second query, then paid (2).
+    // Password (Alipay): paying (4) until the customer is done 2×3 s later, then paid (2).
     let a = cloud(
         &http,
         &url,
@@ -90,6 +93,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     );
     let a = cloud(&http, &url, "query_order", &query("sbx-pw", 1, 2)).await;
     assert_eq!(state(&a, "query_order"), 4);
+    tokio::time::sleep(Duration::from_secs(6)).await;
     let a = cloud(&http, &url, "query_order", &query("sbx-pw", 1, 2)).await;
     assert!(a.signed);
     assert_eq!(state(&a, "query_order"), 2);
@@ -241,6 +245,51 @@ async fn client_flow_id_names_the_bill() {
     assert_eq!(
         ledger.order("sbx-flow").map(|o| o.bill.clone()),
         Some("BILL-9".into())
+    );
+    sb.shutdown().await;
+}
+
+/// query_order and close_order name the order's trade type and wallet: a mismatch is another
+/// order as far as Cloud Pay is concerned (104), and a barcode order cannot be closed.
+#[tokio::test]
+async fn query_and_close_must_match_the_order() {
+    let sb = sandbox().await;
+    let (http, url) = (client(), sb.url());
+    let wait = cloud_content(1, pay_content("sbx-bar", 500, Some("134520273825384444")));
+    assert_eq!(
+        cloud(&http, &url, "micro_pay", &wait).await.content["status"],
+        0
+    );
+    let qr = cloud_content(2, pay_content("sbx-ali-qr", 500, None));
+    assert_eq!(
+        cloud(&http, &url, "scan_code_pay", &qr).await.content["status"],
+        0
+    );
+
+    for (name, no, trade_type, platform, why) in [
+        ("query_order", "sbx-bar", 2, 1, "trade_type"),
+        ("query_order", "sbx-bar", 1, 2, "pay_platform"),
+        ("query_order", "sbx-ali-qr", 1, 2, "trade_type"),
+        ("close_order", "sbx-ali-qr", 2, 1, "pay_platform"),
+        ("close_order", "sbx-ali-qr", 1, 2, "trade_type"),
+        ("close_order", "sbx-bar", 1, 1, "barcode"),
+    ] {
+        let a = cloud(&http, &url, name, &query(no, trade_type, platform)).await;
+        assert_eq!(a.content["status"], 104, "{name} {no}: {:?}", a.content);
+        assert!(!a.has_authen_info, "failures are unsigned");
+        let description = a.content["description"].as_str().unwrap_or_default();
+        assert!(description.contains(why), "{name} {no}: {description}");
+    }
+    // The matching requests work, and the barcode order is still waiting for its customer.
+    let a = cloud(&http, &url, "query_order", &query("sbx-bar", 1, 1)).await;
+    assert_eq!(wechat_state(&a, "query_order"), 6);
+    let a = cloud(&http, &url, "close_order", &query("sbx-ali-qr", 2, 2)).await;
+    assert!(a.signed, "{:?}", a.content);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.order("sbx-bar").map(|o| o.queries), Some(1));
+    assert_eq!(
+        ledger.order("sbx-ali-qr").map(|o| o.state.as_str()),
+        Some("closed")
     );
     sb.shutdown().await;
 }

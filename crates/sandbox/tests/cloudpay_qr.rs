@@ -1,6 +1,9 @@
-//! Tencent Cloud Pay QR orders: idempotent creation, unknown orders, close and refund.
+//! Tencent Cloud Pay QR orders: idempotent creation, reused order numbers, `time_expire`,
+//! unknown orders, close and refund.
 
 mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::*;
 use serde_json::{Value, json};
@@ -178,6 +181,115 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
     .await;
     assert_eq!(a.content["internal_status"], 407);
     assert_eq!(sb.ledger().total_charged().0, 990);
+    sb.shutdown().await;
+    Ok(())
+}
+
+fn qr_order(no: &str, platform: u8, fee: u64, flow: Option<&str>) -> Value {
+    let mut c = cloud_content(platform, pay_content(no, fee, None));
+    if let Some(flow) = flow {
+        c["pay_content"]["client_flow_id"] = json!(flow);
+    }
+    c
+}
+
+/// scan_code_pay again with the same number is idempotent only for the same open order:
+/// same amount, wallet and bill. Anything else is 104 (407), unsigned, and changes nothing.
+#[tokio::test]
+async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
+    let sb = sandbox().await;
+    let (http, url) = (client(), sb.url());
+    let first = cloud(
+        &http,
+        &url,
+        "scan_code_pay",
+        &qr_order("sbx-re", 1, 500, Some("B-1")),
+    )
+    .await;
+    assert!(first.signed, "{:?}", first.content);
+    let again = cloud(
+        &http,
+        &url,
+        "scan_code_pay",
+        &qr_order("sbx-re", 1, 500, Some("B-1")),
+    )
+    .await;
+    assert!(again.signed, "{:?}", again.content);
+    assert_eq!(
+        again.content["scan_code_pay"]["code_url"],
+        first.content["scan_code_pay"]["code_url"]
+    );
+    for changed in [
+        qr_order("sbx-re", 1, 501, Some("B-1")),
+        qr_order("sbx-re", 2, 500, Some("B-1")),
+        qr_order("sbx-re", 1, 500, Some("B-2")),
+        qr_order("sbx-re", 1, 500, None),
+    ] {
+        let a = cloud(&http, &url, "scan_code_pay", &changed).await;
+        assert_eq!(
+            (
+                a.content["status"].clone(),
+                a.content["internal_status"].clone()
+            ),
+            (json!(104), json!(407)),
+            "{changed}: {:?}",
+            a.content
+        );
+        assert!(!a.has_authen_info);
+        assert!(
+            a.content["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+        );
+    }
+    // Over (closed here; paid and expired alike): the number cannot be shown again.
+    let close = cloud_content(1, json!({"out_trade_no": "sbx-re", "trade_type": 2}));
+    assert!(cloud(&http, &url, "close_order", &close).await.signed);
+    let a = cloud(
+        &http,
+        &url,
+        "scan_code_pay",
+        &qr_order("sbx-re", 1, 500, Some("B-1")),
+    )
+    .await;
+    assert_eq!(a.content["status"], 104, "{:?}", a.content);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.orders.len(), 1);
+    assert_eq!(
+        ledger
+            .order("sbx-re")
+            .map(|o| (o.amount_fen, o.bill.as_str(), o.state.as_str())),
+        Some((500, "B-1", "closed"))
+    );
+    sb.shutdown().await;
+    Ok(())
+}
+
+/// `time_expire` (absolute unix seconds) must lie ahead, at most a day.
+#[tokio::test]
+async fn time_expire_must_be_within_the_next_day() -> TestResult {
+    let sb = sandbox().await;
+    let (http, url) = (client(), sb.url());
+    let now = i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs())?;
+    for (no, at, status) in [
+        ("sbx-te1", now - 10, 101),
+        ("sbx-te2", now + 24 * 3600 + 60, 101),
+        ("sbx-te3", i64::MAX, 101),
+        ("sbx-te4", -1, 101),
+        ("sbx-te5", now + 300, 0),
+        ("sbx-te6", now + 23 * 3600, 0),
+    ] {
+        let mut c = qr_order(no, 1, 100, None);
+        c["pay_content"]["time_expire"] = json!(at);
+        let a = cloud(&http, &url, "scan_code_pay", &c).await;
+        assert_eq!(a.content["status"], status, "{no}: {:?}", a.content);
+    }
+    let ledger = sb.ledger();
+    assert_eq!(ledger.orders.len(), 2);
+    assert_eq!(
+        ledger.order("sbx-te5").map(|o| o.state.as_str()),
+        Some("notpay")
+    );
     sb.shutdown().await;
     Ok(())
 }

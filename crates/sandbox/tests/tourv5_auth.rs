@@ -38,23 +38,32 @@ async fn login_issues_an_encrypted_session_key() {
     sb.shutdown().await;
 }
 
+/// Login takes a clock up to a day off (so a till can learn ServerTime), later calls five
+/// minutes; a login replayed is refused like any other call.
 #[tokio::test]
-async fn login_takes_any_clock_but_later_calls_need_five_minutes() {
+async fn login_takes_a_day_of_skew_but_later_calls_need_five_minutes() {
     let sb = sandbox().await;
     let mut tour = Tour::new(&sb);
     let body = json!("2020-01-01 00:00:00").to_string();
-    let mut s = tour.signed(
-        Method::POST,
-        "/api/UnPos/User/Login/ByPwd",
-        &body,
-        PASSWORD_KEY,
-    );
+    let login = "/api/UnPos/User/Login/ByPwd";
+    let mut s = tour.signed(Method::POST, login, &body, PASSWORD_KEY);
     s.ts = SystemTime::now() - Duration::from_secs(3 * 3600);
     let (status, answer) = tour.send(&s).await;
     assert_eq!(
         (status, answer["errcode"].clone()),
         (StatusCode::OK, json!(0))
     );
+    // The same login again, hours later as far as its ts goes: replayed.
+    assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
+    let day_and_hour = Duration::from_secs(25 * 3600);
+    for ts in [
+        SystemTime::now() - day_and_hour,
+        SystemTime::now() + day_and_hour,
+    ] {
+        let mut s = tour.signed(Method::POST, login, &body, PASSWORD_KEY);
+        s.ts = ts;
+        assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED, "{ts:?}");
+    }
 
     tour.login().await;
     let key = tour.key_for(QUERY);
@@ -63,6 +72,83 @@ async fn login_takes_any_clock_but_later_calls_need_five_minutes() {
     let (status, answer) = tour.send(&s).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer["Message"], DENIED);
+    sb.shutdown().await;
+}
+
+/// A `ts` no clock can hold is refused before the header is parsed (the `hawk` crate would
+/// panic on it), and the sandbox goes on serving.
+#[tokio::test]
+async fn an_absurd_ts_is_401_not_a_crash() {
+    let sb = sandbox().await;
+    let tour = Tour::new(&sb);
+    let signed = tour.signed(Method::GET, &pos_status_path("B1"), "", PASSWORD_KEY);
+    let header = tour.header(&signed);
+    for ts in ["18446744073709551615", "9999999999999", "", "12x"] {
+        let bad = header
+            .split(", ")
+            .map(|part| {
+                if part.starts_with("ts=") {
+                    format!("ts=\"{ts}\"")
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(bad.contains(&format!("ts=\"{ts}\"")), "{bad}");
+        let resp = tour
+            .http
+            .get(format!("{}{}", sb.url(), &pos_status_path("B1")[1..]))
+            .header("Authorization", bad)
+            .send()
+            .await;
+        assert_eq!(
+            resp.map(|r| r.status()).ok(),
+            Some(StatusCode::UNAUTHORIZED),
+            "{ts}"
+        );
+    }
+    // A second ts after a sane one: the parser reads both, so both are checked.
+    let twice = format!("{header}, ts=\"18446744073709551615\"");
+    let resp = tour
+        .http
+        .get(format!("{}{}", sb.url(), &pos_status_path("B1")[1..]))
+        .header("Authorization", twice)
+        .send()
+        .await;
+    assert_eq!(
+        resp.map(|r| r.status()).ok(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    let (status, answer) = tour.get(&pos_status_path("B1")).await;
+    assert_eq!(status, StatusCode::OK, "still serving: {answer}");
+    sb.shutdown().await;
+}
+
+/// The payload hash covers the content type as Hawk normalises it: a client that hashed
+/// `application/json` may send `application/json; charset=utf-8`.
+#[tokio::test]
+async fn content_type_parameters_are_not_hashed() {
+    let sb = sandbox().await;
+    let mut tour = Tour::new(&sb);
+    tour.login().await;
+    let key = tour.key_for(QUERY);
+    for sent in ["application/json; charset=utf-8", "Application/JSON"] {
+        let s = tour.signed(Method::POST, QUERY, &query_body().to_string(), &key);
+        let resp = tour
+            .http
+            .post(format!("{}api/3Pay/AliPay/Query", sb.url()))
+            .header("Authorization", tour.header(&s))
+            .header("Content-Type", sent)
+            .body(query_body().to_string())
+            .send()
+            .await;
+        assert_eq!(
+            resp.map(|r| r.status()).ok(),
+            Some(StatusCode::OK),
+            "{sent}"
+        );
+    }
     sb.shutdown().await;
 }
 

@@ -50,6 +50,24 @@ fn change_for(outcome: &PaymentOutcome, qr: bool) -> Change {
     }
 }
 
+/// What issuing a QR code came to.
+enum Issued {
+    Shown(Attempt),
+    Failed(Attempt),
+}
+
+/// Takes a QR attempt out of the engine's live map when its flow ends, however it ends.
+struct LiveGuard<'a> {
+    engine: &'a Checkout,
+    id: crate::AttemptId,
+}
+
+impl Drop for LiveGuard<'_> {
+    fn drop(&mut self) {
+        self.engine.lock_live().remove(&self.id);
+    }
+}
+
 fn ms(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
@@ -168,11 +186,38 @@ impl Checkout {
     }
 
     pub(super) async fn qr_flow(&self, a: Attempt) -> Result<Attempt, Error> {
+        // Reachable by `cancel` from the moment the attempt exists, even while the code is
+        // still being issued; the guard takes the entry out however this function ends.
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        let (done_tx, done_rx) = watch::channel(None);
+        self.lock_live().insert(
+            a.id,
+            LiveQr {
+                cancel: cancel_tx,
+                done: done_rx,
+            },
+        );
+        let _registered = LiveGuard {
+            engine: self,
+            id: a.id,
+        };
         let started = Instant::now();
-        let policy = self.settings.polls.qr;
+        let result = match self.issue(a, started).await? {
+            Issued::Failed(failed) => Ok(failed),
+            Issued::Shown(shown) => self.follow_qr(shown, started, cancel_rx).await,
+        };
+        if let Ok(r) = &result {
+            self.emit(r, ms(started.elapsed()), None);
+            let _ = done_tx.send(Some(r.clone()));
+        }
+        result
+    }
+
+    async fn issue(&self, a: Attempt, started: Instant) -> Result<Issued, Error> {
         // The backend's own expiry comes a minute after the till's, so the till always runs
         // its final query and close first and the attempt ends "expired", not "closed by
         // the backend" half a second early.
+        let policy = self.settings.polls.qr;
         let expires_at = self.clock.now()
             + chrono::TimeDelta::from_std(policy.give_up + std::time::Duration::from_secs(60))
                 .unwrap_or(chrono::TimeDelta::MAX);
@@ -181,8 +226,8 @@ impl Checkout {
             .with_send_retry(|| self.backends.issue_qr(&a, expires_at))
             .await;
         failpoint::hit(failpoint::AFTER_SEND_BEFORE_RECORD);
-        let mut a = match issued {
-            Ok(qr) => self.record(
+        match issued {
+            Ok(qr) => Ok(Issued::Shown(self.record(
                 &a,
                 Change {
                     to: AttemptState::Shown,
@@ -191,7 +236,7 @@ impl Checkout {
                     code_url: Some(qr.code_url),
                     ..Change::default()
                 },
-            )?,
+            )?)),
             Err(e) => {
                 // No code reached a customer, so nothing can have been paid; a Cloud Pay order
                 // that may exist is closed so it cannot be paid later.
@@ -208,41 +253,44 @@ impl Checkout {
                     },
                 )?;
                 self.emit(&failed, ms(started.elapsed()), None);
-                return Ok(failed);
+                Ok(Issued::Failed(failed))
             }
-        };
-        let (cancel_tx, mut cancel_rx) = watch::channel(false);
-        let (done_tx, done_rx) = watch::channel(None);
-        self.lock_live().insert(
-            a.id,
-            LiveQr {
-                cancel: cancel_tx,
-                done: done_rx,
-            },
-        );
+        }
+    }
+
+    /// Polls a QR on screen until it is paid, fails, is cancelled or runs out of time; then
+    /// ends it. A journal error mid-way still ends the QR (final query, close) before it is
+    /// reported, so no code stays payable behind the cashier's back.
+    async fn follow_qr(
+        &self,
+        mut a: Attempt,
+        started: Instant,
+        mut cancel_rx: watch::Receiver<bool>,
+    ) -> Result<Attempt, Error> {
+        let policy = self.settings.polls.qr;
         let deadline = started + policy.give_up;
         self.emit(&a, 0, Some(ms(policy.give_up)));
         let mut next = started + policy.first_after;
         let end = loop {
+            // A cancel that came while the code was being issued counts too.
+            if *cancel_rx.borrow_and_update() {
+                break Ok(AttemptState::Cancelled);
+            }
             tokio::select! {
                 _ = sleep_until(next.min(deadline)) => {}
-                _ = cancel_rx.changed() => break AttemptState::Cancelled,
+                _ = cancel_rx.changed() => continue,
             }
             next += policy.every;
-            if let Some(ended) = self.ended_elsewhere(&a)? {
-                a = ended;
-                break a.state;
-            }
-            match self.backends.query(&a, self.collected_before(&a)?).await {
-                Ok(o) => a = self.record(&a, change_for(&o, true))?,
-                Err(e) => tracing::warn!(attempt = %a.id, "QR query failed: {e}"),
+            match self.poll_qr_once(&a).await {
+                Ok(polled) => a = polled,
+                Err(e) => break Err(e),
             }
             if !a.state.is_live() {
-                break a.state;
+                break Ok(a.state);
             }
             let now = Instant::now();
             if now >= deadline {
-                break AttemptState::Expired;
+                break Ok(AttemptState::Expired);
             }
             self.emit(
                 &a,
@@ -250,18 +298,29 @@ impl Checkout {
                 Some(ms(deadline.saturating_duration_since(now))),
             );
         };
-        let id = a.id;
-        let result = if a.state.is_live() {
-            self.end_qr(a, end).await
-        } else {
-            Ok(a)
-        };
-        self.lock_live().remove(&id);
-        if let Ok(r) = &result {
-            self.emit(r, ms(started.elapsed()), None);
-            let _ = done_tx.send(Some(r.clone()));
+        match end {
+            Ok(_) if !a.state.is_live() => Ok(a),
+            Ok(end) => self.end_qr(a, end).await,
+            Err(e) => {
+                tracing::error!(attempt = %a.id, "QR follow failed, ending it: {e}");
+                let _ = self.end_qr(a, AttemptState::Expired).await;
+                Err(e)
+            }
         }
-        result
+    }
+
+    /// One poll: the journal first (another process may have ended it), then the backend.
+    async fn poll_qr_once(&self, a: &Attempt) -> Result<Attempt, Error> {
+        if let Some(ended) = self.ended_elsewhere(a)? {
+            return Ok(ended);
+        }
+        match self.backends.query(a, self.collected_before(a)?).await {
+            Ok(o) => self.record(a, change_for(&o, true)),
+            Err(e) => {
+                tracing::warn!(attempt = %a.id, "QR query failed: {e}");
+                Ok(a.clone())
+            }
+        }
     }
 
     /// A partly paid bill stays open: tell the cashier what is left, where the backend says.
@@ -347,23 +406,32 @@ impl Checkout {
                     },
                 },
             },
-            Ok(PaymentOutcome::Unknown { reason }) => Change {
-                to: AttemptState::Unknown,
-                raw_status: "final query unknown".into(),
-                reason: Some(reason),
-                ..Change::default()
-            },
-            Err(e) => Change {
-                to: AttemptState::Unknown,
-                raw_status: format!("final query failed: {}", e.code()),
-                reason: Some(e.to_string()),
-                ..Change::default()
-            },
+            // The final query said nothing; where the backend can close, a confirmed close
+            // still settles it (Cloud Pay refuses to close a paid order).
+            Ok(PaymentOutcome::Unknown { reason }) => self.close_or_unknown(&a, end, reason).await,
+            Err(e) => self.close_or_unknown(&a, end, e.to_string()).await,
         };
         match self.record(&a, change) {
             Ok(r) => Ok(r),
             // Another process ended it first; its word stands.
             Err(e) => self.ended_elsewhere(&a)?.ok_or(e),
+        }
+    }
+
+    async fn close_or_unknown(&self, a: &Attempt, end: AttemptState, reason: String) -> Change {
+        match (a.channel.is_cloud(), self.backends.close_qr(a).await) {
+            (true, Ok(true)) => Change {
+                to: end,
+                raw_status: "closed after an unknown final query".into(),
+                reason: Some("closed".into()),
+                ..Change::default()
+            },
+            _ => Change {
+                to: AttemptState::Unknown,
+                raw_status: "final query unknown".into(),
+                reason: Some(reason),
+                ..Change::default()
+            },
         }
     }
 

@@ -55,6 +55,8 @@ pub struct CheckoutSettings {
     pub tz: chrono_tz::Tz,
     pub polls: PollPolicies,
     pub send_retry: SendRetry,
+    /// How long a Tour V5 QR code stays payable after it is issued (it cannot be closed).
+    pub qr_payable_for: Duration,
 }
 
 /// A barcode payment as the cashier entered it, already validated.
@@ -155,6 +157,7 @@ impl Checkout {
 
     /// Barcode: journal → pay → paid | failed | pending → poll → paid | failed | Unknown.
     pub async fn pay_barcode(&self, p: BarcodePayment) -> Result<Attempt, Error> {
+        self.check_till()?;
         if p.channel.is_qr() {
             return Err(Error::Config(format!("{} is a QR channel", p.channel)));
         }
@@ -166,13 +169,22 @@ impl Checkout {
             _ => None,
         };
         self.recheck_unclosable_qr(&p.bill).await?;
-        let a = self.begin(&p.bill, p.amount, p.channel, wallet, Some(p.code.masked()))?;
+        let paid_before = self.backends.bill_paid_before(p.channel, &p.bill).await;
+        let a = self.begin(
+            &p.bill,
+            p.amount,
+            p.channel,
+            wallet,
+            Some(p.code.masked()),
+            paid_before,
+        )?;
         tracing::info!(attempt = %a.id, order = %a.order_no, code = %p.code, "barcode payment journalled");
         self.barcode_flow(a, &p.code).await
     }
 
     /// QR: journal → issue code → poll while shown → paid | expired | cancelled.
     pub async fn pay_qr(&self, p: QrPayment) -> Result<Attempt, Error> {
+        self.check_till()?;
         if !p.channel.is_qr() {
             return Err(Error::Config(format!("{} is a barcode channel", p.channel)));
         }
@@ -182,7 +194,7 @@ impl Checkout {
             _ => None,
         };
         self.recheck_unclosable_qr(&p.bill).await?;
-        let a = self.begin(&p.bill, p.amount, p.channel, wallet, None)?;
+        let a = self.begin(&p.bill, p.amount, p.channel, wallet, None, None)?;
         self.qr_flow(a).await
     }
 
@@ -252,11 +264,31 @@ impl Checkout {
         note: &str,
         manager: &str,
     ) -> Result<Attempt, Error> {
+        // Only Unknown: an attempt still being followed ends by itself, and a manager who
+        // "fails" a pending password payment would lose it if the customer then confirms.
+        let current = self.get(id)?;
+        if current.state != AttemptState::Unknown {
+            return Err(Error::NotAllowed(format!(
+                "only an Unknown attempt can be resolved; this one is {} (wait for it, or query it again)",
+                current.state
+            )));
+        }
         let a = self
             .journal
             .resolve(id, to, note, manager, self.clock.now())?;
         self.emit(&a, 0, None);
         Ok(a)
+    }
+
+    /// Payments are taken only by the process that holds the till, so that no other process's
+    /// recovery can mistake a payment in progress for one left behind by a crash.
+    fn check_till(&self) -> Result<(), Error> {
+        match self.claim {
+            Some(_) => Ok(()),
+            None => Err(Error::NotAllowed(
+                "another cashier process holds this till; take the payment there, or close it first".into(),
+            )),
+        }
     }
 
     /// Queries every unfinished attempt once. Called by [`Checkout::open`]; callable again.
@@ -293,19 +325,33 @@ impl Checkout {
     /// Tour V5 documents no close for QR orders, so a code the till gave up on may still be
     /// paid by a customer who kept it on screen. Before the bill is charged again, those
     /// attempts are asked once more; a late payment is recorded and the bill is then paid.
+    /// Only codes still within `qr_payable_for` of being issued can be paid, so only those are
+    /// asked; one that cannot be asked blocks the bill, as an Unknown attempt would.
     async fn recheck_unclosable_qr(&self, bill: &BillNo) -> Result<(), Error> {
+        let now = self.clock.now();
+        let window = chrono::TimeDelta::from_std(self.settings.qr_payable_for)
+            .unwrap_or(chrono::TimeDelta::MAX);
         for a in self.journal.by_bill(bill)? {
             let unclosable = matches!(a.channel, Channel::WechatQr | Channel::AlipayQr);
             let gave_up = matches!(a.state, AttemptState::Expired | AttemptState::Cancelled);
-            if !(unclosable && gave_up && a.reference.is_some()) {
+            let payable = now.signed_duration_since(a.created_at) < window;
+            if !(unclosable && gave_up && payable && a.reference.is_some()) {
                 continue;
             }
-            if let Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) =
-                self.backends.query(&a, self.collected_before(&a)?).await
-            {
-                tracing::warn!(attempt = %a.id, order = %a.order_no, "QR paid after the till gave up on it");
-                let late = self.settle_after_query(&a, Ok(o), "paid after the QR expired")?;
-                self.emit(&late, 0, None);
+            match self.backends.query(&a, self.collected_before(&a)?).await {
+                Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
+                    tracing::warn!(attempt = %a.id, order = %a.order_no, "QR paid after the till gave up on it");
+                    let late = self.settle_after_query(&a, Ok(o), "paid after the QR expired")?;
+                    self.emit(&late, 0, None);
+                }
+                Ok(PaymentOutcome::Pending { .. } | PaymentOutcome::Failed { .. }) => {}
+                Ok(PaymentOutcome::Unknown { reason }) | Err(Error::NoAnswer(reason)) => {
+                    return Err(Error::NotAllowed(format!(
+                        "an earlier QR code for this bill ({}) may still be paid and could not be checked ({reason}); try again",
+                        a.order_no
+                    )));
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -318,6 +364,7 @@ impl Checkout {
         channel: Channel,
         wallet: Option<String>,
         code_masked: Option<String>,
+        bill_paid_before: Option<Fen>,
     ) -> Result<Attempt, Error> {
         let now = self.clock.now();
         let nonce: String = {
@@ -338,6 +385,7 @@ impl Checkout {
                 .backends
                 .order_prefix(channel, &self.settings.order_prefix)
                 .to_string(),
+            bill_paid_before,
         };
         let day = now.with_timezone(&self.settings.tz).date_naive();
         let a = self.journal.begin(new, now, day, &nonce)?;

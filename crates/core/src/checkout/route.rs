@@ -170,7 +170,10 @@ impl Backends {
                 with_session!(self.tourv5()?, |c, s| c.koudai_query(s, &a.bill, reference))
             }
             Channel::PosWechatBarcode => {
-                let landed = Some(collected_before.saturating_add(a.amount));
+                // Credit this payment only with what it adds to the bill: the back office's
+                // own figure from just before it was sent, else what this till collected.
+                let before = a.bill_paid_before.unwrap_or(collected_before);
+                let landed = Some(before.saturating_add(a.amount));
                 with_session!(self.tourv5()?, |c, s| c.pos_bill_status(s, &a.bill, landed))
             }
             Channel::CloudQr => {
@@ -183,6 +186,18 @@ impl Backends {
                     .query_order(&a.order_no, platform(a), TradeType::Barcode, a.amount)
                     .await
             }
+        }
+    }
+
+    /// What a POS sale bill has been paid before a new payment, where the back office says.
+    /// A read only: a failure just leaves the poll to the journal's own count.
+    pub async fn bill_paid_before(&self, channel: Channel, bill: &crate::BillNo) -> Option<Fen> {
+        match (channel, &self.tourv5) {
+            (Channel::PosWechatBarcode, Some(tv)) => with_session!(tv, |c, s| c
+                .pos_bill_paid(s, bill))
+            .ok()
+            .flatten(),
+            _ => None,
         }
     }
 

@@ -229,8 +229,10 @@ pub enum RefundOutcome {
     Unknown { reason: String },
 }
 
-/// ASSUMPTION: refund states 1 refunding, 2 refunded, 3 failed.
-pub fn refund_outcome(rc: &ResponseContent, sig: Signature) -> RefundOutcome {
+/// ASSUMPTION: refund states 1 refunding, 2 refunded, 3 failed. A refused `refund` call is a
+/// refusal; a refused `query_refund_order` says nothing about the refund (it may still be
+/// registering), so it is Unknown — a manager must not refund in cash on it.
+pub fn refund_outcome(call: RefundCall, rc: &ResponseContent, sig: Signature) -> RefundOutcome {
     let content: Option<&RefundOrderContent> = rc
         .refund
         .as_ref()
@@ -253,9 +255,16 @@ pub fn refund_outcome(rc: &ResponseContent, sig: Signature) -> RefundOutcome {
         (Status::Ok, Signature::Missing | Signature::Bad) => RefundOutcome::Unknown {
             reason: "refund answer's authen_code did not verify".into(),
         },
-        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => {
+        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _)
+            if call == RefundCall::Refund =>
+        {
             RefundOutcome::Failed {
                 reason: description(rc),
+            }
+        }
+        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => {
+            RefundOutcome::Unknown {
+                reason: format!("refund query refused: {}", description(rc)),
             }
         }
         (Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_), _) => {
@@ -264,4 +273,10 @@ pub fn refund_outcome(rc: &ResponseContent, sig: Signature) -> RefundOutcome {
             }
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundCall {
+    Refund,
+    QueryRefund,
 }

@@ -102,7 +102,12 @@ impl CloudPay {
             wxpay_pay_content_ext: (platform == Platform::Wechat).then(|| WxpayPayContentExt {
                 product_id: self.cfg.product_id.clone(),
             }),
-            ..self.pay_content(out_trade_no, bill, amount, self.cfg.send_time_expire.then(|| expires_at.timestamp()))
+            ..self.pay_content(
+                out_trade_no,
+                bill,
+                amount,
+                self.cfg.send_time_expire.then(|| expires_at.timestamp()),
+            )
         });
         let (rc, sig) = self
             .call("scan_code_pay", &content, Repeat::IfNotSent)
@@ -178,7 +183,7 @@ impl CloudPay {
         });
         Ok(
             match self.call("refund", &content, Repeat::IfNotSent).await {
-                Ok((rc, sig)) => map::refund_outcome(&rc, sig),
+                Ok((rc, sig)) => map::refund_outcome(map::RefundCall::Refund, &rc, sig),
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
             },
@@ -203,7 +208,7 @@ impl CloudPay {
                 .call("query_refund_order", &content, Repeat::Always)
                 .await
             {
-                Ok((rc, sig)) => map::refund_outcome(&rc, sig),
+                Ok((rc, sig)) => map::refund_outcome(map::RefundCall::QueryRefund, &rc, sig),
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
             },

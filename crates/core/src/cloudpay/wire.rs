@@ -3,11 +3,22 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// What is sent: the signed content string and its authen_code.
-#[derive(Debug, Clone, Serialize)]
+/// What is sent: the signed content string and its authen_code. `Debug` shows neither: the
+/// content may hold a payment code.
+#[derive(Clone, Serialize)]
 pub struct Request {
     pub request_content: String,
     pub authen_info: AuthenInfo,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Request({} bytes of request_content)",
+            self.request_content.len()
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,7 +77,8 @@ pub struct OrderClient {
     pub sub_terminal_type: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// `Debug` masks `author_code`.
+#[derive(Clone, Serialize)]
 pub struct PayContent {
     pub out_trade_no: String,
     pub total_fee: u64,
@@ -86,6 +98,19 @@ pub struct PayContent {
     pub author_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wxpay_pay_content_ext: Option<WxpayPayContentExt>,
+}
+
+impl std::fmt::Debug for PayContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayContent")
+            .field("out_trade_no", &self.out_trade_no)
+            .field("total_fee", &self.total_fee)
+            .field(
+                "author_code",
+                &self.author_code.as_deref().map(crate::code::mask_digits),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

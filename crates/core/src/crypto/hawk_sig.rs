@@ -101,6 +101,14 @@ impl HawkCredentials {
     }
 }
 
+/// The raw values of every `name="…"` in a header's attribute list.
+fn attributes<'a>(attrs: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    attrs.split(',').filter_map(move |part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k.trim() == name).then(|| v.trim().trim_matches('"'))
+    })
+}
+
 /// A received `Authorization: Hawk …` header, for the verifying side (the sandbox).
 #[derive(Debug)]
 pub struct HawkHeader(hawk::Header);
@@ -111,6 +119,13 @@ impl HawkHeader {
             .trim()
             .strip_prefix("Hawk ")
             .ok_or_else(|| CryptoError::HawkHeader("scheme is not Hawk".into()))?;
+        // The `hawk` crate adds ts to the epoch without a check: an absurd ts would panic.
+        // Every ts attribute counts: a repeated one must not slip past.
+        if attributes(rest, "ts").any(|ts| !(1..=12).contains(&ts.len())) {
+            return Err(CryptoError::HawkHeader(
+                "ts is not a plausible unix time".into(),
+            ));
+        }
         let h = hawk::Header::from_str(rest).map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
         if h.id.is_none() || h.ts.is_none() || h.nonce.is_none() || h.mac.is_none() {
             return Err(CryptoError::HawkHeader(

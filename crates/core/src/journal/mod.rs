@@ -56,6 +56,8 @@ pub struct NewAttempt {
     pub operator: String,
     pub till: String,
     pub order_prefix: String,
+    /// POS sale bills: what the back office said the bill had been paid before this attempt.
+    pub bill_paid_before: Option<Fen>,
 }
 
 /// One observed change of an attempt: a backend answer, a timeout, a cashier action.

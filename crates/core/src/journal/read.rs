@@ -9,7 +9,8 @@ use super::{Journal, JournalError, Transition};
 use crate::{Attempt, AttemptId, AttemptState, BillNo, Fen};
 
 const ATTEMPT_COLUMNS: &str = "id, bill, amount_fen, channel, order_no, reference, wallet, \
-     code_masked, code_url, operator, till, state, reason, created_at, updated_at, business_day";
+     code_masked, code_url, operator, till, state, reason, created_at, updated_at, business_day, \
+     bill_paid_before_fen";
 
 impl Journal {
     pub fn get(&self, id: AttemptId) -> Result<Option<Attempt>, JournalError> {
@@ -133,6 +134,7 @@ fn attempt_from_row(row: &Row<'_>) -> Result<Attempt, JournalError> {
     let created_at: String = row.get("created_at")?;
     let updated_at: String = row.get("updated_at")?;
     let business_day: String = row.get("business_day")?;
+    let paid_before: Option<i64> = row.get("bill_paid_before_fen")?;
     Ok(Attempt {
         id: AttemptId(id),
         bill: BillNo::parse(&bill).map_err(|e| corrupt("bill", e.to_string()))?,
@@ -153,6 +155,10 @@ fn attempt_from_row(row: &Row<'_>) -> Result<Attempt, JournalError> {
         updated_at: parse_time(&updated_at).map_err(|e| corrupt("updated_at", e))?,
         business_day: NaiveDate::parse_from_str(&business_day, "%Y-%m-%d")
             .map_err(|e| corrupt("business_day", format!("{business_day:?}: {e}")))?,
+        bill_paid_before: paid_before
+            .map(|f| u64::try_from(f).map(Fen))
+            .transpose()
+            .map_err(|e| corrupt("bill_paid_before_fen", e.to_string()))?,
     })
 }
 

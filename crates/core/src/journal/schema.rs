@@ -12,8 +12,9 @@ pub(crate) const UNASSIGNED_ORDER_NO: &str = "~unassigned";
 /// journal tests check that it does.
 pub(crate) const LIVE_STATES_SQL: &str = "('sending','pending','issuing','shown','unknown')";
 
-const MIGRATION_SLICE: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATION_SLICE: &[M<'static>] = &[
+    M::up(
+        r#"
 CREATE TABLE attempts (
     id           INTEGER PRIMARY KEY,
     bill         TEXT    NOT NULL,
@@ -94,7 +95,15 @@ BEGIN
     SELECT RAISE(ABORT, 'transitions are append-only');
 END;
 "#,
-)];
+    ),
+    // What a POS sale bill had been paid before this attempt, as the back office said just
+    // before the payment call: the bill-status poll counts only what this payment adds.
+    M::up(
+        r#"
+ALTER TABLE attempts ADD COLUMN bill_paid_before_fen INTEGER CHECK (bill_paid_before_fen >= 0);
+"#,
+    ),
+];
 
 /// Every migration, oldest first.
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

@@ -1,6 +1,7 @@
 //! The journal's writes. Each public call is one IMMEDIATE transaction, committed before it
 //! returns, so what the caller does next (a network call) happens after the row is durable.
 
+use crate::code::redact_codes;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
@@ -40,8 +41,9 @@ impl Journal {
         refuse_busy_or_paid(&tx, &new.bill)?;
         tx.execute(
             "INSERT INTO attempts (bill, amount_fen, channel, order_no, wallet, code_masked,
-                 operator, till, state, created_at, updated_at, business_day)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+                 operator, till, state, created_at, updated_at, business_day,
+                 bill_paid_before_fen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
             params![
                 new.bill.as_str(),
                 amount,
@@ -54,6 +56,8 @@ impl Journal {
                 state.as_str(),
                 at,
                 business_day.format("%Y-%m-%d").to_string(),
+                new.bill_paid_before
+                    .map(|f| i64::try_from(f.0).unwrap_or(i64::MAX)),
             ],
         )
         .map_err(|e| live_conflict(&tx, &new.bill, e))?;
@@ -168,10 +172,14 @@ fn may_move(from: AttemptState, to: AttemptState) -> bool {
 fn apply(
     conn: &Connection,
     id: AttemptId,
-    change: Change,
+    mut change: Change,
     now: DateTime<Utc>,
     only_live: bool,
 ) -> Result<Attempt, JournalError> {
+    // Backend text can echo a payment code; the journal never keeps one in clear.
+    change.reason = change.reason.as_deref().map(redact_codes);
+    change.raw_status = redact_codes(&change.raw_status);
+    change.note = change.note.as_deref().map(redact_codes);
     let current = read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))?;
     let from = current.state;
     if (only_live && !from.is_live()) || !may_move(from, change.to) {

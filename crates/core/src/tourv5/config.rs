@@ -31,6 +31,10 @@ pub struct TourV5Config {
     pub password_key_paths: Vec<String>,
     /// ASSUMPTION (PROTOCOLS §1): the POS bill status `paystate` that means fully paid.
     pub pos_bill_paid_state: String,
+    /// ASSUMPTION: how long a QR code stays payable after it is issued (WeChat and Alipay
+    /// codes live about two hours). The back office documents no close, so a bill whose
+    /// expired code is younger than this is asked about it before it is charged again.
+    pub qr_payable_secs: u64,
 }
 
 impl Default for TourV5Config {
@@ -49,6 +53,7 @@ impl Default for TourV5Config {
             hawk_key_bytes: HawkKeyBytes::default(),
             password_key_paths: vec!["api/Pos/".into()],
             pos_bill_paid_state: "3".into(),
+            qr_payable_secs: 2 * 60 * 60,
         }
     }
 }

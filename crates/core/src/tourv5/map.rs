@@ -123,10 +123,15 @@ pub fn pay_status(env: Envelope<PayStatusResult>, answer_to_payment: bool) -> Pa
         (ErrCode::Ok, PayStatus::Other(s)) => PaymentOutcome::pending(shown(&s), reference),
         // Seed 002's convention, applied to the KouDaiLQ barcode call (ASSUMPTION): 1 = poll.
         (ErrCode::QueryNeeded, _) => PaymentOutcome::pending(shown("query needed"), reference),
-        // A refused *payment* call is definitive (the customer's wallet said no); a refused
-        // *query* says nothing about the money, so the payment stays unknown.
-        (ErrCode::Failed | ErrCode::Other(_), _) if answer_to_payment => {
+        // -1 on the payment call is a refusal (seed 002's convention, ASSUMPTION for KouDaiLQ:
+        // the customer's wallet said no). Any other code is undocumented and the back office
+        // saves the attempt before calling KouDaiLQ, so the money may have moved: Unknown.
+        // A refused *query* says nothing about the money either.
+        (ErrCode::Failed, _) if answer_to_payment => {
             PaymentOutcome::failed(shown(&format!("errcode {}", env.errcode)))
+        }
+        (ErrCode::Other(_), _) if answer_to_payment => {
+            PaymentOutcome::unknown(shown(&format!("undocumented errcode {}", env.errcode)))
         }
         (ErrCode::Failed | ErrCode::Other(_), _) => {
             PaymentOutcome::unknown(shown(&format!("query refused, errcode {}", env.errcode)))
@@ -169,16 +174,28 @@ pub fn pos_bill(
 ) -> PaymentOutcome {
     let state = env.tag.as_ref().and_then(|t| t.paystate.clone());
     let paid = env.tag.as_ref().and_then(|t| t.paidvalue);
-    let landed = matches!((paid, paid_if_ours_landed), (Some(p), Some(want)) if p >= want);
-    match (ErrCode::from(env.errcode), state.as_deref()) {
-        (ErrCode::Ok, Some(s)) if s == paid_state => PaymentOutcome::Paid { reference: None },
-        (ErrCode::Ok, Some(s)) if landed => PaymentOutcome::PartlyPaid {
+    // Where the back office reports the paid value, it decides whether *this* payment is on
+    // the bill (a bill fully paid in cash meanwhile says paystate 3 without ours).
+    let landed = match (paid, paid_if_ours_landed) {
+        (Some(p), Some(want)) => Some(p >= want),
+        (None, _) | (_, None) => None,
+    };
+    match (ErrCode::from(env.errcode), state.as_deref(), landed) {
+        (ErrCode::Ok, Some(s), Some(true)) if s == paid_state => {
+            PaymentOutcome::Paid { reference: None }
+        }
+        (ErrCode::Ok, Some(s), Some(true)) => PaymentOutcome::PartlyPaid {
             reference: None,
             bill_state: s.to_string(),
         },
-        (ErrCode::Ok, Some(s)) => PaymentOutcome::pending(format!("bill paystate {s}"), None),
-        (ErrCode::Ok, None) => PaymentOutcome::pending("bill paystate missing", None),
-        (ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_), _) => {
+        (ErrCode::Ok, Some(s), Some(false)) => PaymentOutcome::pending(
+            format!("bill paystate {s}; this payment not on the bill yet"),
+            None,
+        ),
+        (ErrCode::Ok, Some(s), None) if s == paid_state => PaymentOutcome::Paid { reference: None },
+        (ErrCode::Ok, Some(s), None) => PaymentOutcome::pending(format!("bill paystate {s}"), None),
+        (ErrCode::Ok, None, _) => PaymentOutcome::pending("bill paystate missing", None),
+        (ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_), _, _) => {
             PaymentOutcome::unknown(or(
                 &env.errmsg,
                 &format!("bill query refused, errcode {}", env.errcode),

@@ -313,6 +313,20 @@ impl TourV5 {
             .and_then(|t| Some(t.billvalue?.checked_sub(t.paidvalue?).unwrap_or(Fen::ZERO))))
     }
 
+    /// What the back office says a POS sale bill has been paid so far; `None` when it does not
+    /// say (an unknown bill, or no `paidvalue` in its answer).
+    pub async fn pos_bill_paid(
+        &self,
+        s: &TourV5Session,
+        bill: &BillNo,
+    ) -> Result<Option<Fen>, Error> {
+        let env: Envelope<PosSellMainRow> = parse(&self.pos_bill_row(s, bill).await?)?;
+        Ok(env
+            .tag
+            .filter(|_| env.errcode == 0)
+            .and_then(|t| t.paidvalue))
+    }
+
     async fn pos_bill_row(&self, s: &TourV5Session, bill: &BillNo) -> Result<RawAnswer, Error> {
         let path = format!(
             "api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{}",

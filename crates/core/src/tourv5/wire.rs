@@ -71,8 +71,8 @@ pub struct PayStatusResult {
     pub paystatusdesc: Option<String>,
 }
 
-/// Seed 001 `KouDaiLQBarCodeParm`.
-#[derive(Debug, Clone, Serialize)]
+/// Seed 001 `KouDaiLQBarCodeParm`. `Debug` masks the code.
+#[derive(Clone, Serialize)]
 pub struct KouDaiLqBarCodeParm {
     #[serde(rename = "BusinessType")]
     pub business_type: u8,
@@ -87,6 +87,16 @@ pub struct KouDaiLqBarCodeParm {
     /// The clear payment code: this struct is never logged.
     #[serde(rename = "barCode")]
     pub bar_code: String,
+}
+
+impl std::fmt::Debug for KouDaiLqBarCodeParm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KouDaiLqBarCodeParm")
+            .field("bill_num", &self.bill_num)
+            .field("summary", &self.summary)
+            .field("bar_code", &crate::code::mask_digits(&self.bar_code))
+            .finish_non_exhaustive()
+    }
 }
 
 /// Seed 002 `PosSellPayWithWechatBarcodeParm`.

@@ -1,18 +1,14 @@
 //! `query_order`, `close_order` and the `order_content` both answer with.
 
-use std::time::SystemTime;
-
 use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
 use super::Reply;
 use super::fields::{Obj, common};
 use crate::app::App;
+use crate::clock::Now;
+use crate::messages::NOT_FOUND;
 use crate::order::{Backend, Channel, Order, OrderState, Wallet};
-
-pub const NOT_FOUND: &str = "订单不存在 order not found";
-pub const DECLINED: &str = "余额不足 insufficient balance";
-pub const CODE_EXPIRED: &str = "付款码已过期 payment code expired";
 
 /// WeChat trade states (PROTOCOLS §2): 1 not paid, 2 paid, 4 refunded, 5 closed,
 /// 6 user paying, 8 pay error.
@@ -72,24 +68,43 @@ pub fn order_content(o: &Order) -> Value {
 }
 
 /// `out_trade_no` and `trade_type` at the top level of `request_content`.
-fn target<'a>(root: &Obj<'a>) -> Result<&'a str, Reply> {
+fn target<'a>(root: &Obj<'a>) -> Result<(&'a str, i64), Reply> {
     let out_trade_no = root.text("out_trade_no", 32)?;
-    if !matches!(root.int("trade_type")?, 1 | 2) {
+    let trade_type = root.int("trade_type")?;
+    if !matches!(trade_type, 1 | 2) {
         return Err(Reply::invalid(
             "参数错误 invalid parameter trade_type: 1 (barcode) or 2 (QR)",
         ));
     }
-    Ok(out_trade_no)
+    Ok((out_trade_no, trade_type))
+}
+
+/// A request naming the order by number but with another trade type or wallet is about some
+/// other order: refused rather than answered with this one's state, so a client mixing up
+/// its orders finds out.
+fn check_matches(o: &Order, trade_type_asked: i64, wallet: Wallet) -> Result<(), Reply> {
+    if trade_type(o) != trade_type_asked {
+        return Err(Reply::refused(
+            0,
+            "交易类型不符 trade_type does not match the order",
+        ));
+    }
+    if o.wallet != wallet {
+        return Err(Reply::refused(
+            0,
+            "支付平台不符 pay_platform does not match the order",
+        ));
+    }
+    Ok(())
 }
 
 pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
     let wallet = common(&root)?;
-    let out_trade_no = target(&root)?;
-    let now = SystemTime::now();
+    let (out_trade_no, asked) = target(&root)?;
     let mut book = app.book();
     let Some(o) = book
-        .find_mut(out_trade_no, now)
+        .find_mut(out_trade_no, &Now::get())
         .filter(|o| o.channel.backend() == Backend::CloudPay)
     else {
         // Alipay reports an unknown trade as state 7; WeChat refuses the query.
@@ -105,31 +120,38 @@ pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
             Wallet::Wechat => Err(Reply::refused(0, NOT_FOUND)),
         };
     };
-    let charge = o.on_query(now);
-    let content = order_content(o);
-    book.record(charge);
+    check_matches(o, asked, wallet)?;
+    o.count_query();
     Ok(Reply::Done {
         name: "query_order",
-        payload: json!({"order_content": content}),
+        payload: json!({"order_content": order_content(o)}),
     })
 }
 
 pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    common(&root)?;
-    let out_trade_no = target(&root)?;
+    let wallet = common(&root)?;
+    let (out_trade_no, asked) = target(&root)?;
     let mut book = app.book();
     let Some(o) = book
-        .find_mut(out_trade_no, SystemTime::now())
+        .find_mut(out_trade_no, &Now::get())
         .filter(|o| o.channel.backend() == Backend::CloudPay)
     else {
         return Err(Reply::refused(0, NOT_FOUND));
     };
+    check_matches(o, asked, wallet)?;
+    // Closing abandons an unpaid QR order (PROTOCOLS §2); a barcode payment is the
+    // customer's to finish or not, and Cloud Pay's reverse is not offered (PROTOCOLS §2).
+    if o.channel != Channel::CloudQr {
+        return Err(Reply::refused(
+            0,
+            "条码支付订单不能关闭 a barcode (trade_type 1) order cannot be closed",
+        ));
+    }
     match o.state {
         OrderState::Paid | OrderState::Refunded => {
             Err(Reply::refused(0, "订单已支付 order already paid"))
         }
-        // A customer still typing a password loses the payment: the order is closed.
         OrderState::NotPay | OrderState::UserPaying => {
             o.state = OrderState::Closed;
             tracing::info!(out_trade_no, "cloud order closed");

@@ -7,14 +7,17 @@ use cashier_core::code::mask_digits;
 use rand::Rng;
 use serde_json::{Value, json};
 
+use super::Reply;
 use super::fields::{Obj, PayContent, common, pay_content};
 use super::order::order_content;
-use super::{Reply, order};
 use crate::app::App;
-use crate::order::{Channel, Order, OrderState, Wallet};
+use crate::clock::Now;
+use crate::order::{Channel, Order, Wallet};
 use crate::scenario::Scenario;
 
 const DUPLICATE: &str = "订单号重复 duplicate order number";
+/// How far ahead `time_expire` may lie, in seconds (see [`expiry`]).
+const MAX_TIME_EXPIRE_AHEAD: i64 = 24 * 3600;
 /// Cloud Pay's internal status for a reused `out_trade_no` (PROTOCOLS §2).
 pub const INTERNAL_DUPLICATE: i64 = 407;
 
@@ -27,17 +30,45 @@ fn transaction_id(wallet: Wallet) -> String {
     }
 }
 
-fn new_order(channel: Channel, wallet: Wallet, pay: &PayContent<'_>) -> Order {
-    let bill = pay.client_flow_id.unwrap_or(pay.out_trade_no);
-    let mut o = Order::new(
-        channel,
-        pay.out_trade_no.to_string(),
-        bill.to_string(),
-        pay.total_fee,
-    );
+/// The bill a Cloud Pay order is booked under: `client_flow_id`, else the order number.
+fn bill_of<'a>(pay: &PayContent<'a>) -> &'a str {
+    pay.client_flow_id.unwrap_or(pay.out_trade_no)
+}
+
+/// Cloud Pay's side of an order: its wallet and a transaction id to show.
+fn cloud_fields(o: &mut Order, wallet: Wallet) {
     o.wallet = wallet;
     o.transaction_id = transaction_id(wallet);
-    o
+}
+
+/// `time_expire` (absolute unix seconds, PROTOCOLS §2 ASSUMPTION) must lie ahead, and not
+/// more than a day: a QR code is shown for minutes, so anything else is a client's clock or
+/// unit mistake worth failing loudly.
+fn expiry(
+    time_expire: Option<i64>,
+    ttl: Duration,
+    now: SystemTime,
+) -> Result<Option<SystemTime>, Reply> {
+    let Some(t) = time_expire else {
+        // A TTL beyond what the clock can hold (only through the library's config) never expires.
+        return Ok(now.checked_add(ttl));
+    };
+    let now_secs = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    if t < now_secs {
+        return Err(Reply::invalid(
+            "参数错误 invalid parameter pay_content.time_expire: in the past",
+        ));
+    }
+    if t.saturating_sub(now_secs) > MAX_TIME_EXPIRE_AHEAD {
+        return Err(Reply::invalid(
+            "参数错误 invalid parameter pay_content.time_expire: more than 24 hours ahead",
+        ));
+    }
+    // In range, so neither conversion can fail; failing closed keeps it that way.
+    let ahead = u64::try_from(t.saturating_sub(now_secs)).unwrap_or(0);
+    Ok(now.checked_add(Duration::from_secs(ahead)))
 }
 
 pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
@@ -49,22 +80,24 @@ pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<
             "缺少参数 missing parameter pay_content.wxpay_pay_content_ext.product_id (WeChat QR)",
         ));
     }
-    let now = SystemTime::now();
-    let expires_at = match pay.time_expire {
-        Some(t) => UNIX_EPOCH + Duration::from_secs(u64::try_from(t).unwrap_or(0)),
-        None => now + app.qr_ttl,
-    };
+    let now = Now::get();
+    let expires_at = expiry(pay.time_expire, app.qr_ttl, now.wall)?;
+    let bill = bill_of(&pay);
     let mut book = app.book();
-    if let Some(existing) = book.find_mut(pay.out_trade_no, now) {
-        // The same QR order asked for again gets the same code (idempotent); a barcode
-        // order's number cannot be reused for a QR order.
-        if existing.channel != Channel::CloudQr {
-            return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
-        }
+    if let Some(existing) = book.find_mut(pay.out_trade_no, &now) {
+        // The same QR order asked for again while it is open gets the same code (a client
+        // retrying after a lost answer); anything else reusing the number is refused.
+        check_reuse(existing, wallet, &pay, bill)?;
     } else {
-        let mut o = new_order(Channel::CloudQr, wallet, &pay);
-        o.expires_at = Some(expires_at);
-        book.add(o);
+        let mut o = Order::new(
+            Channel::CloudQr,
+            pay.out_trade_no.to_string(),
+            bill.to_string(),
+            pay.total_fee,
+        );
+        cloud_fields(&mut o, wallet);
+        o.expires_at = expires_at;
+        book.add(o, None);
         tracing::info!(
             out_trade_no = pay.out_trade_no,
             fen = pay.total_fee.0,
@@ -81,6 +114,22 @@ pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<
         name: "scan_code_pay",
         payload: json!({"code_url": app.pay_url(headers, pay.out_trade_no), "nonce_str": nonce}),
     })
+}
+
+/// Whether `scan_code_pay` may answer again for an existing order: only the same open QR
+/// order (amount, wallet and bill alike). A changed request under an old number, or a
+/// number whose order is over, is a duplicate (104 / 407), never a second order.
+fn check_reuse(o: &Order, wallet: Wallet, pay: &PayContent<'_>, bill: &str) -> Result<(), Reply> {
+    let why = if o.channel != Channel::CloudQr {
+        DUPLICATE
+    } else if o.amount != pay.total_fee || o.wallet != wallet || o.bill != bill {
+        "订单号重复且订单内容不同 duplicate order number with another amount, pay_platform or client_flow_id"
+    } else if !o.state.is_open() {
+        "订单号重复且订单已结束 duplicate order number of an order already paid, closed or expired"
+    } else {
+        return Ok(());
+    };
+    Err(Reply::refused(INTERNAL_DUPLICATE, why))
 }
 
 pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
@@ -101,29 +150,19 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
     if book.position(pay.out_trade_no).is_some() {
         return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
     }
-    let scenario = Scenario::of_code(code);
-    let mut o = new_order(Channel::CloudBarcode, wallet, &pay);
-    o.masked_code = Some(mask_digits(code));
-    o.scenario = Some(scenario);
-    tracing::info!(out_trade_no = pay.out_trade_no, fen = pay.total_fee.0, code = %mask_digits(code), ?scenario, "cloud micro_pay");
-    let (charge, refusal) = match scenario {
-        Scenario::Paid => (o.settle(), None),
-        Scenario::Password(_) | Scenario::Forever => {
-            o.state = OrderState::UserPaying;
-            (None, None)
-        }
-        Scenario::Declined => {
-            o.state = OrderState::Declined;
-            (None, Some(order::DECLINED))
-        }
-        Scenario::CodeExpired => {
-            o.state = OrderState::Expired;
-            (None, Some(order::CODE_EXPIRED))
-        }
-    };
+    let (mut o, charge) = Order::barcode(
+        Channel::CloudBarcode,
+        pay.out_trade_no.to_string(),
+        bill_of(&pay).to_string(),
+        pay.total_fee,
+        code,
+        &Now::get(),
+    );
+    cloud_fields(&mut o, wallet);
+    let refusal = o.scenario.and_then(Scenario::refusal);
+    tracing::info!(out_trade_no = pay.out_trade_no, fen = pay.total_fee.0, code = %mask_digits(code), scenario = ?o.scenario, "cloud micro_pay");
     let content = order_content(&o);
-    book.add(o);
-    book.record(charge);
+    book.add(o, charge);
     match refusal {
         Some(why) => Err(Reply::refused(0, why)),
         None => Ok(Reply::Done {

@@ -1,16 +1,18 @@
 //! `refund` and `query_refund_order`: a refund is accepted (state 1, refunding) and found
-//! done (state 2) by the next query, which is when the order becomes refunded.
-
-use std::time::SystemTime;
+//! done (state 2) by the next query. An order may be refunded in parts up to its amount; it
+//! reads refunded only once the finished refunds cover all of it.
 
 use axum::http::HeaderMap;
+use cashier_core::Fen;
 use serde_json::{Value, json};
 
 use super::Reply;
 use super::fields::{Obj, common};
-use super::order::NOT_FOUND;
 use crate::app::App;
-use crate::order::{Backend, OrderState, Refund};
+use crate::book::Refund;
+use crate::clock::Now;
+use crate::messages::NOT_FOUND;
+use crate::order::{Backend, OrderState};
 
 const REFUNDING: i64 = 1;
 const REFUNDED: i64 = 2;
@@ -33,12 +35,16 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
     let total_fee = rc.fen("total_fee")?;
     let refund_fee = rc.fen("refund_fee")?;
     let mut book = app.book();
+    let idx = book
+        .position(out_trade_no)
+        .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     let Some(o) = book
-        .find_mut(out_trade_no, SystemTime::now())
+        .order_mut(idx, &Now::get())
         .filter(|o| o.channel.backend() == Backend::CloudPay)
     else {
         return Err(Reply::refused(0, NOT_FOUND));
     };
+    // Cloud Pay's refund names the order's whole amount as total_fee, as WeChat's does.
     if total_fee != o.amount {
         return Err(Reply::invalid(
             "参数错误 refund_content.total_fee is not the order's total_fee",
@@ -49,27 +55,37 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
             "参数错误 refund_content.refund_fee is more than total_fee",
         ));
     }
-    // The same refund asked for again is answered as it stands (idempotent).
-    if let Some(r) = &o.refund {
-        return if r.out_refund_no == out_refund_no {
+    let (state, claimed, amount) = (o.state, o.refund_claimed, o.amount);
+    // The same refund asked for again is answered as it stands (idempotent); its number
+    // used for another order or amount is refused.
+    if let Some(r) = book.refund(out_refund_no) {
+        return if r.order == idx && r.fee == refund_fee {
             Ok(Reply::Done {
                 name: "refund",
                 payload: json!({"refund_order_content": refund_order_content(out_trade_no, r)}),
             })
         } else {
-            Err(Reply::refused(0, "订单已退款 order already refunded"))
+            Err(Reply::refused(
+                0,
+                "退款单号重复 duplicate out_refund_no with another order or refund_fee",
+            ))
         };
     }
-    if o.state != OrderState::Paid {
-        return Err(Reply::refused(0, "订单未支付 order is not paid"));
+    match state {
+        OrderState::Paid => {}
+        OrderState::Refunded => return Err(Reply::refused(0, "订单已退款 order already refunded")),
+        _ => return Err(Reply::refused(0, "订单未支付 order is not paid")),
     }
-    let r = Refund {
-        out_refund_no: out_refund_no.to_string(),
-        fee: refund_fee,
-        done: false,
-    };
-    let payload = json!({"refund_order_content": refund_order_content(out_trade_no, &r)});
-    o.refund = Some(r);
+    let left = amount.checked_sub(claimed).unwrap_or(Fen::ZERO);
+    if refund_fee > left {
+        return Err(Reply::refused(
+            0,
+            "退款金额超过可退金额 refund_fee is more than what is left to refund",
+        ));
+    }
+    let r = book
+        .add_refund(idx, out_refund_no, refund_fee)
+        .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     tracing::info!(
         out_trade_no,
         out_refund_no,
@@ -78,7 +94,7 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
     );
     Ok(Reply::Done {
         name: "refund",
-        payload,
+        payload: json!({"refund_order_content": refund_order_content(out_trade_no, &r)}),
     })
 }
 
@@ -94,20 +110,14 @@ pub fn query_refund_order(
     let out_trade_no = rc.opt_text("out_trade_no", 32)?;
     let mut book = app.book();
     let not_found = || Reply::refused(0, "退款单不存在 refund not found");
-    let idx = book.refund_position(out_refund_no).ok_or_else(not_found)?;
-    let o = book
-        .order_mut(idx, SystemTime::now())
-        .ok_or_else(not_found)?;
-    if out_trade_no.is_some_and(|no| no != o.reference) {
+    let order = book.refund(out_refund_no).ok_or_else(not_found)?.order;
+    let reference = book.order(order).ok_or_else(not_found)?.reference.clone();
+    if out_trade_no.is_some_and(|no| no != reference) {
         return Err(not_found());
     }
-    let reference = o.reference.clone();
-    let r = o.refund.as_mut().ok_or_else(not_found)?;
-    r.done = true;
-    let payload = json!({"refund_order_content": refund_order_content(&reference, r)});
-    o.state = OrderState::Refunded;
+    let r = book.complete_refund(out_refund_no).ok_or_else(not_found)?;
     Ok(Reply::Done {
         name: "query_refund_order",
-        payload,
+        payload: json!({"refund_order_content": refund_order_content(&reference, &r)}),
     })
 }

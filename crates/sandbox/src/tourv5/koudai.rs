@@ -10,9 +10,10 @@ use cashier_core::code::mask_digits;
 
 use super::model::{self, Model, Need};
 use super::qr::check_business_type;
-use super::{Answer, CODE_EXPIRED, DECLINED, envelope, failed, new_autoid, ok, pay_status};
+use super::{Answer, envelope, failed, new_autoid, ok, pay_status};
 use crate::app::App;
-use crate::order::{Channel, Order, OrderState};
+use crate::clock::Now;
+use crate::order::{Channel, Order};
 use crate::scenario::Scenario;
 
 pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
@@ -30,39 +31,22 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
         return Ok(failed("付款码无效 not a payment code"));
     }
 
-    let scenario = Scenario::of_code(code);
     let mut book = app.book();
     let autoid = new_autoid(book.next_seq());
-    let mut order = Order::new(
+    let (order, charge) = Order::barcode(
         Channel::KoudaiBarcode,
         autoid.clone(),
         bill.to_string(),
         amount,
+        code,
+        &Now::get(),
     );
-    order.masked_code = Some(mask_digits(code));
-    order.scenario = Some(scenario);
+    let scenario = order.scenario;
     tracing::info!(%autoid, bill, fen = amount.0, code = %mask_digits(code), ?scenario, "KouDaiLQ barcode payment");
-    let charge = match scenario {
-        Scenario::Paid => order.settle(),
-        Scenario::Password(_) | Scenario::Forever => {
-            order.state = OrderState::UserPaying;
-            None
-        }
-        Scenario::Declined => {
-            order.state = OrderState::Declined;
-            None
-        }
-        Scenario::CodeExpired => {
-            order.state = OrderState::Expired;
-            None
-        }
-    };
     let tag = pay_status(&order);
-    book.add(order);
-    book.record(charge);
-    Ok(match scenario {
-        Scenario::Declined => envelope(-1, DECLINED, tag),
-        Scenario::CodeExpired => envelope(-1, CODE_EXPIRED, tag),
-        _ => ok(tag),
+    book.add(order, charge);
+    Ok(match scenario.and_then(Scenario::refusal) {
+        Some(why) => envelope(-1, why, tag),
+        None => ok(tag),
     })
 }

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::app::App;
+use crate::messages::{CODE_EXPIRED, DECLINED, WAITING_PASSWORD};
 use crate::order::{Order, OrderState};
 
 pub fn routes(app: App) -> Router<App> {
@@ -79,11 +80,6 @@ pub fn failed(errmsg: &str) -> Response {
     envelope(-1, errmsg, Value::Null)
 }
 
-pub const NOT_FOUND: &str = "订单不存在 order not found";
-pub const DECLINED: &str = "余额不足 insufficient balance";
-pub const CODE_EXPIRED: &str = "付款码已过期 payment code expired";
-pub const WAITING_PASSWORD: &str = "等待用户输入密码";
-
 /// Seeds 001/003 `PayStatusResult` for an order.
 pub fn pay_status(o: &Order) -> Value {
     let (paystatus, desc) = match o.state {
@@ -102,7 +98,8 @@ pub fn pay_status(o: &Order) -> Value {
     json!({
         "billnum": o.bill,
         "autoid": o.reference,
-        // ASSUMPTION: billstatus "1" once the payment is applied to the bill, else "0".
+        // ASSUMPTION (the seeds name `billstatus` but give no values): "1" once the payment is
+        // applied to the bill, else "0"; PROTOCOLS decides paid by `paystatus` alone.
         "billstatus": if o.state == OrderState::Paid { "1" } else { "0" },
         "paystatus": paystatus,
         "paystatusdesc": desc,

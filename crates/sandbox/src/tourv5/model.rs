@@ -20,7 +20,8 @@ use super::Rejection;
 pub enum Need {
     /// `[Required]`: missing, null, empty or blank is an error.
     Required,
-    /// Must be present as a string but may be empty (the brief's lost-answer query).
+    /// Must be present as a string but may be empty (a query without `autoid` looks for the
+    /// bill's latest order, see `qr::query`).
     Present,
     Optional,
 }
@@ -130,22 +131,28 @@ impl<'a> Model<'a> {
         };
         // serde_json keeps the number's text (arbitrary_precision): no f64 on the way.
         let text = n.to_string();
-        let parsed = Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text));
-        match parsed.map(Fen::from_wire_yuan) {
-            Ok(Ok(fen)) if fen.0 > 0 => fen,
-            Ok(Ok(_)) => {
+        let Ok(d) = Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)) else {
+            self.fail(name, format!("Could not convert {text} to decimal."));
+            return Fen::ZERO;
+        };
+        // An amount beyond any count of fen is refused before it is turned into fen, so no
+        // arithmetic on a client's number can overflow.
+        let fen = if d > Decimal::from(u64::MAX / 100) {
+            None
+        } else {
+            Fen::from_wire_yuan(d).ok()
+        };
+        match fen {
+            Some(fen) if fen.0 > 0 => fen,
+            Some(_) => {
                 self.fail(name, format!("The field {name} must be greater than 0."));
                 Fen::ZERO
             }
-            Ok(Err(_)) => {
+            None => {
                 self.fail(
                     name,
                     format!("The field {name} must be a positive amount with at most 2 decimals."),
                 );
-                Fen::ZERO
-            }
-            Err(_) => {
-                self.fail(name, format!("Could not convert {text} to decimal."));
                 Fen::ZERO
             }
         }
@@ -202,5 +209,27 @@ mod tests {
         assert_eq!(m.text("e", Need::Present, Some(36)), "");
         assert_eq!(m.int("t", 1..=7), 7);
         assert!(m.finish().is_ok());
+    }
+
+    #[test]
+    fn huge_and_odd_amounts_are_refused_not_a_panic() {
+        for text in [
+            "79228162514264337593543950335",
+            "1e28",
+            "1e400",
+            "1e-400",
+            "1e99999999999999999999",
+            "1e-99999999999999999999",
+            "1.5E-2147483649",
+            "184467440737095516.16",
+            "-1",
+            "0.001",
+        ] {
+            let body: Value =
+                serde_json::from_str(&format!(r#"{{"v": {text}}}"#)).unwrap_or_default();
+            let mut m = Model::new(&body);
+            assert_eq!(m.yuan("v"), Fen::ZERO, "{text}");
+            assert!(m.finish().is_err(), "{text}");
+        }
     }
 }

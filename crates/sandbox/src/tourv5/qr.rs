@@ -1,16 +1,16 @@
 //! QR payments (seed 000) and the payment queries (seed 003): WeChat and Alipay QR orders,
 //! and the KouDaiLQ query that polls barcode payments waiting for a password.
 
-use std::time::SystemTime;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde_json::json;
 
 use super::model::{self, Model, Need};
-use super::{Answer, NOT_FOUND, Rejection, failed, new_autoid, ok, pay_status};
+use super::{Answer, Rejection, failed, new_autoid, ok, pay_status};
 use crate::app::App;
+use crate::clock::Now;
+use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order};
 
 pub async fn wechat_scan_code(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Answer {
@@ -61,8 +61,9 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
     let mut book = app.book();
     let autoid = new_autoid(book.next_seq());
     let mut order = Order::new(channel, autoid.clone(), billnum.to_string(), amount);
-    order.expires_at = Some(SystemTime::now() + app.qr_ttl);
-    book.add(order);
+    // A TTL beyond what the clock can hold (only through the library's config) never expires.
+    order.expires_at = Now::get().wall.checked_add(app.qr_ttl);
+    book.add(order, None);
     drop(book);
     tracing::info!(channel = channel.name(), %autoid, bill = billnum, fen = amount.0, "QR order created");
     Ok(ok(json!({
@@ -81,24 +82,23 @@ fn query(app: &App, body: &[u8], channel: Channel) -> Answer {
     m.text("paytype", Need::Required, Some(2));
     m.finish()?;
 
-    let now = SystemTime::now();
+    let now = Now::get();
     let mut book = app.book();
-    // ASSUMPTION (brief): an empty autoid means "the latest order of this bill", for a
-    // client that lost the pay call's answer.
+    // ASSUMPTION (not in the seeds): an empty autoid means "the latest order of this bill",
+    // so that a client that lost the pay call's answer (and with it the autoid) can still
+    // find its payment instead of paying again.
     let idx = if autoid.is_empty() {
         book.latest(billnum, channel)
     } else {
         book.position(autoid)
     };
-    let Some(order) = idx.and_then(|i| book.order_mut(i, now)) else {
+    let Some(order) = idx.and_then(|i| book.order_mut(i, &now)) else {
         return Ok(failed(NOT_FOUND));
     };
     // Each query path reaches only its own provider's orders, as on the real back office.
     if order.channel != channel || order.bill != billnum {
         return Ok(failed(NOT_FOUND));
     }
-    let charge = order.on_query(now);
-    let tag = pay_status(order);
-    book.record(charge);
-    Ok(ok(tag))
+    order.count_query();
+    Ok(ok(pay_status(order)))
 }
