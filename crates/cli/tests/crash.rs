@@ -54,7 +54,7 @@ impl Scenario {
     }
 }
 
-/// Password needed, paid on the 9th query.
+/// Password needed: the customer confirms only about 27 s after the pay call.
 const SLOW_PASSWORD_CODE: &str = "134520273825381009";
 
 /// QR polls for failpoints before the code is shown: the pay process never gets to poll.
@@ -107,7 +107,7 @@ fn scenarios() -> Vec<Scenario> {
             qr: QR_NORMAL,
         });
     }
-    // Paid only on the 9th query: still open when the manager resolves it.
+    // Confirmed only after about 27 s: still open when the manager resolves it.
     for channel in ["pos-wechat-barcode", "koudai-barcode"] {
         v.push(Scenario {
             kill: Kill::At(AFTER_SEND_BEFORE_RECORD),

@@ -23,7 +23,7 @@ pub const AUTHEN_KEY: &str = "sandbox-authen-key-0123456789abc";
 pub const PREFIX: &str = "sbx";
 /// WeChat code the sandbox charges at once.
 pub const PAID_CODE: &str = "134520273825387649";
-/// Password needed, paid on the second query.
+/// Password needed: the customer confirms about 6 s after the pay call.
 pub const PASSWORD_CODE: &str = "134520273825381002";
 pub const DECLINED_CODE: &str = "134520273825382222";
 
