@@ -149,9 +149,15 @@ fn order_content_outcome(oc: &OrderContent, out_trade_no: &str, amount: Fen) -> 
         .transaction_id
         .clone()
         .or_else(|| Some(out_trade_no.to_string()));
-    let state = match (&oc.wxpay_order_content_ext, &oc.alipay_order_content_ext) {
-        (Some(w), _) => wechat_state(w.current_trade_state),
-        (None, Some(a)) => alipay_state(a.current_trade_state),
+    let (state, raw) = match (&oc.wxpay_order_content_ext, &oc.alipay_order_content_ext) {
+        (Some(w), _) => (
+            wechat_state(w.current_trade_state),
+            format!("WeChat state {}", w.current_trade_state),
+        ),
+        (None, Some(a)) => (
+            alipay_state(a.current_trade_state),
+            format!("Alipay state {}", a.current_trade_state),
+        ),
         (None, None) => return PaymentOutcome::unknown("order_content without a trade state"),
     };
     match state {
@@ -165,8 +171,11 @@ fn order_content_outcome(oc: &OrderContent, out_trade_no: &str, amount: Fen) -> 
         TradeState::Paid => PaymentOutcome::Paid { reference },
         TradeState::Pending => PaymentOutcome::pending("user paying / not paid yet", reference),
         TradeState::NotFound => PaymentOutcome::pending("order not found yet", reference),
-        TradeState::FailedOrClosed => PaymentOutcome::failed("order failed or closed"),
-        TradeState::Refunded => PaymentOutcome::failed("order was refunded"),
+        // The state number says which (declined, closed, revoked): keep it for the cashier.
+        TradeState::FailedOrClosed => {
+            PaymentOutcome::failed(format!("order failed or closed ({raw})"))
+        }
+        TradeState::Refunded => PaymentOutcome::failed(format!("order was refunded ({raw})")),
         TradeState::Other(s) => PaymentOutcome::unknown(format!("unrecognised trade state {s}")),
     }
 }
