@@ -222,6 +222,18 @@ impl Config {
         }
         self.tz()?;
         self.max_fen()?;
+        if let Some(cp) = &self.cloudpay {
+            for (name, v) in [
+                ("out_mch_id", &cp.out_mch_id),
+                ("out_sub_mch_id", &cp.out_sub_mch_id),
+                ("out_shop_id", &cp.out_shop_id),
+                ("order_prefix", &cp.order_prefix),
+            ] {
+                if v.trim().is_empty() {
+                    return Err(Error::Config(format!("cloudpay.{name} is not set")));
+                }
+            }
+        }
         // Order numbers are prefix + till + 12 time digits + 6 sequence digits + 3 random
         // characters, and Cloud Pay allows 32: prefix and till together get 11.
         let prefixes = std::iter::once(("order_prefix", self.order_prefix.as_str())).chain(

@@ -47,7 +47,10 @@ fn empty_configuration_means_sandbox_with_protocol_defaults() {
 
 #[test]
 fn environment_overrides_the_file() {
-    let mut cfg = Config::default();
+    let mut cfg: Config = toml::from_str(
+        "[cloudpay]\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"\norder_prefix = \"x\"",
+    )
+    .unwrap();
     let env = |k: &str| match k {
         "CASHIER_TILL" => Some("07".to_string()),
         "CASHIER_TOURV5_URL" => Some("http://127.0.0.1:1/".to_string()),
@@ -73,12 +76,13 @@ fn bad_values_are_refused_by_name() {
         ("timezone = \"Mars/Base\"", "timezone"),
         ("max_amount = \"abc\"", "max_amount"),
         ("no_such_key = 1", "no_such_key"),
+        ("[cloudpay]\norder_prefix = \"sbx\"", "out_mch_id"),
         (
             "till = \"0001\"\norder_prefix = \"LONGPREF\"",
             "order_prefix",
         ),
         (
-            "till = \"01\"\n[cloudpay]\norder_prefix = \"sz01abcdefgh\"",
+            "till = \"01\"\n[cloudpay]\norder_prefix = \"sz01abcdefgh\"\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"",
             "cloudpay.order_prefix",
         ),
     ] {

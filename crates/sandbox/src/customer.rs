@@ -61,7 +61,7 @@ fn document(title: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f4f4f4}}\
 main{{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:1.2rem}}\
-.amount{{font-size:2.2rem;font-weight:bold;margin:.5rem 0}}td{{padding:.25rem .5rem .25rem 0}}\
+.amount{{font-size:2.2rem;font-weight:bold;margin:.5rem 0}}td{{padding:.25rem .5rem .25rem 0;overflow-wrap:anywhere}}\
 button{{width:100%;font-size:1.2rem;padding:.8rem;margin-top:.8rem;border:0;border-radius:8px}}\
 .pay{{background:#07c160;color:#fff}}.decline{{background:#ddd}}.note{{color:#777;font-size:.85rem}}\
 </style></head><body><main>{body}\
