@@ -22,7 +22,11 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     // The demo always runs on the embedded sandbox, in its own journal.
     cfg.tourv5 = None;
     cfg.cloudpay = None;
-    let db = std::env::temp_dir().join("cashier-demo").join("journal.db");
+    // A fresh demo journal each run, so its receipts and the fresh sandbox's ledger describe
+    // the same payments.
+    let dir = std::env::temp_dir().join("cashier-demo");
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("journal.db");
     cfg.db_path = Some(db.clone());
     let ctx = Context::open_with(cfg, json).await?;
     let stamp = Utc::now().format("%H%M%S");
