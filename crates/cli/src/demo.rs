@@ -54,7 +54,7 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     customer.abort();
 
     eprintln!("\n== 3. receipts / 今日收款 (journal {}) ==", db.display());
-    receipts::print(ctx.checkout.journal(), &ctx.cfg, None, false, None, json)?;
+    receipts::print(ctx.checkout.journal(), &ctx.cfg, None, None, None, json)?;
     if let Some(sandbox) = &ctx.sandbox {
         let ledger = sandbox.ledger();
         eprintln!(

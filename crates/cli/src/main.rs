@@ -101,6 +101,9 @@ enum Command {
         /// CSV with a header row instead of a table.
         #[arg(long)]
         csv: bool,
+        /// With --csv: start with a UTF-8 byte-order mark, so Excel shows Chinese text.
+        #[arg(long, requires = "csv")]
+        bom: bool,
         /// Search by bill or order number (prefix) instead of a day.
         #[arg(long)]
         search: Option<String>,
@@ -218,7 +221,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let a = ctx.checkout.refund(a.id, &note, &manager).await?;
             Ok(output::attempt(&a, json, ctx.lang))
         }
-        Command::Receipts { day, csv, search } => {
+        Command::Receipts {
+            day,
+            csv,
+            bom,
+            search,
+        } => {
+            let csv = csv.then_some(if bom {
+                receipts::Csv::WithBom
+            } else {
+                receipts::Csv::Plain
+            });
             receipts::run(config_path, day, csv, search, json)
         }
         Command::Scan(args) => scan::run(config_path, args, json).await,

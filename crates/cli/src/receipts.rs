@@ -12,10 +12,17 @@ use chrono::NaiveDate;
 use crate::output::state_label;
 use crate::setup::load_config;
 
+/// CSV for scripts, or with a byte-order mark for Excel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Csv {
+    Plain,
+    WithBom,
+}
+
 pub fn run(
     config_path: Option<PathBuf>,
     day: Option<NaiveDate>,
-    csv: bool,
+    csv: Option<Csv>,
     search: Option<String>,
     json: bool,
 ) -> Result<ExitCode, Error> {
@@ -28,7 +35,7 @@ pub fn print(
     journal: &Journal,
     cfg: &Config,
     day: Option<NaiveDate>,
-    csv: bool,
+    csv: Option<Csv>,
     search: Option<String>,
     json: bool,
 ) -> Result<ExitCode, Error> {
@@ -38,11 +45,12 @@ pub fn print(
         Some(q) => journal.search(q)?,
         None => journal.day(day)?,
     };
-    if csv {
-        print!(
-            "{}",
-            to_csv(&attempts).map_err(|e| Error::Config(e.to_string()))?
-        );
+    if let Some(style) = csv {
+        let text = to_csv(&attempts).map_err(|e| Error::Config(e.to_string()))?;
+        match style {
+            Csv::Plain => print!("{text}"),
+            Csv::WithBom => print!("\u{feff}{text}"),
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let report = DayReport::build(day, attempts);
