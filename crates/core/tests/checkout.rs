@@ -1183,3 +1183,41 @@ async fn an_unclosable_qr_that_cannot_be_checked_blocks_the_bill() {
     assert_eq!(e.code(), "not_allowed", "{e}");
     assert_eq!(sandbox.ledger().charges_for_bill("BLK-1").len(), 0);
 }
+
+/// A guest process cannot cancel a QR whose code the till is still issuing (it would close an
+/// order that does not exist yet), and its query of the till's pending payment only reports.
+#[tokio::test(start_paused = true)]
+async fn a_guest_leaves_the_tills_attempts_in_progress_alone() {
+    let t = till().await;
+    arm(&t, "cpay/scan_code_pay", "delay").await;
+    let mut events = t.engine.subscribe();
+    let engine = t.engine.clone();
+    let pay =
+        tokio::spawn(async move { engine.pay_qr(qr("GUEST-1", "3", Channel::CloudQr)).await });
+    let issuing = wait_for(&mut events, AttemptState::Issuing).await;
+    let (guest, _) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
+    let e = guest.cancel(issuing.attempt_id).await.unwrap_err();
+    assert_eq!(e.code(), "not_allowed", "{e}");
+    let shown = wait_for(&mut events, AttemptState::Shown).await;
+    assert_eq!(shown.attempt_id, issuing.attempt_id);
+    assert_eq!(
+        guest.cancel(shown.attempt_id).await.unwrap().state,
+        AttemptState::Cancelled
+    );
+    assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Cancelled);
+
+    let engine = t.engine.clone();
+    let pay = tokio::spawn(async move {
+        engine
+            .pay_barcode(barcode("GUEST-2", "5", Channel::CloudBarcode, FOREVER))
+            .await
+    });
+    let pending = wait_for(&mut events, AttemptState::Pending).await;
+    let seen = guest.query_again(pending.attempt_id).await.unwrap();
+    assert_eq!(
+        seen.state,
+        AttemptState::Pending,
+        "reported, not turned Unknown"
+    );
+    assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Unknown);
+}

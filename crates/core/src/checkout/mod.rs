@@ -214,6 +214,14 @@ impl Checkout {
             .get(&id)
             .map(|l| (l.cancel.clone(), l.done.clone()));
         match running {
+            // The till's flow is still getting the code; it must end it (a guest closing an
+            // order that does not exist yet would leave the real one open).
+            None if a.state == AttemptState::Issuing && self.claim.is_none() => {
+                Err(Error::NotAllowed(
+                    "the QR code is still being issued; cancel it again in a moment".into(),
+                ))
+            }
+            None if a.state == AttemptState::Issuing => self.abandon_unshown_qr(&a).await,
             Some((cancel, mut done)) => {
                 let _ = cancel.send(true);
                 loop {
@@ -252,6 +260,18 @@ impl Checkout {
             return self.end_qr(a, AttemptState::Expired).await;
         }
         let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
+        if self.claim.is_none() {
+            // A guest does not turn the till's pending payment into Unknown behind its back:
+            // it records only an answer that ends the attempt.
+            return match outcome? {
+                o @ (PaymentOutcome::Paid { .. }
+                | PaymentOutcome::PartlyPaid { .. }
+                | PaymentOutcome::Failed { .. }) => {
+                    self.settle_after_query(&a, Ok(o), "queried again")
+                }
+                PaymentOutcome::Pending { .. } | PaymentOutcome::Unknown { .. } => Ok(a),
+            };
+        }
         self.settle_after_query(&a, outcome, "queried again")
     }
 
