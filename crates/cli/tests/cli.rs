@@ -288,7 +288,10 @@ fn receipts_match_the_journal_and_the_ledger() {
     // For Excel: the same CSV behind a UTF-8 byte-order mark.
     let excel = till.run(&["receipts", "--csv", "--bom", "--day", &day]);
     excel.assert_code(0);
-    assert_eq!(excel.stdout.strip_prefix('\u{feff}'), Some(csv.stdout.as_str()));
+    assert_eq!(
+        excel.stdout.strip_prefix('\u{feff}'),
+        Some(csv.stdout.as_str())
+    );
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert_eq!(
         lines.first().copied(),
