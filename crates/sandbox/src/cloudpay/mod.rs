@@ -68,8 +68,10 @@ impl Reply {
                 content.insert("log_id".into(), json!(log_id));
                 content.insert("internal_status".into(), json!(0));
                 content.insert(name.into(), payload);
-                // Serialised once: the signed text is the text sent.
-                let text = Value::Object(content).to_string();
+                // Serialised once, in the vendor's style (seed 004 shows `\u64CD` and `\/`):
+                // the signed text is the text sent, and a client that re-serialises before
+                // verifying would fail here as it would at Tencent.
+                let text = vendor_style(&Value::Object(content).to_string());
                 let code = key.sign(&text);
                 json!({
                     "response_content": text,
@@ -88,7 +90,7 @@ impl Reply {
                     "internal_status": internal,
                 })
                 .to_string();
-                json!({"response_content": text})
+                json!({"response_content": vendor_style(&text)})
             }
         };
         (
@@ -157,5 +159,45 @@ fn open(key: &AuthenKey, body: &[u8]) -> Result<Value, Reply> {
         Err(Reply::invalid(
             "request_content 不是 JSON 对象 request_content is not an object",
         ))
+    }
+}
+
+/// JSON text as seed 004's sample writes it: every non-ASCII character as `\uXXXX` (UTF-16)
+/// and `/` as `\/`. Both only ever occur inside strings in JSON, so this stays valid JSON
+/// with the same meaning.
+fn vendor_style(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 4);
+    for c in json.chars() {
+        match c {
+            '/' => out.push_str("\\/"),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vendor_style;
+
+    #[test]
+    fn vendor_style_keeps_the_meaning() {
+        let text = serde_json::json!({"description": "操作成功。", "code_url": "weixin://wxpay/x", "e": "😀"})
+            .to_string();
+        let styled = vendor_style(&text);
+        assert!(
+            styled.contains("\\u64CD")
+                && styled.contains("weixin:\\/\\/wxpay")
+                && styled.is_ascii()
+        );
+        let a: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let b: serde_json::Value = serde_json::from_str(&styled).unwrap_or_default();
+        assert_eq!(a, b);
     }
 }
