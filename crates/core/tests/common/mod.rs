@@ -1,0 +1,193 @@
+//! What the checkout-engine tests share: a till (sandbox, journal, engine on tokio's paused
+//! clock), payments as a cashier enters them, and the journal-against-ledger check.
+// A shared prelude: each test file uses a different part of it.
+#![allow(dead_code, unused_imports)]
+
+pub use cashier_core::checkout::{
+    Backends, BarcodePayment, Checkout, CheckoutEvent, CheckoutSettings, QrPayment, SendRetry,
+    TourV5Link,
+};
+pub use cashier_core::cloudpay::{CloudPay, CloudPayConfig, Platform};
+pub use cashier_core::config::PollPolicies;
+pub use cashier_core::crypto::AuthenKey;
+pub use cashier_core::http::{Http, HttpPolicy};
+pub use cashier_core::journal::{Journal, NewAttempt};
+pub use cashier_core::tourv5::{TourV5, TourV5Config};
+pub use cashier_core::{
+    Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
+    SystemClock, TokioClock,
+};
+pub use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
+pub use chrono::Utc;
+pub use secrecy::SecretString;
+pub use serde_json::json;
+pub use std::sync::Arc;
+pub use std::time::Duration;
+pub use tokio::sync::broadcast;
+
+pub const PAID: &str = "134520273825387649";
+pub const PASSWORD_3: &str = "134520273825381003";
+pub const DECLINED: &str = "134520273825382222";
+pub const FOREVER: &str = "134520273825384444";
+
+pub struct Till {
+    pub sandbox: Sandbox,
+    pub engine: Arc<Checkout>,
+    pub _dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+    pub clock: Arc<TokioClock>,
+}
+
+/// The back office checks HAWK timestamps against its real clock, so the client signs with
+/// the system clock even where the engine runs on tokio's paused one.
+pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends {
+    let clock = Arc::new(SystemClock);
+    let sc = SandboxConfig::default();
+    let http = Http::new(HttpPolicy {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout,
+    })
+    .unwrap();
+    let client = TourV5::new(
+        http.clone(),
+        TourV5Config {
+            base_url: sandbox.url(),
+            ..TourV5Config::default()
+        },
+        clock,
+    )
+    .unwrap();
+    let session = client
+        .login(&sc.operator, &SecretString::from(sc.password.clone()))
+        .await
+        .unwrap();
+    let cp_cfg = CloudPayConfig {
+        hosts: vec![sandbox.url()],
+        order_prefix: sc.order_prefix.clone(),
+        out_mch_id: "m".into(),
+        out_sub_mch_id: "s".into(),
+        out_shop_id: "p".into(),
+        ..CloudPayConfig::default()
+    };
+    let cloudpay = CloudPay::new(
+        http,
+        cp_cfg,
+        AuthenKey::new(SecretString::from(sc.authen_key)).unwrap(),
+    )
+    .unwrap();
+    Backends {
+        tourv5: Some(TourV5Link::new(client, session)),
+        cloudpay: Some(cloudpay),
+    }
+}
+
+pub fn settings() -> CheckoutSettings {
+    CheckoutSettings {
+        till: "01".into(),
+        operator: "cashier".into(),
+        order_prefix: "CS".into(),
+        tz: chrono_tz::Asia::Shanghai,
+        polls: PollPolicies::default(),
+        send_retry: SendRetry {
+            attempts: 2,
+            backoff: Duration::from_millis(100),
+        },
+        qr_payable_for: Duration::from_secs(7200),
+    }
+}
+
+pub async fn till() -> Till {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    let clock = Arc::new(TokioClock::starting_at(Utc::now()));
+    let engine = open_engine(&sandbox, &db, clock.clone()).await.0;
+    Till {
+        sandbox,
+        engine,
+        _dir: dir,
+        db,
+        clock,
+    }
+}
+
+pub async fn open_engine(
+    sandbox: &Sandbox,
+    db: &std::path::Path,
+    clock: Arc<TokioClock>,
+) -> (Arc<Checkout>, cashier_core::checkout::RecoveryReport) {
+    let b = backends(sandbox, Duration::from_secs(15)).await;
+    let (engine, report) = Checkout::open(
+        Arc::new(Journal::open(db).unwrap()),
+        b,
+        settings(),
+        clock,
+        7,
+    )
+    .await
+    .unwrap();
+    (Arc::new(engine), report)
+}
+
+pub fn barcode(bill: &str, yuan: &str, channel: Channel, code: &str) -> BarcodePayment {
+    BarcodePayment {
+        bill: BillNo::parse(bill).unwrap(),
+        amount: Fen::parse_yuan(yuan, Fen(10_000_000)).unwrap(),
+        channel,
+        code: PaymentCode::parse(code, &ScannerFraming::default()).unwrap(),
+    }
+}
+
+pub fn qr(bill: &str, yuan: &str, channel: Channel) -> QrPayment {
+    QrPayment {
+        bill: BillNo::parse(bill).unwrap(),
+        amount: Fen::parse_yuan(yuan, Fen(10_000_000)).unwrap(),
+        channel,
+        wallet: Platform::Wechat,
+    }
+}
+
+/// Journal and ledger agree: a paid attempt has exactly one charge of its amount; a failed,
+/// cancelled or expired one has none.
+pub fn assert_agrees(journal: &Journal, ledger: &Ledger, bill: &str) {
+    let attempts = journal.by_bill(&BillNo::parse(bill).unwrap()).unwrap();
+    let charged: u64 = ledger
+        .charges_for_bill(bill)
+        .iter()
+        .map(|c| c.amount_fen)
+        .sum();
+    let collected: u64 = attempts
+        .iter()
+        .filter(|a| a.state.is_collected())
+        .map(|a| a.amount.0)
+        .sum();
+    assert_eq!(
+        charged, collected,
+        "bill {bill}: ledger charged {charged}, journal collected {collected}: {attempts:#?}"
+    );
+}
+
+pub async fn wait_for(
+    events: &mut broadcast::Receiver<CheckoutEvent>,
+    state: AttemptState,
+) -> CheckoutEvent {
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(600), events.recv())
+            .await
+            .expect("event in time")
+            .expect("event stream open");
+        if e.state == state {
+            return e;
+        }
+    }
+}
+
+pub async fn arm(t: &Till, endpoint: &str, kind: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}_sandbox/faults", t.sandbox.url()))
+        .json(&json!({"endpoint": endpoint, "kind": kind, "count": 1, "delay_ms": 2000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "arming {kind}");
+}
