@@ -526,3 +526,97 @@ async fn pos_poll_counts_only_what_this_payment_adds() {
         "never credited with the cash already on the bill: {tr:#?}"
     );
 }
+
+/// The answers PROTOCOLS names but a happy path never meets, through the whole engine:
+/// "busy" and "wait" after the money moved end paid through the poll, "use a new order
+/// number" and "code already used" fail without a charge, and a single-use code presented
+/// for a second bill is refused.
+#[tokio::test(start_paused = true)]
+async fn rare_backend_answers_end_in_the_policys_state() {
+    let t = till().await;
+    let cases = [
+        (
+            Channel::CloudBarcode,
+            "134520273825387003",
+            AttemptState::Paid,
+            1,
+        ),
+        (
+            Channel::CloudBarcode,
+            "134520273825387103",
+            AttemptState::Paid,
+            1,
+        ),
+        (
+            Channel::KoudaiBarcode,
+            "134520273825387003",
+            AttemptState::Paid,
+            1,
+        ),
+        (
+            Channel::PosWechatBarcode,
+            "134520273825387103",
+            AttemptState::Paid,
+            1,
+        ),
+        (
+            Channel::CloudBarcode,
+            "134520273825387102",
+            AttemptState::Failed,
+            0,
+        ),
+        (
+            Channel::KoudaiBarcode,
+            "134520273825387777",
+            AttemptState::Failed,
+            0,
+        ),
+        (
+            Channel::PosWechatBarcode,
+            "134520273825387777",
+            AttemptState::Failed,
+            0,
+        ),
+    ];
+    for (i, (channel, code, state, charges)) in cases.into_iter().enumerate() {
+        let bill = format!("RARE-{i}");
+        let a = t
+            .engine
+            .pay_barcode(barcode(&bill, "3.3", channel, code))
+            .await
+            .unwrap();
+        assert_eq!(a.state, state, "{channel} {code}: {a:?}");
+        assert_eq!(
+            t.sandbox.ledger().charges_for_bill(&bill).len(),
+            charges,
+            "{channel} {code}"
+        );
+        assert_agrees(t.engine.journal(), &t.sandbox.ledger(), &bill);
+    }
+    // "Use a new order number": the retry is a new attempt with a new order number.
+    let again = t
+        .engine
+        .pay_barcode(barcode("RARE-4", "3.3", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
+    assert_eq!(again.state, AttemptState::Paid);
+    // A payment code is single-use: the same code for another bill is refused.
+    let once = "134520273825388001";
+    let first = t
+        .engine
+        .pay_barcode(barcode("ONCE-1", "2", Channel::CloudBarcode, once))
+        .await
+        .unwrap();
+    assert_eq!(first.state, AttemptState::Paid);
+    let second = t
+        .engine
+        .pay_barcode(barcode("ONCE-2", "2", Channel::CloudBarcode, once))
+        .await
+        .unwrap();
+    assert_eq!(second.state, AttemptState::Failed, "{second:?}");
+    assert!(
+        second.reason.as_deref().unwrap_or("").contains("已使用"),
+        "{second:?}"
+    );
+    assert_eq!(t.sandbox.ledger().charges_for_bill("ONCE-2").len(), 0);
+}

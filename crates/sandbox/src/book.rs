@@ -4,13 +4,14 @@
 //! two concurrent calls can never both see an order unpaid and both charge it. Orders are
 //! indexed by reference and by bill, so lookups stay quick however long a benchmark runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cashier_core::Fen;
 
 use crate::clock::Now;
 use crate::ledger::{Charge, Ledger, RefundEntry};
 use crate::order::{Channel, Order, OrderState};
+use crate::scenario::Scenario;
 
 /// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (PROTOCOLS §1).
 #[derive(Debug, Clone)]
@@ -37,6 +38,9 @@ pub struct Book {
     /// Sale bill totals (Tour V5 POS): registered by `POST /_sandbox/bills` or by a bill's
     /// first payment.
     bills: HashMap<String, Fen>,
+    /// Single-use payment codes (`8xxx`) charged so far, in clear: kept in memory only,
+    /// never shown, so the ledger still masks every code.
+    used_codes: HashSet<String>,
     seq: u64,
 }
 
@@ -61,6 +65,30 @@ impl Book {
         self.orders.push(order);
         self.record(charge);
         idx
+    }
+
+    /// A barcode pay call's order (see [`Order::barcode`]) as the code's scenario leaves it,
+    /// except that a single-use code (`8xxx`) charged before in this sandbox, on any channel,
+    /// is refused as already used; one charged now is remembered. Call it under the same
+    /// lock as the [`Book::add`] that records the order.
+    pub fn barcode(
+        &mut self,
+        channel: Channel,
+        reference: String,
+        bill: String,
+        amount: Fen,
+        code: &str,
+        now: &Now,
+    ) -> (Order, Option<Charge>) {
+        let scenario = match Scenario::of_code(code) {
+            Scenario::SingleUse if self.used_codes.contains(code) => Scenario::CodeUsed,
+            s => s,
+        };
+        let (order, charge) = Order::barcode(channel, reference, bill, amount, code, scenario, now);
+        if scenario == Scenario::SingleUse && charge.is_some() {
+            self.used_codes.insert(code.to_string());
+        }
+        (order, charge)
     }
 
     pub fn position(&self, reference: &str) -> Option<usize> {
@@ -196,8 +224,8 @@ impl Book {
         }
     }
 
-    /// Forgets orders, charges, refunds and bills; keeps the autoid sequence (see
-    /// [`Book::next_seq`]).
+    /// Forgets orders, charges, refunds, bills and used single-use codes; keeps the autoid
+    /// sequence (see [`Book::next_seq`]).
     pub fn reset(&mut self) {
         let seq = self.seq;
         *self = Book {

@@ -34,7 +34,8 @@ async fn ledger(State(app): State<App>) -> Response {
     Json(app.book().snapshot(&Now::get())).into_response()
 }
 
-/// Clears orders, charges, refunds, bills and faults; sessions survive so a logged-in client goes on.
+/// Clears orders, charges, refunds, bills, used single-use codes and faults; sessions survive
+/// so a logged-in client goes on.
 async fn reset(State(app): State<App>) -> Response {
     app.book().reset();
     app.armory().clear();

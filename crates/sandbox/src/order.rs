@@ -142,23 +142,27 @@ impl Order {
         }
     }
 
-    /// A barcode payment as its code's scenario leaves it after the pay call, with the charge
-    /// the pay call itself makes (scenario `Paid`). The one place a scenario becomes a state,
-    /// for every barcode channel of both backends.
+    /// A barcode payment as `scenario` (its code's, or `CodeUsed` for a single-use code used
+    /// before: see `Book::barcode`) leaves it after the pay call, with the charge the pay call
+    /// itself makes (`Paid`, `SingleUse` and the charged ones whose answer goes wrong). The one
+    /// place a scenario becomes a state, for every barcode channel of both backends.
     pub fn barcode(
         channel: Channel,
         reference: String,
         bill: String,
         amount: Fen,
         code: &str,
+        scenario: Scenario,
         now: &Now,
     ) -> (Order, Option<Charge>) {
-        let scenario = Scenario::of_code(code);
         let mut o = Order::new(channel, reference, bill, amount);
         o.masked_code = Some(mask_digits(code));
         o.scenario = Some(scenario);
         let charge = match scenario {
-            Scenario::Paid => o.settle(),
+            Scenario::Paid
+            | Scenario::SingleUse
+            | Scenario::ChargedBusy
+            | Scenario::ChargedWait => o.settle(),
             Scenario::Password(_) | Scenario::Forever => {
                 o.state = OrderState::UserPaying;
                 // An unrepresentable time (never with N ≤ 9) leaves the customer typing forever.
@@ -167,7 +171,7 @@ impl Order {
                     .and_then(|d| now.tick.checked_add(d));
                 None
             }
-            Scenario::Declined => {
+            Scenario::Declined | Scenario::NewOrderNumber | Scenario::CodeUsed => {
                 o.state = OrderState::Declined;
                 None
             }

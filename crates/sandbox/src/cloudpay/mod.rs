@@ -49,6 +49,15 @@ impl Reply {
         }
     }
 
+    /// Any failure status (3, 101…104) without an internal status.
+    pub fn failed(status: i64, description: &str) -> Reply {
+        Reply::Failed {
+            status,
+            internal: 0,
+            description: description.to_string(),
+        }
+    }
+
     /// Status 104: refused by the business rules.
     pub fn refused(internal: i64, description: &str) -> Reply {
         Reply::Failed {

@@ -146,11 +146,12 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
         ));
     }
     let mut book = app.book();
-    // A repeated order number is refused and never charged again (PROTOCOLS §2, 407).
+    // A repeated order number is refused and never charged again (PROTOCOLS §2, 407), before
+    // its code is looked at: the same order sent again is a duplicate, not a used code.
     if book.position(pay.out_trade_no).is_some() {
         return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
     }
-    let (mut o, charge) = Order::barcode(
+    let (mut o, charge) = book.barcode(
         Channel::CloudBarcode,
         pay.out_trade_no.to_string(),
         bill_of(&pay).to_string(),
@@ -159,12 +160,13 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
         &Now::get(),
     );
     cloud_fields(&mut o, wallet);
-    let refusal = o.scenario.and_then(Scenario::refusal);
+    let failure = o.scenario.and_then(Scenario::cloud_failure);
     tracing::info!(out_trade_no = pay.out_trade_no, fen = pay.total_fee.0, code = %mask_digits(code), scenario = ?o.scenario, "cloud micro_pay");
     let content = order_content(&o);
     book.add(o, charge);
-    match refusal {
-        Some(why) => Err(Reply::refused(0, why)),
+    match failure {
+        // Unsigned, whether or not the pay call charged (statuses 3 and 103 do).
+        Some(f) => Err(Reply::failed(f.code, f.message)),
         None => Ok(Reply::Done {
             name: "micro_pay",
             payload: json!({"order_content": content}),

@@ -7,13 +7,14 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use cashier_core::code::mask_digits;
+use serde_json::Value;
 
 use super::model::{self, Model, Need};
 use super::qr::check_business_type;
-use super::{Answer, envelope, failed, new_autoid, ok, pay_status};
+use super::{Answer, BUSY_ERRCODE, envelope, failed, new_autoid, ok, pay_status};
 use crate::app::App;
 use crate::clock::Now;
-use crate::order::{Channel, Order};
+use crate::order::Channel;
 use crate::scenario::Scenario;
 
 pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
@@ -33,7 +34,7 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
 
     let mut book = app.book();
     let autoid = new_autoid(book.next_seq());
-    let (order, charge) = Order::barcode(
+    let (order, charge) = book.barcode(
         Channel::KoudaiBarcode,
         autoid.clone(),
         bill.to_string(),
@@ -45,8 +46,11 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
     tracing::info!(%autoid, bill, fen = amount.0, code = %mask_digits(code), ?scenario, "KouDaiLQ barcode payment");
     let tag = pay_status(&order);
     book.add(order, charge);
-    Ok(match scenario.and_then(Scenario::refusal) {
-        Some(why) => envelope(-1, why, tag),
+    Ok(match scenario.and_then(Scenario::tour_failure) {
+        // The undocumented 500 of a payment charged but not answered properly carries no
+        // tag: the client has no autoid and finds the payment by its bill.
+        Some(f) if f.code == BUSY_ERRCODE => envelope(f.code, f.message, Value::Null),
+        Some(f) => envelope(f.code, f.message, tag),
         None => ok(tag),
     })
 }

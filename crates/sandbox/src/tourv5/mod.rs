@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::messages::{CODE_EXPIRED, DECLINED, WAITING_PASSWORD};
 use crate::order::{Order, OrderState};
+use crate::scenario::Scenario;
 
 pub fn routes(app: App) -> Router<App> {
     Router::new()
@@ -62,6 +63,10 @@ impl IntoResponse for Rejection {
 
 pub type Answer = Result<Response, Rejection>;
 
+/// The undocumented `errcode` of a pay call charged but answered "busy" (scenarios `7003`,
+/// `7103`): clients must treat it as unknown and query.
+pub const BUSY_ERRCODE: i64 = 500;
+
 /// The `{errcode, errmsg, tag}` envelope, always HTTP 200.
 pub fn envelope(errcode: i64, errmsg: &str, tag: Value) -> Response {
     let body = json!({"errcode": errcode, "errmsg": errmsg, "tag": tag});
@@ -80,6 +85,13 @@ pub fn failed(errmsg: &str) -> Response {
     envelope(-1, errmsg, Value::Null)
 }
 
+/// Why a refused barcode payment failed: its scenario's refusal, else `default`.
+fn refusal(o: &Order, default: &'static str) -> &'static str {
+    o.scenario
+        .and_then(Scenario::tour_failure)
+        .map_or(default, |f| f.message)
+}
+
 /// Seeds 001/003 `PayStatusResult` for an order.
 pub fn pay_status(o: &Order) -> Value {
     let (paystatus, desc) = match o.state {
@@ -89,9 +101,9 @@ pub fn pay_status(o: &Order) -> Value {
         OrderState::Declined if o.channel.is_qr() => {
             ("PAYERROR", "用户拒绝支付 declined by the customer")
         }
-        OrderState::Declined => ("PAYERROR", DECLINED),
+        OrderState::Declined => ("PAYERROR", refusal(o, DECLINED)),
         OrderState::Expired if o.channel.is_qr() => ("CLOSED", "二维码已过期 QR code expired"),
-        OrderState::Expired => ("PAYERROR", CODE_EXPIRED),
+        OrderState::Expired => ("PAYERROR", refusal(o, CODE_EXPIRED)),
         OrderState::Closed => ("CLOSED", "订单已关闭 order closed"),
         OrderState::Refunded => ("REFUND", "已退款 refunded"),
     };

@@ -15,7 +15,7 @@ use super::{Answer, envelope, failed, ok};
 use crate::app::App;
 use crate::book::Book;
 use crate::clock::Now;
-use crate::order::{Channel, Order, OrderState};
+use crate::order::{Channel, OrderState};
 use crate::scenario::Scenario;
 
 const QUERY_NEEDED: &str = "需要查询 query the payment";
@@ -49,7 +49,7 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     // client's duplicate POS payment from the ledger. The bill then reads fully paid ("3")
     // with paidvalue above billvalue.
     let seq = book.next_seq();
-    let (order, charge) = Order::barcode(
+    let (order, charge) = book.barcode(
         Channel::PosWechatBarcode,
         seq.to_string(),
         bill.to_string(),
@@ -58,13 +58,15 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
         &now,
     );
     let state = order.state;
-    let refusal = order.scenario.and_then(Scenario::refusal);
+    let failure = order.scenario.and_then(Scenario::tour_failure);
     tracing::info!(autoid = seq, bill, fen = amount.0, code = %mask_digits(&code), scenario = ?order.scenario, "POS WeChat barcode payment");
     book.add(order, charge);
     // Earlier password payments of this bill the customer finished meanwhile count too.
     book.refresh_bill(bill, &now);
-    if let Some(why) = refusal {
-        return Ok(envelope(-1, why, Value::Null));
+    // A refusal, or the undocumented 500 of a payment charged but not answered properly
+    // (the bill status then shows it).
+    if let Some(f) = failure {
+        return Ok(envelope(f.code, f.message, Value::Null));
     }
     let tag =
         json!({"billnum": bill, "autoid": seq, "billpaystate": bill_pay_state(&book, bill, total)});
