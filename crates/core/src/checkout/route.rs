@@ -193,10 +193,10 @@ impl Backends {
     /// A read only: a failure just leaves the poll to the journal's own count.
     pub async fn bill_paid_before(&self, channel: Channel, bill: &crate::BillNo) -> Option<Fen> {
         match (channel, &self.tourv5) {
-            (Channel::PosWechatBarcode, Some(tv)) => with_session!(tv, |c, s| c
-                .pos_bill_paid(s, bill))
-            .ok()
-            .flatten(),
+            (Channel::PosWechatBarcode, Some(tv)) => {
+                let row = with_session!(tv, |c, s| c.pos_bill(s, bill));
+                row.ok().flatten().and_then(|row| row.paidvalue)
+            }
             _ => None,
         }
     }
@@ -204,10 +204,15 @@ impl Backends {
     /// What remains unpaid on the bill, where the backend says (Tour V5 POS sale bills).
     pub async fn remainder(&self, a: &Attempt) -> Option<Fen> {
         match (a.channel, &self.tourv5) {
-            (Channel::PosWechatBarcode, Some(tv)) => with_session!(tv, |c, s| c
-                .pos_bill_remainder(s, &a.bill))
-            .ok()
-            .flatten(),
+            (Channel::PosWechatBarcode, Some(tv)) => {
+                let row = with_session!(tv, |c, s| c.pos_bill(s, &a.bill));
+                let row = row.ok().flatten()?;
+                Some(
+                    row.billvalue?
+                        .checked_sub(row.paidvalue?)
+                        .unwrap_or(Fen::ZERO),
+                )
+            }
             _ => None,
         }
     }

@@ -198,14 +198,28 @@ pub fn qr_issued(
         (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::NoAnswer(
             "answer's authen_code did not verify".into(),
         )),
-        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => {
-            Err(Error::Rejected {
-                code: rc.status.to_string(),
-                message: description(rc),
-            })
-        }
-        (Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_), _) => {
-            Err(Error::NoAnswer(description(rc)))
+        (
+            status @ (Status::Failed
+            | Status::FailedNewOrder
+            | Status::FailedFinal
+            | Status::RetryOrQuery
+            | Status::WaitThenQuery
+            | Status::Other(_)),
+            _,
+        ) => Err(not_ok(status, rc)),
+    }
+}
+
+/// A non-zero status on a call that moves no money (issue a QR, close): a refusal, or no
+/// usable answer where the status says "unknown, ask again".
+fn not_ok(status: Status, rc: &ResponseContent) -> Error {
+    match status {
+        Status::Failed | Status::FailedNewOrder | Status::FailedFinal => Error::Rejected {
+            code: rc.status.to_string(),
+            message: description(rc),
+        },
+        Status::Ok | Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_) => {
+            Error::NoAnswer(description(rc))
         }
     }
 }
@@ -217,15 +231,15 @@ pub fn closed(rc: &ResponseContent, sig: Signature) -> Result<(), Error> {
         (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::NoAnswer(
             "close answer's authen_code did not verify".into(),
         )),
-        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => {
-            Err(Error::Rejected {
-                code: rc.status.to_string(),
-                message: description(rc),
-            })
-        }
-        (Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_), _) => {
-            Err(Error::NoAnswer(description(rc)))
-        }
+        (
+            status @ (Status::Failed
+            | Status::FailedNewOrder
+            | Status::FailedFinal
+            | Status::RetryOrQuery
+            | Status::WaitThenQuery
+            | Status::Other(_)),
+            _,
+        ) => Err(not_ok(status, rc)),
     }
 }
 

@@ -299,32 +299,15 @@ impl TourV5 {
         })
     }
 
-    /// What is still unpaid on a POS sale bill, when the back office reports the bill's total
-    /// and paid value (ASSUMPTION, PROTOCOLS §1); `None` when it does not.
-    pub async fn pos_bill_remainder(
+    /// The POS sale bill as the back office reports it (`paystate`, and where it says so
+    /// `billvalue`/`paidvalue`, ASSUMPTION, PROTOCOLS §1); `None` for a bill it does not know.
+    pub async fn pos_bill(
         &self,
         s: &TourV5Session,
         bill: &BillNo,
-    ) -> Result<Option<Fen>, Error> {
+    ) -> Result<Option<PosSellMainRow>, Error> {
         let env: Envelope<PosSellMainRow> = parse(&self.pos_bill_row(s, bill).await?)?;
-        Ok(env
-            .tag
-            .filter(|_| env.errcode == 0)
-            .and_then(|t| Some(t.billvalue?.checked_sub(t.paidvalue?).unwrap_or(Fen::ZERO))))
-    }
-
-    /// What the back office says a POS sale bill has been paid so far; `None` when it does not
-    /// say (an unknown bill, or no `paidvalue` in its answer).
-    pub async fn pos_bill_paid(
-        &self,
-        s: &TourV5Session,
-        bill: &BillNo,
-    ) -> Result<Option<Fen>, Error> {
-        let env: Envelope<PosSellMainRow> = parse(&self.pos_bill_row(s, bill).await?)?;
-        Ok(env
-            .tag
-            .filter(|_| env.errcode == 0)
-            .and_then(|t| t.paidvalue))
+        Ok(env.tag.filter(|_| env.errcode == 0))
     }
 
     async fn pos_bill_row(&self, s: &TourV5Session, bill: &BillNo) -> Result<RawAnswer, Error> {
