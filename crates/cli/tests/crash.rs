@@ -474,7 +474,40 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
         ended.resolved_paid = true;
         return ended;
     }
-    // Not charged: the manager declares it failed, and the bill is paid again, once.
+    // Not charged yet. A careful manager does not declare failed a payment the customer may
+    // still be confirming: they query again until the backend says something definite (here,
+    // until the sandbox's order is no longer waiting for the password).
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let ledger = till.ledger();
+        let waiting = ledger
+            .orders
+            .iter()
+            .any(|o| o.bill == bill && matches!(o.state.as_str(), "userpaying" | "notpay"));
+        if !waiting {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name}: the order never settled: {:?}",
+            ledger.orders
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let q = till.run(&["--json", "query", "--order", &after.order_no]);
+    if q.json()["state"] == "paid" {
+        // The customer confirmed meanwhile: query again found it, nothing to resolve.
+        let ledger = till.ledger();
+        assert_eq!(
+            ledger.charges_for_bill(&bill).len(),
+            1,
+            "{name}: one charge\n{q}"
+        );
+        check_books(&name, &till.attempts(), &ledger);
+        ended.paid_later = true;
+        return ended;
+    }
+    // Definitely not charged: the manager declares it failed, and the bill is paid again, once.
     let r = till.run(&[
         "--json",
         "resolve",
