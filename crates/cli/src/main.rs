@@ -208,7 +208,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => {
             let ctx = setup::Context::open(config_path, json).await?;
             let a = ctx.attempt_by_order(&order)?;
-            let a = ctx.checkout.force_resolve(a.id, to, &note, &manager)?;
+            let a = ctx
+                .checkout
+                .force_resolve(a.id, to, &note, &manager)
+                .await?;
             Ok(output::attempt(&a, json, ctx.lang))
         }
         Command::Refund {

@@ -63,6 +63,7 @@ impl Context {
             tz: cfg.tz()?,
             polls: cfg.poll,
             send_retry: SendRetry::default(),
+            resolve_after: std::time::Duration::from_secs(5 * 60),
             qr_payable_for: std::time::Duration::from_secs(
                 cfg.tourv5
                     .as_ref()

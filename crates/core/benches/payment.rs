@@ -73,6 +73,7 @@ fn checkout_round_trip(c: &mut Criterion) {
             polls: PollPolicies::default(),
             send_retry: SendRetry::default(),
             qr_payable_for: Duration::from_secs(7200),
+            resolve_after: Duration::from_secs(300),
         };
         let backends = Backends {
             tourv5: None,

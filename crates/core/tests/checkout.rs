@@ -98,9 +98,20 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
         again.order_no, a.order_no,
         "the same order number on every query"
     );
+    // The customer may still be typing the password: "failed" now would let the bill be
+    // charged twice, so it waits until five minutes after the attempt began.
+    let early = t
+        .engine
+        .force_resolve(a.id, AttemptState::Failed, "customer left", "boss")
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "not_allowed", "{early}");
+    assert!(early.to_string().contains("in progress"), "{early}");
+    tokio::time::sleep(Duration::from_secs(300)).await;
     assert!(
         t.engine
             .force_resolve(a.id, AttemptState::Failed, "", "boss")
+            .await
             .is_err(),
         "a note is required"
     );
@@ -112,6 +123,7 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
             "customer shows no payment in WeChat",
             "boss",
         )
+        .await
         .unwrap();
     assert_eq!(r.state, AttemptState::Failed);
     let tr = t.engine.journal().transitions(a.id).unwrap();
@@ -471,9 +483,46 @@ async fn a_followed_attempt_cannot_be_resolved_by_hand() {
             "customer left",
             "boss",
         )
+        .await
         .unwrap_err();
     assert_eq!(e.code(), "not_allowed", "{e}");
     assert_eq!(pay.await.unwrap().unwrap().state, AttemptState::Unknown);
+}
+
+/// A manager who tries to fail an Unknown attempt that the customer has in fact paid gets
+/// the truth instead: the backend is asked first, and the attempt is recorded paid.
+#[tokio::test(start_paused = true)]
+async fn resolving_failed_a_payment_the_backend_has_records_it_paid() {
+    let t = till().await;
+    let admin = reqwest::Client::new();
+    let r = admin
+        .post(format!("{}_sandbox/faults", t.sandbox.url()))
+        .json(&json!({"endpoint": "cpay/query_order", "kind": "http500", "count": 60}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    // Paid by the pay call, but every poll fails: the attempt ends Unknown.
+    arm(&t, "cpay/micro_pay", "commit_then_hang").await;
+    let a = t
+        .engine
+        .pay_barcode(barcode("RES-2", "5", Channel::CloudBarcode, PAID))
+        .await
+        .unwrap();
+    assert_eq!(a.state, AttemptState::Unknown, "{a:?}");
+    let r = admin
+        .delete(format!("{}_sandbox/faults", t.sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let resolved = t
+        .engine
+        .force_resolve(a.id, AttemptState::Failed, "customer shows nothing", "boss")
+        .await
+        .unwrap();
+    assert_eq!(resolved.state, AttemptState::Paid, "{resolved:?}");
+    assert_agrees(t.engine.journal(), &t.sandbox.ledger(), "RES-2");
 }
 
 /// The bill-status poll credits a POS payment only with what it adds: money already on the

@@ -57,6 +57,9 @@ pub struct CheckoutSettings {
     pub send_retry: SendRetry,
     /// How long a Tour V5 QR code stays payable after it is issued (it cannot be closed).
     pub qr_payable_for: Duration,
+    /// How long after an attempt began a manager may declare it failed while the backend
+    /// still shows it in progress.
+    pub resolve_after: Duration,
 }
 
 /// A barcode payment as the cashier entered it, already validated.
@@ -276,22 +279,48 @@ impl Checkout {
     }
 
     /// A manager decides an Unknown attempt by other means (the back office, the customer's
-    /// phone); the decision and its note are journalled.
-    pub fn force_resolve(
+    /// phone); the decision and its note are journalled. Before a "failed" is accepted the
+    /// backend is asked once more: a payment it reports paid is recorded as paid instead, and
+    /// one it still shows in progress (a customer typing a password) is refused until
+    /// `resolve_after` has passed since the attempt began — declaring it failed then and
+    /// charging the bill again would charge the customer twice.
+    pub async fn force_resolve(
         &self,
         id: AttemptId,
         to: AttemptState,
         note: &str,
         manager: &str,
     ) -> Result<Attempt, Error> {
-        // Only Unknown: an attempt still being followed ends by itself, and a manager who
-        // "fails" a pending password payment would lose it if the customer then confirms.
+        // Only Unknown: an attempt still being followed ends by itself.
         let current = self.get(id)?;
         if current.state != AttemptState::Unknown {
             return Err(Error::NotAllowed(format!(
                 "only an Unknown attempt can be resolved; this one is {} (wait for it, or query it again)",
                 current.state
             )));
+        }
+        if to == AttemptState::Failed {
+            let outcome = self
+                .backends
+                .query(&current, self.collected_before(&current)?)
+                .await;
+            match outcome {
+                Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
+                    return self.settle_after_query(&current, Ok(o), "found paid before resolving");
+                }
+                Ok(PaymentOutcome::Pending { status, .. }) => {
+                    let age = self.clock.now().signed_duration_since(current.created_at);
+                    let wait = chrono::TimeDelta::from_std(self.settings.resolve_after)
+                        .unwrap_or(chrono::TimeDelta::MAX);
+                    if age < wait {
+                        return Err(Error::NotAllowed(format!(
+                            "the backend still shows this payment in progress ({status}); query it again, or resolve it after {} s",
+                            (wait - age).num_seconds().max(1)
+                        )));
+                    }
+                }
+                Ok(PaymentOutcome::Failed { .. } | PaymentOutcome::Unknown { .. }) | Err(_) => {}
+            }
         }
         let a = self
             .journal

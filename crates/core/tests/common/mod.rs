@@ -93,6 +93,7 @@ pub fn settings() -> CheckoutSettings {
             backoff: Duration::from_millis(100),
         },
         qr_payable_for: Duration::from_secs(7200),
+        resolve_after: Duration::from_secs(300),
     }
 }
 
