@@ -20,6 +20,9 @@ use cashier_core::{Attempt, Error, Lang, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;
 
+const SANDBOX_NOTICE: &str =
+    "SANDBOX 沙盒模式 — no backend configured; payments are simulated, no money moves.";
+
 pub struct Context {
     pub cfg: Config,
     pub json: bool,
@@ -50,9 +53,7 @@ impl Context {
             None
         };
         if sandbox.is_some() && !json {
-            eprintln!(
-                "SANDBOX 沙盒模式 — no backend configured; payments are simulated, no money moves."
-            );
+            eprintln!("{SANDBOX_NOTICE}");
         }
         let backends = connect(&cfg, sandbox.as_ref()).await?;
         let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
@@ -216,6 +217,9 @@ pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<Exi
     } else {
         None
     };
+    if sandbox.is_some() && !json {
+        eprintln!("{SANDBOX_NOTICE}");
+    }
     let backends = connect(&cfg, sandbox.as_ref()).await?;
     match backends.tourv5 {
         Some(link) => {
