@@ -18,14 +18,21 @@ use tokio::sync::watch;
 use crate::book::Book;
 use crate::faults::Armory;
 use crate::tourv5::hawk::Sessions;
+use crate::tourv5::pos::BillStates;
 use crate::{cloudpay, control, customer, faults, tourv5};
 
 pub struct Shared {
     pub addr: SocketAddr,
     pub operator: String,
-    /// `UPPER(MD5(password))`: the pre-login and `api/Pos/` HAWK key and the TripleDES key
-    /// string of `wechatbarcode` (PROTOCOLS §1).
+    /// `UPPER(MD5(password))`: the pre-login HAWK key, the key of the paths under
+    /// `password_key_paths`, and the TripleDES key string of `wechatbarcode` (PROTOCOLS §1).
     pub password_key: SecretString,
+    /// Path prefixes signed with `password_key`, without the leading slash (`api/Pos/`).
+    pub password_key_paths: Vec<String>,
+    /// The POS bill status `paystate` values, the paid one configured.
+    pub pos_bill_states: BillStates,
+    /// The KouDaiLQ query's route, with its leading slash (checked at start-up).
+    pub koudai_query_path: String,
     pub authen: AuthenKey,
     pub order_prefix: String,
     pub tdes: TdesProfile,
@@ -93,6 +100,17 @@ const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
 
 pub fn china_now() -> DateTime<FixedOffset> {
     Utc::now().with_timezone(&CHINA)
+}
+
+/// Every route at a fixed path (axum patterns), which a configured path must not take.
+pub fn fixed_routes() -> Vec<&'static str> {
+    [
+        tourv5::PATHS,
+        cloudpay::PATHS,
+        control::PATHS,
+        customer::PATHS,
+    ]
+    .concat()
 }
 
 pub fn router(app: App) -> Router {

@@ -15,15 +15,22 @@ use crate::app::App;
 use crate::clock::Now;
 use crate::faults::Fault;
 
+const LEDGER: &str = "/_sandbox/ledger";
+const RESET: &str = "/_sandbox/reset";
+const FAULTS: &str = "/_sandbox/faults";
+const BILLS: &str = "/_sandbox/bills";
+/// The routes, for the start-up check of configured paths.
+pub const PATHS: &[&str] = &[LEDGER, RESET, FAULTS, BILLS];
+
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/_sandbox/ledger", get(ledger))
-        .route("/_sandbox/reset", post(reset))
+        .route(LEDGER, get(ledger))
+        .route(RESET, post(reset))
         .route(
-            "/_sandbox/faults",
+            FAULTS,
             get(list_faults).post(arm_fault).delete(clear_faults),
         )
-        .route("/_sandbox/bills", post(register_bill))
+        .route(BILLS, post(register_bill))
 }
 
 fn bad_request(message: String) -> Response {

@@ -12,10 +12,15 @@ use crate::app::App;
 use crate::clock::Now;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
+const PAGE: &str = "/_sandbox/pay/{reference}";
+const DECLINE: &str = "/_sandbox/pay/{reference}/decline";
+/// The routes, for the start-up check of configured paths.
+pub const PATHS: &[&str] = &[PAGE, DECLINE];
+
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/_sandbox/pay/{reference}", get(page).post(pay))
-        .route("/_sandbox/pay/{reference}/decline", post(decline))
+        .route(PAGE, get(page).post(pay))
+        .route(DECLINE, post(decline))
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

@@ -41,6 +41,7 @@ pub use scenario::Scenario;
 use crate::app::{App, Shared};
 use crate::clock::Now;
 use crate::conn::{Line, SandboxListener};
+use crate::tourv5::pos::BillStates;
 
 /// The sandbox's settings. The credentials are public test values, printed at start-up.
 #[derive(Debug, Clone)]
@@ -59,6 +60,19 @@ pub struct SandboxConfig {
     pub qr_ttl: Duration,
     /// How HAWK key strings become key bytes (PROTOCOLS §1 ASSUMPTION: UTF-8).
     pub hawk_key_bytes: HawkKeyBytes,
+    /// Path prefixes signed with `UPPER(MD5(password))` after login, written as the client's
+    /// `TourV5Config::password_key_paths` (without the leading slash; one is ignored); every
+    /// other path after login needs the session key (PROTOCOLS §1 ASSUMPTION for
+    /// `api/3Pay/...`). Default `["api/Pos/"]`. An empty prefix is refused.
+    pub password_key_paths: Vec<String>,
+    /// The POS bill status `paystate` meaning fully paid (PROTOCOLS §1 ASSUMPTION), default
+    /// "3". The POS payment answer's `billpaystate` stays seed 002's "3" whatever this is.
+    pub pos_bill_paid_state: String,
+    /// Where the KouDaiLQ query is served (PROTOCOLS §1 ASSUMPTION), default
+    /// `api/3Pay/KouDaiLQ/Query`, with or without the leading slash. [`Sandbox::start`]
+    /// refuses an empty path, one with characters other than letters, digits, `-`, `.`, `_`,
+    /// `~` and `/`, and one that another route of the sandbox answers.
+    pub koudai_query_path: String,
 }
 
 impl Default for SandboxConfig {
@@ -72,6 +86,9 @@ impl Default for SandboxConfig {
             tdes_profile: TdesProfile::default(),
             qr_ttl: Duration::from_secs(5 * 60),
             hawk_key_bytes: HawkKeyBytes::default(),
+            password_key_paths: vec!["api/Pos/".into()],
+            pos_bill_paid_state: "3".into(),
+            koudai_query_path: "api/3Pay/KouDaiLQ/Query".into(),
         }
     }
 }
@@ -86,9 +103,18 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Binds `cfg.addr` (port 0 picks a free port) and starts serving in the background.
+    /// Settings that cannot work (see [`SandboxConfig`]) are refused with
+    /// [`io::ErrorKind::InvalidInput`] before anything is bound.
     pub async fn start(cfg: SandboxConfig) -> io::Result<Sandbox> {
+        let invalid = |e: String| io::Error::new(io::ErrorKind::InvalidInput, e);
         let authen = AuthenKey::new(SecretString::from(cfg.authen_key.clone()))
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let password_key_paths =
+            tourv5::password_key_prefixes(&cfg.password_key_paths).map_err(invalid)?;
+        let pos_bill_states = BillStates::new(&cfg.pos_bill_paid_state).map_err(invalid)?;
+        let koudai_query_path =
+            tourv5::koudai_query_route(&cfg.koudai_query_path, &app::fixed_routes())
+                .map_err(invalid)?;
         let listener = TcpListener::bind(cfg.addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
@@ -101,6 +127,9 @@ impl Sandbox {
             tdes: cfg.tdes_profile,
             qr_ttl: cfg.qr_ttl,
             hawk_key_bytes: cfg.hawk_key_bytes,
+            password_key_paths,
+            pos_bill_states,
+            koudai_query_path,
             book: Mutex::default(),
             armory: Mutex::default(),
             sessions: Mutex::default(),

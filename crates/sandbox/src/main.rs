@@ -10,11 +10,18 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8686";
 /// time the clock can hold.
 const MAX_QR_TTL_SECS: u64 = 7 * 24 * 3600;
 const USAGE: &str =
-    "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS] [--hawk-key-bytes utf8|hex]
-  --addr          where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
-  --tdes-profile  sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
-  --qr-ttl        seconds an unpaid QR order stays payable (default 300, at most 604800)
-  --hawk-key-bytes utf8 (default) or hex: how HAWK key strings become key bytes";
+    "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS]
+                       [--hawk-key-bytes utf8|hex] [--password-key-paths A,B]
+                       [--pos-bill-paid-state S] [--koudai-query-path P]
+  --addr                where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
+  --tdes-profile        sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
+  --qr-ttl              seconds an unpaid QR order stays payable (default 300, at most 604800)
+  --hawk-key-bytes      utf8 (default) or hex: how HAWK key strings become key bytes
+  --password-key-paths  comma-separated path prefixes signed with UPPER(MD5(password)) after
+                        login (default api/Pos/; \"\" for none); the others need the session key
+  --pos-bill-paid-state the POS bill status paystate meaning fully paid (default 3)
+  --koudai-query-path   where the KouDaiLQ query is served (default api/3Pay/KouDaiLQ/Query)
+  Set the last three as the app's Tour V5 settings of the same names.";
 
 fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
     let mut cfg = SandboxConfig::default();
@@ -55,6 +62,16 @@ fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
                     })?;
                 cfg.qr_ttl = std::time::Duration::from_secs(secs);
             }
+            "--password-key-paths" => {
+                cfg.password_key_paths = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            "--pos-bill-paid-state" => cfg.pos_bill_paid_state = value,
+            "--koudai-query-path" => cfg.koudai_query_path = value,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -90,6 +107,11 @@ async fn main() -> ExitCode {
     let shown = cfg.clone();
     let sandbox = match Sandbox::start(cfg).await {
         Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("{e}");
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("cannot start the sandbox on {}: {e}", shown.addr);
             return ExitCode::FAILURE;
@@ -106,6 +128,13 @@ async fn main() -> ExitCode {
         "  TripleDES profile:     {}",
         profile.as_str().unwrap_or("?")
     );
+    let password_paths = match shown.password_key_paths.join(",") {
+        none if none.is_empty() => "(none)".to_string(),
+        paths => paths,
+    };
+    println!("  password-key paths:    {password_paths}");
+    println!("  POS bill paid state:   {}", shown.pos_bill_paid_state);
+    println!("  KouDaiLQ query path:   {}", shown.koudai_query_path);
     println!("  ledger: {}_sandbox/ledger", sandbox.url());
     stopped().await;
     sandbox.shutdown().await;
@@ -136,6 +165,40 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn deployment_assumptions_are_flags() {
+        let cfg = parse_args(&args(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--password-key-paths",
+            "api/Pos/, api/3Pay/",
+            "--pos-bill-paid-state=9",
+            "--koudai-query-path",
+            "api/3Pay/KouDaiLQ/QueryResult",
+        ]));
+        let Ok(cfg) = cfg else {
+            panic!("{cfg:?}");
+        };
+        assert_eq!(cfg.password_key_paths, ["api/Pos/", "api/3Pay/"]);
+        assert_eq!(cfg.pos_bill_paid_state, "9");
+        assert_eq!(cfg.koudai_query_path, "api/3Pay/KouDaiLQ/QueryResult");
+        let none = parse_args(&args(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--password-key-paths",
+            "",
+        ]));
+        assert_eq!(none.map(|c| c.password_key_paths), Ok(Vec::new()));
+        let default = parse_args(&args(&["--addr", "127.0.0.1:0"]));
+        let Ok(default) = default else {
+            panic!("{default:?}");
+        };
+        assert_eq!(default.password_key_paths, ["api/Pos/"]);
+        assert_eq!(default.pos_bill_paid_state, "3");
+        assert_eq!(default.koudai_query_path, "api/3Pay/KouDaiLQ/Query");
+        assert!(parse_args(&args(&["--koudai-query-path"])).is_err());
     }
 
     #[test]

@@ -21,8 +21,12 @@ use serde_json::{Map, Value, json};
 
 use crate::app::App;
 
+const ENDPOINT: &str = "/cpay/{name}";
+/// The routes, for the start-up check of configured paths.
+pub const PATHS: &[&str] = &[ENDPOINT];
+
 pub fn routes() -> Router<App> {
-    Router::new().route("/cpay/{name}", post(dispatch))
+    Router::new().route(ENDPOINT, post(dispatch))
 }
 
 /// What an endpoint answers, before it is serialised and signed.

@@ -131,7 +131,7 @@ fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, &'static st
     }
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let login = parts.uri.path() == LOGIN_PATH;
-    let key = if login || parts.uri.path().starts_with("/api/Pos/") {
+    let key = if login || password_signed(&app.password_key_paths, parts.uri.path()) {
         app.password_key.expose_secret().to_string()
     } else {
         app.sessions().key(id).ok_or("no session: log in first")?
@@ -177,6 +177,14 @@ fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, &'static st
         return Err("replayed nonce");
     }
     Ok(Operator(id.to_string()))
+}
+
+/// Whether `path` (as requested, with its leading slash) is signed with `UPPER(MD5(password))`:
+/// it starts with one of the configured prefixes (`api/Pos/` by default, ASSUMPTION,
+/// PROTOCOLS §1), which are written without the leading slash, as the client matches them.
+fn password_signed(prefixes: &[String], path: &str) -> bool {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    prefixes.iter().any(|p| path.starts_with(p.as_str()))
 }
 
 /// The content type as the Hawk spec hashes it: lowercase, without parameters such as
@@ -230,7 +238,22 @@ fn split_host(value: &str) -> Option<(&str, u16)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hawk_content_type, split_host, ts_is_sane};
+    use super::{hawk_content_type, password_signed, split_host, ts_is_sane};
+
+    #[test]
+    fn password_signed_paths_follow_the_prefixes() {
+        let default = vec!["api/Pos/".to_string()];
+        assert!(password_signed(
+            &default,
+            "/api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode"
+        ));
+        assert!(!password_signed(&default, "/api/3Pay/KouDaiLQ/BarCode"));
+        assert!(!password_signed(&default, "/api/UnPos/3Pay/Wechat/Query"));
+        let both = vec!["api/Pos/".to_string(), "api/3Pay/".to_string()];
+        assert!(password_signed(&both, "/api/3Pay/KouDaiLQ/BarCode"));
+        assert!(!password_signed(&both, "/api/UnPos/3Pay/Wechat/Query"));
+        assert!(!password_signed(&[], "/api/Pos/x"));
+    }
 
     #[test]
     fn ts_must_be_a_few_digits() {

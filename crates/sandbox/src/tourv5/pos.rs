@@ -46,8 +46,8 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     };
     // The sandbox's choice: a payment above what is left unpaid is charged like any other,
     // since neither seed 002 nor PROTOCOLS documents a refusal, and refusing would hide a
-    // client's duplicate POS payment from the ledger. The bill then reads fully paid ("3")
-    // with paidvalue above billvalue.
+    // client's duplicate POS payment from the ledger. The bill then reads fully paid ("3",
+    // and the configured paid state in the bill status) with paidvalue above billvalue.
     let seq = book.next_seq();
     let (order, charge) = book.barcode(
         Channel::PosWechatBarcode,
@@ -68,8 +68,14 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     if let Some(f) = failure {
         return Ok(envelope(f.code, f.message, Value::Null));
     }
-    let tag =
-        json!({"billnum": bill, "autoid": seq, "billpaystate": bill_pay_state(&book, bill, total)});
+    // Seed 002 documents "3" as fully paid on this answer: it does not follow the configured
+    // bill-status state.
+    let billpaystate = match bill_paid(&book, bill, total) {
+        BillPaid::Unpaid => "1",
+        BillPaid::Partly => "2",
+        BillPaid::Fully => "3",
+    };
+    let tag = json!({"billnum": bill, "autoid": seq, "billpaystate": billpaystate});
     Ok(match state {
         OrderState::Paid => ok(tag),
         _ => envelope(1, QUERY_NEEDED, tag),
@@ -93,22 +99,67 @@ pub async fn bill_status(State(app): State<App>, Path(bill): Path<String>) -> Re
     let paid = book.pos_paid(&bill);
     ok(json!({
         "billnum": bill,
-        "paystate": bill_pay_state(&book, &bill, total),
+        "paystate": app.pos_bill_states.of(bill_paid(&book, &bill, total)),
         "billvalue": yuan(total),
         "paidvalue": yuan(paid),
     }))
 }
 
-/// PROTOCOLS §1 assumes "3" means fully paid; "1" unpaid and "2" partly paid are the
-/// sandbox's ASSUMPTION (not in the seeds), mirroring seed 002's "other values: partly paid".
-fn bill_pay_state(book: &Book, bill: &str, total: Fen) -> &'static str {
+/// How much of a sale bill is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BillPaid {
+    Unpaid,
+    Partly,
+    Fully,
+}
+
+fn bill_paid(book: &Book, bill: &str, total: Fen) -> BillPaid {
     let paid = book.pos_paid(bill);
     if paid.0 == 0 {
-        "1"
+        BillPaid::Unpaid
     } else if paid >= total {
-        "3"
+        BillPaid::Fully
     } else {
-        "2"
+        BillPaid::Partly
+    }
+}
+
+/// The bill status `paystate` values. PROTOCOLS §1 assumes "3" means fully paid: a
+/// deployment sets that value (`pos_bill_paid_state`). "1" unpaid and "2" partly paid are the
+/// sandbox's ASSUMPTION (not in the seeds), mirroring seed 002's "other values: partly paid";
+/// where the paid state takes one of them, unpaid reads "0" and partly paid the other one, so
+/// that no other state ever reads as paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillStates {
+    unpaid: String,
+    partly: String,
+    paid: String,
+}
+
+impl BillStates {
+    /// Refuses an empty paid state, which no client could tell from a missing one.
+    pub fn new(paid: &str) -> Result<BillStates, String> {
+        if paid.trim().is_empty() {
+            return Err(format!("the POS bill paid state {paid:?} is empty"));
+        }
+        let (unpaid, partly) = match paid {
+            "1" => ("0", "2"),
+            "2" => ("0", "1"),
+            _ => ("1", "2"),
+        };
+        Ok(BillStates {
+            unpaid: unpaid.into(),
+            partly: partly.into(),
+            paid: paid.into(),
+        })
+    }
+
+    fn of(&self, state: BillPaid) -> &str {
+        match state {
+            BillPaid::Unpaid => &self.unpaid,
+            BillPaid::Partly => &self.partly,
+            BillPaid::Fully => &self.paid,
+        }
     }
 }
 
@@ -117,4 +168,26 @@ fn yuan(fen: Fen) -> Value {
     fen.to_string()
         .parse::<Number>()
         .map_or(Value::Null, Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BillPaid, BillStates};
+
+    fn states(paid: &str) -> Option<[String; 3]> {
+        let s = BillStates::new(paid).ok()?;
+        Some([BillPaid::Unpaid, BillPaid::Partly, BillPaid::Fully].map(|b| s.of(b).to_string()))
+    }
+
+    #[test]
+    fn paid_state_is_configured_and_never_shared() {
+        let want = |a: &str, b: &str, c: &str| Some([a.to_string(), b.to_string(), c.to_string()]);
+        assert_eq!(states("3"), want("1", "2", "3"));
+        assert_eq!(states("9"), want("1", "2", "9"));
+        assert_eq!(states("1"), want("0", "2", "1"));
+        assert_eq!(states("2"), want("0", "1", "2"));
+        assert_eq!(states("PAID"), want("1", "2", "PAID"));
+        assert_eq!(states(""), None);
+        assert_eq!(states(" "), None);
+    }
 }
