@@ -136,7 +136,7 @@ impl Book {
     pub fn record(&mut self, charge: Option<Charge>) {
         let Some(c) = charge else { return };
         tracing::info!(reference = %c.reference, bill = %c.bill, fen = c.amount_fen, channel = %c.channel, "charged");
-        if c.channel == Channel::PosWechatBarcode.name() {
+        if c.channel == Channel::PosWechatBarcode.as_str() {
             let paid = self.pos_paid.entry(c.bill.clone()).or_insert(Fen::ZERO);
             *paid = paid.saturating_add(Fen(c.amount_fen));
         }

@@ -13,49 +13,8 @@ use crate::clock::Now;
 use crate::ledger::{Charge, LedgerOrder};
 use crate::scenario::Scenario;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    TourV5,
-    CloudPay,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    WechatQr,
-    AlipayQr,
-    KoudaiBarcode,
-    PosWechatBarcode,
-    CloudQr,
-    CloudBarcode,
-}
-
-impl Channel {
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::WechatQr => "wechat-qr",
-            Channel::AlipayQr => "alipay-qr",
-            Channel::KoudaiBarcode => "koudai-barcode",
-            Channel::PosWechatBarcode => "pos-wechat-barcode",
-            Channel::CloudQr => "cloud-qr",
-            Channel::CloudBarcode => "cloud-barcode",
-        }
-    }
-
-    pub fn backend(self) -> Backend {
-        match self {
-            Channel::CloudQr | Channel::CloudBarcode => Backend::CloudPay,
-            _ => Backend::TourV5,
-        }
-    }
-
-    /// QR orders are paid by the customer page; barcode orders by their code's scenario.
-    pub fn is_qr(self) -> bool {
-        matches!(
-            self,
-            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr
-        )
-    }
-}
+/// The channel vocabulary is the till's own: the sandbox speaks the same six channels.
+pub use cashier_core::Channel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderState {
@@ -194,7 +153,7 @@ impl Order {
             reference: self.reference.clone(),
             bill: self.bill.clone(),
             amount_fen: self.amount.0,
-            channel: self.channel.name().to_string(),
+            channel: self.channel.as_str().to_string(),
         })
     }
 
@@ -219,12 +178,13 @@ impl Order {
 
     pub fn to_ledger(&self) -> LedgerOrder {
         LedgerOrder {
-            backend: match self.channel.backend() {
-                Backend::TourV5 => "tourv5",
-                Backend::CloudPay => "cloudpay",
+            backend: if self.channel.is_cloud() {
+                "cloudpay"
+            } else {
+                "tourv5"
             }
             .to_string(),
-            channel: self.channel.name().to_string(),
+            channel: self.channel.as_str().to_string(),
             reference: self.reference.clone(),
             bill: self.bill.clone(),
             amount_fen: self.amount.0,

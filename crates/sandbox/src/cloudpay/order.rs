@@ -8,7 +8,7 @@ use super::fields::{Obj, common};
 use crate::app::App;
 use crate::clock::Now;
 use crate::messages::NOT_FOUND;
-use crate::order::{Backend, Channel, Order, OrderState, Wallet};
+use crate::order::{Channel, Order, OrderState, Wallet};
 
 /// WeChat trade states (PROTOCOLS §2): 1 not paid, 2 paid, 4 refunded, 5 closed,
 /// 6 user paying, 8 pay error.
@@ -105,7 +105,7 @@ pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
     let mut book = app.book();
     let Some(o) = book
         .find_mut(out_trade_no, &Now::get())
-        .filter(|o| o.channel.backend() == Backend::CloudPay)
+        .filter(|o| o.channel.is_cloud())
     else {
         // Alipay reports an unknown trade as state 7; WeChat refuses the query.
         return match wallet {
@@ -135,7 +135,7 @@ pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
     let mut book = app.book();
     let Some(o) = book
         .find_mut(out_trade_no, &Now::get())
-        .filter(|o| o.channel.backend() == Backend::CloudPay)
+        .filter(|o| o.channel.is_cloud())
     else {
         return Err(Reply::refused(0, NOT_FOUND));
     };

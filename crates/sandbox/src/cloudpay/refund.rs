@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::book::Refund;
 use crate::clock::Now;
 use crate::messages::NOT_FOUND;
-use crate::order::{Backend, OrderState};
+use crate::order::OrderState;
 
 const REFUNDING: i64 = 1;
 const REFUNDED: i64 = 2;
@@ -40,7 +40,7 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
         .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     let Some(o) = book
         .order_mut(idx, &Now::get())
-        .filter(|o| o.channel.backend() == Backend::CloudPay)
+        .filter(|o| o.channel.is_cloud())
     else {
         return Err(Reply::refused(0, NOT_FOUND));
     };

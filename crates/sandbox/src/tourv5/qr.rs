@@ -65,7 +65,7 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
     order.expires_at = Now::get().wall.checked_add(app.qr_ttl);
     book.add(order, None);
     drop(book);
-    tracing::info!(channel = channel.name(), %autoid, bill = billnum, fen = amount.0, "QR order created");
+    tracing::info!(channel = channel.as_str(), %autoid, bill = billnum, fen = amount.0, "QR order created");
     Ok(ok(json!({
         "billnum": billnum,
         "autoid": autoid,
