@@ -47,14 +47,7 @@ impl Context {
     }
 
     pub async fn open_with(mut cfg: Config, json: bool) -> Result<Context, Error> {
-        let sandbox = if cfg.is_sandbox() {
-            Some(start_embedded(&mut cfg).await?)
-        } else {
-            None
-        };
-        if sandbox.is_some() && !json {
-            eprintln!("{SANDBOX_NOTICE}");
-        }
+        let sandbox = sandbox_if_unconfigured(&mut cfg, json).await?;
         let backends = connect(&cfg, sandbox.as_ref()).await?;
         let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
         let settings = CheckoutSettings {
@@ -101,6 +94,18 @@ impl Context {
             .by_order_no(order)?
             .ok_or_else(|| Error::NotAllowed(format!("no attempt with order number {order:?}")))
     }
+}
+
+/// With no backend configured: the embedded sandbox, announced (PROTOCOLS: "clearly marked").
+async fn sandbox_if_unconfigured(cfg: &mut Config, json: bool) -> Result<Option<Sandbox>, Error> {
+    if !cfg.is_sandbox() {
+        return Ok(None);
+    }
+    let sandbox = start_embedded(cfg).await?;
+    if !json {
+        eprintln!("{SANDBOX_NOTICE}");
+    }
+    Ok(Some(sandbox))
 }
 
 /// Starts the sandbox in this process and points both backends at it.
@@ -212,14 +217,7 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
 
 pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<ExitCode, Error> {
     let mut cfg = load_config(config_path)?;
-    let sandbox = if cfg.is_sandbox() {
-        Some(start_embedded(&mut cfg).await?)
-    } else {
-        None
-    };
-    if sandbox.is_some() && !json {
-        eprintln!("{SANDBOX_NOTICE}");
-    }
+    let sandbox = sandbox_if_unconfigured(&mut cfg, json).await?;
     let backends = connect(&cfg, sandbox.as_ref()).await?;
     match backends.tourv5 {
         Some(link) => {
