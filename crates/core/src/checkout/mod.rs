@@ -246,35 +246,27 @@ impl Checkout {
         if !a.state.is_live() {
             return Ok(a);
         }
+        // Followed elsewhere (a QR on screen in this process, or anything the till's own
+        // process follows when this one is a guest): report what the backend says now, and
+        // record only an answer that ends it — never turn it Unknown behind the follower's back.
+        if self.lock_live().contains_key(&id) || self.claim.is_none() {
+            let outcome = self.backends.query(&a, self.collected_before(&a)?).await?;
+            // A declined QR is left for its follower to end with the final query and close.
+            let ends = match &outcome {
+                PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. } => true,
+                PaymentOutcome::Failed { .. } => !a.channel.is_qr(),
+                PaymentOutcome::Pending { .. } | PaymentOutcome::Unknown { .. } => false,
+            };
+            return if ends {
+                self.settle_after_query(&a, Ok(outcome), "queried again")
+            } else {
+                Ok(a)
+            };
+        }
         if a.channel.is_qr() {
-            // A QR on screen here or in the till's own process is theirs to end; a guest
-            // only reports what the backend says now, and records it only if it is paid.
-            if self.lock_live().contains_key(&id) || self.claim.is_none() {
-                let outcome = self.backends.query(&a, self.collected_before(&a)?).await?;
-                return match outcome {
-                    PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. } => {
-                        self.settle_after_query(&a, Ok(outcome), "queried again")
-                    }
-                    PaymentOutcome::Pending { .. }
-                    | PaymentOutcome::Failed { .. }
-                    | PaymentOutcome::Unknown { .. } => Ok(a),
-                };
-            }
             return self.end_qr(a, AttemptState::Expired).await;
         }
         let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
-        if self.claim.is_none() {
-            // A guest does not turn the till's pending payment into Unknown behind its back:
-            // it records only an answer that ends the attempt.
-            return match outcome? {
-                o @ (PaymentOutcome::Paid { .. }
-                | PaymentOutcome::PartlyPaid { .. }
-                | PaymentOutcome::Failed { .. }) => {
-                    self.settle_after_query(&a, Ok(o), "queried again")
-                }
-                PaymentOutcome::Pending { .. } | PaymentOutcome::Unknown { .. } => Ok(a),
-            };
-        }
         self.settle_after_query(&a, outcome, "queried again")
     }
 
