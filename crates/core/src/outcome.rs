@@ -51,6 +51,18 @@ impl PaymentOutcome {
         }
     }
 
+    /// For calls after which money may have moved: an answer that could not be had or read
+    /// is Unknown, never an error a caller might take for "not charged". Errors that prove
+    /// nothing was sent or processed (unreachable, refused, bad input) stay errors.
+    pub fn or_unknown(
+        answer: Result<PaymentOutcome, crate::Error>,
+    ) -> Result<PaymentOutcome, crate::Error> {
+        match answer {
+            Err(crate::Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
+            other => other,
+        }
+    }
+
     pub fn unknown(reason: impl Into<String>) -> Self {
         Self::Unknown {
             reason: reason.into(),

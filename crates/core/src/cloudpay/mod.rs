@@ -131,9 +131,9 @@ impl CloudPay {
             ..self.pay_content(out_trade_no, bill, amount, None)
         });
         let sent = self.call("micro_pay", &content, Repeat::IfNotSent).await;
-        payment_answer(sent, |rc, sig| {
-            map::order_outcome(OrderCall::MicroPay, rc, sig, out_trade_no, amount)
-        })
+        PaymentOutcome::or_unknown(sent.map(|(rc, sig)| {
+            map::order_outcome(OrderCall::MicroPay, &rc, sig, out_trade_no, amount)
+        }))
     }
 
     pub async fn query_order(
@@ -147,9 +147,9 @@ impl CloudPay {
         content.out_trade_no = Some(out_trade_no.to_string());
         content.trade_type = Some(trade_type as u8);
         let sent = self.call("query_order", &content, Repeat::Always).await;
-        payment_answer(sent, |rc, sig| {
-            map::order_outcome(OrderCall::QueryOrder, rc, sig, out_trade_no, amount)
-        })
+        PaymentOutcome::or_unknown(sent.map(|(rc, sig)| {
+            map::order_outcome(OrderCall::QueryOrder, &rc, sig, out_trade_no, amount)
+        }))
     }
 
     /// Abandons an unpaid QR order. Callers run a final query first (PROTOCOLS §5.3).
@@ -347,16 +347,5 @@ impl CloudPay {
         let rc: ResponseContent = serde_json::from_str(&answer.response_content)
             .map_err(|e| Error::NoAnswer(format!("malformed response_content: {e}")))?;
         Ok((rc, sig))
-    }
-}
-
-fn payment_answer(
-    sent: Result<(ResponseContent, Signature), Error>,
-    read: impl FnOnce(&ResponseContent, Signature) -> PaymentOutcome,
-) -> Result<PaymentOutcome, Error> {
-    match sent {
-        Ok((rc, sig)) => Ok(read(&rc, sig)),
-        Err(Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
-        Err(e) => Err(e),
     }
 }

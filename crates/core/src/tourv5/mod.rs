@@ -242,7 +242,7 @@ impl TourV5 {
             bar_code: code.expose().to_string(),
         };
         let sent = self.post(s, "api/3Pay/KouDaiLQ/BarCode", &parm).await;
-        payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, true)))
+        PaymentOutcome::or_unknown(sent.and_then(|a| Ok(map::pay_status(parse(&a)?, true))))
     }
 
     /// `autoid` may be empty when the pay answer was lost (ASSUMPTION: the back office then
@@ -280,7 +280,7 @@ impl TourV5 {
                 &parm,
             )
             .await;
-        payment_answer(sent, |a| Ok(map::pos_barcode(parse(a)?)))
+        PaymentOutcome::or_unknown(sent.and_then(|a| Ok(map::pos_barcode(parse(&a)?))))
     }
 
     /// The documented poll after errcode 1 on the POS barcode call.
@@ -294,9 +294,9 @@ impl TourV5 {
     ) -> Result<PaymentOutcome, Error> {
         let sent = self.pos_bill_row(s, bill).await;
         let paid_state = self.cfg.pos_bill_paid_state.as_str();
-        payment_answer(sent, |a| {
-            Ok(map::pos_bill(parse(a)?, paid_state, paid_if_ours_landed))
-        })
+        PaymentOutcome::or_unknown(
+            sent.and_then(|a| Ok(map::pos_bill(parse(&a)?, paid_state, paid_if_ours_landed))),
+        )
     }
 
     /// The POS sale bill as the back office reports it (`paystate`, and where it says so
@@ -334,7 +334,7 @@ impl TourV5 {
             paytype,
         };
         let sent = self.post(s, path, &parm).await;
-        payment_answer(sent, |a| Ok(map::pay_status(parse(a)?, false)))
+        PaymentOutcome::or_unknown(sent.and_then(|a| Ok(map::pay_status(parse(&a)?, false))))
     }
 
     /// A session-signed JSON POST.
@@ -440,19 +440,6 @@ fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
 
 fn parse<T: DeserializeOwned>(ans: &RawAnswer) -> Result<Envelope<T>, Error> {
     serde_json::from_slice(&ans.body).map_err(|e| Error::NoAnswer(format!("malformed answer: {e}")))
-}
-
-/// For calls after which money may have moved: an answer we could not get or read is
-/// `Unknown`, never an error the caller might treat as "not charged".
-fn payment_answer(
-    sent: Result<RawAnswer, Error>,
-    read: impl FnOnce(&RawAnswer) -> Result<PaymentOutcome, Error>,
-) -> Result<PaymentOutcome, Error> {
-    match sent.and_then(|a| read(&a)) {
-        Ok(o) => Ok(o),
-        Err(Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
-        Err(e) => Err(e),
-    }
 }
 
 fn url_path_segment(s: &str) -> String {
