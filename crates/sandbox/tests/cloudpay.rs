@@ -6,18 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use serde_json::{Value, json};
-
-fn wechat_state(a: &CloudAnswer, payload: &str) -> Value {
-    a.content[payload]["order_content"]["wxpay_order_content_ext"]["current_trade_state"].clone()
-}
-
-fn query(no: &str, trade_type: u8, platform: u8) -> Value {
-    cloud_content(
-        platform,
-        json!({"out_trade_no": no, "trade_type": trade_type}),
-    )
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn bad_authen_code_is_101_and_unsigned() -> TestResult {
@@ -91,10 +80,10 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         (a.content["status"].clone(), state(&a, "micro_pay")),
         (json!(0), json!(4))
     );
-    let a = cloud(&http, &url, "query_order", &query("sbx-pw", 1, 2)).await;
+    let a = cloud(&http, &url, "query_order", &order_query("sbx-pw", 1, 2)).await;
     assert_eq!(state(&a, "query_order"), 4);
     tokio::time::sleep(Duration::from_secs(6)).await;
-    let a = cloud(&http, &url, "query_order", &query("sbx-pw", 1, 2)).await;
+    let a = cloud(&http, &url, "query_order", &order_query("sbx-pw", 1, 2)).await;
     assert!(a.signed);
     assert_eq!(state(&a, "query_order"), 2);
     assert!(a.content["query_order"]["order_content"]["transaction_id"].is_string());
@@ -115,7 +104,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &query("sbx-poor", 1, 1)).await,
+            &cloud(&http, &url, "query_order", &order_query("sbx-poor", 1, 1)).await,
             "query_order"
         ),
         8
@@ -143,7 +132,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     .await;
     assert_eq!(wechat_state(&a, "micro_pay"), 6);
     for _ in 0..10 {
-        let a = cloud(&http, &url, "query_order", &query("sbx-wait", 1, 1)).await;
+        let a = cloud(&http, &url, "query_order", &order_query("sbx-wait", 1, 1)).await;
         assert_eq!(wechat_state(&a, "query_order"), 6);
     }
 
@@ -274,16 +263,16 @@ async fn query_and_close_must_match_the_order() {
         ("close_order", "sbx-ali-qr", 1, 2, "trade_type"),
         ("close_order", "sbx-bar", 1, 1, "barcode"),
     ] {
-        let a = cloud(&http, &url, name, &query(no, trade_type, platform)).await;
+        let a = cloud(&http, &url, name, &order_query(no, trade_type, platform)).await;
         assert_eq!(a.content["status"], 104, "{name} {no}: {:?}", a.content);
         assert!(!a.has_authen_info, "failures are unsigned");
         let description = a.content["description"].as_str().unwrap_or_default();
         assert!(description.contains(why), "{name} {no}: {description}");
     }
     // The matching requests work, and the barcode order is still waiting for its customer.
-    let a = cloud(&http, &url, "query_order", &query("sbx-bar", 1, 1)).await;
+    let a = cloud(&http, &url, "query_order", &order_query("sbx-bar", 1, 1)).await;
     assert_eq!(wechat_state(&a, "query_order"), 6);
-    let a = cloud(&http, &url, "close_order", &query("sbx-ali-qr", 2, 2)).await;
+    let a = cloud(&http, &url, "close_order", &order_query("sbx-ali-qr", 2, 2)).await;
     assert!(a.signed, "{:?}", a.content);
     let ledger = sb.ledger();
     assert_eq!(ledger.order("sbx-bar").map(|o| o.queries), Some(1));

@@ -8,17 +8,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use common::*;
 use serde_json::{Value, json};
 
-fn wechat_state(a: &CloudAnswer, payload: &str) -> Value {
-    a.content[payload]["order_content"]["wxpay_order_content_ext"]["current_trade_state"].clone()
-}
-
-fn query(no: &str, trade_type: u8, platform: u8) -> Value {
-    cloud_content(
-        platform,
-        json!({"out_trade_no": no, "trade_type": trade_type}),
-    )
-}
-
 #[tokio::test]
 async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
     let sb = sandbox().await;
@@ -55,14 +44,14 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &query("sbx-qr1", 2, 1)).await,
+            &cloud(&http, &url, "query_order", &order_query("sbx-qr1", 2, 1)).await,
             "query_order"
         ),
         1
     );
 
     // Unknown orders: WeChat refuses, Alipay answers state 7.
-    let a = cloud(&http, &url, "query_order", &query("sbx-none", 2, 1)).await;
+    let a = cloud(&http, &url, "query_order", &order_query("sbx-none", 2, 1)).await;
     assert_eq!(
         (
             a.content["status"].clone(),
@@ -70,7 +59,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         ),
         (json!(104), json!("订单不存在 order not found"))
     );
-    let a = cloud(&http, &url, "query_order", &query("sbx-none", 2, 2)).await;
+    let a = cloud(&http, &url, "query_order", &order_query("sbx-none", 2, 2)).await;
     assert!(a.signed);
     assert_eq!(
         a.content["query_order"]["order_content"]["alipay_order_content_ext"]["current_trade_state"],
@@ -84,7 +73,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         .send()
         .await?;
     assert_eq!(paid.status(), 200);
-    let a = cloud(&http, &url, "close_order", &query("sbx-qr1", 2, 1)).await;
+    let a = cloud(&http, &url, "close_order", &order_query("sbx-qr1", 2, 1)).await;
     assert_eq!(
         (
             a.content["status"].clone(),
@@ -130,7 +119,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &query("sbx-qr1", 2, 1)).await,
+            &cloud(&http, &url, "query_order", &order_query("sbx-qr1", 2, 1)).await,
             "query_order"
         ),
         4
@@ -150,12 +139,12 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         &cloud_content(1, pay_content("sbx-qr2", 100, None)),
     )
     .await;
-    let a = cloud(&http, &url, "close_order", &query("sbx-qr2", 2, 1)).await;
+    let a = cloud(&http, &url, "close_order", &order_query("sbx-qr2", 2, 1)).await;
     assert!(a.signed);
     assert!(a.content["close_order"].is_object());
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &query("sbx-qr2", 2, 1)).await,
+            &cloud(&http, &url, "query_order", &order_query("sbx-qr2", 2, 1)).await,
             "query_order"
         ),
         5
@@ -166,7 +155,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         .await?;
     assert_eq!(late.status(), 409);
     assert_eq!(
-        cloud(&http, &url, "close_order", &query("sbx-none", 2, 1))
+        cloud(&http, &url, "close_order", &order_query("sbx-none", 2, 1))
             .await
             .content["status"],
         104

@@ -19,12 +19,9 @@ fn micro_pay(no: &str, fee: u64, code: &str) -> Value {
     cloud_content(1, pay_content(no, fee, Some(code)))
 }
 
+/// A WeChat barcode order's query.
 fn query(no: &str) -> Value {
-    cloud_content(1, json!({"out_trade_no": no, "trade_type": 1}))
-}
-
-fn wechat_state(a: &CloudAnswer, payload: &str) -> Value {
-    a.content[payload]["order_content"]["wxpay_order_content_ext"]["current_trade_state"].clone()
+    order_query(no, 1, 1)
 }
 
 fn koudai_body(bill: &str, code: &str) -> Value {

@@ -204,6 +204,19 @@ pub fn authen_key() -> AuthenKey {
     }
 }
 
+/// `query_order` / `close_order` content for one order.
+pub fn order_query(no: &str, trade_type: u8, platform: u8) -> Value {
+    cloud_content(
+        platform,
+        json!({"out_trade_no": no, "trade_type": trade_type}),
+    )
+}
+
+/// The WeChat trade state in a signed answer's `payload` object.
+pub fn wechat_state(a: &CloudAnswer, payload: &str) -> Value {
+    a.content[payload]["order_content"]["wxpay_order_content_ext"]["current_trade_state"].clone()
+}
+
 pub fn cloud_content(platform: u8, extra: Value) -> Value {
     let mut c = json!({
         "nonce_str": "9f330667e18a48a7872e39878e1cd66f",
