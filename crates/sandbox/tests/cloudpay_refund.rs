@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 fn refund(out_refund_no: &str, total_fee: u64, refund_fee: u64) -> Value {
     cloud_content(
         1,
-        json!({"refund_content": {"out_trade_no": "sbx-rf", "out_refund_no": out_refund_no,
+        json!({"refund_content": {"out_trade_no": "sz0100sbox-rf", "out_refund_no": out_refund_no,
             "total_fee": total_fee, "refund_fee": refund_fee}}),
     )
 }
@@ -18,7 +18,7 @@ fn refund(out_refund_no: &str, total_fee: u64, refund_fee: u64) -> Value {
 fn query_refund(out_refund_no: &str) -> Value {
     cloud_content(
         1,
-        json!({"refund_content": {"out_trade_no": "sbx-rf", "out_refund_no": out_refund_no}}),
+        json!({"refund_content": {"out_trade_no": "sz0100sbox-rf", "out_refund_no": out_refund_no}}),
     )
 }
 
@@ -30,7 +30,7 @@ async fn status(http: &Client, url: &str, name: &str, content: &Value) -> Value 
 async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> TestResult {
     let sb = sandbox().await;
     let (http, url) = (client(), sb.url());
-    let pay = cloud_content(1, pay_content("sbx-rf", 1000, Some(PAID_CODE)));
+    let pay = cloud_content(1, pay_content("sz0100sbox-rf", 1000, Some(PAID_CODE)));
     assert!(cloud(&http, &url, "micro_pay", &pay).await.signed);
 
     // total_fee must be the order's amount (kept from before); nothing is refunded.
@@ -71,10 +71,10 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
             entry.refund_fen,
             entry.state.as_str()
         ),
-        ("r1", "sbx-rf", "sbx-rf", 300, "refunded")
+        ("r1", "sz0100sbox-rf", "sz0100sbox-rf", 300, "refunded")
     );
     assert_eq!(
-        ledger.order("sbx-rf").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-rf").map(|o| o.state.as_str()),
         Some("paid")
     );
     assert_eq!(ledger.net_charged().0, 700);
@@ -101,7 +101,7 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
     cloud(&http, &url, "query_refund_order", &query_refund("r3")).await;
     let ledger = sb.ledger();
     assert_eq!(
-        ledger.order("sbx-rf").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-rf").map(|o| o.state.as_str()),
         Some("refunded")
     );
     assert_eq!(ledger.refunds.len(), 2);

@@ -57,12 +57,12 @@ async fn cloud_charged_but_answered_busy_or_wait() -> TestResult {
     let (http, url) = (client(), sb.url());
     for (no, code, status, description) in [
         (
-            "sbx-busy",
+            "sz0100sbox-busy",
             BUSY,
             3,
             "系统繁忙，请查询 busy, query the order",
         ),
-        ("sbx-wait", WAIT, 103, "请稍候查询 wait then query"),
+        ("sz0100sbox-wait", WAIT, 103, "请稍候查询 wait then query"),
     ] {
         let a = cloud(&http, &url, "micro_pay", &micro_pay(no, 800, code)).await;
         assert_eq!(
@@ -109,7 +109,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(
@@ -122,7 +122,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-102")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-102")).await;
     assert!(q.signed);
     assert_eq!(wechat_state(&q, "query_order"), 8, "pay error");
 
@@ -130,7 +130,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(
@@ -144,14 +144,14 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102b", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102b", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(a.content["status"], 102);
 
     let ledger = sb.ledger();
     assert!(ledger.charges.is_empty(), "{:?}", ledger.charges);
-    let o = ledger.order("sbx-102").ok_or("no order")?;
+    let o = ledger.order("sz0100sbox-102").ok_or("no order")?;
     assert_eq!(
         (o.state.as_str(), o.masked_code.as_deref()),
         ("declined", Some("1345**********7102"))
@@ -165,7 +165,13 @@ async fn cloud_new_order_number_needed() -> TestResult {
 async fn cloud_code_already_used() -> TestResult {
     let sb = sandbox().await;
     let (http, url) = (client(), sb.url());
-    let a = cloud(&http, &url, "micro_pay", &micro_pay("sbx-used", 500, USED)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "micro_pay",
+        &micro_pay("sz0100sbox-used", 500, USED),
+    )
+    .await;
     assert_eq!(
         failure(&a),
         (
@@ -176,12 +182,12 @@ async fn cloud_code_already_used() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-used")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-used")).await;
     assert_eq!(wechat_state(&q, "query_order"), 8);
     let ledger = sb.ledger();
     assert!(ledger.charges.is_empty());
     assert_eq!(
-        ledger.order("sbx-used").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-used").map(|o| o.state.as_str()),
         Some("declined")
     );
     sb.shutdown().await;
@@ -289,7 +295,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su1", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su1", 900, SINGLE_USE),
     )
     .await;
     assert!(a.signed, "{a:?}");
@@ -300,7 +306,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su1", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su1", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(
@@ -316,7 +322,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su2", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su2", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(
@@ -329,14 +335,14 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-su2")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-su2")).await;
     assert_eq!(wechat_state(&q, "query_order"), 8);
     // Its order number is spent too.
     let a = cloud(
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su2", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su2", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(a.content["internal_status"], 407);
@@ -364,11 +370,17 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
     assert_eq!(a["tag"]["paystatus"], "SUCCESS", "{a}");
     let (_, a) = tour.post(KOUDAI_PAY, &koudai_body("KS2", other)).await;
     assert_eq!(a["errmsg"], "付款码已使用 code already used", "{a}");
-    let a = cloud(&http, &url, "micro_pay", &micro_pay("sbx-su3", 100, other)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "micro_pay",
+        &micro_pay("sz0100sbox-su3", 100, other),
+    )
+    .await;
     assert_eq!(a.content["status"], 104);
 
     // A code that is not single-use pays every time.
-    for no in ["sbx-p1", "sbx-p2"] {
+    for no in ["sz0100sbox-p1", "sz0100sbox-p2"] {
         let a = cloud(&http, &url, "micro_pay", &micro_pay(no, 100, PAID_CODE)).await;
         assert!(a.signed, "{no}: {a:?}");
     }
@@ -377,7 +389,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
     assert_eq!(ledger.charges.len(), 4, "{:?}", ledger.charges);
     assert_eq!(ledger.total_charged().0, 900 + 2550 + 2 * 100);
     assert_eq!(
-        ledger.order("sbx-su2").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-su2").map(|o| o.state.as_str()),
         Some("declined")
     );
     let raw = serde_json::to_string(&ledger)?;
@@ -390,7 +402,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su4", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su4", 900, SINGLE_USE),
     )
     .await;
     assert!(a.signed, "{a:?}");

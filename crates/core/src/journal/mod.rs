@@ -18,6 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use serde::Serialize;
 
+use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
 pub use error::{JournalError, state_zh};
@@ -54,8 +55,8 @@ pub struct NewAttempt {
     /// Must already be masked; the schema refuses anything that looks like a clear code.
     pub code_masked: Option<String>,
     pub operator: String,
-    pub till: String,
-    pub order_prefix: String,
+    /// Makes the order number (and gives the till id the row records).
+    pub scheme: OrderScheme,
     /// POS sale bills: what the back office said the bill had been paid before this attempt.
     pub bill_paid_before: Option<Fen>,
 }
