@@ -101,6 +101,13 @@ impl Default for Change {
     }
 }
 
+/// Storage settings in force, as SQLite reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Storage {
+    pub journal_mode: String,
+    pub synchronous: &'static str,
+}
+
 /// Proof that this process is the till's checkout; see [`Journal::claim_till`].
 #[derive(Debug)]
 pub struct TillClaim {
@@ -201,6 +208,24 @@ impl Journal {
                 Err(JournalError::Io(format!("locking the till: {e}")))
             }
         }
+    }
+
+    /// What SQLite reports in force on the journal's own connection: the durability the
+    /// README promises (WAL, `synchronous=FULL`) is a property of the connection, not the file.
+    pub fn storage(&self) -> Result<Storage, JournalError> {
+        let conn = self.conn();
+        let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        Ok(Storage {
+            journal_mode,
+            synchronous: match synchronous {
+                0 => "OFF",
+                1 => "NORMAL",
+                2 => "FULL",
+                3 => "EXTRA",
+                _ => "unknown",
+            },
+        })
     }
 
     /// The connection. A panic while it was held cannot have left a transaction half-done
