@@ -30,6 +30,7 @@ fn the_journal_is_wal_with_full_synchronous_commits() {
 
 /// HAWK's MAC, written out from the scheme's definition with plain HMAC-SHA256: nothing of
 /// the client's own signing code is used.
+#[allow(clippy::too_many_arguments)]
 fn independent_mac(
     key: &str,
     ts: u64,
