@@ -42,6 +42,20 @@ pub struct Till {
 /// The back office checks HAWK timestamps against its real clock, so the client signs with
 /// the system clock even where the engine runs on tokio's paused one.
 pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends {
+    backends_for(
+        sandbox,
+        request_timeout,
+        &SandboxConfig::default().order_prefix,
+    )
+    .await
+}
+
+/// Backends on the sandbox with a given Cloud Pay merchant prefix (the sandbox's own must match).
+pub async fn backends_for(
+    sandbox: &Sandbox,
+    request_timeout: Duration,
+    cloud_prefix: &str,
+) -> Backends {
     let clock = Arc::new(SystemClock);
     let sc = SandboxConfig::default();
     let http = Http::new(HttpPolicy {
@@ -64,7 +78,7 @@ pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends 
         .unwrap();
     let cp_cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
-        order_prefix: sc.order_prefix.clone(),
+        order_prefix: cloud_prefix.to_string(),
         out_mch_id: "m".into(),
         out_sub_mch_id: "s".into(),
         out_shop_id: "p".into(),
