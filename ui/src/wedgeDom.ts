@@ -1,0 +1,154 @@
+// Wires the pure WedgeDetector to a window: listens in the capture phase (before any field or shortcut
+// sees a key), swallows the burst's keys, takes back what reached a field, and hands back a person's keys.
+import { WedgeDetector, type WedgeConfig, type WedgeOutput, type WedgeTarget } from "./wedge";
+
+export type WedgeHandlers = {
+  scan(code: string, masked: string): void;
+  progress(masked: string): void;
+  error(reason: "short" | "incomplete" | "garbled"): void;
+  /** A person's keys held back while no text field had the focus. */
+  typed(text: string): void;
+};
+
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+type Snapshot = { el: TextField; value: string; start: number | null; end: number | null };
+
+const TEXT_TYPES = new Set(["text", "password", "search", "tel", "email", "url", "number", ""]);
+
+function textField(el: Element | null): TextField | null {
+  if (el instanceof HTMLTextAreaElement) return el;
+  if (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type)) return el;
+  return null;
+}
+
+/** Tell a framework's controlled input that its value changed under it. */
+function announce(el: TextField): void {
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function selection(el: TextField): [number | null, number | null] {
+  try {
+    return [el.selectionStart, el.selectionEnd];
+  } catch {
+    return [null, null]; // type=number has no selection
+  }
+}
+
+export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<WedgeConfig> = {}): () => void {
+  const detector = new WedgeDetector(cfg);
+  const doc = win.document;
+  let snapshot: Snapshot | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const maxGap = detector.config.maxGapMs;
+  let lastKeyAt = -Infinity;
+
+  const restore = () => {
+    const s = snapshot;
+    if (!s) return;
+    const focused = doc.activeElement === s.el;
+    // Leaving the field ends any IME composition first, so it cannot put the text back after us.
+    if (focused) s.el.blur();
+    s.el.value = s.value;
+    announce(s.el);
+    if (focused) s.el.focus();
+    if (s.start !== null && s.end !== null) {
+      try {
+        s.el.setSelectionRange(s.start, s.end);
+      } catch {
+        // a field type without a caret
+      }
+    }
+  };
+
+  const insert = (text: string) => {
+    const el = textField(doc.activeElement) ?? snapshot?.el ?? null;
+    if (!el) return;
+    const [start, end] = selection(el);
+    if (start !== null && end !== null) el.setRangeText(text, start, end, "end");
+    else el.value += text;
+    announce(el);
+  };
+
+  const apply = (out: WedgeOutput[]) => {
+    for (const o of out) {
+      switch (o.kind) {
+        case "restore":
+          restore();
+          break;
+        case "typed":
+          if (o.target === "field") insert(o.text);
+          else handlers.typed(o.text);
+          break;
+        case "progress":
+          handlers.progress(o.masked);
+          break;
+        case "scan":
+          handlers.scan(o.code, o.masked);
+          break;
+        case "error":
+          handlers.error(o.reason);
+          break;
+      }
+    }
+    schedule();
+  };
+
+  const schedule = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    const due = detector.deadline();
+    if (due === null) return;
+    timer = setTimeout(() => apply(detector.tick(win.performance.now())), Math.max(0, due - win.performance.now()) + 1);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const field = textField(doc.activeElement);
+    const target: WedgeTarget = field ? "field" : "none";
+    // The field as it was before what may be the first key of a burst.
+    if (field && e.timeStamp - lastKeyAt > maxGap) {
+      const [start, end] = selection(field);
+      snapshot = { el: field, value: field.value, start, end };
+    }
+    lastKeyAt = e.timeStamp;
+    const verdict = detector.feed({
+      type: "key",
+      t: e.timeStamp,
+      key: e.key,
+      code: e.code,
+      keyCode: e.keyCode,
+      shift: e.shiftKey,
+      mod: e.ctrlKey || e.altKey || e.metaKey,
+      repeat: e.repeat,
+      composing: e.isComposing,
+      target,
+    });
+    if (verdict.swallow) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+    apply(verdict.out);
+  };
+
+  const onInput = (e: Event) => {
+    if (!(e instanceof InputEvent) || e.data === null) return;
+    apply(detector.feed({ type: "text", t: e.timeStamp, data: e.data, composing: e.isComposing }).out);
+  };
+  const onCompStart = (e: CompositionEvent) => {
+    apply(detector.feed({ type: "composition", t: e.timeStamp, phase: "start", data: e.data }).out);
+  };
+  const onCompEnd = (e: CompositionEvent) => {
+    apply(detector.feed({ type: "composition", t: e.timeStamp, phase: "end", data: e.data }).out);
+  };
+
+  win.addEventListener("keydown", onKey, true);
+  win.addEventListener("input", onInput, true);
+  win.addEventListener("compositionstart", onCompStart, true);
+  win.addEventListener("compositionend", onCompEnd, true);
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    win.removeEventListener("keydown", onKey, true);
+    win.removeEventListener("input", onInput, true);
+    win.removeEventListener("compositionstart", onCompStart, true);
+    win.removeEventListener("compositionend", onCompEnd, true);
+  };
+}
