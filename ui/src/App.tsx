@@ -86,7 +86,7 @@ export function App({ store }: { store: Store }): JSX.Element {
       const sc = screenOf(store, s);
       if (sc === "checkout") {
         const active = document.activeElement;
-        if (active instanceof HTMLInputElement && active.dataset["testid"] === "bill-input") {
+        if (active instanceof HTMLInputElement && active.dataset.testid === "bill-input") {
           void store.typeBill(code);
           store.scanLine({ kind: "read", text: t("scan.billRead") });
           focusAmount();

@@ -17,7 +17,7 @@ import type {
 } from "./bindings";
 
 /** How the UI reaches a Till: the Tauri IPC, or the dev fake. */
-export interface TillTransport {
+export type TillTransport = {
   invoke(cmd: string, args: Record<string, unknown>): Promise<unknown>;
   listen(handler: (event: TillEvent) => void): Promise<() => void>;
 }
@@ -37,10 +37,10 @@ function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    typeof v["kind"] === "string" &&
-    (ERROR_KINDS as readonly string[]).includes(v["kind"]) &&
-    typeof v["code"] === "string" &&
-    typeof v["message"] === "string"
+    typeof v.kind === "string" &&
+    (ERROR_KINDS as readonly string[]).includes(v.kind) &&
+    typeof v.code === "string" &&
+    typeof v.message === "string"
   );
 }
 
@@ -86,6 +86,8 @@ async function call<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
   try {
     return (await t.invoke(cmd, args)) as T;
   } catch (e) {
+    // The contract: every command rejects with an ErrorBody (a plain object, as Tauri delivers it).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw toErrorBody(e);
   }
 }

@@ -42,7 +42,7 @@ export function CustomerDisplay(): JSX.Element {
         {merchant}
       </p>
       {!showing && <p class="customer-welcome">{t("customer.welcome")}</p>}
-      {showing && showing.state === "paid" && (
+      {showing?.state === "paid" && (
         <div class="customer-paid" data-testid="customer-paid">
           <span class="customer-check" aria-hidden="true">
             ✓

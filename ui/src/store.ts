@@ -300,7 +300,7 @@ export class Store {
   /** Partly paid: the same bill, the amount still owed. */
   takeRemainder(): void {
     const cur = this.current();
-    if (!cur || cur.view.remainder_fen === null) return;
+    if (cur?.view.remainder_fen == null) return;
     const bill = cur.view.bill;
     this.set({ currentId: null, scanLine: null, notice: null });
     void this.typeBill(bill);

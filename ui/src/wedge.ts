@@ -222,7 +222,7 @@ export class WedgeDetector {
   }
 
   private addChar(ch: string | null, ev: Extract<WedgeInput, { type: "key" }>, out: WedgeOutput[]): WedgeVerdict {
-    if (!this.run) this.run = { chars: [], last: ev.t, target: ev.target, leaked: 0, imeLeak: false };
+    this.run ??= { chars: [], last: ev.t, target: ev.target, leaked: 0, imeLeak: false };
     const run = this.run;
     run.chars.push(ch);
     run.last = ev.t;

@@ -115,6 +115,8 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
       t: e.timeStamp,
       key: e.key,
       code: e.code,
+      // Deprecated, but the only place an IME-swallowed key shows itself (229) in WebKitGTK and Chromium.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       keyCode: e.keyCode,
       shift: e.shiftKey,
       mod: e.ctrlKey || e.altKey || e.metaKey,

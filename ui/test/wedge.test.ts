@@ -24,7 +24,7 @@ function drive(d: WedgeDetector, events: WedgeInput[], end = Infinity) {
 
 /** A scanner typing `code` `gap` ms per key, then its suffix. */
 function scan(code: string, t0: number, gap = 4, target: WedgeTarget = "none", suffix = "Enter"): Key[] {
-  const keys = [...code].map((c, i) => key(c, t0 + i * gap, target));
+  const keys = Array.from(code).map((c, i) => key(c, t0 + i * gap, target));
   keys.push(key(suffix, t0 + code.length * gap, target));
   return keys;
 }
@@ -43,17 +43,22 @@ describe("keyboard-wedge detector", () => {
   it("shows the burst at once: progress from the third key, masked", () => {
     const d = new WedgeDetector();
     const ev = scan(CODE, 0);
-    expect(d.feed(ev[0]!).out).toEqual([]);
-    expect(d.feed(ev[1]!).out).toEqual([]);
-    expect(d.feed(ev[2]!).out).toEqual([{ kind: "progress", length: 3, masked: "134" }]);
+    const at = (i: number): WedgeInput => {
+      const e = ev[i];
+      if (!e) throw new Error(`no event ${i}`);
+      return e;
+    };
+    expect(d.feed(at(0)).out).toEqual([]);
+    expect(d.feed(at(1)).out).toEqual([]);
+    expect(d.feed(at(2)).out).toEqual([{ kind: "progress", length: 3, masked: "134" }]);
     for (const e of ev.slice(3, 8)) d.feed(e);
-    const p = d.feed(ev[8]!).out[0];
+    const p = d.feed(at(8)).out[0];
     expect(p).toEqual({ kind: "progress", length: 9, masked: "1345 •••••" });
   });
 
   it("leaves a person's typing alone in a field", () => {
     const d = new WedgeDetector();
-    const typed = [..."12.50"].map((c, i) => key(c, 5000 + i * 120, "field"));
+    const typed = Array.from("12.50").map((c, i) => key(c, 5000 + i * 120, "field"));
     typed.push(key("Enter", 5000 + 5 * 120, "field"));
     const r = drive(d, typed);
     expect(r.swallowed.every((s) => !s)).toBe(true);
@@ -108,20 +113,20 @@ describe("keyboard-wedge detector", () => {
   });
 
   it("reports a long burst that never ends with a suffix as incomplete", () => {
-    const keys = [..."1345202738"].map((c, i) => key(c, i * 4, "field"));
+    const keys = Array.from("1345202738").map((c, i) => key(c, i * 4, "field"));
     const r = drive(new WedgeDetector(), keys, 10_000);
     expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "restore" }, { kind: "error", reason: "incomplete", length: 10 }]);
   });
 
   it("reports a burst broken by a stray key as garbled", () => {
-    const keys = [..."134520"].map((c, i) => key(c, i * 4));
-    keys.push(key("ArrowDown", 24), ...[..."7649"].map((c, i) => key(c, 28 + i * 4)));
+    const keys = Array.from("134520").map((c, i) => key(c, i * 4));
+    keys.push(key("ArrowDown", 24), ...Array.from("7649").map((c, i) => key(c, 28 + i * 4)));
     const r = drive(new WedgeDetector(), keys, 10_000);
     expect(r.out.find((o) => o.kind === "error")).toEqual({ kind: "error", reason: "garbled", length: 6 });
   });
 
   it("splits a scan with a long pause in the middle: the first part is an error, the rest is judged alone", () => {
-    const first = [..."1345202738"].map((c, i) => key(c, i * 4));
+    const first = Array.from("1345202738").map((c, i) => key(c, i * 4));
     const second = scan("25387649", 500);
     const r = drive(new WedgeDetector(), [...first, ...second]);
     expect(r.out.filter((o) => o.kind === "error" || o.kind === "scan")).toEqual([
@@ -137,7 +142,7 @@ describe("keyboard-wedge detector", () => {
       if (/[A-Z]/.test(c)) keys.push(key("Shift", t, "none"));
       keys.push(key(c, (t += 3), "none", { shift: /[A-Z]/.test(c) }));
     }
-    keys.push(key("Enter", (t += 3)));
+    keys.push(key("Enter", t + 3));
     expect(drive(new WedgeDetector(), keys).scans).toEqual(["AB1234567"]);
   });
 
@@ -161,7 +166,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
 
   it("Chromium: keyCode 229 / key Process, the character only in `code`, then an insertText echo", () => {
     const events: WedgeInput[] = [];
-    [...CODE].forEach((c, i) => {
+    Array.from(CODE).forEach((c, i) => {
       events.push(ime(c, i * 5), { type: "text", t: i * 5 + 1, data: c, composing: false });
     });
     events.push(ime("Enter", CODE.length * 5, { code: "Enter" }));
@@ -172,7 +177,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
 
   it("WebKitGTK: key Unidentified with no code; the character arrives in the input event", () => {
     const events: WedgeInput[] = [];
-    [...CODE].forEach((c, i) => {
+    Array.from(CODE).forEach((c, i) => {
       events.push(ime(c, i * 5, { key: "Unidentified", code: "" }), { type: "text", t: i * 5 + 1, data: c, composing: false });
     });
     events.push(key("Enter", CODE.length * 5, "field"));
@@ -181,7 +186,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
 
   it("composing: insertCompositionText carries the whole composition, compositionend the final text", () => {
     const events: WedgeInput[] = [{ type: "composition", t: 0, phase: "start", data: "" }];
-    [...CODE].forEach((c, i) => {
+    Array.from(CODE).forEach((c, i) => {
       events.push(ime(c, i * 5, { code: "", key: "Unidentified", composing: true }), {
         type: "text",
         t: i * 5 + 1,
@@ -195,9 +200,9 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
   });
 
   it("composing with full-width digits from the IME: folded to ASCII", () => {
-    const wide = [...CODE].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
+    const wide = Array.from(CODE).map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
     const events: WedgeInput[] = [];
-    [...wide].forEach((c, i) => {
+    Array.from(wide).forEach((c, i) => {
       events.push(ime(c, i * 5, { key: "Unidentified", code: "" }), { type: "text", t: i * 5 + 1, data: c, composing: false });
     });
     events.push(ime("Enter", CODE.length * 5, { code: "NumpadEnter" }));
@@ -205,14 +210,14 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
   });
 
   it("only the Enter hidden by the IME: still a suffix", () => {
-    const events: WedgeInput[] = [...CODE].map((c, i) => key(c, i * 5, "field"));
+    const events: WedgeInput[] = Array.from(CODE).map((c, i) => key(c, i * 5, "field"));
     events.push(ime("Enter", CODE.length * 5, { code: "Enter" }));
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
   });
 
   it("a person typing pinyin at human speed is left alone", () => {
     const events: WedgeInput[] = [{ type: "composition", t: 0, phase: "start", data: "" }];
-    [..."nihao"].forEach((c, i) => {
+    Array.from("nihao").forEach((c, i) => {
       events.push(ime(c, i * 140, { code: `Key${c.toUpperCase()}`, composing: true }), {
         type: "text",
         t: i * 140 + 1,

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/only-throw-error, @typescript-eslint/prefer-promise-reject-errors --
+   the fake refuses the way Tauri's invoke does: with a plain ErrorBody object, not an Error. */
 // DEV AID ONLY. An in-browser stand-in for the Till, used when the page runs without the Tauri shell
 // (`npm run dev`, `vite preview`, screenshots, UI unit tests). It only drives the screens through their
 // states: the real rules (validation, routing, labels, polling) live in the Rust core. The Rust sandbox,
@@ -57,6 +59,8 @@ const QR_CHANNEL: Record<QrChoice, [Channel, "wechat" | "alipay"]> = {
 const LIVE = new Set(["sending", "pending", "issuing", "shown", "unknown", "abandoned"]);
 const QR_MS = 120_000;
 
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
 function yuan(fen: number): string {
   const s = String(fen).padStart(3, "0");
   return `¥${s.slice(0, -2).replace(/\B(?=(\d{3})+$)/g, ",")}.${s.slice(-2)}`;
@@ -73,6 +77,8 @@ export type FakeControls = {
 };
 
 declare global {
+  // Augmenting a global needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface Window {
     __cashierFake?: FakeControls;
   }
@@ -353,28 +359,28 @@ export function fakeTill(): TillTransport {
   const commands: Record<string, (a: Record<string, unknown>) => unknown> = {
     status: () => status(),
     login: (a) => {
-      if (a["operator"] !== "cashier") fail("rejected", "login.operator", "operator");
-      if (a["password"] !== "123456") fail("rejected", "login.password", "password");
+      if (a.operator !== "cashier") fail("rejected", "login.operator", "operator");
+      if (a.password !== "123456") fail("rejected", "login.password", "password");
       operator = "cashier";
       return status();
     },
     set_lang: (a) => {
-      lang = a["lang"] === "en" ? "en" : "zh-CN";
+      lang = a.lang === "en" ? "en" : "zh-CN";
       settings = { ...settings, lang };
       for (const r of recs.values()) emit({ kind: "attempt", attempt: view(r) });
       return status();
     },
-    check_bill: (a) => checkBill(String(a["raw"] ?? "")),
-    check_amount: (a) => checkAmount(String(a["raw"] ?? "")),
-    start_barcode: (a) => startBarcode(String(a["bill"]), String(a["amount"]), String(a["code"])),
+    check_bill: (a) => checkBill(str(a.raw)),
+    check_amount: (a) => checkAmount(str(a.raw)),
+    start_barcode: (a) => startBarcode(String(a.bill), String(a.amount), String(a.code)),
     start_scanned: (a) => {
-      const code = pendingScans.get(Number(a["scan_id"]));
+      const code = pendingScans.get(Number(a.scan_id));
       if (code === undefined) return fail("not_found", "scan.gone", "code");
-      return startBarcode(String(a["bill"]), String(a["amount"]), code);
+      return startBarcode(String(a.bill), String(a.amount), code);
     },
-    start_qr: (a) => startQr(String(a["bill"]), String(a["amount"]), a["choice"] as QrChoice),
+    start_qr: (a) => startQr(String(a.bill), String(a.amount), a.choice as QrChoice),
     cancel: (a) => {
-      const r = find(Number(a["id"]));
+      const r = find(Number(a.id));
       if (r.state === "shown" || r.state === "issuing") {
         if (r.channel === "wechat-qr" || r.channel === "alipay-qr") set(r, "abandoned", { until: Date.now() + 10 * 60_000 });
         else set(r, "cancelled");
@@ -382,7 +388,7 @@ export function fakeTill(): TillTransport {
       return view(r);
     },
     query_again: (a) => {
-      const r = find(Number(a["id"]));
+      const r = find(Number(a.id));
       if (r.state === "unknown") {
         r.queried += 1;
         set(r, "sending");
@@ -391,22 +397,22 @@ export function fakeTill(): TillTransport {
       return view(r);
     },
     resolve: (a) => {
-      const r = find(Number(a["id"]));
-      if (String(a["manager"] ?? "").trim() === "") fail("input", "manager.empty", "manager");
-      set(r, a["to"] === "paid" ? "paid" : "failed", { paidFen: a["to"] === "paid" ? r.fen : 0 });
+      const r = find(Number(a.id));
+      if (str(a.manager).trim() === "") fail("input", "manager.empty", "manager");
+      set(r, a.to === "paid" ? "paid" : "failed", { paidFen: a.to === "paid" ? r.fen : 0 });
       return view(r);
     },
-    refund: (a) => view(find(Number(a["id"]))),
-    attempt: (a) => view(find(Number(a["id"]))),
+    refund: (a) => view(find(Number(a.id))),
+    attempt: (a) => view(find(Number(a.id))),
     attempts: (a) => {
-      const f = a["filter"] as { live_only?: boolean } | undefined;
+      const f = a.filter as { live_only?: boolean } | undefined;
       return [...recs.values()].filter((r) => !f?.live_only || LIVE.has(r.state)).map(view).reverse();
     },
     day_report: () => ({ day: new Date().toISOString().slice(0, 10), collected_text: yuan(0), collected_fen: 0, count: 0, rows: [], attempts: [] }),
     serial_ports: () => ["/dev/ttyS0", "/dev/ttyUSB0", "/dev/ttyACM0"],
     settings: () => settings,
     save_settings: (a) => {
-      const s = a["settings"] as SettingsInput;
+      const s = a.settings as SettingsInput;
       if (s.till.trim() === "") fail("input", "settings.till", "settings");
       const { cloudpay_key, ...rest } = s;
       settings = { ...settings, ...rest, cloudpay_key_set: settings.cloudpay_key_set || (cloudpay_key ?? "") !== "" };
