@@ -171,6 +171,11 @@ export class WedgeDetector {
     return this.run !== null;
   }
 
+  /** Whether a character at time `t` would begin a new burst (so the field is worth a snapshot now). */
+  startsRun(t: number): boolean {
+    return this.run === null || t - this.run.last > this.config.maxGapMs;
+  }
+
   tick(now: number): WedgeOutput[] {
     if (this.run && now - this.run.last > this.config.suffixGapMs) return this.finish(false);
     return [];

@@ -39,12 +39,11 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   const doc = win.document;
   let snapshot: Snapshot | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const maxGap = detector.config.maxGapMs;
-  let lastKeyAt = -Infinity;
 
   const restore = () => {
     const s = snapshot;
-    if (!s) return;
+    // A field that left the page (the screen changed) has nothing to take back.
+    if (!s?.el.isConnected) return;
     const focused = doc.activeElement === s.el;
     // Leaving the field ends any IME composition first, so it cannot put the text back after us.
     if (focused) s.el.blur();
@@ -90,6 +89,8 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
           break;
       }
     }
+    // The snapshot belongs to one burst: never restore a field to what it held before an older one.
+    if (!detector.busy()) snapshot = null;
     schedule();
   };
 
@@ -105,11 +106,10 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
     const field = textField(doc.activeElement);
     const target: WedgeTarget = field ? "field" : "none";
     // The field as it was before what may be the first key of a burst.
-    if (field && e.timeStamp - lastKeyAt > maxGap) {
-      const [start, end] = selection(field);
-      snapshot = { el: field, value: field.value, start, end };
+    if (detector.startsRun(e.timeStamp)) {
+      const [start, end] = field ? selection(field) : [null, null];
+      snapshot = field ? { el: field, value: field.value, start, end } : null;
     }
-    lastKeyAt = e.timeStamp;
     const verdict = detector.feed({
       type: "key",
       t: e.timeStamp,

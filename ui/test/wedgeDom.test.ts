@@ -87,6 +87,23 @@ describe("wedge in a window", () => {
     expect(seen.typed).toEqual(["7"]);
   });
 
+  it("a burst right after another key, in a field that replaced the old one, restores the new field", async () => {
+    press("9");
+    await sleep(150);
+    const old = field;
+    old.remove();
+    press("Enter"); // the Enter that opened the next screen, no field focused
+    field = document.createElement("input");
+    field.value = "7";
+    document.body.append(field);
+    field.focus(); // and at once a scan into its field
+    for (const c of CODE) press(c);
+    press("Enter");
+    expect(seen.scans).toEqual([CODE]);
+    expect(field.value).toBe("7");
+    expect(old.value).toBe("5.59");
+  });
+
   it("a burst cut short reports incomplete once the suffix is overdue", async () => {
     for (const c of "1345202738") press(c);
     await sleep(200);
