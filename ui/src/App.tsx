@@ -223,6 +223,7 @@ export function App({ store }: { store: Store }): JSX.Element {
           <Icon name="warn" size={48} />
           <h1>{t("app.unreachable")}</h1>
           <p>{state.fatal.message}</p>
+          <p>{t("app.retrying")}</p>
         </div>
       ) : (
         <div class="loading">{t("app.loading")}</div>

@@ -66,7 +66,8 @@ async function tauriTransport(): Promise<TillTransport> {
 
 async function fakeTransport(): Promise<TillTransport> {
   const { fakeTill } = await import("./dev/fakeTill");
-  return fakeTill();
+  // The customer display shows what the cashier's page does.
+  return fakeTill(window.location.pathname.endsWith("customer.html") ? "receive" : "send");
 }
 
 let transport: Promise<TillTransport> | null = null;

@@ -90,16 +90,25 @@ export class Store {
     return id === null ? null : (this.state.attempts.get(id) ?? null);
   }
 
-  /** Connect to the Till: first status, then events. Never leaves a blank screen: a failure is shown. */
-  async start(onPaid: (a: AttemptView) => void): Promise<void> {
+  /** Connect to the Till: events, then status. Never a blank screen: a failure is shown, and the
+   * connection is tried again every few seconds until it works. */
+  async start(onPaid: (a: AttemptView) => void, retryMs = 3000): Promise<void> {
     this.onPaid = onPaid;
-    try {
-      await onTillEvent((e) => this.event(e));
-      const status = await till.status();
-      this.set({ status, fatal: null });
-      if (status.logged_in) await this.recover();
-    } catch (e) {
-      this.set({ fatal: e as ErrorBody });
+    let listening = false;
+    for (;;) {
+      try {
+        if (!listening) {
+          await onTillEvent((e) => this.event(e));
+          listening = true;
+        }
+        const status = await till.status();
+        this.set({ status, fatal: null });
+        if (status.logged_in) await this.recover();
+        return;
+      } catch (e) {
+        this.set({ fatal: e as ErrorBody });
+        await new Promise((r) => setTimeout(r, retryMs));
+      }
     }
   }
 

@@ -10,9 +10,11 @@ import { Store } from "../src/store";
 type Call = { cmd: string; args: Record<string, unknown> };
 
 let calls: Call[];
+let fakes: { close(): void }[] = [];
 
 beforeEach(() => {
   const fake = fakeTill();
+  fakes.push(fake);
   calls = [];
   const recording: TillTransport = {
     invoke: (cmd, args) => {
@@ -23,7 +25,11 @@ beforeEach(() => {
   };
   setTransport(recording);
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  for (const f of fakes) f.close();
+  fakes = [];
+});
 
 const id = (t: string) => screen.getByTestId(t);
 const wait = (t: string, timeout = 4000) => waitFor(() => id(t), { timeout });
@@ -111,6 +117,24 @@ describe("checkout", () => {
     expect((id("bill-input") as HTMLInputElement).value).toBe("");
   });
 
+  it("the same bill cannot be charged twice: core's refusal shows next to the bill", async () => {
+    await loggedIn();
+    await typeInto("bill-input", "B7");
+    await typeInto("amount-input", "1");
+    await confirmAmount();
+    scan("134520273825387649");
+    await wait("paid-band");
+    key("Enter");
+    await wait("bill-input");
+    await typeInto("bill-input", "B7");
+    await typeInto("amount-input", "1");
+    await confirmAmount();
+    scan("134520273825387649");
+    await waitFor(() => expect(id("bill-error").textContent).toContain("已收款"));
+    expect(calls.filter((c) => c.cmd === "start_barcode")).toHaveLength(2);
+    expect(screen.queryByTestId("paid-band")).toBeNull();
+  });
+
   it("refuses a scan before the amount, as a line instead of dropping it", async () => {
     await loggedIn();
     await typeInto("bill-input", "B3");
@@ -176,4 +200,25 @@ describe("language", () => {
     fireEvent.click(id("lang-switch"));
     await waitFor(() => expect(screen.getByText("金额")).toBeTruthy());
   });
+});
+
+describe("start-up", () => {
+  it("shows why the Till cannot be reached instead of a blank screen, and connects when it can", async () => {
+    const fake = fakeTill();
+    fakes.push(fake);
+    let down = true;
+    setTransport({
+      invoke: (cmd, args) =>
+        down && cmd === "status"
+          ? Promise.reject(new Error("IPC not ready"))
+          : fake.invoke(cmd, args),
+      listen: (h) => fake.listen(h),
+    });
+    const store = new Store();
+    render(<App store={store} />);
+    await wait("fatal");
+    expect(id("fatal").textContent).toContain("IPC not ready");
+    down = false;
+    await wait("login-operator", 6000);
+  }, 10000);
 });

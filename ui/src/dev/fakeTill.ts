@@ -84,10 +84,15 @@ declare global {
   }
 }
 
-export function fakeTill(): TillTransport {
+/** How a fake shares its events with other pages of the same browser: the cashier's page sends, the
+ * customer display receives (so it shows the cashier's payments), tests neither. */
+export type FakeSharing = "send" | "receive" | "none";
+
+export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close(): void } {
   const listeners = new Set<(e: TillEvent) => void>();
   const recs = new Map<number, Rec>();
-  const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("cashier-fake-till");
+  const channel = sharing === "none" || typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("cashier-fake-till");
+  const timers = new Set<ReturnType<typeof setTimeout>>();
   let nextId = 1;
   let nextScan = 1;
   const pendingScans = new Map<number, string>();
@@ -124,9 +129,9 @@ export function fakeTill(): TillTransport {
   };
   const emit = (e: TillEvent) => {
     emitLocal(e);
-    channel?.postMessage(e);
+    if (sharing === "send") channel?.postMessage(e);
   };
-  if (channel) channel.onmessage = (m: MessageEvent<TillEvent>) => emitLocal(m.data);
+  if (channel && sharing === "receive") channel.onmessage = (m: MessageEvent<TillEvent>) => emitLocal(m.data);
 
   const fail = (kind: ErrorBody["kind"], key: FakeTextKey, field: Field | null = null, vars: Record<string, string> = {}): never => {
     throw { kind, code: key, message: tx(key, vars), field } satisfies ErrorBody;
@@ -232,10 +237,16 @@ export function fakeTill(): TillTransport {
     emit({ kind: "attempt", attempt: view(r) });
     emit({ kind: "status", status: status() });
   }
-  const later = (ms: number, f: () => void) => setTimeout(f, ms);
+  const later = (ms: number, f: () => void) => {
+    const id = setTimeout(() => {
+      timers.delete(id);
+      f();
+    }, ms);
+    timers.add(id);
+  };
 
   // Poll ticks: live attempts re-sent every second, as core does while it follows them.
-  setInterval(() => {
+  const ticker = setInterval(() => {
     for (const r of recs.values()) {
       if (r.state === "shown" && r.until !== null && Date.now() >= r.until) set(r, "expired");
       else if (r.state === "shown" || r.state === "pending") emit({ kind: "attempt", attempt: view(r) });
@@ -457,6 +468,12 @@ export function fakeTill(): TillTransport {
   if (typeof window !== "undefined") window.__cashierFake = controls;
 
   return {
+    close() {
+      clearInterval(ticker);
+      for (const id of timers) clearTimeout(id);
+      channel?.close();
+      listeners.clear();
+    },
     invoke(cmd, args) {
       const f = commands[cmd];
       // A short delay keeps the UI honest about commands being asynchronous.

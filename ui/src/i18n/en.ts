@@ -4,6 +4,7 @@ import type { MsgKey } from "./zh-CN";
 export const EN: Record<MsgKey, string> = {
   "app.loading": "Connecting to the till…",
   "app.unreachable": "Cannot reach the till",
+  "app.retrying": "Trying again every 3 seconds. If it never connects, restart the cashier app.",
   "app.backgroundPaid": "Paid in the background: bill {bill}, {amount} (click to close)",
   "sandbox.banner": "沙箱 SANDBOX — 不产生真实交易 / no real money",
 
@@ -63,7 +64,8 @@ export const EN: Record<MsgKey, string> = {
   "status.scannerConnecting": "connecting",
   "status.scannerDisconnected": "disconnected",
   "status.scannerOff": "off",
-  "status.live": "Pending {live} · Unknown {unknown}",
+  "status.live": "Pending {live}",
+  "status.liveUnknown": "Pending {live} · Unknown {unknown}",
   "status.settings": "Settings",
 
   "live.title": "Payments in progress or with an unknown result",

@@ -2,6 +2,7 @@
 export const ZH = {
   "app.loading": "正在连接收银核心…",
   "app.unreachable": "连不上收银核心",
+  "app.retrying": "每 3 秒自动重试。若一直连不上，请重启收银程序。",
   "app.backgroundPaid": "后台收到付款：单号 {bill}，{amount}（点此关闭）",
   "sandbox.banner": "沙箱 SANDBOX — 不产生真实交易 / no real money",
 
@@ -61,7 +62,8 @@ export const ZH = {
   "status.scannerConnecting": "正在连接",
   "status.scannerDisconnected": "已断开",
   "status.scannerOff": "未启用",
-  "status.live": "进行中 {live} · 未知 {unknown}",
+  "status.live": "进行中 {live}",
+  "status.liveUnknown": "进行中 {live} · 未知 {unknown}",
   "status.settings": "设置",
 
   "live.title": "进行中和结果未知的收款",

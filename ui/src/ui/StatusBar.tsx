@@ -67,7 +67,9 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
           onClick={() => store.open("live")}
         >
           {status.unknown_count > 0 && <Icon name="question" size={18} />}
-          {t("status.live", { live: status.live_count, unknown: status.unknown_count })}
+          {status.unknown_count > 0
+            ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
+            : t("status.live", { live: status.live_count })}
         </button>
       )}
       <button
