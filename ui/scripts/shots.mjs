@@ -7,7 +7,7 @@
 //
 // Needs Debian's chromium (apt-get install chromium fonts-noto-cjk); CHROMIUM=/path overrides.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { chromium } from "playwright-core";
 
@@ -54,6 +54,7 @@ async function scan(page, code) {
 
 async function run(browser, lang, [w, h]) {
   const tag = `${lang}-${w}`;
+  for (const f of readdirSync(OUT)) if (f.startsWith(`${tag}-`) || f.startsWith(`FAIL-${tag}`)) rmSync(`${OUT}${f}`);
   const ctx = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: 1 });
   // Keys sent over the DevTools protocol arrive 10–30 ms apart, slower than a real scanner: widen the
   // wedge's gap the way a till with a slow scanner would (localStorage `cashier.wedge`).

@@ -199,6 +199,18 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
   });
 
+  it("the first key comes before compositionstart, not yet composing but already 229 (Fcitx/Mozc order)", () => {
+    const events: WedgeInput[] = [];
+    Array.from(CODE).forEach((c, i) => {
+      events.push(ime(c, i * 5, { key: "Unidentified", code: "", composing: i > 0 }));
+      if (i === 0) events.push({ type: "composition", t: 1, phase: "start", data: "" });
+      events.push({ type: "text", t: i * 5 + 2, data: CODE.slice(0, i + 1), composing: true });
+    });
+    events.push({ type: "composition", t: CODE.length * 5, phase: "end", data: CODE });
+    events.push(key("Enter", CODE.length * 5 + 1, "field")); // Safari-like: Enter after compositionend
+    expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
+  });
+
   it("composing with full-width digits from the IME: folded to ASCII", () => {
     const wide = Array.from(CODE).map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
     const events: WedgeInput[] = [];

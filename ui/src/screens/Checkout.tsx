@@ -3,7 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { QrOption, TillStatus } from "../bindings";
 import { useT } from "../i18n";
 import type { FieldCheck, State, Store } from "../store";
-import { Icon, KeyButton } from "../ui/bits";
+import { FieldError, Icon, KeyButton } from "../ui/bits";
 
 function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Element | null {
   // Show the verdict only for what is in the field now (a stale "ok" would mislead).
@@ -11,9 +11,7 @@ function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Ele
   const err = f.check?.error;
   if (err) {
     return (
-      <p class="field-error" data-testid={testid} role="alert">
-        <Icon name="cross" size={20} /> {err.message}
-      </p>
+      <FieldError testid={testid}>{err.message}</FieldError>
     );
   }
   return null;

@@ -4,7 +4,7 @@ import { till } from "../api";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import type { State, Store } from "../store";
-import { hhmm, KeyButton } from "../ui/bits";
+import { FieldError, hhmm, KeyButton } from "../ui/bits";
 
 /** Attempts not known to have ended (in progress, Unknown, abandoned QR still payable), newest first,
  * each with query-again. Opened from the status bar's count. */
@@ -33,9 +33,9 @@ export function LiveList({ store, state }: { store: Store; state: State }): JSX.
         <KeyButton testid="live-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
       </div>
       {error && (
-        <p class="field-error" role="alert">
+        <FieldError>
           {error}
-        </p>
+        </FieldError>
       )}
       {ids !== null && rows.length === 0 && <p class="empty">{t("live.none")}</p>}
       <table class="live-table">

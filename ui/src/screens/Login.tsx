@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { ErrorBody, TillStatus } from "../bindings";
 import { useT } from "../i18n";
 import type { Store } from "../store";
-import { KeyButton } from "../ui/bits";
+import { FieldError, KeyButton } from "../ui/bits";
 
 /** Operator and password (Tour V5 login). The password lives only in this form until it is sent. */
 export function Login({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
@@ -24,9 +24,7 @@ export function Login({ store, status }: { store: Store; status: TillStatus }): 
 
   const fieldError = (f: "operator" | "password") =>
     error?.field === f ? (
-      <p class="field-error" data-testid={`login-${f}-error`} role="alert">
-        {error.message}
-      </p>
+      <FieldError testid={`login-${f}-error`}>{error.message}</FieldError>
     ) : null;
 
   return (
@@ -65,9 +63,7 @@ export function Login({ store, status }: { store: Store; status: TillStatus }): 
       </label>
       {fieldError("password")}
       {error && error.field !== "operator" && error.field !== "password" && (
-        <p class="field-error" data-testid="login-error" role="alert">
-          {error.message}
-        </p>
+        <FieldError testid="login-error">{error.message}</FieldError>
       )}
       <KeyButton
         testid="login-submit"

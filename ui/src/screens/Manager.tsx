@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { AttemptView, ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import type { Store } from "../store";
-import { KeyButton } from "../ui/bits";
+import { FieldError, KeyButton } from "../ui/bits";
 
 /** A manager decides an Unknown attempt (journalled, with a note). Core may refuse "failed" while the
  * backend still shows the payment in progress; its message says so. */
@@ -16,9 +16,7 @@ export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
   const resolve = async (to: "paid" | "failed") => setError(await store.resolve(to, note, manager));
   const msg = (field: "manager" | "note" | null) =>
     error && (field === null ? error.field !== "manager" && error.field !== "note" : error.field === field) ? (
-      <p class="field-error" data-testid={`manager-${field ?? "form"}-error`} role="alert">
-        {error.message}
-      </p>
+      <FieldError testid={`manager-${field ?? "form"}-error`}>{error.message}</FieldError>
     ) : null;
 
   return (

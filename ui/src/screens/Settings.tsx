@@ -4,7 +4,7 @@ import { till } from "../api";
 import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
-import { KeyButton } from "../ui/bits";
+import { FieldError, KeyButton } from "../ui/bits";
 
 type Draft = Omit<SettingsInput, "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s" | "cloudpay_hosts"> & {
   scanner_baud: string;
@@ -81,9 +81,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
       <div class="settings">
         <h1>{t("settings.title")}</h1>
         {error && (
-          <p class="field-error" data-testid="settings-error" role="alert">
-            {error}
-          </p>
+          <FieldError testid="settings-error">{error}</FieldError>
         )}
       </div>
     );
@@ -159,9 +157,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         <KeyButton testid="settings-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
       </div>
       {error && (
-        <p class="field-error" data-testid="settings-error" role="alert">
-          {error}
-        </p>
+        <FieldError testid="settings-error">{error}</FieldError>
       )}
       <div class="settings-grid">
         <fieldset>

@@ -143,3 +143,12 @@ export function Ring({ left, total, size = 132 }: { left: number; total: number;
 export function Spinner(): JSX.Element {
   return <span class="spinner" aria-hidden="true" />;
 }
+
+/** An error in words with a ✗, never colour alone. */
+export function FieldError({ testid, children }: { testid?: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <p class="field-error" data-testid={testid} role="alert">
+      <Icon name="cross" size={20} /> {children}
+    </p>
+  );
+}
