@@ -172,6 +172,10 @@ async function run(browser, lang, [w, h]) {
   await sleep(1600);
   await shot("qr");
   await customer.screenshot({ path: `${OUT}${tag}-customer-qr.png` });
+  // The customer holds up a payment code while the QR is on screen: refused, visibly, nothing charged.
+  await scan(page, "134520273825387649");
+  await id("scan-error").waitFor();
+  await shot("qr-scan-refused");
   await page.keyboard.press("Escape");
   await id("neutral-band").waitFor();
   await shot("abandoned");

@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { AttemptView, ScanView } from "./bindings";
 import { LangContext, translator } from "./i18n";
-import { Checkout, focusAmount } from "./screens/Checkout";
+import { Checkout, focusAmount, ScanLineView } from "./screens/Checkout";
 import { LiveList } from "./screens/LiveList";
 import { Login } from "./screens/Login";
 import { Manager } from "./screens/Manager";
@@ -265,7 +265,10 @@ export function App({ store }: { store: Store }): JSX.Element {
             <Icon name="check" size={22} /> {t("app.backgroundPaid", { bill: bg.bill, amount: bg.amount_text })}
           </button>
         )}
-        <main class="main">{body}</main>
+        <main class="main">
+          {body}
+          {state.scanLine && screen !== "checkout" && <ScanLineView line={state.scanLine} floating />}
+        </main>
         {status && <StatusBar store={store} status={status} />}
       </div>
     </LangContext.Provider>

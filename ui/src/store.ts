@@ -170,7 +170,7 @@ export class Store {
     const check: InputCheck = { ok: false, value: null, text: null, error: err };
     if (err.field === "bill") this.set({ bill: { ...this.state.bill, check, checked: this.state.bill.raw } });
     else if (err.field === "amount") this.set({ amount: { ...this.state.amount, check, checked: this.state.amount.raw } });
-    else if (err.field === "code") this.set({ scanLine: { kind: "error", text: err.message } });
+    else if (err.field === "code") this.scanLine({ kind: "error", text: err.message });
     else this.set({ notice: err });
   }
 
@@ -252,11 +252,17 @@ export class Store {
 
   scanLine(line: ScanLine): void {
     this.set({ scanLine: line });
+    // A refusal stays long enough to read, then clears itself (the cashier never has to dismiss it).
+    if (line?.kind === "error") {
+      setTimeout(() => {
+        if (this.state.scanLine === line) this.set({ scanLine: null });
+      }, 6000);
+    }
   }
 
   private serialScan(scan: ScanView): void {
     if (scan.error !== null) {
-      this.set({ scanLine: { kind: "error", text: scan.error } });
+      this.scanLine({ kind: "error", text: scan.error });
       return;
     }
     const masked = [scan.wallet_label, scan.code_masked].filter(Boolean).join(" ");

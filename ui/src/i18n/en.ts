@@ -28,7 +28,7 @@ export const EN: Record<MsgKey, string> = {
   "scan.incomplete": "Incomplete scan: scan again",
   "scan.fillFirst": "Bill and amount first, then scan the payment code",
   "scan.billRead": "Bill number read: now the amount",
-  "scan.notNow": "Not taking a payment now: that scan was not used",
+  "scan.notNow": "That scan was not used: finish or cancel the payment on screen first",
 
   "progress.elapsed": "Elapsed",
   "progress.left": "Left",

@@ -26,7 +26,7 @@ export const ZH = {
   "scan.incomplete": "扫码不完整，请重扫",
   "scan.fillFirst": "先输入单号和金额，再扫付款码",
   "scan.billRead": "已读入单号，请输入金额",
-  "scan.notNow": "现在不能收款，本次扫码未使用",
+  "scan.notNow": "这次扫码未使用：先完成或取消当前这笔收款",
 
   "progress.elapsed": "已用",
   "progress.left": "剩余",

@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { QrOption, TillStatus } from "../bindings";
 import { useT } from "../i18n";
-import type { FieldCheck, State, Store } from "../store";
+import type { FieldCheck, ScanLine, State, Store } from "../store";
 import { FieldError, Icon, KeyButton } from "../ui/bits";
 
 function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Element | null {
@@ -15,6 +15,21 @@ function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Ele
     );
   }
   return null;
+}
+
+/** What the last scan did: being read (masked), read, or refused. Every scan shows here at once. */
+export function ScanLineView({ line, floating = false }: { line: NonNullable<ScanLine>; floating?: boolean }): JSX.Element {
+  const t = useT();
+  return (
+    <p
+      class={`scan-line scan-line-${line.kind} ${floating ? "scan-line-floating" : ""}`}
+      data-testid={line.kind === "error" ? "scan-error" : "scan-line"}
+      role={line.kind === "error" ? "alert" : "status"}
+    >
+      <Icon name={line.kind === "error" ? "cross" : "scan"} size={22} />
+      {line.kind === "reading" ? t("scan.reading", { code: line.text }) : line.text}
+    </p>
+  );
 }
 
 export function focusAmount(): void {
@@ -119,16 +134,7 @@ export function Checkout({ store, state, status }: { store: Store; state: State;
             <p class="scan-sub">{ready ? t("checkout.scanSub") : t("checkout.fillSub")}</p>
           </div>
         </div>
-        {line && (
-          <p
-            class={`scan-line scan-line-${line.kind}`}
-            data-testid={line.kind === "error" ? "scan-error" : "scan-line"}
-            role={line.kind === "error" ? "alert" : "status"}
-          >
-            <Icon name={line.kind === "error" ? "cross" : "scan"} size={22} />
-            {line.kind === "reading" ? t("scan.reading", { code: line.text }) : line.text}
-          </p>
-        )}
+        {line && <ScanLineView line={line} />}
         <p class="qr-heading">{t("checkout.orQr")}</p>
         <div class="qr-choices">
           {status.qr_options.map((o) => (
