@@ -218,8 +218,10 @@ async function run(browser, lang, [w, h]) {
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  const preview = spawn("npx", ["vite", "preview", "--strictPort", "--port", String(PORT), "--host", "127.0.0.1"], {
-    cwd: new URL("..", import.meta.url).pathname,
+  // vite itself, not through npx: killing npx would leave the server behind.
+  const root = new URL("..", import.meta.url).pathname;
+  const preview = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "preview", "--strictPort", "--port", String(PORT), "--host", "127.0.0.1"], {
+    cwd: root,
     stdio: "ignore",
   });
   try {

@@ -78,6 +78,10 @@ export function App({ store }: { store: Store }): JSX.Element {
   const screen = screenOf(store, state);
   const lang = state.status?.lang ?? "zh-CN";
   const t = useMemo(() => translator(lang), [lang]);
+  useEffect(() => {
+    // Lets the browser pick Simplified Chinese glyphs (and English hyphenation) for the language on show.
+    document.documentElement.lang = lang;
+  }, [lang]);
 
   // Scans and keys: read the store at event time (not this render's copy) so nothing acts on stale state.
   useEffect(() => {

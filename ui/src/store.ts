@@ -149,7 +149,10 @@ export class Store {
   async recover(): Promise<void> {
     const live = await till.attempts({ live_only: true, day: null, search: null });
     for (const a of live) this.remember(a);
-    const onScreen = live.find((a) => a.state !== "abandoned");
+    // The newest one that still needs the cashier (an abandoned QR is watched in the background).
+    const onScreen = live
+      .filter((a) => a.state !== "abandoned")
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
     if (onScreen && this.state.currentId === null) this.set({ currentId: onScreen.id });
   }
 
