@@ -38,6 +38,10 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   const detector = new WedgeDetector(cfg);
   const doc = win.document;
   let snapshot: Snapshot | null = null;
+  /** After a take-back, a while in which the field is held at its old value: an IME commits its
+   * composition (the whole code) just after the Enter that ended the scan, i.e. after we restored. */
+  let guard: { el: TextField; value: string; until: number } | null = null;
+  const GUARD_MS = 300;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const restore = () => {
@@ -49,6 +53,7 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
     if (focused) s.el.blur();
     s.el.value = s.value;
     announce(s.el);
+    guard = { el: s.el, value: s.value, until: win.performance.now() + GUARD_MS };
     if (focused) s.el.focus();
     if (s.start !== null && s.end !== null) {
       try {
@@ -131,8 +136,23 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
     apply(verdict.out);
   };
 
+  const guarded = (e: Event): TextField | null =>
+    guard?.el === e.target && win.performance.now() < guard.until ? guard.el : null;
+
+  const onBeforeInput = (e: InputEvent) => {
+    // Insertions into a field we just took a scan out of are the scan's tail (cancelable ones only:
+    // a composition's own text is not, and is undone in onInput).
+    if (guarded(e) && e.inputType.startsWith("insert") && e.cancelable) e.preventDefault();
+  };
+
   const onInput = (e: Event) => {
-    if (!(e instanceof InputEvent) || e.data === null) return;
+    if (!(e instanceof InputEvent)) return;
+    const held = guarded(e) ? guard : null;
+    if (held && held.el.value !== held.value) {
+      held.el.value = held.value;
+      announce(held.el);
+    }
+    if (e.data === null) return;
     apply(detector.feed({ type: "text", t: e.timeStamp, data: e.data, composing: e.isComposing }).out);
   };
   const onCompStart = (e: CompositionEvent) => {
@@ -143,12 +163,14 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   };
 
   win.addEventListener("keydown", onKey, true);
+  win.addEventListener("beforeinput", onBeforeInput, true);
   win.addEventListener("input", onInput, true);
   win.addEventListener("compositionstart", onCompStart, true);
   win.addEventListener("compositionend", onCompEnd, true);
   return () => {
     if (timer !== null) clearTimeout(timer);
     win.removeEventListener("keydown", onKey, true);
+    win.removeEventListener("beforeinput", onBeforeInput, true);
     win.removeEventListener("input", onInput, true);
     win.removeEventListener("compositionstart", onCompStart, true);
     win.removeEventListener("compositionend", onCompEnd, true);

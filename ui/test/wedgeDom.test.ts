@@ -67,6 +67,20 @@ describe("wedge in a window", () => {
     expect(field.value).toBe("5.5");
   });
 
+  it("the IME's commit of the whole code, arriving after the Enter, is kept out of the field", () => {
+    for (const c of CODE) press(c, true);
+    press("Enter");
+    expect(field.value).toBe("5.5");
+    // Chromium with an IME: the Enter commits the composition after the keydown the detector ended on.
+    const before = new InputEvent("beforeinput", { data: CODE, inputType: "insertText", bubbles: true, cancelable: true });
+    field.dispatchEvent(before);
+    expect(before.defaultPrevented).toBe(true);
+    field.value = `5.5${CODE}`; // a commit that could not be cancelled (composition text)
+    field.dispatchEvent(new InputEvent("input", { data: CODE, inputType: "insertCompositionText", bubbles: true }));
+    expect(field.value).toBe("5.5");
+    expect(seen.scans).toEqual([CODE]);
+  });
+
   it("a person's digits at human speed go into the field untouched", async () => {
     for (const c of "12") {
       press(c);
