@@ -24,7 +24,9 @@ export type WedgeConfig = {
   fieldLeak: number;
 };
 
-export const DEFAULT_WEDGE: WedgeConfig = { maxGapMs: 35, suffixGapMs: 100, minLength: 6, fieldLeak: 2 };
+// Measured here: xdotool typing 4 ms a key through ibus (WebKitGTK, libpinyin) arrives with gaps of 5–37 ms;
+// a person's keys are rarely under 60 ms apart three times running.
+export const DEFAULT_WEDGE: WedgeConfig = { maxGapMs: 60, suffixGapMs: 150, minLength: 6, fieldLeak: 2 };
 
 /** Where the keys would land: an editable text field, or nothing that takes text. */
 export type WedgeTarget = "field" | "none";
@@ -290,7 +292,8 @@ export class WedgeDetector {
     if (!this.certain(run)) return this.handBack(run, this.known(run));
     const code = this.known(run);
     const back = this.takeBack(run);
-    if (code.length !== n) return [...back, { kind: "error", reason: "garbled", length: n }];
+    // A key whose character never came, or one that is no scanner's (an IME's 年 in its place).
+    if (code.length !== n || !/^[\x21-\x7e]+$/.test(code)) return [...back, { kind: "error", reason: "garbled", length: n }];
     if (!suffix) {
       // Too short to be a scan and no suffix: a fast person. Give the held keys back.
       if (n < this.config.minLength) return this.handBack(run, code);

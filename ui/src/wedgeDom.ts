@@ -43,6 +43,13 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   let guard: { el: TextField; value: string; until: number } | null = null;
   const GUARD_MS = 300;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // Two clocks. Key gaps are measured on the events' own timestamps (when the key happened: in WebKitGTK
+  // the X server's time), but a browser may hand the page each key only after the page has dealt with the
+  // previous one (WebKitGTK waits for every keydown to be acknowledged), so the page runs 100 ms or more
+  // behind the keys during a burst. The timer that ends a burst therefore counts from when the last key
+  // was *handled*, with slack.
+  let lastT = 0;
+  const SLACK_MS = 150;
 
   const restore = () => {
     const s = snapshot;
@@ -104,7 +111,9 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
     timer = null;
     const due = detector.deadline();
     if (due === null) return;
-    timer = setTimeout(() => apply(detector.tick(win.performance.now())), Math.max(0, due - win.performance.now()) + 1);
+    // Every handled event reschedules, so when this fires nothing came for the whole wait: the burst
+    // (or the person's keys) ended at `due` on the events' clock.
+    timer = setTimeout(() => apply(detector.tick(due + 1)), Math.max(0, due - lastT) + SLACK_MS);
   };
 
   const onKey = (e: KeyboardEvent) => {
@@ -115,6 +124,7 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
       const [start, end] = field ? selection(field) : [null, null];
       snapshot = field ? { el: field, value: field.value, start, end } : null;
     }
+    lastT = e.timeStamp;
     const verdict = detector.feed({
       type: "key",
       t: e.timeStamp,

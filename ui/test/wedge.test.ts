@@ -153,10 +153,18 @@ describe("keyboard-wedge detector", () => {
     expect(r.out).toEqual([]);
   });
 
-  it("honours configured thresholds (a slow scanner, 60 ms a key)", () => {
-    const slow = new WedgeDetector({ maxGapMs: 80, suffixGapMs: 150 });
-    expect(drive(slow, scan(CODE, 0, 60)).scans).toEqual([CODE]);
-    expect(drive(new WedgeDetector(), scan(CODE, 0, 60)).scans).toEqual([]);
+  it("honours configured thresholds (a slow scanner, 90 ms a key)", () => {
+    const slow = new WedgeDetector({ maxGapMs: 120, suffixGapMs: 200 });
+    expect(drive(slow, scan(CODE, 0, 90)).scans).toEqual([CODE]);
+    expect(drive(new WedgeDetector(), scan(CODE, 0, 90)).scans).toEqual([]);
+  });
+
+  it("takes the jittery gaps seen through ibus (5–37 ms) as one scan", () => {
+    const gaps = [23, 9, 12, 17, 19, 5, 23, 3, 11, 14, 20, 19, 5, 28, 11, 37, 7, 30];
+    let t = 1741;
+    const keys = Array.from(CODE).map((c, i) => key(c, i === 0 ? t : (t += gaps[i - 1] ?? 10), "field"));
+    keys.push(key("Enter", t + (gaps.at(-1) ?? 30), "field"));
+    expect(drive(new WedgeDetector(), keys).scans).toEqual([CODE]);
   });
 });
 
@@ -225,6 +233,32 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
     const events: WedgeInput[] = Array.from(CODE).map((c, i) => key(c, i * 5, "field"));
     events.push(ime("Enter", CODE.length * 5, { code: "Enter" }));
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
+  });
+
+  it("WebKitGTK + ibus with a pinyin preedit open: the IME eats the first digit as a candidate choice → garbled, not a wrong code", () => {
+    // As seen: the cashier's "n" shows 年 in the preedit; the scanner's "1" arrives as keyCode 229 with key and
+    // code "Unidentified" and commits 年; the other digits arrive as plain keys.
+    const events: WedgeInput[] = [
+      ime("n", 1967, { key: "Unidentified", code: "Unidentified" }),
+      { type: "composition", t: 2190, phase: "start", data: "" },
+      { type: "text", t: 2241, data: "年", composing: true },
+      ime("1", 2585, { key: "Unidentified", code: "Unidentified", composing: true }),
+      { type: "text", t: 2601, data: "年", composing: true },
+      { type: "composition", t: 2606, phase: "end", data: "年" },
+      ...Array.from(CODE.slice(1)).map((c, i) => key(c, 2590 + i * 3, "field")),
+      key("Enter", 2650, "field"),
+    ];
+    const r = drive(new WedgeDetector(), events);
+    expect(r.scans).toEqual([]);
+    expect(r.out.filter((o) => o.kind === "error")).toEqual([{ kind: "error", reason: "garbled", length: 18 }]);
+  });
+
+  it("a hole filled by something no scanner types (a CJK commit) is garbled", () => {
+    const events: WedgeInput[] = [ime("1", 0, { key: "Unidentified", code: "" }), { type: "text", t: 1, data: "年", composing: false }];
+    events.push(...Array.from(CODE.slice(1)).map((c, i) => key(c, 5 + i * 5, "field")), key("Enter", 100, "field"));
+    expect(drive(new WedgeDetector(), events).out.filter((o) => o.kind === "error" || o.kind === "scan")).toEqual([
+      { kind: "error", reason: "garbled", length: 18 },
+    ]);
   });
 
   it("a person typing pinyin at human speed is left alone", () => {
