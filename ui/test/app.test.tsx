@@ -13,6 +13,9 @@ let calls: Call[];
 let fakes: { close(): void }[] = [];
 
 beforeEach(() => {
+  // Keys here are stamped when dispatched, so a busy machine could stretch a synthetic scan: a wide gap
+  // keeps these screen tests about screens (the detector's timing has its own tests).
+  localStorage.setItem("cashier.wedge", JSON.stringify({ maxGapMs: 400, suffixGapMs: 600 }));
   const fake = fakeTill();
   fakes.push(fake);
   calls = [];
