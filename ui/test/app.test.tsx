@@ -193,6 +193,30 @@ describe("outcomes", () => {
   });
 });
 
+describe("settings", () => {
+  it("F10 opens them; the Cloud Pay key is write-only; the scanner port comes from serial_ports", async () => {
+    await loggedIn();
+    key("F10");
+    await wait("settings-till");
+    await waitFor(() => expect(id("settings-scanner-port").querySelectorAll("option").length).toBeGreaterThan(2));
+    const keyField = id("settings-cloudpay-key") as HTMLInputElement;
+    expect(keyField.value).toBe("");
+    expect(keyField.type).toBe("password");
+    fireEvent.change(id("settings-scanner-port"), { target: { value: "/dev/ttyACM0" } });
+    fireEvent.input(keyField, { target: { value: "s3cret" } });
+    fireEvent.click(id("settings-save"));
+    await wait("settings-saved");
+    const saved = calls.find((c) => c.cmd === "save_settings")?.args.settings as Record<string, unknown>;
+    expect(saved.scanner_port).toBe("/dev/ttyACM0");
+    expect(saved.cloudpay_key).toBe("s3cret");
+    // Never echoed back: the field is empty again and only says that a key is set.
+    expect((id("settings-cloudpay-key") as HTMLInputElement).value).toBe("");
+    expect((id("settings-cloudpay-key") as HTMLInputElement).placeholder).toContain("已设置");
+    key("Escape");
+    await wait("bill-input");
+  });
+});
+
 describe("language", () => {
   it("switches to English through core and back", async () => {
     await loggedIn();
