@@ -16,6 +16,7 @@ mod cloudpay;
 mod conn;
 mod control;
 mod customer;
+pub mod embed;
 mod faults;
 mod ledger;
 mod messages;

@@ -150,7 +150,7 @@ impl TourV5 {
     ) -> Result<TourV5Session, Error> {
         let now_local = self.clock.now().with_timezone(&self.zone);
         let body = serde_json::to_vec(&now_local.format(LOGIN_TIME_FORMAT).to_string())
-            .map_err(|e| Error::Config(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let signer = Signer::PreLogin {
             operator,
             key: &pre_key,
@@ -534,7 +534,7 @@ fn signature_rejected() -> Error {
 }
 
 fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(v).map_err(|e| Error::Config(format!("serialising a request: {e}")))
+    serde_json::to_vec(v).map_err(|e| Error::Internal(format!("serialising a request: {e}")))
 }
 
 fn parse<T: DeserializeOwned>(ans: &RawAnswer) -> Result<Envelope<T>, Error> {
