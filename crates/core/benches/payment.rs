@@ -55,9 +55,9 @@ fn checkout_round_trip(c: &mut Criterion) {
         let cfg = CloudPayConfig {
             hosts: vec![sandbox.url()],
             order_prefix: sc.order_prefix.clone(),
-            out_mch_id: "m".into(),
-            out_sub_mch_id: "s".into(),
-            out_shop_id: "p".into(),
+            out_mch_id: sc.out_mch_id.clone(),
+            out_sub_mch_id: sc.out_sub_mch_id.clone(),
+            out_shop_id: sc.out_shop_id.clone(),
             ..CloudPayConfig::default()
         };
         let key =

@@ -195,6 +195,22 @@ async fn declined_fails_and_the_bill_can_be_paid_again() {
     }
 }
 
+/// A KouDaiLQ payment whose answer was lost (or was the tagless "busy" 500) has no autoid,
+/// and the query requires one (seed 003): it stays Unknown, and a manager who finds the
+/// charge in the back office (here: the sandbox's ledger) resolves it paid. Any other
+/// attempt is returned as it is.
+async fn found_in_the_back_office(t: &Till, a: Attempt) -> Attempt {
+    let charged = t.sandbox.ledger().charges_for_bill(a.bill.as_str()).len();
+    if a.channel != Channel::KoudaiBarcode || a.reference.is_some() || charged == 0 {
+        return a;
+    }
+    assert_eq!(a.state, AttemptState::Unknown, "no autoid, no query: {a:?}");
+    t.engine
+        .force_resolve(a.id, AttemptState::Paid, "found in the back office", "boss")
+        .await
+        .unwrap()
+}
+
 #[tokio::test(start_paused = true)]
 async fn lost_answer_is_unknown_then_the_poll_finds_it_paid() {
     let t = till().await;
@@ -225,6 +241,7 @@ async fn lost_answer_is_unknown_then_the_poll_finds_it_paid() {
             .pay_barcode(barcode(bill, "7.5", channel, PAID))
             .await
             .unwrap();
+        let a = found_in_the_back_office(&t, a).await;
         assert_eq!(a.state, AttemptState::Paid, "{channel}: {a:?}");
         assert!(
             std::iter::from_fn(|| events.try_recv().ok()).any(|e| e.state == AttemptState::Unknown),
@@ -385,6 +402,7 @@ async fn every_fault_on_every_barcode_channel_ends_in_the_right_state() {
                 .await
                 .unwrap();
             let charged = t.sandbox.ledger().charges_for_bill(&bill).len();
+            let a = found_in_the_back_office(&t, a).await;
             let expected = match (kind, channel) {
                 ("delay" | "malformed_json" | "commit_then_hang", _) => (AttemptState::Paid, 1),
                 // Cloud Pay: the answer fails verification, the poll finds the charge. Tour V5: the
@@ -634,6 +652,7 @@ async fn rare_backend_answers_end_in_the_policys_state() {
             .pay_barcode(barcode(&bill, "3.3", channel, code))
             .await
             .unwrap();
+        let a = found_in_the_back_office(&t, a).await;
         assert_eq!(a.state, state, "{channel} {code}: {a:?}");
         assert_eq!(
             t.sandbox.ledger().charges_for_bill(&bill).len(),

@@ -64,9 +64,9 @@ pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends 
     let cp_cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: sc.order_prefix.clone(),
-        out_mch_id: "m".into(),
-        out_sub_mch_id: "s".into(),
-        out_shop_id: "p".into(),
+        out_mch_id: sc.out_mch_id.clone(),
+        out_sub_mch_id: sc.out_sub_mch_id.clone(),
+        out_shop_id: sc.out_shop_id.clone(),
         ..CloudPayConfig::default()
     };
     let cloudpay = CloudPay::new(
