@@ -51,9 +51,8 @@ impl Context {
         let backends = connect(&cfg, sandbox.as_ref()).await?;
         let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
         let settings = CheckoutSettings {
-            till: cfg.till.clone(),
             operator: cfg.operator.clone(),
-            order_prefix: cfg.order_prefix.clone(),
+            orders: cfg.order_schemes()?,
             tz: cfg.tz()?,
             polls: cfg.poll,
             send_retry: SendRetry::default(),

@@ -364,7 +364,7 @@ fn receipts_match_the_journal_and_the_ledger() {
 fn query_of_an_unknown_order_is_refused() {
     let rt = common::runtime();
     let till = Till::start(&rt, QrPoll::LONG);
-    let run = till.run(&["--json", "query", "--order", "sbx01NOSUCHORDER"]);
+    let run = till.run(&["--json", "query", "--order", "sz0100sbox01NOSUCHORDER"]);
     run.assert_code(4);
     assert_eq!(run.json()["error"]["code"], "not_allowed", "{run}");
 }

@@ -7,11 +7,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use cashier_core::journal::{Change, Durability, Journal, NewAttempt};
+use cashier_core::order_no::OrderScheme;
 use cashier_core::{AttemptState, BillNo, Channel, Fen};
 use chrono::{NaiveDate, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 static BILLS: AtomicU64 = AtomicU64::new(0);
+
+fn scheme() -> OrderScheme {
+    OrderScheme::internal("CA", "T01").unwrap_or_else(|e| panic!("{e}"))
+}
 
 fn one_attempt(journal: &Journal, day: NaiveDate) {
     let n = BILLS.fetch_add(1, Ordering::Relaxed);
@@ -25,12 +30,11 @@ fn one_attempt(journal: &Journal, day: NaiveDate) {
         wallet: Some("wechat".into()),
         code_masked: Some("1345**********7649".into()),
         operator: "op1".into(),
-        till: "T01".into(),
-        order_prefix: "CA".into(),
+        scheme: scheme(),
         bill_paid_before: None,
     };
     let now = Utc::now();
-    let attempt = match journal.begin(new, now, day, "x") {
+    let attempt = match journal.begin(new, now, day, 7) {
         Ok(a) => a,
         Err(e) => panic!("begin: {e}"),
     };

@@ -18,6 +18,7 @@ use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, hawk_sig::Ha
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::journal::Journal;
 use cashier_core::money::DEFAULT_MAX;
+use cashier_core::order_no::{OrderScheme, OrderSchemes};
 use cashier_core::{BillNo, Channel, Fen, PaymentCode, ScannerFraming, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -66,9 +67,14 @@ fn checkout_round_trip(c: &mut Criterion) {
         let cloud = CloudPay::new(http, cfg, key).unwrap_or_else(|e| panic!("{e}"));
         let journal = Journal::open(&dir.path().join("bench.db")).unwrap_or_else(|e| panic!("{e}"));
         let settings = CheckoutSettings {
-            till: "01".into(),
             operator: "bench".into(),
-            order_prefix: "CS".into(),
+            orders: OrderSchemes {
+                tourv5: OrderScheme::internal("CS", "01").unwrap_or_else(|e| panic!("{e}")),
+                cloudpay: Some(
+                    OrderScheme::cloud_pay(&sc.order_prefix, "01")
+                        .unwrap_or_else(|e| panic!("{e}")),
+                ),
+            },
             tz: chrono_tz::Asia::Shanghai,
             polls: PollPolicies::default(),
             send_retry: SendRetry::default(),
@@ -97,7 +103,7 @@ fn checkout_round_trip(c: &mut Criterion) {
     g.bench_function("baseline: bare micro_pay over loopback", |b| {
         b.iter(|| {
             let bill = next_bill();
-            let no = format!("sbxB{}", bill.as_str());
+            let no = format!("{}B{}", cloud.config().order_prefix, bill.as_str());
             rt.block_on(cloud.micro_pay(&no, &bill, Fen(100), &code))
                 .unwrap_or_else(|e| panic!("{e}"))
         })

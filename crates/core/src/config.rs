@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cloudpay::CloudPayConfig;
 use crate::http::HttpPolicy;
+use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::scanner::ScannerConfig;
 use crate::tourv5::TourV5Config;
 use crate::{Channel, Error, Fen, Lang};
@@ -208,15 +209,6 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        if self.till.is_empty()
-            || self.till.len() > 4
-            || !self.till.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(Error::Config(format!(
-                "till {:?}: 1–4 letters or digits",
-                self.till
-            )));
-        }
         if self.operator.is_empty() || self.operator.len() > 32 {
             return Err(Error::Config("operator: 1–32 characters".into()));
         }
@@ -234,27 +226,25 @@ impl Config {
                 }
             }
         }
-        // Order numbers are prefix + till + 12 time digits + 6 sequence digits + 3 random
-        // characters, and Cloud Pay allows 32: prefix and till together get 11.
-        let prefixes = std::iter::once(("order_prefix", self.order_prefix.as_str())).chain(
-            self.cloudpay
-                .as_ref()
-                .map(|c| ("cloudpay.order_prefix", c.order_prefix.as_str())),
-        );
-        for (name, prefix) in prefixes {
-            if prefix.len() + self.till.len() > 11 {
-                return Err(Error::Config(format!(
-                    "{name} {prefix:?} and till {:?} together may have at most 11 characters",
-                    self.till
-                )));
-            }
-            if !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(Error::Config(format!(
-                    "{name} {prefix:?}: letters and digits only"
-                )));
-            }
-        }
+        self.order_schemes()?;
         Ok(())
+    }
+
+    /// How this till makes order numbers for each backend (till id and prefixes checked).
+    pub fn order_schemes(&self) -> Result<OrderSchemes, Error> {
+        let config =
+            |key: &'static str| move |e: OrderNoError| Error::Config(format!("{key}: {e}"));
+        crate::order_no::check_till(&self.till).map_err(config("till"))?;
+        Ok(OrderSchemes {
+            tourv5: OrderScheme::internal(&self.order_prefix, &self.till)
+                .map_err(config("order_prefix"))?,
+            cloudpay: self
+                .cloudpay
+                .as_ref()
+                .map(|cp| OrderScheme::cloud_pay(&cp.order_prefix, &self.till))
+                .transpose()
+                .map_err(config("cloudpay.order_prefix"))?,
+        })
     }
 
     pub fn tz(&self) -> Result<chrono_tz::Tz, Error> {

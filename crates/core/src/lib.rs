@@ -16,6 +16,7 @@ pub mod failpoint;
 pub mod http;
 pub mod journal;
 pub mod money;
+pub mod order_no;
 pub mod outcome;
 pub mod qr;
 pub mod receipts;

@@ -159,7 +159,8 @@ async fn cloud_barcode_gives_up_at_120s() {
             && started.elapsed() < Duration::from_secs(124)
     );
     assert!(
-        a.order_no.starts_with("sbx01"),
+        a.order_no
+            .starts_with(&format!("{}01", SandboxConfig::default().order_prefix)),
         "Cloud Pay prefix then till: {}",
         a.order_no
     );

@@ -22,14 +22,14 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
         wallet: Some("wechat".into()),
         code_masked: Some("1345**********7649".into()),
         operator: "cashier".into(),
-        till: "01".into(),
-        order_prefix: "sbx".into(),
+        scheme: OrderScheme::cloud_pay(SandboxConfig::default().order_prefix.as_str(), "01")
+            .unwrap(),
         bill_paid_before: None,
     };
     let now = t.clock.now();
     let day = now.date_naive();
-    let never_sent = journal.begin(new("R-NEVER"), now, day, "AAA").unwrap();
-    let charged = journal.begin(new("R-CHARGED"), now, day, "BBB").unwrap();
+    let never_sent = journal.begin(new("R-NEVER"), now, day, 7).unwrap();
+    let charged = journal.begin(new("R-CHARGED"), now, day, 7).unwrap();
     let cp = backends(&t.sandbox, Duration::from_secs(5))
         .await
         .cloudpay
@@ -122,31 +122,39 @@ async fn recovery_cancels_a_qr_that_was_never_shown() {
     let t = till().await;
     let journal = Journal::open(&t.db).unwrap();
     let now = t.clock.now();
-    let new = |bill: &str, channel: Channel, prefix: &str| NewAttempt {
+    let orders = settings().orders;
+    let new = |bill: &str, channel: Channel, prefix: &OrderScheme| NewAttempt {
         bill: BillNo::parse(bill).unwrap(),
         amount: Fen(300),
         channel,
         wallet: Some("wechat".into()),
         code_masked: None,
         operator: "cashier".into(),
-        till: "01".into(),
-        order_prefix: prefix.into(),
+        scheme: prefix.clone(),
         bill_paid_before: None,
     };
     let cloud = journal
         .begin(
-            new("R-QR-C", Channel::CloudQr, "sbx"),
+            new(
+                "R-QR-C",
+                Channel::CloudQr,
+                orders.for_channel(Channel::CloudQr),
+            ),
             now,
             now.date_naive(),
-            "CCC",
+            1,
         )
         .unwrap();
     let tour = journal
         .begin(
-            new("R-QR-T", Channel::WechatQr, "CS"),
+            new(
+                "R-QR-T",
+                Channel::WechatQr,
+                orders.for_channel(Channel::WechatQr),
+            ),
             now,
             now.date_naive(),
-            "TTT",
+            2,
         )
         .unwrap();
     assert_eq!(cloud.state, AttemptState::Issuing);

@@ -454,59 +454,65 @@ async fn cloud_pay_qr_close_and_refund() {
     let expires = Utc::now() + TimeDelta::minutes(5);
     let qr =
         f.cp.scan_code_pay(
-            "sbxQR1",
-            &bill("sbxQR1"),
+            "sz0100sboxQR1",
+            &bill("sz0100sboxQR1"),
             Platform::Wechat,
             Fen(1600),
             expires,
         )
         .await
         .unwrap();
-    assert_eq!(qr.reference, "sbxQR1");
+    assert_eq!(qr.reference, "sz0100sboxQR1");
     let q =
-        f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
+        f.cp.query_order("sz0100sboxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
             .await
             .unwrap();
     assert!(matches!(q, PaymentOutcome::Pending { .. }), "{q:?}");
     f.customer(&qr.code_url, "pay").await;
     let q =
-        f.cp.query_order("sbxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
+        f.cp.query_order("sz0100sboxQR1", Platform::Wechat, TradeType::Qr, Fen(1600))
             .await
             .unwrap();
     assert!(is_paid(&q), "{q:?}");
     // A paid order cannot be closed.
     assert!(matches!(
-        f.cp.close_order("sbxQR1", Platform::Wechat, TradeType::Qr)
+        f.cp.close_order("sz0100sboxQR1", Platform::Wechat, TradeType::Qr)
             .await,
         Err(Error::Rejected { .. })
     ));
     // Refund, then poll its end state.
     let r =
-        f.cp.refund("sbxQR1", "sbxR1", Platform::Wechat, Fen(1600), Fen(600))
-            .await
-            .unwrap();
+        f.cp.refund(
+            "sz0100sboxQR1",
+            "sz0100sboxR1",
+            Platform::Wechat,
+            Fen(1600),
+            Fen(600),
+        )
+        .await
+        .unwrap();
     assert_eq!(r, RefundOutcome::Refunding);
     let r =
-        f.cp.query_refund("sbxQR1", "sbxR1", Platform::Wechat)
+        f.cp.query_refund("sz0100sboxQR1", "sz0100sboxR1", Platform::Wechat)
             .await
             .unwrap();
     assert!(matches!(r, RefundOutcome::Refunded { .. }), "{r:?}");
 
     let qr =
         f.cp.scan_code_pay(
-            "sbxQR2",
-            &bill("sbxQR2"),
+            "sz0100sboxQR2",
+            &bill("sz0100sboxQR2"),
             Platform::Alipay,
             Fen(100),
             expires,
         )
         .await
         .unwrap();
-    f.cp.close_order("sbxQR2", Platform::Alipay, TradeType::Qr)
+    f.cp.close_order("sz0100sboxQR2", Platform::Alipay, TradeType::Qr)
         .await
         .unwrap();
     let q =
-        f.cp.query_order("sbxQR2", Platform::Alipay, TradeType::Qr, Fen(100))
+        f.cp.query_order("sz0100sboxQR2", Platform::Alipay, TradeType::Qr, Fen(100))
             .await
             .unwrap();
     assert!(matches!(q, PaymentOutcome::Failed { .. }), "closed: {q:?}");
@@ -532,18 +538,23 @@ async fn cloud_pay_qr_close_and_refund() {
 async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     let f = fixture().await;
     let o =
-        f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID))
+        f.cp.micro_pay("sz0100sboxM1", &bill("sz0100sboxM1"), Fen(100), &code(PAID))
             .await
             .unwrap();
     assert!(is_paid(&o), "{o:?}");
     let o =
-        f.cp.micro_pay("sbxM2", &bill("sbxM2"), Fen(100), &code(ALIPAY_PAID))
-            .await
-            .unwrap();
+        f.cp.micro_pay(
+            "sz0100sboxM2",
+            &bill("sz0100sboxM2"),
+            Fen(100),
+            &code(ALIPAY_PAID),
+        )
+        .await
+        .unwrap();
     assert!(is_paid(&o), "alipay code routes to platform 2: {o:?}");
     // Same order number again: 407, Unknown, and no second charge.
     let o =
-        f.cp.micro_pay("sbxM1", &bill("sbxM1"), Fen(100), &code(PAID))
+        f.cp.micro_pay("sz0100sboxM1", &bill("sz0100sboxM1"), Fen(100), &code(PAID))
             .await
             .unwrap();
     assert!(matches!(o, PaymentOutcome::Unknown { .. }), "{o:?}");
@@ -552,15 +563,15 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
         ledger
             .charges
             .iter()
-            .filter(|c| c.reference == "sbxM1")
+            .filter(|c| c.reference == "sz0100sboxM1")
             .count(),
         1
     );
 
     let o =
         f.cp.micro_pay(
-            "sbxM3",
-            &bill("sbxM3"),
+            "sz0100sboxM3",
+            &bill("sz0100sboxM3"),
             Fen(100),
             &code("134520273825381002"),
         )
@@ -571,17 +582,22 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_secs(3)).await;
         q =
-            f.cp.query_order("sbxM3", Platform::Wechat, TradeType::Barcode, Fen(100))
-                .await
-                .unwrap();
+            f.cp.query_order(
+                "sz0100sboxM3",
+                Platform::Wechat,
+                TradeType::Barcode,
+                Fen(100),
+            )
+            .await
+            .unwrap();
         if is_paid(&q) {
             break;
         }
     }
     assert!(is_paid(&q), "{q:?}");
     for (no, c, word) in [
-        ("sbxM4", "134520273825382222", "余额不足"),
-        ("sbxM5", "134520273825383333", "过期"),
+        ("sz0100sboxM4", "134520273825382222", "余额不足"),
+        ("sz0100sboxM5", "134520273825383333", "过期"),
     ] {
         let o =
             f.cp.micro_pay(no, &bill(no), Fen(100), &code(c))
@@ -595,8 +611,8 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
     // A UnionPay code is not for Cloud Pay: refused before anything is sent.
     let e =
         f.cp.micro_pay(
-            "sbxM6",
-            &bill("sbxM6"),
+            "sz0100sboxM6",
+            &bill("sz0100sboxM6"),
             Fen(100),
             &code("6212345678901234567"),
         )
@@ -646,7 +662,12 @@ async fn cloud_pay_string_limits_are_bytes_checked_before_sending() {
     // 42 characters are 126 bytes: the sandbox, as strict as Cloud Pay, takes them.
     let cp = with(&|c| c.body = "门".repeat(42)).unwrap();
     let o = cp
-        .micro_pay("sbxBody", &bill("sbxBody"), Fen(100), &code(PAID))
+        .micro_pay(
+            "sz0100sboxBody",
+            &bill("sz0100sboxBody"),
+            Fen(100),
+            &code(PAID),
+        )
         .await
         .unwrap();
     assert!(is_paid(&o), "{o:?}");
@@ -658,20 +679,25 @@ async fn cloud_pay_string_limits_are_bytes_checked_before_sending() {
 async fn cloud_pay_partial_refunds_are_followed_by_their_own_numbers() {
     let f = fixture().await;
     let o =
-        f.cp.micro_pay("sbxRF", &bill("sbxRF"), Fen(1000), &code(ALIPAY_PAID))
-            .await
-            .unwrap();
+        f.cp.micro_pay(
+            "sz0100sboxRF",
+            &bill("sz0100sboxRF"),
+            Fen(1000),
+            &code(ALIPAY_PAID),
+        )
+        .await
+        .unwrap();
     assert!(is_paid(&o), "{o:?}");
-    for (no, fee) in [("sbxRF-1", 300), ("sbxRF-2", 200)] {
+    for (no, fee) in [("sz0100sboxRF-1", 300), ("sz0100sboxRF-2", 200)] {
         let r =
-            f.cp.refund("sbxRF", no, Platform::Alipay, Fen(1000), Fen(fee))
+            f.cp.refund("sz0100sboxRF", no, Platform::Alipay, Fen(1000), Fen(fee))
                 .await
                 .unwrap();
         assert_eq!(r, RefundOutcome::Refunding, "{no}");
     }
-    for (no, fee) in [("sbxRF-2", 200), ("sbxRF-1", 300)] {
+    for (no, fee) in [("sz0100sboxRF-2", 200), ("sz0100sboxRF-1", 300)] {
         let r =
-            f.cp.query_refund("sbxRF", no, Platform::Alipay)
+            f.cp.query_refund("sz0100sboxRF", no, Platform::Alipay)
                 .await
                 .unwrap();
         assert_eq!(
@@ -683,7 +709,7 @@ async fn cloud_pay_partial_refunds_are_followed_by_their_own_numbers() {
         );
     }
     let r =
-        f.cp.query_refund("sbxRF", "sbxRF-9", Platform::Alipay)
+        f.cp.query_refund("sz0100sboxRF", "sz0100sboxRF-9", Platform::Alipay)
             .await
             .unwrap();
     assert!(matches!(r, RefundOutcome::Unknown { .. }), "{r:?}");
@@ -699,7 +725,7 @@ async fn cloud_pay_bad_authen_key_is_refused_unsigned() {
         Duration::from_secs(5),
     );
     let o = wrong
-        .micro_pay("sbxK1", &bill("sbxK1"), Fen(100), &code(PAID))
+        .micro_pay("sz0100sboxK1", &bill("sz0100sboxK1"), Fen(100), &code(PAID))
         .await
         .unwrap();
     assert!(
@@ -722,7 +748,7 @@ async fn cloud_pay_fails_over_to_the_next_host() {
         Duration::from_secs(5),
     );
     assert!(is_paid(
-        &cp.micro_pay("sbxF1", &bill("sbxF1"), Fen(100), &code(PAID))
+        &cp.micro_pay("sz0100sboxF1", &bill("sz0100sboxF1"), Fen(100), &code(PAID))
             .await
             .unwrap()
     ));
@@ -765,7 +791,7 @@ async fn faults_on_micro_pay_end_unknown_and_the_query_tells_the_truth() {
         ("commit_then_hang", true),
     ];
     for (i, (kind, charged)) in cases.into_iter().enumerate() {
-        let no = format!("sbxFault{i}");
+        let no = format!("sz0100sboxFault{i}");
         f.fault("cpay/micro_pay", kind).await;
         let o =
             f.cp.micro_pay(&no, &bill(&no), Fen(100), &code(PAID))
@@ -791,8 +817,8 @@ async fn faults_on_micro_pay_end_unknown_and_the_query_tells_the_truth() {
         is_paid(
             &f.cp
                 .micro_pay(
-                    "sbxFaultDelay",
-                    &bill("sbxFaultDelay"),
+                    "sz0100sboxFaultDelay",
+                    &bill("sz0100sboxFaultDelay"),
                     Fen(100),
                     &code(PAID)
                 )
@@ -855,7 +881,7 @@ async fn preconnect_is_harmless() {
     f.cp.preconnect().await;
     assert!(is_paid(
         &f.cp
-            .micro_pay("sbxPre", &bill("sbxPre"), Fen(1), &code(PAID))
+            .micro_pay("sz0100sboxPre", &bill("sz0100sboxPre"), Fen(1), &code(PAID))
             .await
             .unwrap()
     ));

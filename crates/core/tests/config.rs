@@ -48,14 +48,14 @@ fn empty_configuration_means_sandbox_with_protocol_defaults() {
 #[test]
 fn environment_overrides_the_file() {
     let mut cfg: Config = toml::from_str(
-        "[cloudpay]\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"\norder_prefix = \"x\"",
+        "[cloudpay]\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"\norder_prefix = \"01000052\"",
     )
     .unwrap();
     let env = |k: &str| match k {
         "CASHIER_TILL" => Some("07".to_string()),
         "CASHIER_TOURV5_URL" => Some("http://127.0.0.1:1/".to_string()),
         "CASHIER_CLOUDPAY_URL" => Some("http://a/, http://b/".to_string()),
-        "CASHIER_CLOUDPAY_PREFIX" => Some("sbx".to_string()),
+        "CASHIER_CLOUDPAY_PREFIX" => Some("sz0100sbox".to_string()),
         "CASHIER_LANG" => Some("en".to_string()),
         _ => None,
     };
@@ -65,7 +65,7 @@ fn environment_overrides_the_file() {
     assert_eq!(cfg.tourv5.unwrap().base_url, "http://127.0.0.1:1/");
     let cp = cfg.cloudpay.unwrap();
     assert_eq!(cp.hosts, ["http://a/", "http://b/"]);
-    assert_eq!(cp.order_prefix, "sbx");
+    assert_eq!(cp.order_prefix, "sz0100sbox");
 }
 
 #[test]
@@ -78,11 +78,11 @@ fn bad_values_are_refused_by_name() {
         ("no_such_key = 1", "no_such_key"),
         ("[cloudpay]\norder_prefix = \"sbx\"", "out_mch_id"),
         (
-            "till = \"0001\"\norder_prefix = \"LONGPREF\"",
+            "till = \"0001\"\norder_prefix = \"PREFIX7\"",
             "order_prefix",
         ),
         (
-            "till = \"01\"\n[cloudpay]\norder_prefix = \"sz01abcdefgh\"\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"",
+            "till = \"01\"\n[cloudpay]\norder_prefix = \"sz01abcde\"\nout_mch_id = \"m\"\nout_sub_mch_id = \"s\"\nout_shop_id = \"p\"",
             "cloudpay.order_prefix",
         ),
     ] {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use cashier_core::journal::{Change, Journal, JournalError, NewAttempt};
+use cashier_core::order_no::{OrderNoError, OrderScheme};
 use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Fen};
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use tempfile::TempDir;
@@ -43,18 +44,17 @@ fn new(b: &str, channel: Channel, fen: u64) -> NewAttempt {
         wallet: None,
         code_masked: (!channel.is_qr()).then(|| "1345**********7649".to_string()),
         operator: "op7".into(),
-        till: "T01".into(),
-        order_prefix: "CA".into(),
+        scheme: OrderScheme::internal("CA", "T01").unwrap(),
         bill_paid_before: None,
     }
 }
 
 fn try_start(j: &Journal, b: &str, channel: Channel) -> Result<Attempt, JournalError> {
-    j.begin(new(b, channel, 100), now(), day(), "")
+    j.begin(new(b, channel, 100), now(), day(), 7)
 }
 
 fn start(j: &Journal, b: &str, channel: Channel, fen: u64) -> Attempt {
-    j.begin(new(b, channel, fen), now(), day(), "").unwrap()
+    j.begin(new(b, channel, fen), now(), day(), 7).unwrap()
 }
 
 fn try_rec(j: &Journal, id: AttemptId, state: S, raw: &str) -> Result<Attempt, JournalError> {
@@ -87,7 +87,7 @@ fn raw_insert(path: &Path, bill: &str, order_no: &str, state: &str) -> rusqlite:
 #[test]
 fn begin_is_durable_across_reopen() {
     let (_dir, path, j) = journal();
-    let a = j.begin(new("B1", BAR, 1230), now(), day(), "7").unwrap();
+    let a = j.begin(new("B1", BAR, 1230), now(), day(), 7).unwrap();
     rec(&j, a.id, S::Pending, "USERPAYING");
     drop(j);
     let j = Journal::open(&path).unwrap();
@@ -182,9 +182,15 @@ fn partly_paid_leaves_the_bill_open_and_collected_sums() {
 #[test]
 fn order_numbers_have_their_format_are_unique_and_stay() {
     let (_dir, path, j) = journal();
-    let a = j.begin(new("B5", BAR, 100), now(), day(), "Z9").unwrap();
-    let b = j.begin(new("B6", BAR, 100), now(), day(), "Z9").unwrap();
-    assert_eq!(a.order_no, format!("CAT01261121163005{:06}Z9", a.id.0));
+    let a = j.begin(new("B5", BAR, 100), now(), day(), 7).unwrap();
+    let b = j.begin(new("B6", BAR, 100), now(), day(), 7).unwrap();
+    let body = a.order_no.strip_prefix("CAT01").expect("prefix, then till");
+    assert!(
+        body.bytes().all(|c| c.is_ascii_uppercase()),
+        "{}",
+        a.order_no
+    );
+    assert!(a.order_no.len() <= 29, "room for a refund suffix");
     assert_ne!(a.order_no, b.order_no);
     let later = now() + TimeDelta::minutes(3);
     let after = j
@@ -202,26 +208,26 @@ fn order_numbers_have_their_format_are_unique_and_stay() {
 }
 
 #[test]
-fn order_number_over_32_characters_is_refused_and_nothing_is_written() {
-    let (_dir, _path, j) = journal();
-    let mut long = new("B7", BAR, 100);
-    long.order_prefix = "PREFIX".into();
-    // 6 + till 3 + time 12 + id 6 + nonce 6 = 33.
-    let err = j.begin(long, now(), day(), "NONCE1").unwrap_err();
+fn an_order_number_that_cannot_fit_is_refused_and_nothing_is_written() {
+    let (_dir, path, j) = journal();
+    // The longest prefix and till, and an id past 24^7: its letters no longer fit in 29 characters.
+    let long = |b: &str| NewAttempt {
+        scheme: OrderScheme::cloud_pay("sz0100abcd", "A001").unwrap(),
+        ..new(b, BAR, 100)
+    };
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch(
+        "INSERT INTO attempts (id, bill, amount_fen, channel, order_no, operator, till, state,
+             created_at, updated_at, business_day)
+         VALUES (4586471423, 'B0', 1, 'cloud-barcode', 'X', 'op', 'A001', 'failed', 't', 't', '2026-11-22')",
+    )
+    .unwrap();
+    let err = j.begin(long("B7"), now(), day(), 1).unwrap_err();
     assert!(
-        matches!(err, JournalError::OrderNoTooLong(ref o) if o.len() == 33),
+        matches!(err, JournalError::OrderNo(OrderNoError::TooLong(_))),
         "{err:?}"
     );
     assert!(j.by_bill(&bill("B7")).unwrap().is_empty());
-    let mut just = new("B7", BAR, 100);
-    just.order_prefix = "PREFI".into();
-    assert_eq!(
-        j.begin(just, now(), day(), "NONCE1")
-            .unwrap()
-            .order_no
-            .len(),
-        32
-    );
 }
 
 #[test]
@@ -243,13 +249,13 @@ fn a_clear_payment_code_or_a_zero_amount_is_refused() {
     let (_dir, _path, j) = journal();
     let mut clear = new("B9", BAR, 100);
     clear.code_masked = Some("134567890123457649".into());
-    let err = j.begin(clear, now(), day(), "").unwrap_err();
+    let err = j.begin(clear, now(), day(), 7).unwrap_err();
     assert!(err.to_string().contains("CHECK"), "{err}");
     assert!(j.by_bill(&bill("B9")).unwrap().is_empty());
     let mut eight = new("B9", BAR, 100);
     eight.code_masked = Some("12345678**".into());
-    j.begin(eight, now(), day(), "").unwrap();
-    let err = j.begin(new("B10", QR, 0), now(), day(), "").unwrap_err();
+    j.begin(eight, now(), day(), 7).unwrap();
+    let err = j.begin(new("B10", QR, 0), now(), day(), 7).unwrap_err();
     assert_eq!(err, JournalError::BadAmount(Fen(0)));
 }
 
@@ -363,7 +369,7 @@ fn readers_find_by_day_and_search() {
     let a = start(&j, "A-100", BAR, 100);
     let b = start(&j, "A-101", QR, 200);
     let other_day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let c = j.begin(new("C-1", QR, 300), now(), other_day, "").unwrap();
+    let c = j.begin(new("C-1", QR, 300), now(), other_day, 7).unwrap();
     assert_eq!(ids(j.day(day()).unwrap()), vec![a.id, b.id]);
     assert_eq!(ids(j.day(other_day).unwrap()), vec![c.id]);
     assert_eq!(ids(j.search("A-10").unwrap()), vec![a.id, b.id]);

@@ -1,7 +1,7 @@
-//! One test per seed file: our serialised request equals the vendor's JSON sample field for
-//! field, and the vendor's answer sample parses into our answer type.
+//! One test per vendor help page ("seed"): our serialised request equals the page's JSON sample
+//! field for field, and the page's answer sample parses into our answer type. The samples live
+//! in `tests/vectors/`, one file per endpoint, compiled in.
 
-use std::path::PathBuf;
 use std::str::FromStr;
 
 use cashier_core::Fen;
@@ -10,45 +10,18 @@ use cashier_core::tourv5::wire as tv;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-fn seed(prefix: &str) -> String {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    let entry = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("seeds not found at {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no seed {prefix}"));
-    std::fs::read_to_string(entry.path()).unwrap()
+/// One endpoint's samples from its vendor help page (`tests/vectors/README.md` says which).
+struct Vector {
+    request: Value,
+    answer: Value,
 }
 
-/// The `n`-th JSON object sample after an `application/json, text/json` heading.
-fn json_sample(text: &str, n: usize) -> Value {
-    let mut rest = text;
-    for _ in 0..=n {
-        let at = rest
-            .find("application/json, text/json")
-            .expect("json sample heading");
-        rest = &rest[at + 1..];
+fn vector(text: &str) -> Vector {
+    let mut v: Value = serde_json::from_str(text).expect("vector file is JSON");
+    Vector {
+        request: v["request"].take(),
+        answer: v["answer"].take(),
     }
-    let start = rest.find('{').expect("object start");
-    let (mut depth, mut in_str, mut esc) = (0i32, false, false);
-    for (i, ch) in rest[start..].char_indices() {
-        match (in_str, esc, ch) {
-            (true, true, _) => esc = false,
-            (true, false, '\\') => esc = true,
-            (true, false, '"') => in_str = false,
-            (false, _, '"') => in_str = true,
-            (false, _, '{') => depth += 1,
-            (false, _, '}') => {
-                depth -= 1;
-                if depth == 0 {
-                    return serde_json::from_str(&rest[start..=start + i])
-                        .expect("seed sample is JSON");
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("unterminated sample")
 }
 
 /// Same keys at every level, same strings, numerically equal numbers.
@@ -82,7 +55,7 @@ fn s(n: u32) -> String {
 
 #[test]
 fn seed_000_wechat_scan_code() {
-    let text = seed("000_");
+    let page = vector(include_str!("vectors/tourv5_wechat_scan_code.json"));
     let ours = tv::ScanCodeParm {
         billnum: s(1),
         billtype: s(2),
@@ -95,11 +68,10 @@ fn seed_000_wechat_scan_code() {
     };
     assert_same(
         &serde_json::to_value(&ours).unwrap(),
-        &json_sample(&text, 0),
+        &page.request,
         "request",
     );
-    let answer: tv::Envelope<tv::PayScanCodeResult> =
-        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    let answer: tv::Envelope<tv::PayScanCodeResult> = serde_json::from_value(page.answer).unwrap();
     assert_eq!(answer.errcode, 1);
     let tag = answer.tag.unwrap();
     assert_eq!(
@@ -114,7 +86,7 @@ fn seed_000_wechat_scan_code() {
 
 #[test]
 fn seed_001_koudai_barcode() {
-    let text = seed("001_");
+    let page = vector(include_str!("vectors/tourv5_koudai_barcode.json"));
     let ours = tv::KouDaiLqBarCodeParm {
         business_type: 1,
         operator_no: s(1),
@@ -125,11 +97,10 @@ fn seed_001_koudai_barcode() {
     };
     assert_same(
         &serde_json::to_value(&ours).unwrap(),
-        &json_sample(&text, 0),
+        &page.request,
         "request",
     );
-    let answer: tv::Envelope<tv::PayStatusResult> =
-        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    let answer: tv::Envelope<tv::PayStatusResult> = serde_json::from_value(page.answer).unwrap();
     let tag = answer.tag.unwrap();
     assert_eq!(tag.paystatus.as_deref(), Some("sample string 4"));
     assert_eq!(tag.paystatusdesc.as_deref(), Some("sample string 5"));
@@ -138,7 +109,7 @@ fn seed_001_koudai_barcode() {
 
 #[test]
 fn seed_002_pos_wechat_barcode() {
-    let text = seed("002_");
+    let page = vector(include_str!("vectors/tourv5_pos_wechat_barcode.json"));
     let ours = tv::PosSellPayWithWechatBarcodeParm {
         billnum: s(1),
         wechatbarcode: s(2),
@@ -146,11 +117,11 @@ fn seed_002_pos_wechat_barcode() {
     };
     assert_same(
         &serde_json::to_value(&ours).unwrap(),
-        &json_sample(&text, 0),
+        &page.request,
         "request",
     );
     let answer: tv::Envelope<tv::PosSellPaymentResult> =
-        serde_json::from_value(json_sample(&text, 1)).unwrap();
+        serde_json::from_value(page.answer).unwrap();
     let tag = answer.tag.unwrap();
     assert_eq!(
         tag.autoid.as_deref(),
@@ -162,7 +133,7 @@ fn seed_002_pos_wechat_barcode() {
 
 #[test]
 fn seed_003_alipay_query() {
-    let text = seed("003_");
+    let page = vector(include_str!("vectors/tourv5_alipay_query.json"));
     let ours = tv::QueryParm {
         billnum: s(1),
         autoid: s(2),
@@ -171,11 +142,10 @@ fn seed_003_alipay_query() {
     };
     assert_same(
         &serde_json::to_value(&ours).unwrap(),
-        &json_sample(&text, 0),
+        &page.request,
         "request",
     );
-    let answer: tv::Envelope<tv::PayStatusResult> =
-        serde_json::from_value(json_sample(&text, 1)).unwrap();
+    let answer: tv::Envelope<tv::PayStatusResult> = serde_json::from_value(page.answer).unwrap();
     assert_eq!(answer.errmsg, s(2));
     assert_eq!(
         answer.tag.unwrap().autoid.as_deref(),
@@ -183,35 +153,16 @@ fn seed_003_alipay_query() {
     );
 }
 
-/// Seed 004 prints `request_content` as raw JSON inside quotes, the whole sample indented
-/// with no-break spaces; cut the content out from its key to the quote before `authen_info`.
-fn quoted_content(text: &str, key: &str) -> String {
-    let text = text.replace('\u{a0}', " ");
-    let open = format!("\"{key}\": \"");
-    let a = text.find(&open).expect("open marker") + open.len();
-    let b = a + text[a..]
-        .find("\"authen_info\"")
-        .expect("authen_info after content");
-    let inner = text[a..b]
-        .trim_end()
-        .strip_suffix(',')
-        .expect("comma")
-        .trim_end();
-    inner.strip_suffix('"').expect("closing quote").to_string()
-}
-
-fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
-    let a = text.find(open).expect("open marker") + open.len();
-    let b = a + text[a..].find(close).expect("close marker");
-    &text[a..b]
+/// A Cloud Pay `*_content` member: JSON carried as a string, as on the wire.
+fn content_text<'a>(envelope: &'a Value, key: &str) -> &'a str {
+    envelope[key].as_str().expect("content is a JSON string")
 }
 
 #[test]
 fn seed_004_cloud_pay_scan_code_pay() {
-    let text = seed("004_");
-    let request_text = quoted_content(&text, "request_content");
-    let seed_request: Value =
-        serde_json::from_str(&request_text).expect("seed request_content parses");
+    let page = vector(include_str!("vectors/cloudpay_scan_code_pay.json"));
+    let seed_request: Value = serde_json::from_str(content_text(&page.request, "request_content"))
+        .expect("seed request_content parses");
     let ours = cp::RequestContent {
         nonce_str: "9f330667e18a48a7872e39878e1cd66f".into(),
         pay_mch_key: cp::PayMchKey {
@@ -261,8 +212,9 @@ fn seed_004_cloud_pay_scan_code_pay() {
     );
 
     // The outer envelope: request_content is a string, authen_info.a has type 1 and 64 hex.
-    let text = text.replace('\u{a0}', " ");
-    let authen = between(&text, "\"authen_code\": \"", "\"");
+    let authen = page.request["authen_info"]["a"]["authen_code"]
+        .as_str()
+        .expect("seed authen_code");
     assert_eq!(authen.len(), 64);
     let env = cp::Request {
         request_content: serde_json::to_string(&ours).unwrap(),
@@ -277,9 +229,9 @@ fn seed_004_cloud_pay_scan_code_pay() {
     assert!(v["request_content"].is_string());
     assert_eq!(v["authen_info"]["a"]["authen_type"], 1);
 
-    let response_text = quoted_content(&text, "response_content");
     let rc: cp::ResponseContent =
-        serde_json::from_str(&response_text).expect("seed response_content parses");
+        serde_json::from_str(content_text(&page.answer, "response_content"))
+            .expect("seed response_content parses");
     assert_eq!(rc.status, 0);
     assert_eq!(rc.internal_status, Some(0));
     let pay = rc.scan_code_pay.unwrap();

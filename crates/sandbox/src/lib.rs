@@ -107,7 +107,7 @@ impl Default for SandboxConfig {
             operator: "cashier".into(),
             password: "123456".into(),
             authen_key: "sandbox-authen-key-0123456789abc".into(),
-            order_prefix: "sbx".into(),
+            order_prefix: "sz0100sbox".into(),
             tdes_profile: TdesProfile::default(),
             qr_ttl: Duration::from_secs(5 * 60),
             hawk_key_bytes: HawkKeyBytes::default(),

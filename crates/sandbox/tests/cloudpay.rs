@@ -12,7 +12,7 @@ use serde_json::json;
 async fn bad_authen_code_is_101_and_unsigned() -> TestResult {
     let sb = sandbox().await;
     let http = client();
-    let content = cloud_content(1, pay_content("sbx001", 100, Some(PAID_CODE))).to_string();
+    let content = cloud_content(1, pay_content("sz0100sbox001", 100, Some(PAID_CODE))).to_string();
     let wrong = authen_key().sign(&format!("{content} "));
     let a = read_cloud(cloud_raw(&http, &sb.url(), "micro_pay", &content, &wrong).await?).await;
     assert_eq!(a.content["status"], 101);
@@ -35,7 +35,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-paid", 1600, Some(PAID_CODE))),
+        &cloud_content(1, pay_content("sz0100sbox-paid", 1600, Some(PAID_CODE))),
     )
     .await;
     assert!(a.signed, "{a:?}");
@@ -48,7 +48,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-paid", 1600, Some(PAID_CODE))),
+        &cloud_content(1, pay_content("sz0100sbox-paid", 1600, Some(PAID_CODE))),
     )
     .await;
     assert_eq!(
@@ -63,14 +63,17 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         "订单号重复 duplicate order number"
     );
     assert!(!a.has_authen_info);
-    assert_eq!(sb.ledger().charges_for_bill("sbx-paid").len(), 1);
+    assert_eq!(sb.ledger().charges_for_bill("sz0100sbox-paid").len(), 1);
 
     // Password (Alipay): paying (4) until the customer is done 2×3 s later, then paid (2).
     let a = cloud(
         &http,
         &url,
         "micro_pay",
-        &cloud_content(2, pay_content("sbx-pw", 500, Some("28765432101234561002"))),
+        &cloud_content(
+            2,
+            pay_content("sz0100sbox-pw", 500, Some("28765432101234561002")),
+        ),
     )
     .await;
     let state = |a: &CloudAnswer, p: &str| {
@@ -80,10 +83,22 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         (a.content["status"].clone(), state(&a, "micro_pay")),
         (json!(0), json!(4))
     );
-    let a = cloud(&http, &url, "query_order", &order_query("sbx-pw", 1, 2)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_order",
+        &order_query("sz0100sbox-pw", 1, 2),
+    )
+    .await;
     assert_eq!(state(&a, "query_order"), 4);
     tokio::time::sleep(Duration::from_secs(6)).await;
-    let a = cloud(&http, &url, "query_order", &order_query("sbx-pw", 1, 2)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_order",
+        &order_query("sz0100sbox-pw", 1, 2),
+    )
+    .await;
     assert!(a.signed);
     assert_eq!(state(&a, "query_order"), 2);
     assert!(a.content["query_order"]["order_content"]["transaction_id"].is_string());
@@ -92,7 +107,10 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-poor", 500, Some("134520273825382222"))),
+        &cloud_content(
+            1,
+            pay_content("sz0100sbox-poor", 500, Some("134520273825382222")),
+        ),
     )
     .await;
     assert_eq!(
@@ -104,7 +122,13 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &order_query("sbx-poor", 1, 1)).await,
+            &cloud(
+                &http,
+                &url,
+                "query_order",
+                &order_query("sz0100sbox-poor", 1, 1)
+            )
+            .await,
             "query_order"
         ),
         8
@@ -113,7 +137,10 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-old", 500, Some("134520273825383333"))),
+        &cloud_content(
+            1,
+            pay_content("sz0100sbox-old", 500, Some("134520273825383333")),
+        ),
     )
     .await;
     assert_eq!(
@@ -127,18 +154,27 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-wait", 500, Some("134520273825384444"))),
+        &cloud_content(
+            1,
+            pay_content("sz0100sbox-wait", 500, Some("134520273825384444")),
+        ),
     )
     .await;
     assert_eq!(wechat_state(&a, "micro_pay"), 6);
     for _ in 0..10 {
-        let a = cloud(&http, &url, "query_order", &order_query("sbx-wait", 1, 1)).await;
+        let a = cloud(
+            &http,
+            &url,
+            "query_order",
+            &order_query("sz0100sbox-wait", 1, 1),
+        )
+        .await;
         assert_eq!(wechat_state(&a, "query_order"), 6);
     }
 
     let ledger = sb.ledger();
     assert_eq!(ledger.total_charged().0, 2100);
-    let o = ledger.order("sbx-pw").ok_or("no order")?;
+    let o = ledger.order("sz0100sbox-pw").ok_or("no order")?;
     assert_eq!(
         (
             o.backend.as_str(),
@@ -148,7 +184,7 @@ async fn micro_pay_scenarios_and_duplicates() -> TestResult {
         ),
         ("cloudpay", "cloud-barcode", "paid", 2)
     );
-    assert_eq!(ledger.order("sbx-wait").map(|o| o.queries), Some(10));
+    assert_eq!(ledger.order("sz0100sbox-wait").map(|o| o.queries), Some(10));
     sb.shutdown().await;
     Ok(())
 }
@@ -164,26 +200,26 @@ async fn request_checks_are_101() {
         ),
         (
             "micro_pay",
-            cloud_content(1, pay_content("sbx-nocode", 100, None)),
+            cloud_content(1, pay_content("sz0100sbox-nocode", 100, None)),
         ),
         (
             "micro_pay",
-            cloud_content(3, pay_content("sbx-3", 100, Some(PAID_CODE))),
+            cloud_content(3, pay_content("sz0100sbox-3", 100, Some(PAID_CODE))),
         ),
         (
             "micro_pay",
-            cloud_content(1, pay_content("sbx-0", 0, Some(PAID_CODE))),
+            cloud_content(1, pay_content("sz0100sbox-0", 0, Some(PAID_CODE))),
         ),
         (
             "micro_pay",
             cloud_content(
                 1,
-                pay_content(&format!("sbx{}", "9".repeat(30)), 1, Some(PAID_CODE)),
+                pay_content(&format!("sz0100sbox{}", "9".repeat(30)), 1, Some(PAID_CODE)),
             ),
         ),
         (
             "query_order",
-            cloud_content(1, json!({"out_trade_no": "sbx-x"})),
+            cloud_content(1, json!({"out_trade_no": "sz0100sbox-x"})),
         ),
     ];
     for (name, content) in cases {
@@ -196,7 +232,7 @@ async fn request_checks_are_101() {
         assert!(!a.has_authen_info);
     }
     // WeChat QR needs product_id; Alipay does not.
-    let mut pay = pay_content("sbx-qr", 100, None);
+    let mut pay = pay_content("sz0100sbox-qr", 100, None);
     pay["pay_content"]
         .as_object_mut()
         .map(|p| p.remove("wxpay_pay_content_ext"));
@@ -212,7 +248,7 @@ async fn request_checks_are_101() {
             .content["status"],
         0
     );
-    let mut no_nonce = cloud_content(1, pay_content("sbx-nn", 100, Some(PAID_CODE)));
+    let mut no_nonce = cloud_content(1, pay_content("sz0100sbox-nn", 100, Some(PAID_CODE)));
     no_nonce.as_object_mut().map(|c| c.remove("nonce_str"));
     assert_eq!(
         cloud(&http, &url, "micro_pay", &no_nonce).await.content["status"],
@@ -225,14 +261,14 @@ async fn request_checks_are_101() {
 #[tokio::test]
 async fn client_flow_id_names_the_bill() {
     let sb = sandbox().await;
-    let mut content = cloud_content(1, pay_content("sbx-flow", 700, Some(PAID_CODE)));
+    let mut content = cloud_content(1, pay_content("sz0100sbox-flow", 700, Some(PAID_CODE)));
     content["pay_content"]["client_flow_id"] = json!("BILL-9");
     let a = cloud(&client(), &sb.url(), "micro_pay", &content).await;
     assert!(a.signed);
     let ledger = sb.ledger();
     assert_eq!(ledger.charges_for_bill("BILL-9").len(), 1);
     assert_eq!(
-        ledger.order("sbx-flow").map(|o| o.bill.clone()),
+        ledger.order("sz0100sbox-flow").map(|o| o.bill.clone()),
         Some("BILL-9".into())
     );
     sb.shutdown().await;
@@ -244,24 +280,27 @@ async fn client_flow_id_names_the_bill() {
 async fn query_and_close_must_match_the_order() {
     let sb = sandbox().await;
     let (http, url) = (client(), sb.url());
-    let wait = cloud_content(1, pay_content("sbx-bar", 500, Some("134520273825384444")));
+    let wait = cloud_content(
+        1,
+        pay_content("sz0100sbox-bar", 500, Some("134520273825384444")),
+    );
     assert_eq!(
         cloud(&http, &url, "micro_pay", &wait).await.content["status"],
         0
     );
-    let qr = cloud_content(2, pay_content("sbx-ali-qr", 500, None));
+    let qr = cloud_content(2, pay_content("sz0100sbox-ali-qr", 500, None));
     assert_eq!(
         cloud(&http, &url, "scan_code_pay", &qr).await.content["status"],
         0
     );
 
     for (name, no, trade_type, platform, why) in [
-        ("query_order", "sbx-bar", 2, 1, "trade_type"),
-        ("query_order", "sbx-bar", 1, 2, "pay_platform"),
-        ("query_order", "sbx-ali-qr", 1, 2, "trade_type"),
-        ("close_order", "sbx-ali-qr", 2, 1, "pay_platform"),
-        ("close_order", "sbx-ali-qr", 1, 2, "trade_type"),
-        ("close_order", "sbx-bar", 1, 1, "barcode"),
+        ("query_order", "sz0100sbox-bar", 2, 1, "trade_type"),
+        ("query_order", "sz0100sbox-bar", 1, 2, "pay_platform"),
+        ("query_order", "sz0100sbox-ali-qr", 1, 2, "trade_type"),
+        ("close_order", "sz0100sbox-ali-qr", 2, 1, "pay_platform"),
+        ("close_order", "sz0100sbox-ali-qr", 1, 2, "trade_type"),
+        ("close_order", "sz0100sbox-bar", 1, 1, "barcode"),
     ] {
         let a = cloud(&http, &url, name, &order_query(no, trade_type, platform)).await;
         assert_eq!(a.content["status"], 104, "{name} {no}: {:?}", a.content);
@@ -270,14 +309,26 @@ async fn query_and_close_must_match_the_order() {
         assert!(description.contains(why), "{name} {no}: {description}");
     }
     // The matching requests work, and the barcode order is still waiting for its customer.
-    let a = cloud(&http, &url, "query_order", &order_query("sbx-bar", 1, 1)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_order",
+        &order_query("sz0100sbox-bar", 1, 1),
+    )
+    .await;
     assert_eq!(wechat_state(&a, "query_order"), 6);
-    let a = cloud(&http, &url, "close_order", &order_query("sbx-ali-qr", 2, 2)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "close_order",
+        &order_query("sz0100sbox-ali-qr", 2, 2),
+    )
+    .await;
     assert!(a.signed, "{:?}", a.content);
     let ledger = sb.ledger();
-    assert_eq!(ledger.order("sbx-bar").map(|o| o.queries), Some(1));
+    assert_eq!(ledger.order("sz0100sbox-bar").map(|o| o.queries), Some(1));
     assert_eq!(
-        ledger.order("sbx-ali-qr").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-ali-qr").map(|o| o.state.as_str()),
         Some("closed")
     );
     sb.shutdown().await;

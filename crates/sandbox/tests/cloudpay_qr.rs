@@ -16,7 +16,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         &http,
         &url,
         "scan_code_pay",
-        &cloud_content(1, pay_content("sbx-qr1", 990, None)),
+        &cloud_content(1, pay_content("sz0100sbox-qr1", 990, None)),
     )
     .await;
     assert!(a.signed);
@@ -24,7 +24,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    assert_eq!(code_url, format!("{url}_sandbox/pay/sbx-qr1"));
+    assert_eq!(code_url, format!("{url}_sandbox/pay/sz0100sbox-qr1"));
     assert_eq!(
         a.content["scan_code_pay"]["nonce_str"]
             .as_str()
@@ -35,7 +35,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         &http,
         &url,
         "scan_code_pay",
-        &cloud_content(1, pay_content("sbx-qr1", 990, None)),
+        &cloud_content(1, pay_content("sz0100sbox-qr1", 990, None)),
     )
     .await;
     assert_eq!(
@@ -44,14 +44,26 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &order_query("sbx-qr1", 2, 1)).await,
+            &cloud(
+                &http,
+                &url,
+                "query_order",
+                &order_query("sz0100sbox-qr1", 2, 1)
+            )
+            .await,
             "query_order"
         ),
         1
     );
 
     // Unknown orders: WeChat refuses, Alipay answers state 7.
-    let a = cloud(&http, &url, "query_order", &order_query("sbx-none", 2, 1)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_order",
+        &order_query("sz0100sbox-none", 2, 1),
+    )
+    .await;
     assert_eq!(
         (
             a.content["status"].clone(),
@@ -59,7 +71,13 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         ),
         (json!(104), json!("订单不存在 order not found"))
     );
-    let a = cloud(&http, &url, "query_order", &order_query("sbx-none", 2, 2)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_order",
+        &order_query("sz0100sbox-none", 2, 2),
+    )
+    .await;
     assert!(a.signed);
     assert_eq!(
         a.content["query_order"]["order_content"]["alipay_order_content_ext"]["current_trade_state"],
@@ -73,7 +91,13 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         .send()
         .await?;
     assert_eq!(paid.status(), 200);
-    let a = cloud(&http, &url, "close_order", &order_query("sbx-qr1", 2, 1)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "close_order",
+        &order_query("sz0100sbox-qr1", 2, 1),
+    )
+    .await;
     assert_eq!(
         (
             a.content["status"].clone(),
@@ -81,46 +105,52 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         ),
         (json!(104), json!("订单已支付 order already paid"))
     );
-    let refund = |no: &str, fee: u64| refund_content(1, "sbx-qr1", no, 990, fee);
+    let refund = |no: &str, fee: u64| refund_content(1, "sz0100sbox-qr1", no, 990, fee);
     assert_eq!(
-        cloud(&http, &url, "refund", &refund("sbx-r1", 991))
+        cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 991))
             .await
             .content["status"],
         101
     );
-    let a = cloud(&http, &url, "refund", &refund("sbx-r1", 990)).await;
+    let a = cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 990)).await;
     assert!(a.signed);
     assert_eq!(a.content["refund"]["refund_order_content"]["state"], 1);
     assert_eq!(
-        sb.ledger().order("sbx-qr1").map(|o| o.state.clone()),
+        sb.ledger().order("sz0100sbox-qr1").map(|o| o.state.clone()),
         Some("paid".into())
     );
     let a = cloud(
         &http,
         &url,
         "query_refund_order",
-        &refund_query(1, "sbx-qr1", "sbx-r1"),
+        &refund_query(1, "sz0100sbox-qr1", "sz0100sbox-r1"),
     )
     .await;
     assert!(a.signed, "{:?}", a.content);
-    let entry = refund_entry(&a, "sbx-r1");
+    let entry = refund_entry(&a, "sz0100sbox-r1");
     assert_eq!(
         (entry["state"].clone(), entry["refund_fee"].clone()),
         (json!(2), json!(990))
     );
     assert_eq!(
-        sb.ledger().order("sbx-qr1").map(|o| o.state.clone()),
+        sb.ledger().order("sz0100sbox-qr1").map(|o| o.state.clone()),
         Some("refunded".into())
     );
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &order_query("sbx-qr1", 2, 1)).await,
+            &cloud(
+                &http,
+                &url,
+                "query_order",
+                &order_query("sz0100sbox-qr1", 2, 1)
+            )
+            .await,
             "query_order"
         ),
         4
     );
     assert_eq!(
-        cloud(&http, &url, "refund", &refund("sbx-r2", 10))
+        cloud(&http, &url, "refund", &refund("sz0100sbox-r2", 10))
             .await
             .content["status"],
         104
@@ -131,28 +161,45 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         &http,
         &url,
         "scan_code_pay",
-        &cloud_content(1, pay_content("sbx-qr2", 100, None)),
+        &cloud_content(1, pay_content("sz0100sbox-qr2", 100, None)),
     )
     .await;
-    let a = cloud(&http, &url, "close_order", &order_query("sbx-qr2", 2, 1)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "close_order",
+        &order_query("sz0100sbox-qr2", 2, 1),
+    )
+    .await;
     assert!(a.signed);
     assert!(a.content["close_order"].is_object());
     assert_eq!(
         wechat_state(
-            &cloud(&http, &url, "query_order", &order_query("sbx-qr2", 2, 1)).await,
+            &cloud(
+                &http,
+                &url,
+                "query_order",
+                &order_query("sz0100sbox-qr2", 2, 1)
+            )
+            .await,
             "query_order"
         ),
         5
     );
     let late = http
-        .post(format!("{url}_sandbox/pay/sbx-qr2"))
+        .post(format!("{url}_sandbox/pay/sz0100sbox-qr2"))
         .send()
         .await?;
     assert_eq!(late.status(), 409);
     assert_eq!(
-        cloud(&http, &url, "close_order", &order_query("sbx-none", 2, 1))
-            .await
-            .content["status"],
+        cloud(
+            &http,
+            &url,
+            "close_order",
+            &order_query("sz0100sbox-none", 2, 1)
+        )
+        .await
+        .content["status"],
         104
     );
     // A QR order number cannot be reused for a barcode payment.
@@ -160,7 +207,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &cloud_content(1, pay_content("sbx-qr2", 100, Some(PAID_CODE))),
+        &cloud_content(1, pay_content("sz0100sbox-qr2", 100, Some(PAID_CODE))),
     )
     .await;
     assert_eq!(a.content["internal_status"], 407);
@@ -187,7 +234,7 @@ async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
         &http,
         &url,
         "scan_code_pay",
-        &qr_order("sbx-re", 1, 500, Some("B-1")),
+        &qr_order("sz0100sbox-re", 1, 500, Some("B-1")),
     )
     .await;
     assert!(first.signed, "{:?}", first.content);
@@ -195,7 +242,7 @@ async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
         &http,
         &url,
         "scan_code_pay",
-        &qr_order("sbx-re", 1, 500, Some("B-1")),
+        &qr_order("sz0100sbox-re", 1, 500, Some("B-1")),
     )
     .await;
     assert!(again.signed, "{:?}", again.content);
@@ -204,10 +251,10 @@ async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
         first.content["scan_code_pay"]["code_url"]
     );
     for changed in [
-        qr_order("sbx-re", 1, 501, Some("B-1")),
-        qr_order("sbx-re", 2, 500, Some("B-1")),
-        qr_order("sbx-re", 1, 500, Some("B-2")),
-        qr_order("sbx-re", 1, 500, None),
+        qr_order("sz0100sbox-re", 1, 501, Some("B-1")),
+        qr_order("sz0100sbox-re", 2, 500, Some("B-1")),
+        qr_order("sz0100sbox-re", 1, 500, Some("B-2")),
+        qr_order("sz0100sbox-re", 1, 500, None),
     ] {
         let a = cloud(&http, &url, "scan_code_pay", &changed).await;
         assert_eq!(
@@ -227,13 +274,13 @@ async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
         );
     }
     // Over (closed here; paid and expired alike): the number cannot be shown again.
-    let close = cloud_content(1, json!({"out_trade_no": "sbx-re", "trade_type": 2}));
+    let close = cloud_content(1, json!({"out_trade_no": "sz0100sbox-re", "trade_type": 2}));
     assert!(cloud(&http, &url, "close_order", &close).await.signed);
     let a = cloud(
         &http,
         &url,
         "scan_code_pay",
-        &qr_order("sbx-re", 1, 500, Some("B-1")),
+        &qr_order("sz0100sbox-re", 1, 500, Some("B-1")),
     )
     .await;
     assert_eq!(a.content["status"], 104, "{:?}", a.content);
@@ -241,7 +288,7 @@ async fn a_reused_qr_order_number_must_be_the_same_open_order() -> TestResult {
     assert_eq!(ledger.orders.len(), 1);
     assert_eq!(
         ledger
-            .order("sbx-re")
+            .order("sz0100sbox-re")
             .map(|o| (o.amount_fen, o.bill.as_str(), o.state.as_str())),
         Some((500, "B-1", "closed"))
     );
@@ -256,12 +303,12 @@ async fn time_expire_must_be_within_the_next_day() -> TestResult {
     let (http, url) = (client(), sb.url());
     let now = i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs())?;
     for (no, at, status) in [
-        ("sbx-te1", now - 10, 101),
-        ("sbx-te2", now + 24 * 3600 + 60, 101),
-        ("sbx-te3", i64::MAX, 101),
-        ("sbx-te4", -1, 101),
-        ("sbx-te5", now + 300, 0),
-        ("sbx-te6", now + 23 * 3600, 0),
+        ("sz0100sbox-te1", now - 10, 101),
+        ("sz0100sbox-te2", now + 24 * 3600 + 60, 101),
+        ("sz0100sbox-te3", i64::MAX, 101),
+        ("sz0100sbox-te4", -1, 101),
+        ("sz0100sbox-te5", now + 300, 0),
+        ("sz0100sbox-te6", now + 23 * 3600, 0),
     ] {
         let mut c = qr_order(no, 1, 100, None);
         c["pay_content"]["time_expire"] = json!(at);
@@ -271,7 +318,7 @@ async fn time_expire_must_be_within_the_next_day() -> TestResult {
     let ledger = sb.ledger();
     assert_eq!(ledger.orders.len(), 2);
     assert_eq!(
-        ledger.order("sbx-te5").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-te5").map(|o| o.state.as_str()),
         Some("notpay")
     );
     sb.shutdown().await;

@@ -66,7 +66,7 @@ async fn string_n_limits_count_utf8_bytes() {
     assert_refused(
         &sb,
         "micro_pay",
-        &with(micro_pay("sbx-b1"), "/pay_content/body", json!(body)),
+        &with(micro_pay("sz0100sbox-b1"), "/pay_content/body", json!(body)),
         "pay_content.body",
     )
     .await;
@@ -75,7 +75,7 @@ async fn string_n_limits_count_utf8_bytes() {
         &sb,
         "micro_pay",
         &with(
-            micro_pay("sbx-b2"),
+            micro_pay("sz0100sbox-b2"),
             "/order_client/machine_no",
             json!(machine),
         ),
@@ -86,7 +86,7 @@ async fn string_n_limits_count_utf8_bytes() {
         &sb,
         "micro_pay",
         &with(
-            micro_pay("sbx-b3"),
+            micro_pay("sz0100sbox-b3"),
             "/pay_content/remark",
             json!("备".repeat(43)),
         ),
@@ -96,7 +96,7 @@ async fn string_n_limits_count_utf8_bytes() {
     assert_untouched(&sb);
     // 42 characters, 126 bytes, fit.
     let fits = with(
-        micro_pay("sbx-b4"),
+        micro_pay("sz0100sbox-b4"),
         "/pay_content/body",
         json!("门".repeat(42)),
     );
@@ -123,7 +123,7 @@ async fn null_values_are_refused() {
         assert_refused(
             &sb,
             "micro_pay",
-            &with(micro_pay("sbx-n"), path, Value::Null),
+            &with(micro_pay("sz0100sbox-n"), path, Value::Null),
             field,
         )
         .await;
@@ -139,28 +139,28 @@ async fn unknown_fields_are_refused() {
     let cases = [
         (
             "micro_pay",
-            with(micro_pay("sbx-u"), "/extra", json!(1)),
+            with(micro_pay("sz0100sbox-u"), "/extra", json!(1)),
             "extra",
         ),
         (
             "micro_pay",
-            with(micro_pay("sbx-u"), "/pay_content/tip", json!(1)),
+            with(micro_pay("sz0100sbox-u"), "/pay_content/tip", json!(1)),
             "pay_content.tip",
         ),
         (
             "micro_pay",
-            with(micro_pay("sbx-u"), "/order_client/os", json!("x")),
+            with(micro_pay("sz0100sbox-u"), "/order_client/os", json!("x")),
             "order_client.os",
         ),
         (
             "micro_pay",
-            with(micro_pay("sbx-u"), "/pay_mch_key/mch", json!("x")),
+            with(micro_pay("sz0100sbox-u"), "/pay_mch_key/mch", json!("x")),
             "pay_mch_key.mch",
         ),
         (
             "micro_pay",
             with(
-                micro_pay("sbx-u"),
+                micro_pay("sz0100sbox-u"),
                 "/pay_content/wxpay_pay_content_ext/x",
                 json!("x"),
             ),
@@ -169,13 +169,13 @@ async fn unknown_fields_are_refused() {
         // The payment code belongs to micro_pay only.
         (
             "scan_code_pay",
-            cloud_content(1, pay_content("sbx-u", 100, Some(PAID_CODE))),
+            cloud_content(1, pay_content("sz0100sbox-u", 100, Some(PAID_CODE))),
             "pay_content.author_code",
         ),
         // A query names its order at the top level; pay_content is not one of its members.
         (
             "query_order",
-            with(order_query("sbx-u", 1, 1), "/pay_content", json!({})),
+            with(order_query("sz0100sbox-u", 1, 1), "/pay_content", json!({})),
             "pay_content",
         ),
     ];
@@ -192,13 +192,13 @@ async fn merchant_ids_must_be_this_merchants() {
     let sb = sandbox().await;
     for field in ["out_mch_id", "out_sub_mch_id", "out_shop_id"] {
         let other = with(
-            micro_pay("sbx-m"),
+            micro_pay("sz0100sbox-m"),
             &format!("/pay_mch_key/{field}"),
             json!("sz01other"),
         );
         assert_refused(&sb, "micro_pay", &other, &format!("pay_mch_key.{field}")).await;
         let query = with(
-            order_query("sbx-m", 1, 1),
+            order_query("sz0100sbox-m", 1, 1),
             &format!("/pay_mch_key/{field}"),
             json!("sz01other"),
         );
@@ -220,11 +220,14 @@ async fn pay_platform_must_match_the_codes_wallet() {
         (2, "1234567890", "pay_content.author_code"),
     ];
     for (platform, code, field) in cases {
-        let content = cloud_content(platform, pay_content("sbx-w", 100, Some(code)));
+        let content = cloud_content(platform, pay_content("sz0100sbox-w", 100, Some(code)));
         assert_refused(&sb, "micro_pay", &content, field).await;
     }
     assert_untouched(&sb);
-    let alipay = cloud_content(2, pay_content("sbx-w2", 100, Some("284520273825387649")));
+    let alipay = cloud_content(
+        2,
+        pay_content("sz0100sbox-w2", 100, Some("284520273825387649")),
+    );
     assert_eq!(status(&sb, "micro_pay", &alipay).await, 0);
     sb.shutdown().await;
 }
@@ -233,7 +236,7 @@ async fn pay_platform_must_match_the_codes_wallet() {
 #[tokio::test]
 async fn authen_code_must_be_uppercase_hex() -> TestResult {
     let sb = sandbox().await;
-    let text = micro_pay("sbx-lc").to_string();
+    let text = micro_pay("sz0100sbox-lc").to_string();
     let code = authen_key().sign(&text);
     let a = read_cloud(
         cloud_raw(
@@ -281,18 +284,21 @@ async fn order_and_refund_numbers_carry_the_prefix() {
     )
     .await;
     assert_untouched(&sb);
-    assert_eq!(status(&sb, "micro_pay", &micro_pay("sbx-pf")).await, 0);
+    assert_eq!(
+        status(&sb, "micro_pay", &micro_pay("sz0100sbox-pf")).await,
+        0
+    );
     assert_refused(
         &sb,
         "refund",
-        &refund_content(1, "sbx-pf", "r1", 100, 100),
+        &refund_content(1, "sz0100sbox-pf", "r1", 100, 100),
         "refund_content.out_refund_no",
     )
     .await;
     assert_refused(
         &sb,
         "query_refund_order",
-        &refund_query(1, "sbx-pf", "r1"),
+        &refund_query(1, "sz0100sbox-pf", "r1"),
         "out_refund_no",
     )
     .await;
@@ -305,21 +311,24 @@ async fn order_and_refund_numbers_carry_the_prefix() {
 #[tokio::test]
 async fn query_refund_order_names_the_refund_at_the_top_level() {
     let sb = sandbox().await;
-    assert_eq!(status(&sb, "micro_pay", &micro_pay("sbx-qt")).await, 0);
+    assert_eq!(
+        status(&sb, "micro_pay", &micro_pay("sz0100sbox-qt")).await,
+        0
+    );
     let accepted = cloud(
         &client(),
         &sb.url(),
         "refund",
-        &refund_content(1, "sbx-qt", "sbx-qt-r1", 100, 100),
+        &refund_content(1, "sz0100sbox-qt", "sz0100sbox-qt-r1", 100, 100),
     )
     .await;
     assert!(accepted.signed, "{:?}", accepted.content);
     let nested = cloud_content(
         1,
-        json!({"refund_content": {"out_trade_no": "sbx-qt", "out_refund_no": "sbx-qt-r1"}}),
+        json!({"refund_content": {"out_trade_no": "sz0100sbox-qt", "out_refund_no": "sz0100sbox-qt-r1"}}),
     );
     assert_refused(&sb, "query_refund_order", &nested, "refund_content").await;
-    let half = cloud_content(1, json!({"out_refund_no": "sbx-qt-r1"}));
+    let half = cloud_content(1, json!({"out_refund_no": "sz0100sbox-qt-r1"}));
     assert_refused(&sb, "query_refund_order", &half, "out_trade_no").await;
     assert_eq!(
         sb.ledger().refunds[0].state,
@@ -330,11 +339,11 @@ async fn query_refund_order_names_the_refund_at_the_top_level() {
         &client(),
         &sb.url(),
         "query_refund_order",
-        &refund_query(1, "sbx-qt", "sbx-qt-r1"),
+        &refund_query(1, "sz0100sbox-qt", "sz0100sbox-qt-r1"),
     )
     .await;
     assert!(a.signed, "{:?}", a.content);
-    assert_eq!(refund_entry(&a, "sbx-qt-r1")["state"], 2);
+    assert_eq!(refund_entry(&a, "sz0100sbox-qt-r1")["state"], 2);
     sb.shutdown().await;
 }
 
@@ -370,7 +379,7 @@ async fn order_client_members_per_call() {
     const QUERY: &[&str] = &["terminal_type", "sdk_version", "spbill_create_ip"];
 
     for missing in PAY {
-        let content = without(micro_pay("sbx-oc"), "/order_client", missing);
+        let content = without(micro_pay("sz0100sbox-oc"), "/order_client", missing);
         assert_refused(
             &sb,
             "micro_pay",
@@ -381,15 +390,15 @@ async fn order_client_members_per_call() {
     }
     assert_untouched(&sb);
     assert_eq!(
-        status(&sb, "micro_pay", &only(micro_pay("sbx-oc"), PAY)).await,
+        status(&sb, "micro_pay", &only(micro_pay("sz0100sbox-oc"), PAY)).await,
         0
     );
-    let qr = cloud_content(2, pay_content("sbx-oq", 100, None));
+    let qr = cloud_content(2, pay_content("sz0100sbox-oq", 100, None));
     assert_eq!(status(&sb, "scan_code_pay", &only(qr, PAY)).await, 0);
 
     for missing in QUERY {
         let content = without(
-            only(order_query("sbx-oc", 1, 1), QUERY),
+            only(order_query("sz0100sbox-oc", 1, 1), QUERY),
             "/order_client",
             missing,
         );
@@ -405,13 +414,13 @@ async fn order_client_members_per_call() {
         status(
             &sb,
             "query_order",
-            &only(order_query("sbx-oc", 1, 1), QUERY)
+            &only(order_query("sz0100sbox-oc", 1, 1), QUERY)
         )
         .await,
         0
     );
 
-    let close = order_query("sbx-oq", 2, 2);
+    let close = order_query("sz0100sbox-oq", 2, 2);
     assert_refused(
         &sb,
         "close_order",
@@ -421,7 +430,7 @@ async fn order_client_members_per_call() {
     .await;
     assert_eq!(status(&sb, "close_order", &only(close, ACT)).await, 0);
 
-    let refund = refund_content(1, "sbx-oc", "sbx-oc-r", 100, 40);
+    let refund = refund_content(1, "sz0100sbox-oc", "sz0100sbox-oc-r", 100, 40);
     assert_refused(
         &sb,
         "refund",
@@ -431,7 +440,7 @@ async fn order_client_members_per_call() {
     .await;
     assert!(sb.ledger().refunds.is_empty());
     assert_eq!(status(&sb, "refund", &only(refund, ACT)).await, 0);
-    let query = refund_query(1, "sbx-oc", "sbx-oc-r");
+    let query = refund_query(1, "sz0100sbox-oc", "sz0100sbox-oc-r");
     assert_refused(
         &sb,
         "query_refund_order",
@@ -450,7 +459,7 @@ async fn order_client_members_per_call() {
 #[tokio::test]
 async fn wxpay_ext_is_for_wechat_only() {
     let sb = sandbox().await;
-    let qr = cloud_content(2, pay_content("sbx-x", 100, None));
+    let qr = cloud_content(2, pay_content("sz0100sbox-x", 100, None));
     let content = with(
         qr,
         "/pay_content/wxpay_pay_content_ext",
@@ -471,8 +480,11 @@ async fn wxpay_ext_is_for_wechat_only() {
 #[tokio::test]
 async fn refund_fee_type_is_required_and_cny() {
     let sb = sandbox().await;
-    assert_eq!(status(&sb, "micro_pay", &micro_pay("sbx-ft")).await, 0);
-    let refund = refund_content(1, "sbx-ft", "sbx-ft-r", 100, 100);
+    assert_eq!(
+        status(&sb, "micro_pay", &micro_pay("sz0100sbox-ft")).await,
+        0
+    );
+    let refund = refund_content(1, "sz0100sbox-ft", "sz0100sbox-ft-r", 100, 100);
     let missing = without(refund.clone(), "/refund_content", "refund_fee_type");
     assert_refused(&sb, "refund", &missing, "refund_content.refund_fee_type").await;
     let usd = with(refund, "/refund_content/refund_fee_type", json!("USD"));

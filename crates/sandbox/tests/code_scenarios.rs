@@ -58,12 +58,12 @@ async fn cloud_charged_but_answered_busy_or_wait() -> TestResult {
     let (http, url) = (client(), sb.url());
     for (no, code, status, description) in [
         (
-            "sbx-busy",
+            "sz0100sbox-busy",
             BUSY,
             3,
             "系统繁忙，请查询 busy, query the order",
         ),
-        ("sbx-wait", WAIT, 103, "请稍候查询 wait then query"),
+        ("sz0100sbox-wait", WAIT, 103, "请稍候查询 wait then query"),
     ] {
         let a = cloud(&http, &url, "micro_pay", &micro_pay(no, 800, code)).await;
         assert_eq!(
@@ -110,7 +110,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(
@@ -123,7 +123,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-102")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-102")).await;
     assert!(q.signed);
     assert_eq!(wechat_state(&q, "query_order"), 8, "pay error");
 
@@ -131,7 +131,7 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(
@@ -145,14 +145,14 @@ async fn cloud_new_order_number_needed() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-102b", 500, NEW_NUMBER),
+        &micro_pay("sz0100sbox-102b", 500, NEW_NUMBER),
     )
     .await;
     assert_eq!(a.content["status"], 102);
 
     let ledger = sb.ledger();
     assert!(ledger.charges.is_empty(), "{:?}", ledger.charges);
-    let o = ledger.order("sbx-102").ok_or("no order")?;
+    let o = ledger.order("sz0100sbox-102").ok_or("no order")?;
     assert_eq!(
         (o.state.as_str(), o.masked_code.as_deref()),
         ("declined", Some("1345**********7102"))
@@ -166,7 +166,13 @@ async fn cloud_new_order_number_needed() -> TestResult {
 async fn cloud_code_already_used() -> TestResult {
     let sb = sandbox().await;
     let (http, url) = (client(), sb.url());
-    let a = cloud(&http, &url, "micro_pay", &micro_pay("sbx-used", 500, USED)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "micro_pay",
+        &micro_pay("sz0100sbox-used", 500, USED),
+    )
+    .await;
     assert_eq!(
         failure(&a),
         (
@@ -177,12 +183,12 @@ async fn cloud_code_already_used() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-used")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-used")).await;
     assert_eq!(wechat_state(&q, "query_order"), 8);
     let ledger = sb.ledger();
     assert!(ledger.charges.is_empty());
     assert_eq!(
-        ledger.order("sbx-used").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-used").map(|o| o.state.as_str()),
         Some("declined")
     );
     sb.shutdown().await;
@@ -293,7 +299,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su1", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su1", 900, SINGLE_USE),
     )
     .await;
     assert!(a.signed, "{a:?}");
@@ -304,7 +310,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su1", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su1", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(
@@ -320,7 +326,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su2", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su2", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(
@@ -333,14 +339,14 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         "{a:?}"
     );
     assert!(!a.has_authen_info);
-    let q = cloud(&http, &url, "query_order", &query("sbx-su2")).await;
+    let q = cloud(&http, &url, "query_order", &query("sz0100sbox-su2")).await;
     assert_eq!(wechat_state(&q, "query_order"), 8);
     // Its order number is spent too.
     let a = cloud(
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su2", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su2", 900, SINGLE_USE),
     )
     .await;
     assert_eq!(a.content["internal_status"], 407);
@@ -368,11 +374,17 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
     assert_eq!(a["tag"]["paystatus"], "SUCCESS", "{a}");
     let (_, a) = tour.post(KOUDAI_PAY, &koudai_body("KS2", other)).await;
     assert_eq!(a["errmsg"], "付款码已使用 code already used", "{a}");
-    let a = cloud(&http, &url, "micro_pay", &micro_pay("sbx-su3", 100, other)).await;
+    let a = cloud(
+        &http,
+        &url,
+        "micro_pay",
+        &micro_pay("sz0100sbox-su3", 100, other),
+    )
+    .await;
     assert_eq!(a.content["status"], 104);
 
     // A code that is not single-use pays every time.
-    for no in ["sbx-p1", "sbx-p2"] {
+    for no in ["sz0100sbox-p1", "sz0100sbox-p2"] {
         let a = cloud(&http, &url, "micro_pay", &micro_pay(no, 100, PAID_CODE)).await;
         assert!(a.signed, "{no}: {a:?}");
     }
@@ -381,7 +393,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
     assert_eq!(ledger.charges.len(), 4, "{:?}", ledger.charges);
     assert_eq!(ledger.total_charged().0, 900 + 2550 + 2 * 100);
     assert_eq!(
-        ledger.order("sbx-su2").map(|o| o.state.as_str()),
+        ledger.order("sz0100sbox-su2").map(|o| o.state.as_str()),
         Some("declined")
     );
     let raw = serde_json::to_string(&ledger)?;
@@ -394,7 +406,7 @@ async fn single_use_code_is_refused_the_second_time() -> TestResult {
         &http,
         &url,
         "micro_pay",
-        &micro_pay("sbx-su4", 900, SINGLE_USE),
+        &micro_pay("sz0100sbox-su4", 900, SINGLE_USE),
     )
     .await;
     assert!(a.signed, "{a:?}");

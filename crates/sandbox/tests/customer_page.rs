@@ -124,10 +124,13 @@ async fn unknown_and_barcode_orders_have_no_page() -> TestResult {
         StatusCode::NOT_FOUND
     );
 
-    let content = cloud_content(1, pay_content("sbx-bar", 100, Some("134520273825384444")));
+    let content = cloud_content(
+        1,
+        pay_content("sz0100sbox-bar", 100, Some("134520273825384444")),
+    );
     cloud(&http, &sb.url(), "micro_pay", &content).await;
     let page = http
-        .post(format!("{}_sandbox/pay/sbx-bar", sb.url()))
+        .post(format!("{}_sandbox/pay/sz0100sbox-bar", sb.url()))
         .send()
         .await?;
     assert_eq!(page.status(), StatusCode::NOT_FOUND);

@@ -38,7 +38,7 @@ async fn refusing_faults_do_not_process() -> TestResult {
         json!({"endpoint": "cpay/micro_pay", "kind": "http500"}),
     )
     .await?;
-    let resp = send_micro(&http, &url, "sbx-500").await?;
+    let resp = send_micro(&http, &url, "sz0100sbox-500").await?;
     assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
 
     arm(
@@ -47,7 +47,7 @@ async fn refusing_faults_do_not_process() -> TestResult {
         json!({"endpoint": "/cpay/micro_pay", "kind": "html_error"}),
     )
     .await?;
-    let resp = send_micro(&http, &url, "sbx-502").await?;
+    let resp = send_micro(&http, &url, "sz0100sbox-502").await?;
     assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
     assert!(
         resp.headers()["content-type"]
@@ -62,18 +62,18 @@ async fn refusing_faults_do_not_process() -> TestResult {
         json!({"endpoint": "cpay/micro_pay", "kind": "reset"}),
     )
     .await?;
-    let sent = send_micro(&http, &url, "sbx-reset").await;
+    let sent = send_micro(&http, &url, "sz0100sbox-reset").await;
     assert!(
         sent.is_err(),
         "a reset must be a transport error, got {sent:?}"
     );
 
     // Faults are used up: the next call is processed normally.
-    let a = read_cloud(send_micro(&http, &url, "sbx-ok").await?).await;
+    let a = read_cloud(send_micro(&http, &url, "sz0100sbox-ok").await?).await;
     assert!(a.signed);
     let ledger = sb.ledger();
     assert_eq!(ledger.orders.len(), 1);
-    assert_eq!(ledger.charges_for_bill("sbx-ok").len(), 1);
+    assert_eq!(ledger.charges_for_bill("sz0100sbox-ok").len(), 1);
     sb.shutdown().await;
     Ok(())
 }
@@ -89,7 +89,7 @@ async fn committing_faults_charge_but_answer_badly() -> TestResult {
         json!({"endpoint": "cpay/micro_pay", "kind": "malformed_json"}),
     )
     .await?;
-    let resp = send_micro(&http, &url, "sbx-mal").await?;
+    let resp = send_micro(&http, &url, "sz0100sbox-mal").await?;
     assert_eq!(resp.status(), StatusCode::OK);
     let body = resp.text().await?;
     assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
@@ -100,7 +100,7 @@ async fn committing_faults_charge_but_answer_badly() -> TestResult {
         json!({"endpoint": "cpay/micro_pay", "kind": "bad_signature"}),
     )
     .await?;
-    let a = read_cloud(send_micro(&http, &url, "sbx-sig").await?).await;
+    let a = read_cloud(send_micro(&http, &url, "sz0100sbox-sig").await?).await;
     assert_eq!(a.content["status"], 0);
     assert!(a.has_authen_info && !a.signed, "{a:?}");
 
@@ -111,7 +111,7 @@ async fn committing_faults_charge_but_answer_badly() -> TestResult {
     )
     .await?;
     let started = Instant::now();
-    let a = read_cloud(send_micro(&http, &url, "sbx-slow").await?).await;
+    let a = read_cloud(send_micro(&http, &url, "sz0100sbox-slow").await?).await;
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert!(a.signed);
 
@@ -124,14 +124,19 @@ async fn committing_faults_charge_but_answer_badly() -> TestResult {
     let impatient = Client::builder()
         .timeout(Duration::from_millis(500))
         .build()?;
-    let hung = send_micro(&impatient, &url, "sbx-hang").await;
+    let hung = send_micro(&impatient, &url, "sz0100sbox-hang").await;
     assert!(
         hung.as_ref().is_err_and(reqwest::Error::is_timeout),
         "{hung:?}"
     );
 
     let ledger = sb.ledger();
-    for no in ["sbx-mal", "sbx-sig", "sbx-slow", "sbx-hang"] {
+    for no in [
+        "sz0100sbox-mal",
+        "sz0100sbox-sig",
+        "sz0100sbox-slow",
+        "sz0100sbox-hang",
+    ] {
         assert_eq!(
             ledger.charges_for_bill(no).len(),
             1,
@@ -231,7 +236,7 @@ async fn faults_are_listed_cleared_and_spare_the_sandbox_endpoints() -> TestResu
         StatusCode::OK
     );
     assert_eq!(
-        send_micro(&http, &url, "sbx-a").await?.status(),
+        send_micro(&http, &url, "sz0100sbox-a").await?.status(),
         StatusCode::INTERNAL_SERVER_ERROR
     );
     let listed: Value = http
@@ -245,7 +250,7 @@ async fn faults_are_listed_cleared_and_spare_the_sandbox_endpoints() -> TestResu
     let cleared = http.delete(format!("{url}_sandbox/faults")).send().await?;
     assert_eq!(cleared.status(), StatusCode::OK);
     assert!(
-        read_cloud(send_micro(&http, &url, "sbx-b").await?)
+        read_cloud(send_micro(&http, &url, "sz0100sbox-b").await?)
             .await
             .signed
     );
@@ -274,7 +279,7 @@ async fn faults_are_listed_cleared_and_spare_the_sandbox_endpoints() -> TestResu
         .await?;
     assert!(ledger.orders.is_empty() && ledger.charges.is_empty());
     assert!(
-        read_cloud(send_micro(&http, &url, "sbx-c").await?)
+        read_cloud(send_micro(&http, &url, "sz0100sbox-c").await?)
             .await
             .signed
     );

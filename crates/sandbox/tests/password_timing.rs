@@ -32,7 +32,10 @@ async fn charged_by_time_without_a_single_query() -> TestResult {
     let (http, url) = (client(), sb.url());
 
     // Cloud Pay `1001` (3 s), POS `1002` (6 s), KouDaiLQ `1003` (9 s), all sent at once.
-    let micro = cloud_content(1, pay_content("sbx-t1", 100, Some("134520273825381001")));
+    let micro = cloud_content(
+        1,
+        pay_content("sz0100sbox-t1", 100, Some("134520273825381001")),
+    );
     let a = cloud(&http, &url, "micro_pay", &micro).await;
     assert_eq!(a.content["status"], 0, "{:?}", a.content);
     let (_, a) = tour
@@ -50,11 +53,11 @@ async fn charged_by_time_without_a_single_query() -> TestResult {
     tokio::time::sleep(ms(2_900)).await;
     let ledger = sb.ledger();
     assert_eq!(ledger.charges.len(), 0, "{ledger:?}");
-    assert_eq!(state(&ledger, "sbx-t1"), pending(0));
+    assert_eq!(state(&ledger, "sz0100sbox-t1"), pending(0));
 
     tokio::time::sleep(ms(100)).await;
     let ledger = sb.ledger();
-    assert_eq!(state(&ledger, "sbx-t1"), paid(0));
+    assert_eq!(state(&ledger, "sz0100sbox-t1"), paid(0));
     assert_eq!(state(&ledger, &pos), pending(0));
     assert_eq!(ledger.total_charged().0, 100);
 

@@ -18,7 +18,7 @@ async fn a_long_delay_is_cut_at_shutdown() -> TestResult {
         .send()
         .await?;
     assert_eq!(armed.status(), 201);
-    let text = cloud_content(1, pay_content("sbx-late", 100, Some(PAID_CODE))).to_string();
+    let text = cloud_content(1, pay_content("sz0100sbox-late", 100, Some(PAID_CODE))).to_string();
     let code = authen_key().sign(&text);
     let slow = tokio::spawn(async move { cloud_raw(&http, &url, "micro_pay", &text, &code).await });
     // Let the request reach the delay before stopping.

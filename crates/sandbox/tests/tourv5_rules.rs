@@ -208,7 +208,7 @@ async fn payment_codes_are_10_to_32_digits() {
             &client(),
             &sb.url(),
             "micro_pay",
-            &cloud_content(1, pay_content("sbx-pc", 100, Some(code))),
+            &cloud_content(1, pay_content("sz0100sbox-pc", 100, Some(code))),
         )
         .await;
         assert_eq!(a.content["status"], 101, "{code}: {:?}", a.content);

@@ -20,7 +20,7 @@ use tokio::runtime::Runtime;
 
 pub const PASSWORD: &str = "123456";
 pub const AUTHEN_KEY: &str = "sandbox-authen-key-0123456789abc";
-pub const PREFIX: &str = "sbx";
+pub const PREFIX: &str = "sz0100sbox";
 /// WeChat code the sandbox charges at once.
 pub const PAID_CODE: &str = "134520273825387649";
 /// Password needed: the customer confirms about 6 s after the pay call.

@@ -24,6 +24,7 @@ pub use route::{Backends, TourV5Link};
 use crate::cloudpay::Platform;
 use crate::config::PollPolicies;
 use crate::journal::{Change, Journal, NewAttempt, TillClaim};
+use crate::order_no::OrderSchemes;
 use crate::{
     Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode,
     PaymentOutcome,
@@ -48,10 +49,9 @@ impl Default for SendRetry {
 
 #[derive(Debug, Clone)]
 pub struct CheckoutSettings {
-    pub till: String,
     pub operator: String,
-    /// Order-number prefix for Tour V5 attempts (Cloud Pay uses its merchant prefix).
-    pub order_prefix: String,
+    /// How order numbers are made, per backend.
+    pub orders: OrderSchemes,
     pub tz: chrono_tz::Tz,
     pub polls: PollPolicies,
     pub send_retry: SendRetry,
@@ -408,12 +408,7 @@ impl Checkout {
         bill_paid_before: Option<Fen>,
     ) -> Result<Attempt, Error> {
         let now = self.clock.now();
-        let nonce: String = {
-            let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-            (0..3)
-                .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[rng.gen_range(0..32)]))
-                .collect()
-        };
+        let nonce: u32 = self.rng.lock().unwrap_or_else(|p| p.into_inner()).r#gen();
         let new = NewAttempt {
             bill: bill.clone(),
             amount,
@@ -421,15 +416,11 @@ impl Checkout {
             wallet,
             code_masked,
             operator: self.settings.operator.clone(),
-            till: self.settings.till.clone(),
-            order_prefix: self
-                .backends
-                .order_prefix(channel, &self.settings.order_prefix)
-                .to_string(),
+            scheme: self.settings.orders.for_channel(channel).clone(),
             bill_paid_before,
         };
         let day = now.with_timezone(&self.settings.tz).date_naive();
-        let a = self.journal.begin(new, now, day, &nonce)?;
+        let a = self.journal.begin(new, now, day, nonce)?;
         self.emit(&a, 0, None);
         Ok(a)
     }

@@ -93,13 +93,6 @@ impl Backends {
         }
     }
 
-    pub fn order_prefix<'a>(&'a self, channel: Channel, tourv5_prefix: &'a str) -> &'a str {
-        match (&self.cloudpay, channel.is_cloud()) {
-            (Some(cp), true) => &cp.config().order_prefix,
-            _ => tourv5_prefix,
-        }
-    }
-
     pub async fn preconnect(&self, channel: Channel) {
         if channel.is_cloud() {
             if let Some(cp) = &self.cloudpay {

@@ -24,8 +24,8 @@ pub enum JournalError {
         from: AttemptState,
         to: AttemptState,
     },
-    #[error("order number {0:?} is longer than 32 characters")]
-    OrderNoTooLong(String),
+    #[error(transparent)]
+    OrderNo(#[from] crate::order_no::OrderNoError),
     #[error("amount {0} cannot be journalled (must be more than zero)")]
     BadAmount(Fen),
     #[error("journal row does not read back: {0}")]
@@ -45,7 +45,7 @@ impl JournalError {
             Self::BillPaid => "bill_paid",
             Self::NotFound(_) => "attempt_not_found",
             Self::IllegalTransition { .. } => "illegal_transition",
-            Self::OrderNoTooLong(_) => "order_no_too_long",
+            Self::OrderNo(_) => "order_no",
             Self::BadAmount(_) => "invalid_amount",
             Self::Corrupt(_) => "journal_corrupt",
             Self::BadResolve(_) => "bad_resolve",
@@ -68,9 +68,7 @@ impl JournalError {
             Self::IllegalTransition { from, to } => {
                 format!("支付状态不能从“{}”变为“{}”", state_zh(*from), state_zh(*to))
             }
-            Self::OrderNoTooLong(o) => {
-                format!("订单号 {o} 超过 32 个字符，请缩短订单号前缀或收银台编号")
-            }
+            Self::OrderNo(e) => e.zh(),
             Self::BadAmount(_) => "金额必须大于零".into(),
             Self::Corrupt(e) => format!("支付日志中有无法识别的记录：{e}"),
             Self::BadResolve(e) => format!("无法手工处理该笔支付：{e}"),

@@ -18,6 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use serde::Serialize;
 
+use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
 pub use error::{JournalError, state_zh};
@@ -54,8 +55,8 @@ pub struct NewAttempt {
     /// Must already be masked; the schema refuses anything that looks like a clear code.
     pub code_masked: Option<String>,
     pub operator: String,
-    pub till: String,
-    pub order_prefix: String,
+    /// Makes the order number (and gives the till id the row records).
+    pub scheme: OrderScheme,
     /// POS sale bills: what the back office said the bill had been paid before this attempt.
     pub bill_paid_before: Option<Fen>,
 }
@@ -98,6 +99,13 @@ impl Default for Change {
     fn default() -> Change {
         Change::new(AttemptState::Unknown, "")
     }
+}
+
+/// Storage settings in force, as SQLite reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Storage {
+    pub journal_mode: String,
+    pub synchronous: &'static str,
 }
 
 /// Proof that this process is the till's checkout; see [`Journal::claim_till`].
@@ -200,6 +208,24 @@ impl Journal {
                 Err(JournalError::Io(format!("locking the till: {e}")))
             }
         }
+    }
+
+    /// What SQLite reports in force on the journal's own connection: the durability the
+    /// README promises (WAL, `synchronous=FULL`) is a property of the connection, not the file.
+    pub fn storage(&self) -> Result<Storage, JournalError> {
+        let conn = self.conn();
+        let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        Ok(Storage {
+            journal_mode,
+            synchronous: match synchronous {
+                0 => "OFF",
+                1 => "NORMAL",
+                2 => "FULL",
+                3 => "EXTRA",
+                _ => "unknown",
+            },
+        })
     }
 
     /// The connection. A panic while it was held cannot have left a transaction half-done

@@ -9,9 +9,6 @@ use super::schema::{LIVE_STATES_SQL, UNASSIGNED_ORDER_NO};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
 use crate::{Attempt, AttemptId, AttemptState, BillNo};
 
-/// Longest order number every backend accepts.
-const MAX_ORDER_NO: usize = 32;
-
 /// `raw_status` of a manager's resolution: there was no backend answer to keep.
 const RESOLVED_BY_HAND: &str = "resolved_by_hand";
 
@@ -24,7 +21,7 @@ impl Journal {
         new: NewAttempt,
         now: DateTime<Utc>,
         business_day: NaiveDate,
-        nonce: &str,
+        nonce: u32,
     ) -> Result<Attempt, JournalError> {
         let amount = i64::try_from(new.amount.0)
             .ok()
@@ -52,7 +49,7 @@ impl Journal {
                 new.wallet,
                 new.code_masked,
                 new.operator,
-                new.till,
+                new.scheme.till(),
                 state.as_str(),
                 at,
                 business_day.format("%Y-%m-%d").to_string(),
@@ -62,17 +59,7 @@ impl Journal {
         )
         .map_err(|e| live_conflict(&tx, &new.bill, e))?;
         let id = tx.last_insert_rowid();
-        // The id makes it unique within this journal; prefix and till make it unique across
-        // tills of one merchant; the nonce guards against a journal file being replaced.
-        let order_no = format!(
-            "{}{}{}{id:06}{nonce}",
-            new.order_prefix,
-            new.till,
-            now.format("%y%m%d%H%M%S")
-        );
-        if order_no.len() > MAX_ORDER_NO {
-            return Err(JournalError::OrderNoTooLong(order_no));
-        }
+        let order_no = new.scheme.order_no(AttemptId(id), now, nonce)?;
         tx.execute(
             "UPDATE attempts SET order_no = ?1 WHERE id = ?2",
             params![order_no, id],

@@ -391,12 +391,6 @@ impl TourV5 {
             }
             Signer::Session(s) => (s.operator.as_str(), &s.real_key),
         };
-        let host = url.host_str().unwrap_or_default().to_string();
-        let port = url.port_or_known_default().unwrap_or(80);
-        let path_q = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
         let payload = body.clone().unwrap_or_default();
         let ts: SystemTime = (self.clock.now() + skew).into();
         let nonce: String = rand::thread_rng()
@@ -404,20 +398,7 @@ impl TourV5 {
             .take(12)
             .map(char::from)
             .collect();
-        let auth = HawkCredentials::new(id, key.clone())
-            .with_key_bytes(self.cfg.hawk_key_bytes)
-            .sign(
-                HawkTarget {
-                    method: method.as_str(),
-                    host: &host,
-                    port,
-                    path: &path_q,
-                },
-                "application/json",
-                &payload,
-                ts,
-                &nonce,
-            )?;
+        let auth = self.authorization(&method, &url, &payload, id, key, ts, &nonce)?;
         let headers = [
             ("Content-Type", "application/json".to_string()),
             ("Authorization", auth),
@@ -440,6 +421,45 @@ impl TourV5 {
             }),
             s => Err(Error::NoAnswer(format!("HTTP {s}"))),
         }
+    }
+}
+
+impl TourV5 {
+    /// The `Authorization` header for one request. HAWK signs the host and port the request
+    /// really goes to: a URL without a port uses its scheme's (443 for https), never 80.
+    #[allow(clippy::too_many_arguments)]
+    pub fn authorization(
+        &self,
+        method: &Method,
+        url: &Url,
+        payload: &[u8],
+        id: &str,
+        key: &SecretString,
+        ts: SystemTime,
+        nonce: &str,
+    ) -> Result<String, Error> {
+        let host = url.host_str().unwrap_or_default();
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| Error::Config(format!("{url}: no port for this scheme")))?;
+        let path_q = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        Ok(HawkCredentials::new(id, key.clone())
+            .with_key_bytes(self.cfg.hawk_key_bytes)
+            .sign(
+                HawkTarget {
+                    method: method.as_str(),
+                    host,
+                    port,
+                    path: &path_q,
+                },
+                "application/json",
+                payload,
+                ts,
+                nonce,
+            )?)
     }
 }
 

@@ -12,6 +12,7 @@ pub use cashier_core::config::PollPolicies;
 pub use cashier_core::crypto::AuthenKey;
 pub use cashier_core::http::{Http, HttpPolicy};
 pub use cashier_core::journal::{Journal, NewAttempt};
+pub use cashier_core::order_no::{OrderScheme, OrderSchemes};
 pub use cashier_core::tourv5::{TourV5, TourV5Config};
 pub use cashier_core::{
     Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
@@ -83,9 +84,13 @@ pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends 
 
 pub fn settings() -> CheckoutSettings {
     CheckoutSettings {
-        till: "01".into(),
         operator: "cashier".into(),
-        order_prefix: "CS".into(),
+        orders: OrderSchemes {
+            tourv5: OrderScheme::internal("CS", "01").unwrap(),
+            cloudpay: Some(
+                OrderScheme::cloud_pay(&SandboxConfig::default().order_prefix, "01").unwrap(),
+            ),
+        },
         tz: chrono_tz::Asia::Shanghai,
         polls: PollPolicies::default(),
         send_retry: SendRetry {
