@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
+use cashier_core::order_no::OrderScheme;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -53,7 +54,9 @@ pub struct SandboxConfig {
     pub password: String,
     /// Cloud Pay authen key: exactly 32 characters.
     pub authen_key: String,
-    /// Cloud Pay `out_trade_no` must start with this.
+    /// Cloud Pay `out_trade_no` and `out_refund_no` must start with this: the merchant's
+    /// `cloud_cashier_id`, 10 letters and digits or 8 digits (default `sz0100sbox`, the
+    /// shape of a real one); [`Sandbox::start`] refuses another shape.
     pub order_prefix: String,
     pub tdes_profile: TdesProfile,
     /// How long an unpaid QR order stays payable. An expiry beyond what the clock can hold
@@ -158,6 +161,9 @@ impl Sandbox {
             out_sub_mch_id: merchant_id(&cfg.out_sub_mch_id, "out_sub_mch_id").map_err(invalid)?,
             out_shop_id: merchant_id(&cfg.out_shop_id, "out_shop_id").map_err(invalid)?,
         };
+        // The prefix is the merchant's cloud_cashier_id from Tencent (PROTOCOLS §2): a
+        // sandbox with another shape would let a till's numbering pass that real ones break.
+        OrderScheme::cloud_pay(&cfg.order_prefix, "1").map_err(|e| invalid(e.to_string()))?;
         let clock = WallClock::new(cfg.clock_offset_secs).map_err(invalid)?;
         if !(1..=MAX_HAWK_SKEW_SECS).contains(&cfg.hawk_skew_secs) {
             return Err(invalid(format!(

@@ -309,6 +309,10 @@ async fn settings_that_cannot_work_are_refused_at_start() {
             out_mch_id: String::new(),
             ..SandboxConfig::default()
         },
+        SandboxConfig {
+            order_prefix: "sbx".into(),
+            ..SandboxConfig::default()
+        },
     ] {
         let started = cashier_sandbox::Sandbox::start(cfg.clone()).await;
         assert!(
