@@ -121,13 +121,13 @@ async fn malformed_cloud_pay_requests_get_an_answer_and_move_no_money() {
                 status == Some(0),
                 "{name}: only status 0 is signed"
             );
-            if name == "micro_pay" && status == Some(0) {
-                if let Some(no) = content
+            if name == "micro_pay"
+                && status == Some(0)
+                && let Some(no) = content
                     .pointer("/pay_content/out_trade_no")
                     .and_then(Value::as_str)
-                {
-                    accepted.insert(no.to_string());
-                }
+            {
+                accepted.insert(no.to_string());
             }
         }
     }
