@@ -244,3 +244,23 @@ async fn pos_takes_wechat_codes_only() {
     assert!(sb.ledger().orders.is_empty());
     sb.shutdown().await;
 }
+
+/// Seed 002: `wechatbarcode` is the code TripleDES-encrypted under `UPPER(MD5(password))`;
+/// one that does not decrypt (another key, another profile, not Base64) is refused uncharged.
+#[tokio::test]
+async fn wechatbarcode_must_decrypt_under_the_password_key() {
+    let sb = sandbox().await;
+    let tour = Tour::new(&sb);
+    let other_key = cashier_core::crypto::TdesProfile::Sha256Ecb
+        .encrypt(&secret_md5("654321"), PAID_CODE)
+        .unwrap_or_default();
+    let other_profile = cashier_core::crypto::TdesProfile::AsciiEcb
+        .encrypt(PASSWORD_KEY, PAID_CODE)
+        .unwrap_or_default();
+    for sealed in [other_key.as_str(), other_profile.as_str(), "not base64!"] {
+        let body = json!({"billnum": "WD-1", "wechatbarcode": sealed, "paymentvalue": 1});
+        assert_errcode(&tour.post(POS_PAY, &body).await, -1, "decrypt");
+    }
+    assert!(sb.ledger().orders.is_empty());
+    sb.shutdown().await;
+}
