@@ -84,10 +84,14 @@ enum Command {
         #[arg(long)]
         manager: String,
     },
-    /// Manager: refund a paid Cloud Pay payment in full (Tour V5 refunds are done in its back office).
+    /// Manager: refund a paid Cloud Pay payment, in full or in part (Tour V5 refunds are done in
+    /// its back office). Asking again continues a refund whose end is not known yet.
     Refund {
         #[arg(long)]
         order: String,
+        /// Yuan to refund; default: all that is left.
+        #[arg(long)]
+        amount: Option<String>,
         #[arg(long)]
         note: String,
         #[arg(long)]
@@ -198,7 +202,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Recover => {
             let ctx = setup::Context::open(config_path, json).await?;
-            Ok(output::recovery(&ctx.recovery, json))
+            let report = ctx.checkout.wait_recovered(ctx.recovery.clone()).await;
+            Ok(output::recovery(&report, json))
         }
         Command::Resolve {
             order,
@@ -216,12 +221,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Refund {
             order,
+            amount,
             note,
             manager,
         } => {
             let ctx = setup::Context::open(config_path, json).await?;
+            let amount = amount
+                .map(|y| cashier_core::Fen::parse_yuan(&y, ctx.cfg.max_fen()?).map_err(Error::from))
+                .transpose()?;
             let a = ctx.attempt_by_order(&order)?;
-            let a = ctx.checkout.refund(a.id, &note, &manager).await?;
+            let a = ctx.checkout.refund(a.id, amount, &note, &manager).await?;
             Ok(output::attempt(&a, json, ctx.lang))
         }
         Command::Receipts {

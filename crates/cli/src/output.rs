@@ -3,40 +3,20 @@
 use std::process::ExitCode;
 
 use cashier_core::checkout::{CheckoutEvent, RecoveryReport};
+use cashier_core::labels::state_label;
 use cashier_core::{Attempt, AttemptState, Error, Lang};
 use serde_json::json;
 
-pub fn state_label(state: AttemptState, lang: Lang) -> &'static str {
-    match (lang, state) {
-        (Lang::ZhCn, AttemptState::Sending) => "发送中",
-        (Lang::ZhCn, AttemptState::Pending) => "等待用户确认",
-        (Lang::ZhCn, AttemptState::Issuing) => "生成二维码",
-        (Lang::ZhCn, AttemptState::Shown) => "请顾客扫码",
-        (Lang::ZhCn, AttemptState::Paid) => "已支付",
-        (Lang::ZhCn, AttemptState::PartlyPaid) => "部分支付",
-        (Lang::ZhCn, AttemptState::Failed) => "支付失败",
-        (Lang::ZhCn, AttemptState::Cancelled) => "已取消",
-        (Lang::ZhCn, AttemptState::Expired) => "已过期",
-        (Lang::ZhCn, AttemptState::Unknown) => "结果未知，请再次查询",
-        (Lang::ZhCn, AttemptState::Refunded) => "已退款",
-        (Lang::En, AttemptState::Sending) => "sending",
-        (Lang::En, AttemptState::Pending) => "waiting for the customer",
-        (Lang::En, AttemptState::Issuing) => "issuing QR code",
-        (Lang::En, AttemptState::Shown) => "customer to scan",
-        (Lang::En, AttemptState::Paid) => "paid",
-        (Lang::En, AttemptState::PartlyPaid) => "partly paid",
-        (Lang::En, AttemptState::Failed) => "failed",
-        (Lang::En, AttemptState::Cancelled) => "cancelled",
-        (Lang::En, AttemptState::Expired) => "expired",
-        (Lang::En, AttemptState::Unknown) => "UNKNOWN — query again",
-        (Lang::En, AttemptState::Refunded) => "refunded",
-    }
-}
-
 pub fn exit_for_state(state: AttemptState) -> ExitCode {
     ExitCode::from(match state {
-        AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::Refunded => 0,
-        AttemptState::Failed | AttemptState::Cancelled | AttemptState::Expired => 1,
+        AttemptState::Paid
+        | AttemptState::PartlyPaid
+        | AttemptState::PartRefunded
+        | AttemptState::Refunded => 0,
+        AttemptState::Failed
+        | AttemptState::Cancelled
+        | AttemptState::Expired
+        | AttemptState::Abandoned => 1,
         AttemptState::Unknown
         | AttemptState::Sending
         | AttemptState::Pending

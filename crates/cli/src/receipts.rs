@@ -9,8 +9,8 @@ use cashier_core::receipts::{DayReport, Outcome, business_day, to_csv};
 use cashier_core::{Clock, Error, Lang, SystemClock};
 use chrono::NaiveDate;
 
-use crate::output::state_label;
 use crate::setup::load_config;
+use cashier_core::labels::state_label;
 
 /// CSV for scripts, or with a byte-order mark for Excel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -56,7 +56,7 @@ impl Context {
             tz: cfg.tz()?,
             polls: cfg.poll,
             send_retry: SendRetry::default(),
-            resolve_after: std::time::Duration::from_secs(5 * 60),
+            resolve_after: cfg.poll.resolve_after,
             qr_payable_for: std::time::Duration::from_secs(
                 cfg.tourv5
                     .as_ref()
@@ -77,7 +77,7 @@ impl Context {
             lang: cfg.lang,
             json,
             cfg,
-            checkout: Arc::new(checkout),
+            checkout,
             recovery,
             sandbox,
         })

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{BillNo, Fen};
+use crate::{BillNo, CodeError, CodeKind, Fen, PaymentCode};
 
 /// How the customer pays, and through which backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -51,6 +51,37 @@ impl Channel {
         match self {
             Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => true,
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => false,
+        }
+    }
+
+    /// Whether the channel's backend takes this code: the POS endpoint is WeChat's only, Cloud
+    /// Pay takes WeChat and Alipay codes, KouDaiLQ decides itself. Checked before anything
+    /// is journalled or sent.
+    pub fn check_code(self, code: &PaymentCode) -> Result<(), CodeError> {
+        let takes = match self {
+            Channel::PosWechatBarcode => "WeChat",
+            Channel::CloudBarcode => "WeChat or Alipay",
+            Channel::KoudaiBarcode | Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
+                return Ok(());
+            }
+        };
+        match (self, code.kind()) {
+            (Channel::PosWechatBarcode, CodeKind::Wechat)
+            | (Channel::CloudBarcode, CodeKind::Wechat | CodeKind::Alipay) => Ok(()),
+            (_, got) => Err(CodeError::WrongWallet { got, takes }),
+        }
+    }
+
+    /// Whether an unpaid QR order can be closed at the backend, so that nobody can pay it
+    /// later. Tour V5 documents no close (docs/protocols.md §1).
+    pub fn can_close(self) -> bool {
+        match self {
+            Channel::CloudQr => true,
+            Channel::WechatQr
+            | Channel::AlipayQr
+            | Channel::KoudaiBarcode
+            | Channel::PosWechatBarcode
+            | Channel::CloudBarcode => false,
         }
     }
 
@@ -109,11 +140,18 @@ pub enum AttemptState {
     Expired,
     /// Nobody can tell: may have been charged. Blocks the bill until resolved.
     Unknown,
+    /// A QR code the till no longer shows (cancelled, expired, or a crash) that the back
+    /// office cannot close: the customer can still pay it until `watch_until`, so the till
+    /// keeps asking in the background. It does not block the bill; a late payment is
+    /// recorded and announced.
+    Abandoned,
+    /// Part of the payment was refunded; the rest may be refunded later.
+    PartRefunded,
     Refunded,
 }
 
 impl AttemptState {
-    pub const ALL: [AttemptState; 11] = [
+    pub const ALL: [AttemptState; 13] = [
         AttemptState::Sending,
         AttemptState::Pending,
         AttemptState::Issuing,
@@ -124,6 +162,8 @@ impl AttemptState {
         AttemptState::Cancelled,
         AttemptState::Expired,
         AttemptState::Unknown,
+        AttemptState::Abandoned,
+        AttemptState::PartRefunded,
         AttemptState::Refunded,
     ];
 
@@ -139,6 +179,8 @@ impl AttemptState {
             AttemptState::Cancelled => "cancelled",
             AttemptState::Expired => "expired",
             AttemptState::Unknown => "unknown",
+            AttemptState::Abandoned => "abandoned",
+            AttemptState::PartRefunded => "part_refunded",
             AttemptState::Refunded => "refunded",
         }
     }
@@ -156,13 +198,24 @@ impl AttemptState {
             | AttemptState::Failed
             | AttemptState::Cancelled
             | AttemptState::Expired
+            | AttemptState::Abandoned
+            | AttemptState::PartRefunded
             | AttemptState::Refunded => false,
         }
     }
 
-    /// Money was received for this attempt.
+    /// Money was received for this attempt (some of it may have been refunded since).
     pub fn is_collected(self) -> bool {
-        matches!(self, AttemptState::Paid | AttemptState::PartlyPaid)
+        matches!(
+            self,
+            AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::PartRefunded
+        )
+    }
+
+    /// Ended as far as the till is concerned, but still watched in the background because the
+    /// customer could yet pay it.
+    pub fn is_watched(self) -> bool {
+        self == AttemptState::Abandoned
     }
 }
 
@@ -220,4 +273,8 @@ pub struct Attempt {
     /// POS sale bills: what the back office said the bill had been paid before this attempt,
     /// so that the bill-status poll credits this payment only with what it added.
     pub bill_paid_before: Option<Fen>,
+    /// Abandoned QR codes: until when the customer can still pay it.
+    pub watch_until: Option<DateTime<Utc>>,
+    /// Refunded so far (all parts that ended refunded).
+    pub refunded: Fen,
 }

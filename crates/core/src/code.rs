@@ -25,6 +25,35 @@ pub enum CodeKind {
     Unknown,
 }
 
+impl CodeKind {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CodeKind::Wechat => "微信",
+            CodeKind::Alipay => "支付宝",
+            CodeKind::UnionPay => "银联",
+            CodeKind::Unknown => "未知钱包的",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            CodeKind::Wechat => "WeChat",
+            CodeKind::Alipay => "Alipay",
+            CodeKind::UnionPay => "UnionPay",
+            CodeKind::Unknown => "unknown wallet",
+        }
+    }
+
+    fn with_article_en(self) -> &'static str {
+        match self {
+            CodeKind::Wechat => "a WeChat",
+            CodeKind::Alipay => "an Alipay",
+            CodeKind::UnionPay => "a UnionPay",
+            CodeKind::Unknown => "an unrecognised",
+        }
+    }
+}
+
 /// What the scanner wraps around a code; configured per scanner model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScannerFraming {
@@ -44,6 +73,8 @@ pub enum CodeError {
     NotDigits(char),
     #[error("a payment code has 10 to 32 digits; this one has {0}")]
     BadLength(usize),
+    #[error("this is {} payment code; this way of paying takes {takes} codes only", .got.with_article_en())]
+    WrongWallet { got: CodeKind, takes: &'static str },
 }
 
 impl CodeError {
@@ -52,6 +83,14 @@ impl CodeError {
             Self::Empty => "没有读到付款码".into(),
             Self::NotDigits(c) => format!("付款码只能是数字，读到了 {c:?}（扫错了或不是付款码）"),
             Self::BadLength(n) => format!("付款码应为 10 到 32 位数字，这个有 {n} 位"),
+            Self::WrongWallet { got, takes } => format!(
+                "这是{}付款码，此收款方式只收{}付款码",
+                got.name_zh(),
+                match *takes {
+                    "WeChat" => "微信",
+                    _ => "微信或支付宝",
+                }
+            ),
         }
     }
 }

@@ -92,6 +92,10 @@ pub struct PollPolicies {
     pub cloud_barcode: PollPolicy,
     /// QR on screen: every 2 s, at most 5 minutes.
     pub qr: PollPolicy,
+    /// How long after an attempt began a manager may declare it failed while the backend
+    /// still shows it in progress (or cannot be asked): a customer may still be confirming.
+    #[serde(with = "secs")]
+    pub resolve_after: Duration,
 }
 
 impl Default for PollPolicies {
@@ -101,6 +105,7 @@ impl Default for PollPolicies {
             koudai_barcode: PollPolicy::secs(3, 3, 60),
             cloud_barcode: PollPolicy::secs(3, 3, 120),
             qr: PollPolicy::secs(2, 2, 300),
+            resolve_after: Duration::from_secs(300),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod failpoint;
 pub mod http;
 pub mod journal;
+pub mod labels;
 pub mod money;
 pub mod order_no;
 pub mod outcome;

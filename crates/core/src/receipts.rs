@@ -33,9 +33,14 @@ pub enum Outcome {
 impl Outcome {
     pub fn of(state: AttemptState) -> Outcome {
         match state {
-            AttemptState::Paid | AttemptState::PartlyPaid => Outcome::Paid,
+            AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::PartRefunded => {
+                Outcome::Paid
+            }
             AttemptState::Failed => Outcome::Failed,
-            AttemptState::Cancelled | AttemptState::Expired => Outcome::Cancelled,
+            // Not paid so far; a late payment of an abandoned code turns it paid.
+            AttemptState::Cancelled | AttemptState::Expired | AttemptState::Abandoned => {
+                Outcome::Cancelled
+            }
             AttemptState::Refunded => Outcome::Refunded,
             AttemptState::Sending
             | AttemptState::Pending
@@ -86,7 +91,10 @@ pub struct DayReport {
     pub by_channel: BTreeMap<Channel, Totals>,
     /// Every attempt, by how it ended.
     pub by_outcome: BTreeMap<Outcome, Totals>,
+    /// Received and kept: what was paid, less what was refunded of it.
     pub collected: Fen,
+    /// Refunded of the day's payments (whole and part refunds).
+    pub refunded: Fen,
 }
 
 impl DayReport {
@@ -95,14 +103,17 @@ impl DayReport {
         let mut by_channel: BTreeMap<Channel, Totals> = BTreeMap::new();
         let mut by_outcome: BTreeMap<Outcome, Totals> = BTreeMap::new();
         let mut collected = Fen::ZERO;
+        let mut refunded = Fen::ZERO;
         for a in &attempts {
             by_outcome
                 .entry(Outcome::of(a.state))
                 .or_default()
                 .add(a.amount);
+            refunded = refunded.saturating_add(a.refunded);
             if a.state.is_collected() {
-                by_channel.entry(a.channel).or_default().add(a.amount);
-                collected = collected.saturating_add(a.amount);
+                let kept = a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO);
+                by_channel.entry(a.channel).or_default().add(kept);
+                collected = collected.saturating_add(kept);
             }
         }
         DayReport {
@@ -111,6 +122,7 @@ impl DayReport {
             by_channel,
             by_outcome,
             collected,
+            refunded,
         }
     }
 }
@@ -135,13 +147,14 @@ impl ReportError {
     }
 }
 
-pub const CSV_HEADER: [&str; 13] = [
+pub const CSV_HEADER: [&str; 14] = [
     "business_day",
     "created_at",
     "bill",
     "order_no",
     "channel",
     "amount_yuan",
+    "refunded_yuan",
     "state",
     "outcome",
     "reference",
@@ -169,6 +182,7 @@ pub fn to_csv(attempts: &[Attempt]) -> Result<String, ReportError> {
             spreadsheet_safe(&a.order_no),
             a.channel.as_str().to_string(),
             a.amount.to_string(),
+            a.refunded.to_string(),
             a.state.as_str().to_string(),
             Outcome::of(a.state).as_str().to_string(),
             opt(&a.reference),

@@ -35,13 +35,15 @@ async fn qr_paid_from_the_customer_page() {
 #[tokio::test(start_paused = true)]
 async fn qr_expires_after_5_minutes_with_a_final_query_and_a_close() {
     let t = till().await;
-    for (channel, bill, closed) in [
-        (Channel::WechatQr, "Q-EXP-W", false),
-        (Channel::CloudQr, "Q-EXP-C", true),
+    // Tour V5 cannot close its code: it is abandoned, still payable, and watched.
+    for (channel, bill, closed, ended) in [
+        (Channel::WechatQr, "Q-EXP-W", false, AttemptState::Abandoned),
+        (Channel::CloudQr, "Q-EXP-C", true, AttemptState::Expired),
     ] {
         let started = tokio::time::Instant::now();
         let a = t.engine.pay_qr(qr(bill, "1", channel)).await.unwrap();
-        assert_eq!(a.state, AttemptState::Expired, "{channel}: {a:?}");
+        assert_eq!(a.state, ended, "{channel}: {a:?}");
+        assert_eq!(a.watch_until.is_some(), !closed, "{channel}: {a:?}");
         let took = started.elapsed();
         assert!(
             took >= Duration::from_secs(300) && took < Duration::from_secs(304),
@@ -112,9 +114,9 @@ async fn faults_on_qr_issue_fail_cleanly_and_faults_on_polls_are_survived() {
             arm(&t, endpoint, kind).await;
             let a = t.engine.pay_qr(qr(&bill, "3", channel)).await.unwrap();
             // A refused Tour V5 signature is retried after a new login: that QR is issued,
-            // and expires unpaid.
+            // and is abandoned unpaid (it cannot be closed).
             let expected = match (channel, kind) {
-                (Channel::WechatQr, "bad_signature") => AttemptState::Expired,
+                (Channel::WechatQr, "bad_signature") => AttemptState::Abandoned,
                 _ => AttemptState::Failed,
             };
             assert_eq!(a.state, expected, "{channel} with {kind}: {a:?}");
@@ -177,7 +179,7 @@ async fn a_qr_paid_after_it_expired_is_found_before_the_bill_is_charged_again() 
         .pay_qr(qr("LATE-1", "5", Channel::WechatQr))
         .await
         .unwrap();
-    assert_eq!(a.state, AttemptState::Expired);
+    assert_eq!(a.state, AttemptState::Abandoned);
     let r = reqwest::Client::new()
         .post(a.code_url.clone().unwrap())
         .header("Accept", "application/json")
@@ -263,7 +265,7 @@ async fn an_unclosable_qr_that_cannot_be_checked_blocks_the_bill() {
         .pay_qr(qr("BLK-1", "5", Channel::WechatQr))
         .await
         .unwrap();
-    assert_eq!(a.state, AttemptState::Expired);
+    assert_eq!(a.state, AttemptState::Abandoned);
     let r = reqwest::Client::new()
         .post(format!("{}_sandbox/faults", sandbox.url()))
         .json(&json!({"endpoint": "api/UnPos/3Pay/Wechat/Query", "kind": "http500", "count": 5}))

@@ -44,6 +44,9 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
     drop(t.engine);
 
     let (engine, report) = open_engine(&t.sandbox, &t.db, t.clock.clone()).await;
+    // Both are inside their poll window: followed as a live payment would be, to the end.
+    assert!(report.checked.iter().all(|r| r.following), "{report:?}");
+    let report = engine.wait_recovered(report).await;
     let to = |id| {
         report
             .checked

@@ -29,6 +29,8 @@ fn attempt(id: i64, channel: Channel, fen: u64, state: S) -> Attempt {
         updated_at: at,
         business_day: day(),
         bill_paid_before: None,
+        watch_until: None,
+        refunded: Fen::ZERO,
     }
 }
 
@@ -66,6 +68,8 @@ fn every_state_has_an_outcome() {
         (S::Failed, Outcome::Failed),
         (S::Cancelled, Outcome::Cancelled),
         (S::Expired, Outcome::Cancelled),
+        (S::Abandoned, Outcome::Cancelled),
+        (S::PartRefunded, Outcome::Paid),
         (S::Refunded, Outcome::Refunded),
     ];
     assert_eq!(expected.len(), S::ALL.len());
@@ -119,21 +123,24 @@ fn csv_has_a_header_and_yuan_with_two_decimals() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "business_day,created_at,bill,order_no,channel,amount_yuan,state,outcome,reference,\
-         code_masked,operator,till,reason"
+        "business_day,created_at,bill,order_no,channel,amount_yuan,refunded_yuan,state,outcome,\
+         reference,code_masked,operator,till,reason"
     );
     let first = lines.next().unwrap();
     assert!(
         first.starts_with("2026-11-22,2026-11-21T16:30:05.000Z,B1,CAT01261121163005000001,"),
         "{first}"
     );
-    assert!(first.contains(",cloud-barcode,12.30,paid,paid,"), "{first}");
+    assert!(
+        first.contains(",cloud-barcode,12.30,0.00,paid,paid,"),
+        "{first}"
+    );
     assert!(
         first.contains("\"'=HYPERLINK(\"\"x\"\")\""),
         "formula neutralised: {first}"
     );
     assert!(first.ends_with(",op7,T01,\"支付成功, 已到账\""), "{first}");
-    assert!(csv.contains(",5.00,partly_paid,paid,"));
+    assert!(csv.contains(",5.00,0.00,partly_paid,paid,"));
     assert_eq!(csv.lines().count(), 1 + attempts.len());
     assert_eq!(to_csv(&[]).unwrap().lines().count(), 1);
 }

@@ -90,7 +90,7 @@ impl Till {
         let config = dir.path().join("cashier.toml");
         let db = dir.path().join("journal.db");
         let toml = format!(
-            "[poll.qr]\nfirst_after = {}\nevery = {}\ngive_up = {}\n\n\
+            "[poll]\nresolve_after = 3\n\n[poll.qr]\nfirst_after = {}\nevery = {}\ngive_up = {}\n\n\
              [poll.wechat_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\
              [poll.koudai_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\
              [poll.cloud_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\

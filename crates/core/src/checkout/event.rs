@@ -18,6 +18,11 @@ pub struct CheckoutEvent {
     pub elapsed_ms: u64,
     /// Time left before the attempt gives up (barcode → Unknown, QR → expired).
     pub remaining_ms: Option<u64>,
+    /// An attempt the till had stopped following (an abandoned QR code, one a crash left
+    /// behind) turned out paid: tell the cashier, even if another customer is at the till.
+    pub late: bool,
+    /// Until when an abandoned QR code can still be paid.
+    pub watch_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl CheckoutEvent {
@@ -37,6 +42,8 @@ impl CheckoutEvent {
             },
             elapsed_ms,
             remaining_ms,
+            late: false,
+            watch_until: a.watch_until.filter(|_| a.state.is_watched()),
         }
     }
 }

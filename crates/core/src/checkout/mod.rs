@@ -2,13 +2,20 @@
 //!
 //! Every attempt is journalled before its payment call leaves, every retry reuses its order
 //! number, a lost answer is `Unknown` (never failed), and a bill with a live or unknown attempt
-//! cannot be charged again (PROTOCOLS §5). Time comes from the injected [`Clock`] and tokio's
-//! timers, randomness from a seeded generator.
+//! cannot be charged again (docs/protocols.md §5). Time comes from the injected [`Clock`] and
+//! tokio's timers, randomness from a seeded generator.
+//!
+//! The flows live beside this file, one behaviour each: `barcode` (pay, then poll),
+//! `qr` (issue, show, end), `recovery` (what a previous run left, and abandoned QR codes),
+//! `settle` (what an answer means for the journal), `refund` (a manager's refunds).
 
+mod barcode;
 mod event;
-mod flow;
+mod qr;
+mod recovery;
 mod refund;
 mod route;
+mod settle;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,8 +24,10 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
 
 pub use event::CheckoutEvent;
+pub use recovery::{Recovered, RecoveryReport};
 pub use route::{Backends, TourV5Link};
 
 use crate::cloudpay::Platform;
@@ -80,27 +89,15 @@ pub struct QrPayment {
     pub wallet: Platform,
 }
 
-/// What start-up recovery did to each attempt it found unfinished.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RecoveryReport {
-    pub checked: Vec<Recovered>,
-    /// Another live process holds this till and follows its own attempts: nothing was touched.
-    pub deferred: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Recovered {
-    pub attempt_id: AttemptId,
-    pub order_no: String,
-    pub from: AttemptState,
-    pub to: AttemptState,
-}
-
-/// A QR poll loop running in this process, reachable by `cancel`.
-struct LiveQr {
-    cancel: watch::Sender<bool>,
+/// A payment flow running in this process: reachable by `cancel` (QR codes), and seen by
+/// recovery and `query_again`, which must not follow the same attempt twice.
+struct Followed {
+    cancel: Option<watch::Sender<bool>>,
     done: watch::Receiver<Option<Attempt>>,
 }
+
+/// A running flow's end, as its spawner sees it.
+pub type Flow = JoinHandle<Result<Attempt, Error>>;
 
 pub struct Checkout {
     journal: Arc<Journal>,
@@ -109,7 +106,9 @@ pub struct Checkout {
     clock: Arc<dyn Clock>,
     rng: Mutex<StdRng>,
     events: broadcast::Sender<CheckoutEvent>,
-    live_qr: Mutex<HashMap<AttemptId, LiveQr>>,
+    followed: Mutex<HashMap<AttemptId, Followed>>,
+    /// Flows recovery started for attempts a previous run left in progress.
+    recovered: Mutex<Vec<Flow>>,
     /// Held while this engine is the till's checkout; `None` for a second process (a
     /// `cashier cancel` beside a running `cashier pay`).
     claim: Option<TillClaim>,
@@ -117,26 +116,28 @@ pub struct Checkout {
 
 impl Checkout {
     /// Opens the engine and, before it can take any payment, queries every attempt a previous
-    /// run left unfinished (PROTOCOLS §5.4).
+    /// run left unfinished (docs/protocols.md §5.4). Attempts still inside their poll window
+    /// go on being followed in the background, exactly as a live payment would.
     pub async fn open(
         journal: Arc<Journal>,
         backends: Backends,
         settings: CheckoutSettings,
         clock: Arc<dyn Clock>,
         seed: u64,
-    ) -> Result<(Checkout, RecoveryReport), Error> {
+    ) -> Result<(Arc<Checkout>, RecoveryReport), Error> {
         let (events, _) = broadcast::channel(256);
         let claim = journal.claim_till()?;
-        let engine = Checkout {
+        let engine = Arc::new(Checkout {
             journal,
             backends,
             settings,
             clock,
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
             events,
-            live_qr: Mutex::new(HashMap::new()),
+            followed: Mutex::new(HashMap::new()),
+            recovered: Mutex::new(Vec::new()),
             claim,
-        };
+        });
         let report = engine.recover().await?;
         Ok((engine, report))
     }
@@ -149,8 +150,13 @@ impl Checkout {
         &self.journal
     }
 
-    pub fn settings(&self) -> &CheckoutSettings {
-        &self.settings
+    pub fn backends(&self) -> &Backends {
+        &self.backends
+    }
+
+    /// Whether this process holds the till (takes payments, recovers, watches).
+    pub fn holds_till(&self) -> bool {
+        self.claim.is_some()
     }
 
     /// Warms the connection to the channel's backend when a payment screen opens.
@@ -159,11 +165,46 @@ impl Checkout {
     }
 
     /// Barcode: journal → pay → paid | failed | pending → poll → paid | failed | Unknown.
+    /// Returns when the attempt has ended or been given up.
     pub async fn pay_barcode(&self, p: BarcodePayment) -> Result<Attempt, Error> {
+        let a = self.begin_barcode(&p).await?;
+        self.barcode_flow(a, &p.code).await
+    }
+
+    /// As [`Checkout::pay_barcode`], but returns as soon as the attempt is journalled; the
+    /// flow goes on in the background and reports through events.
+    pub async fn start_barcode(
+        self: &Arc<Self>,
+        p: BarcodePayment,
+    ) -> Result<(Attempt, Flow), Error> {
+        let a = self.begin_barcode(&p).await?;
+        let engine = self.clone();
+        let started = a.clone();
+        let flow = tokio::spawn(async move { engine.barcode_flow(started, &p.code).await });
+        Ok((a, flow))
+    }
+
+    /// QR: journal → issue code → poll while shown → paid | expired | cancelled.
+    pub async fn pay_qr(&self, p: QrPayment) -> Result<Attempt, Error> {
+        let a = self.begin_qr(&p).await?;
+        self.qr_flow(a).await
+    }
+
+    /// As [`Checkout::pay_qr`], but returns as soon as the attempt is journalled.
+    pub async fn start_qr(self: &Arc<Self>, p: QrPayment) -> Result<(Attempt, Flow), Error> {
+        let a = self.begin_qr(&p).await?;
+        let engine = self.clone();
+        let started = a.clone();
+        let flow = tokio::spawn(async move { engine.qr_flow(started).await });
+        Ok((a, flow))
+    }
+
+    async fn begin_barcode(&self, p: &BarcodePayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if p.channel.is_qr() {
             return Err(Error::Config(format!("{} is a QR channel", p.channel)));
         }
+        p.channel.check_code(&p.code)?;
         self.backends.check(p.channel)?;
         let wallet = match p.channel {
             Channel::CloudBarcode => {
@@ -182,11 +223,10 @@ impl Checkout {
             paid_before,
         )?;
         tracing::info!(attempt = %a.id, order = %a.order_no, code = %p.code, "barcode payment journalled");
-        self.barcode_flow(a, &p.code).await
+        Ok(a)
     }
 
-    /// QR: journal → issue code → poll while shown → paid | expired | cancelled.
-    pub async fn pay_qr(&self, p: QrPayment) -> Result<Attempt, Error> {
+    async fn begin_qr(&self, p: &QrPayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if !p.channel.is_qr() {
             return Err(Error::Config(format!("{} is a barcode channel", p.channel)));
@@ -197,8 +237,7 @@ impl Checkout {
             _ => None,
         };
         self.recheck_unclosable_qr(&p.bill).await?;
-        let a = self.begin(&p.bill, p.amount, p.channel, wallet, None, None)?;
-        self.qr_flow(a).await
+        self.begin(&p.bill, p.amount, p.channel, wallet, None, None)
     }
 
     /// Cashier cancels a QR on screen: final query, then close where the backend can.
@@ -213,7 +252,7 @@ impl Checkout {
             return Ok(a);
         }
         let running = self
-            .lock_live()
+            .lock_followed()
             .get(&id)
             .map(|l| (l.cancel.clone(), l.done.clone()));
         match running {
@@ -226,7 +265,9 @@ impl Checkout {
             }
             None if a.state == AttemptState::Issuing => self.abandon_unshown_qr(&a).await,
             Some((cancel, mut done)) => {
-                let _ = cancel.send(true);
+                if let Some(cancel) = cancel {
+                    let _ = cancel.send(true);
+                }
                 loop {
                     if let Some(a) = done.borrow_and_update().clone() {
                         return Ok(a);
@@ -240,16 +281,23 @@ impl Checkout {
         }
     }
 
-    /// One more query for an attempt that is not known to have ended.
+    /// One more query for an attempt that is not known to have ended, or for an abandoned QR
+    /// code the customer may still pay.
     pub async fn query_again(&self, id: AttemptId) -> Result<Attempt, Error> {
         let a = self.get(id)?;
+        if a.state.is_watched() {
+            return self.check_abandoned(a, false).await;
+        }
         if !a.state.is_live() {
             return Ok(a);
         }
-        // Followed elsewhere (a QR on screen in this process, or anything the till's own
-        // process follows when this one is a guest): report what the backend says now, and
-        // record only an answer that ends it — never turn it Unknown behind the follower's back.
-        if self.lock_live().contains_key(&id) || self.claim.is_none() {
+        // Followed elsewhere (a flow in this process, or anything the till's own process
+        // follows when this one is a guest): report what the backend says now, and record
+        // only an answer that ends it — never turn it Unknown behind the follower's back.
+        if self.lock_followed().contains_key(&id) || self.claim.is_none() {
+            if let Err(why) = self.backends.can_query(&a) {
+                return Err(Error::NotAllowed(why));
+            }
             let outcome = self.backends.query(&a, self.collected_before(&a)?).await?;
             // A declined QR is left for its follower to end with the final query and close.
             let ends = match &outcome {
@@ -266,6 +314,9 @@ impl Checkout {
         if a.channel.is_qr() {
             return self.end_qr(a, AttemptState::Expired).await;
         }
+        if let Err(why) = self.backends.can_query(&a) {
+            return self.needs_manager(&a, why);
+        }
         let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
         self.settle_after_query(&a, outcome, "queried again")
     }
@@ -275,7 +326,8 @@ impl Checkout {
     /// backend is asked once more: a payment it reports paid is recorded as paid instead, and
     /// one it still shows in progress (a customer typing a password) is refused until
     /// `resolve_after` has passed since the attempt began — declaring it failed then and
-    /// charging the bill again would charge the customer twice.
+    /// charging the bill again would charge the customer twice. An attempt that cannot be
+    /// queried is held to the same wait.
     pub async fn force_resolve(
         &self,
         id: AttemptId,
@@ -292,26 +344,38 @@ impl Checkout {
             )));
         }
         if to == AttemptState::Failed {
-            let outcome = self
-                .backends
-                .query(&current, self.collected_before(&current)?)
-                .await;
-            match outcome {
-                Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
+            let outcome = match self.backends.can_query(&current) {
+                Ok(()) => Some(
+                    self.backends
+                        .query(&current, self.collected_before(&current)?)
+                        .await,
+                ),
+                Err(_) => None,
+            };
+            let in_progress = match outcome {
+                Some(Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. }))) => {
                     return self.settle_after_query(&current, Ok(o), "found paid before resolving");
                 }
-                Ok(PaymentOutcome::Pending { status, .. }) => {
-                    let age = self.clock.now().signed_duration_since(current.created_at);
-                    let wait = chrono::TimeDelta::from_std(self.settings.resolve_after)
-                        .unwrap_or(chrono::TimeDelta::MAX);
-                    if age < wait {
-                        return Err(Error::NotAllowed(format!(
-                            "the backend still shows this payment in progress ({status}); query it again, or resolve it after {} s",
-                            (wait - age).num_seconds().max(1)
-                        )));
-                    }
+                Some(Ok(PaymentOutcome::Pending { status, .. })) => Some(format!(
+                    "the backend still shows this payment in progress ({status})"
+                )),
+                None => Some(
+                    "this payment cannot be queried, and the customer may still be confirming it"
+                        .into(),
+                ),
+                Some(Ok(PaymentOutcome::Failed { .. } | PaymentOutcome::Unknown { .. }))
+                | Some(Err(_)) => None,
+            };
+            if let Some(status) = in_progress {
+                let age = self.clock.now().signed_duration_since(current.created_at);
+                let wait = chrono::TimeDelta::from_std(self.settings.resolve_after)
+                    .unwrap_or(chrono::TimeDelta::MAX);
+                if age < wait {
+                    return Err(Error::NotAllowed(format!(
+                        "{status}; query it again, or resolve it after {} s",
+                        (wait - age).num_seconds().max(1)
+                    )));
                 }
-                Ok(PaymentOutcome::Failed { .. } | PaymentOutcome::Unknown { .. }) | Err(_) => {}
             }
         }
         let a = self
@@ -330,72 +394,6 @@ impl Checkout {
                 "another cashier process holds this till; take the payment there, or close it first".into(),
             )),
         }
-    }
-
-    /// Queries every unfinished attempt once. Called by [`Checkout::open`]; callable again.
-    pub async fn recover(&self) -> Result<RecoveryReport, Error> {
-        let mut report = RecoveryReport::default();
-        if self.claim.is_none() {
-            report.deferred = true;
-            return Ok(report);
-        }
-        for a in self.journal.live()? {
-            if self.lock_live().contains_key(&a.id) {
-                continue;
-            }
-            let from = a.state;
-            let after = if a.state == AttemptState::Issuing {
-                self.abandon_unshown_qr(&a).await?
-            } else if a.channel.is_qr() {
-                self.end_qr(a.clone(), AttemptState::Expired).await?
-            } else {
-                let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
-                self.settle_after_query(&a, outcome, "recovered after restart")?
-            };
-            tracing::info!(attempt = %a.id, order = %a.order_no, %from, to = %after.state, "recovered");
-            report.checked.push(Recovered {
-                attempt_id: a.id,
-                order_no: a.order_no.clone(),
-                from,
-                to: after.state,
-            });
-        }
-        Ok(report)
-    }
-
-    /// Tour V5 documents no close for QR orders, so a code the till gave up on may still be
-    /// paid by a customer who kept it on screen. Before the bill is charged again, those
-    /// attempts are asked once more; a late payment is recorded and the bill is then paid.
-    /// Only codes still within `qr_payable_for` of being issued can be paid, so only those are
-    /// asked; one that cannot be asked blocks the bill, as an Unknown attempt would.
-    async fn recheck_unclosable_qr(&self, bill: &BillNo) -> Result<(), Error> {
-        let now = self.clock.now();
-        let window = chrono::TimeDelta::from_std(self.settings.qr_payable_for)
-            .unwrap_or(chrono::TimeDelta::MAX);
-        for a in self.journal.by_bill(bill)? {
-            let unclosable = matches!(a.channel, Channel::WechatQr | Channel::AlipayQr);
-            let gave_up = matches!(a.state, AttemptState::Expired | AttemptState::Cancelled);
-            let payable = now.signed_duration_since(a.created_at) < window;
-            if !(unclosable && gave_up && payable && a.reference.is_some()) {
-                continue;
-            }
-            match self.backends.query(&a, self.collected_before(&a)?).await {
-                Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
-                    tracing::warn!(attempt = %a.id, order = %a.order_no, "QR paid after the till gave up on it");
-                    let late = self.settle_after_query(&a, Ok(o), "paid after the QR expired")?;
-                    self.emit(&late, 0, None);
-                }
-                Ok(PaymentOutcome::Pending { .. } | PaymentOutcome::Failed { .. }) => {}
-                Ok(PaymentOutcome::Unknown { reason }) | Err(Error::NoAnswer(reason)) => {
-                    return Err(Error::NotAllowed(format!(
-                        "an earlier QR code for this bill ({}) may still be paid and could not be checked ({reason}); try again",
-                        a.order_no
-                    )));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
     }
 
     fn begin(
@@ -448,7 +446,56 @@ impl Checkout {
             .send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
     }
 
-    fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<AttemptId, LiveQr>> {
-        self.live_qr.lock().unwrap_or_else(|p| p.into_inner())
+    /// An attempt the till had stopped following turned out paid: said once, loudly.
+    fn emit_late(&self, a: &Attempt) {
+        let _ = self.events.send(CheckoutEvent {
+            late: true,
+            ..CheckoutEvent::of(a, 0, None)
+        });
     }
+
+    fn lock_followed(&self) -> std::sync::MutexGuard<'_, HashMap<AttemptId, Followed>> {
+        self.followed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers a flow for `id` for as long as the returned guard lives.
+    fn follow(&self, id: AttemptId, cancel: Option<watch::Sender<bool>>) -> FollowGuard<'_> {
+        let (done_tx, done_rx) = watch::channel(None);
+        self.lock_followed().insert(
+            id,
+            Followed {
+                cancel,
+                done: done_rx,
+            },
+        );
+        FollowGuard {
+            engine: self,
+            id,
+            done: done_tx,
+        }
+    }
+}
+
+/// Takes a flow out of the engine's map when it ends, however it ends, and tells anyone
+/// waiting for it (a cancel) how it ended.
+struct FollowGuard<'a> {
+    engine: &'a Checkout,
+    id: AttemptId,
+    done: watch::Sender<Option<Attempt>>,
+}
+
+impl FollowGuard<'_> {
+    fn finish(&self, a: &Attempt) {
+        let _ = self.done.send(Some(a.clone()));
+    }
+}
+
+impl Drop for FollowGuard<'_> {
+    fn drop(&mut self) {
+        self.engine.lock_followed().remove(&self.id);
+    }
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

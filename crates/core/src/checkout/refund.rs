@@ -1,91 +1,103 @@
-//! Refunds, for a manager: full refunds of paid Cloud Pay attempts, followed to their end.
+//! Refunds, for a manager: all or part of a paid Cloud Pay payment, each part journalled
+//! before it is sent and followed to its end.
 
 use std::time::Duration;
 
 use super::Checkout;
 use crate::cloudpay::RefundOutcome;
-use crate::journal::Change;
-use crate::{Attempt, AttemptId, AttemptState, Error};
+use crate::journal::{JournalError, Refund, RefundState};
+use crate::{Attempt, AttemptId, Error, Fen};
 
 /// How long a refund is followed before the manager is told to look again later.
 const REFUND_POLL: Duration = Duration::from_secs(3);
 const REFUND_GIVE_UP: Duration = Duration::from_secs(60);
 
 impl Checkout {
-    /// Refunds a paid attempt in full and journals who asked and why. The refund number is
-    /// derived from the order number, so asking again continues the same refund instead of
-    /// starting a second one.
-    pub async fn refund(&self, id: AttemptId, note: &str, manager: &str) -> Result<Attempt, Error> {
+    /// Refunds `amount` (the rest when `None`) of a paid attempt and journals who asked and
+    /// why. A part whose end is not known yet is continued, with its own number, before any
+    /// new part can start: asking again never refunds twice.
+    pub async fn refund(
+        &self,
+        id: AttemptId,
+        amount: Option<Fen>,
+        note: &str,
+        manager: &str,
+    ) -> Result<Attempt, Error> {
         let a = self.get(id)?;
-        if a.state != AttemptState::Paid {
-            return Err(Error::NotAllowed(format!(
-                "only a paid attempt can be refunded; this one is {}",
-                a.state
-            )));
-        }
-        if note.trim().is_empty() || manager.trim().is_empty() {
+        if !a.channel.is_cloud() {
             return Err(Error::NotAllowed(
-                "a refund needs the manager's name and a note".into(),
+                "the Tour V5 back office has no refund call: refund this payment in the back office".into(),
             ));
         }
         self.backends.check(a.channel)?;
-        let refund_no = format!("{}R", a.order_no);
-        let audit = |raw: String, reason: Option<String>, to: AttemptState| Change {
-            to,
-            raw_status: raw,
-            reason,
-            actor: Some(manager.to_string()),
-            note: Some(note.to_string()),
-            ..Change::default()
+        let (part, resend) = match self.journal.open_refund(id)? {
+            Some(open) if amount.is_none_or(|x| x == open.amount) => {
+                // Sent again only where the backend may never have got it; the same refund
+                // number makes a repeat harmless.
+                let resend = matches!(open.state, RefundState::Requested | RefundState::Unknown);
+                (open, resend)
+            }
+            Some(open) => {
+                return Err(JournalError::RefundOpen(format!(
+                    "{} (¥{}; ask again for that amount to follow it)",
+                    open.refund_no, open.amount
+                ))
+                .into());
+            }
+            None => {
+                let left = a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO);
+                let part = self.journal.begin_refund(
+                    id,
+                    amount.unwrap_or(left),
+                    manager,
+                    note,
+                    self.clock.now(),
+                )?;
+                (part, true)
+            }
         };
-        let a = self.record(
-            &a,
-            audit(
-                format!("refund {refund_no} requested"),
-                a.reason.clone(),
-                AttemptState::Paid,
-            ),
-        )?;
+        self.follow_refund(&a, part, resend).await
+    }
+
+    async fn follow_refund(
+        &self,
+        a: &Attempt,
+        part: Refund,
+        mut send: bool,
+    ) -> Result<Attempt, Error> {
         let started = tokio::time::Instant::now();
-        let mut first = true;
         loop {
-            let outcome = self.backends.refund(&a, &refund_no, first).await?;
-            first = false;
-            match outcome {
-                RefundOutcome::Refunded { .. } => {
-                    let r = self.record(
-                        &a,
-                        audit(
-                            format!("refund {refund_no} done"),
-                            Some("refunded".into()),
-                            AttemptState::Refunded,
-                        ),
-                    )?;
-                    self.emit(&r, 0, None);
-                    return Ok(r);
+            let outcome = self.backends.refund(a, &part, send).await?;
+            send = false;
+            let (state, reason) = match outcome {
+                RefundOutcome::Refunded { .. } => (RefundState::Refunded, None),
+                RefundOutcome::Failed { reason } => (RefundState::Failed, Some(reason)),
+                RefundOutcome::Refunding => (RefundState::Refunding, None),
+                RefundOutcome::Unknown { reason } => (RefundState::Unknown, Some(reason)),
+            };
+            let (recorded, attempt) =
+                self.journal
+                    .record_refund(part.id, state, reason.clone(), self.clock.now())?;
+            match recorded.state {
+                RefundState::Refunded => {
+                    self.emit(&attempt, 0, None);
+                    return Ok(attempt);
                 }
-                RefundOutcome::Failed { reason } => {
-                    self.record(
-                        &a,
-                        audit(
-                            format!("refund {refund_no} failed"),
-                            Some(reason.clone()),
-                            AttemptState::Paid,
-                        ),
-                    )?;
+                RefundState::Failed => {
                     return Err(Error::Rejected {
                         code: "refund_failed".into(),
-                        message: reason,
+                        message: reason.unwrap_or_else(|| "refund failed".into()),
                     });
                 }
-                RefundOutcome::Refunding | RefundOutcome::Unknown { .. }
+                RefundState::Requested | RefundState::Refunding | RefundState::Unknown
                     if started.elapsed() < REFUND_GIVE_UP =>
                 {
                     tokio::time::sleep(REFUND_POLL).await;
                 }
-                RefundOutcome::Refunding | RefundOutcome::Unknown { .. } => {
+                RefundState::Requested | RefundState::Refunding | RefundState::Unknown => {
                     return Err(Error::NoAnswer(format!(
-                        "refund {refund_no} is still in progress; ask again later to follow it"
+                        "refund {} is still in progress; ask again later to follow it",
+                        part.refund_no
                     )));
                 }
             }

@@ -3,6 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use crate::cloudpay::{CloudPay, Platform, RefundOutcome, TradeType};
+use crate::journal::Refund;
 use crate::tourv5::{QrWallet, TourV5, TourV5Session};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
@@ -90,6 +91,24 @@ impl Backends {
             self.cloudpay().map(|_| ())
         } else {
             self.tourv5().map(|_| ())
+        }
+    }
+
+    /// Whether the backend can be asked about this attempt at all. A KouDaiLQ payment is
+    /// queried by the back office's `autoid`, which only its pay answer carries (seed 003 marks
+    /// it required); a Tour V5 QR code, by the `autoid` issuing it returned.
+    pub fn can_query(&self, a: &Attempt) -> Result<(), String> {
+        let has_reference = a.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
+        match a.channel {
+            Channel::KoudaiBarcode | Channel::WechatQr | Channel::AlipayQr if !has_reference => {
+                Err("the back office's answer with its payment id (autoid) was lost, so it cannot be asked about this payment".into())
+            }
+            Channel::KoudaiBarcode
+            | Channel::WechatQr
+            | Channel::AlipayQr
+            | Channel::PosWechatBarcode
+            | Channel::CloudQr
+            | Channel::CloudBarcode => Ok(()),
         }
     }
 
@@ -211,10 +230,11 @@ impl Backends {
     }
 
     /// Cloud Pay refunds; Tour V5 documents none (refunds are done in its back office).
+    /// `first`: send the refund; otherwise ask how the journalled one stands.
     pub async fn refund(
         &self,
         a: &Attempt,
-        refund_no: &str,
+        refund: &Refund,
         first: bool,
     ) -> Result<RefundOutcome, Error> {
         if !a.channel.is_cloud() {
@@ -224,10 +244,17 @@ impl Backends {
         }
         let cp = self.cloudpay()?;
         if first {
-            cp.refund(&a.order_no, refund_no, platform(a), a.amount, a.amount)
-                .await
+            cp.refund(
+                &a.order_no,
+                &refund.refund_no,
+                platform(a),
+                a.amount,
+                refund.amount,
+            )
+            .await
         } else {
-            cp.query_refund(&a.order_no, refund_no, platform(a)).await
+            cp.query_refund(&a.order_no, &refund.refund_no, platform(a))
+                .await
         }
     }
 

@@ -32,6 +32,12 @@ pub enum JournalError {
     Corrupt(String),
     #[error("cannot resolve the attempt: {0}")]
     BadResolve(String),
+    #[error("only a paid payment can be refunded; this one is {0}")]
+    NotRefundable(AttemptState),
+    #[error("refund {0} has not ended yet: ask again to follow it before refunding more")]
+    RefundOpen(String),
+    #[error("at most ¥{left} is left to refund on this payment")]
+    RefundTooLarge { left: Fen },
 }
 
 impl JournalError {
@@ -49,6 +55,9 @@ impl JournalError {
             Self::BadAmount(_) => "invalid_amount",
             Self::Corrupt(_) => "journal_corrupt",
             Self::BadResolve(_) => "bad_resolve",
+            Self::NotRefundable(_) => "not_refundable",
+            Self::RefundOpen(_) => "refund_open",
+            Self::RefundTooLarge { .. } => "refund_too_large",
         }
     }
 
@@ -72,25 +81,18 @@ impl JournalError {
             Self::BadAmount(_) => "金额必须大于零".into(),
             Self::Corrupt(e) => format!("支付日志中有无法识别的记录：{e}"),
             Self::BadResolve(e) => format!("无法手工处理该笔支付：{e}"),
+            Self::NotRefundable(state) => {
+                format!("只有已支付的款项可以退款，这笔是“{}”", state_zh(*state))
+            }
+            Self::RefundOpen(no) => format!("退款 {no} 尚未完成，请先再次查询它"),
+            Self::RefundTooLarge { left } => format!("这笔支付最多还可退 ¥{left}"),
         }
     }
 }
 
-/// How a state reads to a cashier or manager.
+/// How a state reads to a cashier or manager, in Chinese.
 pub fn state_zh(state: AttemptState) -> &'static str {
-    match state {
-        AttemptState::Sending => "正在发送",
-        AttemptState::Pending => "等待顾客确认",
-        AttemptState::Issuing => "正在生成二维码",
-        AttemptState::Shown => "二维码已展示",
-        AttemptState::Paid => "已支付",
-        AttemptState::PartlyPaid => "部分支付",
-        AttemptState::Failed => "失败",
-        AttemptState::Cancelled => "已撤销",
-        AttemptState::Expired => "已过期",
-        AttemptState::Unknown => "结果未知",
-        AttemptState::Refunded => "已退款",
-    }
+    crate::labels::state_label(state, crate::Lang::ZhCn)
 }
 
 impl From<rusqlite::Error> for JournalError {

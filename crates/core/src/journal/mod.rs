@@ -7,6 +7,7 @@
 
 mod error;
 mod read;
+mod refund;
 mod schema;
 mod write;
 
@@ -22,6 +23,7 @@ use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
 pub use error::{JournalError, state_zh};
+pub use refund::{Refund, RefundState};
 
 /// Another process may hold the write lock for a moment (a recovering CLI next to the till).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,6 +75,8 @@ pub struct Change {
     pub reference: Option<String>,
     /// Written only when Some.
     pub code_url: Option<String>,
+    /// Written only when Some: until when an abandoned QR code stays payable.
+    pub watch_until: Option<DateTime<Utc>>,
     pub actor: Option<String>,
     pub note: Option<String>,
 }
@@ -87,6 +91,7 @@ impl Change {
             reason: None,
             reference: None,
             code_url: None,
+            watch_until: None,
             actor: None,
             note: None,
         }

@@ -10,7 +10,7 @@ use crate::{Attempt, AttemptId, AttemptState, BillNo, Fen};
 
 const ATTEMPT_COLUMNS: &str = "id, bill, amount_fen, channel, order_no, reference, wallet, \
      code_masked, code_url, operator, till, state, reason, created_at, updated_at, business_day, \
-     bill_paid_before_fen";
+     bill_paid_before_fen, watch_until, refunded_fen";
 
 impl Journal {
     pub fn get(&self, id: AttemptId) -> Result<Option<Attempt>, JournalError> {
@@ -30,6 +30,11 @@ impl Journal {
     /// Attempts that may still take money: what recovery must query, oldest first.
     pub fn live(&self) -> Result<Vec<Attempt>, JournalError> {
         attempts_where(&self.conn(), &format!("state IN {LIVE_STATES_SQL}"), [])
+    }
+
+    /// Abandoned QR codes the customer may still pay, oldest first.
+    pub fn watched(&self) -> Result<Vec<Attempt>, JournalError> {
+        attempts_where(&self.conn(), "state = 'abandoned'", [])
     }
 
     /// The attempt's audit trail, oldest first.
@@ -73,7 +78,7 @@ impl Journal {
     pub fn bill_collected(&self, bill: &BillNo) -> Result<Fen, JournalError> {
         let sum: i64 = self.conn().query_row(
             "SELECT COALESCE(SUM(amount_fen), 0) FROM attempts
-             WHERE bill = ?1 AND state IN ('paid', 'partly_paid')",
+             WHERE bill = ?1 AND state IN ('paid', 'partly_paid', 'part_refunded')",
             [bill.as_str()],
             |r| r.get(0),
         )?;
@@ -135,6 +140,8 @@ fn attempt_from_row(row: &Row<'_>) -> Result<Attempt, JournalError> {
     let updated_at: String = row.get("updated_at")?;
     let business_day: String = row.get("business_day")?;
     let paid_before: Option<i64> = row.get("bill_paid_before_fen")?;
+    let watch_until: Option<String> = row.get("watch_until")?;
+    let refunded: i64 = row.get("refunded_fen")?;
     Ok(Attempt {
         id: AttemptId(id),
         bill: BillNo::parse(&bill).map_err(|e| corrupt("bill", e.to_string()))?,
@@ -159,6 +166,13 @@ fn attempt_from_row(row: &Row<'_>) -> Result<Attempt, JournalError> {
             .map(|f| u64::try_from(f).map(Fen))
             .transpose()
             .map_err(|e| corrupt("bill_paid_before_fen", e.to_string()))?,
+        watch_until: watch_until
+            .map(|t| parse_time(&t))
+            .transpose()
+            .map_err(|e| corrupt("watch_until", e))?,
+        refunded: u64::try_from(refunded)
+            .map(Fen)
+            .map_err(|e| corrupt("refunded_fen", e.to_string()))?,
     })
 }
 
@@ -189,7 +203,7 @@ pub(super) fn parse_state(s: &str, attempt_id: i64) -> Result<AttemptState, Jour
         .map_err(|e| JournalError::Corrupt(format!("attempt {attempt_id}: {e}")))
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub(super) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("{s:?}: {e}"))

@@ -103,6 +103,44 @@ END;
 ALTER TABLE attempts ADD COLUMN bill_paid_before_fen INTEGER CHECK (bill_paid_before_fen >= 0);
 "#,
     ),
+    // Abandoned QR codes are watched until `watch_until`; refunds come in parts, each journalled
+    // before it is sent, and `refunded_fen` keeps the attempt's running total of what ended
+    // refunded, so that reports need no join.
+    M::up(
+        r#"
+ALTER TABLE attempts ADD COLUMN watch_until TEXT;
+ALTER TABLE attempts ADD COLUMN refunded_fen INTEGER NOT NULL DEFAULT 0 CHECK (refunded_fen >= 0);
+CREATE INDEX attempts_watched ON attempts (id) WHERE state = 'abandoned';
+
+CREATE TABLE refunds (
+    id          INTEGER PRIMARY KEY,
+    attempt_id  INTEGER NOT NULL REFERENCES attempts (id),
+    part        INTEGER NOT NULL CHECK (part BETWEEN 1 AND 99),
+    refund_no   TEXT    NOT NULL UNIQUE,
+    amount_fen  INTEGER NOT NULL CHECK (amount_fen > 0),
+    -- requested (journalled, the call may be on the wire), refunding, refunded, failed, unknown
+    state       TEXT    NOT NULL,
+    reason      TEXT,
+    manager     TEXT    NOT NULL CHECK (length(trim(manager)) > 0),
+    note        TEXT    NOT NULL CHECK (length(trim(note)) > 0),
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL,
+    UNIQUE (attempt_id, part)
+) STRICT;
+
+CREATE TRIGGER refunds_identity_fixed
+BEFORE UPDATE OF attempt_id, part, refund_no, amount_fen, manager, note, created_at ON refunds
+BEGIN
+    SELECT RAISE(ABORT, 'a refund''s order, part, number, amount and requester are fixed');
+END;
+
+CREATE TRIGGER refunds_never_deleted
+BEFORE DELETE ON refunds
+BEGIN
+    SELECT RAISE(ABORT, 'refunds are never deleted');
+END;
+"#,
+    ),
 ];
 
 /// Every migration, oldest first.

@@ -139,24 +139,21 @@ impl Journal {
 /// collected money can be refunded; restating the same final state is allowed, as a late
 /// answer that confirms it is worth keeping in the trail.
 fn may_move(from: AttemptState, to: AttemptState) -> bool {
+    use AttemptState as S;
     from.is_live()
         || from == to
         || matches!(
             (from, to),
-            (
-                AttemptState::Paid | AttemptState::PartlyPaid,
-                AttemptState::Refunded
-            )
-            // A QR order the back office cannot close stays payable after the till gave up
-            // on it; when the backend later says it was paid, the backend is right.
-            | (
-                AttemptState::Expired | AttemptState::Cancelled,
-                AttemptState::Paid | AttemptState::PartlyPaid
-            )
+            (S::Paid | S::PartlyPaid | S::PartRefunded, S::PartRefunded | S::Refunded)
+            // A QR code the back office cannot close stays payable after the till stopped
+            // showing it; when the backend later says it was paid (or that it is over), the
+            // backend is right. Cancelled and expired are how older journals left them.
+            | (S::Abandoned, S::Paid | S::PartlyPaid | S::Expired | S::Failed)
+            | (S::Expired | S::Cancelled, S::Paid | S::PartlyPaid)
         )
 }
 
-fn apply(
+pub(super) fn apply(
     conn: &Connection,
     id: AttemptId,
     mut change: Change,
@@ -180,26 +177,29 @@ fn apply(
         .clone()
         .or_else(|| current.reference.clone());
     let code_url = change.code_url.clone().or_else(|| current.code_url.clone());
+    let watch_until = change.watch_until.or(current.watch_until);
     let last_raw = read::last_raw_status(conn, id)?;
     if from == change.to
         && change.reason == current.reason
         && last_raw.as_deref() == Some(change.raw_status.as_str())
         && reference == current.reference
         && code_url == current.code_url
+        && watch_until == current.watch_until
     {
         return Ok(current);
     }
     let at = ts(now);
     conn.execute(
         "UPDATE attempts SET state = ?1, reason = ?2, reference = ?3, code_url = ?4,
-             updated_at = ?5
-         WHERE id = ?6",
+             updated_at = ?5, watch_until = ?6
+         WHERE id = ?7",
         params![
             change.to.as_str(),
             change.reason,
             reference,
             code_url,
             at,
+            watch_until.map(ts),
             id.0
         ],
     )

@@ -42,6 +42,20 @@ pub struct Till {
 /// The back office checks HAWK timestamps against its real clock, so the client signs with
 /// the system clock even where the engine runs on tokio's paused one.
 pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends {
+    backends_for(
+        sandbox,
+        request_timeout,
+        &SandboxConfig::default().order_prefix,
+    )
+    .await
+}
+
+/// Backends on the sandbox with a given Cloud Pay merchant prefix (the sandbox's own must match).
+pub async fn backends_for(
+    sandbox: &Sandbox,
+    request_timeout: Duration,
+    cloud_prefix: &str,
+) -> Backends {
     let clock = Arc::new(SystemClock);
     let sc = SandboxConfig::default();
     let http = Http::new(HttpPolicy {
@@ -64,7 +78,7 @@ pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends 
         .unwrap();
     let cp_cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
-        order_prefix: sc.order_prefix.clone(),
+        order_prefix: cloud_prefix.to_string(),
         out_mch_id: sc.out_mch_id.clone(),
         out_sub_mch_id: sc.out_sub_mch_id.clone(),
         out_shop_id: sc.out_shop_id.clone(),
@@ -132,7 +146,7 @@ pub async fn open_engine(
     )
     .await
     .unwrap();
-    (Arc::new(engine), report)
+    (engine, report)
 }
 
 pub fn barcode(bill: &str, yuan: &str, channel: Channel, code: &str) -> BarcodePayment {
@@ -171,6 +185,26 @@ pub fn assert_agrees(journal: &Journal, ledger: &Ledger, bill: &str) {
         charged, collected,
         "bill {bill}: ledger charged {charged}, journal collected {collected}: {attempts:#?}"
     );
+}
+
+/// A KouDaiLQ payment whose answer (and its autoid) was lost cannot be queried: it waits,
+/// Unknown, for a manager, who finds the charge in the back office (here, the sandbox's
+/// ledger) and records it.
+pub async fn manager_finds_it_in_the_back_office(t: &Till, a: &Attempt) -> Attempt {
+    assert_eq!(a.state, AttemptState::Unknown, "{a:?}");
+    assert!(
+        a.reason.as_deref().is_some_and(|r| r.contains("autoid")),
+        "the reason tells the manager why: {a:?}"
+    );
+    assert_eq!(
+        t.sandbox.ledger().charges_for_bill(a.bill.as_str()).len(),
+        1,
+        "the back office has the charge"
+    );
+    t.engine
+        .force_resolve(a.id, AttemptState::Paid, "found in the back office", "boss")
+        .await
+        .unwrap()
 }
 
 pub async fn wait_for(
