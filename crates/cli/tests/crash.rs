@@ -149,16 +149,6 @@ fn scenarios() -> Vec<Scenario> {
             qr: QR_SLOW_POLL,
         });
     }
-    // WAITS FOR ISSUE 6 (the lead): a KouDaiLQ payment killed after its pay call left has no
-    // autoid in the journal, and the back office's query requires one (seed 003, enforced by
-    // the strict sandbox), so recovery cannot ask. Until the engine makes such an attempt wait
-    // for a manager who looks in the back office, this test's careful manager (who only
-    // queries) resolves a password payment failed and pays again: two charges. Put these
-    // three scenarios back with that change.
-    v.retain(|sc| {
-        !(sc.channel == "koudai-barcode"
-            && matches!(sc.kill, Kill::At(fp) if fp == AFTER_SEND_BEFORE_RECORD))
-    });
     v
 }
 
