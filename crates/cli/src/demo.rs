@@ -2,6 +2,7 @@
 //! payment where the customer must enter a password, and a QR payment paid from the
 //! customer page, then the day's receipts.
 
+use crate::term::diag;
 use std::process::ExitCode;
 
 use cashier_core::cloudpay::Platform;
@@ -31,7 +32,7 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     let ctx = Context::open_with(cfg, json).await?;
     let stamp = Utc::now().format("%H%M%S");
 
-    eprintln!("\n== 1. barcode: POS WeChat, customer enters a password / 条码支付（需输入密码）==");
+    diag!("\n== 1. barcode: POS WeChat, customer enters a password / 条码支付（需输入密码）==");
     let barcode = PayArgs {
         channel: Channel::PosWechatBarcode,
         bill: format!("DEMO{stamp}A"),
@@ -41,7 +42,7 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     };
     let first = pay::run(&ctx, barcode).await?;
 
-    eprintln!("\n== 2. QR: WeChat, paid from the customer page / 二维码支付 ==");
+    diag!("\n== 2. QR: WeChat, paid from the customer page / 二维码支付 ==");
     let customer = tokio::spawn(play_customer(ctx.checkout.subscribe()));
     let qr = PayArgs {
         channel: Channel::WechatQr,
@@ -53,11 +54,11 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     let second = pay::run(&ctx, qr).await?;
     customer.abort();
 
-    eprintln!("\n== 3. receipts / 今日收款 (journal {}) ==", db.display());
+    diag!("\n== 3. receipts / 今日收款 (journal {}) ==", db.display());
     receipts::print(ctx.checkout.journal(), &ctx.cfg, None, None, None, json)?;
     if let Some(sandbox) = &ctx.sandbox {
         let ledger = sandbox.ledger();
-        eprintln!(
+        diag!(
             "sandbox ledger: {} charge(s), ¥{} — the backend's side of the same day",
             ledger.charges.len(),
             ledger.total_charged()
@@ -80,10 +81,10 @@ async fn play_customer(
     while let Ok(e) = events.recv().await {
         if let (AttemptState::Shown, Some(url)) = (e.state, e.code_url) {
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-            eprintln!("(the customer scans the code and taps Pay: POST {url})");
+            diag!("(the customer scans the code and taps Pay: POST {url})");
             let paid = customer_pays(&url).await;
             if let Err(err) = paid {
-                eprintln!("customer page did not answer: {err}");
+                diag!("customer page did not answer: {err}");
             }
             return;
         }

@@ -9,11 +9,14 @@ mod pay;
 mod receipts;
 mod scan;
 mod setup;
+mod term;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use term::diag;
 
 use cashier_core::cloudpay::Platform;
 use cashier_core::{AttemptState, Channel, Error};
@@ -142,14 +145,22 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // Errors speak the configured language, even when the command fails before it would
+    // have read the configuration itself; a configuration that does not load falls back to
+    // the environment's.
+    let lang = setup::load_config(cli.config.clone())
+        .map(|c| c.lang)
+        .unwrap_or_else(|_| output::lang_from_env());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot start: {e}");
+            diag!("cannot start: {e}");
             return ExitCode::from(4);
         }
     };
@@ -157,7 +168,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            output::error(&e, json);
+            output::error(&e, json, lang);
             ExitCode::from(output::exit_for_error(&e))
         }
     }

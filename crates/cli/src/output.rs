@@ -1,5 +1,6 @@
 //! What the CLI prints: one JSON object per result with `--json`, short lines otherwise.
 
+use crate::term::{diag, out};
 use std::process::ExitCode;
 
 use cashier_core::checkout::{CheckoutEvent, RecoveryReport};
@@ -45,9 +46,9 @@ pub fn result_json(a: &Attempt) -> serde_json::Value {
 
 pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
     if json {
-        println!("{}", result_json(a));
+        out!("{}", result_json(a));
     } else {
-        println!(
+        out!(
             "{} — {} ¥{} {} [{}]{}",
             state_label(a.state, lang),
             a.bill,
@@ -66,7 +67,7 @@ pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
 pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
     if json {
         if let Ok(line) = serde_json::to_string(e) {
-            eprintln!("{line}");
+            diag!("{line}");
         }
         return;
     }
@@ -74,7 +75,7 @@ pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
         .remaining_ms
         .map(|ms| format!(", {} s left", ms / 1000))
         .unwrap_or_default();
-    eprintln!(
+    diag!(
         "[{:>5.1}s] {}{}{}",
         e.elapsed_ms as f64 / 1000.0,
         state_label(e.state, lang),
@@ -88,35 +89,39 @@ pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
 
 pub fn recovery(r: &RecoveryReport, json: bool) -> ExitCode {
     if json {
-        println!(
+        out!(
             "{}",
             json!({"recovered": r.checked, "deferred": r.deferred})
         );
     } else if r.deferred {
-        println!("another cashier process holds this till; its unfinished attempts are left to it");
+        out!("another cashier process holds this till; its unfinished attempts are left to it");
     } else if r.checked.is_empty() {
-        println!("nothing to recover: no unfinished attempts");
+        out!("nothing to recover: no unfinished attempts");
     } else {
         for c in &r.checked {
-            println!("{} {}: {} → {}", c.attempt_id, c.order_no, c.from, c.to);
+            out!("{} {}: {} → {}", c.attempt_id, c.order_no, c.from, c.to);
         }
     }
     let unknown = r.checked.iter().any(|c| c.to == AttemptState::Unknown);
     ExitCode::from(if unknown { 3 } else { 0 })
 }
 
-pub fn error(e: &Error, json: bool) {
-    let lang = match std::env::var("CASHIER_LANG").as_deref() {
+/// `CASHIER_LANG`, for when the configuration cannot be read.
+pub fn lang_from_env() -> Lang {
+    match std::env::var("CASHIER_LANG").as_deref() {
         Ok("en") => Lang::En,
         _ => Lang::ZhCn,
-    };
+    }
+}
+
+pub fn error(e: &Error, json: bool, lang: Lang) {
     let body = e.body(lang);
     if json {
-        println!(
+        out!(
             "{}",
             json!({"error": {"code": body.code, "message": body.message}})
         );
     } else {
-        eprintln!("error [{}]: {}", body.code, body.message);
+        diag!("error [{}]: {}", body.code, body.message);
     }
 }

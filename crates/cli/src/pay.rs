@@ -1,5 +1,6 @@
 //! `cashier pay`: take one payment and follow it to a final state, printing the status stream.
 
+use crate::term::diag;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
@@ -27,7 +28,8 @@ pub fn check(cfg: &Config, args: &PayArgs) -> Result<(), Error> {
     BillNo::parse(&args.bill)?;
     Fen::parse_yuan(&args.amount, cfg.max_fen()?)?;
     if let (false, Some(c)) = (args.channel.is_qr(), &args.code) {
-        PaymentCode::parse(c, &cfg.scanner.framing)?;
+        args.channel
+            .check_code(&PaymentCode::parse(c, &cfg.scanner.framing)?)?;
     }
     Ok(())
 }
@@ -92,9 +94,9 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
                 if let (AttemptState::Shown, Some(url), false) = (e.state, e.code_url.as_deref(), qr_drawn) {
                     qr_drawn = true;
                     if !ctx.json_mode() {
-                        eprintln!("{}", qr::terminal(url)?);
-                        eprintln!("customer scans this code; in the sandbox, pay it at {url}");
-                        eprintln!("Ctrl-C cancels (final query, then close).");
+                        diag!("{}", qr::terminal(url)?);
+                        diag!("customer scans this code; in the sandbox, pay it at {url}");
+                        diag!("Ctrl-C cancels (final query, then close).");
                     }
                 }
             }
@@ -103,7 +105,7 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
                 match (args.channel.is_qr(), attempt) {
                     (true, Some(id)) => cancel(id),
                     (true, None) => cancel_pending = true,
-                    (false, _) => eprintln!("a barcode payment cannot be cancelled once sent; waiting for its result"),
+                    (false, _) => diag!("a barcode payment cannot be cancelled once sent; waiting for its result"),
                 }
             }
         }
@@ -114,7 +116,7 @@ pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
 fn read_code() -> Result<String, Error> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!("scan the customer's payment code / 请扫描付款码:");
+        diag!("scan the customer's payment code / 请扫描付款码:");
     }
     let mut line = String::new();
     stdin

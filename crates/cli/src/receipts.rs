@@ -1,5 +1,6 @@
 //! `cashier receipts`: the day's attempts for a manager, as a table, JSON or CSV.
 
+use crate::term::{out, out_raw};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,14 +49,14 @@ pub fn print(
     if let Some(style) = csv {
         let text = to_csv(&attempts).map_err(|e| Error::Config(e.to_string()))?;
         match style {
-            Csv::Plain => print!("{text}"),
-            Csv::WithBom => print!("\u{feff}{text}"),
+            Csv::Plain => out_raw!("{text}"),
+            Csv::WithBom => out_raw!("\u{feff}{text}"),
         }
         return Ok(ExitCode::SUCCESS);
     }
     let report = DayReport::build(day, attempts);
     if json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string(&report).map_err(|e| Error::Config(e.to_string()))?
         );
@@ -63,22 +64,27 @@ pub fn print(
     }
     let zh = cfg.lang == Lang::ZhCn;
     match (&search, zh) {
-        (Some(q), true) => println!("查询 {q:?} 的收款记录"),
-        (Some(q), false) => println!("attempts matching {q:?}"),
-        (None, true) => println!("{} 收款明细（{}）", report.day, cfg.timezone),
-        (None, false) => println!("receipts for {} ({})", report.day, cfg.timezone),
+        (Some(q), true) => out!("查询 {q:?} 的收款记录"),
+        (Some(q), false) => out!("attempts matching {q:?}"),
+        (None, true) => out!("{} 收款明细（{}）", report.day, cfg.timezone),
+        (None, false) => out!("receipts for {} ({})", report.day, cfg.timezone),
     }
     let head = if zh {
         ["时间", "单号", "订单号", "渠道", "金额 ¥", "状态"]
     } else {
         ["time", "bill", "order", "channel", "amount ¥", "state"]
     };
-    println!(
+    out!(
         "{:<8} {:<20} {:<26} {:<18} {:>12}  {}",
-        head[0], head[1], head[2], head[3], head[4], head[5]
+        head[0],
+        head[1],
+        head[2],
+        head[3],
+        head[4],
+        head[5]
     );
     for a in &report.attempts {
-        println!(
+        out!(
             "{:<8} {:<20} {:<26} {:<18} {:>12}  {}",
             a.created_at.with_timezone(&tz).format("%H:%M:%S"),
             a.bill,
@@ -88,19 +94,19 @@ pub fn print(
             state_label(a.state, cfg.lang)
         );
     }
-    println!();
+    out!();
     let paid = report
         .by_outcome
         .get(&Outcome::Paid)
         .map(|t| t.count)
         .unwrap_or(0);
     if zh {
-        println!("实收 ¥{}，共 {paid} 笔", report.collected);
+        out!("实收 ¥{}，共 {paid} 笔", report.collected);
     } else {
-        println!("collected ¥{} in {paid} payment(s)", report.collected);
+        out!("collected ¥{} in {paid} payment(s)", report.collected);
     }
     for (channel, t) in &report.by_channel {
-        println!(
+        out!(
             "  {:<20} {:>4} × ¥{:>12}",
             channel.as_str(),
             t.count,
@@ -108,7 +114,7 @@ pub fn print(
         );
     }
     for (outcome, t) in &report.by_outcome {
-        println!(
+        out!(
             "  {:<20} {:>4} × ¥{:>12}",
             outcome.as_str(),
             t.count,

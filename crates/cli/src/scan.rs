@@ -1,5 +1,6 @@
 //! `cashier scan`: read a serial scanner gun and print what it reads, codes masked.
 
+use crate::term::{diag, out};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,9 +55,11 @@ pub async fn run(
     let (tx, mut rx) = tokio::sync::mpsc::channel(32);
     let handle = Scanner::spawn(sc, tx);
     if !json {
-        eprintln!("reading the scanner; Ctrl-C to stop");
+        diag!("reading the scanner; Ctrl-C to stop");
     }
     let mut got_code = false;
+    let mut connected = false;
+    let mut never_opened = None;
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     loop {
@@ -64,15 +67,28 @@ pub async fn run(
             ev = rx.recv() => {
                 let Some(ev) = ev else { break };
                 print(&ev, json);
-                if matches!(ev, ScanEvent::Code { .. }) && args.once {
-                    got_code = true;
-                    break;
+                match &ev {
+                    ScanEvent::Code { .. } if args.once => {
+                        got_code = true;
+                        break;
+                    }
+                    ScanEvent::Connected { .. } => connected = true,
+                    // `--once` is for scripts: a port that cannot even be opened is an error,
+                    // not something to wait on forever.
+                    ScanEvent::Disconnected { port, reason } if args.once && !connected => {
+                        never_opened = Some(format!("cannot open the scanner port {port}: {reason}"));
+                        break;
+                    }
+                    _ => {}
                 }
             }
             _ = &mut interrupt => break,
         }
     }
     let _ = tokio::task::spawn_blocking(move || handle.stop()).await;
+    if let Some(why) = never_opened {
+        return Err(Error::Config(why));
+    }
     Ok(if args.once && !got_code {
         ExitCode::from(1)
     } else {
@@ -83,21 +99,21 @@ pub async fn run(
 fn print(ev: &ScanEvent, json: bool) {
     if json {
         if let Ok(line) = serde_json::to_string(ev) {
-            println!("{line}");
+            out!("{line}");
         }
         return;
     }
     match ev {
-        ScanEvent::Code { code } => println!("code {code} ({:?})", code.kind()),
-        ScanEvent::Rejected { reason, masked } => println!("rejected {masked}: {reason}"),
-        ScanEvent::Connected { port } => println!("connected {port}"),
-        ScanEvent::Disconnected { port, reason } => println!("disconnected {port}: {reason}"),
+        ScanEvent::Code { code } => out!("code {code} ({:?})", code.kind()),
+        ScanEvent::Rejected { reason, masked } => out!("rejected {masked}: {reason}"),
+        ScanEvent::Connected { port } => out!("connected {port}"),
+        ScanEvent::Disconnected { port, reason } => out!("disconnected {port}: {reason}"),
         ScanEvent::Reconnecting {
             port,
             attempt,
             delay_ms,
         } => {
-            println!("reconnecting {port} (try {attempt}) in {delay_ms} ms")
+            out!("reconnecting {port} (try {attempt}) in {delay_ms} ms")
         }
     }
 }

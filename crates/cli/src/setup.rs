@@ -1,6 +1,7 @@
 //! From configuration to a ready checkout: the embedded sandbox when no backend is set,
 //! the back-office login, the journal, and start-up recovery.
 
+use crate::term::{diag, out};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -68,7 +69,7 @@ impl Context {
         let (checkout, recovery) =
             Checkout::open(journal, backends, settings, Arc::new(SystemClock), seed).await?;
         if !recovery.checked.is_empty() && !json {
-            eprintln!(
+            diag!(
                 "recovered {} unfinished attempt(s) before anything else",
                 recovery.checked.len()
             );
@@ -102,7 +103,7 @@ async fn sandbox_if_unconfigured(cfg: &mut Config, json: bool) -> Result<Option<
     }
     let sandbox = start_embedded(cfg).await?;
     if !json {
-        eprintln!("{SANDBOX_NOTICE}");
+        diag!("{SANDBOX_NOTICE}");
     }
     Ok(Some(sandbox))
 }
@@ -199,16 +200,18 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
     let sandbox = Sandbox::start(sc.clone())
         .await
         .map_err(|e| Error::Config(format!("cannot start the sandbox on {addr}: {e}")))?;
-    println!("Cashier sandbox listening on {}", sandbox.url());
-    println!(
+    out!("Cashier sandbox listening on {}", sandbox.url());
+    out!(
         "  operator {} / password {} (public test credentials)",
-        sc.operator, sc.password
+        sc.operator,
+        sc.password
     );
-    println!(
+    out!(
         "  Cloud Pay authen key {} / order prefix {}",
-        sc.authen_key, sc.order_prefix
+        sc.authen_key,
+        sc.order_prefix
     );
-    println!("  ledger: {}_sandbox/ledger", sandbox.url());
+    out!("  ledger: {}_sandbox/ledger", sandbox.url());
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     Ok(ExitCode::SUCCESS)
@@ -222,17 +225,19 @@ pub async fn login_check(config_path: Option<PathBuf>, json: bool) -> Result<Exi
         Some(link) => {
             let s = &link.session();
             if json {
-                println!(
+                out!(
                     "{}",
                     serde_json::json!({"merchant": s.merchant_name, "user": s.user_alias, "operator": s.operator,
                         "clock_skew_s": s.clock_skew.num_seconds(), "tdes_profile": s.tdes_profile, "sandbox": sandbox.is_some()})
                 );
             } else {
-                println!(
+                out!(
                     "logged in: {} — {} ({})",
-                    s.merchant_name, s.user_alias, s.operator
+                    s.merchant_name,
+                    s.user_alias,
+                    s.operator
                 );
-                println!(
+                out!(
                     "clock skew {} s; TripleDES profile {:?}",
                     s.clock_skew.num_seconds(),
                     s.tdes_profile

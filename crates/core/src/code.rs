@@ -56,6 +56,7 @@ impl CodeKind {
 
 /// What the scanner wraps around a code; configured per scanner model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScannerFraming {
     #[serde(default)]
     pub prefix: String,

@@ -61,6 +61,7 @@ impl Default for Config {
 
 /// How long to follow a payment that is in progress (PROTOCOLS §5.2–5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PollPolicy {
     #[serde(with = "secs")]
     pub first_after: Duration,
@@ -82,7 +83,7 @@ impl PollPolicy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PollPolicies {
     /// WeChat barcode: query after ~3 s, every 3 s, give up at 45 s.
     pub wechat_barcode: PollPolicy,
@@ -110,7 +111,41 @@ impl Default for PollPolicies {
     }
 }
 
+/// Polling faster than this floods the backend (and a zero interval spins).
+const MIN_EVERY: Duration = Duration::from_millis(500);
+/// Nothing waits longer than a day: larger values are typos, and overflow timers.
+const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
+impl PollPolicy {
+    fn validate(&self, name: &str) -> Result<(), Error> {
+        let bad = |what: &str| Err(Error::Config(format!("poll.{name}.{what}")));
+        if self.every < MIN_EVERY {
+            return bad("every: at least 0.5 seconds");
+        }
+        if self.give_up > MAX_WAIT || self.every > MAX_WAIT || self.first_after > MAX_WAIT {
+            return bad("give_up, every and first_after: at most one day (86400 seconds)");
+        }
+        if self.give_up.is_zero() {
+            return bad("give_up: more than zero");
+        }
+        Ok(())
+    }
+}
+
 impl PollPolicies {
+    fn validate(&self) -> Result<(), Error> {
+        self.wechat_barcode.validate("wechat_barcode")?;
+        self.koudai_barcode.validate("koudai_barcode")?;
+        self.cloud_barcode.validate("cloud_barcode")?;
+        self.qr.validate("qr")?;
+        if self.resolve_after > MAX_WAIT {
+            return Err(Error::Config(
+                "poll.resolve_after: at most one day (86400 seconds)".into(),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn for_channel(&self, channel: Channel) -> PollPolicy {
         match channel {
             Channel::PosWechatBarcode => self.wechat_barcode,
@@ -158,13 +193,29 @@ impl Config {
     /// the environment.
     pub fn load(path: &Path, must_exist: bool) -> Result<Config, Error> {
         let mut cfg = match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
+            Ok(text) => Config::parse(&text)
                 .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Config::default(),
             Err(e) => return Err(Error::Config(format!("{}: {e}", path.display()))),
         };
         cfg.apply_env(|k| std::env::var(k).ok())?;
         Ok(cfg)
+    }
+
+    /// Parses TOML text. A key this version does not know is an error naming the key's full
+    /// path (`poll.wechat_barcod`, `tourv5.paytyp_wechat`): a typo must never fall back to a
+    /// default silently.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let de = toml::Deserializer::new(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().message().trim().to_string();
+            if path.is_empty() || path == "." {
+                inner
+            } else {
+                format!("{path}: {inner}")
+            }
+        })
     }
 
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), Error> {
@@ -219,6 +270,8 @@ impl Config {
         }
         self.tz()?;
         self.max_fen()?;
+        self.poll.validate()?;
+        self.http.validate()?;
         if let Some(cp) = &self.cloudpay {
             for (name, v) in [
                 ("out_mch_id", &cp.out_mch_id),

@@ -88,11 +88,18 @@ impl Error {
         }
     }
 
-    /// What crosses to the UI; backend text in it has any payment-code-like number masked.
+    /// What crosses to the UI. Text that came from a backend (which may echo a payment code)
+    /// has any code-like number masked; the cashier's own input is shown as typed, so an
+    /// amount or bill number in an input error stays readable.
     pub fn body(&self, lang: Lang) -> ErrorBody {
+        let message = self.message(lang);
+        let message = match self {
+            Error::Amount(_) | Error::Bill(_) | Error::Code(_) => message,
+            _ => crate::code::redact_codes(&message),
+        };
         ErrorBody {
             code: self.code(),
-            message: crate::code::redact_codes(&self.message(lang)),
+            message,
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HttpPolicy {
     #[serde(with = "crate::config::secs")]
     pub connect_timeout: Duration,
@@ -27,6 +28,18 @@ impl Default for HttpPolicy {
     }
 }
 
+impl HttpPolicy {
+    pub fn validate(&self) -> Result<(), Error> {
+        let ok = |d: Duration| d >= Duration::from_millis(100) && d <= Duration::from_secs(600);
+        if !ok(self.connect_timeout) || !ok(self.request_timeout) {
+            return Err(Error::Config(
+                "http.connect_timeout and http.request_timeout: 0.1 to 600 seconds".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Http {
     client: Client,
@@ -37,6 +50,8 @@ pub struct Http {
 pub struct RawAnswer {
     pub status: StatusCode,
     pub body: Vec<u8>,
+    /// `WWW-Authenticate`, where a 401 carries one (HAWK's stale-timestamp answer).
+    pub www_authenticate: Option<String>,
 }
 
 impl Http {
@@ -75,8 +90,17 @@ impl Http {
         }
         let resp = req.send().await.map_err(classify)?;
         let status = resp.status();
+        let www_authenticate = resp
+            .headers()
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = resp.bytes().await.map_err(classify)?.to_vec();
-        Ok(RawAnswer { status, body })
+        Ok(RawAnswer {
+            status,
+            body,
+            www_authenticate,
+        })
     }
 }
 

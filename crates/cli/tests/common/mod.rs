@@ -91,9 +91,9 @@ impl Till {
         let db = dir.path().join("journal.db");
         let toml = format!(
             "[poll]\nresolve_after = 3\n\n[poll.qr]\nfirst_after = {}\nevery = {}\ngive_up = {}\n\n\
-             [poll.wechat_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\
-             [poll.koudai_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\
-             [poll.cloud_barcode]\nfirst_after = 0.3\nevery = 0.3\ngive_up = 20\n\n\
+             [poll.wechat_barcode]\nfirst_after = 0.3\nevery = 0.5\ngive_up = 20\n\n\
+             [poll.koudai_barcode]\nfirst_after = 0.3\nevery = 0.5\ngive_up = 20\n\n\
+             [poll.cloud_barcode]\nfirst_after = 0.3\nevery = 0.5\ngive_up = 20\n\n\
              [cloudpay]\nout_mch_id = \"sandbox-mch\"\nout_sub_mch_id = \"sandbox-sub-mch\"\n\
              out_shop_id = \"sandbox-shop\"\n",
             qr.first_after, qr.every, qr.give_up

@@ -36,7 +36,7 @@ pub enum TradeType {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CloudPayConfig {
     /// Primary host first, then the fail-over hosts.
     pub hosts: Vec<String>,

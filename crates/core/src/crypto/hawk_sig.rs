@@ -101,6 +101,55 @@ impl HawkCredentials {
     }
 }
 
+impl HawkCredentials {
+    /// The server's time from a stale-timestamp answer, `WWW-Authenticate: Hawk ts="…",
+    /// tsm="…"`, if its `tsm` (HMAC-SHA256 of `hawk.1.ts\n{ts}\n` under this key) verifies.
+    /// Anything else — another scheme, a missing or repeated attribute, an implausible time,
+    /// a MAC that does not verify — is `None`: only the server that holds the key can move
+    /// the till's clock.
+    pub fn server_time(&self, www_authenticate: &str) -> Option<SystemTime> {
+        let attrs = www_authenticate.trim().strip_prefix("Hawk ")?;
+        let one = |name| {
+            let mut values = attributes(attrs, name);
+            let v = values.next()?;
+            values.next().is_none().then_some(v)
+        };
+        let ts = one("ts")?;
+        let tsm = one("tsm")?;
+        if ts.is_empty() || ts.len() > 12 || !ts.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let secs: u64 = ts.parse().ok()?;
+        let key = self.key_bytes.of(self.key.expose_secret()).ok()?;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key).ok()?;
+        hmac::Mac::update(&mut mac, format!("hawk.1.ts\n{ts}\n").as_bytes());
+        let given =
+            base64::engine::Engine::decode(&base64::engine::general_purpose::STANDARD, tsm).ok()?;
+        hmac::Mac::verify_slice(mac, &given).ok()?;
+        SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+    }
+
+    /// The `WWW-Authenticate` value a server sends with a stale-timestamp 401 (the sandbox's
+    /// side of [`HawkCredentials::server_time`]).
+    pub fn stale_timestamp_header(&self, server_now: SystemTime) -> Result<String, CryptoError> {
+        let ts = server_now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_err(|_| CryptoError::HawkHeader("server time before 1970".into()))?
+            .as_secs();
+        let key = self.key_bytes.of(self.key.expose_secret())?;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key)
+            .map_err(|e| CryptoError::HawkHeader(e.to_string()))?;
+        hmac::Mac::update(&mut mac, format!("hawk.1.ts\n{ts}\n").as_bytes());
+        let tsm = base64::engine::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            hmac::Mac::finalize(mac).into_bytes(),
+        );
+        Ok(format!(
+            "Hawk ts=\"{ts}\", tsm=\"{tsm}\", error=\"Stale timestamp\""
+        ))
+    }
+}
+
 /// The raw values of every `name="…"` in a header's attribute list.
 fn attributes<'a>(attrs: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     attrs.split(',').filter_map(move |part| {

@@ -10,6 +10,8 @@ pub enum JournalError {
     Migration(String),
     #[error("journal file: {0}")]
     Io(String),
+    #[error("not a Cashier journal, left untouched: {0}")]
+    Foreign(String),
     #[error("the bill already has a payment in progress (attempt {attempt}, {state})")]
     BillBusy {
         attempt: AttemptId,
@@ -47,6 +49,7 @@ impl JournalError {
             Self::Sqlite(_) => "journal_db",
             Self::Migration(_) => "journal_migration",
             Self::Io(_) => "journal_io",
+            Self::Foreign(_) => "journal_foreign",
             Self::BillBusy { .. } => "bill_busy",
             Self::BillPaid => "bill_paid",
             Self::NotFound(_) => "attempt_not_found",
@@ -66,6 +69,7 @@ impl JournalError {
             Self::Sqlite(e) => format!("支付日志读写失败：{e}"),
             Self::Migration(e) => format!("支付日志升级失败：{e}"),
             Self::Io(e) => format!("无法打开支付日志文件：{e}"),
+            Self::Foreign(e) => format!("这不是收银台的支付日志文件，未做任何改动：{e}"),
             Self::BillBusy { state, .. } => {
                 format!(
                     "该单有一笔未完成的支付（状态：{}），请先查询或处理",

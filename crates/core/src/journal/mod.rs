@@ -156,6 +156,8 @@ impl Journal {
         let mut conn = Connection::open(path)?;
         // Before anything else: any later statement may meet the other process's lock.
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before anything writes: a database that is not a journal is left exactly as it was.
+        refuse_foreign(&conn, path)?;
         let mode = switch_to_wal(&conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(JournalError::Sqlite(format!(
@@ -186,6 +188,7 @@ impl Journal {
             tracing::debug!(error = %first, "journal migration raced, trying again");
             schema::MIGRATIONS.to_latest(&mut conn)?;
         }
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         Ok(Journal {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
@@ -238,6 +241,37 @@ impl Journal {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// `PRAGMA application_id` of a Cashier journal ("CSHR"), so that no other program's database
+/// is ever mistaken for one, nor one for another program's.
+const APPLICATION_ID: i32 = 0x4353_4852;
+
+/// Tables a journal has; a file with these and no application id is a journal written before
+/// the id was set.
+const JOURNAL_TABLES: [&str; 3] = ["attempts", "transitions", "refunds"];
+
+/// Refuses, without writing anything, a database that belongs to another program.
+fn refuse_foreign(conn: &Connection, path: &Path) -> Result<(), JournalError> {
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )?;
+    let tables = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let ours = tables.iter().all(|t| JOURNAL_TABLES.contains(&t.as_str()))
+        && (tables.is_empty() || tables.iter().any(|t| t == "attempts"));
+    if id == 0 && ours {
+        return Ok(());
+    }
+    Err(JournalError::Foreign(format!(
+        "{}: application id {id:#x}, tables {tables:?}",
+        path.display()
+    )))
 }
 
 /// Sets WAL mode and returns the mode in force. SQLite answers "database is locked" at once,

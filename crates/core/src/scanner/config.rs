@@ -29,7 +29,7 @@ pub enum Terminator {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScannerConfig {
     /// `COM3`, `/dev/ttyUSB0`, `/dev/serial/by-id/...`; empty until the cashier picks one.
     pub port: String,

@@ -7,7 +7,7 @@ use crate::crypto::{HawkKeyBytes, TdesProfile};
 
 /// Deployment settings. Lines marked ASSUMPTION in PROTOCOLS are fields here, not constants.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TourV5Config {
     pub base_url: String,
     /// `billtype` / `BusinessType`: 1 scenic tickets … 7 stored-value top-up.

@@ -6,7 +6,7 @@ pub mod wire;
 
 pub use config::TourV5Config;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use chrono::{FixedOffset, NaiveDateTime, TimeDelta};
@@ -34,6 +34,8 @@ pub struct TourV5Session {
     pub tdes_profile: TdesProfile,
     /// Server time minus local time, applied to every HAWK `ts`.
     pub clock_skew: TimeDelta,
+    /// Set when the login's `ServerTime` suggests a misconfigured clock zone.
+    pub clock_warning: Option<String>,
 }
 
 impl std::fmt::Debug for TourV5Session {
@@ -61,7 +63,15 @@ pub struct TourV5 {
     cfg: TourV5Config,
     zone: FixedOffset,
     clock: Arc<dyn Clock>,
+    /// The back office's clock minus this machine's, added to every HAWK `ts`: learnt from
+    /// the login's `ServerTime` and corrected by a verified stale-timestamp answer.
+    skew: Arc<RwLock<TimeDelta>>,
 }
+
+/// A `ServerTime` this far from the till's clock, and close to whole hours, almost certainly
+/// means the back office's zone differs from `server_utc_offset_minutes`.
+const ZONE_MISMATCH_MIN: TimeDelta = TimeDelta::minutes(30);
+const ZONE_MISMATCH_SLACK: TimeDelta = TimeDelta::minutes(2);
 
 /// Which key signs a request (PROTOCOLS §1).
 enum Signer<'a> {
@@ -98,7 +108,16 @@ impl TourV5 {
             cfg,
             zone,
             clock,
+            skew: Arc::new(RwLock::new(TimeDelta::zero())),
         })
+    }
+
+    fn skew(&self) -> TimeDelta {
+        *self.skew.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_skew(&self, skew: TimeDelta) {
+        *self.skew.write().unwrap_or_else(|p| p.into_inner()) = skew;
     }
 
     pub fn config(&self) -> &TourV5Config {
@@ -142,7 +161,6 @@ impl TourV5 {
                 "api/UnPos/User/Login/ByPwd",
                 Some(body),
                 &signer,
-                TimeDelta::zero(),
             )
             .await?;
         let env: Envelope<LoginResult> = parse(&ans)?;
@@ -164,13 +182,17 @@ impl TourV5 {
         if profile != self.cfg.tdes_profile {
             tracing::warn!(configured = ?self.cfg.tdes_profile, detected = ?profile, "HawkRealKey opened with another TripleDES profile; using the detected one");
         }
-        let clock_skew = tag
+        let implied = tag
             .server_time
             .as_deref()
             .and_then(|s| NaiveDateTime::parse_from_str(s.trim(), LOGIN_TIME_FORMAT).ok())
             .and_then(|t| t.and_local_timezone(self.zone).single())
-            .map(|server| server.to_utc() - self.clock.now())
-            .unwrap_or_else(TimeDelta::zero);
+            .map(|server| server.to_utc() - self.clock.now());
+        let (clock_skew, clock_warning) = match implied {
+            Some(implied) => self.read_server_time(implied),
+            None => (self.skew(), None),
+        };
+        self.set_skew(clock_skew);
         Ok(TourV5Session {
             operator: operator.to_string(),
             merchant_name: tag.merchant_name.unwrap_or_default(),
@@ -179,7 +201,37 @@ impl TourV5 {
             real_key: SecretString::from(real_key),
             tdes_profile: profile,
             clock_skew,
+            clock_warning,
         })
+    }
+
+    /// What a login's `ServerTime` says of the clocks, next to what HAWK already proved: the
+    /// login was accepted with the current offset (learnt from a stale-timestamp answer, or
+    /// none), so the back office's HAWK clock agrees with it. `ServerTime` only refines that
+    /// by seconds. A difference of whole hours is the back office's zone, not its clock: it is
+    /// warned about and ignored; any other large difference is warned about too.
+    fn read_server_time(&self, implied: TimeDelta) -> (TimeDelta, Option<String>) {
+        let proven = self.skew();
+        let off = implied - proven;
+        if off.abs() < ZONE_MISMATCH_MIN {
+            return (implied, None);
+        }
+        let secs = off.num_seconds();
+        let hours = (secs + 1800 * secs.signum()) / 3600;
+        let warning = if (off - TimeDelta::hours(hours)).abs() <= ZONE_MISMATCH_SLACK {
+            format!(
+                "the back office's ServerTime is {hours:+} h from its HAWK clock: its zone is probably not UTC{:+} (tourv5.server_utc_offset_minutes = {})",
+                self.cfg.server_utc_offset_minutes / 60,
+                self.cfg.server_utc_offset_minutes
+            )
+        } else {
+            format!(
+                "the back office's ServerTime is {} s from its HAWK clock; HAWK's is used",
+                off.num_seconds()
+            )
+        };
+        tracing::warn!("{warning}");
+        (proven, Some(warning))
     }
 
     /// `ScanCode`: asks for a QR code URL. Nothing is paid until a query says so.
@@ -324,7 +376,7 @@ impl TourV5 {
             "api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{}",
             url_path_segment(bill.as_str())
         );
-        self.call(Method::GET, &path, None, &Signer::Session(s), s.clock_skew)
+        self.call(Method::GET, &path, None, &Signer::Session(s))
             .await
     }
 
@@ -354,14 +406,8 @@ impl TourV5 {
         parm: &T,
     ) -> Result<RawAnswer, Error> {
         let body = json(parm)?;
-        self.call(
-            Method::POST,
-            path,
-            Some(body),
-            &Signer::Session(s),
-            s.clock_skew,
-        )
-        .await
+        self.call(Method::POST, path, Some(body), &Signer::Session(s))
+            .await
     }
 
     async fn call(
@@ -370,7 +416,6 @@ impl TourV5 {
         path: &str,
         body: Option<Vec<u8>>,
         signer: &Signer<'_>,
-        skew: TimeDelta,
     ) -> Result<RawAnswer, Error> {
         let url = self
             .base
@@ -378,8 +423,8 @@ impl TourV5 {
             .map_err(|e| Error::Config(format!("URL for {path}: {e}")))?;
         let (id, key) = match signer {
             Signer::PreLogin { operator, key } => (*operator, *key),
-            // PROTOCOLS §1: `api/Pos/...` is signed with UPPER(MD5(password)), the rest with
-            // the session key from HawkRealKey (ASSUMPTION for `api/3Pay/...`).
+            // docs/protocols.md §1: `api/Pos/...` is signed with UPPER(MD5(password)), the rest
+            // with the session key from HawkRealKey (ASSUMPTION for `api/3Pay/...`).
             Signer::Session(s)
                 if self
                     .cfg
@@ -392,34 +437,61 @@ impl TourV5 {
             Signer::Session(s) => (s.operator.as_str(), &s.real_key),
         };
         let payload = body.clone().unwrap_or_default();
-        let ts: SystemTime = (self.clock.now() + skew).into();
-        let nonce: String = rand::thread_rng()
-            .sample_iter(&Alphanumeric)
-            .take(12)
-            .map(char::from)
-            .collect();
-        let auth = self.authorization(&method, &url, &payload, id, key, ts, &nonce)?;
-        let headers = [
-            ("Content-Type", "application/json".to_string()),
-            ("Authorization", auth),
-        ];
-        tracing::debug!(%method, path, "tour v5 request");
-        let ans = self.http.send(method, url, &headers, body).await?;
-        match ans.status {
-            StatusCode::OK => Ok(ans),
-            // ASP.NET rejects a bad signature or bad model before doing anything: nothing moved.
-            StatusCode::UNAUTHORIZED => Err(Error::Rejected {
-                code: "401".into(),
-                message: "HAWK signature rejected by the back office".into(),
-            }),
-            s if s.is_client_error() => Err(Error::Rejected {
-                code: s.as_u16().to_string(),
-                message: String::from_utf8_lossy(&ans.body)
-                    .chars()
-                    .take(300)
-                    .collect(),
-            }),
-            s => Err(Error::NoAnswer(format!("HTTP {s}"))),
+        let mut resynced = false;
+        loop {
+            let ts: SystemTime = (self.clock.now() + self.skew()).into();
+            let nonce: String = rand::thread_rng()
+                .sample_iter(&Alphanumeric)
+                .take(12)
+                .map(char::from)
+                .collect();
+            let auth = self.authorization(&method, &url, &payload, id, key, ts, &nonce)?;
+            let headers = [
+                ("Content-Type", "application/json".to_string()),
+                ("Authorization", auth),
+            ];
+            tracing::debug!(%method, path, "tour v5 request");
+            let ans = self
+                .http
+                .send(method.clone(), url.clone(), &headers, body.clone())
+                .await?;
+            match ans.status {
+                StatusCode::OK => return Ok(ans),
+                // HAWK's answer to a clock that is off: the server's time, MACed with the same
+                // key. Nothing was processed, so once the offset is adopted the same request is
+                // sent again — once.
+                StatusCode::UNAUTHORIZED if !resynced => {
+                    let server = ans.www_authenticate.as_deref().and_then(|h| {
+                        HawkCredentials::new(id, key.clone())
+                            .with_key_bytes(self.cfg.hawk_key_bytes)
+                            .server_time(h)
+                    });
+                    let Some(server) = server else {
+                        return Err(signature_rejected());
+                    };
+                    let server: chrono::DateTime<chrono::Utc> = server.into();
+                    let skew = server - self.clock.now();
+                    tracing::warn!(
+                        skew_s = skew.num_seconds(),
+                        "the back office says the till's clock is off; adopting its time"
+                    );
+                    self.set_skew(skew);
+                    resynced = true;
+                }
+                // ASP.NET rejects a bad signature or bad model before doing anything: nothing
+                // moved.
+                StatusCode::UNAUTHORIZED => return Err(signature_rejected()),
+                s if s.is_client_error() => {
+                    return Err(Error::Rejected {
+                        code: s.as_u16().to_string(),
+                        message: String::from_utf8_lossy(&ans.body)
+                            .chars()
+                            .take(300)
+                            .collect(),
+                    });
+                }
+                s => return Err(Error::NoAnswer(format!("HTTP {s}"))),
+            }
         }
     }
 }
@@ -460,6 +532,13 @@ impl TourV5 {
                 ts,
                 nonce,
             )?)
+    }
+}
+
+fn signature_rejected() -> Error {
+    Error::Rejected {
+        code: "401".into(),
+        message: "HAWK signature rejected by the back office".into(),
     }
 }
 

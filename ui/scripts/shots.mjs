@@ -1,0 +1,267 @@
+// Screenshots of every screen, in both languages and at both till sizes, taken the way a cashier works:
+// real keys into the built UI (vite preview) with the in-browser fake Till, in headless Chromium.
+// A scan is typed at scanner speed, so the keyboard-wedge detector is exercised too.
+//
+//   npm run build && npm run shots            → shots-out/*.png
+//   SHOTS_ONLY=zh-CN-1280 npm run shots       → one combination
+//
+// Needs Debian's chromium (apt-get install chromium fonts-noto-cjk); CHROMIUM=/path overrides.
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createConnection } from "node:net";
+import { chromium } from "playwright-core";
+
+const PORT = 4173;
+const BASE = `http://127.0.0.1:${PORT}`;
+const OUT = new URL("../shots-out/", import.meta.url).pathname;
+const SIZES = [
+  [1280, 800],
+  [1024, 768],
+];
+const LANGS = ["zh-CN", "en"];
+
+function waitPort(port, ms) {
+  const until = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tryOnce = () => {
+      const s = createConnection(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.end();
+        resolve();
+      });
+      s.once("error", () => {
+        s.destroy();
+        if (Date.now() > until) reject(new Error(`port ${port} not open`));
+        else setTimeout(tryOnce, 100);
+      });
+    };
+    tryOnce();
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function settle(page) {
+  // Two frames: a screenshot right after a DOM change can show the previous frame.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** A wedge scanner: the whole code at ~3 ms a key, then Enter. */
+async function scan(page, code) {
+  await page.keyboard.type(code, { delay: 3 });
+  await page.keyboard.press("Enter");
+}
+
+async function run(browser, lang, [w, h]) {
+  const tag = `${lang}-${w}`;
+  for (const f of readdirSync(OUT)) if (f.startsWith(`${tag}-`) || f.startsWith(`FAIL-${tag}`)) rmSync(`${OUT}${f}`);
+  const ctx = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: 1 });
+  // Keys sent over the DevTools protocol arrive 10–30 ms apart, slower than a real scanner: widen the
+  // wedge's gap the way a till with a slow scanner would (localStorage `cashier.wedge`).
+  await ctx.addInitScript(() => localStorage.setItem("cashier.wedge", JSON.stringify({ maxGapMs: 90, suffixGapMs: 200 })));
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  let n = 0;
+  const shot = async (name) => {
+    await settle(page);
+    n += 1;
+    await page.screenshot({ path: `${OUT}${tag}-${String(n).padStart(2, "0")}-${name}.png` });
+  };
+  const id = (t) => page.getByTestId(t);
+  const newBill = async (bill, amount) => {
+    await id("bill-input").fill(bill);
+    await id("amount-input").fill(amount);
+    await id("amount-input").press("Enter");
+    await id("scan-prompt").and(page.locator(".scan-ready")).waitFor();
+  };
+
+  await page.goto(`${BASE}/index.html`);
+  await id("login-operator").waitFor();
+  if (lang === "en") {
+    await id("lang-switch").click();
+    await page.getByText("Cashier login").waitFor();
+  }
+  await shot("login");
+  await id("login-operator").fill("cashier");
+  await id("login-password").fill("wrong");
+  await id("login-password").press("Enter");
+  await id("login-password-error").waitFor();
+  await shot("login-error");
+  await id("login-password").fill("123456");
+  await id("login-password").press("Enter");
+  await id("bill-input").waitFor();
+  await shot("checkout-empty");
+
+  // As-typed checks: a bad amount, then a good one.
+  await id("bill-input").pressSequentially("B20261130-0001", { delay: 160 });
+  await id("amount-input").pressSequentially("12.345", { delay: 160 });
+  await id("amount-error").waitFor();
+  await shot("checkout-amount-error");
+  await id("amount-input").press("Backspace");
+  await id("amount-text").waitFor();
+  await id("amount-input").press("Enter");
+  await shot("checkout-ready");
+
+  // Paid by a wedge scan (focus is nowhere: the amount was confirmed).
+  await scan(page, "134520273825387649");
+  await id("paid-band").waitFor();
+  await shot("paid");
+  await page.keyboard.press("Enter");
+  await id("bill-input").waitFor();
+
+  // Customer enters a password, then paid.
+  await newBill("B20261130-0002", "268");
+  await scan(page, "134520273825387641");
+  await id("say").waitFor();
+  await sleep(2200);
+  await shot("barcode-password");
+  await id("paid-band").waitFor({ timeout: 15000 });
+  await page.keyboard.press("Enter");
+
+  // A scan while the focus is still in the amount field (the first keys must be taken back out).
+  await id("bill-input").fill("B20261130-0003");
+  await id("amount-input").fill("5.5");
+  await id("amount-text").waitFor();
+  await scan(page, "134520273825387642");
+  await id("failed-band").waitFor();
+  await shot("failed");
+  await page.keyboard.press("Enter"); // try another way: same bill and amount
+
+  // Unknown, then query again.
+  await id("bill-input").fill("B20261130-0004");
+  await id("amount-input").fill("88");
+  await id("amount-input").press("Enter");
+  await scan(page, "134520273825387643");
+  await id("unknown-band").waitFor({ timeout: 8000 });
+  await shot("unknown");
+  await page.keyboard.press("F12");
+  await id("manager-dialog").waitFor();
+  await shot("manager");
+  await page.keyboard.press("Escape");
+  await id("unknown-band").waitFor();
+  await page.keyboard.press("F5");
+  await id("paid-band").waitFor({ timeout: 8000 });
+  await page.keyboard.press("Enter");
+
+  // Partly paid, then the remainder.
+  await newBill("B20261130-0005", "100");
+  await scan(page, "134520273825387644");
+  await id("partly-band").waitFor();
+  await shot("partly");
+  await page.keyboard.press("Enter");
+  await id("amount-text").waitFor();
+  await shot("checkout-remainder");
+  await id("bill-input").fill("");
+  await id("bill-input").pressSequentially("B20261130-0006", { delay: 160 });
+
+  // A short (garbled) burst.
+  await id("amount-input").fill("30");
+  await id("amount-input").press("Enter");
+  await page.keyboard.type("1345", { delay: 3 });
+  await page.keyboard.press("Enter");
+  await id("scan-error").waitFor();
+  await shot("scan-incomplete");
+
+  // QR: shown, then abandoned by Esc (Tour V5 QR stays payable), then a Cloud Pay QR paid.
+  await page.keyboard.press("F1");
+  await id("qr-image").locator("svg").waitFor();
+  const customer = await ctx.newPage();
+  await customer.goto(`${BASE}/customer.html`);
+  await sleep(1600);
+  await shot("qr");
+  await customer.screenshot({ path: `${OUT}${tag}-customer-qr.png` });
+  // The customer holds up a payment code while the QR is on screen: refused, visibly, nothing charged.
+  await scan(page, "134520273825387649");
+  await id("scan-error").waitFor();
+  await shot("qr-scan-refused");
+  await page.keyboard.press("Escape");
+  await id("neutral-band").waitFor();
+  await shot("abandoned");
+  await page.keyboard.press("Enter");
+  await newBill("B20261130-0007", "45.00");
+  await page.keyboard.press("F3");
+  await id("qr-image").locator("svg").waitFor();
+  await page.evaluate(() => window.__cashierFake?.pay());
+  await id("paid-band").waitFor();
+  await settle(customer);
+  await customer.screenshot({ path: `${OUT}${tag}-customer-paid.png` });
+  await shot("paid-qr");
+  await page.keyboard.press("Enter");
+  // The abandoned QR is paid after all: a line on top, the checkout stays.
+  await id("bill-input").waitFor();
+  await page.evaluate(() => window.__cashierFake?.pay());
+  await id("background-paid").waitFor();
+  await shot("background-paid");
+  await id("background-paid").click();
+
+  // Trouble in the status bar, the live list, settings.
+  await page.evaluate(() => {
+    window.__cashierFake?.scanner("disconnected");
+    window.__cashierFake?.backendDown(true);
+    window.__cashierFake?.clockSkew(true);
+  });
+  await shot("status-trouble");
+  await id("status-live").click();
+  await id("live-list").waitFor();
+  await sleep(300);
+  await shot("live-list");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F10");
+  await id("settings-till").waitFor();
+  await shot("settings");
+  await customer.close();
+  await ctx.close();
+  if (errors.length) throw new Error(`${tag}: page errors:\n${errors.join("\n")}`);
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  // vite itself, not through npx: killing npx would leave the server behind.
+  const root = new URL("..", import.meta.url).pathname;
+  const preview = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "preview", "--strictPort", "--port", String(PORT), "--host", "127.0.0.1"], {
+    cwd: root,
+    stdio: "ignore",
+  });
+  try {
+    await waitPort(PORT, 15000);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--font-render-hinting=none",
+      ],
+    });
+    const only = process.env.SHOTS_ONLY;
+    try {
+      for (const lang of LANGS) {
+        for (const size of SIZES) {
+          if (only && `${lang}-${size[0]}` !== only) continue;
+          await run(browser, lang, size).catch(async (e) => {
+            for (const ctx of browser.contexts()) {
+              for (const [i, p] of ctx.pages().entries()) await p.screenshot({ path: `${OUT}FAIL-${lang}-${size[0]}-${i}.png` });
+            }
+            throw e;
+          });
+          console.log(`shots: ${lang} ${size.join("x")} done`);
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    preview.kill("SIGTERM");
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

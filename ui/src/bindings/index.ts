@@ -1,0 +1,22 @@
+// Every binding is imported through this file, so the generated files can replace the hand-written ones.
+export type { Action } from "./Action";
+export type { AttemptFilter } from "./AttemptFilter";
+export type { AttemptState } from "./AttemptState";
+export type { AttemptView } from "./AttemptView";
+export type { BackendStatus } from "./BackendStatus";
+export type { Channel } from "./Channel";
+export type { DayReportView } from "./DayReportView";
+export type { ErrorBody } from "./ErrorBody";
+export type { ErrorKind } from "./ErrorKind";
+export type { Field } from "./Field";
+export type { InputCheck } from "./InputCheck";
+export type { Lang } from "./Lang";
+export type { QrChoice } from "./QrChoice";
+export type { QrOption } from "./QrOption";
+export type { ScanView } from "./ScanView";
+export type { ScannerStatus } from "./ScannerStatus";
+export type { SettingsInput } from "./SettingsInput";
+export type { SettingsView } from "./SettingsView";
+export type { TillEvent } from "./TillEvent";
+export type { TillStatus } from "./TillStatus";
+export type { Tone } from "./Tone";

@@ -1,0 +1,44 @@
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import type { AttemptView, ErrorBody } from "../bindings";
+import { useT } from "../i18n";
+import type { Store } from "../store";
+import { FieldError, KeyButton } from "../ui/bits";
+
+/** A manager decides an Unknown attempt (journalled, with a note). Core may refuse "failed" while the
+ * backend still shows the payment in progress; its message says so. */
+export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Element {
+  const t = useT();
+  const [manager, setManager] = useState("");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<ErrorBody | null>(null);
+
+  const resolve = async (to: "paid" | "failed") => setError(await store.resolve(to, note, manager));
+  const msg = (field: "manager" | "note" | null) =>
+    error && (field === null ? error.field !== "manager" && error.field !== "note" : error.field === field) ? (
+      <FieldError testid={`manager-${field ?? "form"}-error`}>{error.message}</FieldError>
+    ) : null;
+
+  return (
+    <div class="manager" data-testid="manager-dialog">
+      <h1>{t("manager.title")}</h1>
+      <p class="explain">{t("manager.explain", { amount: a.amount_text, bill: a.bill })}</p>
+      <label class="field">
+        <span class="field-label">{t("manager.id")}</span>
+        <input class="input" data-testid="manager-id" autoFocus value={manager} onInput={(e) => setManager(e.currentTarget.value)} />
+      </label>
+      {msg("manager")}
+      <label class="field">
+        <span class="field-label">{t("manager.note")}</span>
+        <input class="input" data-testid="manager-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </label>
+      {msg("note")}
+      {msg(null)}
+      <div class="actions">
+        <KeyButton testid="resolve-paid" kind="primary" label={t("manager.paid")} onClick={() => void resolve("paid")} />
+        <KeyButton testid="resolve-failed" kind="danger" label={t("manager.failed")} onClick={() => void resolve("failed")} />
+        <KeyButton testid="manager-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,282 @@
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { till } from "../api";
+import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
+import { type MsgKey, useT } from "../i18n";
+import type { Store } from "../store";
+import { FieldError, KeyButton } from "../ui/bits";
+
+type Draft = Omit<SettingsInput, "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s" | "cloudpay_hosts"> & {
+  scanner_baud: string;
+  poll_wechat_give_up_s: string;
+  poll_cloud_give_up_s: string;
+  poll_qr_give_up_s: string;
+  cloudpay_hosts: string;
+};
+
+const BAUDS = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"];
+const NUMBERS = ["scanner_baud", "poll_wechat_give_up_s", "poll_cloud_give_up_s", "poll_qr_give_up_s"] as const;
+const LABEL: Record<(typeof NUMBERS)[number] | "till" | "operator" | "timezone" | "max_amount", MsgKey> = {
+  till: "settings.till",
+  operator: "settings.operator",
+  timezone: "settings.timezone",
+  max_amount: "settings.maxAmount",
+  scanner_baud: "settings.scannerBaud",
+  poll_wechat_give_up_s: "settings.pollWechat",
+  poll_cloud_give_up_s: "settings.pollCloud",
+  poll_qr_give_up_s: "settings.pollQr",
+};
+
+function toDraft(v: SettingsView): Draft {
+  return {
+    till: v.till,
+    operator: v.operator,
+    lang: v.lang,
+    timezone: v.timezone,
+    max_amount: v.max_amount,
+    tourv5_url: v.tourv5_url,
+    cloudpay_hosts: v.cloudpay_hosts.join("\n"),
+    cloudpay_prefix: v.cloudpay_prefix,
+    cloudpay_key: null,
+    scanner_port: v.scanner_port,
+    scanner_baud: String(v.scanner_baud),
+    scanner_terminator: v.scanner_terminator,
+    poll_wechat_give_up_s: String(v.poll_wechat_give_up_s),
+    poll_cloud_give_up_s: String(v.poll_cloud_give_up_s),
+    poll_qr_give_up_s: String(v.poll_qr_give_up_s),
+  };
+}
+
+const orNull = (s: string | null): string | null => (s === null || s.trim() === "" ? null : s.trim());
+
+/** Backends, the Cloud Pay key (write-only), the scanner port from the machine's serial ports, poll
+ * policies, language. Core checks and saves; this form only collects. */
+export function Settings({ store }: { store: Store }): JSX.Element {
+  const t = useT();
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [ports, setPorts] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  const loadPorts = () =>
+    till
+      .serialPorts()
+      .then(setPorts)
+      .catch((e: unknown) => setError((e as ErrorBody).message));
+
+  useEffect(() => {
+    till
+      .settings()
+      .then((v) => {
+        setView(v);
+        setDraft(toDraft(v));
+      })
+      .catch((e: unknown) => setError((e as ErrorBody).message));
+    void loadPorts();
+  }, []);
+
+  if (!draft || !view) {
+    return (
+      <div class="settings">
+        <h1>{t("settings.title")}</h1>
+        {error && (
+          <FieldError testid="settings-error">{error}</FieldError>
+        )}
+      </div>
+    );
+  }
+
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setSaved(false);
+    setDraft({ ...draft, [k]: v });
+  };
+
+  const save = async () => {
+    const bad = NUMBERS.find((k) => !/^\d+$/.test(draft[k].trim()));
+    if (bad) {
+      setError(t("settings.wholeNumber", { field: t(LABEL[bad]) }));
+      return;
+    }
+    const input: SettingsInput = {
+      ...draft,
+      tourv5_url: orNull(draft.tourv5_url),
+      cloudpay_prefix: orNull(draft.cloudpay_prefix),
+      cloudpay_key: orNull(draft.cloudpay_key),
+      cloudpay_hosts: draft.cloudpay_hosts.split(/[\s,]+/).filter((h) => h !== ""),
+      scanner_baud: Number(draft.scanner_baud),
+      poll_wechat_give_up_s: Number(draft.poll_wechat_give_up_s),
+      poll_cloud_give_up_s: Number(draft.poll_cloud_give_up_s),
+      poll_qr_give_up_s: Number(draft.poll_qr_give_up_s),
+    };
+    try {
+      const v = await till.saveSettings(input);
+      setView(v);
+      setDraft(toDraft(v));
+      setError(null);
+      setSaved(true);
+      const status = await till.status();
+      store.setStatus(status);
+    } catch (e) {
+      setError((e as ErrorBody).message);
+    }
+  };
+
+  const text = (k: "till" | "operator" | "timezone" | "max_amount", testid: string) => (
+    <label class="field">
+      <span class="field-label">{t(LABEL[k])}</span>
+      <input class="input" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />
+    </label>
+  );
+  const num = (k: (typeof NUMBERS)[number], testid: string) => (
+    <label class="field">
+      <span class="field-label">{t(LABEL[k])}</span>
+      <input class="input" inputMode="numeric" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />
+    </label>
+  );
+  const portChoices = draft.scanner_port && !ports.includes(draft.scanner_port) ? [draft.scanner_port, ...ports] : ports;
+
+  return (
+    <form
+      class="settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div class="settings-head">
+        <h1>{t("settings.title")}</h1>
+        {view.sandbox && <span class="pill pill-sandbox">{t("settings.sandbox")}</span>}
+        <span class="sb-spacer" />
+        {saved && (
+          <span class="field-ok" data-testid="settings-saved" role="status">
+            {t("settings.saved")}
+          </span>
+        )}
+        <KeyButton testid="settings-save" kind="primary" submit label={t("settings.save")} keyName="Enter" />
+        <KeyButton testid="settings-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
+      </div>
+      {error && (
+        <FieldError testid="settings-error">{error}</FieldError>
+      )}
+      <div class="settings-grid">
+        <fieldset>
+          <legend>{t("settings.tillSection")}</legend>
+          {text("till", "settings-till")}
+          {text("operator", "settings-operator")}
+          <label class="field">
+            <span class="field-label">{t("settings.lang")}</span>
+            <select class="input" data-testid="settings-lang" value={draft.lang} onChange={(e) => set("lang", e.currentTarget.value as Lang)}>
+              <option value="zh-CN">中文</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          {text("timezone", "settings-timezone")}
+          {text("max_amount", "settings-max-amount")}
+        </fieldset>
+        <fieldset>
+          <legend>{t("settings.backends")}</legend>
+          <label class="field">
+            <span class="field-label">{t("settings.tourv5Url")}</span>
+            <input
+              class="input"
+              data-testid="settings-tourv5-url"
+              placeholder={t("settings.notSet")}
+              value={draft.tourv5_url ?? ""}
+              onInput={(e) => set("tourv5_url", e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span class="field-label">{t("settings.cloudpayHosts")}</span>
+            <textarea
+              class="input"
+              rows={2}
+              data-testid="settings-cloudpay-hosts"
+              placeholder={t("settings.onePerLine")}
+              value={draft.cloudpay_hosts}
+              onInput={(e) => set("cloudpay_hosts", e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span class="field-label">{t("settings.cloudpayPrefix")}</span>
+            <input
+              class="input"
+              data-testid="settings-cloudpay-prefix"
+              value={draft.cloudpay_prefix ?? ""}
+              onInput={(e) => set("cloudpay_prefix", e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span class="field-label">{t("settings.cloudpayKey")}</span>
+            <input
+              class="input"
+              type="password"
+              autoComplete="new-password"
+              data-testid="settings-cloudpay-key"
+              placeholder={view.cloudpay_key_set ? t("settings.keySet") : t("settings.keyNotSet")}
+              value={draft.cloudpay_key ?? ""}
+              onInput={(e) => set("cloudpay_key", e.currentTarget.value)}
+            />
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>{t("settings.scanner")}</legend>
+          <div class="field-row">
+            <label class="field">
+              <span class="field-label">{t("settings.scannerPort")}</span>
+              <select
+                class="input"
+                data-testid="settings-scanner-port"
+                value={draft.scanner_port ?? ""}
+                onChange={(e) => set("scanner_port", e.currentTarget.value === "" ? null : e.currentTarget.value)}
+              >
+                <option value="">{t("settings.noScanner")}</option>
+                {portChoices.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <KeyButton testid="settings-scanner-refresh" kind="quiet" label={t("settings.refreshPorts")} onClick={() => void loadPorts()} />
+          </div>
+          <div class="field-row">
+            <label class="field">
+              <span class="field-label">{t(LABEL.scanner_baud)}</span>
+              <select class="input" data-testid="settings-scanner-baud" value={draft.scanner_baud} onChange={(e) => set("scanner_baud", e.currentTarget.value)}>
+                {(BAUDS.includes(draft.scanner_baud) ? BAUDS : [draft.scanner_baud, ...BAUDS]).map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label class="field">
+              <span class="field-label">{t("settings.scannerTerminator")}</span>
+              <select
+                class="input"
+                data-testid="settings-scanner-terminator"
+                value={draft.scanner_terminator}
+                onChange={(e) => set("scanner_terminator", e.currentTarget.value as Draft["scanner_terminator"])}
+              >
+                <option value="cr">CR</option>
+                <option value="lf">LF</option>
+                <option value="crlf">CR LF</option>
+                <option value="none">{t("settings.terminatorNone")}</option>
+              </select>
+            </label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t("settings.polling")}</legend>
+          {num("poll_wechat_give_up_s", "settings-poll-wechat")}
+          {num("poll_cloud_give_up_s", "settings-poll-cloud")}
+          {num("poll_qr_give_up_s", "settings-poll-qr")}
+        </fieldset>
+      </div>
+      <p class="settings-path" data-testid="settings-config-path">
+        {t("settings.configPath")} <code>{view.config_path}</code>
+      </p>
+    </form>
+  );
+}

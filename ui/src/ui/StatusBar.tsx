@@ -1,0 +1,107 @@
+import type { JSX } from "preact";
+import type { BackendStatus, TillStatus } from "../bindings";
+import { useT, type Translate } from "../i18n";
+import type { Store } from "../store";
+import { Icon } from "./bits";
+
+function backendWord(b: BackendStatus, t: Translate): { cls: string; word: string } {
+  if (!b.configured) return { cls: "off", word: t("status.notConfigured") };
+  if (b.reachable === true) return { cls: "ok", word: t("status.reachable") };
+  if (b.reachable === false) return { cls: "bad", word: b.message ?? t("status.unreachable") };
+  return { cls: "off", word: t("status.unchecked") };
+}
+
+function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; word: string } {
+  switch (s.state) {
+    case "connected":
+      return { cls: "ok", word: t("status.scannerConnected") };
+    case "connecting":
+      return { cls: "off", word: t("status.scannerConnecting") };
+    case "disconnected":
+      return { cls: "bad", word: s.message ?? t("status.scannerDisconnected") };
+    case "off":
+      return { cls: "off", word: t("status.scannerOff") };
+  }
+}
+
+/** Till, operator, each backend, the serial scanner, clock warning, live/Unknown count, language, settings.
+ * Every state is a word next to its dot, never the dot's colour alone. */
+export function StatusBar({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
+  const t = useT();
+  const scanner = scannerWord(status.scanner, t);
+  const hasLive = status.live_count > 0;
+  return (
+    <footer class="statusbar" data-testid="status-bar">
+      <span class="sb-item" data-testid="status-till">
+        {t("status.till", { till: status.till })}
+      </span>
+      {status.logged_in && (
+        <span class="sb-item" data-testid="status-operator">
+          {t("status.operator", { operator: status.operator })}
+        </span>
+      )}
+      {status.backends.map((b) => {
+        const w = backendWord(b, t);
+        return (
+          <span key={b.name} class={`sb-item sb-${w.cls}`} data-testid={`status-backend-${b.name}`} title={b.message ?? ""}>
+            <Icon name={w.cls === "bad" ? "cross" : "dot"} size={16} /> {b.label} {w.word}
+          </span>
+        );
+      })}
+      <span class={`sb-item sb-${scanner.cls}`} data-testid="status-scanner" title={status.scanner.port ?? ""}>
+        <Icon name={scanner.cls === "bad" ? "cross" : "scan"} size={18} />
+        {/* core's message already names the scanner */}
+        {status.scanner.state === "disconnected" && status.scanner.message ? scanner.word : `${t("status.scanner")} ${scanner.word}`}
+      </span>
+      {status.clock_warning && (
+        <span class="sb-item sb-warn" data-testid="status-clock">
+          <Icon name="warn" size={18} /> {status.clock_warning}
+        </span>
+      )}
+      <span class="sb-spacer" />
+      {status.logged_in && (
+        <button
+          type="button"
+          class={`sb-item sb-button ${status.unknown_count > 0 ? "sb-unknown" : hasLive ? "sb-live" : ""}`}
+          data-testid="status-live"
+          onClick={() => store.open("live")}
+        >
+          {status.unknown_count > 0 && <Icon name="question" size={18} />}
+          {status.unknown_count > 0
+            ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
+            : t("status.live", { live: status.live_count })}
+        </button>
+      )}
+      <button
+        type="button"
+        class="sb-item sb-button"
+        data-testid="lang-switch"
+        onClick={() => void store.setLang(status.lang === "en" ? "zh-CN" : "en")}
+      >
+        {status.lang === "en" ? "中文" : "English"}
+      </button>
+      {status.logged_in && (
+        <button
+          type="button"
+          class="sb-item sb-button"
+          data-testid="settings-button"
+          title={t("status.settings")}
+          aria-label={t("status.settings")}
+          onClick={() => store.open("settings")}
+        >
+          <Icon name="gear" size={20} />
+          <span class="sb-wide">{t("status.settings")}</span> <kbd>F10</kbd>
+        </button>
+      )}
+    </footer>
+  );
+}
+
+export function SandboxBanner(): JSX.Element {
+  const t = useT();
+  return (
+    <div class="sandbox-banner" data-testid="sandbox-banner" role="note">
+      <span>{t("sandbox.banner")}</span>
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+// Wires the pure WedgeDetector to a window: listens in the capture phase (before any field or shortcut
+// sees a key), swallows the burst's keys, takes back what reached a field, and hands back a person's keys.
+import { WedgeDetector, type WedgeConfig, type WedgeOutput, type WedgeTarget } from "./wedge";
+
+export type WedgeHandlers = {
+  scan(code: string, masked: string): void;
+  progress(masked: string): void;
+  error(reason: "short" | "incomplete" | "garbled"): void;
+  /** A person's keys held back while no text field had the focus. */
+  typed(text: string): void;
+};
+
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+type Snapshot = { el: TextField; value: string; start: number | null; end: number | null };
+
+const TEXT_TYPES = new Set(["text", "password", "search", "tel", "email", "url", "number", ""]);
+
+function textField(el: Element | null): TextField | null {
+  if (el instanceof HTMLTextAreaElement) return el;
+  if (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type)) return el;
+  return null;
+}
+
+/** Tell a framework's controlled input that its value changed under it. */
+function announce(el: TextField): void {
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function selection(el: TextField): [number | null, number | null] {
+  try {
+    return [el.selectionStart, el.selectionEnd];
+  } catch {
+    return [null, null]; // type=number has no selection
+  }
+}
+
+export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<WedgeConfig> = {}): () => void {
+  const detector = new WedgeDetector(cfg);
+  const doc = win.document;
+  let snapshot: Snapshot | null = null;
+  /** After a take-back, a while in which the field is held at its old value: an IME commits its
+   * composition (the whole code) just after the Enter that ended the scan, i.e. after we restored. */
+  let guard: { el: TextField; value: string; until: number } | null = null;
+  const GUARD_MS = 300;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Two clocks. Key gaps are measured on the events' own timestamps (when the key happened: in WebKitGTK
+  // the X server's time), but a browser may hand the page each key only after the page has dealt with the
+  // previous one (WebKitGTK waits for every keydown to be acknowledged), so the page runs 100 ms or more
+  // behind the keys during a burst. The timer that ends a burst therefore counts from when the last key
+  // was *handled*, with slack.
+  let lastT = 0;
+  const SLACK_MS = 150;
+
+  const restore = () => {
+    const s = snapshot;
+    // A field that left the page (the screen changed) has nothing to take back.
+    if (!s?.el.isConnected) return;
+    const focused = doc.activeElement === s.el;
+    // Leaving the field ends any IME composition first, so it cannot put the text back after us.
+    if (focused) s.el.blur();
+    s.el.value = s.value;
+    announce(s.el);
+    guard = { el: s.el, value: s.value, until: win.performance.now() + GUARD_MS };
+    if (focused) s.el.focus();
+    if (s.start !== null && s.end !== null) {
+      try {
+        s.el.setSelectionRange(s.start, s.end);
+      } catch {
+        // a field type without a caret
+      }
+    }
+  };
+
+  const insert = (text: string) => {
+    const el = textField(doc.activeElement) ?? snapshot?.el ?? null;
+    if (!el) return;
+    const [start, end] = selection(el);
+    if (start !== null && end !== null) el.setRangeText(text, start, end, "end");
+    else el.value += text;
+    announce(el);
+  };
+
+  const apply = (out: WedgeOutput[]) => {
+    for (const o of out) {
+      switch (o.kind) {
+        case "restore":
+          restore();
+          break;
+        case "typed":
+          if (o.target === "field") insert(o.text);
+          else handlers.typed(o.text);
+          break;
+        case "progress":
+          handlers.progress(o.masked);
+          break;
+        case "scan":
+          handlers.scan(o.code, o.masked);
+          break;
+        case "error":
+          handlers.error(o.reason);
+          break;
+      }
+    }
+    // The snapshot belongs to one burst: never restore a field to what it held before an older one.
+    if (!detector.busy()) snapshot = null;
+    schedule();
+  };
+
+  const schedule = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    const due = detector.deadline();
+    if (due === null) return;
+    // Every handled event reschedules, so when this fires nothing came for the whole wait: the burst
+    // (or the person's keys) ended at `due` on the events' clock.
+    timer = setTimeout(() => apply(detector.tick(due + 1)), Math.max(0, due - lastT) + SLACK_MS);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const field = textField(doc.activeElement);
+    const target: WedgeTarget = field ? "field" : "none";
+    // The field as it was before what may be the first key of a burst.
+    if (detector.startsRun(e.timeStamp)) {
+      const [start, end] = field ? selection(field) : [null, null];
+      snapshot = field ? { el: field, value: field.value, start, end } : null;
+    }
+    lastT = e.timeStamp;
+    const verdict = detector.feed({
+      type: "key",
+      t: e.timeStamp,
+      key: e.key,
+      code: e.code,
+      // Deprecated, but the only place an IME-swallowed key shows itself (229) in WebKitGTK and Chromium.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      keyCode: e.keyCode,
+      shift: e.shiftKey,
+      mod: e.ctrlKey || e.altKey || e.metaKey,
+      repeat: e.repeat,
+      composing: e.isComposing,
+      target,
+    });
+    if (verdict.swallow) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+    apply(verdict.out);
+  };
+
+  const guarded = (e: Event): TextField | null =>
+    guard?.el === e.target && win.performance.now() < guard.until ? guard.el : null;
+
+  const onBeforeInput = (e: InputEvent) => {
+    // Insertions into a field we just took a scan out of are the scan's tail (cancelable ones only:
+    // a composition's own text is not, and is undone in onInput).
+    if (guarded(e) && e.inputType.startsWith("insert") && e.cancelable) e.preventDefault();
+  };
+
+  const onInput = (e: Event) => {
+    if (!(e instanceof InputEvent)) return;
+    const held = guarded(e) ? guard : null;
+    if (held && held.el.value !== held.value) {
+      held.el.value = held.value;
+      announce(held.el);
+    }
+    if (e.data === null) return;
+    apply(detector.feed({ type: "text", t: e.timeStamp, data: e.data, composing: e.isComposing }).out);
+  };
+  const onCompStart = (e: CompositionEvent) => {
+    apply(detector.feed({ type: "composition", t: e.timeStamp, phase: "start", data: e.data }).out);
+  };
+  const onCompEnd = (e: CompositionEvent) => {
+    apply(detector.feed({ type: "composition", t: e.timeStamp, phase: "end", data: e.data }).out);
+  };
+
+  win.addEventListener("keydown", onKey, true);
+  win.addEventListener("beforeinput", onBeforeInput, true);
+  win.addEventListener("input", onInput, true);
+  win.addEventListener("compositionstart", onCompStart, true);
+  win.addEventListener("compositionend", onCompEnd, true);
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    win.removeEventListener("keydown", onKey, true);
+    win.removeEventListener("beforeinput", onBeforeInput, true);
+    win.removeEventListener("input", onInput, true);
+    win.removeEventListener("compositionstart", onCompStart, true);
+    win.removeEventListener("compositionend", onCompEnd, true);
+  };
+}

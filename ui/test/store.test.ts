@@ -1,0 +1,71 @@
+// The store against a hand-driven transport: events are idempotent snapshots (the newest wins), and
+// as-typed checks answered out of order never leave a stale verdict on the field.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { setTransport } from "../src/api";
+import type { AttemptView, InputCheck, TillEvent, TillStatus } from "../src/bindings";
+import { fenToRaw, Store } from "../src/store";
+
+let emit: (e: TillEvent) => void = () => undefined;
+let pendingChecks: { raw: string; answer: (c: InputCheck) => void }[] = [];
+
+const status = { logged_in: false, lang: "zh-CN" } as TillStatus;
+
+function attempt(id: number, state: AttemptView["state"], updated: string): AttemptView {
+  return { id, state, updated_at: updated, actions: [], live: state !== "paid" } as unknown as AttemptView;
+}
+
+beforeEach(() => {
+  pendingChecks = [];
+  setTransport({
+    invoke: (cmd, args) => {
+      if (cmd === "status") return Promise.resolve(status);
+      if (cmd === "check_amount") {
+        return new Promise((answer) => pendingChecks.push({ raw: String(args.raw), answer }));
+      }
+      return Promise.reject(new Error(`unexpected ${cmd}`));
+    },
+    listen: (h) => {
+      emit = h;
+      return Promise.resolve(() => undefined);
+    },
+  });
+});
+
+describe("store", () => {
+  it("keeps the newest snapshot of an attempt when events come twice or out of order", async () => {
+    const store = new Store();
+    await store.start(() => undefined);
+    emit({ kind: "attempt", attempt: attempt(7, "pending", "2026-11-30T10:00:02Z") });
+    emit({ kind: "attempt", attempt: attempt(7, "paid", "2026-11-30T10:00:05Z") });
+    emit({ kind: "attempt", attempt: attempt(7, "pending", "2026-11-30T10:00:03Z") }); // a late re-send
+    expect(store.state.attempts.get(7)?.view.state).toBe("paid");
+  });
+
+  it("says paid in the background for an attempt not on screen", async () => {
+    const store = new Store();
+    await store.start(() => undefined);
+    emit({ kind: "attempt", attempt: attempt(3, "abandoned", "2026-11-30T10:00:00Z") });
+    emit({ kind: "attempt", attempt: attempt(3, "paid", "2026-11-30T10:01:00Z") });
+    expect(store.state.background?.id).toBe(3);
+  });
+
+  it("never takes an old answer for the text in the field now", async () => {
+    const store = new Store();
+    await store.start(() => undefined);
+    void store.typeAmount("12.345");
+    void store.typeAmount("12.34");
+    await vi.waitFor(() => expect(pendingChecks).toHaveLength(2));
+    const [first, second] = pendingChecks;
+    second?.answer({ ok: true, value: "1234", text: "¥12.34", error: null });
+    first?.answer({ ok: false, value: null, text: null, error: { kind: "input", code: "x", message: "two decimals", field: "amount" } });
+    await store.checked();
+    expect(store.state.amount.check?.ok).toBe(true);
+    expect(store.state.amount.checked).toBe("12.34");
+  });
+
+  it("turns fen into the plain decimal an amount field takes", () => {
+    expect(fenToRaw(1230)).toBe("12.30");
+    expect(fenToRaw(5)).toBe("0.05");
+    expect(fenToRaw(100000000)).toBe("1000000.00");
+  });
+});
