@@ -186,12 +186,10 @@ impl Clock for Skewed {
     }
 }
 
-/// A till two hours off. The sandbox now holds login to HAWK's 60-second window too and
-/// answers a stale `ts` with the server's time and its `tsm`: the client must adopt that
-/// time and retry once before it can log in at all.
+/// A till two hours off. The sandbox holds login to HAWK's 60-second window too and answers
+/// a stale `ts` with the server's time and its `tsm`: the client adopts that time and retries
+/// once, so it logs in and pays; a session that lost its correction gets it back the same way.
 #[tokio::test]
-#[ignore = "needs the client's HAWK clock resync from a verified tsm (lead, issue 6): the \
-            strict sandbox refuses a login 2 h off; then SKEW-2 below is paid after a resync"]
 async fn clock_skew_is_corrected_from_server_time() {
     let f = fixture().await;
     let tv = TourV5::new(
@@ -214,23 +212,20 @@ async fn clock_skew_is_corrected_from_server_time() {
         .await
         .unwrap();
     assert!(is_paid(&o), "{o:?}");
-    // Without the correction the back office refuses the signature, and nothing is charged.
+    // Without the correction the back office refuses the stale `ts` before doing anything,
+    // with its own time: the client adopts it, sends again, and the payment is charged once.
     session.clock_skew = TimeDelta::zero();
-    let e = tv
+    let o = tv
         .koudai_barcode(&session, &bill("SKEW-2"), Fen(100), &code(PAID))
         .await
-        .unwrap_err();
-    assert!(
-        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
-        "{e:?}"
-    );
-    assert_eq!(f.charges("SKEW-2"), 0);
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    assert_eq!(f.charges("SKEW-2"), 1);
 }
 
 /// The same from the other side: the back office's clock (the sandbox's, moved by
 /// `clock_offset_secs`) is two hours ahead of a till whose own clock is right.
 #[tokio::test]
-#[ignore = "needs the client's HAWK clock resync from a verified tsm (lead, issue 6)"]
 async fn a_back_office_clock_hours_away_is_learnt_from_the_stale_answer() {
     let sc = SandboxConfig {
         clock_offset_secs: 2 * 3600,
