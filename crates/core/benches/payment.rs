@@ -56,9 +56,9 @@ fn checkout_round_trip(c: &mut Criterion) {
         let cfg = CloudPayConfig {
             hosts: vec![sandbox.url()],
             order_prefix: sc.order_prefix.clone(),
-            out_mch_id: "m".into(),
-            out_sub_mch_id: "s".into(),
-            out_shop_id: "p".into(),
+            out_mch_id: sc.out_mch_id.clone(),
+            out_sub_mch_id: sc.out_sub_mch_id.clone(),
+            out_shop_id: sc.out_shop_id.clone(),
             ..CloudPayConfig::default()
         };
         let key =
@@ -103,7 +103,7 @@ fn checkout_round_trip(c: &mut Criterion) {
     g.bench_function("baseline: bare micro_pay over loopback", |b| {
         b.iter(|| {
             let bill = next_bill();
-            let no = format!("sbxB{}", bill.as_str());
+            let no = format!("{}B{}", cloud.config().order_prefix, bill.as_str());
             rt.block_on(cloud.micro_pay(&no, &bill, Fen(100), &code))
                 .unwrap_or_else(|e| panic!("{e}"))
         })
