@@ -32,9 +32,9 @@ pub async fn embed(cfg: &mut Config) -> Result<Option<(Sandbox, SandboxNote)>, E
     cfg.cloudpay = Some(CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: sc.order_prefix.clone(),
-        out_mch_id: "sandbox-mch".into(),
-        out_sub_mch_id: "sandbox-sub-mch".into(),
-        out_shop_id: "sandbox-shop".into(),
+        out_mch_id: sc.out_mch_id.clone(),
+        out_sub_mch_id: sc.out_sub_mch_id.clone(),
+        out_shop_id: sc.out_shop_id.clone(),
         ..CloudPayConfig::default()
     });
     cfg.operator = sc.operator.clone();
