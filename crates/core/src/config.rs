@@ -223,25 +223,6 @@ pub mod secs {
     }
 }
 
-/// Environment variables that override the file, in one list so `--help` and the README agree.
-pub const ENV_OVERRIDES: &[(&str, &str)] = &[
-    ("CASHIER_TILL", "till id"),
-    ("CASHIER_OPERATOR", "operator name"),
-    ("CASHIER_DB", "journal file"),
-    ("CASHIER_TIMEZONE", "IANA zone for business days"),
-    ("CASHIER_LANG", "zh-CN or en"),
-    ("CASHIER_TOURV5_URL", "Tour V5 base URL (enables Tour V5)"),
-    (
-        "CASHIER_CLOUDPAY_URL",
-        "Cloud Pay hosts, comma-separated (enables Cloud Pay)",
-    ),
-    ("CASHIER_CLOUDPAY_PREFIX", "Cloud Pay order prefix"),
-    (
-        "CASHIER_CLOUDPAY_AUTHEN_KEY",
-        "Cloud Pay authen key (secret)",
-    ),
-];
-
 impl Config {
     /// Reads `path` if it exists (a missing default file is an empty config), then applies
     /// the environment.
