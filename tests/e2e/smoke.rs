@@ -73,3 +73,36 @@ async fn a_crashed_app_starts_again_on_the_same_journal() -> E2eResult<()> {
     app.screenshot().await?;
     app.finish().await
 }
+
+/// The CSP in tauri.conf.json is in force in the real WebView: a request to a remote host and an
+/// inline script are both refused by policy (not merely failing on a closed network).
+#[tokio::test]
+async fn the_page_may_load_nothing_remote_and_run_no_inline_script() -> E2eResult<()> {
+    let Some(app) = App::launch("csp", AppOptions::default()).await? else {
+        return Ok(());
+    };
+    app.wait_for_title("收银台", START).await?;
+    let refused = app
+        .client()
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const refused = [];
+            document.addEventListener('securitypolicyviolation', (e) => refused.push(e.effectiveDirective));
+            const inline = document.createElement('script');
+            inline.textContent = 'window.__inlineRan = true;';
+            document.body.appendChild(inline);
+            fetch('https://example.com/').catch(() => {}).finally(() =>
+                setTimeout(() => done({ refused, inlineRan: window.__inlineRan === true }), 200));"#,
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        refused["inlineRan"],
+        serde_json::Value::Bool(false),
+        "{refused}"
+    );
+    let directives = refused["refused"].to_string();
+    assert!(directives.contains("connect-src"), "{refused}");
+    assert!(directives.contains("script-src"), "{refused}");
+    app.finish().await
+}

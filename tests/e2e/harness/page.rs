@@ -101,7 +101,7 @@ impl App {
 
     /// Saves what the window shows to `target/e2e-shots/<test name>.png` and gives the path.
     pub async fn screenshot(&self) -> E2eResult<PathBuf> {
-        self.screenshot_named(&self.name.clone()).await
+        self.screenshot_named(&self.name).await
     }
 
     /// As `screenshot`, for a test that keeps several: `target/e2e-shots/<name>.png`.
