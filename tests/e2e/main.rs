@@ -2,6 +2,9 @@
 //! tauri-driver and WebKitWebDriver. CI runs them under Xvfb with `CASHIER_E2E=1`
 //! (`scripts/test-all`); without a display and without that variable they are skipped, saying so.
 
+mod checkout;
 mod harness;
 mod keyboard;
+mod recovery;
+mod serial;
 mod smoke;

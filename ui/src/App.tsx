@@ -13,7 +13,7 @@ import { QrScreen } from "./screens/QrScreen";
 import { Settings } from "./screens/Settings";
 import { playPaid } from "./sound";
 import type { State, Store } from "./store";
-import { Icon } from "./ui/bits";
+import { Icon, KeyButton } from "./ui/bits";
 import { SandboxBanner, StatusBar } from "./ui/StatusBar";
 
 export function App({ store }: { store: Store }): JSX.Element {
@@ -92,7 +92,27 @@ export function App({ store }: { store: Store }): JSX.Element {
           {state.scanLine && screen !== "checkout" && <ScanLineView line={state.scanLine} floating />}
         </main>
         {status && <StatusBar store={store} status={status} />}
+        {state.closeAsked && <CloseDialog store={store} />}
       </div>
     </LangContext.Provider>
+  );
+}
+
+/** The window's close button while a payment is being followed: ask, and say that nothing is lost. */
+function CloseDialog({ store }: { store: Store }): JSX.Element {
+  const t = translator(store.state.status?.lang ?? "zh-CN");
+  return (
+    <div class="modal-backdrop">
+      <div class="modal" role="alertdialog" aria-labelledby="close-title" data-testid="close-dialog">
+        <h1 id="close-title">
+          <Icon name="warn" size={30} /> {t("close.title")}
+        </h1>
+        <p class="explain">{t("close.explain")}</p>
+        <div class="actions">
+          <KeyButton testid="close-keep" kind="primary" label={t("close.keep")} keyName="Esc" onClick={() => store.keepOpen()} />
+          <KeyButton testid="close-anyway" kind="danger" label={t("close.anyway")} onClick={() => void store.closeAnyway()} />
+        </div>
+      </div>
+    </div>
   );
 }

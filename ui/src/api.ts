@@ -93,6 +93,14 @@ async function call<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
   }
 }
 
+/** The shell asks before the window closes while a payment is being followed (`close-requested`);
+ * outside Tauri nothing ever asks. Resolves to the function that unsubscribes. */
+export async function onCloseRequested(handler: () => void): Promise<() => void> {
+  if (!inTauri()) return () => undefined;
+  const { listen } = await import("@tauri-apps/api/event");
+  return listen("close-requested", () => handler());
+}
+
 /** Subscribe to the Till's events; resolves to the function that unsubscribes. */
 export async function onTillEvent(handler: (event: TillEvent) => void): Promise<() => void> {
   const t = await current();
@@ -123,4 +131,6 @@ export const till = {
   serialPorts: () => call<string[]>("serial_ports", {}),
   settings: () => call<SettingsView>("settings", {}),
   saveSettings: (settings: SettingsInput) => call<SettingsView>("save_settings", { settings }),
+  /** The cashier confirmed closing while a payment is live: the journal keeps it, the next start recovers it. */
+  closeAnyway: () => call<null>("close_anyway", {}),
 };

@@ -132,6 +132,11 @@ export function useKeys(store: Store): void {
       const fn = /^F([1-9]|1[0-2])$/.exec(e.key);
       if (fn) e.preventDefault(); // no browser help, reload or devtools at the till
       if (e.defaultPrevented && !fn) return;
+      if (s.closeAsked) {
+        // The close question takes every key until answered: Esc keeps the till open.
+        if (e.key === "Escape") store.keepOpen();
+        return;
+      }
       switch (e.key) {
         case "F1":
         case "F2":

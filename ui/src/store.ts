@@ -1,6 +1,6 @@
 // The screen's state and every action the cashier can take. Components read the state and call these
 // actions; only this module and api.ts know the order of calls to the Till.
-import { onTillEvent, till } from "./api";
+import { onCloseRequested, onTillEvent, till } from "./api";
 import type { AttemptView, ErrorBody, InputCheck, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
 
 /** An attempt as last heard of, with the moment it was heard (for local countdowns between events). */
@@ -32,6 +32,8 @@ export type State = {
   background: AttemptView | null;
   overlay: Overlay;
   busy: boolean;
+  /** The window was asked to close while a payment is being followed: confirm first. */
+  closeAsked: boolean;
 };
 
 const EMPTY: FieldCheck = { raw: "", check: null, checked: "" };
@@ -50,6 +52,7 @@ export function initialState(): State {
     background: null,
     overlay: null,
     busy: false,
+    closeAsked: false,
   };
 }
 
@@ -99,6 +102,7 @@ export class Store {
       try {
         if (!listening) {
           await onTillEvent((e) => this.event(e));
+          await onCloseRequested(() => this.set({ closeAsked: true }));
           listening = true;
         }
         const status = await till.status();
@@ -238,8 +242,12 @@ export class Store {
 
   private follow(view: AttemptView | null): void {
     if (!view) return;
-    this.set({ currentId: view.id, scanLine: null, armed: false });
+    // The attempt's events can outrun the answer that names it (a serial scan paid at once): one
+    // taken for paid "in the background" meanwhile is this one, on screen now, with its chime.
+    const early = this.state.background?.id === view.id ? this.state.background : null;
+    this.set({ currentId: view.id, scanLine: null, armed: false, ...(early ? { background: null } : {}) });
     this.remember(view);
+    if (early) this.onPaid(early);
   }
 
   async payWithCode(code: string, masked: string): Promise<void> {
@@ -327,6 +335,18 @@ export class Store {
 
   show(id: number): void {
     this.set({ currentId: id, overlay: null, background: null });
+  }
+
+  /** Keep the window open after all (the close question is withdrawn). */
+  keepOpen(): void {
+    this.set({ closeAsked: false });
+  }
+
+  /** Close although a payment is live: nothing is lost, the journal has it and the next start
+   * follows it again. */
+  async closeAnyway(): Promise<void> {
+    this.set({ closeAsked: false });
+    await this.run(() => till.closeAnyway());
   }
 
   open(overlay: Overlay): void {

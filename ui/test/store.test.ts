@@ -68,4 +68,52 @@ describe("store", () => {
     expect(fenToRaw(5)).toBe("0.05");
     expect(fenToRaw(100000000)).toBe("1000000.00");
   });
+
+  it("asks before closing and calls close_anyway only when the cashier confirms", async () => {
+    const calls: string[] = [];
+    setTransport({
+      invoke: (cmd) => {
+        calls.push(cmd);
+        return Promise.resolve(cmd === "status" ? status : null);
+      },
+      listen: () => Promise.resolve(() => undefined),
+    });
+    const store = new Store();
+    await store.start(() => undefined);
+    store.state.closeAsked = true;
+    store.keepOpen();
+    expect(store.state.closeAsked).toBe(false);
+    expect(calls).not.toContain("close_anyway");
+    await store.closeAnyway();
+    expect(calls).toContain("close_anyway");
+    expect(store.state.closeAsked).toBe(false);
+  });
+
+  it("puts an attempt paid before its start was answered on screen, not in the background", async () => {
+    let paidChimes = 0;
+    setTransport({
+      invoke: (cmd, args) => {
+        if (cmd === "status") return Promise.resolve({ ...status, logged_in: true });
+        if (cmd === "attempts") return Promise.resolve([]);
+        if (cmd === "start_scanned") {
+          // The flow's events arrive before the command's own answer.
+          emit({ kind: "attempt", attempt: attempt(9, "sending", "2026-11-30T10:00:00Z") });
+          emit({ kind: "attempt", attempt: attempt(9, "paid", "2026-11-30T10:00:01Z") });
+          return Promise.resolve(attempt(9, "sending", "2026-11-30T10:00:00Z"));
+        }
+        return Promise.reject(new Error(`unexpected ${cmd} ${JSON.stringify(args)}`));
+      },
+      listen: (h) => {
+        emit = h;
+        return Promise.resolve(() => undefined);
+      },
+    });
+    const store = new Store();
+    await store.start(() => paidChimes++);
+    await store.payWithSerial(41);
+    expect(store.state.currentId).toBe(9);
+    expect(store.state.background).toBeNull();
+    expect(store.current()?.view.state).toBe("paid");
+    expect(paidChimes).toBe(1);
+  });
 });

@@ -8,10 +8,11 @@ mod gate;
 mod page;
 pub mod process_tree;
 mod scanner;
+mod till;
 
 pub use app::{App, AppOptions};
-#[allow(unused_imports)] // used by the checkout tests to come
 pub use scanner::{ScanSuffix, SerialScanner};
+pub use till::{HAND, Sandbox, WAIT};
 
 /// An e2e failure is read by a person, not matched on: anyhow keeps the context and prints it plainly.
 pub type E2eResult<T> = anyhow::Result<T>;

@@ -80,6 +80,11 @@ export const EN: Record<MsgKey, string> = {
   "manager.paid": "It was paid",
   "manager.failed": "It was not paid",
 
+  "close.title": "A payment is still in progress",
+  "close.explain": "Closing now loses nothing: the next time the till opens it goes on asking for the result.",
+  "close.keep": "Keep the till open",
+  "close.anyway": "Close anyway",
+
   "settings.title": "Settings",
   "settings.sandbox": "Sandbox",
   "settings.tillSection": "Till",

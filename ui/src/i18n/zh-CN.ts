@@ -78,6 +78,11 @@ export const ZH = {
   "manager.paid": "确认已收款",
   "manager.failed": "确认未收款",
 
+  "close.title": "还有支付正在进行",
+  "close.explain": "现在关闭不会丢失这笔支付：下次打开收银台会继续查询它的结果。",
+  "close.keep": "继续收款",
+  "close.anyway": "仍然关闭",
+
   "settings.title": "设置",
   "settings.sandbox": "沙箱",
   "settings.tillSection": "收银台",

@@ -90,7 +90,8 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
         )}
         {a.tone === "unknown" && (
           <p class="explain explain-unknown" data-testid="unknown-explain">
-            {t("outcome.unknownExplain")}
+            {/* core's words for an Unknown; the UI's own only if core gave none */}
+            {a.say ?? t("outcome.unknownExplain")}
           </p>
         )}
         {abandoned && a.payable_until && (
@@ -104,7 +105,7 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           </p>
         )}
         {primary === "again" && <p class="explain">{t("outcome.tryAnother")}</p>}
-        {a.say && (
+        {a.say && a.tone !== "unknown" && (
           <p class="say" data-testid="say">
             {a.say}
           </p>
