@@ -21,6 +21,7 @@ async fn a_wedge_scan_is_paid_and_the_screen_says_so() -> E2eResult<()> {
     };
     app.log_in().await?;
     app.key_bill_and_amount("E2E-W1", "12.30").await?;
+    app.screenshot_named("checkout-ready").await?;
     app.scan_with_wedge(PAID, ScanSuffix::Enter).await?;
 
     app.by_testid("paid-band", WAIT).await?;
