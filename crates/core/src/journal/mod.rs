@@ -25,6 +25,10 @@ use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 pub use error::{JournalError, state_zh};
 pub use refund::{Refund, RefundState};
 
+/// The journal's schema version (`PRAGMA user_version` once migrated): what a cache of a
+/// journal file, such as the benches' million-attempt one, must be rebuilt for.
+pub const SCHEMA_VERSION: usize = schema::VERSION;
+
 /// Another process may hold the write lock for a moment (a recovering CLI next to the till).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 

@@ -143,5 +143,8 @@ END;
     ),
 ];
 
+/// The version a migrated journal has: one per migration.
+pub(crate) const VERSION: usize = MIGRATION_SLICE.len();
+
 /// Every migration, oldest first.
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
