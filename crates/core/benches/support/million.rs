@@ -23,18 +23,13 @@ use rusqlite::params;
 /// Attempts per business day.
 pub const PER_DAY: i64 = 10_000;
 /// Bump when the rows this file writes change, so that stale caches are rebuilt.
-const GENERATOR: u32 = 1;
+const GENERATOR: u32 = 2;
 /// The Cloud Pay order prefix of the sandbox, so the engine's own attempts fit among them.
 pub const CLOUD_PREFIX: &str = "sz0100sbox";
 
-/// The first business day in the journal.
-pub fn first_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default()
-}
-
-/// The day the report benches read: one in the middle of the journal.
+/// The day the report benches read, in the middle of every cached journal.
 pub fn report_day() -> NaiveDate {
-    first_day() + TimeDelta::days(50)
+    NaiveDate::from_ymd_opt(2025, 4, 20).unwrap_or_default()
 }
 
 /// Where the journals live: every journal a scale bench compares is on the same disk.
@@ -52,7 +47,8 @@ pub fn dir() -> PathBuf {
     dir
 }
 
-/// The cached journal of `days` business days (`days × 10,000` attempts), built if missing.
+/// The cached journal of `days` business days (`days × 10,000` attempts) around the report's
+/// day, built if missing.
 pub fn cached(days: i64) -> PathBuf {
     let name = format!("journal-{}-", days * PER_DAY);
     let path = dir().join(format!(
@@ -131,8 +127,9 @@ fn build(path: &Path, days: i64) -> Result<(), Failure> {
         let cloud = OrderScheme::cloud_pay(CLOUD_PREFIX, "01")?;
         let mut id: i64 = 0;
         let mut retry_bill: Option<String> = None;
+        let first = report_day() - TimeDelta::days(days / 2);
         for d in 0..days {
-            let day = first_day() + TimeDelta::days(d);
+            let day = first + TimeDelta::days(d);
             // 08:00 to 22:00 in Beijing, 00:00 to 14:00 UTC.
             let opens = day
                 .and_hms_opt(0, 0, 0)
@@ -147,7 +144,7 @@ fn build(path: &Path, days: i64) -> Result<(), Failure> {
                 let amount = 100 + (r >> 24) % 50_000;
                 let bill = retry_bill
                     .take()
-                    .unwrap_or_else(|| format!("S{d:03}{i:05}"));
+                    .unwrap_or_else(|| format!("S{}{i:05}", day.format("%y%m%d")));
                 if state == AttemptState::Failed {
                     // The customer pays the same bill at once with another code.
                     retry_bill = Some(bill.clone());
