@@ -12,7 +12,7 @@ use chrono::Utc;
 
 use crate::pay::{self, PayArgs};
 use crate::receipts;
-use crate::setup::Context;
+use crate::setup;
 
 /// A WeChat code the sandbox answers "password needed, paid after 2 queries".
 const DEMO_CODE: &str = "134520273825381002";
@@ -29,7 +29,8 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("journal.db");
     cfg.db_path = Some(db.clone());
-    let ctx = Context::open_with(cfg, json).await?;
+    let opened = setup::open_with(cfg, dir.join("cashier.toml"), json).await?;
+    let till = &opened.till;
     let stamp = Utc::now().format("%H%M%S");
 
     diag!("\n== 1. barcode: POS WeChat, customer enters a password / 条码支付（需输入密码）==");
@@ -40,10 +41,10 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
         code: Some(DEMO_CODE.into()),
         wallet: Platform::Wechat,
     };
-    let first = pay::run(&ctx, barcode).await?;
+    let first = pay::run(till, barcode, json).await?;
 
     diag!("\n== 2. QR: WeChat, paid from the customer page / 二维码支付 ==");
-    let customer = tokio::spawn(play_customer(ctx.checkout.subscribe()));
+    let customer = tokio::spawn(play_customer(till.subscribe()));
     let qr = PayArgs {
         channel: Channel::WechatQr,
         bill: format!("DEMO{stamp}B"),
@@ -51,12 +52,12 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
         code: None,
         wallet: Platform::Wechat,
     };
-    let second = pay::run(&ctx, qr).await?;
+    let second = pay::run(till, qr, json).await?;
     customer.abort();
 
     diag!("\n== 3. receipts / 今日收款 (journal {}) ==", db.display());
-    receipts::print(ctx.checkout.journal(), &ctx.cfg, None, None, None, json)?;
-    if let Some(sandbox) = &ctx.sandbox {
+    receipts::print(till, None, None, None, json)?;
+    if let Some(sandbox) = &opened.sandbox {
         let ledger = sandbox.ledger();
         diag!(
             "sandbox ledger: {} charge(s), ¥{} — the backend's side of the same day",
@@ -75,11 +76,12 @@ pub async fn run(json: bool) -> Result<ExitCode, Error> {
 
 /// Waits for the QR to be on screen, then pays it from the sandbox's customer page as a
 /// phone would, a few seconds later.
-async fn play_customer(
-    mut events: tokio::sync::broadcast::Receiver<cashier_core::checkout::CheckoutEvent>,
-) {
-    while let Ok(e) = events.recv().await {
-        if let (AttemptState::Shown, Some(url)) = (e.state, e.code_url) {
+async fn play_customer(mut events: cashier_core::till::TillEvents) {
+    while let Some(e) = events.recv().await {
+        let cashier_core::till::TillEvent::Attempt { attempt } = e else {
+            continue;
+        };
+        if let (AttemptState::Shown, Some(url)) = (attempt.state, attempt.code_url) {
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             diag!("(the customer scans the code and taps Pay: POST {url})");
             let paid = customer_pays(&url).await;

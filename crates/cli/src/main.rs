@@ -187,7 +187,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             code,
             wallet,
         } => {
-            let cfg = setup::load_config(config_path)?;
+            let cfg = setup::load_config(config_path.clone())?;
             let args = pay::PayArgs {
                 channel,
                 bill,
@@ -196,24 +196,25 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 wallet,
             };
             pay::check(&cfg, &args)?;
-            let ctx = setup::Context::open_with(cfg, json).await?;
-            pay::run(&ctx, args).await
+            let path = setup::config_path(config_path).0;
+            let opened = setup::open_with(cfg, path, json).await?;
+            pay::run(&opened.till, args, json).await
         }
         Command::Query { order } => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            let a = ctx.attempt_by_order(&order)?;
-            let a = ctx.checkout.query_again(a.id).await?;
-            Ok(output::attempt(&a, json, ctx.lang))
+            let opened = setup::open(config_path, json).await?;
+            let till = &opened.till;
+            let a = till.query_again(till.find_order(&order)?.id).await?;
+            Ok(output::attempt(&a, json, till.lang()))
         }
         Command::Cancel { order } => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            let a = ctx.attempt_by_order(&order)?;
-            let a = ctx.checkout.cancel(a.id).await?;
-            Ok(output::attempt(&a, json, ctx.lang))
+            let opened = setup::open(config_path, json).await?;
+            let till = &opened.till;
+            let a = till.cancel(till.find_order(&order)?.id).await?;
+            Ok(output::attempt(&a, json, till.lang()))
         }
         Command::Recover => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            let report = ctx.checkout.wait_recovered(ctx.recovery.clone()).await;
+            let opened = setup::open(config_path, json).await?;
+            let report = opened.till.wait_recovered().await?;
             Ok(output::recovery(&report, json))
         }
         Command::Resolve {
@@ -222,13 +223,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             note,
             manager,
         } => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            let a = ctx.attempt_by_order(&order)?;
-            let a = ctx
-                .checkout
-                .force_resolve(a.id, to, &note, &manager)
-                .await?;
-            Ok(output::attempt(&a, json, ctx.lang))
+            let opened = setup::open(config_path, json).await?;
+            let till = &opened.till;
+            let id = till.find_order(&order)?.id;
+            let a = till.resolve(id, to, &note, &manager).await?;
+            Ok(output::attempt(&a, json, till.lang()))
         }
         Command::Refund {
             order,
@@ -236,13 +235,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             note,
             manager,
         } => {
-            let ctx = setup::Context::open(config_path, json).await?;
-            let amount = amount
-                .map(|y| cashier_core::Fen::parse_yuan(&y, ctx.cfg.max_fen()?).map_err(Error::from))
-                .transpose()?;
-            let a = ctx.attempt_by_order(&order)?;
-            let a = ctx.checkout.refund(a.id, amount, &note, &manager).await?;
-            Ok(output::attempt(&a, json, ctx.lang))
+            let opened = setup::open(config_path, json).await?;
+            let till = &opened.till;
+            let id = till.find_order(&order)?.id;
+            let a = till
+                .refund(id, amount.as_deref().unwrap_or(""), &note, &manager)
+                .await?;
+            Ok(output::attempt(&a, json, till.lang()))
         }
         Command::Receipts {
             day,

@@ -1,12 +1,14 @@
-//! What the CLI prints: one JSON object per result with `--json`, short lines otherwise.
+//! What the CLI prints: one JSON object per result with `--json`, short lines otherwise. The
+//! words come from core's views; this only lays them out.
 
-use crate::term::{diag, out};
 use std::process::ExitCode;
 
-use cashier_core::checkout::{CheckoutEvent, RecoveryReport};
-use cashier_core::labels::state_label;
-use cashier_core::{Attempt, AttemptState, Error, Lang};
+use cashier_core::checkout::RecoveryReport;
+use cashier_core::till::AttemptView;
+use cashier_core::{AttemptState, Error, Lang};
 use serde_json::json;
+
+use crate::term::{diag, out};
 
 pub fn exit_for_state(state: AttemptState) -> ExitCode {
     ExitCode::from(match state {
@@ -27,33 +29,34 @@ pub fn exit_for_state(state: AttemptState) -> ExitCode {
 }
 
 pub fn exit_for_error(e: &Error) -> u8 {
-    match e {
-        Error::Amount(_) | Error::Bill(_) | Error::Code(_) => 2,
+    match e.kind() {
+        cashier_core::error::ErrorKind::Input => 2,
         _ => 4,
     }
 }
 
-pub fn result_json(a: &Attempt) -> serde_json::Value {
+pub fn result_json(a: &AttemptView) -> serde_json::Value {
     json!({
         "state": a.state,
         "bill": a.bill,
         "order_no": a.order_no,
-        "amount_fen": a.amount.0,
+        "amount_fen": a.amount_fen,
         "channel": a.channel,
         "reason": a.reason,
+        "watch_until": a.payable_until,
     })
 }
 
-pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
+pub fn attempt(a: &AttemptView, json: bool, _lang: Lang) -> ExitCode {
     if json {
         out!("{}", result_json(a));
     } else {
         out!(
-            "{} — {} ¥{} {} [{}]{}",
-            state_label(a.state, lang),
+            "{} — {} {} {} [{}]{}",
+            a.state_label,
             a.bill,
-            a.amount,
-            a.channel,
+            a.amount_text,
+            a.channel_label,
             a.order_no,
             a.reason
                 .as_deref()
@@ -64,22 +67,36 @@ pub fn attempt(a: &Attempt, json: bool, lang: Lang) -> ExitCode {
     exit_for_state(a.state)
 }
 
-pub fn event(e: &CheckoutEvent, json: bool, lang: Lang) {
+/// One line of the status stream, on stderr.
+pub fn event(a: &AttemptView, json: bool, _lang: Lang) {
     if json {
-        if let Ok(line) = serde_json::to_string(e) {
-            diag!("{line}");
-        }
+        diag!(
+            "{}",
+            json!({
+                "attempt_id": a.id,
+                "bill": a.bill,
+                "order_no": a.order_no,
+                "channel": a.channel,
+                "amount_fen": a.amount_fen,
+                "state": a.state,
+                "reason": a.reason,
+                "code_url": a.code_url,
+                "elapsed_ms": a.elapsed_ms,
+                "remaining_ms": a.remaining_ms,
+                "late": a.late,
+            })
+        );
         return;
     }
-    let left = e
+    let left = a
         .remaining_ms
         .map(|ms| format!(", {} s left", ms / 1000))
         .unwrap_or_default();
     diag!(
         "[{:>5.1}s] {}{}{}",
-        e.elapsed_ms as f64 / 1000.0,
-        state_label(e.state, lang),
-        e.reason
+        a.elapsed_ms as f64 / 1000.0,
+        a.state_label,
+        a.reason
             .as_deref()
             .map(|r| format!(" — {r}"))
             .unwrap_or_default(),
@@ -119,7 +136,7 @@ pub fn error(e: &Error, json: bool, lang: Lang) {
     if json {
         out!(
             "{}",
-            json!({"error": {"code": body.code, "message": body.message}})
+            json!({"error": {"kind": body.kind, "code": body.code, "message": body.message, "field": body.field}})
         );
     } else {
         diag!("error [{}]: {}", body.code, body.message);

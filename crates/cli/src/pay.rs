@@ -1,17 +1,16 @@
-//! `cashier pay`: take one payment and follow it to a final state, printing the status stream.
+//! `cashier pay`: take one payment and follow it to its end, printing the status stream.
 
-use crate::term::diag;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use cashier_core::checkout::{BarcodePayment, QrPayment};
 use cashier_core::cloudpay::Platform;
-use cashier_core::{AttemptId, AttemptState, BillNo, Channel, Error, Fen, PaymentCode, qr};
-
 use cashier_core::config::Config;
+use cashier_core::till::{Till, TillEvent, input};
+use cashier_core::{AttemptId, AttemptState, Channel, Error, qr};
 
 use crate::output;
-use crate::setup::Context;
+use crate::term::diag;
 
 pub struct PayArgs {
     pub channel: Channel,
@@ -25,91 +24,105 @@ pub struct PayArgs {
 /// row for a typo). A code given on the command line is checked too; one read from stdin
 /// comes after the password line, so it is checked when read.
 pub fn check(cfg: &Config, args: &PayArgs) -> Result<(), Error> {
-    BillNo::parse(&args.bill)?;
-    Fen::parse_yuan(&args.amount, cfg.max_fen()?)?;
+    input::bill(&args.bill)?;
+    input::amount(cfg, &args.amount)?;
     if let (false, Some(c)) = (args.channel.is_qr(), &args.code) {
-        args.channel
-            .check_code(&PaymentCode::parse(c, &cfg.scanner.framing)?)?;
+        args.channel.check_code(&input::code(cfg, c)?)?;
     }
     Ok(())
 }
 
-pub async fn run(ctx: &Context, args: PayArgs) -> Result<ExitCode, Error> {
-    let bill = BillNo::parse(&args.bill)?;
-    let amount = Fen::parse_yuan(&args.amount, ctx.cfg.max_fen()?)?;
-    let checkout = ctx.checkout.clone();
-    let mut events = checkout.subscribe();
-    let task = if args.channel.is_qr() {
-        let p = QrPayment {
+pub async fn run(till: &Till, args: PayArgs, json: bool) -> Result<ExitCode, Error> {
+    let cfg = till.config();
+    let bill = input::bill(&args.bill)?;
+    let amount = input::amount(&cfg, &args.amount)?;
+    let mut events = till.subscribe();
+    let started = if args.channel.is_qr() {
+        till.pay_qr(QrPayment {
             bill,
             amount,
             channel: args.channel,
             wallet: args.wallet,
-        };
-        tokio::spawn(async move { checkout.pay_qr(p).await })
+        })
+        .await?
     } else {
         let raw = match args.code {
             Some(c) => c,
             None => read_code()?,
         };
-        let code = PaymentCode::parse(&raw, &ctx.cfg.scanner.framing)?;
-        let p = BarcodePayment {
+        till.pay_barcode(BarcodePayment {
             bill,
             amount,
             channel: args.channel,
-            code,
-        };
-        tokio::spawn(async move { checkout.pay_barcode(p).await })
+            code: input::code(&cfg, &raw)?,
+        })
+        .await?
     };
-    tokio::pin!(task);
+    let id = AttemptId(started.id);
+    let done = till.wait(id);
+    tokio::pin!(done);
     // One listener for the whole payment: a Ctrl-C between two loop turns must not be lost.
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
-    let mut attempt: Option<AttemptId> = None;
-    let mut qr_drawn = false;
     let mut interrupted = false;
-    // A Ctrl-C that comes before the attempt is known is kept and sent once it is.
-    let mut cancel_pending = false;
-    let cancel = |id: AttemptId| {
-        let checkout = ctx.checkout.clone();
-        tokio::spawn(async move { checkout.cancel(id).await });
-    };
+    let mut qr_drawn = false;
+    let mut last: Option<AttemptState> = None;
     loop {
         tokio::select! {
-            done = &mut task => {
-                // Drain what the flow said last so the screen ends on the final state.
-                while let Ok(e) = events.try_recv() {
-                    output::event(&e, ctx.json_mode(), ctx.lang);
+            ended = &mut done => {
+                // Print what the flow said last so the stream ends on the final state, even
+                // when its last event is still on its way.
+                while let Some(e) = events.try_recv() {
+                    show(&e, id, json, till, &mut qr_drawn, &mut last)?;
                 }
-                let a = done.map_err(|e| Error::Config(format!("payment task: {e}")))??;
-                return Ok(output::attempt(&a, ctx.json_mode(), ctx.lang));
+                let a = ended?;
+                if last != Some(a.state) {
+                    output::event(&a, json, till.lang());
+                }
+                return Ok(output::attempt(&a, json, till.lang()));
             }
             e = events.recv() => {
-                let Ok(e) = e else { continue };
-                attempt.get_or_insert(e.attempt_id);
-                if std::mem::take(&mut cancel_pending) {
-                    cancel(e.attempt_id);
-                }
-                output::event(&e, ctx.json_mode(), ctx.lang);
-                if let (AttemptState::Shown, Some(url), false) = (e.state, e.code_url.as_deref(), qr_drawn) {
-                    qr_drawn = true;
-                    if !ctx.json_mode() {
-                        diag!("{}", qr::terminal(url)?);
-                        diag!("customer scans this code; in the sandbox, pay it at {url}");
-                        diag!("Ctrl-C cancels (final query, then close).");
-                    }
-                }
+                let Some(e) = e else { continue };
+                show(&e, id, json, till, &mut qr_drawn, &mut last)?;
             }
             _ = &mut interrupt, if !interrupted => {
                 interrupted = true;
-                match (args.channel.is_qr(), attempt) {
-                    (true, Some(id)) => cancel(id),
-                    (true, None) => cancel_pending = true,
-                    (false, _) => diag!("a barcode payment cannot be cancelled once sent; waiting for its result"),
+                if args.channel.is_qr() {
+                    let till = till.clone();
+                    tokio::spawn(async move { till.cancel(id).await });
+                } else {
+                    diag!("a barcode payment cannot be cancelled once sent; waiting for its result");
                 }
             }
         }
     }
+}
+
+fn show(
+    e: &TillEvent,
+    id: AttemptId,
+    json: bool,
+    till: &Till,
+    qr_drawn: &mut bool,
+    last: &mut Option<AttemptState>,
+) -> Result<(), Error> {
+    let TillEvent::Attempt { attempt: a } = e else {
+        return Ok(());
+    };
+    if a.id != id.0 {
+        return Ok(());
+    }
+    output::event(a, json, till.lang());
+    *last = Some(a.state);
+    if let (AttemptState::Shown, Some(url), false) = (a.state, a.code_url.as_deref(), *qr_drawn) {
+        *qr_drawn = true;
+        if !json {
+            diag!("{}", qr::terminal(url)?);
+            diag!("customer scans this code; in the sandbox, pay it at {url}");
+            diag!("Ctrl-C cancels (final query, then close).");
+        }
+    }
+    Ok(())
 }
 
 /// A keyboard-wedge scanner types the code and Enter into stdin.
@@ -122,6 +135,6 @@ fn read_code() -> Result<String, Error> {
     stdin
         .lock()
         .read_line(&mut line)
-        .map_err(|e| Error::Config(format!("reading the payment code: {e}")))?;
+        .map_err(|e| Error::Internal(format!("reading the payment code: {e}")))?;
     Ok(line)
 }

@@ -4,13 +4,12 @@ use crate::term::{out, out_raw};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cashier_core::config::Config;
-use cashier_core::journal::Journal;
-use cashier_core::receipts::{DayReport, Outcome, business_day, to_csv};
-use cashier_core::{Clock, Error, Lang, SystemClock};
+use cashier_core::receipts::{DayReport, Outcome, to_csv};
+use cashier_core::till::Till;
+use cashier_core::{Error, Lang};
 use chrono::NaiveDate;
 
-use crate::setup::load_config;
+use crate::setup::open_reading;
 use cashier_core::labels::state_label;
 
 /// CSV for scripts, or with a byte-order mark for Excel.
@@ -27,27 +26,29 @@ pub fn run(
     search: Option<String>,
     json: bool,
 ) -> Result<ExitCode, Error> {
-    let cfg = load_config(config_path)?;
-    let journal = Journal::open(&cfg.db_path_or_default())?;
-    print(&journal, &cfg, day, csv, search, json)
+    let till = open_reading(config_path)?;
+    print(&till, day, csv, search, json)
 }
 
 pub fn print(
-    journal: &Journal,
-    cfg: &Config,
+    till: &Till,
     day: Option<NaiveDate>,
     csv: Option<Csv>,
     search: Option<String>,
     json: bool,
 ) -> Result<ExitCode, Error> {
+    let cfg = till.config();
     let tz = cfg.tz()?;
-    let day = day.unwrap_or_else(|| business_day(SystemClock.now(), tz));
+    let day = match day {
+        Some(d) => d,
+        None => till.day(None)?,
+    };
     let attempts = match &search {
-        Some(q) => journal.search(q)?,
-        None => journal.day(day)?,
+        Some(q) => till.journal().search(q)?,
+        None => till.journal().day(day)?,
     };
     if let Some(style) = csv {
-        let text = to_csv(&attempts).map_err(|e| Error::Config(e.to_string()))?;
+        let text = to_csv(&attempts).map_err(|e| Error::Internal(e.to_string()))?;
         match style {
             Csv::Plain => out_raw!("{text}"),
             Csv::WithBom => out_raw!("\u{feff}{text}"),
@@ -58,7 +59,7 @@ pub fn print(
     if json {
         out!(
             "{}",
-            serde_json::to_string(&report).map_err(|e| Error::Config(e.to_string()))?
+            serde_json::to_string(&report).map_err(|e| Error::Internal(e.to_string()))?
         );
         return Ok(ExitCode::SUCCESS);
     }

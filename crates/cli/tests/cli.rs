@@ -366,7 +366,7 @@ fn query_of_an_unknown_order_is_refused() {
     let till = Till::start(&rt, QrPoll::LONG);
     let run = till.run(&["--json", "query", "--order", "sz0100sbox01NOSUCHORDER"]);
     run.assert_code(4);
-    assert_eq!(run.json()["error"]["code"], "not_allowed", "{run}");
+    assert_eq!(run.json()["error"]["kind"], "not_found", "{run}");
 }
 
 /// (f) `cashier cancel` from a second process ends a QR shown by a running `cashier pay`.

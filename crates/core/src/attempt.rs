@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::{BillNo, CodeError, CodeKind, Fen, PaymentCode};
 
 /// How the customer pays, and through which backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// Tour V5 WeChat QR (seed 000).
@@ -119,7 +121,7 @@ impl FromStr for Channel {
 
 /// Where an attempt stands. `Sending` is written *before* the payment call, so a crash at any
 /// later point leaves a row that recovery will query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptState {
     /// Barcode: journalled, the pay call may be on the wire.

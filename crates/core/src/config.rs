@@ -12,7 +12,7 @@ use crate::http::HttpPolicy;
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::scanner::ScannerConfig;
 use crate::tourv5::TourV5Config;
-use crate::{Channel, Error, Fen, Lang};
+use crate::{Channel, CodeKind, Error, Fen, Lang};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -33,6 +33,8 @@ pub struct Config {
     pub poll: PollPolicies,
     /// The serial scanner; its framing also applies to codes typed by a keyboard-wedge scanner.
     pub scanner: ScannerConfig,
+    /// Which barcode channel takes a scanned code, by its wallet.
+    pub routing: BarcodeRouting,
     pub tourv5: Option<TourV5Config>,
     pub cloudpay: Option<CloudPayConfig>,
     /// File holding the Cloud Pay authen key (the environment variable wins).
@@ -52,10 +54,62 @@ impl Default for Config {
             http: HttpPolicy::default(),
             poll: PollPolicies::default(),
             scanner: ScannerConfig::default(),
+            routing: BarcodeRouting::default(),
             tourv5: None,
             cloudpay: None,
             cloudpay_authen_key_file: None,
         }
+    }
+}
+
+/// Which barcode channel takes a scanned payment code, by the code's wallet. Unset: Cloud Pay
+/// where it is configured (it takes WeChat and Alipay codes), else the back office's channel
+/// (POS WeChat barcode for WeChat codes, KouDaiLQ for the rest).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BarcodeRouting {
+    pub wechat: Option<Channel>,
+    pub alipay: Option<Channel>,
+    /// UnionPay and codes of no known wallet.
+    pub other: Option<Channel>,
+}
+
+impl BarcodeRouting {
+    pub fn channel_for(&self, kind: CodeKind, cfg: &Config) -> Option<Channel> {
+        let (cloud, tourv5) = (cfg.cloudpay.is_some(), cfg.tourv5.is_some());
+        let (set, cloud_default, tourv5_default) = match kind {
+            CodeKind::Wechat => (self.wechat, true, Channel::PosWechatBarcode),
+            CodeKind::Alipay => (self.alipay, true, Channel::KoudaiBarcode),
+            CodeKind::UnionPay | CodeKind::Unknown => (self.other, false, Channel::KoudaiBarcode),
+        };
+        set.or(if cloud && cloud_default {
+            Some(Channel::CloudBarcode)
+        } else if tourv5 {
+            Some(tourv5_default)
+        } else {
+            None
+        })
+    }
+
+    fn validate(&self, cfg: &Config) -> Result<(), Error> {
+        for (name, channel) in [
+            ("wechat", self.wechat),
+            ("alipay", self.alipay),
+            ("other", self.other),
+        ] {
+            let Some(channel) = channel else { continue };
+            let configured = if channel.is_cloud() {
+                cfg.cloudpay.is_some()
+            } else {
+                cfg.tourv5.is_some()
+            };
+            if channel.is_qr() || !configured {
+                return Err(Error::Config(format!(
+                    "routing.{name} = {channel}: a barcode channel of a configured backend"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -169,25 +223,6 @@ pub mod secs {
     }
 }
 
-/// Environment variables that override the file, in one list so `--help` and the README agree.
-pub const ENV_OVERRIDES: &[(&str, &str)] = &[
-    ("CASHIER_TILL", "till id"),
-    ("CASHIER_OPERATOR", "operator name"),
-    ("CASHIER_DB", "journal file"),
-    ("CASHIER_TIMEZONE", "IANA zone for business days"),
-    ("CASHIER_LANG", "zh-CN or en"),
-    ("CASHIER_TOURV5_URL", "Tour V5 base URL (enables Tour V5)"),
-    (
-        "CASHIER_CLOUDPAY_URL",
-        "Cloud Pay hosts, comma-separated (enables Cloud Pay)",
-    ),
-    ("CASHIER_CLOUDPAY_PREFIX", "Cloud Pay order prefix"),
-    (
-        "CASHIER_CLOUDPAY_AUTHEN_KEY",
-        "Cloud Pay authen key (secret)",
-    ),
-];
-
 impl Config {
     /// Reads `path` if it exists (a missing default file is an empty config), then applies
     /// the environment.
@@ -285,6 +320,10 @@ impl Config {
             }
         }
         self.order_schemes()?;
+        // The embedded sandbox fills in both backends later; routing is checked against them.
+        if !self.is_sandbox() {
+            self.routing.validate(self)?;
+        }
         Ok(())
     }
 

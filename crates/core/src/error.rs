@@ -1,12 +1,13 @@
-//! Errors as they cross to the UI: a stable code from a closed list and a message in zh-CN or en.
-//!
-//! Only add a code when the UI branches on it; everything else rides in the message.
+//! Errors as they cross to the UI: a kind from a closed list the UI branches on, a stable code,
+//! a message in zh-CN or en, and the input field it belongs next to.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
+use crate::journal::JournalError;
 use crate::{AmountError, BillError, CodeError, crypto::CryptoError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -15,10 +16,47 @@ pub enum Lang {
     En,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What kind of trouble, which decides what the screen does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The till is set up wrongly; a manager must fix the settings.
+    Config,
+    /// What the cashier typed or scanned; shown next to `field`. Nothing was journalled or sent.
+    Input,
+    /// The backend refused, in its own words. Nothing moved.
+    Rejected,
+    NotFound,
+    /// Not now, or not for this attempt (a bill already paid, a payment still in progress).
+    NotAllowed,
+    /// The backend could not be reached; nothing left this machine.
+    Unreachable,
+    /// The request may have arrived, no usable answer came back.
+    NoAnswer,
+    /// Something inside the till failed (disk, journal, a bug).
+    Internal,
+}
+
+/// The input an error belongs next to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Bill,
+    Amount,
+    Code,
+    Operator,
+    Password,
+    Note,
+    Manager,
+    Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorBody {
-    pub code: &'static str,
+    pub kind: ErrorKind,
+    pub code: String,
     pub message: String,
+    pub field: Option<Field>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +67,13 @@ pub enum Error {
     Bill(#[from] BillError),
     #[error(transparent)]
     Code(#[from] CodeError),
+    /// Other input the cashier or manager must give (a note, a name, a password).
+    #[error("{en}")]
+    Input {
+        field: Field,
+        en: String,
+        zh: String,
+    },
     #[error("cryptography: {0}")]
     Crypto(#[from] CryptoError),
     /// The request never left this machine (connection refused, DNS, TLS set-up): safe to retry.
@@ -45,19 +90,91 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
     #[error(transparent)]
-    Journal(#[from] crate::journal::JournalError),
-    /// The action does not apply to this attempt (cancel a barcode payment, unknown id).
+    Journal(#[from] JournalError),
+    /// The action does not apply now or to this attempt (cancel a barcode payment).
     #[error("{0}")]
     NotAllowed(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// A failure inside the till: serialising, a task that died, writing a file.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
-    /// The closed list of codes the UI branches on.
+    pub fn input(field: Field, en: impl Into<String>, zh: impl Into<String>) -> Error {
+        Error::Input {
+            field,
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Amount(AmountError::Wire(_)) => ErrorKind::NoAnswer,
+            Error::Amount(_) | Error::Bill(_) | Error::Code(_) | Error::Input { .. } => {
+                ErrorKind::Input
+            }
+            Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
+            Error::Unreachable(_) => ErrorKind::Unreachable,
+            Error::NoAnswer(_) => ErrorKind::NoAnswer,
+            Error::Rejected { .. } => ErrorKind::Rejected,
+            Error::NotLoggedIn | Error::NotAllowed(_) => ErrorKind::NotAllowed,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Journal(e) => match e {
+                JournalError::BillBusy { .. }
+                | JournalError::BillPaid
+                | JournalError::IllegalTransition { .. }
+                | JournalError::NotRefundable(_)
+                | JournalError::RefundOpen(_) => ErrorKind::NotAllowed,
+                JournalError::NotFound(_) => ErrorKind::NotFound,
+                JournalError::BadAmount(_)
+                | JournalError::BadResolve(_)
+                | JournalError::RefundTooLarge { .. } => ErrorKind::Input,
+                JournalError::OrderNo(_) | JournalError::Foreign(_) => ErrorKind::Config,
+                JournalError::Sqlite(_)
+                | JournalError::Migration(_)
+                | JournalError::Io(_)
+                | JournalError::Corrupt(_) => ErrorKind::Internal,
+            },
+        }
+    }
+
+    /// The input the message belongs next to, for input errors.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::Amount(AmountError::Wire(_)) => None,
+            Error::Amount(_) | Error::Journal(JournalError::RefundTooLarge { .. }) => {
+                Some(Field::Amount)
+            }
+            Error::Journal(JournalError::BadAmount(_)) => Some(Field::Amount),
+            Error::Bill(_) => Some(Field::Bill),
+            Error::Code(_) => Some(Field::Code),
+            Error::Input { field, .. } => Some(*field),
+            Error::Journal(JournalError::BadResolve(_)) => Some(Field::Note),
+            _ => None,
+        }
+    }
+
+    /// Whether the request certainly moved no money: it was refused before or without any
+    /// processing. A payment that fails this way is failed; any other failure after the
+    /// attempt was journalled leaves it Unknown.
+    pub fn nothing_moved(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::Config | ErrorKind::Input | ErrorKind::Rejected | ErrorKind::Unreachable
+        ) || matches!(self, Error::Crypto(_))
+    }
+
+    /// A stable code for logs, tests and the UI's finer branches.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Amount(_) => "invalid_amount",
             Error::Bill(_) => "invalid_bill",
             Error::Code(_) => "invalid_code",
+            Error::Input { .. } => "missing_input",
             Error::Crypto(_) => "crypto",
             Error::Unreachable(_) => "unreachable",
             Error::NoAnswer(_) => "no_answer",
@@ -66,6 +183,8 @@ impl Error {
             Error::Config(_) => "config",
             Error::Journal(e) => e.code(),
             Error::NotAllowed(_) => "not_allowed",
+            Error::NotFound(_) => "not_found",
+            Error::Internal(_) => "internal",
         }
     }
 
@@ -76,6 +195,7 @@ impl Error {
                 Error::Amount(e) => e.zh(),
                 Error::Bill(e) => e.zh(),
                 Error::Code(e) => e.zh(),
+                Error::Input { zh, .. } => zh.clone(),
                 Error::Crypto(e) => format!("加密处理失败：{e}"),
                 Error::Unreachable(e) => format!("无法连接支付后台：{e}"),
                 Error::NoAnswer(e) => format!("支付后台没有给出有效应答：{e}"),
@@ -84,6 +204,8 @@ impl Error {
                 Error::Config(e) => format!("配置错误：{e}"),
                 Error::Journal(e) => e.zh(),
                 Error::NotAllowed(e) => format!("不能执行此操作：{e}"),
+                Error::NotFound(e) => format!("找不到：{e}"),
+                Error::Internal(e) => format!("收银台内部错误：{e}"),
             },
         }
     }
@@ -93,13 +215,15 @@ impl Error {
     /// amount or bill number in an input error stays readable.
     pub fn body(&self, lang: Lang) -> ErrorBody {
         let message = self.message(lang);
-        let message = match self {
-            Error::Amount(_) | Error::Bill(_) | Error::Code(_) => message,
+        let message = match self.kind() {
+            ErrorKind::Input => message,
             _ => crate::code::redact_codes(&message),
         };
         ErrorBody {
-            code: self.code(),
+            kind: self.kind(),
+            code: self.code().to_string(),
             message,
+            field: self.field(),
         }
     }
 }

@@ -11,12 +11,6 @@ pub const AFTER_SEND_BEFORE_RECORD: &str = "after-send-before-record";
 /// Between a QR's final query and its close.
 pub const BEFORE_CLOSE: &str = "between-last-query-and-close";
 
-pub const ALL: [&str; 3] = [
-    AFTER_JOURNAL_BEFORE_SEND,
-    AFTER_SEND_BEFORE_RECORD,
-    BEFORE_CLOSE,
-];
-
 #[inline]
 pub fn hit(name: &str) {
     #[cfg(debug_assertions)]

@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod qr;
 pub mod receipts;
 pub mod scanner;
+pub mod till;
 pub mod tourv5;
 
 pub use attempt::{Attempt, AttemptId, AttemptState, Channel};

@@ -30,13 +30,6 @@ pub enum PaymentOutcome {
 }
 
 impl PaymentOutcome {
-    pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            Self::Paid { .. } | Self::PartlyPaid { .. } | Self::Failed { .. }
-        )
-    }
-
     pub fn failed(reason: impl Into<String>) -> Self {
         Self::Failed {
             reason: reason.into(),

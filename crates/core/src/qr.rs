@@ -7,7 +7,7 @@ use crate::Error;
 fn code(text: &str) -> Result<QrCode, Error> {
     // Level M survives a scratched or glare-covered screen and keeps WeChat URLs small.
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| Error::Config(format!("cannot draw a QR code for this URL: {e}")))
+        .map_err(|e| Error::Internal(format!("cannot draw a QR code for this URL: {e}")))
 }
 
 /// Two modules per character cell, dark on light, with the quiet zone scanners need.

@@ -36,12 +36,13 @@ fn http(timeout: Duration) -> Http {
 }
 
 fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
+    let sc = SandboxConfig::default();
     let cfg = CloudPayConfig {
         hosts: url,
-        order_prefix: "sz0100sbox".into(),
-        out_mch_id: "mch".into(),
-        out_sub_mch_id: "sub".into(),
-        out_shop_id: "shop".into(),
+        order_prefix: sc.order_prefix,
+        out_mch_id: sc.out_mch_id,
+        out_sub_mch_id: sc.out_sub_mch_id,
+        out_shop_id: sc.out_shop_id,
         ..CloudPayConfig::default()
     };
     CloudPay::new(
@@ -185,6 +186,9 @@ impl Clock for Skewed {
     }
 }
 
+/// A till two hours off. The sandbox holds login to HAWK's 60-second window too and answers
+/// a stale `ts` with the server's time and its `tsm`: the client adopts that time and retries
+/// once, so it logs in and pays; a session that lost its correction gets it back the same way.
 #[tokio::test]
 async fn clock_skew_is_corrected_from_server_time() {
     let f = fixture().await;
@@ -208,17 +212,34 @@ async fn clock_skew_is_corrected_from_server_time() {
         .await
         .unwrap();
     assert!(is_paid(&o), "{o:?}");
-    // Without the correction the back office refuses the signature, and nothing is charged.
+    // Without the correction the back office refuses the stale `ts` before doing anything,
+    // with its own time: the client adopts it, sends again, and the payment is charged once.
     session.clock_skew = TimeDelta::zero();
-    let e = tv
+    let o = tv
         .koudai_barcode(&session, &bill("SKEW-2"), Fen(100), &code(PAID))
         .await
-        .unwrap_err();
-    assert!(
-        matches!(e, Error::Rejected { ref code, .. } if code == "401"),
-        "{e:?}"
-    );
-    assert_eq!(f.charges("SKEW-2"), 0);
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    assert_eq!(f.charges("SKEW-2"), 1);
+}
+
+/// The same from the other side: the back office's clock (the sandbox's, moved by
+/// `clock_offset_secs`) is two hours ahead of a till whose own clock is right.
+#[tokio::test]
+async fn a_back_office_clock_hours_away_is_learnt_from_the_stale_answer() {
+    let sc = SandboxConfig {
+        clock_offset_secs: 2 * 3600,
+        ..SandboxConfig::default()
+    };
+    let f = fixture_with(sc, Duration::from_secs(5)).await;
+    let skew = f.session.clock_skew.num_seconds();
+    assert!((7195..=7205).contains(&skew), "skew {skew}");
+    let o =
+        f.tv.koudai_barcode(&f.session, &bill("AWAY-1"), Fen(100), &code(PAID))
+            .await
+            .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    assert_eq!(f.charges("AWAY-1"), 1);
 }
 
 #[tokio::test]
@@ -298,13 +319,28 @@ async fn koudai_barcode_scenarios() {
             .unwrap();
     assert!(is_paid(&q), "{q:?}");
     assert_eq!(f.charges("KD-PW"), 1);
-    // A lost answer: the query without autoid finds the bill's latest attempt (ASSUMPTION).
-    assert!(is_paid(
-        &f.tv
-            .koudai_query(&f.session, &bill("KD-PW"), "")
-            .await
-            .unwrap()
-    ));
+    // A lost answer leaves no autoid, which the query requires (seed 003): nothing is
+    // asked, and the payment is Unknown until someone looks in the back office.
+    let queries = |f: &Fixture| {
+        f.sandbox
+            .ledger()
+            .orders
+            .iter()
+            .map(|o| o.queries)
+            .sum::<u32>()
+    };
+    let asked = queries(&f);
+    for autoid in ["", "  "] {
+        let q =
+            f.tv.koudai_query(&f.session, &bill("KD-PW"), autoid)
+                .await
+                .unwrap();
+        assert!(
+            matches!(&q, PaymentOutcome::Unknown { reason } if reason.contains("back office")),
+            "{q:?}"
+        );
+    }
+    assert_eq!(queries(&f), asked, "nothing was sent");
 
     let declined = pay("KD-NO", "134520273825382222").await;
     assert!(
@@ -578,6 +614,101 @@ async fn cloud_pay_micro_pay_scenarios_and_duplicates() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Rejected { .. }), "{e:?}");
+}
+
+/// `String(n)` limits count UTF-8 bytes (a 43-character Chinese `body` is 129 bytes, over
+/// 128) and are checked before anything is sent: a deployment learns at start.
+#[tokio::test]
+async fn cloud_pay_string_limits_are_bytes_checked_before_sending() {
+    let f = fixture().await;
+    let sc = SandboxConfig::default();
+    let with = |edit: &dyn Fn(&mut CloudPayConfig)| {
+        let mut cfg = CloudPayConfig {
+            hosts: vec![f.sandbox.url()],
+            order_prefix: sc.order_prefix.clone(),
+            out_mch_id: sc.out_mch_id.clone(),
+            out_sub_mch_id: sc.out_sub_mch_id.clone(),
+            out_shop_id: sc.out_shop_id.clone(),
+            ..CloudPayConfig::default()
+        };
+        edit(&mut cfg);
+        CloudPay::new(
+            http(Duration::from_secs(5)),
+            cfg,
+            AuthenKey::new(SecretString::from(sc.authen_key.clone())).unwrap(),
+        )
+    };
+    let e = with(&|c| c.body = "门".repeat(43)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("pay_content.body") && m.contains("129 bytes")),
+        "{e:?}"
+    );
+    let e = with(&|c| c.machine_no = "机".repeat(11)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("order_client.machine_no")),
+        "{e:?}"
+    );
+    let e = with(&|c| c.product_id = String::new()).unwrap_err();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("product_id")),
+        "{e:?}"
+    );
+    assert!(f.sandbox.ledger().orders.is_empty(), "nothing was sent");
+    // 42 characters are 126 bytes: the sandbox, as strict as Cloud Pay, takes them.
+    let cp = with(&|c| c.body = "门".repeat(42)).unwrap();
+    let o = cp
+        .micro_pay(
+            "sz0100sboxBody",
+            &bill("sz0100sboxBody"),
+            Fen(100),
+            &code(PAID),
+        )
+        .await
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+}
+
+/// Two partial refunds of one order, each followed by its own number: `query_refund_order`
+/// names the order and the refund at the top level, and its answer lists every refund.
+#[tokio::test]
+async fn cloud_pay_partial_refunds_are_followed_by_their_own_numbers() {
+    let f = fixture().await;
+    let o =
+        f.cp.micro_pay(
+            "sz0100sboxRF",
+            &bill("sz0100sboxRF"),
+            Fen(1000),
+            &code(ALIPAY_PAID),
+        )
+        .await
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    for (no, fee) in [("sz0100sboxRF-1", 300), ("sz0100sboxRF-2", 200)] {
+        let r =
+            f.cp.refund("sz0100sboxRF", no, Platform::Alipay, Fen(1000), Fen(fee))
+                .await
+                .unwrap();
+        assert_eq!(r, RefundOutcome::Refunding, "{no}");
+    }
+    for (no, fee) in [("sz0100sboxRF-2", 200), ("sz0100sboxRF-1", 300)] {
+        let r =
+            f.cp.query_refund("sz0100sboxRF", no, Platform::Alipay)
+                .await
+                .unwrap();
+        assert_eq!(
+            r,
+            RefundOutcome::Refunded {
+                refund_fee: Some(fee)
+            },
+            "{no}"
+        );
+    }
+    let r =
+        f.cp.query_refund("sz0100sboxRF", "sz0100sboxRF-9", Platform::Alipay)
+            .await
+            .unwrap();
+    assert!(matches!(r, RefundOutcome::Unknown { .. }), "{r:?}");
+    assert_eq!(f.sandbox.ledger().net_charged(), Fen(500));
 }
 
 #[tokio::test]

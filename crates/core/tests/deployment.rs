@@ -197,7 +197,10 @@ async fn a_client_left_on_the_defaults_fails_safely() {
     assert_eq!(charges(&sb, "DEF-KD"), 0);
     assert!(sb.ledger().orders.is_empty(), "no order was even opened");
     // The default query path is not served there.
-    let e = tv.koudai_query(&s, &bill("DEF-KD"), "").await.unwrap_err();
+    let e = tv
+        .koudai_query(&s, &bill("DEF-KD"), "20260102030405000001")
+        .await
+        .unwrap_err();
     assert!(rejected(&e, "404"), "{e:?}");
 
     // POS calls are signed alike, so the payment goes through and its answer (seed 002's

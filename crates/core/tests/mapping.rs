@@ -347,6 +347,7 @@ fn cloudpay_qr_close_refund() {
                 json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "r", "refund_fee": 5, "state": state}}}),
             ),
             sig,
+            "r",
         )
     };
     assert_eq!(refund(1, Signature::Verified), RefundOutcome::Refunding);
@@ -359,11 +360,16 @@ fn cloudpay_qr_close_refund() {
     // A refused refund *query* is not a failed refund: the manager must not pay out again.
     let refused = rc(json!({"status": 104, "description": "not found"}));
     assert!(matches!(
-        cpmap::refund_outcome(cpmap::RefundCall::QueryRefund, &refused, Signature::Missing),
+        cpmap::refund_outcome(
+            cpmap::RefundCall::QueryRefund,
+            &refused,
+            Signature::Missing,
+            "r"
+        ),
         RefundOutcome::Unknown { .. }
     ));
     assert!(matches!(
-        cpmap::refund_outcome(cpmap::RefundCall::Refund, &refused, Signature::Missing),
+        cpmap::refund_outcome(cpmap::RefundCall::Refund, &refused, Signature::Missing, "r"),
         RefundOutcome::Failed { .. }
     ));
     assert!(matches!(
@@ -372,6 +378,37 @@ fn cloudpay_qr_close_refund() {
     ));
     assert!(matches!(
         refund(2, Signature::Bad),
+        RefundOutcome::Unknown { .. }
+    ));
+    // query_refund_order lists every refund of the order: the one asked about is read.
+    let listed = rc(
+        json!({"status": 0, "query_refund_order": {"refund_order_content": [
+            {"out_refund_no": "r1", "refund_fee": 300, "state": 2},
+            {"out_refund_no": "r2", "refund_fee": 200, "state": 1},
+        ]}}),
+    );
+    let query = |no: &str| {
+        cpmap::refund_outcome(
+            cpmap::RefundCall::QueryRefund,
+            &listed,
+            Signature::Verified,
+            no,
+        )
+    };
+    assert_eq!(
+        query("r1"),
+        RefundOutcome::Refunded {
+            refund_fee: Some(300)
+        }
+    );
+    assert_eq!(query("r2"), RefundOutcome::Refunding);
+    assert!(matches!(query("r3"), RefundOutcome::Unknown { .. }));
+    // An entry about another refund is never read as this one.
+    let other = rc(
+        json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "x", "state": 2}}}),
+    );
+    assert!(matches!(
+        cpmap::refund_outcome(cpmap::RefundCall::Refund, &other, Signature::Verified, "r"),
         RefundOutcome::Unknown { .. }
     ));
 }

@@ -173,10 +173,10 @@ fn seed_004_cloud_pay_scan_code_pay() {
             out_shop_id: "sz01Kmw5JHJs278376ndk".into(),
         },
         order_client: cp::OrderClient {
-            machine_no: "01-01-01-01-01-01".into(),
+            machine_no: Some("01-01-01-01-01-01".into()),
             terminal_type: 2,
-            device_id: "zz003".into(),
-            staff_id: "zz003".into(),
+            device_id: Some("zz003".into()),
+            staff_id: Some("zz003".into()),
             sdk_version: "1.2".into(),
             spbill_create_ip: "192.168.0.22".into(),
             sub_terminal_type: Some(900),
@@ -197,8 +197,14 @@ fn seed_004_cloud_pay_scan_code_pay() {
         }),
         out_trade_no: None,
         trade_type: None,
+        out_refund_no: None,
         refund_content: None,
     };
+    assert_eq!(
+        ours.check_limits(),
+        Ok(()),
+        "the seed's own values fit String(n)"
+    );
     assert_same(
         &serde_json::to_value(&ours).unwrap(),
         &seed_request,

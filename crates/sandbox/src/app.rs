@@ -11,11 +11,11 @@ use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::middleware;
 use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile};
-use chrono::{DateTime, FixedOffset, Utc};
 use secrecy::SecretString;
 use tokio::sync::watch;
 
 use crate::book::Book;
+use crate::clock::{Now, WallClock};
 use crate::faults::Armory;
 use crate::tourv5::hawk::Sessions;
 use crate::tourv5::pos::BillStates;
@@ -33,8 +33,15 @@ pub struct Shared {
     pub pos_bill_states: BillStates,
     /// The KouDaiLQ query's route, with its leading slash (checked at start-up).
     pub koudai_query_path: String,
+    /// The payment-method codes the back office knows (`paytype`, a deployment setting).
+    pub paytypes: Paytypes,
+    /// How far a HAWK `ts` may be from the sandbox's clock (60 s unless relaxed).
+    pub hawk_skew: Duration,
     pub authen: AuthenKey,
     pub order_prefix: String,
+    /// The merchant's Cloud Pay accounts, which every `pay_mch_key` must name.
+    pub merchant: Merchant,
+    pub clock: WallClock,
     pub tdes: TdesProfile,
     pub qr_ttl: Duration,
     pub hawk_key_bytes: HawkKeyBytes,
@@ -55,6 +62,22 @@ impl Deref for App {
     }
 }
 
+/// Tour V5 `paytype` codes per wallet (PROTOCOLS §1: set by the deployment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paytypes {
+    pub wechat: String,
+    pub alipay: String,
+    pub koudai: String,
+}
+
+/// The merchant's Cloud Pay account ids (`pay_mch_key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merchant {
+    pub out_mch_id: String,
+    pub out_sub_mch_id: String,
+    pub out_shop_id: String,
+}
+
 /// A panicking handler must not take the whole sandbox down with it, so a poisoned lock is
 /// used as it is (every write under these locks is a single consistent step).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -68,6 +91,11 @@ impl Shared {
 
     pub fn armory(&self) -> MutexGuard<'_, Armory> {
         lock(&self.armory)
+    }
+
+    /// The sandbox's clocks, read once for a request (see [`WallClock`]).
+    pub fn now(&self) -> Now {
+        self.clock.now()
     }
 
     pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
@@ -90,16 +118,6 @@ impl Shared {
             self.public_host(headers)
         )
     }
-}
-
-/// The back office's clock is China Standard Time.
-const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(offset) => offset,
-    None => panic!("UTC+8 is a valid offset"),
-};
-
-pub fn china_now() -> DateTime<FixedOffset> {
-    Utc::now().with_timezone(&CHINA)
 }
 
 /// Every route at a fixed path (axum patterns), which a configured path must not take.

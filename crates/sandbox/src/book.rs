@@ -105,12 +105,6 @@ impl Book {
         })
     }
 
-    /// The newest order of a bill on a channel: how a client that lost the pay call's answer
-    /// (and so the autoid) can still find its payment.
-    pub fn latest(&self, bill: &str, channel: Channel) -> Option<usize> {
-        self.of_bill(bill, channel).last().copied()
-    }
-
     /// The order at `idx`, brought up to date first (see [`Order::refresh`]); a payment the
     /// customer finished meanwhile is recorded now.
     pub fn order_mut(&mut self, idx: usize, now: &Now) -> Option<&mut Order> {
@@ -159,6 +153,11 @@ impl Book {
     pub fn refund(&self, out_refund_no: &str) -> Option<&Refund> {
         let r = *self.by_refund_no.get(out_refund_no)?;
         self.refunds.get(r)
+    }
+
+    /// Every refund of the order at `idx`, oldest first.
+    pub fn refunds_of(&self, idx: usize) -> impl Iterator<Item = &Refund> {
+        self.refunds.iter().filter(move |r| r.order == idx)
     }
 
     /// Accepts a refund of the order at `idx`; the caller has checked that the order is paid

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::App;
-use crate::clock::Now;
 use crate::faults::Fault;
 
 const LEDGER: &str = "/_sandbox/ledger";
@@ -38,7 +37,7 @@ fn bad_request(message: String) -> Response {
 }
 
 async fn ledger(State(app): State<App>) -> Response {
-    Json(app.book().snapshot(&Now::get())).into_response()
+    Json(app.book().snapshot(&app.now())).into_response()
 }
 
 /// Clears orders, charges, refunds, bills, used single-use codes and faults; sessions survive

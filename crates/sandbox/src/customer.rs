@@ -9,7 +9,6 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::app::App;
-use crate::clock::Now;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
 const PAGE: &str = "/_sandbox/pay/{reference}";
@@ -143,7 +142,7 @@ fn with_qr_order<R>(
 ) -> Option<(R, Order)> {
     let mut book = app.book();
     let order = book
-        .find_mut(reference, &Now::get())
+        .find_mut(reference, &app.now())
         .filter(|o| o.channel.is_qr())?;
     let result = f(order);
     let view = order.clone();
@@ -164,7 +163,7 @@ async fn pay(
 ) -> Response {
     let mut book = app.book();
     let Some(order) = book
-        .find_mut(&reference, &Now::get())
+        .find_mut(&reference, &app.now())
         .filter(|o| o.channel.is_qr())
     else {
         return not_found(&reference);

@@ -33,6 +33,9 @@ pub enum FaultKind {
     HtmlError,
     BadSignature,
     CommitThenHang,
+    /// Refused, nothing processed, in words that repeat the full payment code of the request
+    /// (real backends do echo it): the client must keep it out of its journal, logs and screen.
+    EchoCode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +162,7 @@ pub async fn fault_gate(State(app): State<App>, req: Request, next: Next) -> Res
         }
         // Tour V5 has no answer signature: its "bad signature" is a refused HAWK check.
         FaultKind::BadSignature => crate::tourv5::hawk::denied(),
+        FaultKind::EchoCode => echo_code(req, &path).await,
         FaultKind::CommitThenHang => {
             let _committed = next.run(req).await;
             let mut stop = app.stop.clone();
@@ -172,6 +176,44 @@ pub async fn fault_gate(State(app): State<App>, req: Request, next: Next) -> Res
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
     }
+}
+
+/// A refusal that repeats the request's payment code: Tour V5's envelope with `errcode` -1
+/// (KouDaiLQ's `barCode`), or Cloud Pay's unsigned status 104 (`pay_content.author_code`).
+async fn echo_code(req: Request, path: &str) -> Response {
+    let bytes = to_bytes(req.into_body(), ANSWER_LIMIT)
+        .await
+        .unwrap_or_default();
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if path.starts_with("/cpay/") {
+        let content: Value = body
+            .get("request_content")
+            .and_then(Value::as_str)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let code = content
+            .pointer("/pay_content/author_code")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let text = serde_json::json!({
+            "status": 104,
+            "description": format!("付款码 {code} 无效 auth_code {code} is invalid"),
+            "log_id": 1,
+            "internal_status": 0,
+        })
+        .to_string();
+        return (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            serde_json::json!({"response_content": text}).to_string(),
+        )
+            .into_response();
+    }
+    let code = body.get("barCode").and_then(Value::as_str).unwrap_or("");
+    crate::tourv5::envelope(
+        -1,
+        &format!("付款码 {code} 已失效 payment code {code} is no longer valid"),
+        Value::Null,
+    )
 }
 
 /// The real answer cut in half: HTTP 200, JSON content type, unparseable body.

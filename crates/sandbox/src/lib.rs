@@ -13,9 +13,11 @@ mod app;
 mod book;
 mod clock;
 mod cloudpay;
+mod codes;
 mod conn;
 mod control;
 mod customer;
+pub mod embed;
 mod faults;
 mod ledger;
 mod messages;
@@ -29,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
+use cashier_core::order_no::OrderScheme;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -38,8 +41,8 @@ pub use faults::{Fault, FaultKind};
 pub use ledger::{Charge, Ledger, LedgerOrder, RefundEntry};
 pub use scenario::Scenario;
 
-use crate::app::{App, Shared};
-use crate::clock::Now;
+use crate::app::{App, Merchant, Paytypes, Shared};
+use crate::clock::WallClock;
 use crate::conn::{Line, SandboxListener};
 use crate::tourv5::pos::BillStates;
 
@@ -52,7 +55,9 @@ pub struct SandboxConfig {
     pub password: String,
     /// Cloud Pay authen key: exactly 32 characters.
     pub authen_key: String,
-    /// Cloud Pay `out_trade_no` must start with this.
+    /// Cloud Pay `out_trade_no` and `out_refund_no` must start with this: the merchant's
+    /// `cloud_cashier_id`, 10 letters and digits or 8 digits (default `sz0100sbox`, the
+    /// shape of a real one); [`Sandbox::start`] refuses another shape.
     pub order_prefix: String,
     pub tdes_profile: TdesProfile,
     /// How long an unpaid QR order stays payable. An expiry beyond what the clock can hold
@@ -73,7 +78,31 @@ pub struct SandboxConfig {
     /// refuses an empty path, one with characters other than letters, digits, `-`, `.`, `_`,
     /// `~` and `/`, and one that another route of the sandbox answers.
     pub koudai_query_path: String,
+    /// The back office's `paytype` codes (PROTOCOLS §1: set by the deployment), written as
+    /// the app's `paytype_wechat`, `paytype_alipay`, `paytype_koudai`: a QR order must be
+    /// made with its wallet's, and every query must name the one its payment was made with
+    /// (a KouDaiLQ payment's is `paytype_koudai`). Defaults `WX`, `ZF`, `KD`, as the app's.
+    pub paytype_wechat: String,
+    pub paytype_alipay: String,
+    pub paytype_koudai: String,
+    /// The merchant's Cloud Pay accounts: every `pay_mch_key` must name exactly these.
+    pub out_mch_id: String,
+    pub out_sub_mch_id: String,
+    pub out_shop_id: String,
+    /// The sandbox's own clock, in seconds ahead of (or, negative, behind) the system
+    /// clock: HAWK `ts` checks, `ServerTime`, autoids and Cloud Pay's `time_expire` all read
+    /// it, so a test can run a back office whose clock is away from the till's. At most ten
+    /// years either way.
+    pub clock_offset_secs: i64,
+    /// How far a HAWK `ts` may be from the sandbox's clock, for every request, login too:
+    /// 60 s, HAWK's usual window. A LENIENT switch (`--hawk-skew-secs`): HAWK servers make
+    /// the window a setting, so a back office may allow more; 1 s to a day.
+    pub hawk_skew_secs: u64,
 }
+
+/// HAWK's usual window for `ts` (hueniverse's `timestampSkewSec` default).
+pub const HAWK_SKEW_SECS: u64 = 60;
+const MAX_HAWK_SKEW_SECS: u64 = 24 * 3600;
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -89,6 +118,14 @@ impl Default for SandboxConfig {
             password_key_paths: vec!["api/Pos/".into()],
             pos_bill_paid_state: "3".into(),
             koudai_query_path: "api/3Pay/KouDaiLQ/Query".into(),
+            paytype_wechat: "WX".into(),
+            paytype_alipay: "ZF".into(),
+            paytype_koudai: "KD".into(),
+            out_mch_id: "sandbox-mch".into(),
+            out_sub_mch_id: "sandbox-sub-mch".into(),
+            out_shop_id: "sandbox-shop".into(),
+            clock_offset_secs: 0,
+            hawk_skew_secs: HAWK_SKEW_SECS,
         }
     }
 }
@@ -115,6 +152,26 @@ impl Sandbox {
         let koudai_query_path =
             tourv5::koudai_query_route(&cfg.koudai_query_path, &app::fixed_routes())
                 .map_err(invalid)?;
+        let paytypes = Paytypes {
+            wechat: paytype(&cfg.paytype_wechat, "paytype_wechat").map_err(invalid)?,
+            alipay: paytype(&cfg.paytype_alipay, "paytype_alipay").map_err(invalid)?,
+            koudai: paytype(&cfg.paytype_koudai, "paytype_koudai").map_err(invalid)?,
+        };
+        let merchant = Merchant {
+            out_mch_id: merchant_id(&cfg.out_mch_id, "out_mch_id").map_err(invalid)?,
+            out_sub_mch_id: merchant_id(&cfg.out_sub_mch_id, "out_sub_mch_id").map_err(invalid)?,
+            out_shop_id: merchant_id(&cfg.out_shop_id, "out_shop_id").map_err(invalid)?,
+        };
+        // The prefix is the merchant's cloud_cashier_id from Tencent (PROTOCOLS §2): a
+        // sandbox with another shape would let a till's numbering pass that real ones break.
+        OrderScheme::cloud_pay(&cfg.order_prefix, "1").map_err(|e| invalid(e.to_string()))?;
+        let clock = WallClock::new(cfg.clock_offset_secs).map_err(invalid)?;
+        if !(1..=MAX_HAWK_SKEW_SECS).contains(&cfg.hawk_skew_secs) {
+            return Err(invalid(format!(
+                "the HAWK window {} s must be 1 s to a day ({MAX_HAWK_SKEW_SECS} s)",
+                cfg.hawk_skew_secs
+            )));
+        }
         let listener = TcpListener::bind(cfg.addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
@@ -122,8 +179,12 @@ impl Sandbox {
             addr,
             password_key: md5_key(&SecretString::from(cfg.password)),
             operator: cfg.operator,
+            paytypes,
+            hawk_skew: Duration::from_secs(cfg.hawk_skew_secs),
             authen,
             order_prefix: cfg.order_prefix,
+            merchant,
+            clock,
             tdes: cfg.tdes_profile,
             qr_ttl: cfg.qr_ttl,
             hawk_key_bytes: cfg.hawk_key_bytes,
@@ -170,7 +231,7 @@ impl Sandbox {
     /// A snapshot of orders, charges and refunds, the same as `GET /_sandbox/ledger`;
     /// password payments the customer has finished by now are in it.
     pub fn ledger(&self) -> Ledger {
-        self.shared.book().snapshot(&Now::get())
+        self.shared.book().snapshot(&self.shared.now())
     }
 
     /// Stops accepting, lets answers in flight finish (ones held back by a `delay` or
@@ -185,4 +246,20 @@ impl Sandbox {
             server.abort();
         }
     }
+}
+
+/// A `paytype`: 1 or 2 characters (seed 000: Max length 2), as .NET counts them.
+fn paytype(value: &str, name: &str) -> Result<String, String> {
+    match value.encode_utf16().count() {
+        1 | 2 if !value.trim().is_empty() => Ok(value.to_string()),
+        _ => Err(format!("{name} {value:?} must be 1 or 2 characters")),
+    }
+}
+
+/// A Cloud Pay account id: `String(32)`, counted in UTF-8 bytes (PROTOCOLS §2).
+fn merchant_id(value: &str, name: &str) -> Result<String, String> {
+    if value.trim().is_empty() || value.len() > 32 {
+        return Err(format!("{name} {value:?} must be 1 to 32 bytes"));
+    }
+    Ok(value.to_string())
 }

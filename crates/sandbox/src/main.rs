@@ -13,6 +13,9 @@ const USAGE: &str =
     "usage: cashier-sandbox [--addr HOST:PORT] [--tdes-profile PROFILE] [--qr-ttl SECONDS]
                        [--hawk-key-bytes utf8|hex] [--password-key-paths A,B]
                        [--pos-bill-paid-state S] [--koudai-query-path P]
+                       [--paytype-wechat C] [--paytype-alipay C] [--paytype-koudai C]
+                       [--out-mch-id ID] [--out-sub-mch-id ID] [--out-shop-id ID]
+                       [--clock-offset-secs N] [--hawk-skew-secs N]
   --addr                where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
   --tdes-profile        sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
   --qr-ttl              seconds an unpaid QR order stays payable (default 300, at most 604800)
@@ -21,7 +24,26 @@ const USAGE: &str =
                         login (default api/Pos/; \"\" for none); the others need the session key
   --pos-bill-paid-state the POS bill status paystate meaning fully paid (default 3)
   --koudai-query-path   where the KouDaiLQ query is served (default api/3Pay/KouDaiLQ/Query)
-  Set the last three as the app's Tour V5 settings of the same names.";
+  --paytype-wechat, --paytype-alipay, --paytype-koudai
+                        the back office's payment-method codes (default WX, ZF, KD)
+  Set these as the app's Tour V5 settings of the same names (paytype_wechat, ...).
+  --out-mch-id, --out-sub-mch-id, --out-shop-id
+                        the merchant's Cloud Pay accounts every pay_mch_key must name
+                        (default sandbox-mch, sandbox-sub-mch, sandbox-shop)
+  --clock-offset-secs   the sandbox's own clock, seconds ahead of this machine's (negative:
+                        behind; default 0, at most ten years): test a till whose clock is off
+LENIENT (off by default; real deployments may differ):
+  --hawk-skew-secs      how far a HAWK ts may be from the sandbox's clock, login included
+                        (default 60, HAWK's usual window; 1 to 86400). HAWK servers make this
+                        a setting: a wider one hides a till that cannot correct its clock.";
+
+/// Seconds for `--clock-offset-secs` and `--hawk-skew-secs`, range-checked by
+/// `Sandbox::start`.
+fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{name} takes a whole number of seconds, not {value:?}"))
+}
 
 fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
     let mut cfg = SandboxConfig::default();
@@ -72,6 +94,14 @@ fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
             }
             "--pos-bill-paid-state" => cfg.pos_bill_paid_state = value,
             "--koudai-query-path" => cfg.koudai_query_path = value,
+            "--paytype-wechat" => cfg.paytype_wechat = value,
+            "--paytype-alipay" => cfg.paytype_alipay = value,
+            "--paytype-koudai" => cfg.paytype_koudai = value,
+            "--out-mch-id" => cfg.out_mch_id = value,
+            "--out-sub-mch-id" => cfg.out_sub_mch_id = value,
+            "--out-shop-id" => cfg.out_shop_id = value,
+            "--clock-offset-secs" => cfg.clock_offset_secs = number(name, &value)?,
+            "--hawk-skew-secs" => cfg.hawk_skew_secs = number(name, &value)?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -135,6 +165,24 @@ async fn main() -> ExitCode {
     println!("  password-key paths:    {password_paths}");
     println!("  POS bill paid state:   {}", shown.pos_bill_paid_state);
     println!("  KouDaiLQ query path:   {}", shown.koudai_query_path);
+    println!(
+        "  paytypes:              WeChat {}, Alipay {}, KouDaiLQ {}",
+        shown.paytype_wechat, shown.paytype_alipay, shown.paytype_koudai
+    );
+    println!(
+        "  Cloud Pay accounts:    out_mch_id {}, out_sub_mch_id {}, out_shop_id {}",
+        shown.out_mch_id, shown.out_sub_mch_id, shown.out_shop_id
+    );
+    println!(
+        "  clock offset:          {} s; HAWK window {} s{}",
+        shown.clock_offset_secs,
+        shown.hawk_skew_secs,
+        if shown.hawk_skew_secs > cashier_sandbox::HAWK_SKEW_SECS {
+            " (LENIENT)"
+        } else {
+            ""
+        }
+    );
     println!("  ledger: {}_sandbox/ledger", sandbox.url());
     stopped().await;
     sandbox.shutdown().await;
@@ -199,6 +247,36 @@ mod tests {
         assert_eq!(default.pos_bill_paid_state, "3");
         assert_eq!(default.koudai_query_path, "api/3Pay/KouDaiLQ/Query");
         assert!(parse_args(&args(&["--koudai-query-path"])).is_err());
+    }
+
+    #[test]
+    fn clock_offset_and_hawk_window_are_flags() {
+        let cfg = parse_args(&args(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--clock-offset-secs",
+            "-7200",
+            "--hawk-skew-secs=300",
+            "--paytype-koudai",
+            "K1",
+            "--out-mch-id",
+            "sz01mch",
+        ]));
+        let Ok(cfg) = cfg else {
+            panic!("{cfg:?}");
+        };
+        assert_eq!(cfg.clock_offset_secs, -7200);
+        assert_eq!(cfg.hawk_skew_secs, 300);
+        assert_eq!(cfg.paytype_koudai, "K1");
+        assert_eq!(cfg.out_mch_id, "sz01mch");
+        let default = parse_args(&args(&["--addr", "127.0.0.1:0"]));
+        let Ok(default) = default else {
+            panic!("{default:?}");
+        };
+        assert_eq!((default.clock_offset_secs, default.hawk_skew_secs), (0, 60));
+        for bad in [["--clock-offset-secs", "1h"], ["--hawk-skew-secs", "-1"]] {
+            assert!(parse_args(&args(&bad)).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -53,6 +53,23 @@ pub enum Wallet {
     Alipay,
 }
 
+impl Wallet {
+    pub fn name(self) -> &'static str {
+        match self {
+            Wallet::Wechat => "WeChat",
+            Wallet::Alipay => "Alipay",
+        }
+    }
+
+    /// As `pay_mch_key.pay_platform` names it: `1 (WeChat)`.
+    pub fn pay_platform_name(self) -> &'static str {
+        match self {
+            Wallet::Wechat => "1 (WeChat)",
+            Wallet::Alipay => "2 (Alipay)",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Order {
     pub channel: Channel,
@@ -69,6 +86,10 @@ pub struct Order {
     /// A password order (`100N`) is paid at this time: the customer has typed it by then.
     pub settles_at: Option<Instant>,
     pub wallet: Wallet,
+    /// Tour V5 orders: the `billtype` / `BusinessType` and the `paytype` they were made
+    /// with, which every query must name again (seed 003).
+    pub billtype: Option<u8>,
+    pub paytype: Option<String>,
     pub transaction_id: String,
     /// Cloud Pay refunds accepted so far, finished or not: what can still be refunded.
     pub refund_claimed: Fen,
@@ -95,6 +116,8 @@ impl Order {
                 Channel::AlipayQr => Wallet::Alipay,
                 _ => Wallet::Wechat,
             },
+            billtype: None,
+            paytype: None,
             transaction_id: String::new(),
             refund_claimed: Fen::ZERO,
             refunded: Fen::ZERO,

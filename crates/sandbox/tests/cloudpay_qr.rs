@@ -105,12 +105,7 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         ),
         (json!(104), json!("订单已支付 order already paid"))
     );
-    let refund = |no: &str, fee: u64| {
-        cloud_content(
-            1,
-            json!({"refund_content": {"out_trade_no": "sz0100sbox-qr1", "out_refund_no": no, "total_fee": 990, "refund_fee": fee}}),
-        )
-    };
+    let refund = |no: &str, fee: u64| refund_content(1, "sz0100sbox-qr1", no, 990, fee);
     assert_eq!(
         cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 991))
             .await
@@ -124,18 +119,18 @@ async fn qr_order_is_idempotent_closes_and_refunds() -> TestResult {
         sb.ledger().order("sz0100sbox-qr1").map(|o| o.state.clone()),
         Some("paid".into())
     );
-    let q = cloud_content(
-        1,
-        json!({"refund_content": {"out_trade_no": "sz0100sbox-qr1", "out_refund_no": "sz0100sbox-r1"}}),
-    );
-    let a = cloud(&http, &url, "query_refund_order", &q).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_refund_order",
+        &refund_query(1, "sz0100sbox-qr1", "sz0100sbox-r1"),
+    )
+    .await;
+    assert!(a.signed, "{:?}", a.content);
+    let entry = refund_entry(&a, "sz0100sbox-r1");
     assert_eq!(
-        a.content["query_refund_order"]["refund_order_content"]["state"],
-        2
-    );
-    assert_eq!(
-        a.content["query_refund_order"]["refund_order_content"]["refund_fee"],
-        990
+        (entry["state"].clone(), entry["refund_fee"].clone()),
+        (json!(2), json!(990))
     );
     assert_eq!(
         sb.ledger().order("sz0100sbox-qr1").map(|o| o.state.clone()),

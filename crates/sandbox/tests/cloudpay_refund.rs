@@ -8,18 +8,11 @@ use reqwest::Client;
 use serde_json::{Value, json};
 
 fn refund(out_refund_no: &str, total_fee: u64, refund_fee: u64) -> Value {
-    cloud_content(
-        1,
-        json!({"refund_content": {"out_trade_no": "sz0100sbox-rf", "out_refund_no": out_refund_no,
-            "total_fee": total_fee, "refund_fee": refund_fee}}),
-    )
+    refund_content(1, "sz0100sbox-rf", out_refund_no, total_fee, refund_fee)
 }
 
 fn query_refund(out_refund_no: &str) -> Value {
-    cloud_content(
-        1,
-        json!({"refund_content": {"out_trade_no": "sz0100sbox-rf", "out_refund_no": out_refund_no}}),
-    )
+    refund_query(1, "sz0100sbox-rf", out_refund_no)
 }
 
 async fn status(http: &Client, url: &str, name: &str, content: &Value) -> Value {
@@ -35,11 +28,11 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
 
     // total_fee must be the order's amount (kept from before); nothing is refunded.
     assert_eq!(
-        status(&http, &url, "refund", &refund("r0", 999, 300)).await,
+        status(&http, &url, "refund", &refund("sz0100sbox-r0", 999, 300)).await,
         101
     );
 
-    let a = cloud(&http, &url, "refund", &refund("r1", 1000, 300)).await;
+    let a = cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 1000, 300)).await;
     assert!(a.signed, "{:?}", a.content);
     let ledger = sb.ledger();
     assert_eq!(ledger.refunds.len(), 1);
@@ -56,10 +49,18 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
         "not back with the customer yet"
     );
 
-    let a = cloud(&http, &url, "query_refund_order", &query_refund("r1")).await;
+    let a = cloud(
+        &http,
+        &url,
+        "query_refund_order",
+        &query_refund("sz0100sbox-r1"),
+    )
+    .await;
     assert_eq!(
-        a.content["query_refund_order"]["refund_order_content"]["state"],
-        2
+        refund_entry(&a, "sz0100sbox-r1")["state"],
+        2,
+        "{:?}",
+        a.content
     );
     let ledger = sb.ledger();
     let entry = &ledger.refunds[0];
@@ -71,7 +72,13 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
             entry.refund_fen,
             entry.state.as_str()
         ),
-        ("r1", "sz0100sbox-rf", "sz0100sbox-rf", 300, "refunded")
+        (
+            "sz0100sbox-r1",
+            "sz0100sbox-rf",
+            "sz0100sbox-rf",
+            300,
+            "refunded"
+        )
     );
     assert_eq!(
         ledger.order("sz0100sbox-rf").map(|o| o.state.as_str()),
@@ -81,24 +88,40 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
     assert_eq!(ledger.total_charged().0, 1000);
 
     // The same refund again is answered as it stands; its number for another fee is not.
-    let a = cloud(&http, &url, "refund", &refund("r1", 1000, 300)).await;
+    let a = cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 1000, 300)).await;
     assert_eq!(a.content["refund"]["refund_order_content"]["state"], 2);
     assert_eq!(
-        status(&http, &url, "refund", &refund("r1", 1000, 200)).await,
+        status(&http, &url, "refund", &refund("sz0100sbox-r1", 1000, 200)).await,
         104
     );
     // More than is left (700) is refused.
     assert_eq!(
-        status(&http, &url, "refund", &refund("r2", 1000, 701)).await,
+        status(&http, &url, "refund", &refund("sz0100sbox-r2", 1000, 701)).await,
         104
     );
 
     assert!(
-        cloud(&http, &url, "refund", &refund("r3", 1000, 700))
+        cloud(&http, &url, "refund", &refund("sz0100sbox-r3", 1000, 700))
             .await
             .signed
     );
-    cloud(&http, &url, "query_refund_order", &query_refund("r3")).await;
+    // One entry per refund of the order, each in its own state.
+    let a = cloud(
+        &http,
+        &url,
+        "query_refund_order",
+        &query_refund("sz0100sbox-r3"),
+    )
+    .await;
+    let entries = &a.content["query_refund_order"]["refund_order_content"];
+    assert_eq!(entries.as_array().map(Vec::len), Some(2), "{entries}");
+    assert_eq!(
+        (
+            refund_entry(&a, "sz0100sbox-r1")["refund_fee"].clone(),
+            refund_entry(&a, "sz0100sbox-r3")["state"].clone()
+        ),
+        (json!(300), json!(2))
+    );
     let ledger = sb.ledger();
     assert_eq!(
         ledger.order("sz0100sbox-rf").map(|o| o.state.as_str()),
@@ -107,7 +130,7 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
     assert_eq!(ledger.refunds.len(), 2);
     assert_eq!(ledger.net_charged().0, 0);
     assert_eq!(
-        status(&http, &url, "refund", &refund("r4", 1000, 1)).await,
+        status(&http, &url, "refund", &refund("sz0100sbox-r4", 1000, 1)).await,
         104
     );
     sb.shutdown().await;

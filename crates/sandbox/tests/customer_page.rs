@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn qr_order(tour: &Tour, bill: &str, yuan: &str) -> (String, String) {
-    let mut body = json!({"billnum": bill, "billtype": "1", "body": "t", "paytype": "02"});
+    let mut body = json!({"billnum": bill, "billtype": "1", "body": "t", "paytype": "WX"});
     body["paymentvalue"] = serde_json::from_str(yuan).unwrap_or_default();
     let (_, a) = tour.post("/api/UnPos/3Pay/Wechat/ScanCode", &body).await;
     let autoid = a["tag"]["autoid"].as_str().unwrap_or_default().to_string();
@@ -93,7 +93,7 @@ async fn expired_qr_cannot_be_paid() -> TestResult {
     assert_eq!(late.status(), StatusCode::CONFLICT);
     let body: Value = late.json().await?;
     assert_eq!(body["state"], "expired");
-    let q = json!({"billnum": "E1", "autoid": autoid, "billtype": "1", "paytype": "02"});
+    let q = json!({"billnum": "E1", "autoid": autoid, "billtype": "1", "paytype": "WX"});
     let (_, a) = tour.post("/api/UnPos/3Pay/Wechat/Query", &q).await;
     assert_eq!(a["tag"]["paystatus"], "CLOSED");
     assert_eq!(

@@ -81,7 +81,7 @@ async fn charged_by_time_without_a_single_query() -> TestResult {
     let (_, q) = tour
         .post(
             "/api/3Pay/KouDaiLQ/Query",
-            &json!({"billnum": "T3", "autoid": kd, "billtype": "1", "paytype": "02"}),
+            &json!({"billnum": "T3", "autoid": kd, "billtype": "1", "paytype": "KD"}),
         )
         .await;
     assert_eq!(q["tag"]["paystatus"], "SUCCESS", "{q}");

@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime};
-
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -12,7 +10,7 @@ const DENIED: &str = "Authorization has been denied for this request.";
 const QUERY: &str = "/api/3Pay/AliPay/Query";
 
 fn query_body() -> serde_json::Value {
-    json!({"billnum": "B1", "autoid": "x", "billtype": "1", "paytype": "02"})
+    json!({"billnum": "B1", "autoid": "x", "billtype": "1", "paytype": "ZF"})
 }
 
 #[tokio::test]
@@ -35,43 +33,6 @@ async fn login_issues_an_encrypted_session_key() {
     let (status, answer) = tour.post(QUERY, &query_body()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["errcode"], -1);
-    sb.shutdown().await;
-}
-
-/// Login takes a clock up to a day off (so a till can learn ServerTime), later calls five
-/// minutes; a login replayed is refused like any other call.
-#[tokio::test]
-async fn login_takes_a_day_of_skew_but_later_calls_need_five_minutes() {
-    let sb = sandbox().await;
-    let mut tour = Tour::new(&sb);
-    let body = json!("2020-01-01 00:00:00").to_string();
-    let login = "/api/UnPos/User/Login/ByPwd";
-    let mut s = tour.signed(Method::POST, login, &body, PASSWORD_KEY);
-    s.ts = SystemTime::now() - Duration::from_secs(3 * 3600);
-    let (status, answer) = tour.send(&s).await;
-    assert_eq!(
-        (status, answer["errcode"].clone()),
-        (StatusCode::OK, json!(0))
-    );
-    // The same login again, hours later as far as its ts goes: replayed.
-    assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
-    let day_and_hour = Duration::from_secs(25 * 3600);
-    for ts in [
-        SystemTime::now() - day_and_hour,
-        SystemTime::now() + day_and_hour,
-    ] {
-        let mut s = tour.signed(Method::POST, login, &body, PASSWORD_KEY);
-        s.ts = ts;
-        assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED, "{ts:?}");
-    }
-
-    tour.login().await;
-    let key = tour.key_for(QUERY);
-    let mut s = tour.signed(Method::POST, QUERY, &query_body().to_string(), &key);
-    s.ts = SystemTime::now() - Duration::from_secs(301);
-    let (status, answer) = tour.send(&s).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer["Message"], DENIED);
     sb.shutdown().await;
 }
 
@@ -185,7 +146,7 @@ async fn bad_signatures_are_401() {
         .post(format!("{}api/3Pay/AliPay/Query", sb.url()))
         .header("Authorization", header)
         .header("Content-Type", "application/json")
-        .body(json!({"billnum": "B2", "autoid": "x", "billtype": "1", "paytype": "02"}).to_string())
+        .body(json!({"billnum": "B2", "autoid": "x", "billtype": "1", "paytype": "ZF"}).to_string())
         .send()
         .await;
     assert_eq!(

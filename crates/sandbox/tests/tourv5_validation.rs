@@ -31,7 +31,7 @@ async fn scan_code_fields() {
     let mut tour = Tour::new(&sb);
     tour.login().await;
     let path = "/api/UnPos/3Pay/Wechat/ScanCode";
-    let ok = r#"{"billnum":"B1","billtype":"1","body":"t","paytype":"02","paymentvalue":1.5}"#;
+    let ok = r#"{"billnum":"B1","billtype":"1","body":"t","paytype":"WX","paymentvalue":1.5}"#;
     assert_eq!(tour.post(path, &parse(ok)).await.1["errcode"], 0);
 
     assert_invalid(
@@ -121,7 +121,7 @@ async fn koudai_and_query_fields() {
         &["billnum", "autoid", "billtype", "paytype"],
     )
     .await;
-    let long = json!({"billnum": "B", "autoid": "x".repeat(37), "billtype": "1", "paytype": "02"});
+    let long = json!({"billnum": "B", "autoid": "x".repeat(37), "billtype": "1", "paytype": "ZF"});
     assert_invalid(&tour, query, long, &["autoid"]).await;
     sb.shutdown().await;
 }

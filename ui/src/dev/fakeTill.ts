@@ -145,6 +145,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       operator,
       lang,
       logged_in: operator !== "",
+      needs_password: true,
       merchant: tx("merchant"),
       login_hint: tx("hint"),
       backends: [
@@ -193,6 +194,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     const shown = r.state === "shown";
     const url = `https://sandbox.invalid/pay/${r.id}`;
     return {
+      late: false,
       id: r.id,
       bill: r.bill,
       order_no: `01${new Date(r.created).toISOString().replace(/\D/g, "").slice(0, 14)}${String(r.id).padStart(4, "0")}`,

@@ -58,9 +58,9 @@ pub async fn sandbox() -> (Sandbox, CloudPay) {
     let cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: sc.order_prefix.clone(),
-        out_mch_id: "m".into(),
-        out_sub_mch_id: "s".into(),
-        out_shop_id: "p".into(),
+        out_mch_id: sc.out_mch_id.clone(),
+        out_sub_mch_id: sc.out_sub_mch_id.clone(),
+        out_shop_id: sc.out_shop_id.clone(),
         ..CloudPayConfig::default()
     };
     let key = AuthenKey::new(SecretString::from(sc.authen_key)).unwrap_or_else(|e| panic!("{e}"));

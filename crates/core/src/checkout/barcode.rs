@@ -24,12 +24,7 @@ impl Checkout {
         let change = match sent {
             Ok(outcome) => change_for(&outcome, false),
             // Refused before any processing (unreachable, 401/400, bad input): nothing moved.
-            Err(
-                e @ (Error::Unreachable(_)
-                | Error::Rejected { .. }
-                | Error::Crypto(_)
-                | Error::Config(_)),
-            ) => Change {
+            Err(e) if e.nothing_moved() => Change {
                 to: AttemptState::Failed,
                 raw_status: format!("not processed: {}", e.code()),
                 reason: Some(e.to_string()),

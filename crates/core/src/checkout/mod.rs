@@ -29,6 +29,7 @@ use tokio::task::JoinHandle;
 pub use event::CheckoutEvent;
 pub use recovery::{Recovered, RecoveryReport};
 pub use route::{Backends, TourV5Link};
+pub use settle::remainder_of;
 
 use crate::cloudpay::Platform;
 use crate::config::PollPolicies;
@@ -69,6 +70,25 @@ pub struct CheckoutSettings {
     /// How long after an attempt began a manager may declare it failed while the backend
     /// still shows it in progress.
     pub resolve_after: Duration,
+}
+
+impl CheckoutSettings {
+    /// The one place settings come from a configuration.
+    pub fn from_config(cfg: &crate::config::Config) -> Result<CheckoutSettings, Error> {
+        Ok(CheckoutSettings {
+            operator: cfg.operator.clone(),
+            orders: cfg.order_schemes()?,
+            tz: cfg.tz()?,
+            polls: cfg.poll,
+            send_retry: SendRetry::default(),
+            qr_payable_for: Duration::from_secs(
+                cfg.tourv5
+                    .as_ref()
+                    .map_or(2 * 60 * 60, |t| t.qr_payable_secs),
+            ),
+            resolve_after: cfg.poll.resolve_after,
+        })
+    }
 }
 
 /// A barcode payment as the cashier entered it, already validated.
@@ -202,7 +222,7 @@ impl Checkout {
     async fn begin_barcode(&self, p: &BarcodePayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if p.channel.is_qr() {
-            return Err(Error::Config(format!("{} is a QR channel", p.channel)));
+            return Err(Error::NotAllowed(format!("{} is a QR channel", p.channel)));
         }
         p.channel.check_code(&p.code)?;
         self.backends.check(p.channel)?;
@@ -231,7 +251,10 @@ impl Checkout {
     async fn begin_qr(&self, p: &QrPayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if !p.channel.is_qr() {
-            return Err(Error::Config(format!("{} is a barcode channel", p.channel)));
+            return Err(Error::NotAllowed(format!(
+                "{} is a barcode channel",
+                p.channel
+            )));
         }
         self.backends.check(p.channel)?;
         let wallet = match p.channel {
@@ -437,7 +460,7 @@ impl Checkout {
     fn get(&self, id: AttemptId) -> Result<Attempt, Error> {
         self.journal
             .get(id)?
-            .ok_or_else(|| Error::NotAllowed(format!("no attempt {id}")))
+            .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))
     }
 
     fn collected_before(&self, a: &Attempt) -> Result<Fen, Error> {

@@ -8,6 +8,17 @@ use crate::{Attempt, AttemptState, Error, PaymentOutcome};
 /// start finds it with this status and sends nothing.
 pub(super) const CANNOT_QUERY: &str = "cannot be queried";
 
+/// `raw_status` of the transition that notes what a partly paid bill still owes.
+const REMAINDER: &str = "remainder ";
+
+/// What a partly paid bill still owes, from the transition that noted it.
+pub fn remainder_of(raw_status: &str) -> Option<crate::Fen> {
+    raw_status
+        .strip_prefix(REMAINDER)
+        .and_then(|fen| fen.parse().ok())
+        .map(crate::Fen)
+}
+
 /// The journal row change an outcome calls for, while the attempt is still being followed.
 pub(super) fn change_for(outcome: &PaymentOutcome, qr: bool) -> Change {
     let raw_status = serde_json::to_string(outcome).unwrap_or_default();
@@ -136,7 +147,7 @@ impl Checkout {
             &a,
             Change {
                 to: AttemptState::PartlyPaid,
-                raw_status: format!("remainder {}", left.0),
+                raw_status: format!("{REMAINDER}{}", left.0),
                 reason: Some(format!("bill not fully paid: ¥{left} still to pay")),
                 ..Change::default()
             },

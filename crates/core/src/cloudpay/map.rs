@@ -255,12 +255,26 @@ pub enum RefundOutcome {
 /// ASSUMPTION: refund states 1 refunding, 2 refunded, 3 failed. A refused `refund` call is a
 /// refusal; a refused `query_refund_order` says nothing about the refund (it may still be
 /// registering), so it is Unknown — a manager must not refund in cash on it.
-pub fn refund_outcome(call: RefundCall, rc: &ResponseContent, sig: Signature) -> RefundOutcome {
-    let content: Option<&RefundOrderContent> = rc
-        .refund
-        .as_ref()
-        .or(rc.query_refund_order.as_ref())
-        .and_then(|p| p.refund_order_content.as_ref());
+///
+/// The answer lists one entry per refund of the order (`query_refund_order`): the one read
+/// is `out_refund_no`'s; a single entry that names no refund number is taken as it.
+pub fn refund_outcome(
+    call: RefundCall,
+    rc: &ResponseContent,
+    sig: Signature,
+    out_refund_no: &str,
+) -> RefundOutcome {
+    let entries: &[RefundOrderContent] = match call {
+        RefundCall::Refund => rc.refund.as_ref(),
+        RefundCall::QueryRefund => rc.query_refund_order.as_ref(),
+    }
+    .map_or(&[], |p| p.refund_order_content.as_slice());
+    let content = match entries {
+        [only] if only.out_refund_no.is_none() => Some(only),
+        all => all
+            .iter()
+            .find(|e| e.out_refund_no.as_deref() == Some(out_refund_no)),
+    };
     match (Status::from(rc.status), sig) {
         (Status::Ok, Signature::Verified) => match content.map(|c| (c.state, c.refund_fee)) {
             Some((1, _)) => RefundOutcome::Refunding,
@@ -272,7 +286,7 @@ pub fn refund_outcome(call: RefundCall, rc: &ResponseContent, sig: Signature) ->
                 reason: format!("unrecognised refund state {other}"),
             },
             None => RefundOutcome::Unknown {
-                reason: "signed answer without refund_order_content".into(),
+                reason: format!("signed answer without a refund_order_content for {out_refund_no}"),
             },
         },
         (Status::Ok, Signature::Missing | Signature::Bad) => RefundOutcome::Unknown {

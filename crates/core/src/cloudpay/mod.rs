@@ -26,6 +26,18 @@ pub struct CloudPay {
     key: AuthenKey,
 }
 
+/// What a call does, which decides the `order_client` members it sends (PROTOCOLS §2, from
+/// the vendor's pages).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    /// `micro_pay`, `scan_code_pay`.
+    Pay,
+    /// `close_order`, `refund`.
+    Act,
+    /// `query_order`, `query_refund_order`.
+    Query,
+}
+
 /// Whether a call may be repeated on the next host after an answer was lost.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Repeat {
@@ -55,12 +67,54 @@ impl CloudPay {
         if cfg.order_prefix.is_empty() {
             return Err(Error::Config("Cloud Pay order prefix is not set".into()));
         }
-        Ok(CloudPay {
+        let cp = CloudPay {
             http,
             hosts,
             cfg,
             key,
-        })
+        };
+        cp.check_settings()?;
+        Ok(cp)
+    }
+
+    /// Every configured value a request carries: present where Cloud Pay requires it, and
+    /// each String(n) within its bytes, so that a deployment learns of a bad value at
+    /// start, not at its first payment.
+    fn check_settings(&self) -> Result<(), Error> {
+        let c = &self.cfg;
+        for (name, value) in [
+            ("out_mch_id", &c.out_mch_id),
+            ("out_sub_mch_id", &c.out_sub_mch_id),
+            ("out_shop_id", &c.out_shop_id),
+            ("machine_no", &c.machine_no),
+            ("device_id", &c.device_id),
+            ("sdk_version", &c.sdk_version),
+            ("spbill_create_ip", &c.spbill_create_ip),
+            ("body", &c.body),
+            ("product_id", &c.product_id),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Error::Config(format!("Cloud Pay {name} is not set")));
+            }
+        }
+        let mut widest = self.content(Platform::Wechat, CallKind::Pay);
+        widest.pay_content = Some(PayContent {
+            out_trade_no: String::new(),
+            total_fee: 0,
+            fee_type: "CNY".into(),
+            client_flow_id: None,
+            body: c.body.clone(),
+            time_expire: None,
+            detail: None,
+            remark: None,
+            author_code: None,
+            wxpay_pay_content_ext: Some(WxpayPayContentExt {
+                product_id: c.product_id.clone(),
+            }),
+        });
+        widest
+            .check_limits()
+            .map_err(|e| Error::Config(e.to_string()))
     }
 
     pub fn config(&self) -> &CloudPayConfig {
@@ -97,7 +151,7 @@ impl CloudPay {
         expires_at: DateTime<Utc>,
     ) -> Result<QrIssued, Error> {
         self.check_order_no(out_trade_no)?;
-        let mut content = self.content(platform);
+        let mut content = self.content(platform, CallKind::Pay);
         content.pay_content = Some(PayContent {
             wxpay_pay_content_ext: (platform == Platform::Wechat).then(|| WxpayPayContentExt {
                 product_id: self.cfg.product_id.clone(),
@@ -124,8 +178,9 @@ impl CloudPay {
         code: &PaymentCode,
     ) -> Result<PaymentOutcome, Error> {
         self.check_order_no(out_trade_no)?;
+        // The wallet is the code's own (PROTOCOLS §4), whatever the cashier picked.
         let platform = Platform::for_code(code)?;
-        let mut content = self.content(platform);
+        let mut content = self.content(platform, CallKind::Pay);
         content.pay_content = Some(PayContent {
             author_code: Some(code.expose().to_string()),
             ..self.pay_content(out_trade_no, bill, amount, None)
@@ -143,7 +198,7 @@ impl CloudPay {
         trade_type: TradeType,
         amount: Fen,
     ) -> Result<PaymentOutcome, Error> {
-        let mut content = self.content(platform);
+        let mut content = self.content(platform, CallKind::Query);
         content.out_trade_no = Some(out_trade_no.to_string());
         content.trade_type = Some(trade_type as u8);
         let sent = self.call("query_order", &content, Repeat::Always).await;
@@ -159,7 +214,7 @@ impl CloudPay {
         platform: Platform,
         trade_type: TradeType,
     ) -> Result<(), Error> {
-        let mut content = self.content(platform);
+        let mut content = self.content(platform, CallKind::Act);
         content.out_trade_no = Some(out_trade_no.to_string());
         content.trade_type = Some(trade_type as u8);
         let (rc, sig) = self.call("close_order", &content, Repeat::Always).await?;
@@ -174,16 +229,20 @@ impl CloudPay {
         total: Fen,
         refund: Fen,
     ) -> Result<RefundOutcome, Error> {
-        let mut content = self.content(platform);
+        let mut content = self.content(platform, CallKind::Act);
         content.refund_content = Some(RefundContent {
             out_trade_no: out_trade_no.to_string(),
             out_refund_no: out_refund_no.to_string(),
             total_fee: Some(total.0),
             refund_fee: Some(refund.0),
+            refund_fee_type: "CNY".into(),
+            refund_reason: None,
         });
         Ok(
             match self.call("refund", &content, Repeat::IfNotSent).await {
-                Ok((rc, sig)) => map::refund_outcome(map::RefundCall::Refund, &rc, sig),
+                Ok((rc, sig)) => {
+                    map::refund_outcome(map::RefundCall::Refund, &rc, sig, out_refund_no)
+                }
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
             },
@@ -196,26 +255,25 @@ impl CloudPay {
         out_refund_no: &str,
         platform: Platform,
     ) -> Result<RefundOutcome, Error> {
-        let mut content = self.content(platform);
-        content.refund_content = Some(RefundContent {
-            out_trade_no: out_trade_no.to_string(),
-            out_refund_no: out_refund_no.to_string(),
-            total_fee: None,
-            refund_fee: None,
-        });
+        // PROTOCOLS §2: both numbers at the top level, not in `refund_content`.
+        let mut content = self.content(platform, CallKind::Query);
+        content.out_trade_no = Some(out_trade_no.to_string());
+        content.out_refund_no = Some(out_refund_no.to_string());
         Ok(
             match self
                 .call("query_refund_order", &content, Repeat::Always)
                 .await
             {
-                Ok((rc, sig)) => map::refund_outcome(map::RefundCall::QueryRefund, &rc, sig),
+                Ok((rc, sig)) => {
+                    map::refund_outcome(map::RefundCall::QueryRefund, &rc, sig, out_refund_no)
+                }
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
             },
         )
     }
 
-    fn content(&self, platform: Platform) -> RequestContent {
+    fn content(&self, platform: Platform, kind: CallKind) -> RequestContent {
         let nonce_str: String = rand::thread_rng()
             .sample_iter(&Alphanumeric)
             .take(32)
@@ -230,19 +288,31 @@ impl CloudPay {
                 out_sub_mch_id: self.cfg.out_sub_mch_id.clone(),
                 out_shop_id: self.cfg.out_shop_id.clone(),
             },
-            order_client: OrderClient {
-                machine_no: self.cfg.machine_no.clone(),
-                terminal_type: self.cfg.terminal_type,
-                device_id: self.cfg.device_id.clone(),
-                staff_id: self.cfg.staff_id.clone(),
-                sdk_version: self.cfg.sdk_version.clone(),
-                spbill_create_ip: self.cfg.spbill_create_ip.clone(),
-                sub_terminal_type: None,
-            },
+            order_client: self.order_client(kind),
             pay_content: None,
             out_trade_no: None,
             trade_type: None,
+            out_refund_no: None,
             refund_content: None,
+        }
+    }
+
+    /// The `order_client` members `kind` of call sends; `staff_id` goes with payments when
+    /// the deployment set one.
+    fn order_client(&self, kind: CallKind) -> OrderClient {
+        let set = |v: &String| Some(v.clone()).filter(|v| !v.is_empty());
+        OrderClient {
+            machine_no: (kind == CallKind::Pay).then(|| self.cfg.machine_no.clone()),
+            terminal_type: self.cfg.terminal_type,
+            device_id: (kind != CallKind::Query).then(|| self.cfg.device_id.clone()),
+            staff_id: if kind == CallKind::Pay {
+                set(&self.cfg.staff_id)
+            } else {
+                None
+            },
+            sdk_version: self.cfg.sdk_version.clone(),
+            spbill_create_ip: self.cfg.spbill_create_ip.clone(),
+            sub_terminal_type: None,
         }
     }
 
@@ -274,6 +344,10 @@ impl CloudPay {
         content: &RequestContent,
         repeat: Repeat,
     ) -> Result<(ResponseContent, Signature), Error> {
+        // Checked before anything leaves: Cloud Pay refuses an over-long String(n) (101).
+        content
+            .check_limits()
+            .map_err(|e| Error::Config(e.to_string()))?;
         let request_content =
             serde_json::to_string(content).map_err(|e| Error::Config(e.to_string()))?;
         let request = Request {

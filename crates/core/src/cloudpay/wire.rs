@@ -40,6 +40,7 @@ pub struct Answer {
     pub authen_info: Option<AuthenInfo>,
 }
 
+/// Every unset field is omitted, never sent as `null` (PROTOCOLS §2).
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestContent {
     pub nonce_str: String,
@@ -47,12 +48,95 @@ pub struct RequestContent {
     pub order_client: OrderClient,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_content: Option<PayContent>,
+    /// `query_order`, `close_order`, `query_refund_order`: the order, at the top level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out_trade_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_type: Option<u8>,
+    /// `query_refund_order`: the refund, at the top level beside `out_trade_no`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_refund_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_content: Option<RefundContent>,
+}
+
+impl RequestContent {
+    /// Every `String(n)` member against its limit in UTF-8 bytes (seed 004), so that an
+    /// over-long value is refused here, before anything is sent, with the field named.
+    pub fn check_limits(&self) -> Result<(), LimitError> {
+        let client = &self.order_client;
+        let key = &self.pay_mch_key;
+        let mut fields: Vec<(&'static str, Option<&str>, usize)> = vec![
+            ("nonce_str", Some(&self.nonce_str), 32),
+            ("pay_mch_key.out_mch_id", Some(&key.out_mch_id), 32),
+            ("pay_mch_key.out_sub_mch_id", Some(&key.out_sub_mch_id), 32),
+            ("pay_mch_key.out_shop_id", Some(&key.out_shop_id), 32),
+            ("order_client.machine_no", client.machine_no.as_deref(), 32),
+            ("order_client.device_id", client.device_id.as_deref(), 64),
+            ("order_client.staff_id", client.staff_id.as_deref(), 64),
+            ("order_client.sdk_version", Some(&client.sdk_version), 10),
+            (
+                "order_client.spbill_create_ip",
+                Some(&client.spbill_create_ip),
+                16,
+            ),
+            ("out_trade_no", self.out_trade_no.as_deref(), 32),
+            ("out_refund_no", self.out_refund_no.as_deref(), 32),
+        ];
+        if let Some(p) = &self.pay_content {
+            fields.extend([
+                (
+                    "pay_content.out_trade_no",
+                    Some(p.out_trade_no.as_str()),
+                    32,
+                ),
+                ("pay_content.body", Some(p.body.as_str()), 128),
+                ("pay_content.remark", p.remark.as_deref(), 127),
+                (
+                    "pay_content.wxpay_pay_content_ext.product_id",
+                    p.wxpay_pay_content_ext
+                        .as_ref()
+                        .map(|e| e.product_id.as_str()),
+                    32,
+                ),
+            ]);
+        }
+        if let Some(r) = &self.refund_content {
+            fields.extend([
+                (
+                    "refund_content.out_trade_no",
+                    Some(r.out_trade_no.as_str()),
+                    32,
+                ),
+                (
+                    "refund_content.out_refund_no",
+                    Some(r.out_refund_no.as_str()),
+                    32,
+                ),
+            ]);
+        }
+        for (field, value, max) in fields {
+            if let Some(v) = value
+                && v.len() > max
+            {
+                return Err(LimitError {
+                    field,
+                    bytes: v.len(),
+                    max,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A `String(n)` member longer than `n` UTF-8 bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Cloud Pay {field} is {bytes} bytes in UTF-8, over its limit String({max})")]
+pub struct LimitError {
+    pub field: &'static str,
+    pub bytes: usize,
+    pub max: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -65,12 +149,18 @@ pub struct PayMchKey {
     pub out_shop_id: String,
 }
 
+/// The members each call needs differ (PROTOCOLS §2): paying calls send all but
+/// `sub_terminal_type`, closing and refunding leave out `machine_no` (and `staff_id`),
+/// queries send only `terminal_type`, `sdk_version` and `spbill_create_ip`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OrderClient {
-    pub machine_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_no: Option<String>,
     pub terminal_type: u32,
-    pub device_id: String,
-    pub staff_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
     pub sdk_version: String,
     pub spbill_create_ip: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +208,8 @@ pub struct WxpayPayContentExt {
     pub product_id: String,
 }
 
+/// `refund`'s `refund_content` (PROTOCOLS §2); `query_refund_order` names its refund at
+/// the top level instead.
 #[derive(Debug, Clone, Serialize)]
 pub struct RefundContent {
     pub out_trade_no: String,
@@ -126,6 +218,10 @@ pub struct RefundContent {
     pub total_fee: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_fee: Option<u64>,
+    /// Always `CNY`.
+    pub refund_fee_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_reason: Option<String>,
 }
 
 /// `response_content` once parsed. Only `status` is always there; the payload object is
@@ -186,9 +282,27 @@ pub struct TradeStateExt {
     pub current_trade_state: i64,
 }
 
+/// `refund` answers one `refund_order_content`; `query_refund_order` a list, one entry per
+/// refund of the order (PROTOCOLS §2). Either shape is read as a list.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RefundPayload {
-    pub refund_order_content: Option<RefundOrderContent>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub refund_order_content: Vec<RefundOrderContent>,
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RefundOrderContent>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<RefundOrderContent>),
+        One(RefundOrderContent),
+        Null(()),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::Many(all) => all,
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Null(()) => Vec::new(),
+    })
 }
 
 /// ASSUMPTION: `state` 1 refunding, 2 refunded, 3 failed.

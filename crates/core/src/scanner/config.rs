@@ -16,7 +16,7 @@ pub enum Parity {
 }
 
 /// What the scanner sends after each code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Terminator {
     /// Most scanner guns ship sending CR after each code.

@@ -150,7 +150,7 @@ impl TourV5 {
     ) -> Result<TourV5Session, Error> {
         let now_local = self.clock.now().with_timezone(&self.zone);
         let body = serde_json::to_vec(&now_local.format(LOGIN_TIME_FORMAT).to_string())
-            .map_err(|e| Error::Config(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let signer = Signer::PreLogin {
             operator,
             key: &pre_key,
@@ -297,14 +297,23 @@ impl TourV5 {
         PaymentOutcome::or_unknown(sent.and_then(|a| Ok(map::pay_status(parse(&a)?, true))))
     }
 
-    /// `autoid` may be empty when the pay answer was lost (ASSUMPTION: the back office then
-    /// answers for the bill's latest attempt).
+    /// The KouDaiLQ query (PROTOCOLS §1 ASSUMPTION: the Alipay query's body, seed 003, where
+    /// `autoid` is Required). Without an autoid (the pay call's answer was lost, or was the
+    /// tagless "busy" 500) there is nothing the back office would answer, so nothing is
+    /// sent: the outcome is Unknown, since the money may have moved, and only someone who
+    /// looks the bill up in the back office can say; the bill stays blocked until then.
     pub async fn koudai_query(
         &self,
         s: &TourV5Session,
         bill: &BillNo,
         autoid: &str,
     ) -> Result<PaymentOutcome, Error> {
+        if autoid.trim().is_empty() {
+            return Ok(PaymentOutcome::unknown(
+                "no autoid from the KouDaiLQ payment, so it cannot be queried: \
+                 look the bill up in the back office and resolve it there",
+            ));
+        }
         let path = self.cfg.koudai_query_path.clone();
         self.query(s, &path, bill, autoid, self.cfg.paytype_koudai.clone())
             .await
@@ -534,7 +543,7 @@ fn signature_rejected() -> Error {
 }
 
 fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(v).map_err(|e| Error::Config(format!("serialising a request: {e}")))
+    serde_json::to_vec(v).map_err(|e| Error::Internal(format!("serialising a request: {e}")))
 }
 
 fn parse<T: DeserializeOwned>(ans: &RawAnswer) -> Result<Envelope<T>, Error> {

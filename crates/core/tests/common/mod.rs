@@ -79,9 +79,9 @@ pub async fn backends_for(
     let cp_cfg = CloudPayConfig {
         hosts: vec![sandbox.url()],
         order_prefix: cloud_prefix.to_string(),
-        out_mch_id: "m".into(),
-        out_sub_mch_id: "s".into(),
-        out_shop_id: "p".into(),
+        out_mch_id: sc.out_mch_id.clone(),
+        out_sub_mch_id: sc.out_sub_mch_id.clone(),
+        out_shop_id: sc.out_shop_id.clone(),
         ..CloudPayConfig::default()
     };
     let cloudpay = CloudPay::new(

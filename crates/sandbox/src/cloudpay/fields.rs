@@ -1,11 +1,17 @@
 //! Field lookups in `request_content`, by name, independent of the client's structs. The
 //! first broken field is answered as status 101 with its path, as Cloud Pay reports one
 //! parameter error at a time.
+//!
+//! The rules (PROTOCOLS §2, seed 004): `String(n)` counts UTF-8 bytes; `null` is never a
+//! value (unset fields are omitted); a field the call does not document is refused; every
+//! `pay_mch_key` names this merchant; `order_client` carries the members each kind of call
+//! needs; order and refund numbers start with the merchant's order prefix.
 
 use cashier_core::Fen;
 use serde_json::{Map, Value};
 
 use super::Reply;
+use crate::app::Merchant;
 use crate::order::Wallet;
 
 /// One JSON object of the request and where it sits (`pay_content.`), for error messages.
@@ -15,10 +21,16 @@ pub struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
+    /// The whole `request_content`, refused if any value in it, however deep, is `null`.
     pub fn root(v: &'a Value) -> Result<Obj<'a>, Reply> {
         let map = v
             .as_object()
             .ok_or_else(|| Reply::invalid("request_content is not an object"))?;
+        if let Some(path) = first_null(v, "") {
+            return Err(Reply::invalid(format!(
+                "参数错误 invalid parameter {path}: null (omit a field that is not set)"
+            )));
+        }
         Ok(Obj {
             map,
             path: String::new(),
@@ -30,18 +42,29 @@ impl<'a> Obj<'a> {
     }
 
     fn get(&self, field: &str) -> Option<&'a Value> {
-        self.map.get(field).filter(|v| !v.is_null())
+        self.map.get(field)
     }
 
-    fn missing(&self, field: &str) -> Reply {
+    pub fn missing(&self, field: &str) -> Reply {
         Reply::invalid(format!("缺少参数 missing parameter {}", self.name(field)))
     }
 
-    fn bad(&self, field: &str, why: &str) -> Reply {
+    pub fn bad(&self, field: &str, why: &str) -> Reply {
         Reply::invalid(format!(
             "参数错误 invalid parameter {}: {why}",
             self.name(field)
         ))
+    }
+
+    /// Refuses the first member not in `known`: a field this call does not document.
+    pub fn only(&self, known: &[&str]) -> Result<(), Reply> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(Reply::invalid(format!(
+                "参数错误 unknown parameter {}",
+                self.name(unknown)
+            ))),
+            None => Ok(()),
+        }
     }
 
     pub fn opt_obj(&self, field: &str) -> Result<Option<Obj<'a>>, Reply> {
@@ -59,19 +82,26 @@ impl<'a> Obj<'a> {
         self.opt_obj(field)?.ok_or_else(|| self.missing(field))
     }
 
-    pub fn opt_text(&self, field: &str, max: usize) -> Result<Option<&'a str>, Reply> {
+    /// A string of at most `max` UTF-8 bytes (`String(n)`), or of any length for `None`
+    /// (a plain `String`).
+    pub fn opt_text(&self, field: &str, max: Option<usize>) -> Result<Option<&'a str>, Reply> {
         match self.get(field) {
             None => Ok(None),
-            Some(Value::String(s)) if s.chars().count() > max => {
-                Err(self.bad(field, &format!("longer than {max} characters")))
-            }
+            Some(Value::String(s)) if max.is_some_and(|max| s.len() > max) => Err(self.bad(
+                field,
+                &format!(
+                    "longer than String({}): {} bytes in UTF-8",
+                    max.unwrap_or_default(),
+                    s.len()
+                ),
+            )),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
             Some(_) => Err(self.bad(field, "must be a string")),
         }
     }
 
-    /// A required, non-empty string of at most `max` characters.
-    pub fn text(&self, field: &str, max: usize) -> Result<&'a str, Reply> {
+    /// A required, non-empty string (see [`Obj::opt_text`]).
+    pub fn text(&self, field: &str, max: Option<usize>) -> Result<&'a str, Reply> {
         self.opt_text(field, max)?
             .filter(|s| !s.is_empty())
             .ok_or_else(|| self.missing(field))
@@ -91,40 +121,169 @@ impl<'a> Obj<'a> {
         self.opt_int(field)?.ok_or_else(|| self.missing(field))
     }
 
-    /// A fen amount: a JSON integer above zero.
+    /// A fen amount (`Number(32)`): a JSON integer above zero that fits 32 bits.
     pub fn fen(&self, field: &str) -> Result<Fen, Reply> {
         match self.get(field) {
             None => Err(self.missing(field)),
             Some(v) => v
                 .as_u64()
-                .filter(|&f| f > 0)
+                .filter(|&f| f > 0 && f <= u64::from(i32::MAX.unsigned_abs()))
                 .map(Fen)
-                .ok_or_else(|| self.bad(field, "must be a whole number of fen above zero")),
+                .ok_or_else(|| self.bad(field, "must be a whole number of fen, 1 to 2^31-1")),
+        }
+    }
+
+    /// An order or refund number: `String(32)` starting with the merchant's order prefix.
+    pub fn number(&self, field: &str, prefix: &str) -> Result<&'a str, Reply> {
+        let no = self.text(field, Some(32))?;
+        if !no.starts_with(prefix) {
+            return Err(self.bad(
+                field,
+                &format!("must start with the order prefix {prefix:?}"),
+            ));
+        }
+        Ok(no)
+    }
+}
+
+/// The path of the first `null` in `v` (`pay_content.remark`), if any.
+fn first_null(v: &Value, path: &str) -> Option<String> {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match v {
+        Value::Null => Some(if path.is_empty() {
+            "request_content".into()
+        } else {
+            path.to_string()
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| first_null(v, &join(k))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_null(v, &format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// What a call does, which decides the `order_client` members it needs (PROTOCOLS §2, from
+/// the vendor's pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `micro_pay`, `scan_code_pay`.
+    Pay,
+    /// `close_order`, `refund`.
+    Act,
+    /// `query_order`, `query_refund_order`.
+    Query,
+}
+
+impl Call {
+    fn order_client_members(self) -> &'static [&'static str] {
+        match self {
+            Call::Pay => &[
+                "machine_no",
+                "terminal_type",
+                "device_id",
+                "sdk_version",
+                "spbill_create_ip",
+            ],
+            Call::Act => &[
+                "terminal_type",
+                "device_id",
+                "sdk_version",
+                "spbill_create_ip",
+            ],
+            Call::Query => &["terminal_type", "sdk_version", "spbill_create_ip"],
         }
     }
 }
 
-/// The parts every request carries: `nonce_str`, `pay_mch_key`, `order_client`. Returns the
-/// wallet named by `pay_mch_key.pay_platform`.
-pub fn common(content: &Obj<'_>) -> Result<Wallet, Reply> {
-    content.text("nonce_str", 32)?;
+const PAY_MCH_KEY: &[&str] = &[
+    "pay_platform",
+    "sub_pay_platform",
+    "out_mch_id",
+    "out_sub_mch_id",
+    "out_shop_id",
+];
+/// Every member of the `OrderClient` structure (seed 004); which are required depends on
+/// the call.
+const ORDER_CLIENT: &[&str] = &[
+    "device_id",
+    "staff_id",
+    "terminal_type",
+    "sdk_version",
+    "spbill_create_ip",
+    "machine_no",
+    "sub_terminal_type",
+];
+/// Seed 004's `terminal_type`: 1 Windows, 2 Android, 3 iOS, 4 Linux, 100 other.
+const TERMINAL_TYPES: &[i64] = &[1, 2, 3, 4, 100];
+
+/// The parts every request carries: `nonce_str`, `pay_mch_key` (this merchant's accounts),
+/// `order_client` (the members `call` needs). `fields` lists the top-level members of this
+/// call besides those three. Returns the wallet named by `pay_mch_key.pay_platform`.
+pub fn common(
+    content: &Obj<'_>,
+    merchant: &Merchant,
+    call: Call,
+    fields: &[&str],
+) -> Result<Wallet, Reply> {
+    let known: Vec<&str> = ["nonce_str", "pay_mch_key", "order_client"]
+        .into_iter()
+        .chain(fields.iter().copied())
+        .collect();
+    content.only(&known)?;
+    content.text("nonce_str", Some(32))?;
+
     let key = content.obj("pay_mch_key")?;
+    key.only(PAY_MCH_KEY)?;
     let wallet = match key.int("pay_platform")? {
         1 => Wallet::Wechat,
         2 => Wallet::Alipay,
         _ => return Err(key.bad("pay_platform", "1 (WeChat) or 2 (Alipay)")),
     };
     key.opt_int("sub_pay_platform")?;
-    for field in ["out_mch_id", "out_sub_mch_id", "out_shop_id"] {
-        key.text(field, 32)?;
+    for (field, ours) in [
+        ("out_mch_id", &merchant.out_mch_id),
+        ("out_sub_mch_id", &merchant.out_sub_mch_id),
+        ("out_shop_id", &merchant.out_shop_id),
+    ] {
+        if key.text(field, Some(32))? != ours {
+            return Err(key.bad(field, "not an account of this merchant"));
+        }
     }
+
     let client = content.obj("order_client")?;
-    client.text("machine_no", 32)?;
-    client.int("terminal_type")?;
-    client.text("device_id", 64)?;
-    client.text("staff_id", 64)?;
-    client.text("sdk_version", 10)?;
-    client.text("spbill_create_ip", 16)?;
+    client.only(ORDER_CLIENT)?;
+    let needed = call.order_client_members();
+    for (field, max) in [
+        ("machine_no", 32),
+        ("device_id", 64),
+        ("staff_id", 64),
+        ("sdk_version", 10),
+        ("spbill_create_ip", 16),
+    ] {
+        if needed.contains(&field) {
+            client.text(field, Some(max))?;
+        } else {
+            client.opt_text(field, Some(max))?;
+        }
+    }
+    match client.opt_int("terminal_type")? {
+        Some(t) if TERMINAL_TYPES.contains(&t) => {}
+        Some(_) => {
+            return Err(client.bad(
+                "terminal_type",
+                "1 Windows, 2 Android, 3 iOS, 4 Linux or 100 other",
+            ));
+        }
+        None => return Err(client.missing("terminal_type")),
+    }
     client.opt_int("sub_terminal_type")?;
     Ok(wallet)
 }
@@ -141,31 +300,64 @@ pub struct PayContent<'a> {
     pub client_flow_id: Option<&'a str>,
 }
 
-pub fn pay_content<'a>(content: &Obj<'a>, order_prefix: &str) -> Result<PayContent<'a>, Reply> {
+const PAY_CONTENT: &[&str] = &[
+    "out_trade_no",
+    "time_expire",
+    "total_fee",
+    "fee_type",
+    "client_flow_id",
+    "body",
+    "detail",
+    "remark",
+    "wxpay_pay_content_ext",
+];
+const WXPAY_EXT: &[&str] = &["attach", "goods_tag", "product_id", "limit_pay"];
+
+/// `pay_content`; `author_code` is a member on `micro_pay` only (`barcode`).
+pub fn pay_content<'a>(
+    content: &Obj<'a>,
+    order_prefix: &str,
+    wallet: Wallet,
+    barcode: bool,
+) -> Result<PayContent<'a>, Reply> {
     let pay = content.obj("pay_content")?;
-    let out_trade_no = pay.text("out_trade_no", 32)?;
-    if !out_trade_no.starts_with(order_prefix) {
-        return Err(pay.bad(
-            "out_trade_no",
-            &format!("must start with the order prefix {order_prefix:?}"),
-        ));
+    let mut known = PAY_CONTENT.to_vec();
+    if barcode {
+        known.push("author_code");
     }
+    pay.only(&known)?;
+    let out_trade_no = pay.number("out_trade_no", order_prefix)?;
     let total_fee = pay.fen("total_fee")?;
-    if pay.text("fee_type", 8)? != "CNY" {
+    if pay.text("fee_type", None)? != "CNY" {
         return Err(pay.bad("fee_type", "only CNY"));
     }
-    pay.text("body", 128)?;
-    pay.opt_text("detail", 8192)?;
-    pay.opt_text("remark", 127)?;
+    pay.text("body", Some(128))?;
+    pay.opt_text("detail", None)?;
+    pay.opt_text("remark", Some(127))?;
     let client_flow_id = pay
-        .opt_text("client_flow_id", 64)?
+        .opt_text("client_flow_id", None)?
         .filter(|s| !s.is_empty());
     let time_expire = pay.opt_int("time_expire")?;
     let product_id = match pay.opt_obj("wxpay_pay_content_ext")? {
-        Some(ext) => ext.opt_text("product_id", 32)?,
+        // Seed 004: "只有微信支付时才使用", WeChat only.
+        Some(_) if wallet != Wallet::Wechat => {
+            return Err(pay.bad("wxpay_pay_content_ext", "for WeChat (pay_platform 1) only"));
+        }
+        Some(ext) => {
+            ext.only(WXPAY_EXT)?;
+            ext.opt_text("attach", Some(127))?;
+            ext.opt_text("goods_tag", Some(32))?;
+            if ext
+                .opt_text("limit_pay", Some(32))?
+                .is_some_and(|l| l != "no_credit")
+            {
+                return Err(ext.bad("limit_pay", "only no_credit"));
+            }
+            ext.opt_text("product_id", Some(32))?
+        }
         None => None,
     };
-    let author_code = pay.opt_text("author_code", 128)?;
+    let author_code = pay.opt_text("author_code", Some(128))?;
     Ok(PayContent {
         out_trade_no,
         total_fee,
@@ -174,4 +366,30 @@ pub fn pay_content<'a>(content: &Obj<'a>, order_prefix: &str) -> Result<PayConte
         author_code,
         client_flow_id,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_null;
+    use serde_json::json;
+
+    #[test]
+    fn nulls_are_found_at_any_depth() {
+        assert_eq!(
+            first_null(&json!({"a": 1, "b": {"c": [1, {"d": "x"}]}}), ""),
+            None
+        );
+        assert_eq!(
+            first_null(&json!({"pay_content": {"remark": null}}), "").as_deref(),
+            Some("pay_content.remark")
+        );
+        assert_eq!(
+            first_null(&json!({"a": [0, null]}), "").as_deref(),
+            Some("a[1]")
+        );
+        assert_eq!(
+            first_null(&json!(null), "").as_deref(),
+            Some("request_content")
+        );
+    }
 }

@@ -161,7 +161,7 @@ fn open(key: &AuthenKey, body: &[u8]) -> Result<Value, Reply> {
         .and_then(|a| a.get("authen_code"))
         .and_then(Value::as_str);
     match (kind, code) {
-        (Some(1), Some(code)) if key.verify(content, code) => {}
+        (Some(1), Some(code)) if uppercase_hex(code) && key.verify(content, code) => {}
         _ => return Err(Reply::invalid("authen_code verify failed")),
     }
     let parsed: Value = serde_json::from_str(content)
@@ -173,6 +173,12 @@ fn open(key: &AuthenKey, body: &[u8]) -> Result<Value, Reply> {
             "request_content 不是 JSON 对象 request_content is not an object",
         ))
     }
+}
+
+/// PROTOCOLS §2: authen_code is the *uppercase* hex of the HMAC, 64 characters; the same
+/// MAC in lower case is another string and does not verify.
+fn uppercase_hex(code: &str) -> bool {
+    code.len() == 64 && code.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F'))
 }
 
 /// JSON text as seed 004's sample writes it: every non-ASCII character as `\uXXXX` (UTF-16)

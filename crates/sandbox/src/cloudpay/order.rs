@@ -4,9 +4,8 @@ use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
 use super::Reply;
-use super::fields::{Obj, common};
+use super::fields::{Call, Obj, common};
 use crate::app::App;
-use crate::clock::Now;
 use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
@@ -34,6 +33,9 @@ fn alipay_state(o: &Order) -> i64 {
         OrderState::Closed | OrderState::Expired | OrderState::Declined | OrderState::Refunded => 5,
     }
 }
+
+/// The top-level members of `query_order` and `close_order` besides the common ones.
+const TARGET: &[&str] = &["out_trade_no", "trade_type"];
 
 fn trade_type(o: &Order) -> i64 {
     if o.channel == Channel::CloudQr { 2 } else { 1 }
@@ -68,8 +70,8 @@ pub fn order_content(o: &Order) -> Value {
 }
 
 /// `out_trade_no` and `trade_type` at the top level of `request_content`.
-fn target<'a>(root: &Obj<'a>) -> Result<(&'a str, i64), Reply> {
-    let out_trade_no = root.text("out_trade_no", 32)?;
+fn target<'a>(root: &Obj<'a>, order_prefix: &str) -> Result<(&'a str, i64), Reply> {
+    let out_trade_no = root.number("out_trade_no", order_prefix)?;
     let trade_type = root.int("trade_type")?;
     if !matches!(trade_type, 1 | 2) {
         return Err(Reply::invalid(
@@ -100,11 +102,11 @@ fn check_matches(o: &Order, trade_type_asked: i64, wallet: Wallet) -> Result<(),
 
 pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    let wallet = common(&root)?;
-    let (out_trade_no, asked) = target(&root)?;
+    let wallet = common(&root, &app.merchant, Call::Query, TARGET)?;
+    let (out_trade_no, asked) = target(&root, &app.order_prefix)?;
     let mut book = app.book();
     let Some(o) = book
-        .find_mut(out_trade_no, &Now::get())
+        .find_mut(out_trade_no, &app.now())
         .filter(|o| o.channel.is_cloud())
     else {
         // Alipay reports an unknown trade as state 7; WeChat refuses the query.
@@ -130,11 +132,11 @@ pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
 
 pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    let wallet = common(&root)?;
-    let (out_trade_no, asked) = target(&root)?;
+    let wallet = common(&root, &app.merchant, Call::Act, TARGET)?;
+    let (out_trade_no, asked) = target(&root, &app.order_prefix)?;
     let mut book = app.book();
     let Some(o) = book
-        .find_mut(out_trade_no, &Now::get())
+        .find_mut(out_trade_no, &app.now())
         .filter(|o| o.channel.is_cloud())
     else {
         return Err(Reply::refused(0, NOT_FOUND));

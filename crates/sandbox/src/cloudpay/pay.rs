@@ -3,15 +3,16 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
+use cashier_core::CodeKind;
 use cashier_core::code::mask_digits;
 use rand::Rng;
 use serde_json::{Value, json};
 
 use super::Reply;
-use super::fields::{Obj, PayContent, common, pay_content};
+use super::fields::{Call, Obj, PayContent, common, pay_content};
 use super::order::order_content;
 use crate::app::App;
-use crate::clock::Now;
+use crate::codes;
 use crate::order::{Channel, Order, Wallet};
 use crate::scenario::Scenario;
 
@@ -73,14 +74,14 @@ fn expiry(
 
 pub fn scan_code_pay(app: &App, headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    let wallet = common(&root)?;
-    let pay = pay_content(&root, &app.order_prefix)?;
+    let wallet = common(&root, &app.merchant, Call::Pay, &["pay_content"])?;
+    let pay = pay_content(&root, &app.order_prefix, wallet, false)?;
     if wallet == Wallet::Wechat && pay.product_id.is_none_or(str::is_empty) {
         return Err(Reply::invalid(
             "缺少参数 missing parameter pay_content.wxpay_pay_content_ext.product_id (WeChat QR)",
         ));
     }
-    let now = Now::get();
+    let now = app.now();
     let expires_at = expiry(pay.time_expire, app.qr_ttl, now.wall)?;
     let bill = bill_of(&pay);
     let mut book = app.book();
@@ -132,19 +133,42 @@ fn check_reuse(o: &Order, wallet: Wallet, pay: &PayContent<'_>, bill: &str) -> R
     Err(Reply::refused(INTERNAL_DUPLICATE, why))
 }
 
+/// The payment code is 10–32 digits and belongs to the wallet `pay_platform` names
+/// (PROTOCOLS §4: WeChat 18 digits from 10–15, Alipay 16–24 from 25–30); Cloud Pay takes
+/// no other wallet's codes.
+fn check_wallet(code: &str, wallet: Wallet) -> Result<(), Reply> {
+    let kind = codes::kind(code).ok_or_else(|| {
+        Reply::invalid("参数错误 invalid parameter pay_content.author_code: 10 to 32 digits")
+    })?;
+    let of_code = match kind {
+        CodeKind::Wechat => Wallet::Wechat,
+        CodeKind::Alipay => Wallet::Alipay,
+        CodeKind::UnionPay | CodeKind::Unknown => {
+            return Err(Reply::invalid(
+                "参数错误 invalid parameter pay_content.author_code: not a WeChat or Alipay payment code",
+            ));
+        }
+    };
+    if of_code != wallet {
+        return Err(Reply::invalid(format!(
+            "参数错误 invalid parameter pay_mch_key.pay_platform: {} does not match the payment code, a {} code",
+            wallet.pay_platform_name(),
+            of_code.name(),
+        )));
+    }
+    Ok(())
+}
+
 pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    let wallet = common(&root)?;
-    let pay = pay_content(&root, &app.order_prefix)?;
+    let wallet = common(&root, &app.merchant, Call::Pay, &["pay_content"])?;
+    let pay = pay_content(&root, &app.order_prefix, wallet, true)?;
     let code = pay
         .author_code
         .filter(|c| !c.is_empty())
         .ok_or_else(|| Reply::invalid("缺少参数 missing parameter pay_content.author_code"))?;
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Reply::invalid(
-            "参数错误 invalid parameter pay_content.author_code",
-        ));
-    }
+    check_wallet(code, wallet)?;
+    let now = app.now();
     let mut book = app.book();
     // A repeated order number is refused and never charged again (PROTOCOLS §2, 407), before
     // its code is looked at: the same order sent again is a duplicate, not a used code.
@@ -157,7 +181,7 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
         bill_of(&pay).to_string(),
         pay.total_fee,
         code,
-        &Now::get(),
+        &now,
     );
     cloud_fields(&mut o, wallet);
     let failure = o.scenario.and_then(Scenario::cloud_failure);

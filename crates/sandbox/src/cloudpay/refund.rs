@@ -1,18 +1,21 @@
 //! `refund` and `query_refund_order`: a refund is accepted (state 1, refunding) and found
 //! done (state 2) by the next query. An order may be refunded in parts up to its amount; it
 //! reads refunded only once the finished refunds cover all of it.
+//!
+//! PROTOCOLS §2: `refund` carries `refund_content`; `query_refund_order` names
+//! `out_trade_no` and `out_refund_no` at the top level of `request_content` and is answered
+//! with one `refund_order_content` entry per refund of the order.
 
 use axum::http::HeaderMap;
 use cashier_core::Fen;
 use serde_json::{Value, json};
 
 use super::Reply;
-use super::fields::{Obj, common};
+use super::fields::{Call, Obj, common};
 use crate::app::App;
 use crate::book::Refund;
-use crate::clock::Now;
 use crate::messages::NOT_FOUND;
-use crate::order::OrderState;
+use crate::order::{OrderState, Wallet};
 
 const REFUNDING: i64 = 1;
 const REFUNDED: i64 = 2;
@@ -26,24 +29,51 @@ fn refund_order_content(out_trade_no: &str, r: &Refund) -> Value {
     })
 }
 
+const REFUND_CONTENT: &[&str] = &[
+    "out_trade_no",
+    "out_refund_no",
+    "total_fee",
+    "refund_fee",
+    "refund_fee_type",
+    "refund_reason",
+];
+
+/// A refund names the order's wallet, as queries and closes do (see `order::check_matches`).
+fn check_wallet(order_wallet: Wallet, asked: Wallet) -> Result<(), Reply> {
+    if order_wallet == asked {
+        Ok(())
+    } else {
+        Err(Reply::refused(
+            0,
+            "支付平台不符 pay_platform does not match the order",
+        ))
+    }
+}
+
 pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    common(&root)?;
+    let wallet = common(&root, &app.merchant, Call::Act, &["refund_content"])?;
     let rc = root.obj("refund_content")?;
-    let out_trade_no = rc.text("out_trade_no", 32)?;
-    let out_refund_no = rc.text("out_refund_no", 32)?;
+    rc.only(REFUND_CONTENT)?;
+    let out_trade_no = rc.number("out_trade_no", &app.order_prefix)?;
+    let out_refund_no = rc.number("out_refund_no", &app.order_prefix)?;
     let total_fee = rc.fen("total_fee")?;
     let refund_fee = rc.fen("refund_fee")?;
+    if rc.text("refund_fee_type", None)? != "CNY" {
+        return Err(rc.bad("refund_fee_type", "only CNY"));
+    }
+    rc.opt_text("refund_reason", None)?;
     let mut book = app.book();
     let idx = book
         .position(out_trade_no)
         .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     let Some(o) = book
-        .order_mut(idx, &Now::get())
+        .order_mut(idx, &app.now())
         .filter(|o| o.channel.is_cloud())
     else {
         return Err(Reply::refused(0, NOT_FOUND));
     };
+    check_wallet(o.wallet, wallet)?;
     // Cloud Pay's refund names the order's whole amount as total_fee, as WeChat's does.
     if total_fee != o.amount {
         return Err(Reply::invalid(
@@ -104,20 +134,29 @@ pub fn query_refund_order(
     content: &Value,
 ) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    common(&root)?;
-    let rc = root.obj("refund_content")?;
-    let out_refund_no = rc.text("out_refund_no", 32)?;
-    let out_trade_no = rc.opt_text("out_trade_no", 32)?;
+    let wallet = common(
+        &root,
+        &app.merchant,
+        Call::Query,
+        &["out_trade_no", "out_refund_no"],
+    )?;
+    let out_trade_no = root.number("out_trade_no", &app.order_prefix)?;
+    let out_refund_no = root.number("out_refund_no", &app.order_prefix)?;
     let mut book = app.book();
     let not_found = || Reply::refused(0, "退款单不存在 refund not found");
     let order = book.refund(out_refund_no).ok_or_else(not_found)?.order;
-    let reference = book.order(order).ok_or_else(not_found)?.reference.clone();
-    if out_trade_no.is_some_and(|no| no != reference) {
+    let o = book.order(order).ok_or_else(not_found)?;
+    if o.reference != out_trade_no {
         return Err(not_found());
     }
-    let r = book.complete_refund(out_refund_no).ok_or_else(not_found)?;
+    check_wallet(o.wallet, wallet)?;
+    book.complete_refund(out_refund_no).ok_or_else(not_found)?;
+    let entries: Vec<Value> = book
+        .refunds_of(order)
+        .map(|r| refund_order_content(out_trade_no, r))
+        .collect();
     Ok(Reply::Done {
         name: "query_refund_order",
-        payload: json!({"refund_order_content": refund_order_content(&reference, &r)}),
+        payload: json!({"refund_order_content": entries}),
     })
 }

@@ -1,5 +1,6 @@
 //! HAWK checking as the back office does it (PROTOCOLS §1): which key signs which path,
-//! clock skew, replayed nonces, and the ASP.NET 401 answer.
+//! the 60-second window for `ts` (login included), replayed nonces, and the ASP.NET 401 with
+//! HAWK's `WWW-Authenticate` challenge; a stale `ts` gets the server's time and its `tsm`.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -7,24 +8,23 @@ use std::time::{Duration, SystemTime};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use cashier_core::crypto::HawkHeader;
 use cashier_core::crypto::hawk_sig::HawkTarget;
+use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
+use sha2::Sha256;
 
 use crate::app::App;
 
 pub const LOGIN_PATH: &str = "/api/UnPos/User/Login/ByPwd";
-const MAX_SKEW: Duration = Duration::from_secs(300);
-/// How far off a login's `ts` may be (see [`verify`]).
-const LOGIN_SKEW: Duration = Duration::from_secs(24 * 3600);
-/// A nonce is remembered as long as a request carrying it could still be accepted: its `ts`
-/// may be up to the skew ahead of the clock when first seen and is accepted until it is the
-/// skew behind, so twice the skew, plus a minute's margin.
-const NONCE_MEMORY: Duration = Duration::from_secs(2 * 300 + 60);
-const LOGIN_NONCE_MEMORY: Duration = Duration::from_secs(2 * 24 * 3600 + 60);
+/// A nonce is remembered past the window twice over (a `ts` at the window's far edge when
+/// first seen stays acceptable until it is the window behind), plus a minute's margin.
+const NONCE_MARGIN: Duration = Duration::from_secs(60);
 /// Forgetting old nonces walks the whole memory, so it is done at most this often rather
 /// than on every request; a nonce kept a few seconds too long is harmless.
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
@@ -72,7 +72,7 @@ impl Sessions {
         {
             return false;
         }
-        // `now` plus two days always fits; were it not to, refusing is the safe side.
+        // `now` plus a couple of days always fits; were it not to, refusing is the safe side.
         let Some(forget_at) = now.checked_add(memory) else {
             return false;
         };
@@ -81,14 +81,72 @@ impl Sessions {
     }
 }
 
-/// ASP.NET Web API's answer to a refused `[Authorize]`.
-pub fn denied() -> Response {
-    (
+/// Why a request is refused, in the words HAWK servers put in `error="…"` (hueniverse).
+#[derive(Debug, PartialEq, Eq)]
+enum Refusal {
+    /// No HAWK header at all: the bare challenge.
+    Missing(&'static str),
+    /// A header that does not authenticate the request.
+    Bad {
+        error: &'static str,
+        why: &'static str,
+    },
+    /// The MAC verified but `ts` is outside the window: the server's time, with its `tsm`
+    /// MACed under the key the request was signed with, so the client can trust it.
+    Stale { server_ts: u64, tsm: String },
+}
+
+fn bad(error: &'static str, why: &'static str) -> Refusal {
+    Refusal::Bad { error, why }
+}
+
+impl Refusal {
+    fn challenge(&self) -> String {
+        match self {
+            Refusal::Missing(_) => "Hawk".into(),
+            Refusal::Bad { error, .. } => format!("Hawk error=\"{error}\""),
+            Refusal::Stale { server_ts, tsm } => {
+                format!("Hawk ts=\"{server_ts}\", tsm=\"{tsm}\", error=\"Stale timestamp\"")
+            }
+        }
+    }
+
+    fn why(&self) -> &'static str {
+        match self {
+            Refusal::Missing(why) | Refusal::Bad { why, .. } => why,
+            Refusal::Stale { .. } => "ts outside the window",
+        }
+    }
+}
+
+/// ASP.NET Web API's answer to a refused `[Authorize]`, with HAWK's challenge.
+fn unauthorized(challenge: &str) -> Response {
+    let mut r = (
         StatusCode::UNAUTHORIZED,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         r#"{"Message":"Authorization has been denied for this request."}"#,
     )
-        .into_response()
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(challenge) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+/// The answer to a request whose signature does not verify (also the Tour V5 side of the
+/// `bad_signature` fault).
+pub fn denied() -> Response {
+    unauthorized(&bad("Bad mac", "").challenge())
+}
+
+/// `tsm` = Base64(HMAC-SHA256(key, "hawk.1.ts\n{ts}\n")) (PROTOCOLS §1, the HAWK spec).
+pub fn timestamp_mac(key: &[u8], ts: u64) -> String {
+    // HMAC takes a key of any length; an empty tsm (never reached) would simply not verify.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(format!("hawk.1.ts\n{ts}\n").as_bytes());
+    BASE64.encode(mac.finalize().into_bytes())
 }
 
 pub async fn require_hawk(State(app): State<App>, req: Request, next: Next) -> Response {
@@ -102,46 +160,50 @@ pub async fn require_hawk(State(app): State<App>, req: Request, next: Next) -> R
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Err(why) => {
-            tracing::info!(path = %parts.uri.path(), why, "HAWK refused");
-            denied()
+        Err(refusal) => {
+            tracing::info!(path = %parts.uri.path(), why = refusal.why(), "HAWK refused");
+            unauthorized(&refusal.challenge())
         }
     }
 }
 
-fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, &'static str> {
+fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, Refusal> {
     let value = parts
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or("no Authorization header")?;
+        .ok_or(Refusal::Missing("no Authorization header"))?;
     // The `hawk` crate panics on a `ts` too large for a time (it adds it to the epoch
     // unchecked), so every `ts` is checked here before it ever parses the header.
     let attributes = value
         .trim()
         .strip_prefix("Hawk ")
-        .ok_or("not a Hawk header")?;
+        .ok_or(Refusal::Missing("not a Hawk header"))?;
     if !ts_is_sane(attributes) {
-        return Err("ts is not 1 to 12 digits");
+        return Err(bad("Invalid timestamp", "ts is not 1 to 12 digits"));
     }
-    let hawk = HawkHeader::parse(value).map_err(|_| "malformed Hawk header")?;
+    let hawk =
+        HawkHeader::parse(value).map_err(|_| bad("Bad header format", "malformed Hawk header"))?;
     let id = hawk.id();
     if id != app.operator {
-        return Err("unknown id");
+        return Err(bad("Unknown credentials", "unknown id"));
     }
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let login = parts.uri.path() == LOGIN_PATH;
     let key = if login || password_signed(&app.password_key_paths, parts.uri.path()) {
         app.password_key.expose_secret().to_string()
     } else {
-        app.sessions().key(id).ok_or("no session: log in first")?
+        app.sessions()
+            .key(id)
+            .ok_or(bad("Unknown credentials", "no session: log in first"))?
     };
     let host_header = parts
         .headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .ok_or("no Host header")?;
-    let (host, port) = split_host(host_header).ok_or("bad Host header")?;
+        .ok_or(bad("Invalid Host header", "no Host header"))?;
+    let (host, port) =
+        split_host(host_header).ok_or(bad("Invalid Host header", "bad Host header"))?;
     let content_type = hawk_content_type(
         parts
             .headers
@@ -155,26 +217,33 @@ fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, &'static st
         port,
         path,
     };
-    // ASSUMPTION (not in the seeds): login takes a ts up to a day off, so that a till with a
-    // wrong clock can still log in and correct itself from ServerTime (PROTOCOLS §1), while a
-    // captured login cannot be replayed forever; every other call must be within five
-    // minutes. Login nonces are remembered accordingly longer.
-    let (skew, memory) = if login {
-        (LOGIN_SKEW, LOGIN_NONCE_MEMORY)
-    } else {
-        (MAX_SKEW, NONCE_MEMORY)
-    };
     let key = app
         .hawk_key_bytes
         .of(&key)
-        .map_err(|_| "key does not decode")?;
-    hawk.verify(&key, target, &content_type, body, skew)
-        .map_err(|_| "signature does not verify")?;
-    if !app
-        .sessions()
-        .first_use(id, hawk.nonce(), SystemTime::now(), memory)
-    {
-        return Err("replayed nonce");
+        .map_err(|_| bad("Unknown credentials", "key does not decode"))?;
+    // The MAC and payload hash first, whatever the `ts`: only a request signed with the
+    // right key learns the server's time. The window is then checked against the sandbox's
+    // own clock (which may be set away from the system's), for login as for any other call:
+    // a till with a wrong clock learns the server's time from the 401, not from a login the
+    // back office let through.
+    hawk.verify(&key, target, &content_type, body, Duration::MAX)
+        .map_err(|_| bad("Bad mac", "signature does not verify"))?;
+    let now = app.now();
+    let ts = hawk.ts().ok_or(bad("Missing attributes", "no ts"))?;
+    let skew = match ts.duration_since(now.wall) {
+        Ok(ahead) => ahead,
+        Err(behind) => behind.duration(),
+    };
+    if skew > app.hawk_skew {
+        let server_ts = now.unix_secs();
+        return Err(Refusal::Stale {
+            server_ts,
+            tsm: timestamp_mac(&key, server_ts),
+        });
+    }
+    let memory = app.hawk_skew.saturating_mul(2).saturating_add(NONCE_MARGIN);
+    if !app.sessions().first_use(id, hawk.nonce(), now.wall, memory) {
+        return Err(bad("Invalid nonce", "replayed nonce"));
     }
     Ok(Operator(id.to_string()))
 }
@@ -238,7 +307,20 @@ fn split_host(value: &str) -> Option<(&str, u16)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hawk_content_type, password_signed, split_host, ts_is_sane};
+    use super::{hawk_content_type, password_signed, split_host, timestamp_mac, ts_is_sane};
+
+    /// Vectors from Python's `hmac` (an implementation we did not write).
+    #[test]
+    fn tsm_is_the_hawk_timestamp_mac() {
+        assert_eq!(
+            timestamp_mac(b"E10ADC3949BA59ABBE56E057F20F883E", 1353832234),
+            "0KWz9mLIxgL1ipXRLpHDJ+0B4DTeF5jEufTN1iCiNpI="
+        );
+        assert_eq!(
+            timestamp_mac(b"werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn", 1353832234),
+            "2mw1eh/qXzl0wJZ/E6XvBhRMEJN7L3j8AyMA8eItEb0="
+        );
+    }
 
     #[test]
     fn password_signed_paths_follow_the_prefixes() {

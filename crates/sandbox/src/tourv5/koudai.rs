@@ -13,7 +13,7 @@ use super::model::{self, Model, Need};
 use super::qr::check_business_type;
 use super::{Answer, BUSY_ERRCODE, envelope, failed, new_autoid, ok, pay_status};
 use crate::app::App;
-use crate::clock::Now;
+use crate::codes;
 use crate::order::Channel;
 use crate::scenario::Scenario;
 
@@ -27,28 +27,36 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
     let card = m.opt_text("cardNo", Some(20));
     let code = m.text("barCode", Need::Required, Some(40));
     m.finish()?;
-    check_business_type(&business.to_string(), card)?;
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(failed("付款码无效 not a payment code"));
+    let business = check_business_type(&business.to_string(), card)?;
+    // KouDaiLQ refuses anything but a wallet's payment code (PROTOCOLS §4), before any
+    // charge; which wallet is its business.
+    if codes::kind(code).is_none() {
+        return Ok(failed(codes::NOT_A_CODE));
     }
 
+    let now = app.now();
     let mut book = app.book();
-    let autoid = new_autoid(book.next_seq());
-    let (order, charge) = book.barcode(
+    let autoid = new_autoid(book.next_seq(), &now);
+    let (mut order, charge) = book.barcode(
         Channel::KoudaiBarcode,
         autoid.clone(),
         bill.to_string(),
         amount,
         code,
-        &Now::get(),
+        &now,
     );
+    // The request names no paytype: the back office books it under its KouDaiLQ method,
+    // which the query must then name (PROTOCOLS §1 ASSUMPTION: the Alipay query's body).
+    order.billtype = Some(business);
+    order.paytype = Some(app.paytypes.koudai.clone());
     let scenario = order.scenario;
     tracing::info!(%autoid, bill, fen = amount.0, code = %mask_digits(code), ?scenario, "KouDaiLQ barcode payment");
     let tag = pay_status(&order);
     book.add(order, charge);
     Ok(match scenario.and_then(Scenario::tour_failure) {
         // The undocumented 500 of a payment charged but not answered properly carries no
-        // tag: the client has no autoid and finds the payment by its bill.
+        // tag: the client has no autoid, cannot query (autoid is Required) and must leave
+        // the payment to a manager who looks in the back office.
         Some(f) if f.code == BUSY_ERRCODE => envelope(f.code, f.message, Value::Null),
         Some(f) => envelope(f.code, f.message, tag),
         None => ok(tag),

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::hawk::Operator;
 use super::{failed, ok};
-use crate::app::{App, china_now};
+use crate::app::App;
 
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -39,7 +39,7 @@ pub async fn login(
     ok(json!({
         "MerchantName": "沙盒景区 Sandbox Scenic Spot",
         "UserAlias": "收银员 Cashier",
-        "ServerTime": china_now().format(TIME_FORMAT).to_string(),
+        "ServerTime": app.now().china().format(TIME_FORMAT).to_string(),
         "HawkRealKey": sealed,
     }))
 }

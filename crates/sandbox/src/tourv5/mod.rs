@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::app::App;
+use crate::clock::Now;
 use crate::messages::{CODE_EXPIRED, DECLINED, WAITING_PASSWORD};
 use crate::order::{Order, OrderState};
 use crate::scenario::Scenario;
@@ -196,10 +197,10 @@ pub fn pay_status(o: &Order) -> Value {
 }
 
 /// A fresh autoid: China time plus a never-reused sequence number, 20 digits (≤ 36).
-pub fn new_autoid(seq: u64) -> String {
+pub fn new_autoid(seq: u64, now: &Now) -> String {
     format!(
         "{}{:06}",
-        crate::app::china_now().format("%Y%m%d%H%M%S"),
+        now.china().format("%Y%m%d%H%M%S"),
         seq % 1_000_000
     )
 }

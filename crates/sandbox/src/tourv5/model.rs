@@ -20,9 +20,6 @@ use super::Rejection;
 pub enum Need {
     /// `[Required]`: missing, null, empty or blank is an error.
     Required,
-    /// Must be present as a string but may be empty (a query without `autoid` looks for the
-    /// bill's latest order, see `qr::query`).
-    Present,
     Optional,
 }
 
@@ -102,8 +99,9 @@ impl<'a> Model<'a> {
             _ => {}
         }
         let s = value.unwrap_or_default();
+        // .NET counts a string's length in UTF-16 code units.
         if let Some(max) = max
-            && s.chars().count() > max
+            && s.encode_utf16().count() > max
         {
             self.fail(
                 name,
@@ -206,7 +204,7 @@ mod tests {
         let mut m = Model::new(&body);
         assert_eq!(m.text("a", Need::Required, Some(1)), "x");
         assert_eq!(m.yuan("v"), Fen(1230));
-        assert_eq!(m.text("e", Need::Present, Some(36)), "");
+        assert_eq!(m.text("e", Need::Optional, Some(36)), "");
         assert_eq!(m.int("t", 1..=7), 7);
         assert!(m.finish().is_ok());
     }

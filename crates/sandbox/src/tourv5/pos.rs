@@ -5,8 +5,8 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use cashier_core::Fen;
 use cashier_core::code::mask_digits;
+use cashier_core::{CodeKind, Fen};
 use secrecy::ExposeSecret;
 use serde_json::{Number, Value, json};
 
@@ -14,11 +14,12 @@ use super::model::{self, Model, Need};
 use super::{Answer, envelope, failed, ok};
 use crate::app::App;
 use crate::book::Book;
-use crate::clock::Now;
+use crate::codes;
 use crate::order::{Channel, OrderState};
 use crate::scenario::Scenario;
 
 const QUERY_NEEDED: &str = "需要查询 query the payment";
+const NOT_WECHAT: &str = "不是微信付款码 not a WeChat payment code";
 
 pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     let v = model::parse(&body)?;
@@ -30,11 +31,14 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     let Ok(code) = app.tdes.decrypt(app.password_key.expose_secret(), sealed) else {
         return Ok(failed("付款码解密失败 cannot decrypt the payment code"));
     };
-    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(failed("付款码无效 not a payment code"));
+    // WeChat's micropay takes WeChat payment codes only (PROTOCOLS §4), refused uncharged.
+    match codes::kind(&code) {
+        None => return Ok(failed(codes::NOT_A_CODE)),
+        Some(CodeKind::Wechat) => {}
+        Some(_) => return Ok(failed(NOT_WECHAT)),
     }
 
-    let now = Now::get();
+    let now = app.now();
     let mut book = app.book();
     // An unregistered bill is taken to be exactly as large as its first payment.
     let total = match book.bill_total(bill) {
@@ -90,7 +94,7 @@ pub async fn bill_status(State(app): State<App>, Path(bill): Path<String>) -> Re
         return failed("单据不存在 bill not found");
     };
     // Every poll reads every payment of the bill: each counts it as one query.
-    let now = Now::get();
+    let now = app.now();
     for idx in book.of_bill(&bill, Channel::PosWechatBarcode) {
         if let Some(o) = book.order_mut(idx, &now) {
             o.count_query();

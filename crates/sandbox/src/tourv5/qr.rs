@@ -9,7 +9,6 @@ use serde_json::json;
 use super::model::{self, Model, Need};
 use super::{Answer, Rejection, failed, new_autoid, ok, pay_status};
 use crate::app::App;
-use crate::clock::Now;
 use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order};
 
@@ -33,14 +32,30 @@ pub async fn koudai_query(State(app): State<App>, body: Bytes) -> Answer {
     query(&app, &body, Channel::KoudaiBarcode)
 }
 
-/// `billtype` (seed 000): 1..7; 7 is a stored-value card top-up and needs `cardno`.
-pub fn check_business_type(kind: &str, card: Option<&str>) -> Result<(), Rejection> {
-    match kind {
-        "7" if card.is_none() => {
+/// `billtype` / `BusinessType` (seeds 000, 001): 1..7 as its number.
+pub fn business_type(kind: &str) -> Result<u8, Rejection> {
+    match kind.parse::<u8>() {
+        Ok(n @ 1..=7) if kind.len() == 1 => Ok(n),
+        _ => Err(failed("订单类型无效 billtype must be 1 to 7").into()),
+    }
+}
+
+/// A payment's `billtype`: 1..7, and 7 (a stored-value card top-up) needs `cardno`.
+pub fn check_business_type(kind: &str, card: Option<&str>) -> Result<u8, Rejection> {
+    match business_type(kind)? {
+        7 if card.is_none() => {
             Err(failed("储值卡充值需要卡号 cardno is required for a card top-up").into())
         }
-        "1" | "2" | "3" | "4" | "5" | "6" | "7" => Ok(()),
-        _ => Err(failed("订单类型无效 billtype must be 1 to 7").into()),
+        n => Ok(n),
+    }
+}
+
+/// The deployment's `paytype` of a channel's wallet (PROTOCOLS §1: set by the deployment).
+fn paytype_of(app: &App, channel: Channel) -> &str {
+    match channel {
+        Channel::AlipayQr => &app.paytypes.alipay,
+        Channel::KoudaiBarcode => &app.paytypes.koudai,
+        _ => &app.paytypes.wechat,
     }
 }
 
@@ -50,19 +65,32 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
     let billnum = m.text("billnum", Need::Required, Some(20));
     let billtype = m.text("billtype", Need::Required, Some(1));
     m.text("body", Need::Required, None);
-    m.text("paytype", Need::Required, Some(2));
+    let paytype = m.text("paytype", Need::Required, Some(2));
     let amount = m.yuan("paymentvalue");
     m.opt_text("detail", None);
     m.opt_text("clientip", None);
     let cardno = m.opt_text("cardno", Some(20));
     m.finish()?;
-    check_business_type(billtype, cardno)?;
+    let billtype = check_business_type(billtype, cardno)?;
+    // The back office books the payment under this method: one it does not have for this
+    // wallet is refused before any order is made.
+    let wanted = paytype_of(app, channel);
+    if paytype != wanted {
+        return Ok(failed(&format!(
+            "付款方式无效 paytype {paytype:?} is not this back office's {} method \
+             (the sandbox's is {wanted:?})",
+            channel.as_str()
+        )));
+    }
 
+    let now = app.now();
     let mut book = app.book();
-    let autoid = new_autoid(book.next_seq());
+    let autoid = new_autoid(book.next_seq(), &now);
     let mut order = Order::new(channel, autoid.clone(), billnum.to_string(), amount);
+    order.billtype = Some(billtype);
+    order.paytype = Some(paytype.to_string());
     // A TTL beyond what the clock can hold (only through the library's config) never expires.
-    order.expires_at = Now::get().wall.checked_add(app.qr_ttl);
+    order.expires_at = now.wall.checked_add(app.qr_ttl);
     book.add(order, None);
     drop(book);
     tracing::info!(channel = channel.as_str(), %autoid, bill = billnum, fen = amount.0, "QR order created");
@@ -73,31 +101,39 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
     })))
 }
 
+/// Seed 003: every field is Required, `autoid` too, so a client that lost it cannot ask
+/// about "the bill's latest payment". The order must be this path's provider's, of this
+/// bill, and be asked for with the `billtype` and `paytype` it was made with.
 fn query(app: &App, body: &[u8], channel: Channel) -> Answer {
     let v = model::parse(body)?;
     let mut m = Model::new(&v);
     let billnum = m.text("billnum", Need::Required, Some(20));
-    let autoid = m.text("autoid", Need::Present, Some(36));
-    m.text("billtype", Need::Required, Some(1));
-    m.text("paytype", Need::Required, Some(2));
+    let autoid = m.text("autoid", Need::Required, Some(36));
+    let billtype = m.text("billtype", Need::Required, Some(1));
+    let paytype = m.text("paytype", Need::Required, Some(2));
     m.finish()?;
+    let billtype = business_type(billtype)?;
 
-    let now = Now::get();
+    let now = app.now();
     let mut book = app.book();
-    // ASSUMPTION (not in the seeds): an empty autoid means "the latest order of this bill",
-    // so that a client that lost the pay call's answer (and with it the autoid) can still
-    // find its payment instead of paying again.
-    let idx = if autoid.is_empty() {
-        book.latest(billnum, channel)
-    } else {
-        book.position(autoid)
-    };
-    let Some(order) = idx.and_then(|i| book.order_mut(i, &now)) else {
+    let Some(order) = book.position(autoid).and_then(|i| book.order_mut(i, &now)) else {
         return Ok(failed(NOT_FOUND));
     };
     // Each query path reaches only its own provider's orders, as on the real back office.
     if order.channel != channel || order.bill != billnum {
         return Ok(failed(NOT_FOUND));
+    }
+    if order.billtype != Some(billtype) {
+        return Ok(failed(&format!(
+            "订单类型不符 billtype {billtype} is not this payment's ({})",
+            order.billtype.unwrap_or_default()
+        )));
+    }
+    if order.paytype.as_deref() != Some(paytype) {
+        return Ok(failed(&format!(
+            "付款方式不符 paytype {paytype:?} is not this payment's ({:?})",
+            order.paytype.as_deref().unwrap_or_default()
+        )));
     }
     order.count_query();
     Ok(ok(pay_status(order)))

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use cashier_core::crypto::hawk_sig::HawkTarget;
 use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, md5_key};
 use cashier_sandbox::{Sandbox, SandboxConfig};
+use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
@@ -99,6 +100,12 @@ impl Tour {
 
     /// Sends `s` with its signature; `path` starts with `/`.
     pub async fn send(&self, s: &Signed) -> (StatusCode, Value) {
+        let (status, _, body) = self.send_seeing_headers(s).await;
+        (status, body)
+    }
+
+    /// [`Tour::send`], with the answer's headers.
+    pub async fn send_seeing_headers(&self, s: &Signed) -> (StatusCode, HeaderMap, Value) {
         let url = format!("{}{}", self.base.trim_end_matches('/'), s.path);
         let mut req = self
             .http
@@ -112,9 +119,11 @@ impl Tour {
             Err(e) => panic!("request failed: {e}"),
         };
         let status = resp.status();
+        let headers = resp.headers().clone();
         let text = resp.text().await.unwrap_or_default();
         (
             status,
+            headers,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
     }
@@ -217,16 +226,56 @@ pub fn wechat_state(a: &CloudAnswer, payload: &str) -> Value {
     a.content[payload]["order_content"]["wxpay_order_content_ext"]["current_trade_state"].clone()
 }
 
+/// A request_content for `platform` with this merchant's accounts (the sandbox's defaults)
+/// and every `order_client` member, plus `extra`. WeChat's `wxpay_pay_content_ext` is
+/// dropped for Alipay (seed 004: WeChat only).
 pub fn cloud_content(platform: u8, extra: Value) -> Value {
     let mut c = json!({
         "nonce_str": "9f330667e18a48a7872e39878e1cd66f",
-        "pay_mch_key": {"pay_platform": platform, "out_mch_id": "sz01mch", "out_sub_mch_id": "sz01sub", "out_shop_id": "sz01shop"},
+        "pay_mch_key": {"pay_platform": platform, "out_mch_id": "sandbox-mch", "out_sub_mch_id": "sandbox-sub-mch", "out_shop_id": "sandbox-shop"},
         "order_client": {"machine_no": "01-01-01-01-01-01", "terminal_type": 4, "device_id": "pos1", "staff_id": "s1", "sdk_version": "1.2", "spbill_create_ip": "192.168.0.22"},
     });
     if let (Some(obj), Value::Object(more)) = (c.as_object_mut(), extra) {
         obj.extend(more);
     }
+    if platform != 1
+        && let Some(pay) = c.get_mut("pay_content").and_then(Value::as_object_mut)
+    {
+        pay.remove("wxpay_pay_content_ext");
+    }
     c
+}
+
+/// `refund` content: `refund_fee` of the order `out_trade_no` (whose amount is `total_fee`).
+pub fn refund_content(
+    platform: u8,
+    out_trade_no: &str,
+    out_refund_no: &str,
+    total_fee: u64,
+    refund_fee: u64,
+) -> Value {
+    cloud_content(
+        platform,
+        json!({"refund_content": {"out_trade_no": out_trade_no, "out_refund_no": out_refund_no,
+            "total_fee": total_fee, "refund_fee": refund_fee, "refund_fee_type": "CNY"}}),
+    )
+}
+
+/// `query_refund_order` content: both numbers at the top level (PROTOCOLS §2).
+pub fn refund_query(platform: u8, out_trade_no: &str, out_refund_no: &str) -> Value {
+    cloud_content(
+        platform,
+        json!({"out_trade_no": out_trade_no, "out_refund_no": out_refund_no}),
+    )
+}
+
+/// The entry for `out_refund_no` in a `query_refund_order` answer's list.
+pub fn refund_entry(a: &CloudAnswer, out_refund_no: &str) -> Value {
+    a.content["query_refund_order"]["refund_order_content"]
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["out_refund_no"] == out_refund_no))
+        .cloned()
+        .unwrap_or_default()
 }
 
 pub fn pay_content(out_trade_no: &str, fee: u64, code: Option<&str>) -> Value {

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Start-up time and idle memory of the Cashier app next to a minimal Tauri window (bench/baseline),
+# both release builds made the same way (same Cargo.lock, profile, features, window and CSP), run
+# alternately in one Xvfb server. Prints medians and the Cashier/baseline ratio (goal: ≤ 1.2×).
+#
+#   bench/startup.sh [RUNS]        (default 7; needs ui/dist and scripts/setup-desktop)
+#
+# What is measured, and how:
+# - start: from spawning the process to the first paint of its page. Both apps carry the same
+#   first-screen plugin (src-tauri/src/first_screen.rs): the page waits for `load` (the UI's module
+#   scripts and so its first render have run) and two animation frames (so that frame is painted),
+#   then the app prints `first-screen` on stdout. The time is taken when that line arrives on a
+#   pipe, with bash's $EPOCHREALTIME (no fork in the measured span). A page that renders its real
+#   content later (after waiting for data) is not covered by this mark.
+# - memory: 3 s after the first paint (BENCH_IDLE_SECONDS), the PSS and RSS of the app and every
+#   process it started (WebKitWebProcess, WebKitNetworkProcess), summed from /proc/PID/smaps_rollup.
+#   PSS splits shared pages between the processes that map them, so the sum counts them once; RSS
+#   counts them in each process.
+# - Every run gets fresh XDG data/cache/config folders (no WebKit cache from an earlier run) and a
+#   fresh journal. One unrecorded run of each comes first, so both binaries are equally in the OS
+#   page cache: "cold" here means a new process, not an empty page cache (dropping that would
+#   disturb everything else on the machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${1:-7}
+idle=${BENCH_IDLE_SECONDS:-3}
+timeout_s=60
+
+if [ -z "${CASHIER_BENCH_IN_XVFB:-}" ]; then
+  [ -f ui/dist/index.html ] || { echo "ui/dist/index.html is missing: build the UI first (cd ui && npm ci && npm run build)" >&2; exit 1; }
+  command -v xvfb-run >/dev/null || { echo "xvfb-run is missing: run scripts/setup-desktop" >&2; exit 1; }
+  echo "== building release binaries (the app, then the baseline on the same lock)" >&2
+  cargo build -q --release -p cashier-app --features tauri/custom-protocol
+  # The baseline is configured from the app's own tauri.conf.json and capabilities: only its name,
+  # identifier, page and icon path differ.
+  python3 - <<'PY'
+import json
+c = json.load(open('tauri.conf.json'))
+c['productName'] = 'Cashier bench baseline'
+c['identifier'] = 'com.cashier.bench-baseline'
+c['build'] = {'frontendDist': 'dist'}
+c['app']['windows'][0]['title'] = 'Baseline'
+c.setdefault('bundle', {})['icon'] = ['../../icons/icon.png']
+json.dump(c, open('bench/baseline/tauri.conf.json', 'w'), indent=2, ensure_ascii=False)
+PY
+  mkdir -p bench/baseline/capabilities
+  cp src-tauri/capabilities/*.json bench/baseline/capabilities/
+  cp Cargo.lock bench/baseline/Cargo.lock
+  cargo build -q --release --manifest-path bench/baseline/Cargo.toml --features tauri/custom-protocol \
+    --target-dir "$root/target"
+  CASHIER_BENCH_IN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+
+app_bin=$root/target/release/cashier-app
+base_bin=$root/target/release/cashier-bench-baseline
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# Every descendant of $1, and $1.
+tree() {
+  local pids=("$1") i=0 child
+  while ((i < ${#pids[@]})); do
+    for child in $(ps -o pid= --ppid "${pids[i]}" 2>/dev/null); do pids+=("$child"); done
+    i=$((i + 1))
+  done
+  echo "${pids[@]}"
+}
+
+# "PSS_KB RSS_KB" summed over the process tree of $1.
+memory() {
+  local pss=0 rss=0 pid field kb _
+  for pid in $(tree "$1"); do
+    while read -r field kb _; do
+      case $field in
+        Pss:) pss=$((pss + kb)) ;;
+        Rss:) rss=$((rss + kb)) ;;
+      esac
+    done <"/proc/$pid/smaps_rollup" 2>/dev/null || true
+  done
+  echo "$pss $rss"
+}
+
+# One start of binary $1: prints "START_MS PSS_KB RSS_KB".
+run_once() {
+  local bin=$1 dir line start end pid pids
+  dir=$(mktemp -d "$scratch/run.XXXX")
+  start=$EPOCHREALTIME
+  coproc APP {
+    CASHIER_STARTUP_MARK=1 CASHIER_DB="$dir/journal.db" XDG_DATA_HOME="$dir/data" \
+      XDG_CACHE_HOME="$dir/cache" XDG_CONFIG_HOME="$dir/config" exec "$bin" 2>"$dir/stderr"
+  }
+  pid=$APP_PID
+  while :; do
+    if ! IFS= read -r -t "$timeout_s" line <&"${APP[0]}"; then
+      echo "$bin showed no first screen within ${timeout_s}s; its stderr:" >&2
+      tail -20 "$dir/stderr" >&2
+      kill -KILL $(tree "$pid") 2>/dev/null || true
+      exit 1
+    fi
+    [ "$line" = first-screen ] && break
+  done
+  end=$EPOCHREALTIME
+  sleep "$idle"
+  local mem
+  mem=$(memory "$pid")
+  pids=$(tree "$pid")
+  kill -TERM $pids 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  sleep 0.5
+  kill -KILL $pids 2>/dev/null || true
+  # $EPOCHREALTIME is "seconds.microseconds"; the difference in whole milliseconds.
+  local us=$(((${end/./} - ${start/./})))
+  echo "$((us / 1000)) $mem"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "== warm-up (not recorded)" >&2
+run_once "$app_bin" >/dev/null
+run_once "$base_bin" >/dev/null
+
+: >"$scratch/app" >"$scratch/base"
+for ((i = 1; i <= runs; i++)); do
+  a=$(run_once "$app_bin")
+  b=$(run_once "$base_bin")
+  echo "run $i/$runs  cashier: $a   baseline: $b   (ms pss_kB rss_kB)" >&2
+  echo "$a" >>"$scratch/app"
+  echo "$b" >>"$scratch/base"
+done
+
+col() { awk -v c="$2" '{ print $c }' "$1" | median; }
+a_ms=$(col "$scratch/app" 1) a_pss=$(col "$scratch/app" 2) a_rss=$(col "$scratch/app" 3)
+b_ms=$(col "$scratch/base" 1) b_pss=$(col "$scratch/base" 2) b_rss=$(col "$scratch/base" 3)
+awk -v runs="$runs" -v am="$a_ms" -v ap="$a_pss" -v ar="$a_rss" -v bm="$b_ms" -v bp="$b_pss" -v br="$b_rss" 'BEGIN {
+  printf "\nmedians of %d runs under Xvfb 1280x800x24 (release builds)\n", runs
+  printf "%-22s %18s %22s %22s\n", "", "first screen (ms)", "idle PSS, tree (MiB)", "idle RSS, tree (MiB)"
+  printf "%-22s %18.0f %22.1f %22.1f\n", "cashier-app", am, ap / 1024, ar / 1024
+  printf "%-22s %18.0f %22.1f %22.1f\n", "baseline (minimal)", bm, bp / 1024, br / 1024
+  printf "%-22s %17.2fx %21.2fx %21.2fx\n", "ratio", am / bm, ap / bp, ar / br
+}'

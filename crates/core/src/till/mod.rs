@@ -1,0 +1,639 @@
+//! `Till`: the one API every front end calls (the desktop app through one Tauri command per
+//! method, the `cashier` CLI directly).
+//!
+//! It owns the assembly the front ends must not repeat: configuration, the journal, logging in
+//! to the backends, the checkout engine and its recovery, the watcher of abandoned QR codes,
+//! the serial scanner, and one event stream. Payments start from the cashier's raw input and
+//! return the journalled attempt at once; their progress comes as events. Everything a screen
+//! shows of an attempt comes ready-made as an [`AttemptView`] in the configured language.
+
+mod events;
+pub mod input;
+mod scanner;
+mod settings;
+mod status;
+pub mod view;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::NaiveDate;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+use ts_rs::TS;
+
+pub use events::{TillEvent, TillEvents};
+pub use input::{InputCheck, QrChoice};
+pub use scanner::{ScanView, ScannerState, ScannerStatus};
+pub use settings::{SettingsInput, SettingsView};
+pub use status::{BackendName, BackendStatus, QrOption, TillStatus};
+pub use view::{Action, AttemptView, Progress, Tone, Wallet};
+
+use crate::checkout::{
+    Backends, BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,
+    TourV5Link,
+};
+use crate::cloudpay::CloudPay;
+use crate::config::Config;
+use crate::crypto::AuthenKey;
+use crate::error::Field;
+use crate::http::Http;
+use crate::journal::Journal;
+use crate::receipts::{DayReport, Outcome};
+use crate::tourv5::TourV5;
+use crate::{Attempt, AttemptId, AttemptState, Clock, Error, Lang};
+
+/// The embedded sandbox standing in for both backends when none is configured: its public
+/// test credentials, so the till can log in and the login screen can say what to type.
+#[derive(Debug, Clone)]
+pub struct SandboxNote {
+    pub operator: String,
+    pub password: SecretString,
+    pub authen_key: SecretString,
+}
+
+#[derive(Debug, Default)]
+pub struct TillOptions {
+    pub sandbox: Option<SandboxNote>,
+    /// Where settings are saved; `None`: they cannot be saved (they came from elsewhere).
+    pub config_path: Option<PathBuf>,
+    /// Seeds the order-number nonces; any value that differs between runs.
+    pub seed: u64,
+}
+
+/// Which attempts a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AttemptFilter {
+    /// Only attempts not known to have ended (and abandoned codes still watched).
+    pub live_only: bool,
+    /// A business day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// Bill or order number, or its beginning.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ReportRow {
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub amount_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DayReportView {
+    pub day: String,
+    pub collected_text: String,
+    #[ts(type = "number")]
+    pub collected_fen: u64,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub rows: Vec<ReportRow>,
+    pub attempts: Vec<AttemptView>,
+}
+
+/// A logged-in till: the engine and what the login said.
+struct Session {
+    checkout: Arc<Checkout>,
+    operator: String,
+    merchant: Option<String>,
+    clock_warning: Option<String>,
+    recovery: RecoveryReport,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+struct Inner {
+    cfg: RwLock<Config>,
+    options: TillOptions,
+    clock: Arc<dyn Clock>,
+    journal: Arc<Journal>,
+    lang: RwLock<Lang>,
+    session: RwLock<Option<Arc<Session>>>,
+    events: broadcast::Sender<TillEvent>,
+    scanner: Arc<scanner::Link>,
+    /// Payment flows running in this process, for a front end that waits for one to end.
+    flows: Mutex<HashMap<AttemptId, Flow>>,
+}
+
+/// A cheap handle; clones share the till.
+#[derive(Clone)]
+pub struct Till {
+    inner: Arc<Inner>,
+}
+
+impl Till {
+    /// Opens the till on a checked configuration: the journal, the HTTP client, the serial
+    /// scanner if one is set. Payments need [`Till::login`] first.
+    pub fn open(cfg: Config, clock: Arc<dyn Clock>, options: TillOptions) -> Result<Till, Error> {
+        cfg.validate()?;
+        let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let lang = cfg.lang;
+        let scanner_cfg = cfg.scanner.clone();
+        let till = Till {
+            inner: Arc::new(Inner {
+                cfg: RwLock::new(cfg),
+                options,
+                clock,
+                journal,
+                lang: RwLock::new(lang),
+                session: RwLock::new(None),
+                events: events.clone(),
+                scanner: Arc::new(scanner::Link::new(events)),
+                flows: Mutex::new(HashMap::new()),
+            }),
+        };
+        till.inner.scanner.start(&scanner_cfg, till.lang());
+        Ok(till)
+    }
+
+    pub fn config(&self) -> Config {
+        read(&self.inner.cfg).clone()
+    }
+
+    pub fn lang(&self) -> Lang {
+        *read(&self.inner.lang)
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.inner.journal
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.inner.options.sandbox.is_some()
+    }
+
+    /// The sandbox's public credentials, when it stands in for the backends.
+    pub fn sandbox(&self) -> Option<&SandboxNote> {
+        self.inner.options.sandbox.as_ref()
+    }
+
+    /// Whether logging in needs the back-office password (Tour V5 is configured).
+    pub fn needs_password(&self) -> bool {
+        read(&self.inner.cfg).tourv5.is_some()
+    }
+
+    /// Logs in to the backends (the password is used for the Tour V5 login and dropped), then
+    /// opens the checkout: start-up recovery of unfinished attempts runs before it can take a
+    /// payment, and the watcher of abandoned QR codes starts.
+    pub async fn login(&self, operator: &str, password: SecretString) -> Result<TillStatus, Error> {
+        let operator = operator.trim();
+        if operator.is_empty() || operator.len() > 32 {
+            return Err(Error::input(
+                Field::Operator,
+                "operator: 1 to 32 characters",
+                "操作员：1 到 32 个字符",
+            ));
+        }
+        let mut cfg = self.config();
+        if cfg.is_sandbox() {
+            return Err(Error::Config(
+                "no backend is configured (and no sandbox stands in for one)".into(),
+            ));
+        }
+        cfg.operator = operator.to_string();
+        let http = Http::new(cfg.http)?;
+        let mut backends = Backends::default();
+        let (mut merchant, mut clock_warning) = (None, None);
+        if let Some(tv_cfg) = &cfg.tourv5 {
+            if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
+                return Err(Error::input(
+                    Field::Password,
+                    "enter the back-office password",
+                    "请输入后台密码",
+                ));
+            }
+            let client = TourV5::new(http.clone(), tv_cfg.clone(), self.inner.clock.clone())?;
+            let session = client.login(operator, &password).await?;
+            merchant = Some(session.merchant_name.clone()).filter(|m| !m.is_empty());
+            clock_warning = session.clock_warning.clone();
+            backends.tourv5 = Some(TourV5Link::new(client, session));
+        }
+        drop(password);
+        if let Some(cp_cfg) = &cfg.cloudpay {
+            let key = self.cloudpay_key(&cfg)?;
+            backends.cloudpay = Some(CloudPay::new(
+                http.clone(),
+                cp_cfg.clone(),
+                AuthenKey::new(key)?,
+            )?);
+        }
+        // A new login replaces the old session, whose tasks end with it.
+        *write(&self.inner.session) = None;
+        let (checkout, recovery) = Checkout::open(
+            self.inner.journal.clone(),
+            backends,
+            CheckoutSettings::from_config(&cfg)?,
+            self.inner.clock.clone(),
+            self.inner.options.seed,
+        )
+        .await?;
+        let mut tasks = vec![events::forward(self.clone(), checkout.subscribe())];
+        if let Some(watcher) = checkout.watch_abandoned() {
+            tasks.push(watcher);
+        }
+        *write(&self.inner.session) = Some(Arc::new(Session {
+            checkout,
+            operator: operator.to_string(),
+            merchant,
+            clock_warning,
+            recovery,
+            tasks,
+        }));
+        let status = self.status();
+        let _ = self.inner.events.send(TillEvent::Status {
+            status: status.clone(),
+        });
+        Ok(status)
+    }
+
+    fn cloudpay_key(&self, cfg: &Config) -> Result<SecretString, Error> {
+        if let Some(note) = &self.inner.options.sandbox {
+            return Ok(note.authen_key.clone());
+        }
+        if let Ok(k) = std::env::var("CASHIER_CLOUDPAY_AUTHEN_KEY") {
+            return Ok(SecretString::from(k));
+        }
+        match &cfg.cloudpay_authen_key_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map(|s| SecretString::from(s.trim().to_string()))
+                .map_err(|e| {
+                    Error::Config(format!("Cloud Pay authen key file {}: {e}", path.display()))
+                }),
+            None => Err(Error::Config(
+                "Cloud Pay is configured but has no authen key: set CASHIER_CLOUDPAY_AUTHEN_KEY or cloudpay_authen_key_file".into(),
+            )),
+        }
+    }
+
+    fn session(&self) -> Result<Arc<Session>, Error> {
+        read(&self.inner.session).clone().ok_or(Error::NotLoggedIn)
+    }
+
+    /// The checkout engine of the current session.
+    pub fn checkout(&self) -> Result<Arc<Checkout>, Error> {
+        Ok(self.session()?.checkout.clone())
+    }
+
+    /// What start-up recovery found at login.
+    pub fn recovery(&self) -> Result<RecoveryReport, Error> {
+        Ok(self.session()?.recovery.clone())
+    }
+
+    /// Waits for the attempts recovery is still following and reports how each ended.
+    pub async fn wait_recovered(&self) -> Result<RecoveryReport, Error> {
+        let session = self.session()?;
+        Ok(session
+            .checkout
+            .wait_recovered(session.recovery.clone())
+            .await)
+    }
+
+    pub fn set_lang(&self, lang: Lang) -> TillStatus {
+        *write(&self.inner.lang) = lang;
+        write(&self.inner.cfg).lang = lang;
+        self.status()
+    }
+
+    pub fn subscribe(&self) -> TillEvents {
+        TillEvents::new(self.clone(), self.inner.events.subscribe())
+    }
+
+    pub fn check_bill(&self, raw: &str) -> InputCheck {
+        input::check_bill(raw, self.lang())
+    }
+
+    pub fn check_amount(&self, raw: &str) -> InputCheck {
+        input::check_amount(&read(&self.inner.cfg), raw, self.lang())
+    }
+
+    /// A barcode payment from what the cashier typed and the scanner read (a keyboard-wedge
+    /// scanner's text, framing and all). The code's wallet picks the channel. Returns once the
+    /// attempt is journalled; its progress comes as events.
+    pub async fn start_barcode(
+        &self,
+        bill: &str,
+        amount: &str,
+        code: &str,
+    ) -> Result<AttemptView, Error> {
+        let p = {
+            let cfg = read(&self.inner.cfg);
+            let (bill, amount, code) = (
+                input::bill(bill)?,
+                input::amount(&cfg, amount)?,
+                input::code(&cfg, code)?,
+            );
+            let channel = input::route(&cfg, &code)?;
+            BarcodePayment {
+                bill,
+                amount,
+                channel,
+                code,
+            }
+        };
+        self.pay_barcode(p).await
+    }
+
+    /// A barcode payment with a code the serial scanner read (announced by a `scan` event).
+    pub async fn start_scanned(
+        &self,
+        bill: &str,
+        amount: &str,
+        scan_id: u64,
+    ) -> Result<AttemptView, Error> {
+        let p = {
+            let cfg = read(&self.inner.cfg);
+            let (bill, amount) = (input::bill(bill)?, input::amount(&cfg, amount)?);
+            let code = self.inner.scanner.take(scan_id)?;
+            let channel = input::route(&cfg, &code)?;
+            BarcodePayment {
+                bill,
+                amount,
+                channel,
+                code,
+            }
+        };
+        self.pay_barcode(p).await
+    }
+
+    /// A barcode payment on a chosen channel (the CLI's `--channel`).
+    pub async fn pay_barcode(&self, p: BarcodePayment) -> Result<AttemptView, Error> {
+        let checkout = self.checkout()?;
+        let (a, flow) = checkout.start_barcode(p).await?;
+        self.keep(a.id, flow);
+        self.view(&a, Progress::default())
+    }
+
+    fn keep(&self, id: AttemptId, flow: Flow) {
+        let mut flows = self.inner.flows.lock().unwrap_or_else(|p| p.into_inner());
+        flows.retain(|_, f| !f.is_finished());
+        flows.insert(id, flow);
+    }
+
+    /// Waits until the flow of a payment started here ends (paid, failed, cancelled, expired,
+    /// abandoned, or given up as Unknown), for a front end that blocks on one payment.
+    pub async fn wait(&self, id: AttemptId) -> Result<AttemptView, Error> {
+        let flow = self
+            .inner
+            .flows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+        let a = match flow {
+            Some(flow) => flow
+                .await
+                .map_err(|e| Error::Internal(format!("payment flow: {e}")))??,
+            None => self
+                .inner
+                .journal
+                .blocking(move |j| j.get(id))
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?,
+        };
+        self.view(&a, Progress::default())
+    }
+
+    pub async fn start_qr(
+        &self,
+        bill: &str,
+        amount: &str,
+        choice: QrChoice,
+    ) -> Result<AttemptView, Error> {
+        let p = {
+            let cfg = read(&self.inner.cfg);
+            QrPayment {
+                bill: input::bill(bill)?,
+                amount: input::amount(&cfg, amount)?,
+                channel: choice.channel(),
+                wallet: choice.wallet(),
+            }
+        };
+        self.pay_qr(p).await
+    }
+
+    /// A QR payment on a chosen channel and wallet (the CLI's `--channel`, `--wallet`).
+    pub async fn pay_qr(&self, p: QrPayment) -> Result<AttemptView, Error> {
+        let checkout = self.checkout()?;
+        let (a, flow) = checkout.start_qr(p).await?;
+        self.keep(a.id, flow);
+        self.view(&a, Progress::default())
+    }
+
+    pub async fn cancel(&self, id: AttemptId) -> Result<AttemptView, Error> {
+        let a = self.checkout()?.cancel(id).await?;
+        self.view(&a, Progress::default())
+    }
+
+    pub async fn query_again(&self, id: AttemptId) -> Result<AttemptView, Error> {
+        let a = self.checkout()?.query_again(id).await?;
+        self.view(&a, Progress::default())
+    }
+
+    /// A manager decides an Unknown attempt: `to` is paid or failed, with a note.
+    pub async fn resolve(
+        &self,
+        id: AttemptId,
+        to: AttemptState,
+        note: &str,
+        manager: &str,
+    ) -> Result<AttemptView, Error> {
+        require(manager, Field::Manager, "the manager's name", "主管姓名")?;
+        require(
+            note,
+            Field::Note,
+            "a note saying how it was checked",
+            "说明如何核实的备注",
+        )?;
+        let a = self
+            .checkout()?
+            .force_resolve(id, to, note, manager)
+            .await?;
+        self.view(&a, Progress::default())
+    }
+
+    /// A manager refunds `amount` (yuan as typed; empty: all that is left) of a paid attempt.
+    pub async fn refund(
+        &self,
+        id: AttemptId,
+        amount: &str,
+        note: &str,
+        manager: &str,
+    ) -> Result<AttemptView, Error> {
+        require(manager, Field::Manager, "the manager's name", "主管姓名")?;
+        require(note, Field::Note, "a note saying why", "退款原因")?;
+        let amount = match amount.trim() {
+            "" => None,
+            raw => Some(input::amount(&read(&self.inner.cfg), raw)?),
+        };
+        let a = self.checkout()?.refund(id, amount, note, manager).await?;
+        self.view(&a, Progress::default())
+    }
+
+    pub fn attempt(&self, id: AttemptId) -> Result<AttemptView, Error> {
+        let a = self
+            .inner
+            .journal
+            .get(id)?
+            .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?;
+        self.view(&a, Progress::default())
+    }
+
+    /// The attempt with this order number (the number on a receipt or in the back office).
+    pub fn find_order(&self, order_no: &str) -> Result<Attempt, Error> {
+        self.inner
+            .journal
+            .by_order_no(order_no.trim())?
+            .ok_or_else(|| Error::NotFound(format!("no attempt with order number {order_no:?}")))
+    }
+
+    pub fn attempts(&self, filter: &AttemptFilter) -> Result<Vec<AttemptView>, Error> {
+        let j = &self.inner.journal;
+        let found = if filter.live_only {
+            let mut live = j.live()?;
+            live.extend(j.watched()?);
+            live
+        } else if let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) {
+            j.search(q)?
+        } else {
+            j.day(self.day(filter.day.as_deref())?)?
+        };
+        found
+            .iter()
+            .map(|a| self.view(a, Progress::default()))
+            .collect()
+    }
+
+    /// The business day `day` (`YYYY-MM-DD`), or today in the till's zone.
+    pub fn day(&self, day: Option<&str>) -> Result<NaiveDate, Error> {
+        match day.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                Error::input(
+                    Field::Settings,
+                    format!("day {d:?}: YYYY-MM-DD"),
+                    format!("日期 {d:?} 应为 YYYY-MM-DD"),
+                )
+            }),
+            None => Ok(crate::receipts::business_day(
+                self.inner.clock.now(),
+                read(&self.inner.cfg).tz()?,
+            )),
+        }
+    }
+
+    /// The day's receipts as numbers: totals per channel and outcome, and every attempt.
+    pub fn report(&self, day: NaiveDate) -> Result<DayReport, Error> {
+        Ok(DayReport::build(day, self.inner.journal.day(day)?))
+    }
+
+    /// The day's receipts as the screen shows them.
+    pub fn day_report(&self, day: Option<&str>) -> Result<DayReportView, Error> {
+        let report = self.report(self.day(day)?)?;
+        let lang = self.lang();
+        let mut rows: Vec<ReportRow> = report
+            .by_channel
+            .iter()
+            .map(|(c, t)| ReportRow {
+                label: crate::labels::channel_label(*c, lang).to_string(),
+                count: t.count,
+                amount_text: crate::labels::amount_text(t.amount),
+            })
+            .collect();
+        rows.extend(report.by_outcome.iter().map(|(o, t)| ReportRow {
+            label: outcome_label(*o, lang).to_string(),
+            count: t.count,
+            amount_text: crate::labels::amount_text(t.amount),
+        }));
+        let view = DayReportView {
+            day: report.day.format("%Y-%m-%d").to_string(),
+            collected_text: crate::labels::amount_text(report.collected),
+            collected_fen: report.collected.0,
+            count: u64::try_from(report.attempts.len()).unwrap_or(u64::MAX),
+            rows,
+            attempts: report
+                .attempts
+                .iter()
+                .map(|a| self.view(a, Progress::default()))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(view)
+    }
+
+    /// The view of an attempt as the screen shows it now.
+    pub fn view(&self, a: &Attempt, progress: Progress) -> Result<AttemptView, Error> {
+        let remainder = if a.state == AttemptState::PartlyPaid {
+            self.inner
+                .journal
+                .transitions(a.id)?
+                .iter()
+                .rev()
+                .find_map(|t| crate::checkout::remainder_of(&t.raw_status))
+        } else {
+            None
+        };
+        let can_refund = a.channel.is_cloud();
+        let tz = read(&self.inner.cfg).tz()?;
+        Ok(AttemptView::of(
+            a,
+            progress,
+            remainder,
+            can_refund,
+            self.lang(),
+            tz,
+            self.inner.clock.now(),
+        ))
+    }
+
+    pub fn serial_ports(&self) -> Vec<String> {
+        scanner::ports()
+    }
+}
+
+/// How many events a slow subscriber may fall behind before it is re-sent the current state.
+const EVENT_BUFFER: usize = 256;
+
+fn require(value: &str, field: Field, en: &str, zh: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::input(
+            field,
+            format!("{en} is required"),
+            format!("请填写{zh}"),
+        ));
+    }
+    Ok(())
+}
+
+fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
+    match (o, lang) {
+        (Outcome::Paid, Lang::ZhCn) => "已收款",
+        (Outcome::Failed, Lang::ZhCn) => "失败",
+        (Outcome::Cancelled, Lang::ZhCn) => "取消或过期",
+        (Outcome::Unknown, Lang::ZhCn) => "结果未知",
+        (Outcome::Refunded, Lang::ZhCn) => "已退款",
+        (Outcome::Paid, Lang::En) => "Paid",
+        (Outcome::Failed, Lang::En) => "Failed",
+        (Outcome::Cancelled, Lang::En) => "Cancelled or expired",
+        (Outcome::Unknown, Lang::En) => "Unknown",
+        (Outcome::Refunded, Lang::En) => "Refunded",
+    }
+}
+
+/// A lock whose holder panicked still holds consistent data here (plain values replaced
+/// whole), so poisoning is ignored.
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}

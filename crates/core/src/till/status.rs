@@ -1,0 +1,144 @@
+//! The status bar: who and where, the backends, the scanner, the clock, and what is waiting.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::input::QrChoice;
+use super::scanner::ScannerStatus;
+use super::{Till, read};
+use crate::{AttemptState, Lang};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendName {
+    Tourv5,
+    Cloudpay,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BackendStatus {
+    pub name: BackendName,
+    pub label: String,
+    pub configured: bool,
+    /// `None` until the till has talked to it.
+    pub reachable: Option<bool>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QrOption {
+    pub choice: QrChoice,
+    pub label: String,
+    pub key: String,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TillStatus {
+    pub sandbox: bool,
+    pub till: String,
+    pub operator: String,
+    pub lang: Lang,
+    pub logged_in: bool,
+    /// Whether logging in asks for the back-office password.
+    pub needs_password: bool,
+    pub merchant: Option<String>,
+    /// In the sandbox: what to type at the login screen.
+    pub login_hint: Option<String>,
+    pub backends: Vec<BackendStatus>,
+    pub scanner: ScannerStatus,
+    pub clock_warning: Option<String>,
+    #[ts(type = "number")]
+    pub live_count: u64,
+    #[ts(type = "number")]
+    pub unknown_count: u64,
+    pub qr_options: Vec<QrOption>,
+    pub max_amount_text: String,
+    pub version: String,
+}
+
+impl Till {
+    pub fn status(&self) -> TillStatus {
+        let cfg = read(&self.inner.cfg).clone();
+        let lang = self.lang();
+        let session = read(&self.inner.session).clone();
+        let (live_count, unknown_count) = match self.inner.journal.live() {
+            Ok(live) => (
+                u64::try_from(live.len()).unwrap_or(u64::MAX),
+                u64::try_from(
+                    live.iter()
+                        .filter(|a| a.state == AttemptState::Unknown)
+                        .count(),
+                )
+                .unwrap_or(u64::MAX),
+            ),
+            Err(e) => {
+                tracing::warn!("counting live attempts: {e}");
+                (0, 0)
+            }
+        };
+        let logged_in = session.is_some();
+        let backend = |name, configured: bool| BackendStatus {
+            name,
+            label: match (name, lang) {
+                (BackendName::Tourv5, Lang::ZhCn) => "Tour V5 后台",
+                (BackendName::Tourv5, Lang::En) => "Tour V5",
+                (BackendName::Cloudpay, Lang::ZhCn) => "云支付",
+                (BackendName::Cloudpay, Lang::En) => "Cloud Pay",
+            }
+            .to_string(),
+            configured,
+            // Logged in means the login (Tour V5) and the key (Cloud Pay) were accepted.
+            reachable: (configured && logged_in).then_some(true),
+            message: None,
+        };
+        let backends = vec![
+            backend(BackendName::Tourv5, cfg.tourv5.is_some()),
+            backend(BackendName::Cloudpay, cfg.cloudpay.is_some()),
+        ];
+        let qr_options = QrChoice::ALL
+            .into_iter()
+            .map(|choice| QrOption {
+                choice,
+                label: choice.label(lang).to_string(),
+                key: choice.key().to_string(),
+                available: if choice.channel().is_cloud() {
+                    cfg.cloudpay.is_some()
+                } else {
+                    cfg.tourv5.is_some()
+                },
+            })
+            .collect();
+        let login_hint = self.sandbox().map(|note| {
+            let pw = secrecy::ExposeSecret::expose_secret(&note.password);
+            match lang {
+                Lang::ZhCn => format!("沙箱：操作员 {}，密码 {pw}", note.operator),
+                Lang::En => format!("Sandbox: operator {}, password {pw}", note.operator),
+            }
+        });
+        TillStatus {
+            sandbox: self.is_sandbox(),
+            till: cfg.till.clone(),
+            operator: session
+                .as_ref()
+                .map(|s| s.operator.clone())
+                .unwrap_or_else(|| cfg.operator.clone()),
+            lang,
+            logged_in,
+            needs_password: cfg.tourv5.is_some(),
+            merchant: session.as_ref().and_then(|s| s.merchant.clone()),
+            login_hint,
+            backends,
+            scanner: self.inner.scanner.status(),
+            clock_warning: session.as_ref().and_then(|s| s.clock_warning.clone()),
+            live_count,
+            unknown_count,
+            qr_options,
+            max_amount_text: cfg
+                .max_fen()
+                .map(crate::labels::amount_text)
+                .unwrap_or_default(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The desktop UI's TypeScript types (`ui/src/bindings/`) are generated from the `Till` API's
+//! Rust types. This test fails when the checked-in files drift from what the Rust types
+//! generate; `UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings` rewrites them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cashier_core::error::ErrorBody;
+use cashier_core::till::{
+    AttemptFilter, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView, TillEvent,
+};
+use cashier_core::{Lang, till::AttemptView};
+use ts_rs::TS;
+
+fn bindings_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings")
+}
+
+type Export = fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>;
+
+/// Every type the UI sees, with the types they use, generated into `dir`.
+fn generate(dir: &Path) {
+    let cfg = ts_rs::Config::new()
+        .with_out_dir(dir)
+        .with_large_int("number");
+    let exports: [Export; 10] = [
+        TillEvent::export_all,
+        AttemptView::export_all,
+        ErrorBody::export_all,
+        InputCheck::export_all,
+        AttemptFilter::export_all,
+        DayReportView::export_all,
+        SettingsView::export_all,
+        SettingsInput::export_all,
+        QrChoice::export_all,
+        Lang::export_all,
+    ];
+    for export in exports {
+        export(&cfg).expect("bindings export");
+    }
+}
+
+/// The generated `.ts` files of a directory, by name (the hand-written `index.ts` aside).
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ts"))
+                .filter(|p| p.file_name().is_some_and(|n| n != "index.ts"))
+                .map(|p| {
+                    let name = p
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    (name, text)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn checked_in_typescript_types_match_the_rust_types() {
+    let fresh = tempfile::tempdir().unwrap();
+    generate(fresh.path());
+    let generated = files(fresh.path());
+    assert!(
+        generated.contains_key("AttemptView.ts"),
+        "{:?}",
+        generated.keys()
+    );
+    let dir = bindings_dir();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        for name in files(&dir).keys() {
+            if !generated.contains_key(name) {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+        }
+        for (name, text) in &generated {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let checked_in = files(&dir);
+    let stale: Vec<_> = generated
+        .iter()
+        .filter(|(name, text)| checked_in.get(*name) != Some(text))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let extra: Vec<_> = checked_in
+        .keys()
+        .filter(|name| !generated.contains_key(*name))
+        .collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "ui/src/bindings drifted from the Rust types (changed or missing: {stale:?}; no longer generated: {extra:?}); \
+         run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings"
+    );
+    // Every type is reachable through the index the UI imports from.
+    let index = std::fs::read_to_string(dir.join("index.ts")).unwrap_or_default();
+    for name in generated.keys() {
+        let ty = name.trim_end_matches(".ts");
+        assert!(
+            index.contains(&format!("\"./{ty}\"")),
+            "ui/src/bindings/index.ts does not export {ty}"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! What every end-to-end test needs: starting and restarting the app under tauri-driver, finding
+//! elements by `data-testid`, waiting for text, screenshots, and scanners (keyboard wedge and a
+//! serial port on a pty pair).
+
+mod app;
+mod driver;
+mod gate;
+mod page;
+pub mod process_tree;
+mod scanner;
+
+pub use app::{App, AppOptions};
+#[allow(unused_imports)] // used by the checkout tests to come
+pub use scanner::{ScanSuffix, SerialScanner};
+
+/// An e2e failure is read by a person, not matched on: anyhow keeps the context and prints it plainly.
+pub type E2eResult<T> = anyhow::Result<T>;

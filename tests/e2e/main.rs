@@ -1,0 +1,7 @@
+//! End-to-end tests: the real `cashier-app` binary in a real window, driven over WebDriver through
+//! tauri-driver and WebKitWebDriver. CI runs them under Xvfb with `CASHIER_E2E=1`
+//! (`scripts/test-all`); without a display and without that variable they are skipped, saying so.
+
+mod harness;
+mod keyboard;
+mod smoke;
