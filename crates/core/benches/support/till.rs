@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cashier_core::checkout::{Backends, Checkout, CheckoutSettings, SendRetry};
 use cashier_core::cloudpay::{CloudPay, CloudPayConfig};
@@ -25,10 +25,21 @@ pub const PAID_AT_ONCE: &str = "134520273825387649";
 
 static BILLS: AtomicU64 = AtomicU64::new(0);
 
-/// A bill number no bench has used in this process (and none the cached journals hold).
+/// This run, as the second it started: the cached journals keep the bills of earlier runs.
+fn run() -> u64 {
+    static RUN: OnceLock<u64> = OnceLock::new();
+    *RUN.get_or_init(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    })
+}
+
+/// A bill number no bench has used in this run nor in an earlier one (the cached journals
+/// keep those), and none the generator wrote.
 pub fn next_bill() -> BillNo {
     let n = BILLS.fetch_add(1, Ordering::Relaxed);
-    match BillNo::parse(&format!("BENCH{n}")) {
+    match BillNo::parse(&format!("B{:x}-{n}", run())) {
         Ok(b) => b,
         Err(e) => panic!("{e}"),
     }
