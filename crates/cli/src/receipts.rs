@@ -48,7 +48,7 @@ pub fn print(
         None => till.journal().day(day)?,
     };
     if let Some(style) = csv {
-        let text = to_csv(&attempts).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = to_csv(&attempts)?;
         match style {
             Csv::Plain => out_raw!("{text}"),
             Csv::WithBom => out_raw!("\u{feff}{text}"),

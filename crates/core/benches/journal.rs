@@ -1,16 +1,35 @@
-//! What `synchronous=FULL` costs against `NORMAL` for the journal's real work: one `begin` and
-//! one `record` per payment attempt, on a real file. The figures justify the pragma chosen in
-//! `Journal::open_with`. The file lives under the target dir, not /tmp, which may be tmpfs
-//! (where fsync costs nothing and the comparison would mean nothing).
+//! The journal's costs, on real files under the target dir (not /tmp, which may be tmpfs,
+//! where fsync costs nothing):
+//!
+//! - `durability`: what `synchronous=FULL` costs against `NORMAL` for one `begin` and one
+//!   `record` per attempt: the figures behind the pragma chosen in `Journal::open_with`;
+//! - `scale`: what opening the journal, a start's recovery, a barcode payment, a query and the
+//!   day report cost on an empty journal, on one day of 10,000 attempts alone and on a year's
+//!   1,000,000 attempts (built once, cached under `target/bench-data/`). The engine pays the
+//!   embedded sandbox on loopback. A summary with the ratios is printed at the end.
 
+#[path = "support/figures.rs"]
+mod figures;
+#[path = "support/million.rs"]
+mod million;
+#[path = "support/till.rs"]
+mod till;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use cashier_core::checkout::{BarcodePayment, Checkout};
+use cashier_core::cloudpay::CloudPay;
 use cashier_core::journal::{Change, Durability, Journal, NewAttempt};
 use cashier_core::order_no::OrderScheme;
-use cashier_core::{AttemptState, BillNo, Channel, Fen};
+use cashier_core::receipts::DayReport;
+use cashier_core::{Attempt, AttemptState, BillNo, Channel, Fen};
 use chrono::{NaiveDate, Utc};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
+use figures::Figures;
+use tokio::runtime::Runtime;
 
 static BILLS: AtomicU64 = AtomicU64::new(0);
 
@@ -47,7 +66,7 @@ fn one_attempt(journal: &Journal, day: NaiveDate) {
     }
 }
 
-fn begin_and_record(c: &mut Criterion) {
+fn durability(c: &mut Criterion) {
     let dir = match tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")) {
         Ok(d) => d,
         Err(e) => panic!("tempdir: {e}"),
@@ -71,5 +90,159 @@ fn begin_and_record(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, begin_and_record);
-criterion_main!(benches);
+const OPEN: &str = "Journal::open";
+const RECOVER: &str = "recover (nothing unfinished)";
+const PAY: &str = "pay_barcode (paid at once)";
+const QUERY: &str = "query_again (Unknown, found paid)";
+const REPORT: &str = "day report (Journal::day + build)";
+const FIGURES: [&str; 5] = [OPEN, RECOVER, PAY, QUERY, REPORT];
+const COLUMNS: [&str; 3] = ["empty", "one day (10k)", "1M attempts"];
+const ROUNDS: usize = 40;
+
+/// Runs `work` as a task on the runtime's workers, as the till runs its payments.
+fn on_runtime<T: Send + 'static>(
+    rt: &Runtime,
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match rt.block_on(rt.spawn(work)) {
+        Ok(out) => out,
+        Err(e) => panic!("task: {e}"),
+    }
+}
+
+/// An Unknown attempt that the sandbox has in fact charged: `query_again` finds it paid.
+fn unknown_but_paid(rt: &Runtime, engine: &Checkout, cloud: &CloudPay) -> Attempt {
+    let journal = engine.journal();
+    let new = NewAttempt {
+        bill: till::next_bill(),
+        amount: Fen(100),
+        channel: Channel::CloudBarcode,
+        wallet: Some("wechat".into()),
+        code_masked: Some("1345**********7649".into()),
+        operator: "bench".into(),
+        scheme: OrderScheme::cloud_pay(million::CLOUD_PREFIX, "01")
+            .unwrap_or_else(|e| panic!("{e}")),
+        bill_paid_before: None,
+    };
+    // Today, as the engine's own attempts: the report's day keeps its 10,000.
+    let today = Utc::now().date_naive();
+    let a = journal
+        .begin(new, Utc::now(), today, 7)
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(cloud.micro_pay(&a.order_no, &a.bill, a.amount, &till::paid_code()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lost = Change::new(AttemptState::Unknown, "after send: no_answer");
+    journal
+        .record(a.id, lost, Utc::now())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One journal the figures are measured on, with an engine over it.
+struct Column {
+    name: &'static str,
+    path: PathBuf,
+    engine: Arc<Checkout>,
+}
+
+/// Everything the figures need.
+struct Scale {
+    rt: Runtime,
+    cloud: CloudPay,
+    columns: Vec<Column>,
+}
+
+impl Scale {
+    /// Prepares one run of `figure` on `column` (untimed) and returns it, ready to be timed.
+    fn prepare<'a>(&'a self, figure: &str, column: &'a Column) -> Box<dyn FnOnce() + 'a> {
+        let rt = &self.rt;
+        let engine = column.engine.clone();
+        match figure {
+            OPEN => Box::new(|| drop(Journal::open(&column.path))),
+            RECOVER => Box::new(move || {
+                on_runtime(rt, async move { engine.recover().await.map(drop) })
+                    .unwrap_or_else(|e| panic!("{e}"))
+            }),
+            PAY => {
+                let p = BarcodePayment {
+                    bill: till::next_bill(),
+                    amount: Fen(100),
+                    channel: Channel::CloudBarcode,
+                    code: till::paid_code(),
+                };
+                Box::new(move || {
+                    on_runtime(rt, async move { engine.pay_barcode(p).await.map(drop) })
+                        .unwrap_or_else(|e| panic!("{e}"))
+                })
+            }
+            QUERY => {
+                let id = unknown_but_paid(rt, &engine, &self.cloud).id;
+                Box::new(move || {
+                    on_runtime(rt, async move { engine.query_again(id).await.map(drop) })
+                        .unwrap_or_else(|e| panic!("{e}"))
+                })
+            }
+            REPORT => Box::new(move || {
+                let day = million::report_day();
+                let attempts = engine.journal().day(day).unwrap_or_else(|e| panic!("{e}"));
+                drop(DayReport::build(day, attempts));
+            }),
+            other => panic!("no figure {other}"),
+        }
+    }
+}
+
+fn scale(c: &mut Criterion) {
+    let rt = till::runtime();
+    let (sandbox, cloud) = rt.block_on(till::sandbox());
+    let paths = [million::empty(), million::cached(1), million::cached(100)];
+    let mut columns = Vec::new();
+    for (name, path) in COLUMNS.into_iter().zip(paths) {
+        let engine = rt.block_on(till::engine(&path, &cloud));
+        columns.push(Column { name, path, engine });
+    }
+    let scale = Scale { rt, cloud, columns };
+    let mut group = c.benchmark_group("journal scale");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    for column in &scale.columns {
+        for figure in FIGURES {
+            group.bench_function(format!("{figure} / {}", column.name), |b| {
+                b.iter_batched(
+                    || scale.prepare(figure, column),
+                    |run| run(),
+                    BatchSize::PerIteration,
+                )
+            });
+        }
+    }
+    group.finish();
+    let mut figures = Figures::default();
+    for round in 0..ROUNDS {
+        for figure in FIGURES {
+            for k in 0..scale.columns.len() {
+                let column = &scale.columns[(k + round) % scale.columns.len()];
+                figures.time(
+                    figure,
+                    column.name,
+                    || scale.prepare(figure, column),
+                    |run| run(),
+                );
+            }
+        }
+    }
+    figures.print_columns(
+        "journal scale: an empty journal, one day alone, a year of 1,000,000 attempts",
+        &FIGURES,
+        &COLUMNS,
+    );
+    scale.rt.block_on(sandbox.shutdown());
+}
+
+criterion_group!(benches, durability, scale);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,127 +1,307 @@
 //! What a payment costs on this side of the wire, against baselines measured in the same run:
-//! - a whole `pay_barcode` (journal write before the call, the call, the journal write after)
-//!   against the bare `micro_pay` call to the same loopback sandbox: the ratio is the price of
-//!   "journal before send";
+//! - a whole barcode checkout (`pay_barcode`: journal before the call, the call, journal
+//!   after; instant-success code, embedded sandbox on loopback) against its physical floor: a
+//!   bare `reqwest` POST of the same request (built and signed beforehand) plus two durable
+//!   SQLite commits on the same disk. The parts of the floor and the client's own `micro_pay`
+//!   are printed too, and a summary with the ratios at the end;
 //! - the per-request crypto (TripleDES of a code, HAWK header, authen_code) against one SHA-256
 //!   of the same bytes;
 //! - amount parsing against `str::parse::<u64>` of the same digits.
 
+#[path = "support/figures.rs"]
+mod figures;
+#[path = "support/till.rs"]
+mod till;
+
 use std::hint::black_box;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use cashier_core::checkout::{Backends, BarcodePayment, Checkout, CheckoutSettings, SendRetry};
-use cashier_core::cloudpay::{CloudPay, CloudPayConfig};
-use cashier_core::config::PollPolicies;
+use cashier_core::checkout::{BarcodePayment, Checkout};
+use cashier_core::cloudpay::wire::{
+    AuthenA, AuthenInfo, OrderClient, PayContent, PayMchKey, Request, RequestContent,
+    ResponseContent,
+};
+use cashier_core::cloudpay::{CloudPay, Platform};
 use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, hawk_sig::HawkTarget};
-use cashier_core::http::{Http, HttpPolicy};
-use cashier_core::journal::Journal;
 use cashier_core::money::DEFAULT_MAX;
-use cashier_core::order_no::{OrderScheme, OrderSchemes};
-use cashier_core::{BillNo, Channel, Fen, PaymentCode, ScannerFraming, SystemClock};
-use cashier_sandbox::{Sandbox, SandboxConfig};
-use criterion::{Criterion, criterion_group, criterion_main};
+use cashier_core::order_no::OrderScheme;
+use cashier_core::{AttemptId, BillNo, Channel, Fen, PaymentCode, ScannerFraming};
+use cashier_sandbox::SandboxConfig;
+use criterion::{BatchSize, Criterion, criterion_group};
+use figures::Figures;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
+use tokio::runtime::Runtime;
 
-const CODE: &str = "134520273825387649";
-static N: AtomicU64 = AtomicU64::new(0);
+const CODE: &str = till::PAID_AT_ONCE;
+const ROUNDS: usize = 300;
 
-fn next_bill() -> BillNo {
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    match BillNo::parse(&format!("BENCH{n}")) {
-        Ok(b) => b,
-        Err(e) => panic!("{e}"),
+const CHECKOUT: &str = "checkout: pay_barcode";
+const FLOOR: &str = "floor: commit + bare POST + commit";
+const POST: &str = "  bare reqwest POST";
+const COMMITS: &str = "  two durable commits";
+const MICRO_PAY: &str = "client: CloudPay::micro_pay";
+const MEDIAN: &str = "median";
+const FIGURES: [&str; 5] = [CHECKOUT, FLOOR, POST, COMMITS, MICRO_PAY];
+
+/// Runs `work` as a task on the runtime's workers, as the till runs its payments.
+fn on_runtime<T: Send + 'static>(
+    rt: &Runtime,
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match rt.block_on(rt.spawn(work)) {
+        Ok(out) => out,
+        Err(e) => panic!("task: {e}"),
     }
 }
 
-fn checkout_round_trip(c: &mut Criterion) {
-    let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    else {
-        panic!("runtime");
+/// Order numbers for the requests the bench sends itself, far above any attempt id.
+static ORDERS: AtomicI64 = AtomicI64::new(1_000_000_000);
+
+/// The body `micro_pay` sends for a fresh order, signed: built outside the timed part.
+fn micro_pay_body(cloud: &CloudPay, key: &AuthenKey, bill: &BillNo) -> Vec<u8> {
+    let cfg = cloud.config();
+    let scheme = OrderScheme::cloud_pay(&cfg.order_prefix, "01").unwrap_or_else(|e| panic!("{e}"));
+    let id = AttemptId(ORDERS.fetch_add(1, Ordering::Relaxed));
+    let out_trade_no = scheme
+        .order_no(id, chrono::Utc::now(), 7)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let content = RequestContent {
+        nonce_str: format!("{:032}", id.0),
+        pay_mch_key: PayMchKey {
+            pay_platform: Platform::Wechat as u8,
+            sub_pay_platform: cfg.sub_pay_platform,
+            out_mch_id: cfg.out_mch_id.clone(),
+            out_sub_mch_id: cfg.out_sub_mch_id.clone(),
+            out_shop_id: cfg.out_shop_id.clone(),
+        },
+        order_client: OrderClient {
+            machine_no: Some(cfg.machine_no.clone()),
+            terminal_type: cfg.terminal_type,
+            device_id: Some(cfg.device_id.clone()),
+            staff_id: Some(cfg.staff_id.clone()).filter(|s| !s.is_empty()),
+            sdk_version: cfg.sdk_version.clone(),
+            spbill_create_ip: cfg.spbill_create_ip.clone(),
+            sub_terminal_type: None,
+        },
+        pay_content: Some(PayContent {
+            out_trade_no,
+            total_fee: 100,
+            fee_type: "CNY".into(),
+            client_flow_id: Some(bill.to_string()),
+            body: cfg.body.clone(),
+            time_expire: None,
+            detail: None,
+            remark: None,
+            author_code: Some(CODE.into()),
+            wxpay_pay_content_ext: None,
+        }),
+        out_trade_no: None,
+        trade_type: None,
+        out_refund_no: None,
+        refund_content: None,
     };
-    let dir = match tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")) {
-        Ok(d) => d,
-        Err(e) => panic!("tempdir: {e}"),
-    };
-    let (sandbox, cloud, engine) = rt.block_on(async {
-        let sandbox = Sandbox::start(SandboxConfig::default())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let sc = SandboxConfig::default();
-        let cfg = CloudPayConfig {
-            hosts: vec![sandbox.url()],
-            order_prefix: sc.order_prefix.clone(),
-            out_mch_id: sc.out_mch_id.clone(),
-            out_sub_mch_id: sc.out_sub_mch_id.clone(),
-            out_shop_id: sc.out_shop_id.clone(),
-            ..CloudPayConfig::default()
-        };
-        let key =
-            AuthenKey::new(SecretString::from(sc.authen_key)).unwrap_or_else(|e| panic!("{e}"));
-        let http = Http::new(HttpPolicy::default()).unwrap_or_else(|e| panic!("{e}"));
-        let cloud = CloudPay::new(http, cfg, key).unwrap_or_else(|e| panic!("{e}"));
-        let journal = Journal::open(&dir.path().join("bench.db")).unwrap_or_else(|e| panic!("{e}"));
-        let settings = CheckoutSettings {
-            operator: "bench".into(),
-            orders: OrderSchemes {
-                tourv5: OrderScheme::internal("CS", "01").unwrap_or_else(|e| panic!("{e}")),
-                cloudpay: Some(
-                    OrderScheme::cloud_pay(&sc.order_prefix, "01")
-                        .unwrap_or_else(|e| panic!("{e}")),
-                ),
+    let request_content = serde_json::to_string(&content).unwrap_or_else(|e| panic!("{e}"));
+    let request = Request {
+        authen_info: AuthenInfo {
+            a: AuthenA {
+                authen_type: 1,
+                authen_code: key.sign(&request_content),
             },
-            tz: chrono_tz::Asia::Shanghai,
-            polls: PollPolicies::default(),
-            send_retry: SendRetry::default(),
-            qr_payable_for: Duration::from_secs(7200),
-            resolve_after: Duration::from_secs(300),
-        };
-        let backends = Backends {
-            tourv5: None,
-            cloudpay: Some(cloud.clone()),
-        };
-        let (engine, _) = Checkout::open(
-            Arc::new(journal),
-            backends,
-            settings,
-            Arc::new(SystemClock),
-            1,
-        )
+        },
+        request_content,
+    };
+    serde_json::to_vec(&request).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A plain SQLite file as durable as the journal (WAL, `synchronous=FULL`): one commit of
+/// one row is the least a durable journal write can cost.
+fn durable_file(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mode, "wal");
+    conn.pragma_update(None, "synchronous", "FULL")
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT)")
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn
+}
+
+fn commit(conn: &rusqlite::Connection) {
+    conn.execute(
+        "INSERT INTO rows (body) VALUES (?1)",
+        [
+            "a payment attempt's row, about as long as the journal's: bill, order number, \
+          amount, channel, masked code, operator, till, state, times",
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn bare_post(client: &reqwest::Client, url: &str, body: Vec<u8>) {
+    let answer = client
+        .post(url)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-        (sandbox, cloud, engine)
-    });
-    let code =
-        PaymentCode::parse(CODE, &ScannerFraming::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(answer.status().is_success(), "{}", answer.status());
+    let answered = answer.bytes().await.unwrap_or_else(|e| panic!("{e}"));
+    // The sandbox charged the order (status 0), as it does for the checkout: a refusal is
+    // answered faster and would make a floor too low.
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&answered).unwrap_or_else(|e| panic!("{e}"));
+    let content: ResponseContent = serde_json::from_str(
+        envelope["response_content"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no response_content: {envelope}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(content.status, 0, "{content:?}");
+}
+
+/// Everything the checkout figures need.
+struct Floor {
+    rt: Runtime,
+    cloud: CloudPay,
+    key: AuthenKey,
+    /// A client of its own with the engine's settings (rustls, no Nagle), warm and pooled.
+    client: reqwest::Client,
+    url: String,
+    durable: Arc<Mutex<rusqlite::Connection>>,
+    engine: Arc<Checkout>,
+}
+
+impl Floor {
+    /// Prepares one run of `figure` (untimed) and returns it, ready to be timed.
+    fn prepare(&self, figure: &str) -> Box<dyn FnOnce() + '_> {
+        let rt = &self.rt;
+        match figure {
+            POST => {
+                let body = micro_pay_body(&self.cloud, &self.key, &till::next_bill());
+                let (client, url) = (self.client.clone(), self.url.clone());
+                Box::new(move || {
+                    on_runtime(rt, async move { bare_post(&client, &url, body).await })
+                })
+            }
+            COMMITS => {
+                let durable = self.durable.clone();
+                Box::new(move || {
+                    on_runtime(rt, async move {
+                        let conn = durable.lock().unwrap_or_else(|p| p.into_inner());
+                        commit(&conn);
+                        commit(&conn);
+                    })
+                })
+            }
+            FLOOR => {
+                let body = micro_pay_body(&self.cloud, &self.key, &till::next_bill());
+                let (client, url) = (self.client.clone(), self.url.clone());
+                let durable = self.durable.clone();
+                Box::new(move || {
+                    on_runtime(rt, async move {
+                        commit(&durable.lock().unwrap_or_else(|p| p.into_inner()));
+                        bare_post(&client, &url, body).await;
+                        commit(&durable.lock().unwrap_or_else(|p| p.into_inner()));
+                    })
+                })
+            }
+            MICRO_PAY => {
+                let cloud = self.cloud.clone();
+                let bill = till::next_bill();
+                let no = order_no(&cloud);
+                Box::new(move || {
+                    on_runtime(rt, async move {
+                        cloud
+                            .micro_pay(&no, &bill, Fen(100), &till::paid_code())
+                            .await
+                            .map(drop)
+                    })
+                    .unwrap_or_else(|e| panic!("{e}"))
+                })
+            }
+            CHECKOUT => {
+                let engine = self.engine.clone();
+                let p = BarcodePayment {
+                    bill: till::next_bill(),
+                    amount: Fen(100),
+                    channel: Channel::CloudBarcode,
+                    code: till::paid_code(),
+                };
+                Box::new(move || {
+                    on_runtime(rt, async move { engine.pay_barcode(p).await.map(drop) })
+                        .unwrap_or_else(|e| panic!("{e}"))
+                })
+            }
+            other => panic!("no figure {other}"),
+        }
+    }
+}
+
+/// A fresh order number of the merchant's, far above the engine's attempt ids.
+fn order_no(cloud: &CloudPay) -> String {
+    let scheme = OrderScheme::cloud_pay(&cloud.config().order_prefix, "01")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = AttemptId(ORDERS.fetch_add(1, Ordering::Relaxed));
+    scheme
+        .order_no(id, chrono::Utc::now(), 7)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn checkout_round_trip(c: &mut Criterion) {
+    let rt = till::runtime();
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap_or_else(|e| panic!("{e}"));
+    let (sandbox, cloud) = rt.block_on(till::sandbox());
+    let engine = rt.block_on(till::engine(&dir.path().join("bench.db"), &cloud));
+    let key = AuthenKey::new(SecretString::from(SandboxConfig::default().authen_key))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tcp_nodelay(true)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let base = cloud.config().hosts[0].trim_end_matches('/').to_string();
+    let floor = Floor {
+        rt,
+        key,
+        client,
+        url: format!("{base}/cpay/micro_pay"),
+        durable: Arc::new(Mutex::new(durable_file(&dir.path().join("floor.db")))),
+        engine,
+        cloud,
+    };
     let mut g = c.benchmark_group("payment");
     g.sample_size(60).measurement_time(Duration::from_secs(6));
-    g.bench_function("baseline: bare micro_pay over loopback", |b| {
-        b.iter(|| {
-            let bill = next_bill();
-            let no = format!("{}B{}", cloud.config().order_prefix, bill.as_str());
-            rt.block_on(cloud.micro_pay(&no, &bill, Fen(100), &code))
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-    });
-    g.bench_function("pay_barcode: journal + micro_pay + journal", |b| {
-        b.iter(|| {
-            let p = BarcodePayment {
-                bill: next_bill(),
-                amount: Fen(100),
-                channel: Channel::CloudBarcode,
-                code: code.clone(),
-            };
-            rt.block_on(engine.pay_barcode(p))
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-    });
+    for figure in FIGURES {
+        g.bench_function(figure.trim(), |b| {
+            b.iter_batched(
+                || floor.prepare(figure),
+                |run| run(),
+                BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
-    rt.block_on(sandbox.shutdown());
+    let mut figures = Figures::default();
+    for round in 0..ROUNDS {
+        for k in 0..FIGURES.len() {
+            let figure = FIGURES[(k + round) % FIGURES.len()];
+            figures.time(figure, MEDIAN, || floor.prepare(figure), |run| run());
+        }
+    }
+    figures.print_against(
+        "barcode checkout against its floor",
+        FLOOR,
+        &FIGURES,
+        MEDIAN,
+    );
+    floor.rt.block_on(sandbox.shutdown());
 }
 
 fn crypto(c: &mut Criterion) {
@@ -184,4 +364,8 @@ fn parsing(c: &mut Criterion) {
 }
 
 criterion_group!(benches, checkout_round_trip, crypto, parsing);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,4 +1,4 @@
-//! Payment codes as read by a scanner gun (PROTOCOLS §4).
+//! Payment codes as read by a scanner gun (docs/protocols.md §4).
 //!
 //! A payment code is a bearer credential for about a minute, so `Debug` and `Display` only ever
 //! show it masked; the clear digits come out through [`PaymentCode::expose`], at the wire only.
@@ -174,7 +174,7 @@ pub fn redact_codes(text: &str) -> String {
     out
 }
 
-/// PROTOCOLS §4: WeChat 18 digits starting 10–15; Alipay 16–24 digits starting 25–30;
+/// docs/protocols.md §4: WeChat 18 digits starting 10–15; Alipay 16–24 digits starting 25–30;
 /// UnionPay 19 digits starting 62.
 fn classify(d: &str) -> CodeKind {
     let two: u32 = d[..2].parse().unwrap_or(0);

@@ -113,7 +113,7 @@ impl BarcodeRouting {
     }
 }
 
-/// How long to follow a payment that is in progress (PROTOCOLS §5.2–5.3).
+/// How long to follow a payment that is in progress (docs/protocols.md §5.2–5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollPolicy {
@@ -141,7 +141,8 @@ impl PollPolicy {
 pub struct PollPolicies {
     /// WeChat barcode: query after ~3 s, every 3 s, give up at 45 s.
     pub wechat_barcode: PollPolicy,
-    /// KouDaiLQ barcode: not in PROTOCOLS; follows Alipay's 60 s (ASSUMPTION).
+    /// KouDaiLQ barcode: not in the vendor material (docs/protocols.md §5.2); follows Alipay's 60 s
+    /// (ASSUMPTION).
     pub koudai_barcode: PollPolicy,
     /// Cloud Pay barcode: give up at 120 s.
     pub cloud_barcode: PollPolicy,

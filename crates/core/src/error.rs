@@ -96,6 +96,9 @@ pub enum Error {
     NotAllowed(String),
     #[error("{0}")]
     NotFound(String),
+    /// A report could not be written as CSV.
+    #[error("writing the CSV failed: {0}")]
+    Csv(String),
     /// A failure inside the till: serialising, a task that died, writing a file.
     #[error("internal error: {0}")]
     Internal(String),
@@ -116,7 +119,7 @@ impl Error {
             Error::Amount(_) | Error::Bill(_) | Error::Code(_) | Error::Input { .. } => {
                 ErrorKind::Input
             }
-            Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
+            Error::Crypto(_) | Error::Csv(_) | Error::Internal(_) => ErrorKind::Internal,
             Error::Unreachable(_) => ErrorKind::Unreachable,
             Error::NoAnswer(_) => ErrorKind::NoAnswer,
             Error::Rejected { .. } => ErrorKind::Rejected,
@@ -184,6 +187,7 @@ impl Error {
             Error::Journal(e) => e.code(),
             Error::NotAllowed(_) => "not_allowed",
             Error::NotFound(_) => "not_found",
+            Error::Csv(_) => "report_csv",
             Error::Internal(_) => "internal",
         }
     }
@@ -205,6 +209,7 @@ impl Error {
                 Error::Journal(e) => e.zh(),
                 Error::NotAllowed(e) => format!("不能执行此操作：{e}"),
                 Error::NotFound(e) => format!("找不到：{e}"),
+                Error::Csv(e) => format!("导出 CSV 失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),
             },
         }

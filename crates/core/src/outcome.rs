@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum PaymentOutcome {
-    /// Authenticated success (PROTOCOLS §5.5).
+    /// Authenticated success (docs/protocols.md §5.5).
     Paid { reference: Option<String> },
     /// This payment went through but the bill is not fully paid (seed 002 `billpaystate` ≠ "3").
     PartlyPaid {

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::{Attempt, AttemptState, Channel, Fen};
+use crate::{Attempt, AttemptState, Channel, Error, Fen};
 
 /// The business day `now` falls on in the shop's zone (a sale at 00:30 Beijing time belongs
 /// to that Beijing date, not to the UTC date).
@@ -127,26 +127,6 @@ impl DayReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReportError {
-    #[error("writing the CSV failed: {0}")]
-    Csv(String),
-}
-
-impl ReportError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            ReportError::Csv(_) => "report_csv",
-        }
-    }
-
-    pub fn zh(&self) -> String {
-        match self {
-            ReportError::Csv(e) => format!("导出 CSV 失败：{e}"),
-        }
-    }
-}
-
 pub const CSV_HEADER: [&str; 14] = [
     "business_day",
     "created_at",
@@ -169,8 +149,8 @@ pub const CSV_HEADER: [&str; 14] = [
 ///
 /// Files meant for Excel should be written with a UTF-8 byte-order mark in front, or it reads
 /// Chinese reasons as GBK.
-pub fn to_csv(attempts: &[Attempt]) -> Result<String, ReportError> {
-    let csv_err = |e: &dyn std::fmt::Display| ReportError::Csv(e.to_string());
+pub fn to_csv(attempts: &[Attempt]) -> Result<String, Error> {
+    let csv_err = |e: &dyn std::fmt::Display| Error::Csv(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).map_err(|e| csv_err(&e))?;
     for a in attempts {

@@ -592,7 +592,7 @@ async fn pos_poll_counts_only_what_this_payment_adds() {
     );
 }
 
-/// The answers PROTOCOLS names but a happy path never meets, through the whole engine:
+/// The answers docs/protocols.md names but a happy path never meets, through the whole engine:
 /// "busy" and "wait" after the money moved end paid through the poll, "use a new order
 /// number" and "code already used" fail without a charge, and a single-use code presented
 /// for a second bill is refused.

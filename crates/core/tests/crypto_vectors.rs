@@ -333,7 +333,7 @@ fn hawk_sign_then_verify_and_tamper() {
     assert!(HawkHeader::parse("Hawk id=\"x\"").is_err());
 }
 
-/// The MAC string as PROTOCOLS §1 spells it, computed by hand, equals the crate's.
+/// The MAC string as docs/protocols.md §1 spells it, computed by hand, equals the crate's.
 #[test]
 fn hawk_mac_matches_the_documented_normalised_string() {
     use hmac::{Hmac, Mac};

@@ -1,5 +1,5 @@
-//! A deployment whose back office differs from PROTOCOLS §1's ASSUMPTIONs: the client and the
-//! sandbox both set to the same non-default values work end to end, and a client left on the
+//! A deployment whose back office differs from docs/protocols.md §1's ASSUMPTIONs: the client and
+//! the sandbox both set to the same non-default values work end to end, and a client left on the
 //! defaults against that back office fails the safe way (refused, or never "paid").
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! The answer → outcome rules, case by case (PROTOCOLS §1, §2, §5.5).
+//! The answer → outcome rules, case by case (docs/protocols.md §1, §2, §5.5).
 
 use cashier_core::cloudpay::map::{self as cpmap, OrderCall, RefundOutcome, Signature};
 use cashier_core::cloudpay::wire::ResponseContent;

@@ -1,7 +1,8 @@
 //! Day reports and CSV export.
 
+use cashier_core::error::ErrorKind;
 use cashier_core::receipts::{DayReport, Outcome, Totals, business_day, to_csv};
-use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Fen};
+use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Error, Fen, Lang};
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 
@@ -143,6 +144,22 @@ fn csv_has_a_header_and_yuan_with_two_decimals() {
     assert!(csv.contains(",5.00,0.00,partly_paid,paid,"));
     assert_eq!(csv.lines().count(), 1 + attempts.len());
     assert_eq!(to_csv(&[]).unwrap().lines().count(), 1);
+}
+
+/// A CSV that cannot be written is an error of the closed set: internal, with its own code
+/// and a message in both languages.
+#[test]
+fn a_csv_failure_is_an_internal_error_in_both_languages() {
+    let e = Error::Csv("disk full".into());
+    let zh = e.body(Lang::ZhCn);
+    let en = e.body(Lang::En);
+    assert_eq!(
+        (zh.kind, zh.code.as_str()),
+        (ErrorKind::Internal, "report_csv")
+    );
+    assert_eq!(zh.field, None);
+    assert_eq!(en.message, "writing the CSV failed: disk full");
+    assert_eq!(zh.message, "导出 CSV 失败：disk full");
 }
 
 #[test]

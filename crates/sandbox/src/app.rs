@@ -25,7 +25,8 @@ pub struct Shared {
     pub addr: SocketAddr,
     pub operator: String,
     /// `UPPER(MD5(password))`: the pre-login HAWK key, the key of the paths under
-    /// `password_key_paths`, and the TripleDES key string of `wechatbarcode` (PROTOCOLS §1).
+    /// `password_key_paths`, and the TripleDES key string of `wechatbarcode` (docs/protocols.md
+    /// §1).
     pub password_key: SecretString,
     /// Path prefixes signed with `password_key`, without the leading slash (`api/Pos/`).
     pub password_key_paths: Vec<String>,
@@ -62,7 +63,7 @@ impl Deref for App {
     }
 }
 
-/// Tour V5 `paytype` codes per wallet (PROTOCOLS §1: set by the deployment).
+/// Tour V5 `paytype` codes per wallet (docs/protocols.md §1: set by the deployment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paytypes {
     pub wechat: String,

@@ -13,7 +13,7 @@ use crate::ledger::{Charge, Ledger, RefundEntry};
 use crate::order::{Channel, Order, OrderState};
 use crate::scenario::Scenario;
 
-/// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (PROTOCOLS §1).
+/// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (docs/protocols.md §1).
 #[derive(Debug, Clone)]
 pub struct Refund {
     pub out_refund_no: String,

@@ -1,5 +1,5 @@
-//! What the backends take as a payment code (PROTOCOLS §4): 10 to 32 ASCII digits, exactly as
-//! sent (no spaces, no line ends), and which wallet issued it, read by the till's own rules
+//! What the backends take as a payment code (docs/protocols.md §4): 10 to 32 ASCII digits, exactly
+//! as sent (no spaces, no line ends), and which wallet issued it, read by the till's own rules
 //! (`cashier_core::code`): WeChat 18 digits starting 10–15, Alipay 16–24 starting 25–30.
 
 use cashier_core::code::{MAX_LEN, MIN_LEN};

@@ -1,8 +1,8 @@
 //! Cashier's sandbox: a real HTTP server that imitates the Tour V5 back office and Tencent
 //! Cloud Pay closely enough that the app and every test can run against it.
 //!
-//! - Tour V5 under `/api/…` (HAWK-signed JSON, PROTOCOLS §1),
-//! - Cloud Pay under `/cpay/<name>` (authen_code-signed, PROTOCOLS §2),
+//! - Tour V5 under `/api/…` (HAWK-signed JSON, docs/protocols.md §1),
+//! - Cloud Pay under `/cpay/<name>` (authen_code-signed, docs/protocols.md §2),
 //! - the customer page for QR orders under `/_sandbox/pay/{reference}`,
 //! - control endpoints: `/_sandbox/ledger`, `/_sandbox/reset`, `/_sandbox/faults`,
 //!   `/_sandbox/bills`.
@@ -63,22 +63,22 @@ pub struct SandboxConfig {
     /// How long an unpaid QR order stays payable. An expiry beyond what the clock can hold
     /// means the order never expires; the binary bounds `--qr-ttl` to seven days.
     pub qr_ttl: Duration,
-    /// How HAWK key strings become key bytes (PROTOCOLS §1 ASSUMPTION: UTF-8).
+    /// How HAWK key strings become key bytes (docs/protocols.md §1 ASSUMPTION: UTF-8).
     pub hawk_key_bytes: HawkKeyBytes,
     /// Path prefixes signed with `UPPER(MD5(password))` after login, written as the client's
     /// `TourV5Config::password_key_paths` (without the leading slash; one is ignored); every
-    /// other path after login needs the session key (PROTOCOLS §1 ASSUMPTION for
+    /// other path after login needs the session key (docs/protocols.md §1 ASSUMPTION for
     /// `api/3Pay/...`). Default `["api/Pos/"]`. An empty prefix is refused.
     pub password_key_paths: Vec<String>,
-    /// The POS bill status `paystate` meaning fully paid (PROTOCOLS §1 ASSUMPTION), default
+    /// The POS bill status `paystate` meaning fully paid (docs/protocols.md §1 ASSUMPTION), default
     /// "3". The POS payment answer's `billpaystate` stays seed 002's "3" whatever this is.
     pub pos_bill_paid_state: String,
-    /// Where the KouDaiLQ query is served (PROTOCOLS §1 ASSUMPTION), default
+    /// Where the KouDaiLQ query is served (docs/protocols.md §1 ASSUMPTION), default
     /// `api/3Pay/KouDaiLQ/Query`, with or without the leading slash. [`Sandbox::start`]
     /// refuses an empty path, one with characters other than letters, digits, `-`, `.`, `_`,
     /// `~` and `/`, and one that another route of the sandbox answers.
     pub koudai_query_path: String,
-    /// The back office's `paytype` codes (PROTOCOLS §1: set by the deployment), written as
+    /// The back office's `paytype` codes (docs/protocols.md §1: set by the deployment), written as
     /// the app's `paytype_wechat`, `paytype_alipay`, `paytype_koudai`: a QR order must be
     /// made with its wallet's, and every query must name the one its payment was made with
     /// (a KouDaiLQ payment's is `paytype_koudai`). Defaults `WX`, `ZF`, `KD`, as the app's.
@@ -162,7 +162,7 @@ impl Sandbox {
             out_sub_mch_id: merchant_id(&cfg.out_sub_mch_id, "out_sub_mch_id").map_err(invalid)?,
             out_shop_id: merchant_id(&cfg.out_shop_id, "out_shop_id").map_err(invalid)?,
         };
-        // The prefix is the merchant's cloud_cashier_id from Tencent (PROTOCOLS §2): a
+        // The prefix is the merchant's cloud_cashier_id from Tencent (docs/protocols.md §2): a
         // sandbox with another shape would let a till's numbering pass that real ones break.
         OrderScheme::cloud_pay(&cfg.order_prefix, "1").map_err(|e| invalid(e.to_string()))?;
         let clock = WallClock::new(cfg.clock_offset_secs).map_err(invalid)?;
@@ -256,7 +256,7 @@ fn paytype(value: &str, name: &str) -> Result<String, String> {
     }
 }
 
-/// A Cloud Pay account id: `String(32)`, counted in UTF-8 bytes (PROTOCOLS §2).
+/// A Cloud Pay account id: `String(32)`, counted in UTF-8 bytes (docs/protocols.md §2).
 fn merchant_id(value: &str, name: &str) -> Result<String, String> {
     if value.trim().is_empty() || value.len() > 32 {
         return Err(format!("{name} {value:?} must be 1 to 32 bytes"));

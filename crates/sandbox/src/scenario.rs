@@ -30,7 +30,8 @@ use std::time::Duration;
 use crate::messages;
 
 /// How long the customer of a `100N` code takes per N: the sandbox's stand-in for the
-/// 3-second poll interval of PROTOCOLS §5.2, so `100N` is found paid on about the N-th poll.
+/// 3-second poll interval of docs/protocols.md §5.2, so `100N` is found paid on about the N-th
+/// poll.
 pub const PASSWORD_STEP: Duration = Duration::from_secs(3);
 
 /// The behaviour a payment code selects (see the module table).

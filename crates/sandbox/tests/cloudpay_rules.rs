@@ -1,4 +1,4 @@
-//! Cloud Pay's content rules (PROTOCOLS §2, seed 004), one test each: every refusal is
+//! Cloud Pay's content rules (docs/protocols.md §2, seed 004), one test each: every refusal is
 //! status 101, unsigned, naming the field, and moves no money.
 
 mod common;
@@ -306,7 +306,7 @@ async fn order_and_refund_numbers_carry_the_prefix() {
     sb.shutdown().await;
 }
 
-/// PROTOCOLS §2: `query_refund_order` names `out_trade_no` and `out_refund_no` at the top
+/// docs/protocols.md §2: `query_refund_order` names `out_trade_no` and `out_refund_no` at the top
 /// level of `request_content`, not in `refund_content`.
 #[tokio::test]
 async fn query_refund_order_names_the_refund_at_the_top_level() {
@@ -347,7 +347,7 @@ async fn query_refund_order_names_the_refund_at_the_top_level() {
     sb.shutdown().await;
 }
 
-/// `order_client` carries what each call needs (PROTOCOLS §2): paying calls machine_no,
+/// `order_client` carries what each call needs (docs/protocols.md §2): paying calls machine_no,
 /// terminal_type, device_id, sdk_version, spbill_create_ip; closing and refunding the same
 /// without machine_no; queries terminal_type, sdk_version, spbill_create_ip.
 #[tokio::test]

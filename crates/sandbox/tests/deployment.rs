@@ -1,4 +1,4 @@
-//! The deployment ASSUMPTIONs of PROTOCOLS §1 are settings, and the sandbox behaves as they
+//! The deployment ASSUMPTIONs of docs/protocols.md §1 are settings, and the sandbox behaves as they
 //! say: which paths are signed with `UPPER(MD5(password))`, the POS bill status `paystate`
 //! meaning fully paid, and where the KouDaiLQ query is served. Settings that cannot work are
 //! refused at start-up.

@@ -1,4 +1,4 @@
-//! The HAWK clock rules (PROTOCOLS §1): a `ts` more than 60 s from the back office's clock
+//! The HAWK clock rules (docs/protocols.md §1): a `ts` more than 60 s from the back office's clock
 //! is refused, login included, with `WWW-Authenticate: Hawk ts, tsm, error="Stale timestamp"`
 //! whose `tsm` is MACed with the key the request was signed with; nothing moves. The
 //! sandbox's own clock can be set away from the system's (`clock_offset_secs`), and the

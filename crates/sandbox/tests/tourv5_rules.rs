@@ -1,4 +1,4 @@
-//! Tour V5 request rules beyond field binding (seeds 000, 001, 003, PROTOCOLS §1, §4): each
+//! Tour V5 request rules beyond field binding (seeds 000, 001, 003, docs/protocols.md §1, §4): each
 //! refused as the back office does (ModelState 400, or the envelope's `errcode` -1), and
 //! none of them opens an order or moves money.
 
@@ -183,7 +183,7 @@ async fn scan_code_paytype_must_be_the_wallets() {
     sb.shutdown().await;
 }
 
-/// PROTOCOLS §4: a payment code is 10 to 32 digits. Anything else is refused on every
+/// docs/protocols.md §4: a payment code is 10 to 32 digits. Anything else is refused on every
 /// barcode call before any charge (Tour V5 `errcode` -1; Cloud Pay status 101 naming
 /// `pay_content.author_code`).
 #[tokio::test]

@@ -39,7 +39,7 @@ impl Checkout {
                 ..Change::default()
             },
         };
-        let mut a = self.record(&a, change)?;
+        let mut a = self.record(&a, change).await?;
         if a.state == AttemptState::PartlyPaid {
             a = self.note_remainder(a).await?;
         }
@@ -73,7 +73,7 @@ impl Checkout {
             .unwrap_or_else(far_future);
         while a.state.is_live() {
             if let Err(why) = self.backends.can_query(&a) {
-                return self.needs_manager(&a, why);
+                return self.needs_manager(&a, why).await;
             }
             sleep_until(next.min(deadline)).await;
             next = next.checked_add(policy.every).unwrap_or(deadline);
@@ -84,10 +84,10 @@ impl Checkout {
             let now = Instant::now();
             a = match outcome {
                 Ok(o @ PaymentOutcome::PartlyPaid { .. }) => {
-                    let partly = self.record(&a, change_for(&o, false))?;
+                    let partly = self.record(&a, change_for(&o, false)).await?;
                     self.note_remainder(partly).await?
                 }
-                Ok(o) => self.record(&a, change_for(&o, false))?,
+                Ok(o) => self.record(&a, change_for(&o, false)).await?,
                 // A query that could not be sent says nothing new: keep following.
                 Err(e) => {
                     tracing::warn!(attempt = %a.id, "query failed: {e}");
@@ -95,18 +95,20 @@ impl Checkout {
                 }
             };
             if a.state.is_live() && now >= deadline {
-                a = self.record(
-                    &a,
-                    Change {
-                        to: AttemptState::Unknown,
-                        raw_status: "poll deadline".into(),
-                        reason: Some(format!(
-                            "no final answer within {} s; query again",
-                            policy.give_up.as_secs()
-                        )),
-                        ..Change::default()
-                    },
-                )?;
+                a = self
+                    .record(
+                        &a,
+                        Change {
+                            to: AttemptState::Unknown,
+                            raw_status: "poll deadline".into(),
+                            reason: Some(format!(
+                                "no final answer within {} s; query again",
+                                policy.give_up.as_secs()
+                            )),
+                            ..Change::default()
+                        },
+                    )
+                    .await?;
                 self.emit(&a, ms(started.elapsed()), Some(0));
                 return Ok(a);
             }

@@ -234,14 +234,16 @@ impl Checkout {
         };
         self.recheck_unclosable_qr(&p.bill).await?;
         let paid_before = self.backends.bill_paid_before(p.channel, &p.bill).await;
-        let a = self.begin(
-            &p.bill,
-            p.amount,
-            p.channel,
-            wallet,
-            Some(p.code.masked()),
-            paid_before,
-        )?;
+        let a = self
+            .begin(
+                &p.bill,
+                p.amount,
+                p.channel,
+                wallet,
+                Some(p.code.masked()),
+                paid_before,
+            )
+            .await?;
         tracing::info!(attempt = %a.id, order = %a.order_no, code = %p.code, "barcode payment journalled");
         Ok(a)
     }
@@ -261,6 +263,7 @@ impl Checkout {
         };
         self.recheck_unclosable_qr(&p.bill).await?;
         self.begin(&p.bill, p.amount, p.channel, wallet, None, None)
+            .await
     }
 
     /// Cashier cancels a QR on screen: final query, then close where the backend can.
@@ -330,6 +333,7 @@ impl Checkout {
             };
             return if ends {
                 self.settle_after_query(&a, Ok(outcome), "queried again")
+                    .await
             } else {
                 Ok(a)
             };
@@ -338,10 +342,10 @@ impl Checkout {
             return self.end_qr(a, AttemptState::Expired).await;
         }
         if let Err(why) = self.backends.can_query(&a) {
-            return self.needs_manager(&a, why);
+            return self.needs_manager(&a, why).await;
         }
         let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
-        self.settle_after_query(&a, outcome, "queried again")
+        self.settle_after_query(&a, outcome, "queried again").await
     }
 
     /// A manager decides an Unknown attempt by other means (the back office, the customer's
@@ -377,7 +381,9 @@ impl Checkout {
             };
             let in_progress = match outcome {
                 Some(Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. }))) => {
-                    return self.settle_after_query(&current, Ok(o), "found paid before resolving");
+                    return self
+                        .settle_after_query(&current, Ok(o), "found paid before resolving")
+                        .await;
                 }
                 Some(Ok(PaymentOutcome::Pending { status, .. })) => Some(format!(
                     "the backend still shows this payment in progress ({status})"
@@ -401,9 +407,11 @@ impl Checkout {
                 }
             }
         }
+        let (note, manager, now) = (note.to_string(), manager.to_string(), self.clock.now());
         let a = self
             .journal
-            .resolve(id, to, note, manager, self.clock.now())?;
+            .blocking(move |j| j.resolve(id, to, &note, &manager, now))
+            .await?;
         self.emit(&a, 0, None);
         Ok(a)
     }
@@ -419,7 +427,7 @@ impl Checkout {
         }
     }
 
-    fn begin(
+    async fn begin(
         &self,
         bill: &BillNo,
         amount: Fen,
@@ -441,7 +449,10 @@ impl Checkout {
             bill_paid_before,
         };
         let day = now.with_timezone(&self.settings.tz).date_naive();
-        let a = self.journal.begin(new, now, day, nonce)?;
+        let a = self
+            .journal
+            .blocking(move |j| j.begin(new, now, day, nonce))
+            .await?;
         self.emit(&a, 0, None);
         Ok(a)
     }
@@ -456,8 +467,13 @@ impl Checkout {
         Ok(self.journal.bill_collected(&a.bill)?)
     }
 
-    fn record(&self, a: &Attempt, change: Change) -> Result<Attempt, Error> {
-        Ok(self.journal.record(a.id, change, self.clock.now())?)
+    /// Journal writes wait for their fsync, so they run off the runtime's worker threads.
+    async fn record(&self, a: &Attempt, change: Change) -> Result<Attempt, Error> {
+        let (id, now) = (a.id, self.clock.now());
+        Ok(self
+            .journal
+            .blocking(move |j| j.record(id, change, now))
+            .await?)
     }
 
     fn emit(&self, a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) {

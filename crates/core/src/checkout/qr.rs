@@ -52,29 +52,34 @@ impl Checkout {
             .await;
         failpoint::hit(failpoint::AFTER_SEND_BEFORE_RECORD);
         match issued {
-            Ok(qr) => Ok(Issued::Shown(self.record(
-                &a,
-                Change {
-                    to: AttemptState::Shown,
-                    raw_status: "code issued".into(),
-                    reference: Some(qr.reference),
-                    code_url: Some(qr.code_url),
-                    ..Change::default()
-                },
-            )?)),
+            Ok(qr) => Ok(Issued::Shown(
+                self.record(
+                    &a,
+                    Change {
+                        to: AttemptState::Shown,
+                        raw_status: "code issued".into(),
+                        reference: Some(qr.reference),
+                        code_url: Some(qr.code_url),
+                        ..Change::default()
+                    },
+                )
+                .await?,
+            )),
             Err(e) => {
                 // No code reached a customer, so nothing can have been paid; an order that
                 // may exist is closed where the backend can, so it cannot be paid later.
                 let _ = self.backends.close_qr(&a).await;
-                let failed = self.record(
-                    &a,
-                    Change {
-                        to: AttemptState::Failed,
-                        raw_status: format!("no code issued: {}", e.code()),
-                        reason: Some(e.to_string()),
-                        ..Change::default()
-                    },
-                )?;
+                let failed = self
+                    .record(
+                        &a,
+                        Change {
+                            to: AttemptState::Failed,
+                            raw_status: format!("no code issued: {}", e.code()),
+                            reason: Some(e.to_string()),
+                            ..Change::default()
+                        },
+                    )
+                    .await?;
                 self.emit(&failed, ms(started.elapsed()), None);
                 Ok(Issued::Failed(failed))
             }
@@ -142,7 +147,7 @@ impl Checkout {
             return Ok(ended);
         }
         match self.backends.query(a, self.collected_before(a)?).await {
-            Ok(o) => self.record(a, change_for(&o, true)),
+            Ok(o) => self.record(a, change_for(&o, true)).await,
             Err(e) => {
                 tracing::warn!(attempt = %a.id, "QR query failed: {e}");
                 Ok(a.clone())
@@ -167,6 +172,7 @@ impl Checkout {
                 ..Change::default()
             },
         )
+        .await
     }
 
     /// Ends a QR attempt: one final query, then close where possible. A code the back office
@@ -220,7 +226,7 @@ impl Checkout {
             Ok(PaymentOutcome::Unknown { reason }) => self.close_or_unknown(&a, end, reason).await,
             Err(e) => self.close_or_unknown(&a, end, e.to_string()).await,
         };
-        let recorded = self.record(&a, change);
+        let recorded = self.record(&a, change).await;
         let r = match recorded {
             Ok(r) => r,
             // Another process ended it first; its word stands.

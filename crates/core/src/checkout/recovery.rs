@@ -95,7 +95,7 @@ impl Checkout {
             return if asked_before {
                 Ok((a, false))
             } else {
-                Ok((self.needs_manager(&a, why)?, false))
+                Ok((self.needs_manager(&a, why).await?, false))
             };
         }
         if let Some(elapsed) = self.inside_poll_window(&a) {
@@ -104,7 +104,8 @@ impl Checkout {
         }
         let outcome = self.backends.query(&a, self.collected_before(&a)?).await;
         Ok((
-            self.settle_after_query(&a, outcome, "recovered after restart")?,
+            self.settle_after_query(&a, outcome, "recovered after restart")
+                .await?,
             false,
         ))
     }
@@ -189,7 +190,7 @@ impl Checkout {
         let change = match outcome {
             Ok(o @ (PaymentOutcome::Paid { .. } | PaymentOutcome::PartlyPaid { .. })) => {
                 tracing::warn!(attempt = %a.id, order = %a.order_no, "an abandoned QR code was paid");
-                let paid = self.record(&a, change_for(&o, true))?;
+                let paid = self.record(&a, change_for(&o, true)).await?;
                 self.emit_late(&paid);
                 return Ok(paid);
             }
@@ -210,7 +211,7 @@ impl Checkout {
             Err(e) if strict => return Err(e),
             Ok(PaymentOutcome::Unknown { .. }) | Err(_) => return Ok(a),
         };
-        let r = self.record(&a, change)?;
+        let r = self.record(&a, change).await?;
         self.emit(&r, 0, None);
         Ok(r)
     }

@@ -46,13 +46,13 @@ impl Checkout {
             }
             None => {
                 let left = a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO);
-                let part = self.journal.begin_refund(
-                    id,
-                    amount.unwrap_or(left),
-                    manager,
-                    note,
-                    self.clock.now(),
-                )?;
+                let amount = amount.unwrap_or(left);
+                let (manager, note) = (manager.to_string(), note.to_string());
+                let now = self.clock.now();
+                let part = self
+                    .journal
+                    .blocking(move |j| j.begin_refund(id, amount, &manager, &note, now))
+                    .await?;
                 (part, true)
             }
         };
@@ -75,9 +75,11 @@ impl Checkout {
                 RefundOutcome::Refunding => (RefundState::Refunding, None),
                 RefundOutcome::Unknown { reason } => (RefundState::Unknown, Some(reason)),
             };
-            let (recorded, attempt) =
-                self.journal
-                    .record_refund(part.id, state, reason.clone(), self.clock.now())?;
+            let (part_id, said, now) = (part.id, reason.clone(), self.clock.now());
+            let (recorded, attempt) = self
+                .journal
+                .blocking(move |j| j.record_refund(part_id, state, said, now))
+                .await?;
             match recorded.state {
                 RefundState::Refunded => {
                     self.emit(&attempt, 0, None);

@@ -85,7 +85,7 @@ impl Checkout {
 
     /// After a one-off query (query again, recovery): pending becomes Unknown, because nobody
     /// is following it any more.
-    pub(super) fn settle_after_query(
+    pub(super) async fn settle_after_query(
         &self,
         a: &Attempt,
         outcome: Result<PaymentOutcome, Error>,
@@ -108,7 +108,7 @@ impl Checkout {
             ));
         }
         let was_given_up = !a.state.is_live() || a.state == AttemptState::Unknown;
-        let r = self.record(a, change)?;
+        let r = self.record(a, change).await?;
         if was_given_up && r.state.is_collected() {
             self.emit_late(&r);
         } else {
@@ -120,18 +120,20 @@ impl Checkout {
     /// An attempt the backend cannot be asked about (a KouDaiLQ payment whose answer, and so
     /// its `autoid`, was lost): Unknown, with a reason a manager can act on. Sending the query
     /// anyway would only be refused, at every start.
-    pub(super) fn needs_manager(&self, a: &Attempt, why: String) -> Result<Attempt, Error> {
-        let r = self.record(
-            a,
-            Change {
-                to: AttemptState::Unknown,
-                raw_status: CANNOT_QUERY.into(),
-                reason: Some(format!(
-                    "{why}; check the payment in the back office and resolve it by hand"
-                )),
-                ..Change::default()
-            },
-        )?;
+    pub(super) async fn needs_manager(&self, a: &Attempt, why: String) -> Result<Attempt, Error> {
+        let r = self
+            .record(
+                a,
+                Change {
+                    to: AttemptState::Unknown,
+                    raw_status: CANNOT_QUERY.into(),
+                    reason: Some(format!(
+                        "{why}; check the payment in the back office and resolve it by hand"
+                    )),
+                    ..Change::default()
+                },
+            )
+            .await?;
         self.emit(&r, 0, None);
         Ok(r)
     }
@@ -150,6 +152,7 @@ impl Checkout {
                 ..Change::default()
             },
         )
+        .await
     }
 
     /// The journal row, if another process (or a manager) has ended the attempt meanwhile.

@@ -56,8 +56,8 @@ pub struct CloudPayConfig {
     pub body: String,
     /// WeChat QR orders need `wxpay_pay_content_ext.product_id`.
     pub product_id: String,
-    /// ASSUMPTION (PROTOCOLS §2): `time_expire` is absolute unix seconds. A deployment whose
-    /// account reads it otherwise turns it off and relies on the till's own close.
+    /// ASSUMPTION (docs/protocols.md §2): `time_expire` is absolute unix seconds. A deployment
+    /// whose account reads it otherwise turns it off and relies on the till's own close.
     pub send_time_expire: bool,
 }
 

@@ -1,5 +1,5 @@
 //! Cloud Pay answers → outcomes: the one place where `status`, `internal_status` and the trade
-//! states get a meaning (PROTOCOLS §2). Never paid without a verified authen_code.
+//! states get a meaning (docs/protocols.md §2). Never paid without a verified authen_code.
 
 use super::wire::{OrderContent, RefundOrderContent, ResponseContent};
 use crate::{Error, Fen, PaymentOutcome, QrIssued};
@@ -8,7 +8,7 @@ use crate::{Error, Fen, PaymentOutcome, QrIssued};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signature {
     Verified,
-    /// Failures are sent unsigned (PROTOCOLS §2: statuses 3, 101–104).
+    /// Failures are sent unsigned (docs/protocols.md §2: statuses 3, 101–104).
     Missing,
     Bad,
 }
@@ -56,7 +56,8 @@ pub enum TradeState {
     Other(i64),
 }
 
-/// PROTOCOLS §2, WeChat: 2, 3 paid; 1, 6, 9, 12 pending; 5, 7, 8, 10, 11 failed or closed; 4 refunded.
+/// docs/protocols.md §2, WeChat: 2, 3 paid; 1, 6, 9, 12 pending; 5, 7, 8, 10, 11 failed or closed;
+/// 4 refunded.
 pub fn wechat_state(v: i64) -> TradeState {
     match v {
         2 | 3 => TradeState::Paid,
@@ -67,7 +68,7 @@ pub fn wechat_state(v: i64) -> TradeState {
     }
 }
 
-/// PROTOCOLS §2, Alipay: 2, 6 paid; 1, 4 pending; 5 closed; 7 not found.
+/// docs/protocols.md §2, Alipay: 2, 6 paid; 1, 4 pending; 5 closed; 7 not found.
 pub fn alipay_state(v: i64) -> TradeState {
     match v {
         2 | 6 => TradeState::Paid,

@@ -1,4 +1,4 @@
-//! Tencent Cloud Pay (PROTOCOLS §2, seed 004): signed `request_content`, verified answers,
+//! Tencent Cloud Pay (docs/protocols.md §2, seed 004): signed `request_content`, verified answers,
 //! fail-over hosts.
 
 mod config;
@@ -26,7 +26,7 @@ pub struct CloudPay {
     key: AuthenKey,
 }
 
-/// What a call does, which decides the `order_client` members it sends (PROTOCOLS §2, from
+/// What a call does, which decides the `order_client` members it sends (docs/protocols.md §2, from
 /// the vendor's pages).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CallKind {
@@ -178,7 +178,7 @@ impl CloudPay {
         code: &PaymentCode,
     ) -> Result<PaymentOutcome, Error> {
         self.check_order_no(out_trade_no)?;
-        // The wallet is the code's own (PROTOCOLS §4), whatever the cashier picked.
+        // The wallet is the code's own (docs/protocols.md §4), whatever the cashier picked.
         let platform = Platform::for_code(code)?;
         let mut content = self.content(platform, CallKind::Pay);
         content.pay_content = Some(PayContent {
@@ -207,7 +207,7 @@ impl CloudPay {
         }))
     }
 
-    /// Abandons an unpaid QR order. Callers run a final query first (PROTOCOLS §5.3).
+    /// Abandons an unpaid QR order. Callers run a final query first (docs/protocols.md §5.3).
     pub async fn close_order(
         &self,
         out_trade_no: &str,
@@ -255,7 +255,7 @@ impl CloudPay {
         out_refund_no: &str,
         platform: Platform,
     ) -> Result<RefundOutcome, Error> {
-        // PROTOCOLS §2: both numbers at the top level, not in `refund_content`.
+        // docs/protocols.md §2: both numbers at the top level, not in `refund_content`.
         let mut content = self.content(platform, CallKind::Query);
         content.out_trade_no = Some(out_trade_no.to_string());
         content.out_refund_no = Some(out_refund_no.to_string());

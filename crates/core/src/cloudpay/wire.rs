@@ -1,4 +1,4 @@
-//! Tencent Cloud Pay wire shapes (seed 004, PROTOCOLS §2). `request_content` and
+//! Tencent Cloud Pay wire shapes (seed 004, docs/protocols.md §2). `request_content` and
 //! `response_content` are JSON *strings*: serialised once, signed, sent as they are.
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -40,7 +40,7 @@ pub struct Answer {
     pub authen_info: Option<AuthenInfo>,
 }
 
-/// Every unset field is omitted, never sent as `null` (PROTOCOLS §2).
+/// Every unset field is omitted, never sent as `null` (docs/protocols.md §2).
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestContent {
     pub nonce_str: String,
@@ -149,7 +149,7 @@ pub struct PayMchKey {
     pub out_shop_id: String,
 }
 
-/// The members each call needs differ (PROTOCOLS §2): paying calls send all but
+/// The members each call needs differ (docs/protocols.md §2): paying calls send all but
 /// `sub_terminal_type`, closing and refunding leave out `machine_no` (and `staff_id`),
 /// queries send only `terminal_type`, `sdk_version` and `spbill_create_ip`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -208,7 +208,7 @@ pub struct WxpayPayContentExt {
     pub product_id: String,
 }
 
-/// `refund`'s `refund_content` (PROTOCOLS §2); `query_refund_order` names its refund at
+/// `refund`'s `refund_content` (docs/protocols.md §2); `query_refund_order` names its refund at
 /// the top level instead.
 #[derive(Debug, Clone, Serialize)]
 pub struct RefundContent {
@@ -283,7 +283,7 @@ pub struct TradeStateExt {
 }
 
 /// `refund` answers one `refund_order_content`; `query_refund_order` a list, one entry per
-/// refund of the order (PROTOCOLS §2). Either shape is read as a list.
+/// refund of the order (docs/protocols.md §2). Either shape is read as a list.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RefundPayload {
     #[serde(default, deserialize_with = "one_or_many")]

@@ -1,5 +1,5 @@
-//! Cloud Pay's authen_code (PROTOCOLS §2): uppercase hex of HMAC-SHA256, keyed with the bytes
-//! of the 32-character authen key, over the exact bytes of `request_content` /
+//! Cloud Pay's authen_code (docs/protocols.md §2): uppercase hex of HMAC-SHA256, keyed with the
+//! bytes of the 32-character authen key, over the exact bytes of `request_content` /
 //! `response_content`.
 
 use std::fmt;

@@ -1,7 +1,8 @@
 //! HAWK request signatures (hueniverse scheme, SHA-256), through the `hawk` crate.
 //!
-//! PROTOCOLS §1 ASSUMPTION: `id` is the operator's user name and the key bytes are the UTF-8 of
-//! the key string (`UPPER(MD5(password))` before login, the decrypted `HawkRealKey` after).
+//! docs/protocols.md §1 ASSUMPTION: `id` is the operator's user name and the key bytes are the
+//! UTF-8 of the key string (`UPPER(MD5(password))` before login, the decrypted `HawkRealKey`
+//! after).
 
 use std::fmt;
 use std::str::FromStr;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::CryptoError;
 
-/// How a key string becomes HMAC key bytes. ASSUMPTION (PROTOCOLS §1): its UTF-8 bytes; the
+/// How a key string becomes HMAC key bytes. ASSUMPTION (docs/protocols.md §1): its UTF-8 bytes; the
 /// other reading of a 32-hex-digit key is the 16 bytes it spells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -33,7 +33,8 @@ pub enum CryptoError {
 /// `UPPER(MD5(password))`: 32 uppercase hex characters over the UTF-8 password.
 ///
 /// It is the pre-login HAWK key, the `api/Pos/...` HAWK key and the TripleDES key string for
-/// `wechatbarcode` (PROTOCOLS §1, seed 002), so it is kept as a secret; the password is not.
+/// `wechatbarcode` (docs/protocols.md §1, seed 002), so it is kept as a secret; the password is
+/// not.
 pub fn md5_key(password: &SecretString) -> SecretString {
     let digest = Md5::digest(password.expose_secret().as_bytes());
     SecretString::from(hex::encode_upper(digest))

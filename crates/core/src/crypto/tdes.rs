@@ -1,4 +1,4 @@
-//! TripleDES as the back office's helper does it (PROTOCOLS §3).
+//! TripleDES as the back office's helper does it (docs/protocols.md §3).
 //!
 //! The documented part: the key is derived from a key string, plaintext is UTF-8, output is
 //! standard Base64. Mode, padding and key derivation are not documented, so each guess is a
@@ -19,7 +19,7 @@ use des::cipher;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum TdesProfile {
-    /// ASSUMPTION (PROTOCOLS §3): key = SHA-256(key string)[..24], 3DES-EDE3, ECB, PKCS7.
+    /// ASSUMPTION (docs/protocols.md §3): key = SHA-256(key string)[..24], 3DES-EDE3, ECB, PKCS7.
     #[default]
     Sha256Ecb,
     /// Key = the first 24 ASCII bytes of the key string, ECB, PKCS7.

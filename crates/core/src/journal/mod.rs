@@ -6,17 +6,19 @@
 //! attempt per bill, append-only transitions, fixed order numbers) are enforced by SQLite.
 
 mod error;
+#[cfg(test)]
+mod plans;
 mod read;
 mod refund;
 mod schema;
 mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, ErrorCode, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use crate::order_no::OrderScheme;
@@ -24,6 +26,10 @@ use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
 pub use error::{JournalError, state_zh};
 pub use refund::{Refund, RefundState};
+
+/// The journal's schema version (`PRAGMA user_version` once migrated): what a cache of a
+/// journal file, such as the benches' million-attempt one, must be rebuilt for.
+pub const SCHEMA_VERSION: usize = schema::VERSION;
 
 /// Another process may hold the write lock for a moment (a recovering CLI next to the till).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -135,9 +141,16 @@ pub struct Transition {
 }
 
 /// The journal file. Cheap to share between threads; each call is one short transaction.
+///
+/// Writes go through one connection; reads through read-only ones of their own, so that in
+/// WAL mode a read never waits for a write's fsync (nor for another read, such as a day
+/// report). The checkout engine makes its journal calls through [`Journal::blocking`], off
+/// the async runtime's worker threads.
 #[derive(Debug)]
 pub struct Journal {
-    conn: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    /// Idle read-only connections; a read takes one (or opens one) and puts it back.
+    readers: Mutex<Vec<Connection>>,
     path: PathBuf,
 }
 
@@ -188,11 +201,35 @@ impl Journal {
             tracing::debug!(error = %first, "journal migration raced, trying again");
             schema::MIGRATIONS.to_latest(&mut conn)?;
         }
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        // Only when missing: writing the header is a commit, an fsync on every open.
+        let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if id != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         Ok(Journal {
-            conn: Mutex::new(conn),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),
         })
+    }
+
+    /// Runs journal work on tokio's blocking threads and waits for it without holding up a
+    /// worker thread: a write waits for its fsync (0.2-0.8 ms, a few ms on a busy disk), and
+    /// the runtime it would stall is the one the UI and the embedded sandbox share. Work
+    /// already started finishes even if the caller stops waiting, exactly as a synchronous
+    /// call would have; a panic in it is the caller's panic.
+    pub async fn blocking<T, F>(self: &Arc<Self>, work: F) -> Result<T, JournalError>
+    where
+        F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let journal = Arc::clone(self);
+        match tokio::task::spawn_blocking(move || work(&journal)).await {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Only a runtime shutting down cancels blocking work, and then before it began.
+            Err(e) => Err(JournalError::Io(format!("journal work not run: {e}"))),
+        }
     }
 
     /// Claims this till for the calling process: an exclusive OS lock on `<journal>.till`,
@@ -221,7 +258,7 @@ impl Journal {
     /// What SQLite reports in force on the journal's own connection: the durability the
     /// README promises (WAL, `synchronous=FULL`) is a property of the connection, not the file.
     pub fn storage(&self) -> Result<Storage, JournalError> {
-        let conn = self.conn();
+        let conn = self.writer();
         let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         Ok(Storage {
@@ -236,11 +273,46 @@ impl Journal {
         })
     }
 
-    /// The connection. A panic while it was held cannot have left a transaction half-done
-    /// (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The write connection. A panic while it was held cannot have left a transaction
+    /// half-done (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Runs `read` on a read-only connection of its own, which goes back to the idle ones
+    /// afterwards (unless `read` panicked).
+    fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, JournalError>,
+    ) -> Result<T, JournalError> {
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => open_reader(&self.path)?,
+        };
+        let result = read(&conn);
+        self.readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(conn);
+        result
+    }
+}
+
+/// Opens a read-only connection to a journal the write connection has already opened (and
+/// so migrated and switched to WAL).
+fn open_reader(path: &Path) -> Result<Connection, JournalError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // A reader waits only while another process checkpoints or recovers the WAL.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
 }
 
 /// `PRAGMA application_id` of a Cashier journal ("CSHR"), so that no other program's database

@@ -88,7 +88,7 @@ impl Journal {
                 "a refund needs the manager's name and a note".into(),
             ));
         }
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let a = read::attempt_by_id(&tx, id)?.ok_or(JournalError::NotFound(id))?;
         if !matches!(a.state, AttemptState::Paid | AttemptState::PartRefunded) {
@@ -153,7 +153,7 @@ impl Journal {
         now: DateTime<Utc>,
     ) -> Result<(Refund, Attempt), JournalError> {
         let reason = reason.as_deref().map(crate::code::redact_codes);
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = refund_by_id(&tx, refund_id)?;
         let a = read::attempt_by_id(&tx, before.attempt_id)?
@@ -206,21 +206,22 @@ impl Journal {
 
     /// The attempt's refund parts, oldest first.
     pub fn refunds(&self, id: AttemptId) -> Result<Vec<Refund>, JournalError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {REFUND_COLUMNS} FROM refunds WHERE attempt_id = ?1 ORDER BY part"
-        ))?;
-        let mut rows = stmt.query([id.0])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(refund_from_row(row)?);
-        }
-        Ok(out)
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {REFUND_COLUMNS} FROM refunds WHERE attempt_id = ?1 ORDER BY part"
+            ))?;
+            let mut rows = stmt.query([id.0])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(refund_from_row(row)?);
+            }
+            Ok(out)
+        })
     }
 
     /// The part of a refund of this attempt that has not ended, if any.
     pub fn open_refund(&self, id: AttemptId) -> Result<Option<Refund>, JournalError> {
-        open_part(&self.conn(), id)
+        self.read(|conn| open_part(conn, id))
     }
 }
 

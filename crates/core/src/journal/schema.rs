@@ -8,9 +8,15 @@ use rusqlite_migration::{M, Migrations};
 /// that yields the id and the UPDATE that writes the real order number.
 pub(crate) const UNASSIGNED_ORDER_NO: &str = "~unassigned";
 
-/// States in which an attempt may still take money. Must match `AttemptState::is_live`; the
-/// journal tests check that it does.
-pub(crate) const LIVE_STATES_SQL: &str = "('sending','pending','issuing','shown','unknown')";
+/// States in which an attempt may still take money, as an SQL list. Must match
+/// `AttemptState::is_live` and the `attempts_one_live_per_bill` index (the tests below check
+/// both). A macro, so that statements can be whole literals (prepared once, cached).
+macro_rules! live_states {
+    () => {
+        "('sending','pending','issuing','shown','unknown')"
+    };
+}
+pub(crate) use live_states;
 
 const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(
@@ -143,5 +149,42 @@ END;
     ),
 ];
 
+/// The version a migrated journal has: one per migration.
+pub(crate) const VERSION: usize = MIGRATION_SLICE.len();
+
 /// Every migration, oldest first.
 pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AttemptState;
+
+    #[test]
+    fn live_states_are_the_live_attempt_states_and_the_index_s() {
+        let listed: Vec<&str> = live_states!()
+            .trim_matches(['(', ')'])
+            .split(',')
+            .map(|s| s.trim_matches('\''))
+            .collect();
+        let live: Vec<&str> = AttemptState::ALL
+            .into_iter()
+            .filter(|s| s.is_live())
+            .map(AttemptState::as_str)
+            .collect();
+        assert_eq!(listed, live);
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        let index: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'attempts_one_live_per_bill'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            index.ends_with(concat!("WHERE state IN ", live_states!())),
+            "{index}"
+        );
+    }
+}

@@ -5,12 +5,20 @@ use crate::code::redact_codes;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::schema::{LIVE_STATES_SQL, UNASSIGNED_ORDER_NO};
+use super::schema::{UNASSIGNED_ORDER_NO, live_states};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
 use crate::{Attempt, AttemptId, AttemptState, BillNo};
 
 /// `raw_status` of a manager's resolution: there was no backend answer to keep.
 const RESOLVED_BY_HAND: &str = "resolved_by_hand";
+
+pub(super) const PAID_ON_BILL: &str =
+    "SELECT EXISTS (SELECT 1 FROM attempts WHERE bill = ?1 AND state = 'paid')";
+pub(super) const LIVE_ON_BILL: &str = concat!(
+    "SELECT id, state FROM attempts WHERE bill = ?1 AND state IN ",
+    live_states!(),
+    " ORDER BY id LIMIT 1"
+);
 
 impl Journal {
     /// Journals a new attempt and commits it: call this *before* the payment request.
@@ -33,37 +41,35 @@ impl Journal {
             AttemptState::Sending
         };
         let at = ts(now);
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         refuse_busy_or_paid(&tx, &new.bill)?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO attempts (bill, amount_fen, channel, order_no, wallet, code_masked,
                  operator, till, state, created_at, updated_at, business_day,
                  bill_paid_before_fen)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
-            params![
-                new.bill.as_str(),
-                amount,
-                new.channel.as_str(),
-                UNASSIGNED_ORDER_NO,
-                new.wallet,
-                new.code_masked,
-                new.operator,
-                new.scheme.till(),
-                state.as_str(),
-                at,
-                business_day.format("%Y-%m-%d").to_string(),
-                new.bill_paid_before
-                    .map(|f| i64::try_from(f.0).unwrap_or(i64::MAX)),
-            ],
-        )
+        )?
+        .execute(params![
+            new.bill.as_str(),
+            amount,
+            new.channel.as_str(),
+            UNASSIGNED_ORDER_NO,
+            new.wallet,
+            new.code_masked,
+            new.operator,
+            new.scheme.till(),
+            state.as_str(),
+            at,
+            business_day.format("%Y-%m-%d").to_string(),
+            new.bill_paid_before
+                .map(|f| i64::try_from(f.0).unwrap_or(i64::MAX)),
+        ])
         .map_err(|e| live_conflict(&tx, &new.bill, e))?;
         let id = tx.last_insert_rowid();
         let order_no = new.scheme.order_no(AttemptId(id), now, nonce)?;
-        tx.execute(
-            "UPDATE attempts SET order_no = ?1 WHERE id = ?2",
-            params![order_no, id],
-        )?;
+        tx.prepare_cached("UPDATE attempts SET order_no = ?1 WHERE id = ?2")?
+            .execute(params![order_no, id])?;
         let first = Change {
             actor: Some(new.operator),
             // No backend has answered yet: an empty raw status says so.
@@ -85,7 +91,7 @@ impl Journal {
         change: Change,
         now: DateTime<Utc>,
     ) -> Result<Attempt, JournalError> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let attempt = apply(&tx, id, change, now, false)?;
         tx.commit()?;
@@ -125,7 +131,7 @@ impl Journal {
             note: Some(note.to_string()),
             ..Change::new(to, RESOLVED_BY_HAND)
         };
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let attempt = apply(&tx, id, change, now, true)?;
         tx.commit()?;
@@ -189,20 +195,20 @@ pub(super) fn apply(
         return Ok(current);
     }
     let at = ts(now);
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE attempts SET state = ?1, reason = ?2, reference = ?3, code_url = ?4,
              updated_at = ?5, watch_until = ?6
          WHERE id = ?7",
-        params![
-            change.to.as_str(),
-            change.reason,
-            reference,
-            code_url,
-            at,
-            watch_until.map(ts),
-            id.0
-        ],
-    )
+    )?
+    .execute(params![
+        change.to.as_str(),
+        change.reason,
+        reference,
+        code_url,
+        at,
+        watch_until.map(ts),
+        id.0
+    ])
     .map_err(|e| live_conflict(conn, &current.bill, e))?;
     append_transition(conn, id.0, &at, Some(from), &change)?;
     read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))
@@ -215,21 +221,21 @@ fn append_transition(
     from: Option<AttemptState>,
     change: &Change,
 ) -> Result<(), JournalError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO transitions (attempt_id, at, from_state, to_state, raw_status, reason,
              actor, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            attempt_id,
-            at,
-            from.map(AttemptState::as_str),
-            change.to.as_str(),
-            change.raw_status,
-            change.reason,
-            change.actor,
-            change.note
-        ],
-    )?;
+    )?
+    .execute(params![
+        attempt_id,
+        at,
+        from.map(AttemptState::as_str),
+        change.to.as_str(),
+        change.raw_status,
+        change.reason,
+        change.actor,
+        change.note
+    ])?;
     Ok(())
 }
 
@@ -237,11 +243,9 @@ fn refuse_busy_or_paid(conn: &Connection, bill: &BillNo) -> Result<(), JournalEr
     if let Some(busy) = live_attempt_error(conn, bill)? {
         return Err(busy);
     }
-    let paid: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM attempts WHERE bill = ?1 AND state = 'paid')",
-        [bill.as_str()],
-        |r| r.get(0),
-    )?;
+    let paid: bool = conn
+        .prepare_cached(PAID_ON_BILL)?
+        .query_row([bill.as_str()], |r| r.get(0))?;
     if paid {
         return Err(JournalError::BillPaid);
     }
@@ -254,14 +258,8 @@ fn live_attempt_error(
     bill: &BillNo,
 ) -> Result<Option<JournalError>, JournalError> {
     let live: Option<(i64, String)> = conn
-        .query_row(
-            &format!(
-                "SELECT id, state FROM attempts WHERE bill = ?1 AND state IN {LIVE_STATES_SQL}
-                 ORDER BY id LIMIT 1"
-            ),
-            [bill.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached(LIVE_ON_BILL)?
+        .query_row([bill.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     live.map(|(id, state)| {
         let state = read::parse_state(&state, id)?;

@@ -1,4 +1,5 @@
-//! Serial barcode scanner guns (PROTOCOLS §4): read codes off a COM port, tell the checkout.
+//! Serial barcode scanner guns (docs/protocols.md §4): read codes off a COM port, tell the
+//! checkout.
 //!
 //! [`Scanner::spawn`] runs the port on its own thread and sends [`ScanEvent`]s: payment codes,
 //! rejected reads (masked), and the port coming and going. The byte stream is cut into reads by

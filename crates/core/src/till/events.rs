@@ -57,7 +57,14 @@ impl TillEvents {
                         missed,
                         "an event subscriber fell behind; sending the current state"
                     );
-                    self.backlog = self.till.snapshot();
+                    let till = self.till.clone();
+                    // Journal reads, off the async workers.
+                    self.backlog = match tokio::task::spawn_blocking(move || till.snapshot()).await
+                    {
+                        Ok(backlog) => backlog,
+                        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                        Err(_) => return None,
+                    };
                 }
                 Err(RecvError::Closed) => return None,
             }
@@ -122,21 +129,33 @@ pub(super) fn forward(
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => return,
             };
-            let a = match till.journal().get(e.attempt_id) {
-                Ok(Some(a)) => a,
+            // The journal reads (the attempt, its transitions, the live counts) run on the
+            // blocking threads, off the async workers that carry the payments.
+            let t = till.clone();
+            let done = tokio::task::spawn_blocking(move || {
+                let a = match t.journal().get(e.attempt_id) {
+                    Ok(Some(a)) => a,
+                    Ok(None) => return None,
+                    Err(err) => {
+                        tracing::warn!(attempt = %e.attempt_id, "reading an attempt for its event: {err}");
+                        return None;
+                    }
+                };
+                match t.view(&a, Progress::from(&e)) {
+                    Ok(attempt) => {
+                        let _ = t.inner.events.send(TillEvent::Attempt { attempt });
+                    }
+                    Err(err) => tracing::warn!("building an attempt's view: {err}"),
+                }
+                Some(t.status())
+            })
+            .await;
+            let status = match done {
+                Ok(Some(status)) => status,
                 Ok(None) => continue,
-                Err(err) => {
-                    tracing::warn!(attempt = %e.attempt_id, "reading an attempt for its event: {err}");
-                    continue;
-                }
+                Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                Err(_) => return,
             };
-            match till.view(&a, Progress::from(&e)) {
-                Ok(attempt) => {
-                    let _ = till.inner.events.send(TillEvent::Attempt { attempt });
-                }
-                Err(err) => tracing::warn!("building an attempt's view: {err}"),
-            }
-            let status = till.status();
             let now = Some((status.live_count, status.unknown_count));
             if now != counts {
                 counts = now;

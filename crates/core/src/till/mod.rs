@@ -397,7 +397,8 @@ impl Till {
             None => self
                 .inner
                 .journal
-                .get(id)?
+                .blocking(move |j| j.get(id))
+                .await?
                 .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?,
         };
         self.view(&a, Progress::default())

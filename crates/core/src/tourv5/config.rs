@@ -1,11 +1,12 @@
-//! What a deployment sets for its Tour V5 back office. Lines marked ASSUMPTION in PROTOCOLS
+//! What a deployment sets for its Tour V5 back office. Lines marked ASSUMPTION in docs/protocols.md
 //! are fields here, not constants, so a deployment changes them without a rebuild.
 
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{HawkKeyBytes, TdesProfile};
 
-/// Deployment settings. Lines marked ASSUMPTION in PROTOCOLS are fields here, not constants.
+/// Deployment settings. Lines marked ASSUMPTION in docs/protocols.md are fields here, not
+/// constants.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TourV5Config {
@@ -24,12 +25,12 @@ pub struct TourV5Config {
     pub clientip: Option<String>,
     /// The back office's clock zone, to read `ServerTime` (minutes east of UTC).
     pub server_utc_offset_minutes: i32,
-    /// ASSUMPTION (PROTOCOLS §1): HAWK key bytes are the UTF-8 of the key string.
+    /// ASSUMPTION (docs/protocols.md §1): HAWK key bytes are the UTF-8 of the key string.
     pub hawk_key_bytes: HawkKeyBytes,
     /// Paths signed with `UPPER(MD5(password))`; every other path after login is signed with
     /// the session key from `HawkRealKey` (ASSUMPTION for `api/3Pay/...`).
     pub password_key_paths: Vec<String>,
-    /// ASSUMPTION (PROTOCOLS §1): the POS bill status `paystate` that means fully paid.
+    /// ASSUMPTION (docs/protocols.md §1): the POS bill status `paystate` that means fully paid.
     pub pos_bill_paid_state: String,
     /// ASSUMPTION: how long a QR code stays payable after it is issued (WeChat and Alipay
     /// codes live about two hours). The back office documents no close, so a bill whose

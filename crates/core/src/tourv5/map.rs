@@ -163,7 +163,7 @@ pub fn pos_barcode(env: Envelope<PosSellPaymentResult>) -> PaymentOutcome {
     }
 }
 
-/// The POS bill-status poll. ASSUMPTION (PROTOCOLS §1): `paystate == paid_state` ("3" by
+/// The POS bill-status poll. ASSUMPTION (docs/protocols.md §1): `paystate == paid_state` ("3" by
 /// default) means fully paid.
 /// `paid_if_ours_landed` is what the bill's paid value reaches once this payment is applied:
 /// when the back office reports it, a partial payment is recognised as such.

@@ -1,4 +1,5 @@
-//! The Tour V5 merchant back office: HAWK-signed JSON over HTTP (PROTOCOLS §1, seeds 000–003).
+//! The Tour V5 merchant back office: HAWK-signed JSON over HTTP (docs/protocols.md §1, seeds
+//! 000–003).
 
 mod config;
 pub mod map;
@@ -73,7 +74,7 @@ pub struct TourV5 {
 const ZONE_MISMATCH_MIN: TimeDelta = TimeDelta::minutes(30);
 const ZONE_MISMATCH_SLACK: TimeDelta = TimeDelta::minutes(2);
 
-/// Which key signs a request (PROTOCOLS §1).
+/// Which key signs a request (docs/protocols.md §1).
 enum Signer<'a> {
     Session(&'a TourV5Session),
     PreLogin {
@@ -297,11 +298,11 @@ impl TourV5 {
         PaymentOutcome::or_unknown(sent.and_then(|a| Ok(map::pay_status(parse(&a)?, true))))
     }
 
-    /// The KouDaiLQ query (PROTOCOLS §1 ASSUMPTION: the Alipay query's body, seed 003, where
-    /// `autoid` is Required). Without an autoid (the pay call's answer was lost, or was the
-    /// tagless "busy" 500) there is nothing the back office would answer, so nothing is
-    /// sent: the outcome is Unknown, since the money may have moved, and only someone who
-    /// looks the bill up in the back office can say; the bill stays blocked until then.
+    /// The KouDaiLQ query (docs/protocols.md §1 ASSUMPTION: the Alipay query's body, seed 003,
+    /// where `autoid` is Required). Without an autoid (the pay call's answer was lost, or was the
+    /// tagless "busy" 500) there is nothing the back office would answer, so nothing is sent: the
+    /// outcome is Unknown, since the money may have moved, and only someone who looks the bill up
+    /// in the back office can say; the bill stays blocked until then.
     pub async fn koudai_query(
         &self,
         s: &TourV5Session,
@@ -361,7 +362,8 @@ impl TourV5 {
     }
 
     /// The POS sale bill as the back office reports it (`paystate`, and where it says so
-    /// `billvalue`/`paidvalue`, ASSUMPTION, PROTOCOLS §1); `None` for a bill it does not know.
+    /// `billvalue`/`paidvalue`, ASSUMPTION, docs/protocols.md §1); `None` for a bill it does not
+    /// know.
     pub async fn pos_bill(
         &self,
         s: &TourV5Session,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::money::{Fen, wire_yuan};
 
-/// `{errcode, errmsg, tag}`, the envelope of every answer (PROTOCOLS §1).
+/// `{errcode, errmsg, tag}`, the envelope of every answer (docs/protocols.md §1).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Envelope<T> {
     pub errcode: i64,
@@ -19,7 +19,7 @@ fn none<T>() -> Option<T> {
     None
 }
 
-/// Seed 000 `WeChatScanCodeParm`; the Alipay `ScanCode` takes the same body (PROTOCOLS §1).
+/// Seed 000 `WeChatScanCodeParm`; the Alipay `ScanCode` takes the same body (docs/protocols.md §1).
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanCodeParm {
     pub billnum: String,
@@ -121,8 +121,8 @@ pub struct PosSellPaymentResult {
 }
 
 /// `GET api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{billnum}` answer tag.
-/// ASSUMPTION (PROTOCOLS §1): `paystate == "3"` means fully paid; ASSUMPTION: `billvalue` and
-/// `paidvalue` (yuan) are the bill's total and what has been paid on it, when present.
+/// ASSUMPTION (docs/protocols.md §1): `paystate == "3"` means fully paid; ASSUMPTION: `billvalue`
+/// and `paidvalue` (yuan) are the bill's total and what has been paid on it, when present.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PosSellMainRow {
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -143,7 +143,7 @@ fn opt_yuan<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Fen>, D::Error> {
         .map_err(serde::de::Error::custom)
 }
 
-/// `api/UnPos/User/Login/ByPwd` answer tag (PROTOCOLS §1).
+/// `api/UnPos/User/Login/ByPwd` answer tag (docs/protocols.md §1).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LoginResult {

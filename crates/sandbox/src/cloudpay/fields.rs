@@ -2,7 +2,7 @@
 //! first broken field is answered as status 101 with its path, as Cloud Pay reports one
 //! parameter error at a time.
 //!
-//! The rules (PROTOCOLS §2, seed 004): `String(n)` counts UTF-8 bytes; `null` is never a
+//! The rules (docs/protocols.md §2, seed 004): `String(n)` counts UTF-8 bytes; `null` is never a
 //! value (unset fields are omitted); a field the call does not document is refused; every
 //! `pay_mch_key` names this merchant; `order_client` carries the members each kind of call
 //! needs; order and refund numbers start with the merchant's order prefix.
@@ -170,7 +170,7 @@ fn first_null(v: &Value, path: &str) -> Option<String> {
     }
 }
 
-/// What a call does, which decides the `order_client` members it needs (PROTOCOLS §2, from
+/// What a call does, which decides the `order_client` members it needs (docs/protocols.md §2, from
 /// the vendor's pages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call {

@@ -1,4 +1,4 @@
-//! The simulated Tencent Cloud Pay (`/cpay/<name>`, PROTOCOLS §2, seed 004).
+//! The simulated Tencent Cloud Pay (`/cpay/<name>`, docs/protocols.md §2, seed 004).
 //!
 //! `request_content` is verified over its exact text; every status-0 answer is signed over
 //! the exact `response_content` text it carries, and failures are unsigned, as the real
@@ -175,7 +175,7 @@ fn open(key: &AuthenKey, body: &[u8]) -> Result<Value, Reply> {
     }
 }
 
-/// PROTOCOLS §2: authen_code is the *uppercase* hex of the HMAC, 64 characters; the same
+/// docs/protocols.md §2: authen_code is the *uppercase* hex of the HMAC, 64 characters; the same
 /// MAC in lower case is another string and does not verify.
 fn uppercase_hex(code: &str) -> bool {
     code.len() == 64 && code.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F'))

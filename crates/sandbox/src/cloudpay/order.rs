@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
-/// WeChat trade states (PROTOCOLS §2): 1 not paid, 2 paid, 4 refunded, 5 closed,
+/// WeChat trade states (docs/protocols.md §2): 1 not paid, 2 paid, 4 refunded, 5 closed,
 /// 6 user paying, 8 pay error.
 fn wechat_state(o: &Order) -> i64 {
     match o.state {
@@ -142,8 +142,8 @@ pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
         return Err(Reply::refused(0, NOT_FOUND));
     };
     check_matches(o, asked, wallet)?;
-    // Closing abandons an unpaid QR order (PROTOCOLS §2); a barcode payment is the
-    // customer's to finish or not, and Cloud Pay's reverse is not offered (PROTOCOLS §2).
+    // Closing abandons an unpaid QR order (docs/protocols.md §2); a barcode payment is the
+    // customer's to finish or not, and Cloud Pay's reverse is not offered (docs/protocols.md §2).
     if o.channel != Channel::CloudQr {
         return Err(Reply::refused(
             0,

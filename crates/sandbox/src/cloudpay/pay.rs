@@ -19,7 +19,7 @@ use crate::scenario::Scenario;
 const DUPLICATE: &str = "订单号重复 duplicate order number";
 /// How far ahead `time_expire` may lie, in seconds (see [`expiry`]).
 const MAX_TIME_EXPIRE_AHEAD: i64 = 24 * 3600;
-/// Cloud Pay's internal status for a reused `out_trade_no` (PROTOCOLS §2).
+/// Cloud Pay's internal status for a reused `out_trade_no` (docs/protocols.md §2).
 pub const INTERNAL_DUPLICATE: i64 = 407;
 
 /// A transaction id in the wallet's style; only shown, never relied on.
@@ -42,7 +42,7 @@ fn cloud_fields(o: &mut Order, wallet: Wallet) {
     o.transaction_id = transaction_id(wallet);
 }
 
-/// `time_expire` (absolute unix seconds, PROTOCOLS §2 ASSUMPTION) must lie ahead, and not
+/// `time_expire` (absolute unix seconds, docs/protocols.md §2 ASSUMPTION) must lie ahead, and not
 /// more than a day: a QR code is shown for minutes, so anything else is a client's clock or
 /// unit mistake worth failing loudly.
 fn expiry(
@@ -134,7 +134,7 @@ fn check_reuse(o: &Order, wallet: Wallet, pay: &PayContent<'_>, bill: &str) -> R
 }
 
 /// The payment code is 10–32 digits and belongs to the wallet `pay_platform` names
-/// (PROTOCOLS §4: WeChat 18 digits from 10–15, Alipay 16–24 from 25–30); Cloud Pay takes
+/// (docs/protocols.md §4: WeChat 18 digits from 10–15, Alipay 16–24 from 25–30); Cloud Pay takes
 /// no other wallet's codes.
 fn check_wallet(code: &str, wallet: Wallet) -> Result<(), Reply> {
     let kind = codes::kind(code).ok_or_else(|| {
@@ -170,8 +170,8 @@ pub fn micro_pay(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Rep
     check_wallet(code, wallet)?;
     let now = app.now();
     let mut book = app.book();
-    // A repeated order number is refused and never charged again (PROTOCOLS §2, 407), before
-    // its code is looked at: the same order sent again is a duplicate, not a used code.
+    // A repeated order number is refused and never charged again (docs/protocols.md §2, 407),
+    // before its code is looked at: the same order sent again is a duplicate, not a used code.
     if book.position(pay.out_trade_no).is_some() {
         return Err(Reply::refused(INTERNAL_DUPLICATE, DUPLICATE));
     }

@@ -2,7 +2,7 @@
 //! done (state 2) by the next query. An order may be refunded in parts up to its amount; it
 //! reads refunded only once the finished refunds cover all of it.
 //!
-//! PROTOCOLS §2: `refund` carries `refund_content`; `query_refund_order` names
+//! docs/protocols.md §2: `refund` carries `refund_content`; `query_refund_order` names
 //! `out_trade_no` and `out_refund_no` at the top level of `request_content` and is answered
 //! with one `refund_order_content` entry per refund of the order.
 

@@ -1,4 +1,4 @@
-//! HAWK checking as the back office does it (PROTOCOLS §1): which key signs which path,
+//! HAWK checking as the back office does it (docs/protocols.md §1): which key signs which path,
 //! the 60-second window for `ts` (login included), replayed nonces, and the ASP.NET 401 with
 //! HAWK's `WWW-Authenticate` challenge; a stale `ts` gets the server's time and its `tsm`.
 
@@ -139,7 +139,7 @@ pub fn denied() -> Response {
     unauthorized(&bad("Bad mac", "").challenge())
 }
 
-/// `tsm` = Base64(HMAC-SHA256(key, "hawk.1.ts\n{ts}\n")) (PROTOCOLS §1, the HAWK spec).
+/// `tsm` = Base64(HMAC-SHA256(key, "hawk.1.ts\n{ts}\n")) (docs/protocols.md §1, the HAWK spec).
 pub fn timestamp_mac(key: &[u8], ts: u64) -> String {
     // HMAC takes a key of any length; an empty tsm (never reached) would simply not verify.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
@@ -250,7 +250,7 @@ fn verify(app: &App, parts: &Parts, body: &[u8]) -> Result<Operator, Refusal> {
 
 /// Whether `path` (as requested, with its leading slash) is signed with `UPPER(MD5(password))`:
 /// it starts with one of the configured prefixes (`api/Pos/` by default, ASSUMPTION,
-/// PROTOCOLS §1), which are written without the leading slash, as the client matches them.
+/// docs/protocols.md §1), which are written without the leading slash, as the client matches them.
 fn password_signed(prefixes: &[String], path: &str) -> bool {
     let path = path.strip_prefix('/').unwrap_or(path);
     prefixes.iter().any(|p| path.starts_with(p.as_str()))

@@ -28,7 +28,7 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
     let code = m.text("barCode", Need::Required, Some(40));
     m.finish()?;
     let business = check_business_type(&business.to_string(), card)?;
-    // KouDaiLQ refuses anything but a wallet's payment code (PROTOCOLS §4), before any
+    // KouDaiLQ refuses anything but a wallet's payment code (docs/protocols.md §4), before any
     // charge; which wallet is its business.
     if codes::kind(code).is_none() {
         return Ok(failed(codes::NOT_A_CODE));
@@ -46,7 +46,7 @@ pub async fn bar_code(State(app): State<App>, body: Bytes) -> Answer {
         &now,
     );
     // The request names no paytype: the back office books it under its KouDaiLQ method,
-    // which the query must then name (PROTOCOLS §1 ASSUMPTION: the Alipay query's body).
+    // which the query must then name (docs/protocols.md §1 ASSUMPTION: the Alipay query's body).
     order.billtype = Some(business);
     order.paytype = Some(app.paytypes.koudai.clone());
     let scenario = order.scenario;

@@ -1,5 +1,5 @@
 //! `POST api/UnPos/User/Login/ByPwd`: issues the session key, TripleDES-encrypted under
-//! `UPPER(MD5(password))` as `HawkRealKey` (PROTOCOLS §1, §3).
+//! `UPPER(MD5(password))` as `HawkRealKey` (docs/protocols.md §1, §3).
 
 use axum::Extension;
 use axum::body::Bytes;

@@ -1,4 +1,4 @@
-//! The simulated Tour V5 back office (ASP.NET Web API, JSON, HAWK-signed; PROTOCOLS §1).
+//! The simulated Tour V5 back office (ASP.NET Web API, JSON, HAWK-signed; docs/protocols.md §1).
 
 pub mod hawk;
 mod koudai;
@@ -29,7 +29,7 @@ const POS_BARCODE: &str = "/api/Pos/MiniProgram/Busi/Sell/Pay/WithWechat/Barcode
 const POS_BILL_STATUS: &str = "/api/Pos/MiniProgram/Busi/Sell/MainRow/Query/ByBillNum/{billnum}";
 
 /// The back office's routes at fixed paths; the KouDaiLQ query's is configured (ASSUMPTION,
-/// PROTOCOLS §1) and checked against these by [`koudai_query_route`].
+/// docs/protocols.md §1) and checked against these by [`koudai_query_route`].
 pub const PATHS: &[&str] = &[
     hawk::LOGIN_PATH,
     WECHAT_SCAN_CODE,
@@ -109,7 +109,7 @@ fn route_answers(pattern: &str, path: &str) -> bool {
 }
 
 /// The configured prefixes of the paths signed with `UPPER(MD5(password))` (ASSUMPTION,
-/// PROTOCOLS §1), as the client writes them: without the leading slash, which is stripped
+/// docs/protocols.md §1), as the client writes them: without the leading slash, which is stripped
 /// here if given. An empty prefix would silently cover every path, so it is refused.
 pub fn password_key_prefixes(configured: &[String]) -> Result<Vec<String>, String> {
     configured
@@ -189,7 +189,7 @@ pub fn pay_status(o: &Order) -> Value {
         "billnum": o.bill,
         "autoid": o.reference,
         // ASSUMPTION (the seeds name `billstatus` but give no values): "1" once the payment is
-        // applied to the bill, else "0"; PROTOCOLS decides paid by `paystatus` alone.
+        // applied to the bill, else "0"; docs/protocols.md decides paid by `paystatus` alone.
         "billstatus": if o.state == OrderState::Paid { "1" } else { "0" },
         "paystatus": paystatus,
         "paystatusdesc": desc,

@@ -31,7 +31,7 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
     let Ok(code) = app.tdes.decrypt(app.password_key.expose_secret(), sealed) else {
         return Ok(failed("付款码解密失败 cannot decrypt the payment code"));
     };
-    // WeChat's micropay takes WeChat payment codes only (PROTOCOLS §4), refused uncharged.
+    // WeChat's micropay takes WeChat payment codes only (docs/protocols.md §4), refused uncharged.
     match codes::kind(&code) {
         None => return Ok(failed(codes::NOT_A_CODE)),
         Some(CodeKind::Wechat) => {}
@@ -49,7 +49,7 @@ pub async fn wechat_barcode(State(app): State<App>, body: Bytes) -> Answer {
         }
     };
     // The sandbox's choice: a payment above what is left unpaid is charged like any other,
-    // since neither seed 002 nor PROTOCOLS documents a refusal, and refusing would hide a
+    // since neither seed 002 nor docs/protocols.md documents a refusal, and refusing would hide a
     // client's duplicate POS payment from the ledger. The bill then reads fully paid ("3",
     // and the configured paid state in the bill status) with paidvalue above billvalue.
     let seq = book.next_seq();
@@ -128,7 +128,7 @@ fn bill_paid(book: &Book, bill: &str, total: Fen) -> BillPaid {
     }
 }
 
-/// The bill status `paystate` values. PROTOCOLS §1 assumes "3" means fully paid: a
+/// The bill status `paystate` values. docs/protocols.md §1 assumes "3" means fully paid: a
 /// deployment sets that value (`pos_bill_paid_state`). "1" unpaid and "2" partly paid are the
 /// sandbox's ASSUMPTION (not in the seeds), mirroring seed 002's "other values: partly paid";
 /// where the paid state takes one of them, unpaid reads "0" and partly paid the other one, so

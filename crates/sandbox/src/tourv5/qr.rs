@@ -50,7 +50,7 @@ pub fn check_business_type(kind: &str, card: Option<&str>) -> Result<u8, Rejecti
     }
 }
 
-/// The deployment's `paytype` of a channel's wallet (PROTOCOLS §1: set by the deployment).
+/// The deployment's `paytype` of a channel's wallet (docs/protocols.md §1: set by the deployment).
 fn paytype_of(app: &App, channel: Channel) -> &str {
     match channel {
         Channel::AlipayQr => &app.paytypes.alipay,

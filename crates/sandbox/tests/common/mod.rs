@@ -261,7 +261,7 @@ pub fn refund_content(
     )
 }
 
-/// `query_refund_order` content: both numbers at the top level (PROTOCOLS §2).
+/// `query_refund_order` content: both numbers at the top level (docs/protocols.md §2).
 pub fn refund_query(platform: u8, out_trade_no: &str, out_refund_no: &str) -> Value {
     cloud_content(
         platform,
