@@ -4,16 +4,15 @@
 
 mod first_screen;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cashier_core::config::Config;
 use cashier_core::error::ErrorBody;
 use cashier_core::till::{
     AttemptFilter, AttemptView, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView,
-    Till, TillOptions, TillStatus,
+    Till, TillStatus,
 };
-use cashier_core::{AttemptId, AttemptState, Error, Lang, SystemClock};
+use cashier_core::{AttemptId, AttemptState, Error, Lang};
 use cashier_sandbox::{Sandbox, embed};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -41,25 +40,11 @@ async fn open() -> Result<Shell, Error> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(Config::default_path);
     let must_exist = std::env::var_os("CASHIER_CONFIG").is_some();
-    let mut cfg = Config::load(&path, must_exist)?;
-    let embedded = embed::embed(&mut cfg).await?;
-    let (sandbox, note) = match embedded {
-        Some((sandbox, note)) => {
-            tracing::warn!("{}", embed::NOTICE);
-            (Some(sandbox), Some(note))
-        }
-        None => (None, None),
-    };
-    let till = Till::open(
-        cfg,
-        Arc::new(SystemClock),
-        TillOptions {
-            sandbox: note,
-            config_path: Some(path),
-            seed: u64::from(std::process::id())
-                ^ chrono::Utc::now().timestamp_micros().unsigned_abs(),
-        },
-    )?;
+    let cfg = Config::load(&path, must_exist)?;
+    let embed::Opened { till, sandbox, .. } = embed::open_till(cfg, path).await?;
+    if sandbox.is_some() {
+        tracing::warn!("{}", embed::NOTICE);
+    }
     Ok(Shell {
         till,
         _sandbox: sandbox,

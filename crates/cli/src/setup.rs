@@ -40,27 +40,15 @@ pub async fn open(config: Option<PathBuf>, json: bool) -> Result<Opened, Error> 
     open_with(cfg, config_path(config).0, json).await
 }
 
-pub async fn open_with(mut cfg: Config, path: PathBuf, json: bool) -> Result<Opened, Error> {
-    let embedded = embed::embed(&mut cfg).await?;
-    let (sandbox, note) = match embedded {
-        Some((sandbox, note)) => {
-            if !json {
-                diag!("{}", embed::NOTICE);
-            }
-            (Some(sandbox), Some(note))
-        }
-        None => (None, None),
-    };
-    let till = Till::open(
-        cfg,
-        Arc::new(SystemClock),
-        TillOptions {
-            sandbox: note.clone(),
-            config_path: Some(path),
-            seed: u64::from(std::process::id())
-                ^ chrono::Utc::now().timestamp_micros().unsigned_abs(),
-        },
-    )?;
+pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened, Error> {
+    let embed::Opened {
+        till,
+        sandbox,
+        note,
+    } = embed::open_till(cfg, path).await?;
+    if sandbox.is_some() && !json {
+        diag!("{}", embed::NOTICE);
+    }
     let operator = till.config().operator;
     let password = match &note {
         Some(note) => note.password.clone(),

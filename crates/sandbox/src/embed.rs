@@ -2,11 +2,14 @@
 //! its own process, clearly marked. This is the one place that decides it, for the desktop app
 //! and the `cashier` CLI alike.
 
-use cashier_core::Error;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use cashier_core::cloudpay::CloudPayConfig;
 use cashier_core::config::Config;
-use cashier_core::till::SandboxNote;
+use cashier_core::till::{SandboxNote, Till, TillOptions};
 use cashier_core::tourv5::TourV5Config;
+use cashier_core::{Error, SystemClock};
 use secrecy::SecretString;
 
 use crate::{Sandbox, SandboxConfig};
@@ -45,4 +48,38 @@ pub async fn embed(cfg: &mut Config) -> Result<Option<(Sandbox, SandboxNote)>, E
         authen_key: SecretString::from(sc.authen_key),
     };
     Ok(Some((sandbox, note)))
+}
+
+/// A till as a front end opens it, with the sandbox standing in for the backends if any (keep it
+/// alive as long as the till) and its public test credentials.
+pub struct Opened {
+    pub till: Till,
+    pub sandbox: Option<Sandbox>,
+    pub note: Option<SandboxNote>,
+}
+
+/// Opens the till on `cfg` (read from `config_path`), on an embedded sandbox when `cfg`
+/// configures no backend: what the desktop app and the CLI both do at start.
+pub async fn open_till(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error> {
+    let (sandbox, note) = match embed(&mut cfg).await? {
+        Some((sandbox, note)) => (Some(sandbox), Some(note)),
+        None => (None, None),
+    };
+    let till = Till::open(
+        cfg,
+        Arc::new(SystemClock),
+        TillOptions {
+            sandbox: note.clone(),
+            config_path: Some(config_path),
+            // Order numbers' nonces differ between processes started in the same microsecond
+            // only by pid; both go in.
+            seed: u64::from(std::process::id())
+                ^ chrono::Utc::now().timestamp_micros().unsigned_abs(),
+        },
+    )?;
+    Ok(Opened {
+        till,
+        sandbox,
+        note,
+    })
 }
