@@ -2,12 +2,10 @@
 //! that waits for the customer's password, a QR code paid from the customer's phone, a bill that
 //! cannot be charged twice, and the language switch.
 
-use std::time::Duration;
-
 use anyhow::Context;
 use fantoccini::key::Key;
 
-use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT};
+use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT, poll};
 
 /// Paid at once, reusable (the sandbox's scenarios go by the last four digits).
 const PAID: &str = "134520273825387649";
@@ -149,13 +147,12 @@ async fn the_language_switch_turns_every_word_english_and_back() -> E2eResult<()
 
 /// Waits until the element's text is no longer `old`.
 async fn poll_changed(app: &App, id: &str, old: &str) -> E2eResult<String> {
-    let started = std::time::Instant::now();
-    loop {
-        let now = app.text_of(id).await?;
-        if now != old {
-            return Ok(now);
+    poll(&format!("{id} to change from {old:?}"), WAIT, || async {
+        match app.text_of(id).await {
+            Ok(now) if now != old => Ok(now),
+            Ok(now) => Err(now),
+            Err(e) => Err(e.to_string()),
         }
-        anyhow::ensure!(started.elapsed() < WAIT, "{id} still says {old:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }

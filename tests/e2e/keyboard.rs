@@ -3,11 +3,7 @@
 //! moves on to the amount), keys typed by hand stay typing, and a payment code scanned before the
 //! bill and amount are in is refused on screen, never typed into a field.
 
-use std::time::Duration;
-
-use anyhow::bail;
-
-use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT};
+use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT, poll};
 
 /// The value of the input with this `data-testid` (what the cashier sees in it).
 async fn value_of(app: &App, id: &str) -> E2eResult<String> {
@@ -16,17 +12,14 @@ async fn value_of(app: &App, id: &str) -> E2eResult<String> {
 }
 
 async fn wait_for_value(app: &App, id: &str, expected: &str) -> E2eResult<()> {
-    let started = std::time::Instant::now();
-    loop {
-        let now = value_of(app, id).await?;
-        if now == expected {
-            return Ok(());
+    poll(&format!("{id} to hold {expected:?}"), WAIT, || async {
+        match value_of(app, id).await {
+            Ok(now) if now == expected => Ok(()),
+            Ok(now) => Err(format!("{now:?}")),
+            Err(e) => Err(e.to_string()),
         }
-        if started.elapsed() >= WAIT {
-            bail!("{id} holds {now:?}, not {expected:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 #[tokio::test]

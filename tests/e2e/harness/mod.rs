@@ -11,6 +11,7 @@ mod scanner;
 mod till;
 
 pub use app::{App, AppOptions};
+pub use page::poll;
 pub use scanner::{ScanSuffix, SerialScanner};
 pub use till::{HAND, Sandbox, WAIT};
 

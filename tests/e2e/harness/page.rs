@@ -26,7 +26,7 @@ fn testid(id: &str) -> String {
 
 /// Calls `probe` until it gives a value or `timeout` passes; the error then says what was awaited
 /// and what was last seen instead.
-async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> E2eResult<T>
+pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> E2eResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, String>>,

@@ -9,7 +9,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
-use super::{App, E2eResult};
+use super::{App, E2eResult, poll};
 
 /// A person's typing: slower than any scanner burst, so the wedge detector leaves it alone.
 pub const HAND: Duration = Duration::from_millis(90);
@@ -46,21 +46,15 @@ impl App {
 
     /// Waits for the screen `name`; the error names the screen shown instead.
     pub async fn wait_for_screen(&self, name: &str, timeout: Duration) -> E2eResult<()> {
-        let started = std::time::Instant::now();
-        loop {
+        poll(&format!("the {name} screen"), timeout, || async {
             // Before the page has loaded there is no screen yet: keep waiting.
-            let now = self
-                .screen()
-                .await
-                .unwrap_or_else(|e| format!("no screen yet ({e})"));
-            if now == name {
-                return Ok(());
+            match self.screen().await {
+                Ok(now) if now == name => Ok(()),
+                Ok(now) => Err(now),
+                Err(e) => Err(format!("no screen yet ({e})")),
             }
-            if started.elapsed() >= timeout {
-                bail!("waited {timeout:?} for the {name} screen; it shows {now}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Logs in as the embedded sandbox's operator, typing the password by hand and pressing Enter.
@@ -73,18 +67,19 @@ impl App {
         self.type_by_hand(SANDBOX_PASSWORD, HAND).await?;
         self.press(Key::Enter).await?;
         // The checkout, or a payment recovered from before a crash.
-        let started = std::time::Instant::now();
-        loop {
-            let now = self.screen().await?;
-            if now != "login" && now != "loading" {
-                return Ok(());
+        let left = poll("a screen after the login", WAIT, || async {
+            match self.screen().await {
+                Ok(now) if now != "login" && now != "loading" => Ok(()),
+                Ok(now) => Err(now),
+                Err(e) => Err(e.to_string()),
             }
-            if started.elapsed() >= WAIT {
-                let why = self.text_of("login-error").await.unwrap_or_default();
-                bail!("still on the {now} screen {WAIT:?} after logging in: {why}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        })
+        .await;
+        if let Err(e) = left {
+            let why = self.text_of("login-error").await.unwrap_or_default();
+            bail!("{e}; login error: {why}");
         }
+        Ok(())
     }
 
     /// Keys the bill number and the amount as a cashier does (each confirmed with Enter), and waits
@@ -101,24 +96,24 @@ impl App {
 
     /// Waits until the element with this `data-testid` carries `class`.
     pub async fn wait_for_class(&self, id: &str, class: &str, timeout: Duration) -> E2eResult<()> {
-        let started = std::time::Instant::now();
-        loop {
-            let classes = self
-                .by_testid(id, timeout)
-                .await?
-                .attr("class")
-                .await?
-                .unwrap_or_default();
-            if classes.split_whitespace().any(|c| c == class) {
-                return Ok(());
-            }
-            if started.elapsed() >= timeout {
-                bail!(
-                    "waited {timeout:?} for [data-testid={id}] to be .{class}; it is {classes:?}"
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        poll(
+            &format!("[data-testid={id}] to be .{class}"),
+            timeout,
+            || async {
+                let element = self
+                    .by_testid(id, timeout)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let classes = element.attr("class").await.map_err(|e| e.to_string())?;
+                let classes = classes.unwrap_or_default();
+                if classes.split_whitespace().any(|c| c == class) {
+                    Ok(())
+                } else {
+                    Err(format!("{classes:?}"))
+                }
+            },
+        )
+        .await
     }
 
     /// The text of the element with this `data-testid`.
