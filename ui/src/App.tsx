@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { LangContext, translator } from "./i18n";
+import { LangContext, translator, useT } from "./i18n";
 import { useKeys, useScans } from "./input";
 import { screenOf } from "./screen";
 import { Checkout, ScanLineView } from "./screens/Checkout";
@@ -100,7 +100,7 @@ export function App({ store }: { store: Store }): JSX.Element {
 
 /** The window's close button while a payment is being followed: ask, and say that nothing is lost. */
 function CloseDialog({ store }: { store: Store }): JSX.Element {
-  const t = translator(store.state.status?.lang ?? "zh-CN");
+  const t = useT();
   return (
     <div class="modal-backdrop">
       <div class="modal" role="alertdialog" aria-labelledby="close-title" data-testid="close-dialog">
