@@ -44,7 +44,7 @@ use crate::http::Http;
 use crate::journal::Journal;
 use crate::receipts::{DayReport, Outcome};
 use crate::tourv5::TourV5;
-use crate::{Attempt, AttemptId, AttemptState, Clock, Error, Lang};
+use crate::{Attempt, AttemptId, AttemptState, Clock, Error, Lang, PaymentCode};
 
 /// The embedded sandbox standing in for both backends when none is configured: its public
 /// test credentials, so the till can log in and the login screen can say what to type.
@@ -327,21 +327,7 @@ impl Till {
         amount: &str,
         code: &str,
     ) -> Result<AttemptView, Error> {
-        let p = {
-            let cfg = read(&self.inner.cfg);
-            let (bill, amount, code) = (
-                input::bill(bill)?,
-                input::amount(&cfg, amount)?,
-                input::code(&cfg, code)?,
-            );
-            let channel = input::route(&cfg, &code)?;
-            BarcodePayment {
-                bill,
-                amount,
-                channel,
-                code,
-            }
-        };
+        let p = self.barcode_payment(bill, amount, |cfg| input::code(cfg, code))?;
         self.pay_barcode(p).await
     }
 
@@ -352,19 +338,28 @@ impl Till {
         amount: &str,
         scan_id: u64,
     ) -> Result<AttemptView, Error> {
-        let p = {
-            let cfg = read(&self.inner.cfg);
-            let (bill, amount) = (input::bill(bill)?, input::amount(&cfg, amount)?);
-            let code = self.inner.scanner.take(scan_id)?;
-            let channel = input::route(&cfg, &code)?;
-            BarcodePayment {
-                bill,
-                amount,
-                channel,
-                code,
-            }
-        };
+        let p = self.barcode_payment(bill, amount, |_| self.inner.scanner.take(scan_id))?;
         self.pay_barcode(p).await
+    }
+
+    /// The cashier's bill and amount checked, the code from `code_of`, the channel its route.
+    /// The bill and amount are checked first: a typo refuses before a serial scan is taken.
+    fn barcode_payment(
+        &self,
+        bill: &str,
+        amount: &str,
+        code_of: impl FnOnce(&Config) -> Result<PaymentCode, Error>,
+    ) -> Result<BarcodePayment, Error> {
+        let cfg = read(&self.inner.cfg);
+        let (bill, amount) = (input::bill(bill)?, input::amount(&cfg, amount)?);
+        let code = code_of(&cfg)?;
+        let channel = input::route(&cfg, &code)?;
+        Ok(BarcodePayment {
+            bill,
+            amount,
+            channel,
+            code,
+        })
     }
 
     /// A barcode payment on a chosen channel (the CLI's `--channel`).
