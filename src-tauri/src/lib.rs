@@ -233,10 +233,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 let shell = window.state::<Shell>();
-                let status = shell.till.status();
-                // Unknown attempts wait for a manager, maybe for days; only a payment being
-                // followed right now makes closing a question.
-                let busy = status.live_count > status.unknown_count;
+                let busy = shell.till.status().payment_in_progress();
                 if busy && !shell.closing.load(Ordering::SeqCst) {
                     // Money may be moving: the window asks first (the UI's close dialog).
                     api.prevent_close();

@@ -57,6 +57,14 @@ pub struct TillStatus {
     pub version: String,
 }
 
+impl TillStatus {
+    /// A payment is being followed right now, so closing the till is a question. Unknown
+    /// attempts wait for a manager, maybe for days, and do not count.
+    pub fn payment_in_progress(&self) -> bool {
+        self.live_count > self.unknown_count
+    }
+}
+
 impl Till {
     pub fn status(&self) -> TillStatus {
         let cfg = read(&self.inner.cfg).clone();
