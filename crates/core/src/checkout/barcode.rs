@@ -84,10 +84,14 @@ impl Checkout {
             let now = Instant::now();
             a = match outcome {
                 Ok(o @ PaymentOutcome::PartlyPaid { .. }) => {
-                    let partly = self.record(&a, change_for(&o, false)).await?;
-                    self.note_remainder(partly).await?
+                    let partly = self.record_polled(&a, change_for(&o, false)).await?;
+                    if partly.state == AttemptState::PartlyPaid {
+                        self.note_remainder(partly).await?
+                    } else {
+                        partly // ended elsewhere meanwhile
+                    }
                 }
-                Ok(o) => self.record(&a, change_for(&o, false)).await?,
+                Ok(o) => self.record_polled(&a, change_for(&o, false)).await?,
                 // A query that could not be sent says nothing new: keep following.
                 Err(e) => {
                     tracing::warn!(attempt = %a.id, "query failed: {e}");

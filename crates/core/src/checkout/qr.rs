@@ -147,7 +147,7 @@ impl Checkout {
             return Ok(ended);
         }
         match self.backends.query(a, self.collected_before(a)?).await {
-            Ok(o) => self.record(a, change_for(&o, true)).await,
+            Ok(o) => self.record_polled(a, change_for(&o, true)).await,
             Err(e) => {
                 tracing::warn!(attempt = %a.id, "QR query failed: {e}");
                 Ok(a.clone())

@@ -1,7 +1,7 @@
 //! What one backend answer means for the journal, whichever flow got it.
 
 use super::Checkout;
-use crate::journal::Change;
+use crate::journal::{Change, JournalError};
 use crate::{Attempt, AttemptState, Error, PaymentOutcome};
 
 /// `raw_status` of an attempt that waits for a manager because it cannot be queried; a later
@@ -153,6 +153,22 @@ impl Checkout {
             },
         )
         .await
+    }
+
+    /// Records what a poll's query learnt. Another process (a guest's cancel, a manager) may
+    /// have ended the attempt while the query was on its way; the journal then refuses the
+    /// change, and the ending already recorded stands.
+    pub(super) async fn record_polled(
+        &self,
+        a: &Attempt,
+        change: Change,
+    ) -> Result<Attempt, Error> {
+        match self.record(a, change).await {
+            Err(e @ Error::Journal(JournalError::IllegalTransition { .. })) => {
+                self.ended_elsewhere(a)?.ok_or(e)
+            }
+            recorded => recorded,
+        }
     }
 
     /// The journal row, if another process (or a manager) has ended the attempt meanwhile.
