@@ -1,15 +1,16 @@
 //! `cashier receipts`: the day's attempts for a manager, as a table, JSON or CSV.
 
-use crate::term::{out, out_raw};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cashier_core::receipts::{DayReport, Outcome, to_csv};
+use cashier_core::journal::Selection;
+use cashier_core::receipts::{Format, Outcome};
 use cashier_core::till::Till;
 use cashier_core::{Error, Lang};
 use chrono::NaiveDate;
 
 use crate::setup::open_reading;
+use crate::term::{Pipe, out};
 use cashier_core::labels::state_label;
 
 /// CSV for scripts, or with a byte-order mark for Excel.
@@ -43,32 +44,26 @@ pub fn print(
         Some(d) => d,
         None => till.day(None)?,
     };
-    let attempts = match &search {
-        Some(q) => till.journal().search(q)?,
-        None => till.journal().day(day)?,
+    let selection = match &search {
+        Some(q) => Selection::Search(q.clone()),
+        None => Selection::Day(day),
     };
-    if let Some(style) = csv {
-        let text = to_csv(&attempts)?;
-        match style {
-            Csv::Plain => out_raw!("{text}"),
-            Csv::WithBom => out_raw!("\u{feff}{text}"),
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let report = DayReport::build(day, attempts);
-    if json {
-        out!(
-            "{}",
-            serde_json::to_string(&report).map_err(|e| Error::Internal(e.to_string()))?
-        );
+    let format = match (csv, json) {
+        (Some(Csv::Plain), _) => Some(Format::Csv),
+        (Some(Csv::WithBom), _) => Some(Format::CsvForExcel),
+        (None, true) => Some(Format::Json { day }),
+        (None, false) => None,
+    };
+    if let Some(format) = format {
+        till.write_receipts(&selection, format, Pipe::stdout())?;
         return Ok(ExitCode::SUCCESS);
     }
     let zh = cfg.lang == Lang::ZhCn;
     match (&search, zh) {
         (Some(q), true) => out!("查询 {q:?} 的收款记录"),
         (Some(q), false) => out!("attempts matching {q:?}"),
-        (None, true) => out!("{} 收款明细（{}）", report.day, cfg.timezone),
-        (None, false) => out!("receipts for {} ({})", report.day, cfg.timezone),
+        (None, true) => out!("{day} 收款明细（{}）", cfg.timezone),
+        (None, false) => out!("receipts for {day} ({})", cfg.timezone),
     }
     let head = if zh {
         ["时间", "单号", "订单号", "渠道", "金额 ¥", "状态"]
@@ -84,7 +79,7 @@ pub fn print(
         head[4],
         head[5]
     );
-    for a in &report.attempts {
+    let report = till.receipts(&selection, |a| {
         out!(
             "{:<8} {:<20} {:<26} {:<18} {:>12}  {}",
             a.created_at.with_timezone(&tz).format("%H:%M:%S"),
@@ -94,7 +89,8 @@ pub fn print(
             a.amount,
             state_label(a.state, cfg.lang)
         );
-    }
+        Ok(())
+    })?;
     out!();
     let paid = report
         .by_outcome

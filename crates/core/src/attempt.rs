@@ -268,14 +268,18 @@ pub struct Attempt {
     pub state: AttemptState,
     /// The latest human-readable reason (backend's words, or ours).
     pub reason: Option<String>,
+    #[serde(serialize_with = "crate::timestamp::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
     /// Business day in the configured zone, fixed when the attempt is created.
+    #[serde(serialize_with = "crate::timestamp::serialize_day")]
     pub business_day: NaiveDate,
     /// POS sale bills: what the back office said the bill had been paid before this attempt,
     /// so that the bill-status poll credits this payment only with what it added.
     pub bill_paid_before: Option<Fen>,
     /// Abandoned QR codes: until when the customer can still pay it.
+    #[serde(serialize_with = "crate::timestamp::serialize_opt")]
     pub watch_until: Option<DateTime<Utc>>,
     /// Refunded so far (all parts that ended refunded).
     pub refunded: Fen,

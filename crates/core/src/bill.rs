@@ -36,6 +36,13 @@ impl BillNo {
     /// Surrounding whitespace is trimmed (a scanner or a paste adds it); inner spaces are kept.
     pub fn parse(input: &str) -> Result<BillNo, BillError> {
         let s = input.trim();
+        BillNo::check(s)?;
+        Ok(BillNo(s.to_string()))
+    }
+
+    /// Whether `s`, as it stands (not trimmed), is a bill number: for text read back, such as
+    /// a journal row, that is checked without being copied.
+    pub fn check(s: &str) -> Result<(), BillError> {
         if s.is_empty() {
             return Err(BillError::Empty);
         }
@@ -45,7 +52,12 @@ impl BillNo {
         if s.len() > MAX_LEN {
             return Err(BillError::TooLong(s.len()));
         }
-        Ok(BillNo(s.to_string()))
+        Ok(())
+    }
+
+    /// A bill number from text that [`BillNo::check`] has passed.
+    pub(crate) fn checked(s: &str) -> BillNo {
+        BillNo(s.to_string())
     }
 
     pub fn as_str(&self) -> &str {

@@ -96,9 +96,9 @@ pub enum Error {
     NotAllowed(String),
     #[error("{0}")]
     NotFound(String),
-    /// A report could not be written as CSV.
-    #[error("writing the CSV failed: {0}")]
-    Csv(String),
+    /// A report could not be written out (JSON, CSV), or the file or pipe it went to failed.
+    #[error("writing the report failed: {0}")]
+    Export(String),
     /// A failure inside the till: serialising, a task that died, writing a file.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,7 +119,7 @@ impl Error {
             Error::Amount(_) | Error::Bill(_) | Error::Code(_) | Error::Input { .. } => {
                 ErrorKind::Input
             }
-            Error::Crypto(_) | Error::Csv(_) | Error::Internal(_) => ErrorKind::Internal,
+            Error::Crypto(_) | Error::Export(_) | Error::Internal(_) => ErrorKind::Internal,
             Error::Unreachable(_) => ErrorKind::Unreachable,
             Error::NoAnswer(_) => ErrorKind::NoAnswer,
             Error::Rejected { .. } => ErrorKind::Rejected,
@@ -187,7 +187,7 @@ impl Error {
             Error::Journal(e) => e.code(),
             Error::NotAllowed(_) => "not_allowed",
             Error::NotFound(_) => "not_found",
-            Error::Csv(_) => "report_csv",
+            Error::Export(_) => "report_export",
             Error::Internal(_) => "internal",
         }
     }
@@ -209,7 +209,7 @@ impl Error {
                 Error::Journal(e) => e.zh(),
                 Error::NotAllowed(e) => format!("不能执行此操作：{e}"),
                 Error::NotFound(e) => format!("找不到：{e}"),
-                Error::Csv(e) => format!("导出 CSV 失败：{e}"),
+                Error::Export(e) => format!("导出报表失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),
             },
         }

@@ -23,6 +23,7 @@ pub mod qr;
 pub mod receipts;
 pub mod scanner;
 pub mod till;
+pub mod timestamp;
 pub mod tourv5;
 
 pub use attempt::{Attempt, AttemptId, AttemptState, Channel};

@@ -44,7 +44,9 @@ fn collected_today(t: &Till) -> Fen {
         .now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive();
-    DayReport::build(day, t.engine.journal().day(day).unwrap()).collected
+    DayReport::build(day, t.engine.journal().day(day).unwrap())
+        .totals
+        .collected
 }
 
 /// What every case checks once the late payment is found: paid in the journal, in the

@@ -416,7 +416,7 @@ async fn every_fault_on_every_barcode_channel_ends_in_the_right_state() {
         .date_naive();
     let report =
         cashier_core::receipts::DayReport::build(day, t.engine.journal().day(day).unwrap());
-    assert_eq!(report.collected, t.sandbox.ledger().total_charged());
+    assert_eq!(report.totals.collected, t.sandbox.ledger().total_charged());
 }
 
 #[tokio::test(start_paused = true)]
@@ -473,6 +473,7 @@ async fn a_manager_refunds_a_cloud_payment_and_receipts_count_it() {
     let report =
         cashier_core::receipts::DayReport::build(day, t.engine.journal().day(day).unwrap());
     let refunded = report
+        .totals
         .by_outcome
         .get(&cashier_core::receipts::Outcome::Refunded)
         .unwrap();

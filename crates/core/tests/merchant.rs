@@ -221,12 +221,18 @@ async fn run(prefix: &'static str, till: &'static str) {
         .date_naive();
     let report = DayReport::build(day, engine.journal().day(day).unwrap());
     // 4 × 12.30 + 3 × 5 + the refunded 12.30 (kept: 0) + 7 + 9.
-    assert_eq!(report.collected, Fen(4 * 12_30 + 3 * 5_00 + 7_00 + 9_00));
-    assert_eq!(report.refunded, Fen(12_30));
+    assert_eq!(
+        report.totals.collected,
+        Fen(4 * 12_30 + 3 * 5_00 + 7_00 + 9_00)
+    );
+    assert_eq!(report.totals.refunded, Fen(12_30));
     let ledger = m.sandbox.ledger();
     assert_eq!(
         ledger.total_charged(),
-        report.collected.saturating_add(report.refunded),
+        report
+            .totals
+            .collected
+            .saturating_add(report.totals.refunded),
         "every charge is in the journal, once"
     );
     // Bills without refunds: charged exactly what the journal collected.

@@ -82,8 +82,8 @@ fn every_state_has_an_outcome() {
 #[test]
 fn totals_equal_hand_sums() {
     let report = DayReport::build(day(), sample());
-    assert_eq!(report.collected, Fen(12_30 + 5_00 + 20_00));
-    let by_channel: Vec<_> = report.by_channel.clone().into_iter().collect();
+    assert_eq!(report.totals.collected, Fen(12_30 + 5_00 + 20_00));
+    let by_channel: Vec<_> = report.totals.by_channel.clone().into_iter().collect();
     assert_eq!(
         by_channel,
         vec![
@@ -91,7 +91,7 @@ fn totals_equal_hand_sums() {
             (Channel::CloudBarcode, totals(2, 17_30)),
         ]
     );
-    let by_outcome: Vec<_> = report.by_outcome.clone().into_iter().collect();
+    let by_outcome: Vec<_> = report.totals.by_outcome.clone().into_iter().collect();
     assert_eq!(
         by_outcome,
         vec![
@@ -102,7 +102,7 @@ fn totals_equal_hand_sums() {
             (Outcome::Refunded, totals(1, 3_00)),
         ]
     );
-    let counted: u64 = report.by_outcome.values().map(|t| t.count).sum();
+    let counted: u64 = report.totals.by_outcome.values().map(|t| t.count).sum();
     assert_eq!(counted, report.attempts.len() as u64);
 }
 
@@ -146,20 +146,20 @@ fn csv_has_a_header_and_yuan_with_two_decimals() {
     assert_eq!(to_csv(&[]).unwrap().lines().count(), 1);
 }
 
-/// A CSV that cannot be written is an error of the closed set: internal, with its own code
-/// and a message in both languages.
+/// A report that cannot be written out is an error of the closed set: internal, with its
+/// own code and a message in both languages.
 #[test]
-fn a_csv_failure_is_an_internal_error_in_both_languages() {
-    let e = Error::Csv("disk full".into());
+fn an_export_failure_is_an_internal_error_in_both_languages() {
+    let e = Error::Export("disk full".into());
     let zh = e.body(Lang::ZhCn);
     let en = e.body(Lang::En);
     assert_eq!(
         (zh.kind, zh.code.as_str()),
-        (ErrorKind::Internal, "report_csv")
+        (ErrorKind::Internal, "report_export")
     );
     assert_eq!(zh.field, None);
-    assert_eq!(en.message, "writing the CSV failed: disk full");
-    assert_eq!(zh.message, "导出 CSV 失败：disk full");
+    assert_eq!(en.message, "writing the report failed: disk full");
+    assert_eq!(zh.message, "导出报表失败：disk full");
 }
 
 #[test]

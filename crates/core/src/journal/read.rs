@@ -1,29 +1,16 @@
-//! The journal's reads. A row that does not parse back is reported as `Corrupt`, never a
-//! panic: the journal may have been written by another version or touched by hand.
+//! The journal's reads.
 //!
 //! Every statement here is a fixed string prepared once per connection (`prepare_cached`),
 //! columns are read by position, and every query is answered from an index, so that a read
 //! costs the same on a new journal and on one of a million attempts (benches/journal.rs).
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::{FromSqlError, ValueRef};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 
+use super::row::{AttemptRow, opt_text, parse_state, parse_time, select_attempts, text};
 use super::schema::live_states;
 use super::{Journal, JournalError, Transition};
-use crate::{Attempt, AttemptId, AttemptState, BillNo, Fen};
-
-/// `SELECT` of every attempt column, in the order [`attempt_from_row`] reads them.
-macro_rules! select_attempts {
-    ($($rest:tt)+) => {
-        concat!(
-            "SELECT id, bill, amount_fen, channel, order_no, reference, wallet, code_masked, \
-             code_url, operator, till, state, reason, created_at, updated_at, business_day, \
-             bill_paid_before_fen, watch_until, refunded_fen FROM attempts ",
-            $($rest)+
-        )
-    };
-}
+use crate::{Attempt, AttemptId, BillNo, Fen};
 
 pub(super) const BY_ID: &str = select_attempts!("WHERE id = ?1");
 pub(super) const BY_ORDER_NO: &str = select_attempts!("WHERE order_no = ?1");
@@ -99,21 +86,54 @@ impl Journal {
 
     /// Attempts of one business day, oldest first.
     pub fn day(&self, day: NaiveDate) -> Result<Vec<Attempt>, JournalError> {
-        let day = day.format("%Y-%m-%d").to_string();
-        self.read(|conn| attempts(conn, BY_DAY, [day]))
+        self.owned(&Selection::Day(day))
     }
 
     /// Attempts whose bill or order number is, or starts with, `query` (surrounding
     /// whitespace ignored, case-sensitive), oldest first. An empty query finds nothing.
     pub fn search(&self, query: &str) -> Result<Vec<Attempt>, JournalError> {
-        let query = query.trim();
-        if query.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.read(|conn| match prefix_end(query) {
-            Some(end) => attempts(conn, BY_PREFIX, [query, end.as_str()]),
-            None => attempts(conn, BY_PREFIX_SCAN, [query]),
-        })
+        self.owned(&Selection::Search(query.to_string()))
+    }
+
+    fn owned(&self, selection: &Selection) -> Result<Vec<Attempt>, JournalError> {
+        let mut out = Vec::new();
+        self.each(selection, |row| {
+            out.push(row.to_attempt());
+            Ok::<(), JournalError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands each selected attempt to `visit`, oldest first, as a row borrowed from SQLite,
+    /// and stops at the first error, the visitor's own included: how a day's report is
+    /// totalled and written out without holding the day in memory.
+    pub fn each<E: From<JournalError>>(
+        &self,
+        selection: &Selection,
+        mut visit: impl FnMut(AttemptRow<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut read_all = |conn: &Connection| match selection {
+            Selection::Day(day) => {
+                let day = day.format("%Y-%m-%d").to_string();
+                each_row(conn, BY_DAY, [day], &mut visit)
+            }
+            Selection::Search(query) => match query.trim() {
+                "" => Ok(()),
+                query => match prefix_end(query) {
+                    Some(end) => each_row(conn, BY_PREFIX, [query, end.as_str()], &mut visit),
+                    None => each_row(conn, BY_PREFIX_SCAN, [query], &mut visit),
+                },
+            },
+        };
+        let mut failed = None;
+        self.read(|conn| match read_all(conn) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                failed = Some(e);
+                Ok(())
+            }
+        })?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// Money received on the bill so far: the sum of its paid and partly paid attempts.
@@ -150,7 +170,9 @@ pub(super) fn attempt_by_id(
     id: AttemptId,
 ) -> Result<Option<Attempt>, JournalError> {
     conn.prepare_cached(BY_ID)?
-        .query_row([id.0], |row| Ok(attempt_from_row(row)))
+        .query_row([id.0], |row| {
+            Ok(AttemptRow::read(row).map(|a| a.to_attempt()))
+        })
         .optional()?
         .transpose()
 }
@@ -166,87 +188,40 @@ pub(super) fn last_raw_status(
         .optional()?)
 }
 
+/// Which attempts a report or an export covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// One business day's.
+    Day(NaiveDate),
+    /// Those whose bill or order number starts with the text ([`Journal::search`]).
+    Search(String),
+}
+
 fn attempts(
     conn: &Connection,
     sql: &str,
     params: impl Params,
 ) -> Result<Vec<Attempt>, JournalError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params)?;
     let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(attempt_from_row(row)?);
-    }
+    each_row(conn, sql, params, &mut |row: AttemptRow<'_>| {
+        out.push(row.to_attempt());
+        Ok::<(), JournalError>(())
+    })?;
     Ok(out)
 }
 
-/// Text borrowed from the row, without a copy: for the columns that are parsed anyway.
-fn text<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r str, JournalError> {
-    row.get_ref(i)?.as_str().map_err(|e| wrong_type(row, i, e))
-}
-
-fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, JournalError> {
-    match row.get_ref(i)? {
-        ValueRef::Null => Ok(None),
-        value => value.as_str().map(Some).map_err(|e| wrong_type(row, i, e)),
+fn each_row<E: From<JournalError>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    visit: &mut impl FnMut(AttemptRow<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn.prepare_cached(sql).map_err(JournalError::from)?;
+    let mut rows = stmt.query(params).map_err(JournalError::from)?;
+    while let Some(row) = rows.next().map_err(JournalError::from)? {
+        visit(AttemptRow::read(row)?)?;
     }
-}
-
-/// SQLite keeps what it is given whatever the column says: not text is a corrupt row.
-fn wrong_type(row: &Row<'_>, i: usize, e: FromSqlError) -> JournalError {
-    let column = row.as_ref().column_name(i).unwrap_or("?");
-    JournalError::Corrupt(format!("{column}: {e}"))
-}
-
-/// Reads the columns of [`select_attempts`], by position.
-fn attempt_from_row(row: &Row<'_>) -> Result<Attempt, JournalError> {
-    let id: i64 = row.get(0)?;
-    let corrupt =
-        |what: &str, e: String| JournalError::Corrupt(format!("attempt {id}: {what}: {e}"));
-    let bill = text(row, 1)?;
-    let amount: i64 = row.get(2)?;
-    let channel = text(row, 3)?;
-    let state = text(row, 11)?;
-    let created_at = text(row, 13)?;
-    let updated_at = text(row, 14)?;
-    let business_day = text(row, 15)?;
-    let paid_before: Option<i64> = row.get(16)?;
-    let watch_until = opt_text(row, 17)?;
-    let refunded: i64 = row.get(18)?;
-    Ok(Attempt {
-        id: AttemptId(id),
-        bill: BillNo::parse(bill).map_err(|e| corrupt("bill", e.to_string()))?,
-        amount: u64::try_from(amount)
-            .map(Fen)
-            .map_err(|e| corrupt("amount_fen", e.to_string()))?,
-        channel: channel.parse().map_err(|e| corrupt("channel", e))?,
-        order_no: row.get(4)?,
-        reference: row.get(5)?,
-        wallet: row.get(6)?,
-        code_masked: row.get(7)?,
-        code_url: row.get(8)?,
-        operator: row.get(9)?,
-        till: row.get(10)?,
-        state: parse_state(state, id)?,
-        reason: row.get(12)?,
-        created_at: parse_time(created_at).map_err(|e| corrupt("created_at", e))?,
-        updated_at: parse_time(updated_at).map_err(|e| corrupt("updated_at", e))?,
-        // The schema holds it to NNNN-NN-NN; `FromStr` reads that without parsing a format.
-        business_day: business_day
-            .parse::<NaiveDate>()
-            .map_err(|e| corrupt("business_day", format!("{business_day:?}: {e}")))?,
-        bill_paid_before: paid_before
-            .map(|f| u64::try_from(f).map(Fen))
-            .transpose()
-            .map_err(|e| corrupt("bill_paid_before_fen", e.to_string()))?,
-        watch_until: watch_until
-            .map(parse_time)
-            .transpose()
-            .map_err(|e| corrupt("watch_until", e))?,
-        refunded: u64::try_from(refunded)
-            .map(Fen)
-            .map_err(|e| corrupt("refunded_fen", e.to_string()))?,
-    })
+    Ok(())
 }
 
 fn transition_from_row(row: &Row<'_>) -> Result<Transition, JournalError> {
@@ -267,17 +242,6 @@ fn transition_from_row(row: &Row<'_>) -> Result<Transition, JournalError> {
         actor: row.get(7)?,
         note: row.get(8)?,
     })
-}
-
-pub(super) fn parse_state(s: &str, attempt_id: i64) -> Result<AttemptState, JournalError> {
-    s.parse()
-        .map_err(|e| JournalError::Corrupt(format!("attempt {attempt_id}: {e}")))
-}
-
-pub(super) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{s:?}: {e}"))
 }
 
 #[cfg(test)]

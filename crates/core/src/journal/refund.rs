@@ -267,7 +267,7 @@ fn refund_from_row(row: &Row<'_>) -> Result<Refund, JournalError> {
         reason: row.get(6)?,
         manager: row.get(7)?,
         note: row.get(8)?,
-        created_at: read::parse_time(&created_at).map_err(|e| corrupt("created_at", e))?,
-        updated_at: read::parse_time(&updated_at).map_err(|e| corrupt("updated_at", e))?,
+        created_at: super::row::parse_time(&created_at).map_err(|e| corrupt("created_at", e))?,
+        updated_at: super::row::parse_time(&updated_at).map_err(|e| corrupt("updated_at", e))?,
     })
 }

@@ -262,7 +262,7 @@ fn live_attempt_error(
         .query_row([bill.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     live.map(|(id, state)| {
-        let state = read::parse_state(&state, id)?;
+        let state = super::row::parse_state(&state, id)?;
         Ok(JournalError::BillBusy {
             attempt: AttemptId(id),
             state,

@@ -41,8 +41,8 @@ use crate::config::Config;
 use crate::crypto::AuthenKey;
 use crate::error::Field;
 use crate::http::Http;
-use crate::journal::Journal;
-use crate::receipts::{DayReport, Outcome};
+use crate::journal::{AttemptRow, Journal, Selection};
+use crate::receipts::{self, DayReport, DayTotals, Outcome};
 use crate::tourv5::TourV5;
 use crate::{Attempt, AttemptId, AttemptState, Clock, Error, Lang, PaymentCode};
 
@@ -531,11 +531,33 @@ impl Till {
         Ok(DayReport::build(day, self.inner.journal.day(day)?))
     }
 
+    /// Hands each selected attempt to `visit` straight from the journal, oldest first, and
+    /// returns their totals: a day of any size, never all in memory.
+    pub fn receipts(
+        &self,
+        selection: &Selection,
+        visit: impl FnMut(&AttemptRow<'_>) -> Result<(), Error>,
+    ) -> Result<DayTotals, Error> {
+        receipts::total(&self.inner.journal, selection, visit)
+    }
+
+    /// Writes the selected attempts and their totals to `out` as `format` says, while the
+    /// journal is read.
+    pub fn write_receipts(
+        &self,
+        selection: &Selection,
+        format: receipts::Format,
+        out: impl std::io::Write,
+    ) -> Result<DayTotals, Error> {
+        receipts::write(&self.inner.journal, selection, format, out)
+    }
+
     /// The day's receipts as the screen shows them.
     pub fn day_report(&self, day: Option<&str>) -> Result<DayReportView, Error> {
         let report = self.report(self.day(day)?)?;
         let lang = self.lang();
         let mut rows: Vec<ReportRow> = report
+            .totals
             .by_channel
             .iter()
             .map(|(c, t)| ReportRow {
@@ -544,15 +566,15 @@ impl Till {
                 amount_text: crate::labels::amount_text(t.amount),
             })
             .collect();
-        rows.extend(report.by_outcome.iter().map(|(o, t)| ReportRow {
+        rows.extend(report.totals.by_outcome.iter().map(|(o, t)| ReportRow {
             label: outcome_label(*o, lang).to_string(),
             count: t.count,
             amount_text: crate::labels::amount_text(t.amount),
         }));
         let view = DayReportView {
             day: report.day.format("%Y-%m-%d").to_string(),
-            collected_text: crate::labels::amount_text(report.collected),
-            collected_fen: report.collected.0,
+            collected_text: crate::labels::amount_text(report.totals.collected),
+            collected_fen: report.totals.collected.0,
             count: u64::try_from(report.attempts.len()).unwrap_or(u64::MAX),
             rows,
             attempts: report

@@ -153,8 +153,8 @@ impl AttemptView {
             actions: actions(a, remainder.is_some(), can_refund),
             live: a.state.is_live(),
             late: progress.late,
-            created_at: a.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-            updated_at: a.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            created_at: crate::timestamp::text(a.created_at),
+            updated_at: crate::timestamp::text(a.updated_at),
         }
     }
 }
