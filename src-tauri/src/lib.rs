@@ -160,18 +160,21 @@ async fn refund(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn attempt(s: State<'_, Shell>, id: i64) -> Answer<AttemptView> {
-    answer(&s.till, s.till.attempt(AttemptId(id)))
+async fn attempt(s: State<'_, Shell>, id: i64) -> Answer<AttemptView> {
+    let r = s.till.attempt(AttemptId(id)).await;
+    answer(&s.till, r)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn attempts(s: State<'_, Shell>, filter: AttemptFilter) -> Answer<Vec<AttemptView>> {
-    answer(&s.till, s.till.attempts(&filter))
+async fn attempts(s: State<'_, Shell>, filter: AttemptFilter) -> Answer<Vec<AttemptView>> {
+    let r = s.till.attempts(filter).await;
+    answer(&s.till, r)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn day_report(s: State<'_, Shell>, day: Option<String>) -> Answer<DayReportView> {
-    answer(&s.till, s.till.day_report(day.as_deref()))
+async fn day_report(s: State<'_, Shell>, day: Option<String>) -> Answer<DayReportView> {
+    let r = s.till.day_report(day).await;
+    answer(&s.till, r)
 }
 
 #[tauri::command(rename_all = "snake_case")]

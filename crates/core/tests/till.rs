@@ -96,7 +96,7 @@ async fn a_wedge_scan_pays_and_the_view_says_what_to_show() {
     assert!(paid.actions.contains(&Action::NextCustomer));
     assert!(paid.actions.contains(&Action::Refund));
     f.till.set_lang(Lang::En);
-    let again = f.till.attempt(AttemptId(paid.id)).unwrap();
+    let again = f.till.attempt(AttemptId(paid.id)).await.unwrap();
     assert_eq!(again.state_label, "Paid");
     assert_eq!(f.sandbox.ledger().charges_for_bill("T-1").len(), 1);
 }
@@ -175,7 +175,7 @@ async fn bad_input_is_refused_next_to_its_field_and_nothing_is_written() {
             "{e}"
         );
     }
-    let all = f.till.attempts(&AttemptFilter::default()).unwrap();
+    let all = f.till.attempts(AttemptFilter::default()).await.unwrap();
     assert!(all.is_empty(), "nothing journalled: {all:?}");
     assert!(f.sandbox.ledger().orders.is_empty(), "nothing sent");
 }

@@ -102,7 +102,7 @@ impl Till {
             live_only: true,
             ..AttemptFilter::default()
         };
-        match self.attempts(&live) {
+        match self.attempts_now(&live) {
             Ok(views) => out.extend(
                 views
                     .into_iter()
