@@ -17,6 +17,14 @@ pub fn text(t: DateTime<Utc>) -> String {
     Millis(t).to_string()
 }
 
+/// Hands `f` the time as [`text`] writes it, without a heap copy in the usual case.
+pub fn with_text<R>(t: DateTime<Utc>, f: impl FnOnce(&str) -> R) -> R {
+    match own_digits(t) {
+        Some(b) => f(ascii(&b)),
+        None => f(&chronos(t)),
+    }
+}
+
 /// Reads a time as [`text`] writes it, or any other RFC 3339 time.
 pub fn parse(s: &str) -> Result<DateTime<Utc>, String> {
     if let Some(t) = parse_own(s) {
@@ -40,10 +48,7 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
 /// For `#[serde(serialize_with)]`: a time as [`text`] writes it.
 pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     // A string, not `collect_str`: through `fmt` it cost twice as much.
-    match own_digits(*t) {
-        Some(b) => s.serialize_str(ascii(&b)),
-        None => s.serialize_str(&chronos(*t)),
-    }
+    with_text(*t, |text| s.serialize_str(text))
 }
 
 /// For `#[serde(serialize_with)]` on an optional time.
