@@ -15,7 +15,7 @@ use cashier_core::crypto::AuthenKey;
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::journal::Journal;
 use cashier_core::order_no::{OrderScheme, OrderSchemes};
-use cashier_core::{BillNo, PaymentCode, ScannerFraming, SystemClock};
+use cashier_core::{AttemptState, BillNo, PaymentCode, ScannerFraming, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;
 use tokio::runtime::Runtime;
@@ -101,6 +101,21 @@ pub fn settings() -> CheckoutSettings {
 /// Opens the journal at `path` and a checkout engine over it (which recovers first).
 pub async fn engine(path: &Path, cloud: &CloudPay) -> Arc<Checkout> {
     let journal = Journal::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // A run stopped between preparing an attempt and settling it leaves it live in the cached
+    // journal, and every later recovery would query it: "nothing unfinished" must stay true.
+    let left = journal.live().unwrap_or_else(|e| panic!("{e}"));
+    for a in left {
+        let note = "left unfinished by an interrupted bench run";
+        journal
+            .resolve(
+                a.id,
+                AttemptState::Failed,
+                note,
+                "bench",
+                chrono::Utc::now(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     let backends = Backends {
         tourv5: None,
         cloudpay: Some(cloud.clone()),
