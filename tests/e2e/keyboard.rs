@@ -1,7 +1,8 @@
 //! The harness's keyboard reaches the real UI as a scanner's burst and as a person's typing, and
 //! the UI tells them apart: a burst in the bill field is the bill's barcode (taken whole, the focus
-//! moves on to the amount), keys typed by hand stay typing, and a payment code scanned before the
-//! bill and amount are in is refused on screen, never typed into a field.
+//! moves on to the amount), keys typed by hand stay typing, a payment code scanned before the
+//! bill and amount are in is refused on screen, never typed into a field, and a payment code
+//! scanned into the bill field pays the bill there instead of replacing it.
 
 use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT, poll};
 
@@ -52,5 +53,12 @@ async fn a_scanner_burst_and_a_persons_typing_are_told_apart() -> E2eResult<()> 
     assert_eq!(value_of(&app, "bill-input").await?, "20261130000042");
     app.wait_for_text("amount-text", "12.50", WAIT).await?;
     app.screenshot().await?;
+
+    // Back in the bill field, the customer's code is the payment scan, not a new bill number:
+    // it pays the bill that is there.
+    app.by_testid("bill-input", WAIT).await?.click().await?;
+    app.scan_with_wedge(code, ScanSuffix::Enter).await?;
+    app.by_testid("paid-band", WAIT).await?;
+    app.wait_for_text("bill", "20261130000042", WAIT).await?;
     app.finish().await
 }

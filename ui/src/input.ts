@@ -51,7 +51,9 @@ export function useScans(store: Store, t: Translate): void {
       const sc = screenOf(store, s);
       if (sc === "checkout") {
         const active = document.activeElement;
-        if (active instanceof HTMLInputElement && active.dataset.testid === "bill-input") {
+        // A burst in the bill field is the bill ticket's barcode, unless core reads it as the
+        // customer's payment code: then it is the payment scan, and never the bill number.
+        if (active instanceof HTMLInputElement && active.dataset.testid === "bill-input" && !(await store.isPaymentCode(code))) {
           void store.typeBill(code);
           store.scanLine({ kind: "read", text: t("scan.billRead") });
           focusAmount();

@@ -174,7 +174,7 @@ export class Store {
 
   /** A refusal goes next to its field when it has one, else on the notice line. */
   private refused(err: ErrorBody): void {
-    const check: InputCheck = { ok: false, value: null, text: null, error: err };
+    const check: InputCheck = { ok: false, value: null, text: null, error: err, payment_code: false };
     if (err.field === "bill") this.set({ bill: { ...this.state.bill, check, checked: this.state.bill.raw } });
     else if (err.field === "amount") this.set({ amount: { ...this.state.amount, check, checked: this.state.amount.raw } });
     else if (err.field === "code") this.scanLine({ kind: "error", text: err.message });
@@ -203,16 +203,25 @@ export class Store {
   async typeBill(raw: string): Promise<void> {
     const n = ++this.seq.bill;
     this.set({ bill: { ...this.state.bill, raw }, notice: null });
-    const asked = till.checkBill(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody }));
+    const asked = till.checkBill(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody, payment_code: false }));
     this.pending.bill = asked;
     const check = await asked;
     if (n === this.seq.bill) this.set({ bill: { raw, check, checked: raw } });
   }
 
+  /** Whether core reads `raw` as a customer's payment code rather than a bill number. */
+  async isPaymentCode(raw: string): Promise<boolean> {
+    try {
+      return (await till.checkBill(raw)).payment_code;
+    } catch {
+      return false;
+    }
+  }
+
   async typeAmount(raw: string): Promise<void> {
     const n = ++this.seq.amount;
     this.set({ amount: { ...this.state.amount, raw }, armed: false, notice: null });
-    const asked = till.checkAmount(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody }));
+    const asked = till.checkAmount(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody, payment_code: false }));
     this.pending.amount = asked;
     const check = await asked;
     if (n === this.seq.amount) this.set({ amount: { raw, check, checked: raw } });

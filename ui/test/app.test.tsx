@@ -147,6 +147,26 @@ describe("checkout", () => {
     expect(calls.some((c) => c.cmd === "start_barcode")).toBe(false);
   });
 
+  it("a customer's code scanned into the bill field is the payment scan, never the bill", async () => {
+    await loggedIn();
+    // Scanned before anything is typed: refused as a scan, the bill field left empty.
+    id("bill-input").focus();
+    scan("134520273825387649");
+    await waitFor(() => expect(id("scan-error").textContent).toContain("金额"));
+    expect((id("bill-input") as HTMLInputElement).value).toBe("");
+    // A bill ticket's barcode in the same field is the bill.
+    id("bill-input").focus();
+    scan("20261130000042");
+    await waitFor(() => expect((id("bill-input") as HTMLInputElement).value).toBe("20261130000042"));
+    // Bill and amount in, the focus back in the bill field: the code pays that bill.
+    await typeInto("amount-input", "3");
+    id("bill-input").focus();
+    scan("134520273825387649");
+    await wait("paid-band");
+    const start = calls.find((c) => c.cmd === "start_barcode");
+    expect(start?.args).toEqual({ bill: "20261130000042", amount: "3", code: "134520273825387649" });
+  });
+
   it("reports a short burst as an incomplete scan", async () => {
     await loggedIn();
     (document.activeElement as HTMLElement | null)?.blur();

@@ -56,8 +56,14 @@ describe("store", () => {
     void store.typeAmount("12.34");
     await vi.waitFor(() => expect(pendingChecks).toHaveLength(2));
     const [first, second] = pendingChecks;
-    second?.answer({ ok: true, value: "1234", text: "¥12.34", error: null });
-    first?.answer({ ok: false, value: null, text: null, error: { kind: "input", code: "x", message: "two decimals", field: "amount" } });
+    second?.answer({ ok: true, value: "1234", text: "¥12.34", error: null, payment_code: false });
+    first?.answer({
+      ok: false,
+      value: null,
+      text: null,
+      error: { kind: "input", code: "x", message: "two decimals", field: "amount" },
+      payment_code: false,
+    });
     await store.checked();
     expect(store.state.amount.check?.ok).toBe(true);
     expect(store.state.amount.checked).toBe("12.34");

@@ -180,6 +180,27 @@ async fn bad_input_is_refused_next_to_its_field_and_nothing_is_written() {
     assert!(f.sandbox.ledger().orders.is_empty(), "nothing sent");
 }
 
+/// A customer's code scanned where the bill goes is told apart from a bill's barcode, so the
+/// screen can take it as the payment scan instead of journalling it in clear as a bill number.
+#[tokio::test]
+async fn a_payment_code_is_told_apart_from_a_bill_number() {
+    let f = open(|_| {}).await;
+    for (raw, code) in [
+        (PAID, true),                  // WeChat: 18 digits from 10 to 15
+        (ALIPAY_PAID, true),           // Alipay: 16 to 24 digits from 25 to 30
+        ("6212345678901234567", true), // UnionPay: 19 digits from 62
+        ("20261130000042", false),     // a bill ticket's barcode
+        ("B1001", false),
+        ("1345202738253876", false), // a WeChat prefix, but not 18 digits
+        ("", false),
+    ] {
+        let check = f.till.check_bill(raw);
+        assert_eq!(check.payment_code, code, "{raw:?}");
+        // Typed, it is still a bill number a shop may use.
+        assert_eq!(check.ok, !raw.is_empty(), "{raw:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_bill_with_an_unknown_attempt_cannot_be_charged_again() {
     let f = open(|_| {}).await;

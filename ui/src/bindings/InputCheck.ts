@@ -13,4 +13,11 @@ value: string | null,
 /**
  * How it reads: `¥12.30`.
  */
-text: string | null, error: ErrorBody | null, };
+text: string | null, error: ErrorBody | null, 
+/**
+ * Bill: the text reads as a customer's payment code (a WeChat, Alipay or UnionPay code
+ * by its length and first digits). A scan in the bill field that reads so is the
+ * customer's code, not the bill's barcode: it must never become the bill number, which
+ * is journalled in clear. Still a valid bill when typed: a shop's own numbers may look so.
+ */
+payment_code: boolean, };

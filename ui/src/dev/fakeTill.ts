@@ -262,6 +262,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       value: null,
       text: null,
       error: { kind: "input", code: k, message: tx(k, { max: yuan(10_000_000) }), field: "amount" },
+      payment_code: false,
     });
     if (s === "") return bad("amount.empty");
     if (!/^\d*\.?\d*$/.test(s) || s === ".") return bad("amount.digits");
@@ -271,7 +272,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     const fen = Number(int || "0") * 100 + Number(dec.padEnd(2, "0"));
     if (fen === 0) return bad("amount.zero");
     if (fen > 10_000_000) return bad("amount.max");
-    return { ok: true, value: String(fen), text: yuan(fen), error: null };
+    return { ok: true, value: String(fen), text: yuan(fen), error: null, payment_code: false };
   }
 
   function checkBill(raw: string): InputCheck {
@@ -281,10 +282,16 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       value: null,
       text: null,
       error: { kind: "input", code: k, message: tx(k), field: "bill" },
+      payment_code: false,
     });
     if (s === "") return bad("bill.empty");
     if (!/^[A-Z0-9-]{1,32}$/.test(s)) return bad("bill.chars");
-    return { ok: true, value: s, text: s, error: null };
+    return { ok: true, value: s, text: s, error: null, payment_code: paymentCode(s) };
+  }
+
+  /** Core's reading of a WeChat, Alipay or UnionPay code (code.rs), for the bill field's scans. */
+  function paymentCode(s: string): boolean {
+    return /^1[0-5]\d{16}$/.test(s) || /^(2[5-9]|30)\d{14,22}$/.test(s) || /^62\d{17}$/.test(s);
   }
 
   function begin(bill: string, amount: string): { bill: string; fen: number } {

@@ -21,6 +21,11 @@ pub struct InputCheck {
     /// How it reads: `¥12.30`.
     pub text: Option<String>,
     pub error: Option<ErrorBody>,
+    /// Bill: the text reads as a customer's payment code (a WeChat, Alipay or UnionPay code
+    /// by its length and first digits). A scan in the bill field that reads so is the
+    /// customer's code, not the bill's barcode: it must never become the bill number, which
+    /// is journalled in clear. Still a valid bill when typed: a shop's own numbers may look so.
+    pub payment_code: bool,
 }
 
 impl InputCheck {
@@ -33,6 +38,7 @@ impl InputCheck {
                     value: Some(value),
                     text: Some(text),
                     error: None,
+                    payment_code: false,
                 }
             }
             Err(e) => InputCheck {
@@ -40,6 +46,7 @@ impl InputCheck {
                 value: None,
                 text: None,
                 error: Some(e.body(lang)),
+                payment_code: false,
             },
         }
     }
@@ -101,10 +108,16 @@ impl QrChoice {
     }
 }
 
-pub fn check_bill(raw: &str, lang: Lang) -> InputCheck {
-    InputCheck::of(BillNo::parse(raw).map_err(Error::from), lang, |b| {
+pub fn check_bill(cfg: &Config, raw: &str, lang: Lang) -> InputCheck {
+    let check = InputCheck::of(BillNo::parse(raw).map_err(Error::from), lang, |b| {
         (b.to_string(), b.to_string())
-    })
+    });
+    let payment_code =
+        PaymentCode::parse(raw, &cfg.scanner.framing).is_ok_and(|c| c.kind() != CodeKind::Unknown);
+    InputCheck {
+        payment_code,
+        ..check
+    }
 }
 
 pub fn check_amount(cfg: &Config, raw: &str, lang: Lang) -> InputCheck {

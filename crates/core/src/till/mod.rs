@@ -278,7 +278,7 @@ impl Till {
     }
 
     pub fn check_bill(&self, raw: &str) -> InputCheck {
-        input::check_bill(raw, self.lang())
+        input::check_bill(&read(&self.inner.cfg), raw, self.lang())
     }
 
     pub fn check_amount(&self, raw: &str) -> InputCheck {
