@@ -194,6 +194,9 @@ describe("outcomes", () => {
     expect(screen.queryByTestId("failed-band")).toBeNull();
     expect(id("state-label").textContent).toBe("结果未知：请勿重复收款");
     expect(id("query-again-button").textContent).toContain("F5");
+    // The lost answer's technical reason is small print for the manager, not the cashier's words.
+    expect(id("reason").className).toBe("reason-detail");
+    expect(id("reason").textContent).toMatch(/^供主管查看：/);
     key("F5");
     await wait("paid-band", 6000);
     expect(calls.filter((c) => c.cmd === "query_again")).toHaveLength(1);

@@ -43,6 +43,7 @@ export const EN: Record<MsgKey, string> = {
   "outcome.unknownExplain": "The customer may have been charged. Press Query again; do not ask the customer to pay again.",
   "outcome.payableUntil": "This QR code may still be paid until {time}; the till keeps checking in the background.",
   "outcome.tryAnother": "Try another way: a new code from the customer, or a QR code.",
+  "outcome.detail": "For the manager: {detail}",
 
   "action.cancel": "Cancel",
   "action.cancelQr": "Cancel QR",

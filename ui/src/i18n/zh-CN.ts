@@ -41,6 +41,7 @@ export const ZH = {
   "outcome.unknownExplain": "顾客的钱可能已经扣了。请按“再次查询”，不要让顾客重新付款。",
   "outcome.payableUntil": "这个二维码在 {time} 前仍可能被支付，系统在后台继续查询。",
   "outcome.tryAnother": "请换一种方式收款：让顾客换付款码重扫，或选二维码。",
+  "outcome.detail": "供主管查看：{detail}",
 
   "action.cancel": "取消",
   "action.cancelQr": "取消二维码",

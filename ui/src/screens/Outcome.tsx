@@ -99,7 +99,9 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
             {t("outcome.payableUntil", { time: hhmm(a.payable_until) })}
           </p>
         )}
-        {a.reason && (
+        {/* A failure's reason is the backend's own words for the cashier; an Unknown's is a
+            technical detail (core's sentence above says what to do), kept small for the manager. */}
+        {a.reason && a.tone !== "unknown" && (
           <p class="reason" data-testid="reason">
             {a.reason}
           </p>
@@ -128,6 +130,11 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           )}
         </div>
         <AttemptFacts a={a} />
+        {a.reason && a.tone === "unknown" && (
+          <p class="reason-detail" data-testid="reason">
+            {t("outcome.detail", { detail: a.reason })}
+          </p>
+        )}
       </div>
     </div>
   );
