@@ -291,6 +291,15 @@ impl Journal {
         &self,
         read: impl FnOnce(&Connection) -> Result<T, JournalError>,
     ) -> Result<T, JournalError> {
+        self.read_as(read)
+    }
+
+    /// [`Journal::read`] for work whose own errors are wider than the journal's (a visitor
+    /// writing an export).
+    fn read_as<T, E: From<JournalError>>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let idle = self
             .readers
             .lock()

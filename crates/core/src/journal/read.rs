@@ -112,7 +112,7 @@ impl Journal {
         selection: &Selection,
         mut visit: impl FnMut(AttemptRow<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut read_all = |conn: &Connection| match selection {
+        self.read_as(|conn| match selection {
             Selection::Day(day) => {
                 let day = day.format("%Y-%m-%d").to_string();
                 each_row(conn, BY_DAY, [day], &mut visit)
@@ -124,16 +124,7 @@ impl Journal {
                     None => each_row(conn, BY_PREFIX_SCAN, [query], &mut visit),
                 },
             },
-        };
-        let mut failed = None;
-        self.read(|conn| match read_all(conn) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                failed = Some(e);
-                Ok(())
-            }
-        })?;
-        failed.map_or(Ok(()), Err)
+        })
     }
 
     /// Money received on the bill so far: the sum of its paid and partly paid attempts.

@@ -112,8 +112,7 @@ pub fn check_bill(cfg: &Config, raw: &str, lang: Lang) -> InputCheck {
     let check = InputCheck::of(BillNo::parse(raw).map_err(Error::from), lang, |b| {
         (b.to_string(), b.to_string())
     });
-    let payment_code =
-        PaymentCode::parse(raw, &cfg.scanner.framing).is_ok_and(|c| c.kind() != CodeKind::Unknown);
+    let payment_code = code(cfg, raw).is_ok_and(|c| c.kind() != CodeKind::Unknown);
     InputCheck {
         payment_code,
         ..check
