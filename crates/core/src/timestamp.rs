@@ -7,14 +7,12 @@
 //! quarter of a 10,000-attempt export (benches/journal.rs). Any other shape (another
 //! version's rows, a hand edit) still goes through chrono.
 
-use std::fmt;
-
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Timelike, Utc};
 use serde::Serializer;
 
 /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (sub-milliseconds dropped).
 pub fn text(t: DateTime<Utc>) -> String {
-    Millis(t).to_string()
+    with_text(t, str::to_string)
 }
 
 /// Hands `f` the time as [`text`] writes it, without a heap copy in the usual case.
@@ -22,6 +20,20 @@ pub fn with_text<R>(t: DateTime<Utc>, f: impl FnOnce(&str) -> R) -> R {
     match own_digits(t) {
         Some(b) => f(ascii(&b)),
         None => f(&chronos(t)),
+    }
+}
+
+/// `d` as `YYYY-MM-DD`.
+pub fn day_text(d: NaiveDate) -> String {
+    with_day_text(d, str::to_string)
+}
+
+/// Hands `f` the date as [`day_text`] writes it, without a heap copy in the usual case.
+pub fn with_day_text<R>(d: NaiveDate, f: impl FnOnce(&str) -> R) -> R {
+    match day_digits(d) {
+        Some(b) => f(ascii(&b)),
+        // Years before 0 or after 9999.
+        None => f(&d.format("%Y-%m-%d").to_string()),
     }
 }
 
@@ -61,36 +73,7 @@ pub fn serialize_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S
 
 /// For `#[serde(serialize_with)]`: a date as `YYYY-MM-DD`.
 pub fn serialize_day<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    match day_digits(*d) {
-        Some(b) => s.serialize_str(ascii(&b)),
-        None => s.collect_str(&Day(*d)),
-    }
-}
-
-/// Displays a time as [`text`] writes it.
-#[derive(Debug, Clone, Copy)]
-pub struct Millis(pub DateTime<Utc>);
-
-impl fmt::Display for Millis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match own_digits(self.0) {
-            Some(b) => f.write_str(ascii(&b)),
-            None => f.write_str(&chronos(self.0)),
-        }
-    }
-}
-
-/// Displays a date as `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy)]
-pub struct Day(pub NaiveDate);
-
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match day_digits(self.0) {
-            Some(out) => f.write_str(ascii(&out)),
-            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
-        }
-    }
+    with_day_text(*d, |text| s.serialize_str(text))
 }
 
 /// Years before 0 or after 9999, and leap seconds: chrono's own (longer or odd) form.
@@ -196,7 +179,7 @@ mod tests {
             prop_assert_eq!(&own, &chrono_text(t));
             prop_assert_eq!(parse_own(&own), Some(t));
             prop_assert_eq!(parse(&own), Ok(t));
-            prop_assert_eq!(Day(t.date_naive()).to_string(), t.date_naive().format("%Y-%m-%d").to_string());
+            prop_assert_eq!(day_text(t.date_naive()), t.date_naive().format("%Y-%m-%d").to_string());
         }
 
         /// Sub-milliseconds are dropped, as chrono drops them.

@@ -114,7 +114,7 @@ impl Journal {
     ) -> Result<(), E> {
         self.read_as(|conn| match selection {
             Selection::Day(day) => {
-                let day = day.format("%Y-%m-%d").to_string();
+                let day = crate::timestamp::day_text(*day);
                 each_row(conn, BY_DAY, [day], &mut visit)
             }
             Selection::Search(query) => match query.trim() {

@@ -61,7 +61,7 @@ impl Journal {
             new.scheme.till(),
             state.as_str(),
             at,
-            business_day.format("%Y-%m-%d").to_string(),
+            crate::timestamp::day_text(business_day),
             new.bill_paid_before
                 .map(|f| i64::try_from(f.0).unwrap_or(i64::MAX)),
         ])

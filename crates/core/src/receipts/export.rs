@@ -56,12 +56,9 @@ fn json(
     out: &mut impl Write,
 ) -> Result<DayTotals, Error> {
     // The keys in `DayReport`'s order; tests/receipts.rs holds the two outputs equal.
-    write!(
-        out,
-        "{{\"day\":\"{}\",\"attempts\":[",
-        day.format("%Y-%m-%d")
-    )
-    .map_err(failed)?;
+    out.write_all(b"{\"day\":").map_err(failed)?;
+    timestamp::with_day_text(day, |text| json_name(out, text)).map_err(failed)?;
+    out.write_all(b",\"attempts\":[").map_err(failed)?;
     let mut first = true;
     let totals = total(journal, selection, |row| {
         if !first {
@@ -99,13 +96,13 @@ fn json_row(out: &mut impl Write, a: &AttemptRow<'_>) -> std::io::Result<()> {
     out.write_all(b",\"order_no\":")?;
     json_str(out, a.order_no)?;
     out.write_all(b",\"reference\":")?;
-    json_opt_str(out, a.reference)?;
+    json_opt(out, a.reference, json_str)?;
     out.write_all(b",\"wallet\":")?;
-    json_opt_str(out, a.wallet)?;
+    json_opt(out, a.wallet, json_str)?;
     out.write_all(b",\"code_masked\":")?;
-    json_opt_str(out, a.code_masked)?;
+    json_opt(out, a.code_masked, json_str)?;
     out.write_all(b",\"code_url\":")?;
-    json_opt_str(out, a.code_url)?;
+    json_opt(out, a.code_url, json_str)?;
     out.write_all(b",\"operator\":")?;
     json_str(out, a.operator)?;
     out.write_all(b",\"till\":")?;
@@ -113,36 +110,37 @@ fn json_row(out: &mut impl Write, a: &AttemptRow<'_>) -> std::io::Result<()> {
     out.write_all(b",\"state\":")?;
     json_name(out, a.state.as_str())?;
     out.write_all(b",\"reason\":")?;
-    json_opt_str(out, a.reason)?;
+    json_opt(out, a.reason, json_str)?;
     out.write_all(b",\"created_at\":")?;
     json_time(out, a.created_at)?;
     out.write_all(b",\"updated_at\":")?;
     json_time(out, a.updated_at)?;
-    out.write_all(b",\"business_day\":\"")?;
-    write!(out, "{}", timestamp::Day(a.business_day))?;
-    out.write_all(b"\",\"bill_paid_before\":")?;
-    match a.bill_paid_before {
-        Some(f) => out.write_all(n.format(f.0).as_bytes())?,
-        None => out.write_all(b"null")?,
-    }
+    out.write_all(b",\"business_day\":")?;
+    timestamp::with_day_text(a.business_day, |text| json_name(out, text))?;
+    out.write_all(b",\"bill_paid_before\":")?;
+    json_opt(out, a.bill_paid_before, |out, f| {
+        out.write_all(n.format(f.0).as_bytes())
+    })?;
     out.write_all(b",\"watch_until\":")?;
-    match a.watch_until {
-        Some(t) => json_time(out, t)?,
-        None => out.write_all(b"null")?,
-    }
+    json_opt(out, a.watch_until, json_time)?;
     out.write_all(b",\"refunded\":")?;
     out.write_all(n.format(a.refunded.0).as_bytes())?;
     out.write_all(b"}")
 }
 
 /// Text from outside (a bill number, a backend's reason), escaped by serde_json.
-fn json_str(out: &mut impl Write, s: &str) -> std::io::Result<()> {
+fn json_str<W: Write>(out: &mut W, s: &str) -> std::io::Result<()> {
     serde_json::to_writer(out, s).map_err(std::io::Error::from)
 }
 
-fn json_opt_str(out: &mut impl Write, s: Option<&str>) -> std::io::Result<()> {
-    match s {
-        Some(s) => json_str(out, s),
+/// `null`, or the value as `write` writes it.
+fn json_opt<W: Write, T>(
+    out: &mut W,
+    value: Option<T>,
+    write: impl FnOnce(&mut W, T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match value {
+        Some(v) => write(out, v),
         None => out.write_all(b"null"),
     }
 }
@@ -154,7 +152,7 @@ fn json_name(out: &mut impl Write, name: &str) -> std::io::Result<()> {
     out.write_all(b"\"")
 }
 
-fn json_time(out: &mut impl Write, t: chrono::DateTime<chrono::Utc>) -> std::io::Result<()> {
+fn json_time<W: Write>(out: &mut W, t: chrono::DateTime<chrono::Utc>) -> std::io::Result<()> {
     timestamp::with_text(t, |text| json_name(out, text))
 }
 
@@ -187,7 +185,7 @@ fn csv(journal: &Journal, selection: &Selection, out: &mut impl Write) -> Result
 
 fn csv_row<W: Write>(w: &mut csv::Writer<W>, a: &AttemptRow<'_>) -> Result<(), Error> {
     let fields = [
-        Cow::Owned(timestamp::Day(a.business_day).to_string()),
+        Cow::Owned(timestamp::day_text(a.business_day)),
         Cow::Owned(timestamp::text(a.created_at)),
         spreadsheet_safe(a.bill),
         spreadsheet_safe(a.order_no),

@@ -174,7 +174,7 @@ impl Till {
             amount_text: crate::labels::amount_text(t.amount),
         }));
         let view = DayReportView {
-            day: report.day.format("%Y-%m-%d").to_string(),
+            day: crate::timestamp::day_text(report.day),
             collected_text: crate::labels::amount_text(report.totals.collected),
             collected_fen: report.totals.collected.0,
             count: u64::try_from(report.attempts.len()).unwrap_or(u64::MAX),
