@@ -230,12 +230,9 @@ impl Journal {
         T: Send + 'static,
     {
         let journal = Arc::clone(self);
-        match tokio::task::spawn_blocking(move || work(&journal)).await {
-            Ok(done) => done,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            // Only a runtime shutting down cancels blocking work, and then before it began.
-            Err(e) => Err(JournalError::Io(format!("journal work not run: {e}"))),
-        }
+        off_workers(move || work(&journal))
+            .await
+            .map_err(|e| JournalError::Io(format!("journal work not run: {e}")))?
     }
 
     /// Claims this till for the calling process: an exclusive OS lock on `<journal>.till`,
@@ -321,6 +318,19 @@ impl Journal {
 /// How much of the journal file a read connection maps: a year of a busy shop (1,000,000
 /// attempts) is about a gigabyte; the reads touch only the pages of what they read.
 const READ_MAP_BYTES: i64 = 1 << 30;
+
+/// Runs `work` on tokio's blocking threads and waits for it; a panic in it is the caller's
+/// panic. `Err` only when the runtime is shutting down, which cancels blocking work before
+/// it begins. What [`Journal::blocking`] and the till's slow reads run on.
+pub(crate) async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => Ok(done),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(e.to_string()),
+    }
+}
 
 /// Opens a read-only connection to a journal the write connection has already opened (and
 /// so migrated and switched to WAL).

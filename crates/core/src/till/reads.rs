@@ -55,11 +55,9 @@ impl Till {
         T: Send + 'static,
     {
         let till = self.clone();
-        match tokio::task::spawn_blocking(move || work(&till)).await {
-            Ok(done) => done,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => Err(Error::Internal(format!("till work not run: {e}"))),
-        }
+        crate::journal::off_workers(move || work(&till))
+            .await
+            .map_err(|e| Error::Internal(format!("till work not run: {e}")))?
     }
 
     /// One attempt as the screen shows it.
