@@ -38,6 +38,11 @@ export type State = {
 
 const EMPTY: FieldCheck = { raw: "", check: null, checked: "" };
 
+/** A field's check that failed with core's `error`. */
+function failedCheck(error: ErrorBody): InputCheck {
+  return { ok: false, value: null, text: null, error, payment_code: false };
+}
+
 export function initialState(): State {
   return {
     status: null,
@@ -174,7 +179,7 @@ export class Store {
 
   /** A refusal goes next to its field when it has one, else on the notice line. */
   private refused(err: ErrorBody): void {
-    const check: InputCheck = { ok: false, value: null, text: null, error: err, payment_code: false };
+    const check = failedCheck(err);
     if (err.field === "bill") this.set({ bill: { ...this.state.bill, check, checked: this.state.bill.raw } });
     else if (err.field === "amount") this.set({ amount: { ...this.state.amount, check, checked: this.state.amount.raw } });
     else if (err.field === "code") this.scanLine({ kind: "error", text: err.message });
@@ -203,7 +208,7 @@ export class Store {
   async typeBill(raw: string): Promise<void> {
     const n = ++this.seq.bill;
     this.set({ bill: { ...this.state.bill, raw }, notice: null });
-    const asked = till.checkBill(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody, payment_code: false }));
+    const asked = till.checkBill(raw).catch((e: unknown) => failedCheck(e as ErrorBody));
     this.pending.bill = asked;
     const check = await asked;
     if (n === this.seq.bill) this.set({ bill: { raw, check, checked: raw } });
@@ -221,7 +226,7 @@ export class Store {
   async typeAmount(raw: string): Promise<void> {
     const n = ++this.seq.amount;
     this.set({ amount: { ...this.state.amount, raw }, armed: false, notice: null });
-    const asked = till.checkAmount(raw).catch((e: unknown) => ({ ok: false, value: null, text: null, error: e as ErrorBody, payment_code: false }));
+    const asked = till.checkAmount(raw).catch((e: unknown) => failedCheck(e as ErrorBody));
     this.pending.amount = asked;
     const check = await asked;
     if (n === this.seq.amount) this.set({ amount: { raw, check, checked: raw } });
