@@ -249,7 +249,9 @@ impl fmt::Display for AttemptId {
 }
 
 /// One payment attempt as the journal holds it. Codes are masked; there is no clear code here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialised as its [`AttemptRow`](crate::journal::AttemptRow), which holds the JSON shape
+/// for both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Attempt {
     pub id: AttemptId,
     pub bill: BillNo,
@@ -268,19 +270,21 @@ pub struct Attempt {
     pub state: AttemptState,
     /// The latest human-readable reason (backend's words, or ours).
     pub reason: Option<String>,
-    #[serde(serialize_with = "crate::timestamp::serialize")]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
     /// Business day in the configured zone, fixed when the attempt is created.
-    #[serde(serialize_with = "crate::timestamp::serialize_day")]
     pub business_day: NaiveDate,
     /// POS sale bills: what the back office said the bill had been paid before this attempt,
     /// so that the bill-status poll credits this payment only with what it added.
     pub bill_paid_before: Option<Fen>,
     /// Abandoned QR codes: until when the customer can still pay it.
-    #[serde(serialize_with = "crate::timestamp::serialize_opt")]
     pub watch_until: Option<DateTime<Utc>>,
     /// Refunded so far (all parts that ended refunded).
     pub refunded: Fen,
+}
+
+impl Serialize for Attempt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_row().serialize(s)
+    }
 }

@@ -28,8 +28,8 @@ macro_rules! select_attempts {
 }
 pub(super) use select_attempts;
 
-/// An attempt borrowed from the row it was read from. Its fields are [`Attempt`]'s, and it
-/// serialises exactly as the `Attempt` it stands for (tests/receipts.rs holds them equal).
+/// An attempt borrowed from the row it was read from. Its fields are [`Attempt`]'s; its
+/// serde shape is the one both have (`Attempt` serialises through `as_row`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct AttemptRow<'r> {
     pub id: AttemptId,
