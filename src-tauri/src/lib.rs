@@ -188,8 +188,9 @@ fn settings(s: State<'_, Shell>) -> SettingsView {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn save_settings(s: State<'_, Shell>, settings: SettingsInput) -> Answer<SettingsView> {
-    answer(&s.till, s.till.save_settings(settings))
+async fn save_settings(s: State<'_, Shell>, settings: SettingsInput) -> Answer<SettingsView> {
+    let r = s.till.save_settings(settings).await;
+    answer(&s.till, r)
 }
 
 /// The cashier confirmed closing although a payment is in progress (the journal keeps it; the

@@ -2,6 +2,7 @@
 //! configuration like a COM port, shows the scanner connected, and a scan there pays the bill.
 
 use fantoccini::Locator;
+use serde_json::json;
 
 use crate::harness::{App, AppOptions, E2eResult, SerialScanner, WAIT};
 
@@ -36,5 +37,35 @@ async fn a_serial_scan_pays_the_bill() -> E2eResult<()> {
     assert!(background.is_empty(), "a 'paid in the background' line");
     assert_eq!(app.sandbox().await?.charges_of("E2E-R1").await?, [350]);
     app.screenshot().await?;
+    app.finish().await
+}
+
+/// A scanner port chosen on the settings screen is opened at once: the settings are saved over
+/// the same IPC call the screen makes (a pty is not in the machine's port list to pick from).
+#[tokio::test]
+async fn a_scanner_port_saved_in_the_settings_opens_at_once() -> E2eResult<()> {
+    let mut scanner = SerialScanner::plug_in()?;
+    // A configuration file with no scanner in it: saving writes the port there.
+    let options = AppOptions {
+        config_toml: Some(String::new()),
+    };
+    let Some(app) = App::launch("serial-settings", options).await? else {
+        return Ok(());
+    };
+    app.log_in().await?;
+    let mut settings = app.invoke("settings", json!({})).await?;
+    settings["scanner_port"] = json!(scanner.port_name());
+    settings["scanner_baud"] = json!(9600);
+    settings["scanner_terminator"] = json!("cr");
+    let saved = app
+        .invoke("save_settings", json!({ "settings": settings }))
+        .await?;
+    assert_eq!(saved["scanner_port"], json!(scanner.port_name()));
+    app.wait_for_class("status-scanner", "sb-ok", WAIT).await?;
+    app.key_bill_and_amount("E2E-R2", "4.20").await?;
+    scanner.scan(PAID, b"\r")?;
+
+    app.by_testid("paid-band", WAIT).await?;
+    assert_eq!(app.sandbox().await?.charges_of("E2E-R2").await?, [420]);
     app.finish().await
 }

@@ -98,7 +98,15 @@ impl Till {
 
     /// Checks the new settings as a whole configuration, writes it, and applies what can be
     /// applied now. Nothing is written when anything is wrong.
-    pub fn save_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
+    ///
+    /// Runs on tokio's blocking threads: it writes files, and it (re)starts the serial scanner,
+    /// which needs the runtime. Called from a window's main thread (a desktop shell's sync
+    /// command) it found no runtime and left a newly chosen scanner port closed.
+    pub async fn save_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
+        self.blocking(move |till| till.write_settings(input)).await
+    }
+
+    fn write_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
         let Some(path) = self.inner.options.config_path.clone() else {
             return Err(Error::NotAllowed(
                 "this till has no configuration file to save to".into(),
@@ -126,12 +134,7 @@ impl Till {
         }
         let text = toml::to_string_pretty(&saved)
             .map_err(|e| Error::Internal(format!("writing the settings: {e}")))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
-        }
-        std::fs::write(&path, text)
-            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
+        replace_file(&path, text.as_bytes())?;
         let scanner_changed = read(&self.inner.cfg).scanner != cfg.scanner;
         let lang = cfg.lang;
         let scanner = cfg.scanner.clone();
@@ -188,16 +191,28 @@ fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes a secret readable by this user only.
+/// Writes a secret readable by this user only, replacing the file whole.
 fn write_secret(path: &Path, secret: &SecretString) -> Result<(), Error> {
+    replace_file(
+        path,
+        secrecy::ExposeSecret::expose_secret(secret).as_bytes(),
+    )
+}
+
+/// Replaces the file at `path` whole, or leaves it as it was: the new text goes to a temporary
+/// file beside it (readable by this user only), reaches the disk, and is renamed over the old
+/// one. A crash or a full disk half-way through never leaves half a configuration or key.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
-    file.write_all(secrecy::ExposeSecret::expose_secret(secret).as_bytes())
-        .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+    let failed = |e: std::io::Error| Error::Internal(format!("{}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    file.write_all(bytes).map_err(failed)?;
+    file.as_file().sync_all().map_err(failed)?;
+    file.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
 }
