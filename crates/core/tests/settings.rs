@@ -2,16 +2,17 @@
 //! is), bad settings refused with the file untouched, a failed write leaving nothing behind, and
 //! a scanner port chosen there opened at once.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
+use cashier_core::Lang;
 use cashier_core::config::Config;
 use cashier_core::error::ErrorKind;
 use cashier_core::scanner::Terminator;
-use cashier_core::till::{ScannerState, SettingsInput, SettingsView, Till, TillOptions};
-use cashier_core::{Lang, SystemClock};
-use cashier_sandbox::{Sandbox, embed};
+use cashier_core::till::{ScannerState, SettingsInput, SettingsView, Till};
+use cashier_sandbox::Sandbox;
 
 const KEY: &str = "k3y-of-the-merchant-0123456789abcdef";
 
@@ -27,24 +28,11 @@ impl Fixture {
     }
 }
 
-/// A till on the embedded sandbox whose settings save to `cashier.toml` in a fresh folder.
+/// A till on the embedded sandbox whose settings save to `config_path(dir)`.
 async fn open(config_path: impl FnOnce(&Path) -> std::path::PathBuf) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = Config {
-        db_path: Some(dir.path().join("journal.db")),
-        ..Config::default()
-    };
-    let (sandbox, note) = embed::embed(&mut cfg).await.unwrap().expect("sandbox");
-    let till = Till::open(
-        cfg,
-        Arc::new(SystemClock),
-        TillOptions {
-            sandbox: Some(note),
-            config_path: Some(config_path(dir.path())),
-            seed: 7,
-        },
-    )
-    .unwrap();
+    let (till, sandbox, _) =
+        common::sandbox_till(dir.path(), config_path(dir.path()), |_| {}).await;
     Fixture {
         till,
         _sandbox: sandbox,

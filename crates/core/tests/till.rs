@@ -2,16 +2,17 @@
 //! input returning at once with their progress as events, input refused before anything is
 //! written, a lagging subscriber brought back up to date, and the serial scanner on a real pty.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
 use cashier_core::config::Config;
 use cashier_core::error::{ErrorKind, Field};
 use cashier_core::till::{
-    Action, AttemptFilter, QrChoice, ScannerState, Till, TillEvent, TillEvents, TillOptions, Tone,
+    Action, AttemptFilter, QrChoice, ScannerState, Till, TillEvent, TillEvents, Tone,
 };
-use cashier_core::{AttemptId, AttemptState, Channel, Lang, SystemClock};
-use cashier_sandbox::{Sandbox, embed};
+use cashier_core::{AttemptId, AttemptState, Channel, Lang};
+use cashier_sandbox::Sandbox;
 use secrecy::SecretString;
 
 const PAID: &str = "134520273825387649";
@@ -26,22 +27,8 @@ struct Fixture {
 
 async fn open(edit: impl FnOnce(&mut Config)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = Config {
-        db_path: Some(dir.path().join("journal.db")),
-        ..Config::default()
-    };
-    edit(&mut cfg);
-    let (sandbox, note) = embed::embed(&mut cfg).await.unwrap().expect("sandbox");
-    let till = Till::open(
-        cfg,
-        Arc::new(SystemClock),
-        TillOptions {
-            sandbox: Some(note.clone()),
-            config_path: Some(dir.path().join("cashier.toml")),
-            seed: 7,
-        },
-    )
-    .unwrap();
+    let (till, sandbox, note) =
+        common::sandbox_till(dir.path(), dir.path().join("cashier.toml"), edit).await;
     till.login(&note.operator, note.password.clone())
         .await
         .unwrap();

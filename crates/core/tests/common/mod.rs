@@ -1,5 +1,6 @@
-//! What the checkout-engine tests share: a till (sandbox, journal, engine on tokio's paused
-//! clock), payments as a cashier enters them, and the journal-against-ledger check.
+//! What the core's tests share: a till (sandbox, journal, engine on tokio's paused clock),
+//! payments as a cashier enters them, the journal-against-ledger check, and a front end's
+//! `Till` on the embedded sandbox.
 // A shared prelude: each test file uses a different part of it.
 #![allow(dead_code, unused_imports)]
 
@@ -230,4 +231,38 @@ pub async fn arm(t: &Till, endpoint: &str, kind: &str) {
         .await
         .unwrap();
     assert!(r.status().is_success(), "arming {kind}");
+}
+
+/// A front end's `Till` on the embedded sandbox (what a till with no backend configured runs
+/// on), its journal in `dir`, its settings saved to `config_path`; not logged in (the note says
+/// how).
+pub async fn sandbox_till(
+    dir: &std::path::Path,
+    config_path: std::path::PathBuf,
+    edit: impl FnOnce(&mut cashier_core::config::Config),
+) -> (
+    cashier_core::till::Till,
+    Sandbox,
+    cashier_core::till::SandboxNote,
+) {
+    let mut cfg = cashier_core::config::Config {
+        db_path: Some(dir.join("journal.db")),
+        ..Default::default()
+    };
+    edit(&mut cfg);
+    let (sandbox, note) = cashier_sandbox::embed::embed(&mut cfg)
+        .await
+        .unwrap()
+        .expect("sandbox");
+    let till = cashier_core::till::Till::open(
+        cfg,
+        Arc::new(SystemClock),
+        cashier_core::till::TillOptions {
+            sandbox: Some(note.clone()),
+            config_path: Some(config_path),
+            seed: 7,
+        },
+    )
+    .unwrap();
+    (till, sandbox, note)
 }
