@@ -8,3 +8,4 @@ mod keyboard;
 mod recovery;
 mod serial;
 mod smoke;
+mod typing;

@@ -1,13 +1,14 @@
 // The cashier's hands: keys (Enter, Esc, F1–F12, digits) and scans (keyboard wedge and serial scanner),
 // each read against the store at the moment it happens, never against a stale render.
 import { useEffect } from "preact/hooks";
-import type { AttemptView, ScanView } from "./bindings";
+import type { AttemptView, ScanMeaning, ScanView } from "./bindings";
 import type { Translate } from "./i18n";
 import { focusAmount } from "./screens/Checkout";
 import { primaryOf } from "./screens/Outcome";
 import { unlockSound } from "./sound";
 import { screenOf } from "./screen";
 import type { Store } from "./store";
+import { classifier } from "./scanRules";
 import type { WedgeConfig } from "./wedge";
 import { attachWedge } from "./wedgeDom";
 
@@ -46,22 +47,18 @@ function primaryAction(store: Store, a: AttemptView): void {
 /** Wedge scans anywhere in the window, and serial scans from core, routed by the screen on show. */
 export function useScans(store: Store, t: Translate): void {
   useEffect(() => {
-    const scan = async (code: string, masked: string) => {
-      const s = store.state;
-      const sc = screenOf(store, s);
+    const scan = async (code: string, means: ScanMeaning) => {
+      const sc = screenOf(store, store.state);
       if (sc === "checkout") {
-        const active = document.activeElement;
-        // A burst in the bill field is the bill ticket's barcode, unless core reads it as the
-        // customer's payment code: then it is the payment scan, and never the bill number.
-        if (active instanceof HTMLInputElement && active.dataset.testid === "bill-input" && !(await store.isPaymentCode(code))) {
+        if (means === "bill_number") {
           void store.typeBill(code);
           store.scanLine({ kind: "read", text: t("scan.billRead") });
           focusAmount();
           return;
         }
-        store.scanLine({ kind: "read", text: masked });
+        store.scanLine({ kind: "read", text: t("scan.read") });
         await store.checked();
-        if (store.ready()) void store.payWithCode(code, masked);
+        if (store.ready()) void store.payWithCode(code);
         else store.scanLine({ kind: "error", text: t("scan.fillFirst") });
         return;
       }
@@ -69,16 +66,16 @@ export function useScans(store: Store, t: Translate): void {
         const cur = store.current();
         if (!cur) return;
         const p = primaryOf(cur.view);
-        if (p === "next") {
+        if (p === "next" && means === "bill_number") {
           // The next customer's bill ticket.
           store.nextCustomer(code);
           store.scanLine({ kind: "read", text: t("scan.billRead") });
           return;
         }
-        if (p === "again") {
+        if (p === "again" && means === "payment_code") {
           // The customer shows another code for the same bill.
           store.tryAgain();
-          void store.payWithCode(code, masked);
+          void store.payWithCode(code);
           return;
         }
       }
@@ -87,8 +84,11 @@ export function useScans(store: Store, t: Translate): void {
     const off = attachWedge(
       window,
       {
-        scan: (code, masked) => void scan(code, masked),
-        progress: (masked) => store.scanLine({ kind: "reading", text: masked }),
+        scan: (code, means) => void scan(code, means),
+        progress: () => store.scanLine({ kind: "reading", text: "" }),
+        idle: () => {
+          if (store.state.scanLine?.kind === "reading") store.scanLine(null);
+        },
         error: () => store.scanLine({ kind: "error", text: t("scan.incomplete") }),
         typed: (text) => {
           const sc = screenOf(store, store.state);
@@ -103,7 +103,16 @@ export function useScans(store: Store, t: Translate): void {
           }
         },
       },
-      wedgeConfig(),
+      {
+        classify: classifier(() => store.state.status?.scan_rules ?? []),
+        // Scans belong to the cashier's screens: never the login (a password manager types fast), and
+        // never under an overlay (settings, the live list, a manager's decision).
+        active: () => {
+          const s = store.state;
+          return s.status?.logged_in === true && s.overlay === null && !s.closeAsked;
+        },
+        config: wedgeConfig(),
+      },
     );
     store.serialHandler = async (scanView: ScanView) => {
       await store.checked();

@@ -214,15 +214,6 @@ export class Store {
     if (n === this.seq.bill) this.set({ bill: { raw, check, checked: raw } });
   }
 
-  /** Whether core reads `raw` as a customer's payment code rather than a bill number. */
-  async isPaymentCode(raw: string): Promise<boolean> {
-    try {
-      return (await till.checkBill(raw)).payment_code;
-    } catch {
-      return false;
-    }
-  }
-
   async typeAmount(raw: string): Promise<void> {
     const n = ++this.seq.amount;
     this.set({ amount: { ...this.state.amount, raw }, armed: false, notice: null });
@@ -264,8 +255,7 @@ export class Store {
     if (early) this.onPaid(early);
   }
 
-  async payWithCode(code: string, masked: string): Promise<void> {
-    this.set({ scanLine: { kind: "read", text: masked } });
+  async payWithCode(code: string): Promise<void> {
     const { bill, amount } = this.state;
     this.follow(await this.run(() => till.startBarcode(bill.raw, amount.raw, code)));
   }

@@ -1,35 +1,44 @@
-// Keyboard-wedge scanner detection by key timing. Pure: it is fed normalised key/text events with their
-// times and answers, per event, whether to swallow it, plus what it recognised. The DOM wiring lives in
+// Keyboard-wedge scanner detection. Pure: it is fed normalised key/text events with their times and
+// answers, per event, whether to swallow it, plus what it recognised. The DOM wiring lives in
 // wedgeDom.ts.
 //
-// Why timing: a wedge scanner "types" a whole code in a few milliseconds per character and ends it with
-// Enter or Tab; a person's keys are tens to hundreds of milliseconds apart. The first characters of a
-// burst cannot be told from a person's at the moment they arrive, so while a text field has the focus the
-// first `fieldLeak` characters are let through (typing feels native, IMEs keep working) and taken back
-// ("restore") once the burst is certain; with no text field focused every character is held until it is
-// known, and a person's keys are handed back ("typed") a moment later.
+// A wedge scanner "types" a whole code in a few milliseconds per character and ends it with Enter or
+// Tab. Timing says which keys *may* be a scanner's (a run of keys close together), never which are:
+// a busy page receives a person's keys bunched together, so a practised cashier's "12.34" arrives
+// looking like a burst. What decides is the text: a run is a scan only when it ends in the suffix and
+// core's rules for the field (TillStatus.scan_rules, applied through `classify`) say what it is.
+// Anything else is typing and goes where it was typed, whole and in order, before the key that ended
+// the run does anything: nothing a person types is ever removed or cut short.
+//
+// While a text field has the focus the first `fieldLeak` characters of a run go straight in (typing
+// feels native, IMEs keep working) and later ones are held, so a scanned code never shows in clear in
+// a field; held keys are handed back the moment the run is known to be typing. With no text field
+// focused every character is held until it is known.
 //
 // With a Chinese IME on, keydowns often arrive as keyCode 229 / key "Process" (Chromium) or "Unidentified"
 // (WebKitGTK): the character is then read from `code` (Digit1 → "1"), else from the input/composition
 // text that follows. Full-width characters (１２３) are folded to ASCII.
+import type { ScanField, ScanMeaning } from "./bindings";
 
 export type WedgeConfig = {
   /** The longest pause between two characters of one scan. */
   maxGapMs: number;
   /** The longest pause between the last character and the Enter/Tab that ends a scan. */
   suffixGapMs: number;
-  /** A scan shorter than this (with its suffix) is reported as incomplete. */
-  minLength: number;
   /** Characters let into a focused field before a burst is certain; the burst is certain one later. */
   fieldLeak: number;
 };
 
-// Measured here: xdotool typing 4 ms a key through ibus (WebKitGTK, libpinyin) arrives with gaps of 5–37 ms;
-// a person's keys are rarely under 60 ms apart three times running.
-export const DEFAULT_WEDGE: WedgeConfig = { maxGapMs: 60, suffixGapMs: 150, minLength: 6, fieldLeak: 2 };
+// Measured here: xdotool typing 4 ms a key through ibus (WebKitGTK, libpinyin) arrives with gaps of 5–37 ms.
+// A person's keys that look as close are handed back as typing (the text decides), so these only bound
+// how long keys are held.
+export const DEFAULT_WEDGE: WedgeConfig = { maxGapMs: 60, suffixGapMs: 150, fieldLeak: 2 };
 
-/** Where the keys would land: an editable text field, or nothing that takes text. */
-export type WedgeTarget = "field" | "none";
+/** Where the keys would land: the bill or amount field, or no text field at all. */
+export type WedgeTarget = ScanField;
+
+/** What a run of keys ended by the scanner's suffix means in `target`, by core's rules; null: typing. */
+export type Classify = (text: string, target: WedgeTarget) => ScanMeaning | null;
 
 export type WedgeInput =
   | {
@@ -50,15 +59,18 @@ export type WedgeInput =
   | { type: "composition"; t: number; phase: "start" | "end"; data: string };
 
 export type WedgeOutput =
-  /** A burst is under way: show it at once. */
-  | { kind: "progress"; length: number; masked: string }
-  | { kind: "scan"; code: string; masked: string }
-  /** short: too few characters before the suffix; incomplete: no suffix came; garbled: a stray key inside. */
-  | { kind: "error"; reason: "short" | "incomplete" | "garbled"; length: number }
-  /** Put the focused field back as it was before the burst's first character. */
+  /** A burst is under way: show that something is being read (never what). */
+  | { kind: "progress"; length: number }
+  | { kind: "scan"; code: string; means: ScanMeaning }
+  /** With no field focused, a payment code's burst whose suffix never came (incomplete); anywhere, a
+   * burst ended by the suffix with a character no scanner sends (garbled): the cashier is told. */
+  | { kind: "error"; reason: "incomplete" | "garbled"; length: number }
+  /** Put the focused field back as it was before the scan's first character. Only ever before a scan. */
   | { kind: "restore" }
   /** Held keys that turned out to be a person's: deliver them (into the field, or to the app). */
-  | { kind: "typed"; text: string; target: WedgeTarget };
+  | { kind: "typed"; text: string; target: WedgeTarget }
+  /** A run that showed progress turned out to be typing: the screen stops saying it reads a scan. */
+  | { kind: "idle" };
 
 export type WedgeVerdict = { swallow: boolean; out: WedgeOutput[] };
 
@@ -128,19 +140,6 @@ function meaning(ev: Extract<WedgeInput, { type: "key" }>): KeyMeaning {
   return { kind: "text" };
 }
 
-/** "1345 **** **** 7649": enough to recognise a code on screen, never the whole of it. */
-export function maskCode(code: string): string {
-  if (code.length >= 12) return `${code.slice(0, 4)} **** **** ${code.slice(-4)}`;
-  if (code.length >= 6) return `${code.slice(0, 2)}${"*".repeat(code.length - 4)}${code.slice(-2)}`;
-  return "*".repeat(code.length);
-}
-
-/** While the burst is still arriving: the first four characters, then dots. */
-function maskPartial(chars: string): string {
-  const head = chars.slice(0, 4);
-  return chars.length > 4 ? `${head} ${"•".repeat(Math.min(chars.length - 4, 16))}` : head;
-}
-
 type Run = {
   /** Characters so far; null marks a keydown whose character is still to come from a text event. */
   chars: (string | null)[];
@@ -158,8 +157,10 @@ export class WedgeDetector {
   /** The composition text seen so far, to tell new characters from old in insertCompositionText. */
   private comp = "";
   readonly config: WedgeConfig;
+  private readonly classify: Classify;
 
-  constructor(cfg: Partial<WedgeConfig> = {}) {
+  constructor(classify: Classify, cfg: Partial<WedgeConfig> = {}) {
+    this.classify = classify;
     this.config = { ...DEFAULT_WEDGE, ...cfg };
   }
 
@@ -183,6 +184,11 @@ export class WedgeDetector {
     return [];
   }
 
+  /** End whatever run is open as typing (the screen changed, scanning was switched off). */
+  flush(): WedgeOutput[] {
+    return this.finish(false);
+  }
+
   feed(ev: WedgeInput): WedgeVerdict {
     switch (ev.type) {
       case "key":
@@ -203,21 +209,19 @@ export class WedgeDetector {
     const m = meaning(ev);
     if (m.kind === "modifier") return { swallow: false, out: [] };
     const out = this.expire(ev.t, m.kind === "suffix" ? this.config.suffixGapMs : this.config.maxGapMs);
-    const run = this.run;
     switch (m.kind) {
       case "char":
       case "text":
         return this.addChar(m.kind === "char" ? m.ch : null, ev, out);
-      case "suffix":
-        if (!run) return { swallow: false, out };
-        if (this.certain(run)) return { swallow: true, out: [...out, ...this.finish(true)] };
-        // A person's quick key then Enter: hand back what was held, let the Enter through.
-        return { swallow: false, out: [...out, ...this.finish(false)] };
+      case "suffix": {
+        // A scan swallows its suffix; typing gets its keys back first, then the Enter or Tab does
+        // what it always does, on the whole of what was typed.
+        const end = this.finish(true);
+        return { swallow: end.some((o) => o.kind === "scan"), out: [...out, ...end] };
+      }
       case "other":
-        if (run && this.certain(run)) {
-          this.run = null;
-          return { swallow: true, out: [...out, ...this.takeBack(run), { kind: "error", reason: "garbled", length: run.chars.length }] };
-        }
+        // Backspace, arrows, Space…: no scanner sends them. What was held is typing, and goes in
+        // before this key acts on it.
         return { swallow: false, out: [...out, ...this.finish(false)] };
     }
   }
@@ -235,8 +239,8 @@ export class WedgeDetector {
     run.last = ev.t;
     const swallow = run.target === "none" || run.chars.length > this.config.fieldLeak;
     if (!swallow) run.leaked = run.chars.length;
-    else if (run.target === "field" && (ev.keyCode === 229 || ev.composing)) run.imeLeak = true;
-    if (this.certain(run)) out.push({ kind: "progress", length: run.chars.length, masked: maskPartial(this.known(run)) });
+    else if (run.target !== "none" && (ev.keyCode === 229 || ev.composing)) run.imeLeak = true;
+    if (this.certain(run)) out.push({ kind: "progress", length: run.chars.length });
     return { swallow, out };
   }
 
@@ -263,19 +267,16 @@ export class WedgeDetector {
       if (hole < 0) break;
       run.chars[hole] = ch;
     }
-    return this.certain(run) ? [{ kind: "progress", length: run.chars.length, masked: maskPartial(this.known(run)) }] : [];
+    return this.certain(run) ? [{ kind: "progress", length: run.chars.length }] : [];
   }
 
+  /** Enough keys in a row to be holding some back (and to say a scan may be under way). */
   private certain(run: Run): boolean {
     return run.chars.length > this.config.fieldLeak;
   }
 
   private known(run: Run): string {
     return run.chars.filter((c): c is string => c !== null).join("");
-  }
-
-  private takeBack(run: Run): WedgeOutput[] {
-    return run.target === "field" && (run.leaked > 0 || run.imeLeak) ? [{ kind: "restore" }] : [];
   }
 
   /** A person's keys: whatever was held back goes where it was meant to (the IME already put its own in). */
@@ -289,17 +290,26 @@ export class WedgeDetector {
     if (!run) return [];
     this.run = null;
     const n = run.chars.length;
-    if (!this.certain(run)) return this.handBack(run, this.known(run));
-    const code = this.known(run);
-    const back = this.takeBack(run);
-    // A key whose character never came, or one that is no scanner's (an IME's 年 in its place).
-    if (code.length !== n || !/^[\x21-\x7e]+$/.test(code)) return [...back, { kind: "error", reason: "garbled", length: n }];
-    if (!suffix) {
-      // Too short to be a scan and no suffix: a fast person. Give the held keys back.
-      if (n < this.config.minLength) return this.handBack(run, code);
-      return [...back, { kind: "error", reason: "incomplete", length: n }];
+    const text = this.known(run);
+    if (!this.certain(run)) return this.handBack(run, text);
+    const whole = text.length === n && /^[\x21-\x7e]+$/.test(text);
+    const means = whole ? this.classify(text, run.target) : null;
+    if (suffix && means !== null) {
+      const back: WedgeOutput[] = run.target !== "none" && (run.leaked > 0 || run.imeLeak) ? [{ kind: "restore" }] : [];
+      return [...back, { kind: "scan", code: text, means }];
     }
-    if (n < this.config.minLength) return [...back, { kind: "error", reason: "short", length: n }];
-    return [...back, { kind: "scan", code, masked: maskCode(code) }];
+    if (run.target === "none") {
+      // Keys that went to no field are the app's to interpret; a payment code among them is never
+      // handed on as typing (it would land in the amount).
+      if (!whole) return [{ kind: "idle" }, { kind: "error", reason: "garbled", length: n }];
+      if (means === "payment_code") return [{ kind: "idle" }, { kind: "error", reason: "incomplete", length: n }];
+    } else if (!whole && suffix) {
+      // A burst ended like a scan but holding what no scanner sends and no bill or amount holds: an
+      // IME spent one of the scanner's digits choosing a candidate (年). Its keys come out of the
+      // field, and the cashier is asked to scan again rather than left with part of a code.
+      const back: WedgeOutput[] = run.leaked > 0 || run.imeLeak ? [{ kind: "restore" }] : [];
+      return [...back, { kind: "idle" }, { kind: "error", reason: "garbled", length: n }];
+    }
+    return [...this.handBack(run, text), { kind: "idle" }];
   }
 }

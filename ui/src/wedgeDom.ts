@@ -1,13 +1,25 @@
 // Wires the pure WedgeDetector to a window: listens in the capture phase (before any field or shortcut
 // sees a key), swallows the burst's keys, takes back what reached a field, and hands back a person's keys.
-import { WedgeDetector, type WedgeConfig, type WedgeOutput, type WedgeTarget } from "./wedge";
+import type { ScanMeaning } from "./bindings";
+import { type Classify, WedgeDetector, type WedgeConfig, type WedgeOutput, type WedgeTarget } from "./wedge";
 
 export type WedgeHandlers = {
-  scan(code: string, masked: string): void;
-  progress(masked: string): void;
-  error(reason: "short" | "incomplete" | "garbled"): void;
+  scan(code: string, means: ScanMeaning): void;
+  /** A burst of `length` characters is being read. */
+  progress(length: number): void;
+  /** What looked like a scan was typing after all. */
+  idle(): void;
+  error(reason: "incomplete" | "garbled"): void;
   /** A person's keys held back while no text field had the focus. */
   typed(text: string): void;
+};
+
+export type WedgeOptions = {
+  classify: Classify;
+  /** Whether scans are taken now (not on the login screen, not under an overlay): when not, every
+   * key goes where it is typed, untouched. */
+  active(): boolean;
+  config?: Partial<WedgeConfig>;
 };
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;
@@ -19,6 +31,12 @@ function textField(el: Element | null): TextField | null {
   if (el instanceof HTMLTextAreaElement) return el;
   if (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type)) return el;
   return null;
+}
+
+/** Which scan field an element is (`data-scan="bill"` / `"amount"`); null for any other field. */
+function scanField(el: TextField): WedgeTarget | null {
+  const v = el.dataset.scan;
+  return v === "bill" || v === "amount" ? v : null;
 }
 
 /** Tell a framework's controlled input that its value changed under it. */
@@ -34,8 +52,8 @@ function selection(el: TextField): [number | null, number | null] {
   }
 }
 
-export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<WedgeConfig> = {}): () => void {
-  const detector = new WedgeDetector(cfg);
+export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOptions): () => void {
+  const detector = new WedgeDetector(opts.classify, opts.config);
   const doc = win.document;
   let snapshot: Snapshot | null = null;
   /** After a take-back, a while in which the field is held at its old value: an IME commits its
@@ -72,7 +90,8 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   };
 
   const insert = (text: string) => {
-    const el = textField(doc.activeElement) ?? snapshot?.el ?? null;
+    // Into the field the keys were typed in, where they would have gone.
+    const el = snapshot?.el.isConnected ? snapshot.el : textField(doc.activeElement);
     if (!el) return;
     const [start, end] = selection(el);
     if (start !== null && end !== null) el.setRangeText(text, start, end, "end");
@@ -87,14 +106,17 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
           restore();
           break;
         case "typed":
-          if (o.target === "field") insert(o.text);
+          if (o.target !== "none") insert(o.text);
           else handlers.typed(o.text);
           break;
         case "progress":
-          handlers.progress(o.masked);
+          handlers.progress(o.length);
+          break;
+        case "idle":
+          handlers.idle();
           break;
         case "scan":
-          handlers.scan(o.code, o.masked);
+          handlers.scan(o.code, o.means);
           break;
         case "error":
           handlers.error(o.reason);
@@ -117,8 +139,19 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
   };
 
   const onKey = (e: KeyboardEvent) => {
+    if (!opts.active()) {
+      // A run the screen left behind is typing: hand it back before this key acts.
+      if (detector.busy()) apply(detector.flush());
+      return;
+    }
     const field = textField(doc.activeElement);
-    const target: WedgeTarget = field ? "field" : "none";
+    const named = field ? scanField(field) : "none";
+    // A field that takes no scans (a note, a password) is never touched.
+    if (named === null) {
+      if (detector.busy()) apply(detector.flush());
+      return;
+    }
+    const target: WedgeTarget = named;
     // The field as it was before what may be the first key of a burst.
     if (detector.startsRun(e.timeStamp)) {
       const [start, end] = field ? selection(field) : [null, null];
@@ -146,8 +179,10 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
     apply(verdict.out);
   };
 
-  const guarded = (e: Event): TextField | null =>
-    guard?.el === e.target && win.performance.now() < guard.until ? guard.el : null;
+  // Only a multi-character insertion is the scan's tail (the IME's commit of the whole code): a
+  // person's key inserts one character, and what a person types is never undone.
+  const guarded = (e: InputEvent): TextField | null =>
+    guard?.el === e.target && win.performance.now() < guard.until && (e.data?.length ?? 0) > 1 ? guard.el : null;
 
   const onBeforeInput = (e: InputEvent) => {
     // Insertions into a field we just took a scan out of are the scan's tail (cancelable ones only:
@@ -162,7 +197,7 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, cfg: Partial<W
       held.el.value = held.value;
       announce(held.el);
     }
-    if (e.data === null) return;
+    if (e.data === null || !detector.busy()) return;
     apply(detector.feed({ type: "text", t: e.timeStamp, data: e.data, composing: e.isComposing }).out);
   };
   const onCompStart = (e: CompositionEvent) => {

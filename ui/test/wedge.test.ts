@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { WedgeDetector, charFromCode, maskCode, type WedgeInput, type WedgeOutput, type WedgeTarget } from "../src/wedge";
+import type { ScanRule } from "../src/bindings";
+import { classifier } from "../src/scanRules";
+import { WedgeDetector as Detector, charFromCode, type WedgeConfig, type WedgeInput, type WedgeOutput, type WedgeTarget } from "../src/wedge";
+import rules from "./fixtures/scan-rules.json";
+
+/** The detector with core's own rules (written by core's bindings test). */
+class WedgeDetector extends Detector {
+  constructor(cfg: Partial<WedgeConfig> = {}, framed = false) {
+    const r = (framed ? rules.framed : rules.plain) as ScanRule[];
+    super(classifier(() => r), cfg);
+  }
+}
 
 type Key = Extract<WedgeInput, { type: "key" }>;
 
@@ -36,11 +47,10 @@ describe("keyboard-wedge detector", () => {
     const r = drive(new WedgeDetector(), scan(CODE, 1000));
     expect(r.scans).toEqual([CODE]);
     expect(r.swallowed.every(Boolean)).toBe(true);
-    const done = r.out.find((o) => o.kind === "scan");
-    expect(done).toEqual({ kind: "scan", code: CODE, masked: "1345 **** **** 7649" });
+    expect(r.out.find((o) => o.kind === "scan")).toEqual({ kind: "scan", code: CODE, means: "payment_code" });
   });
 
-  it("shows the burst at once: progress from the third key, masked", () => {
+  it("shows that a burst is being read from the third key, never what it reads", () => {
     const d = new WedgeDetector();
     const ev = scan(CODE, 0);
     const at = (i: number): WedgeInput => {
@@ -50,16 +60,15 @@ describe("keyboard-wedge detector", () => {
     };
     expect(d.feed(at(0)).out).toEqual([]);
     expect(d.feed(at(1)).out).toEqual([]);
-    expect(d.feed(at(2)).out).toEqual([{ kind: "progress", length: 3, masked: "134" }]);
-    for (const e of ev.slice(3, 8)) d.feed(e);
-    const p = d.feed(at(8)).out[0];
-    expect(p).toEqual({ kind: "progress", length: 9, masked: "1345 •••••" });
+    expect(d.feed(at(2)).out).toEqual([{ kind: "progress", length: 3 }]);
+    const shown = drive(d, ev.slice(3)).out.filter((o) => o.kind !== "scan");
+    expect(JSON.stringify(shown)).not.toContain("1345");
   });
 
   it("leaves a person's typing alone in a field", () => {
     const d = new WedgeDetector();
-    const typed = Array.from("12.50").map((c, i) => key(c, 5000 + i * 120, "field"));
-    typed.push(key("Enter", 5000 + 5 * 120, "field"));
+    const typed = Array.from("12.50").map((c, i) => key(c, 5000 + i * 120, "amount"));
+    typed.push(key("Enter", 5000 + 5 * 120, "amount"));
     const r = drive(d, typed);
     expect(r.swallowed.every((s) => !s)).toBe(true);
     expect(r.out).toEqual([]);
@@ -77,61 +86,77 @@ describe("keyboard-wedge detector", () => {
 
   it("gives a fast person's rollover back, with the Enter after it", () => {
     const d = new WedgeDetector();
-    const r = drive(d, [key("1", 0, "field"), key("2", 20, "field"), key("Enter", 60, "field")]);
+    const r = drive(d, [key("1", 0, "amount"), key("2", 20, "amount"), key("Enter", 60, "amount")]);
     expect(r.swallowed).toEqual([false, false, false]);
     expect(r.out).toEqual([]);
   });
 
-  it("gives back three quick keys with no suffix (a person, not a scan)", () => {
+  it("gives back quick keys with no suffix (a person, not a scan)", () => {
     const d = new WedgeDetector();
-    const r = drive(d, [key("1", 0, "field"), key("0", 20, "field"), key("0", 40, "field")], 1000);
+    const r = drive(d, [key("1", 0, "amount"), key("0", 20, "amount"), key("0", 40, "amount")], 1000);
     expect(r.swallowed).toEqual([false, false, true]);
-    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "typed", text: "0", target: "field" }]);
+    expect(r.out.filter((o) => o.kind === "typed")).toEqual([{ kind: "typed", text: "0", target: "amount" }]);
   });
 
   it("takes back the first keys a scan typed into the amount field", () => {
     const d = new WedgeDetector();
-    const human = [key("1", 0, "field"), key("2", 150, "field")];
-    const r = drive(d, [...human, ...scan(CODE, 400, 5, "field")]);
+    const human = [key("1", 0, "amount"), key("2", 150, "amount")];
+    const r = drive(d, [...human, ...scan(CODE, 400, 5, "amount")]);
     // The person's keys pass; the scan's first two pass too (not yet known), the rest are swallowed.
     expect(r.swallowed.slice(0, 4)).toEqual([false, false, false, false]);
     expect(r.swallowed.slice(4).every(Boolean)).toBe(true);
     const tail = r.out.filter((o) => o.kind !== "progress");
-    expect(tail).toEqual([{ kind: "restore" }, { kind: "scan", code: CODE, masked: "1345 **** **** 7649" }]);
+    expect(tail).toEqual([{ kind: "restore" }, { kind: "scan", code: CODE, means: "payment_code" }]);
   });
 
-  it("accepts a Tab suffix", () => {
-    const r = drive(new WedgeDetector(), scan("B20261130001", 0, 3, "field", "Tab"));
-    expect(r.scans).toEqual(["B20261130001"]);
+  it("a bill ticket scanned with no field focused, Tab-terminated, is the bill number", () => {
+    const r = drive(new WedgeDetector(), scan("B20261130001", 0, 3, "none", "Tab"));
+    expect(r.out.filter((o) => o.kind === "scan")).toEqual([{ kind: "scan", code: "B20261130001", means: "bill_number" }]);
     expect(r.swallowed.at(-1)).toBe(true); // focus does not move
   });
 
-  it("reports a short burst with a suffix as an error, not nothing", () => {
-    const r = drive(new WedgeDetector(), scan("1345", 0));
-    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "error", reason: "short", length: 4 }]);
-    expect(r.swallowed.every(Boolean)).toBe(true);
+  it("a bill ticket scanned into the bill field is typing there: every character stays, the Tab moves on", () => {
+    const r = drive(new WedgeDetector(), scan("B20261130001", 0, 3, "bill", "Tab"));
+    expect(r.scans).toEqual([]);
+    expect(r.out.filter((o) => o.kind === "typed")).toEqual([{ kind: "typed", text: "0261130001", target: "bill" }]);
+    expect(r.swallowed.at(-1)).toBe(false);
   });
 
-  it("reports a long burst that never ends with a suffix as incomplete", () => {
-    const keys = Array.from("1345202738").map((c, i) => key(c, i * 4, "field"));
+  it("a customer's code scanned into the bill field is the payment scan", () => {
+    const r = drive(new WedgeDetector(), scan(CODE, 0, 3, "bill"));
+    expect(r.out.filter((o) => o.kind === "scan" || o.kind === "restore")).toEqual([
+      { kind: "restore" },
+      { kind: "scan", code: CODE, means: "payment_code" },
+    ]);
+  });
+
+  it("a long burst in a field that never ends with a suffix is typing, handed back whole", () => {
+    const keys = Array.from("1345202738").map((c, i) => key(c, i * 4, "amount"));
     const r = drive(new WedgeDetector(), keys, 10_000);
-    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "restore" }, { kind: "error", reason: "incomplete", length: 10 }]);
+    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "typed", text: "45202738", target: "amount" }, { kind: "idle" }]);
   });
 
-  it("reports a burst broken by a stray key as garbled", () => {
-    const keys = Array.from("134520").map((c, i) => key(c, i * 4));
-    keys.push(key("ArrowDown", 24), ...Array.from("7649").map((c, i) => key(c, 28 + i * 4)));
+  it("with no field focused, a payment code whose suffix never came is incomplete, handed to no field", () => {
+    const keys = Array.from("1345202738").map((c, i) => key(c, i * 4));
     const r = drive(new WedgeDetector(), keys, 10_000);
-    expect(r.out.find((o) => o.kind === "error")).toEqual({ kind: "error", reason: "garbled", length: 6 });
+    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "idle" }, { kind: "error", reason: "incomplete", length: 10 }]);
   });
 
-  it("splits a scan with a long pause in the middle: the first part is an error, the rest is judged alone", () => {
+  it("a stray key inside a burst in a field hands the keys back before the stray key acts", () => {
+    const keys = Array.from("134520").map((c, i) => key(c, i * 4, "amount"));
+    keys.push(key("Backspace", 24, "amount"));
+    const r = drive(new WedgeDetector(), keys, 10_000);
+    expect(r.swallowed.at(-1)).toBe(false);
+    expect(r.out.filter((o) => o.kind !== "progress")).toEqual([{ kind: "typed", text: "4520", target: "amount" }, { kind: "idle" }]);
+  });
+
+  it("splits a scan with a long pause in the middle: the first part is incomplete, the rest is judged alone", () => {
     const first = Array.from("1345202738").map((c, i) => key(c, i * 4));
     const second = scan("25387649", 500);
     const r = drive(new WedgeDetector(), [...first, ...second]);
     expect(r.out.filter((o) => o.kind === "error" || o.kind === "scan")).toEqual([
       { kind: "error", reason: "incomplete", length: 10 },
-      { kind: "scan", code: "25387649", masked: "25****49" },
+      { kind: "scan", code: "25387649", means: "bill_number" },
     ]);
   });
 
@@ -147,7 +172,7 @@ describe("keyboard-wedge detector", () => {
   });
 
   it("does not take held-down key repeats for a scan", () => {
-    const keys = Array.from({ length: 12 }, (_, i) => key("0", i * 30, "field", { repeat: i > 0 }));
+    const keys = Array.from({ length: 12 }, (_, i) => key("0", i * 30, "amount", { repeat: i > 0 }));
     const r = drive(new WedgeDetector(), keys);
     expect(r.swallowed.every((s) => !s)).toBe(true);
     expect(r.out).toEqual([]);
@@ -162,15 +187,87 @@ describe("keyboard-wedge detector", () => {
   it("takes the jittery gaps seen through ibus (5–37 ms) as one scan", () => {
     const gaps = [23, 9, 12, 17, 19, 5, 23, 3, 11, 14, 20, 19, 5, 28, 11, 37, 7, 30];
     let t = 1741;
-    const keys = Array.from(CODE).map((c, i) => key(c, i === 0 ? t : (t += gaps[i - 1] ?? 10), "field"));
-    keys.push(key("Enter", t + (gaps.at(-1) ?? 30), "field"));
+    const keys = Array.from(CODE).map((c, i) => key(c, i === 0 ? t : (t += gaps[i - 1] ?? 10), "amount"));
+    keys.push(key("Enter", t + (gaps.at(-1) ?? 30), "amount"));
     expect(drive(new WedgeDetector(), keys).scans).toEqual([CODE]);
+  });
+
+  it("a scanner's framing (prefix and suffix characters) is part of a scan, as core reads it", () => {
+    expect(drive(new WedgeDetector({}, true), scan(`]Q+${CODE}$`, 0)).scans).toEqual([`]Q+${CODE}$`]);
+    expect(drive(new WedgeDetector({}, true), scan(CODE, 0)).scans).toEqual([CODE]);
+  });
+});
+
+/** What the cashier sees in a field: the keys the detector let through, then what it handed back, in
+ * order; and whether the Enter reached the field with all of it there. */
+function typeInto(target: WedgeTarget, text: string, times: number[], enterAt: number): { field: string; enterPassed: boolean; scans: string[] } {
+  const d = new WedgeDetector();
+  let field = "";
+  const scans: string[] = [];
+  const take = (out: WedgeOutput[]) => {
+    for (const o of out) {
+      if (o.kind === "typed") field += o.text;
+      if (o.kind === "restore") field = "";
+      if (o.kind === "scan") scans.push(o.code);
+    }
+  };
+  Array.from(text).forEach((c, i) => {
+    const v = d.feed(key(c, times[i] ?? 0, target));
+    take(v.out);
+    if (!v.swallow) field += c;
+  });
+  const enter = d.feed(key("Enter", enterAt, target));
+  take(enter.out);
+  return { field, enterPassed: !enter.swallow, scans };
+}
+
+describe("a cashier's typing is never taken for a scan", () => {
+  const amounts = ["12.34", "123.45", "1", "12", "100", "99999.99", "0.5", "8.80", "1000.00", "88888"];
+
+  it("amounts typed at any speed, even with every key stamped at the same moment, reach the field whole before Enter", () => {
+    for (const amount of amounts) {
+      for (const gap of [0, 1, 5, 30, 59, 70, 80, 90, 100, 110, 150]) {
+        const times = Array.from(amount, (_, i) => 1000 + i * gap);
+        const last = times.at(-1) ?? 1000;
+        for (const enterAt of [last, last + 1, last + gap]) {
+          const r = typeInto("amount", amount, times, enterAt);
+          expect({ amount, gap, enterAt, ...r }).toEqual({ amount, gap, enterAt, field: amount, enterPassed: true, scans: [] });
+        }
+      }
+    }
+  });
+
+  it("random bunching of a person's keys (a busy page) never loses or reorders a character", () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 2000; n++) {
+      const amount = `${Math.floor(rnd() * 100000)}${rnd() < 0.7 ? `.${String(Math.floor(rnd() * 100)).padStart(2, "0")}` : ""}`;
+      let t = 0;
+      const times = Array.from(amount, () => (t += rnd() < 0.5 ? 0 : Math.floor(rnd() * 200)));
+      const r = typeInto(rnd() < 0.5 ? "amount" : "bill", amount, times, t + (rnd() < 0.5 ? 0 : Math.floor(rnd() * 200)));
+      expect({ amount, times, ...r }).toEqual({ amount, times, field: amount, enterPassed: true, scans: [] });
+    }
+  });
+
+  it("bill numbers typed fast into the bill field stay there as typed", () => {
+    for (const bill of ["B1001", "20261130000042", "T-9/42", "A1"]) {
+      const r = typeInto("bill", bill, Array.from(bill, (_, i) => i * 2), bill.length * 2);
+      expect(r).toEqual({ field: bill, enterPassed: true, scans: [] });
+    }
+  });
+
+  it("next to them, scans at 4–30 ms a key are still scans", () => {
+    for (const gap of [4, 10, 20, 30]) {
+      const times = Array.from(CODE, (_, i) => i * gap);
+      expect(typeInto("amount", CODE, times, CODE.length * gap)).toEqual({ field: "", enterPassed: false, scans: [CODE] });
+      expect(typeInto("bill", CODE, times, CODE.length * gap)).toEqual({ field: "", enterPassed: false, scans: [CODE] });
+    }
   });
 });
 
 describe("keyboard-wedge detector with a Chinese IME on", () => {
   const ime = (c: string, t: number, more: Partial<Key> = {}): Key =>
-    key(c, t, "field", { key: "Process", keyCode: 229, code: /^[0-9]$/.test(c) ? `Digit${c}` : c, ...more });
+    key(c, t, "amount", { key: "Process", keyCode: 229, code: /^[0-9]$/.test(c) ? `Digit${c}` : c, ...more });
 
   it("Chromium: keyCode 229 / key Process, the character only in `code`, then an insertText echo", () => {
     const events: WedgeInput[] = [];
@@ -188,7 +285,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
     Array.from(CODE).forEach((c, i) => {
       events.push(ime(c, i * 5, { key: "Unidentified", code: "" }), { type: "text", t: i * 5 + 1, data: c, composing: false });
     });
-    events.push(key("Enter", CODE.length * 5, "field"));
+    events.push(key("Enter", CODE.length * 5, "amount"));
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
   });
 
@@ -215,7 +312,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
       events.push({ type: "text", t: i * 5 + 2, data: CODE.slice(0, i + 1), composing: true });
     });
     events.push({ type: "composition", t: CODE.length * 5, phase: "end", data: CODE });
-    events.push(key("Enter", CODE.length * 5 + 1, "field")); // Safari-like: Enter after compositionend
+    events.push(key("Enter", CODE.length * 5 + 1, "amount")); // Safari-like: Enter after compositionend
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
   });
 
@@ -230,7 +327,7 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
   });
 
   it("only the Enter hidden by the IME: still a suffix", () => {
-    const events: WedgeInput[] = Array.from(CODE).map((c, i) => key(c, i * 5, "field"));
+    const events: WedgeInput[] = Array.from(CODE).map((c, i) => key(c, i * 5, "amount"));
     events.push(ime("Enter", CODE.length * 5, { code: "Enter" }));
     expect(drive(new WedgeDetector(), events).scans).toEqual([CODE]);
   });
@@ -245,17 +342,20 @@ describe("keyboard-wedge detector with a Chinese IME on", () => {
       ime("1", 2585, { key: "Unidentified", code: "Unidentified", composing: true }),
       { type: "text", t: 2601, data: "年", composing: true },
       { type: "composition", t: 2606, phase: "end", data: "年" },
-      ...Array.from(CODE.slice(1)).map((c, i) => key(c, 2590 + i * 3, "field")),
-      key("Enter", 2650, "field"),
+      ...Array.from(CODE.slice(1)).map((c, i) => key(c, 2590 + i * 3, "amount")),
+      key("Enter", 2650, "amount"),
     ];
     const r = drive(new WedgeDetector(), events);
     expect(r.scans).toEqual([]);
-    expect(r.out.filter((o) => o.kind === "error")).toEqual([{ kind: "error", reason: "garbled", length: 18 }]);
+    expect(r.out.filter((o) => o.kind === "restore" || o.kind === "error")).toEqual([
+      { kind: "restore" },
+      { kind: "error", reason: "garbled", length: 18 },
+    ]);
   });
 
   it("a hole filled by something no scanner types (a CJK commit) is garbled", () => {
     const events: WedgeInput[] = [ime("1", 0, { key: "Unidentified", code: "" }), { type: "text", t: 1, data: "年", composing: false }];
-    events.push(...Array.from(CODE.slice(1)).map((c, i) => key(c, 5 + i * 5, "field")), key("Enter", 100, "field"));
+    events.push(...Array.from(CODE.slice(1)).map((c, i) => key(c, 5 + i * 5, "amount")), key("Enter", 100, "amount"));
     expect(drive(new WedgeDetector(), events).out.filter((o) => o.kind === "error" || o.kind === "scan")).toEqual([
       { kind: "error", reason: "garbled", length: 18 },
     ]);
@@ -292,7 +392,7 @@ describe("keyboard-wedge detector under load", () => {
     codes.forEach((c, i) => {
       // Alternate the focus and the suffix, with no pause at all between one scan's Enter and the next.
       const gap = 2 + (i % 3);
-      events.push(...scan(c, t, gap, i % 2 ? "field" : "none", i % 5 ? "Enter" : "Tab"));
+      events.push(...scan(c, t, gap, i % 2 ? "amount" : "none", i % 5 ? "Enter" : "Tab"));
       t += (c.length + 1) * gap;
     });
     const r = drive(d, events);
@@ -310,11 +410,5 @@ describe("helpers", () => {
     expect(charFromCode("KeyB", false)).toBe("b");
     expect(charFromCode("Minus", false)).toBe("-");
     expect(charFromCode("F1", false)).toBeNull();
-  });
-
-  it("masks codes so that no whole code reaches the screen", () => {
-    expect(maskCode(CODE)).toBe("1345 **** **** 7649");
-    expect(maskCode("B1001X")).toBe("B1**1X");
-    expect(maskCode("123")).toBe("***");
   });
 });

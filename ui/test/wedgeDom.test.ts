@@ -1,8 +1,12 @@
 // The detector wired to a real (happy-dom) window: what ends up in the focused field.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ScanRule } from "../src/bindings";
+import { classifier } from "../src/scanRules";
 import { attachWedge } from "../src/wedgeDom";
+import rules from "./fixtures/scan-rules.json";
 
-type Seen = { scans: string[]; errors: string[]; typed: string[]; progress: string[] };
+type Seen = { scans: string[]; errors: string[]; typed: string[]; progress: number[] };
+let active = true;
 
 let seen: Seen;
 let detach: () => void;
@@ -10,13 +14,20 @@ let field: HTMLInputElement;
 
 beforeEach(() => {
   seen = { scans: [], errors: [], typed: [], progress: [] };
-  detach = attachWedge(window, {
-    scan: (code) => seen.scans.push(code),
-    error: (reason) => seen.errors.push(reason),
-    typed: (text) => seen.typed.push(text),
-    progress: (masked) => seen.progress.push(masked),
-  });
+  active = true;
+  detach = attachWedge(
+    window,
+    {
+      scan: (code) => seen.scans.push(code),
+      error: (reason) => seen.errors.push(reason),
+      typed: (text) => seen.typed.push(text),
+      progress: (length) => seen.progress.push(length),
+      idle: () => undefined,
+    },
+    { classify: classifier(() => rules.plain as ScanRule[]), active: () => active },
+  );
   field = document.createElement("input");
+  field.dataset.scan = "amount";
   field.value = "5.5";
   document.body.append(field);
   field.focus();
@@ -108,6 +119,7 @@ describe("wedge in a window", () => {
     old.remove();
     press("Enter"); // the Enter that opened the next screen, no field focused
     field = document.createElement("input");
+    field.dataset.scan = "amount";
     field.value = "7";
     document.body.append(field);
     field.focus(); // and at once a scan into its field
@@ -137,10 +149,54 @@ describe("wedge in a window", () => {
     expect(field.value).toBe("5.5");
   });
 
-  it("a burst cut short reports incomplete once the suffix is overdue", async () => {
+  it("a burst in a field whose suffix never comes is typing: every key ends up in the field, in order", async () => {
+    for (const c of "1345202738") press(c);
+    await sleep(400);
+    expect(seen.errors).toEqual([]);
+    expect(field.value).toBe("5.51345202738");
+  });
+
+  it("with no field focused, a payment code whose suffix never came is reported, and typed nowhere", async () => {
+    field.blur();
     for (const c of "1345202738") press(c);
     await sleep(400);
     expect(seen.errors).toEqual(["incomplete"]);
-    expect(field.value).toBe("5.5");
+    expect(seen.typed).toEqual([]);
+  });
+
+  it("a fast person's amount and Enter: the whole amount is in the field when the Enter reaches it", () => {
+    field.value = "";
+    let valueAtEnter: string | null = null;
+    const onEnter = (e: KeyboardEvent) => {
+      if (e.key === "Enter") valueAtEnter = field.value;
+    };
+    field.addEventListener("keydown", onEnter);
+    // Every key stamped within microseconds, as a busy page receives a person's keys.
+    for (const c of "12.34") press(c);
+    press("Enter");
+    field.removeEventListener("keydown", onEnter);
+    expect(valueAtEnter).toBe("12.34");
+    expect(seen.scans).toEqual([]);
+  });
+
+  it("a field that takes no scans (a password, a note) is never touched", () => {
+    const pw = document.createElement("input");
+    pw.type = "password";
+    document.body.append(pw);
+    pw.focus();
+    for (const c of "1345202738734") press(c);
+    press("Enter");
+    expect(pw.value).toBe("1345202738734");
+    expect(seen.scans).toEqual([]);
+    pw.remove();
+  });
+
+  it("while scanning is off (the login screen) every key goes where it is typed", () => {
+    active = false;
+    field.value = "";
+    for (const c of CODE) press(c);
+    press("Enter");
+    expect(field.value).toBe(CODE);
+    expect(seen.scans).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 //! show it masked; the clear digits come out through [`PaymentCode::expose`], at the wire only.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
@@ -174,16 +175,77 @@ pub fn redact_codes(text: &str) -> String {
     out
 }
 
-/// docs/protocols.md §4: WeChat 18 digits starting 10–15; Alipay 16–24 digits starting 25–30;
-/// UnionPay 19 digits starting 62.
+/// docs/protocols.md §4: which wallet a code belongs to, by its length and first two digits.
+/// The one table of wallet shapes: [`classify`] reads codes by it and [`wallet_code_pattern`]
+/// hands the same shapes to the screen (a keyboard-wedge burst that fits one is a payment scan).
+const WALLET_SHAPES: [(CodeKind, RangeInclusive<usize>, RangeInclusive<u32>); 3] = [
+    // WeChat: 18 digits starting 10–15.
+    (CodeKind::Wechat, 18..=18, 10..=15),
+    // Alipay: 16–24 digits starting 25–30.
+    (CodeKind::Alipay, 16..=24, 25..=30),
+    // UnionPay: 19 digits starting 62.
+    (CodeKind::UnionPay, 19..=19, 62..=62),
+];
+
 fn classify(d: &str) -> CodeKind {
-    let two: u32 = d[..2].parse().unwrap_or(0);
-    match (d.len(), two) {
-        (18, 10..=15) => CodeKind::Wechat,
-        (16..=24, 25..=30) => CodeKind::Alipay,
-        (19, 62) => CodeKind::UnionPay,
-        _ => CodeKind::Unknown,
+    let two: u32 = d.get(..2).and_then(|p| p.parse().ok()).unwrap_or(0);
+    WALLET_SHAPES
+        .iter()
+        .find(|(_, len, first)| len.contains(&d.len()) && first.contains(&two))
+        .map_or(CodeKind::Unknown, |(kind, _, _)| *kind)
+}
+
+/// A regular expression (the common subset of Rust's `regex` and JavaScript's `RegExp`) that
+/// matches exactly the texts [`PaymentCode::parse`] accepts as a scan under `framing`: the
+/// scanner's prefix and suffix (each optional, as `parse` strips them when present), then 10–32
+/// digits.
+pub fn code_pattern(framing: &ScannerFraming) -> String {
+    framed(&format!("[0-9]{{{MIN_LEN},{MAX_LEN}}}"), framing)
+}
+
+/// As [`code_pattern`], for the codes whose wallet is known (WeChat, Alipay, UnionPay): what
+/// reads as a customer's code even where a shop's own numbers are expected.
+pub fn wallet_code_pattern(framing: &ScannerFraming) -> String {
+    let shapes: Vec<String> = WALLET_SHAPES
+        .iter()
+        .map(|(_, len, first)| {
+            let firsts: Vec<String> = (*first.start()..=*first.end())
+                .map(|f| format!("{f:02}"))
+                .collect();
+            let rest_min = len.start().saturating_sub(2);
+            let rest_max = len.end().saturating_sub(2);
+            format!("(?:{})[0-9]{{{rest_min},{rest_max}}}", firsts.join("|"))
+        })
+        .collect();
+    framed(&format!("(?:{})", shapes.join("|")), framing)
+}
+
+fn framed(body: &str, framing: &ScannerFraming) -> String {
+    let optional = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("(?:{})?", escape_pattern(s))
+        }
+    };
+    format!(
+        "^{}{body}{}$",
+        optional(&framing.prefix),
+        optional(&framing.suffix)
+    )
+}
+
+/// Escapes the characters that are special in both regex dialects; every other printable ASCII
+/// character stands for itself in both.
+fn escape_pattern(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if "\\^$.|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
     }
+    out
 }
 
 impl fmt::Debug for PaymentCode {

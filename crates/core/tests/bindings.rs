@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use cashier_core::error::ErrorBody;
 use cashier_core::till::{
     AttemptFilter, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView, TillEvent,
+    TillStatus,
 };
-use cashier_core::{Lang, till::AttemptView};
+use cashier_core::{Lang, ScannerFraming, till::AttemptView};
 use ts_rs::TS;
 
 fn bindings_dir() -> PathBuf {
@@ -23,7 +24,7 @@ fn generate(dir: &Path) {
     let cfg = ts_rs::Config::new()
         .with_out_dir(dir)
         .with_large_int("number");
-    let exports: [Export; 10] = [
+    let exports: [Export; 11] = [
         TillEvent::export_all,
         AttemptView::export_all,
         ErrorBody::export_all,
@@ -34,6 +35,7 @@ fn generate(dir: &Path) {
         SettingsInput::export_all,
         QrChoice::export_all,
         Lang::export_all,
+        TillStatus::export_all,
     ];
     for export in exports {
         export(&cfg).expect("bindings export");
@@ -108,4 +110,38 @@ fn checked_in_typescript_types_match_the_rust_types() {
             "ui/src/bindings/index.ts does not export {ty}"
         );
     }
+}
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/test/fixtures")
+}
+
+/// Core's scan rules as the UI's unit tests read them: for a scanner that frames nothing, and
+/// for one that sends a prefix and suffix with characters special to regular expressions.
+fn scan_rules_fixture() -> String {
+    let plain = cashier_core::till::wedge::scan_rules(&ScannerFraming::default());
+    let framed = cashier_core::till::wedge::scan_rules(&ScannerFraming {
+        prefix: "]Q+".into(),
+        suffix: "$".into(),
+    });
+    let json = serde_json::json!({ "plain": plain, "framed": framed });
+    format!("{}\n", serde_json::to_string_pretty(&json).unwrap())
+}
+
+/// The UI's unit tests classify scans with core's own rules, written here; this fails when the
+/// checked-in file drifts (`UPDATE_BINDINGS=1` rewrites it).
+#[test]
+fn checked_in_ui_fixtures_match_core() {
+    let path = fixtures_dir().join("scan-rules.json");
+    let fresh = scan_rules_fixture();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::create_dir_all(fixtures_dir()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == fresh,
+        "{} drifted from core's scan rules; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
+        path.display()
+    );
 }

@@ -9,11 +9,13 @@ mod page;
 pub mod process_tree;
 mod scanner;
 mod till;
+mod xkeys;
 
 pub use app::{App, AppOptions};
 pub use page::poll;
 pub use scanner::{ScanSuffix, SerialScanner};
 pub use till::{HAND, Sandbox, WAIT};
+pub use xkeys::{EnterAfter, XKeyboard};
 
 /// An e2e failure is read by a person, not matched on: anyhow keeps the context and prints it plainly.
 pub type E2eResult<T> = anyhow::Result<T>;

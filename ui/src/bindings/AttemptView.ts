@@ -21,7 +21,11 @@ code_url: string | null, qr_svg: string | null, elapsed_ms: number, remaining_ms
 /**
  * An abandoned QR code can still be paid until then.
  */
-payable_until: string | null, remainder_fen: number | null, remainder_text: string | null, actions: Array<Action>, 
+payable_until: string | null, 
+/**
+ * `payable_until` as the screen shows it: `HH:MM` in the business time zone.
+ */
+payable_until_time: string | null, remainder_fen: number | null, remainder_text: string | null, actions: Array<Action>, 
 /**
  * Not known to have ended.
  */
@@ -29,4 +33,8 @@ live: boolean,
 /**
  * The till had stopped following it when it turned out paid: announce it.
  */
-late: boolean, created_at: string, updated_at: string, };
+late: boolean, created_at: string, 
+/**
+ * `created_at` as the screen shows it: `HH:MM` in the business time zone.
+ */
+created_time: string, updated_at: string, };

@@ -2,6 +2,7 @@
 import type { BackendStatus } from "./BackendStatus";
 import type { Lang } from "./Lang";
 import type { QrOption } from "./QrOption";
+import type { ScanRule } from "./ScanRule";
 import type { ScannerStatus } from "./ScannerStatus";
 
 export type TillStatus = { sandbox: boolean, till: string, operator: string, lang: Lang, logged_in: boolean, 
@@ -12,4 +13,8 @@ needs_password: boolean, merchant: string | null,
 /**
  * In the sandbox: what to type at the login screen.
  */
-login_hint: string | null, backends: Array<BackendStatus>, scanner: ScannerStatus, clock_warning: string | null, live_count: number, unknown_count: number, qr_options: Array<QrOption>, max_amount_text: string, version: string, };
+login_hint: string | null, backends: Array<BackendStatus>, scanner: ScannerStatus, clock_warning: string | null, live_count: number, unknown_count: number, qr_options: Array<QrOption>, max_amount_text: string, 
+/**
+ * How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
+ */
+scan_rules: Array<ScanRule>, version: string, };

@@ -9,9 +9,11 @@
 //   …1 customer enters a password, then paid   …2 failed (insufficient balance)
 //   …3 no answer → Unknown (query again → paid) …4 partly paid     anything else: paid
 // QR codes stay shown until `window.__cashierFake.pay()` (or 60 s pass: then paid).
+import scanRules from "../../test/fixtures/scan-rules.json";
 import type { TillTransport } from "../api";
 import type {
   AttemptView,
+  ScanRule,
   Channel,
   ErrorBody,
   Field,
@@ -163,6 +165,8 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
         { choice: "cloud_alipay_qr", label: tx("qr.cloudAlipay"), key: "F4", available: !backendDown },
       ],
       max_amount_text: yuan(10_000_000),
+      // The real rules, as a core test writes them for the UI's tests.
+      scan_rules: scanRules.plain as ScanRule[],
       version: "0.0.0-dev",
     };
   }
@@ -206,7 +210,10 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       state: r.state,
       state_label: tx(`state.${r.state}`, { left: yuan(left) }),
       tone,
-      say: say && tx(say),
+      say:
+        r.state === "abandoned" && r.until !== null
+          ? `此二维码在 ${new Date(r.until).toISOString().slice(11, 16)} 前仍可能被支付；若顾客付了款，收银台会提示`
+          : say && tx(say),
       reason: reason && tx(reason),
       code_masked: r.code && `${r.code.slice(0, 4)} **** **** ${r.code.slice(-4)}`,
       code_url: shown ? url : null,
@@ -214,6 +221,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       elapsed_ms: now - r.created,
       remaining_ms: r.until !== null && (shown || r.state === "pending") ? Math.max(0, r.until - now) : null,
       payable_until: r.state === "abandoned" && r.until !== null ? new Date(r.until).toISOString() : null,
+      payable_until_time: r.state === "abandoned" && r.until !== null ? new Date(r.until).toISOString().slice(11, 16) : null,
       remainder_fen: r.state === "partly_paid" ? left : null,
       remainder_text: r.state === "partly_paid" ? yuan(left) : null,
       actions:
@@ -230,6 +238,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
                   : ["next_customer"],
       live: LIVE.has(r.state),
       created_at: new Date(r.created).toISOString(),
+      created_time: new Date(r.created).toISOString().slice(11, 16),
       updated_at: new Date(r.updated).toISOString(),
     };
   }

@@ -24,7 +24,8 @@ export const EN: Record<MsgKey, string> = {
   "checkout.orQr": "Or let the customer scan a QR code:",
   "checkout.qrUnavailable": "unavailable",
 
-  "scan.reading": "Reading {code}",
+  "scan.reading": "Reading a scan…",
+  "scan.read": "Payment code read",
   "scan.incomplete": "Incomplete scan: scan again",
   "scan.fillFirst": "Bill and amount first, then scan the payment code",
   "scan.billRead": "Bill number read: now the amount",
@@ -41,7 +42,6 @@ export const EN: Record<MsgKey, string> = {
   "outcome.stillOwed": "Still owed",
   "outcome.ofTotal": "of {total} for this bill",
   "outcome.unknownExplain": "The customer may have been charged. Press Query again; do not ask the customer to pay again.",
-  "outcome.payableUntil": "This QR code may still be paid until {time}; the till keeps checking in the background.",
   "outcome.tryAnother": "Try another way: a new code from the customer, or a QR code.",
   "outcome.detail": "For the manager: {detail}",
 

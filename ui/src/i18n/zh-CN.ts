@@ -22,7 +22,8 @@ export const ZH = {
   "checkout.orQr": "或者让顾客扫二维码：",
   "checkout.qrUnavailable": "暂不可用",
 
-  "scan.reading": "正在读码 {code}",
+  "scan.reading": "正在读码…",
+  "scan.read": "已读到付款码",
   "scan.incomplete": "扫码不完整，请重扫",
   "scan.fillFirst": "先输入单号和金额，再扫付款码",
   "scan.billRead": "已读入单号，请输入金额",
@@ -39,7 +40,6 @@ export const ZH = {
   "outcome.stillOwed": "尚欠",
   "outcome.ofTotal": "本单共 {total}",
   "outcome.unknownExplain": "顾客的钱可能已经扣了。请按“再次查询”，不要让顾客重新付款。",
-  "outcome.payableUntil": "这个二维码在 {time} 前仍可能被支付，系统在后台继续查询。",
   "outcome.tryAnother": "请换一种方式收款：让顾客换付款码重扫，或选二维码。",
   "outcome.detail": "供主管查看：{detail}",
 

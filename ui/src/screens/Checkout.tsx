@@ -17,7 +17,7 @@ function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Ele
   return null;
 }
 
-/** What the last scan did: being read (masked), read, or refused. Every scan shows here at once. */
+/** What the last scan did: being read, read, or refused. Every scan shows here at once. */
 export function ScanLineView({ line, floating = false }: { line: NonNullable<ScanLine>; floating?: boolean }): JSX.Element {
   const t = useT();
   return (
@@ -27,7 +27,7 @@ export function ScanLineView({ line, floating = false }: { line: NonNullable<Sca
       role={line.kind === "error" ? "alert" : "status"}
     >
       <Icon name={line.kind === "error" ? "cross" : "scan"} size={22} />
-      {line.kind === "reading" ? t("scan.reading", { code: line.text }) : line.text}
+      {line.kind === "reading" ? t("scan.reading") : line.text}
     </p>
   );
 }
@@ -68,6 +68,7 @@ export function Checkout({ store, state, status }: { store: Store; state: State;
             ref={billRef}
             class="input input-bill"
             data-testid="bill-input"
+            data-scan="bill"
             autoComplete="off"
             spellcheck={false}
             placeholder={t("checkout.billPlaceholder")}
@@ -91,6 +92,7 @@ export function Checkout({ store, state, status }: { store: Store; state: State;
               ref={amountRef}
               class="input input-amount"
               data-testid="amount-input"
+              data-scan="amount"
               inputMode="decimal"
               autoComplete="off"
               placeholder="0.00"

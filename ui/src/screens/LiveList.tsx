@@ -4,7 +4,7 @@ import { till } from "../api";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import type { State, Store } from "../store";
-import { FieldError, hhmm, KeyButton } from "../ui/bits";
+import { FieldError, KeyButton } from "../ui/bits";
 
 /** Attempts not known to have ended (in progress, Unknown, abandoned QR still payable), newest first,
  * each with query-again. Opened from the status bar's count. */
@@ -42,10 +42,10 @@ export function LiveList({ store, state }: { store: Store; state: State }): JSX.
         <tbody>
           {rows.map((a) => (
             <tr key={a.id} class={`tone-${a.tone}`} data-testid={`live-row-${a.id}`}>
-              <td class="live-time">{hhmm(a.created_at)}</td>
+              <td class="live-time">{a.created_time}</td>
               <td class="live-state">
                 <span class="tone-chip">{a.state_label}</span>
-                {a.payable_until && <small>{t("live.payableUntil", { time: hhmm(a.payable_until) })}</small>}
+                {a.payable_until_time && <small>{t("live.payableUntil", { time: a.payable_until_time })}</small>}
               </td>
               <td class="live-amount">{a.amount_text}</td>
               <td>

@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import type { AttemptView } from "../bindings";
 import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
-import { hhmm, Icon, type IconName, KeyButton } from "../ui/bits";
+import { Icon, type IconName, KeyButton } from "../ui/bits";
 import { AttemptFacts } from "./facts";
 
 /** The one thing Enter does on an outcome screen. */
@@ -64,7 +64,6 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
   const t = useT();
   const band = BAND[a.tone];
   const primary = primaryOf(a);
-  const abandoned = a.state === "abandoned" && a.payable_until !== null;
 
   return (
     <div class={`outcome tone-${a.tone}`}>
@@ -92,11 +91,6 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           <p class="explain explain-unknown" data-testid="unknown-explain">
             {/* core's words for an Unknown; the UI's own only if core gave none */}
             {a.say ?? t("outcome.unknownExplain")}
-          </p>
-        )}
-        {abandoned && a.payable_until && (
-          <p class="explain" data-testid="payable-until">
-            {t("outcome.payableUntil", { time: hhmm(a.payable_until) })}
           </p>
         )}
         {/* A failure's reason is the backend's own words for the cashier; an Unknown's is a

@@ -108,13 +108,6 @@ export function mmss(ms: number): string {
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
-/** An ISO time as the till's wall clock shows it: "14:05". */
-export function hhmm(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-
 /** A countdown ring: full at the start, empty at the end; the time left in the middle. */
 export function Ring({ left, total, size = 132 }: { left: number; total: number; size?: number }): JSX.Element {
   const r = 44;

@@ -14,6 +14,7 @@ mod scanner;
 mod settings;
 mod status;
 pub mod view;
+pub mod wedge;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ pub use scanner::{ScanView, ScannerState, ScannerStatus};
 pub use settings::{SettingsInput, SettingsView};
 pub use status::{BackendName, BackendStatus, QrOption, TillStatus};
 pub use view::{Action, AttemptView, Progress, Tone, Wallet};
+pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
 use crate::checkout::{
     Backends, BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::input::QrChoice;
 use super::scanner::ScannerStatus;
+use super::wedge::{ScanRule, scan_rules};
 use super::{Till, read};
 use crate::{AttemptState, Lang};
 
@@ -54,6 +55,8 @@ pub struct TillStatus {
     pub unknown_count: u64,
     pub qr_options: Vec<QrOption>,
     pub max_amount_text: String,
+    /// How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
+    pub scan_rules: Vec<ScanRule>,
     pub version: String,
 }
 
@@ -146,6 +149,7 @@ impl Till {
                 .max_fen()
                 .map(crate::labels::amount_text)
                 .unwrap_or_default(),
+            scan_rules: scan_rules(&cfg.scanner.framing),
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

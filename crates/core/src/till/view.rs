@@ -72,6 +72,8 @@ pub struct AttemptView {
     pub remaining_ms: Option<u64>,
     /// An abandoned QR code can still be paid until then.
     pub payable_until: Option<String>,
+    /// `payable_until` as the screen shows it: `HH:MM` in the business time zone.
+    pub payable_until_time: Option<String>,
     #[ts(type = "number | null")]
     pub remainder_fen: Option<u64>,
     pub remainder_text: Option<String>,
@@ -81,6 +83,8 @@ pub struct AttemptView {
     /// The till had stopped following it when it turned out paid: announce it.
     pub late: bool,
     pub created_at: String,
+    /// `created_at` as the screen shows it: `HH:MM` in the business time zone.
+    pub created_time: String,
     pub updated_at: String,
 }
 
@@ -136,7 +140,12 @@ impl AttemptView {
             state_label: state_label(a.state, lang).to_string(),
             tone: tone(a.state),
             say: say(a, remainder, lang, tz),
-            reason: a.reason.clone(),
+            // An abandoned code's journalled reason repeats `say` (in the journal's words): the
+            // screen says it once, in its language.
+            reason: a
+                .reason
+                .clone()
+                .filter(|_| a.state != AttemptState::Abandoned),
             code_masked: a.code_masked.as_deref().map(spaced_mask),
             qr_svg: code_url
                 .as_deref()
@@ -144,19 +153,27 @@ impl AttemptView {
             code_url,
             elapsed_ms,
             remaining_ms: progress.remaining_ms.filter(|_| a.state.is_live()),
-            payable_until: a
-                .watch_until
-                .filter(|_| a.state.is_watched())
-                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            payable_until: payable_until(a).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            payable_until_time: payable_until(a).map(|t| clock_time(t, tz)),
             remainder_fen: remainder.map(|f| f.0),
             remainder_text: remainder.map(amount_text),
             actions: actions(a, remainder.is_some(), can_refund),
             live: a.state.is_live(),
             late: progress.late,
             created_at: crate::timestamp::text(a.created_at),
+            created_time: clock_time(a.created_at, tz),
             updated_at: crate::timestamp::text(a.updated_at),
         }
     }
+}
+
+fn payable_until(a: &Attempt) -> Option<DateTime<Utc>> {
+    a.watch_until.filter(|_| a.state.is_watched())
+}
+
+/// The time of day a screen shows: in the business time zone, whatever the machine's is.
+pub fn clock_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
 fn wallet(a: &Attempt) -> Option<Wallet> {
@@ -258,10 +275,7 @@ fn say(a: &Attempt, remainder: Option<Fen>, lang: Lang, tz: Tz) -> Option<String
                 .to_string()
         }
         (S::Abandoned, _) => {
-            let until = a
-                .watch_until
-                .map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
-                .unwrap_or_default();
+            let until = a.watch_until.map(|t| clock_time(t, tz)).unwrap_or_default();
             if zh {
                 format!("此二维码在 {until} 前仍可能被支付；若顾客付了款，收银台会提示")
             } else {
