@@ -15,7 +15,7 @@ pub use app::{App, AppOptions};
 pub use page::poll;
 pub use scanner::{ScanSuffix, SerialScanner};
 pub use till::{HAND, Sandbox, WAIT};
-pub use xkeys::{EnterAfter, XKeyboard};
+pub use xkeys::EnterAfter;
 
 /// An e2e failure is read by a person, not matched on: anyhow keeps the context and prints it plainly.
 pub type E2eResult<T> = anyhow::Result<T>;
