@@ -86,13 +86,15 @@ impl Tour {
             port: self.port,
             path: &s.path,
         };
-        match creds.sign(
-            target,
-            s.content_type.unwrap_or(""),
-            s.body.as_bytes(),
-            s.ts,
-            &s.nonce,
-        ) {
+        // HAWK hashes the media type without parameters, lowercase, as hueniverse's client does.
+        let hashed = s.content_type.map_or(String::new(), |ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or(ct)
+                .trim()
+                .to_ascii_lowercase()
+        });
+        match creds.sign(target, &hashed, s.body.as_bytes(), s.ts, &s.nonce) {
             Ok(h) => h,
             Err(e) => panic!("signing: {e}"),
         }
