@@ -668,6 +668,91 @@ async fn cloud_pay_string_limits_are_bytes_checked_before_sending() {
     assert!(is_paid(&o), "{o:?}");
 }
 
+/// The addresses and the sub-platform a deployment sets are checked when the client is made,
+/// as strictly as the backends check them: Cloud Pay's `spbill_create_ip` and Tour V5's
+/// `clientip` are IPv4 addresses, `sub_pay_platform` is 100 or 200. What passes, the sandbox
+/// (as strict as the backends) takes.
+#[tokio::test]
+async fn addresses_and_sub_pay_platform_are_checked_when_the_client_is_made() {
+    let f = fixture().await;
+    let sc = SandboxConfig::default();
+    let cloud_with = |edit: &dyn Fn(&mut CloudPayConfig)| {
+        let mut cfg = CloudPayConfig {
+            hosts: vec![f.sandbox.url()],
+            order_prefix: sc.order_prefix.clone(),
+            out_mch_id: sc.out_mch_id.clone(),
+            out_sub_mch_id: sc.out_sub_mch_id.clone(),
+            out_shop_id: sc.out_shop_id.clone(),
+            ..CloudPayConfig::default()
+        };
+        edit(&mut cfg);
+        CloudPay::new(
+            http(Duration::from_secs(5)),
+            cfg,
+            AuthenKey::new(SecretString::from(sc.authen_key.clone())).unwrap(),
+        )
+    };
+    let tour_with = |ip: &str| {
+        TourV5::new(
+            http(Duration::from_secs(5)),
+            TourV5Config {
+                base_url: f.sandbox.url(),
+                clientip: Some(ip.to_string()),
+                ..TourV5Config::default()
+            },
+            Arc::new(SystemClock),
+        )
+    };
+    for ip in [
+        "localhost",
+        "::1",
+        "192.168.0.256",
+        "192.168.0",
+        " 10.0.0.1",
+        "",
+    ] {
+        let e = cloud_with(&|c| c.spbill_create_ip = ip.to_string()).unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(m) if m.contains("spbill_create_ip")),
+            "{ip:?}: {e:?}"
+        );
+        let e = tour_with(ip).unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(m) if m.contains("clientip")),
+            "{ip:?}: {e:?}"
+        );
+    }
+    for sub in [0, 1, 2, 300, 401] {
+        let e = cloud_with(&|c| c.sub_pay_platform = Some(sub)).unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(m) if m.contains("sub_pay_platform")),
+            "{sub}: {e:?}"
+        );
+    }
+    assert!(f.sandbox.ledger().orders.is_empty(), "nothing was sent");
+
+    let cp = cloud_with(&|c| {
+        c.spbill_create_ip = "10.1.2.3".into();
+        c.sub_pay_platform = Some(100);
+    })
+    .unwrap();
+    let o = cp
+        .micro_pay("sz0100sboxIP", &bill("sz0100sboxIP"), Fen(100), &code(PAID))
+        .await
+        .unwrap();
+    assert!(is_paid(&o), "{o:?}");
+    let tv = tour_with("10.1.2.3").unwrap();
+    let session = tv
+        .login(&sc.operator, &SecretString::from(sc.password.clone()))
+        .await
+        .unwrap();
+    let qr = tv
+        .qr_pay(&session, QrWallet::Wechat, &bill("QR-IP"), Fen(100))
+        .await
+        .unwrap();
+    assert!(!qr.reference.is_empty());
+}
+
 /// Two partial refunds of one order, each followed by its own number: `query_refund_order`
 /// names the order and the refund at the top level, and its answer lists every refund.
 #[tokio::test]

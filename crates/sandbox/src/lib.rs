@@ -20,6 +20,7 @@ mod customer;
 pub mod embed;
 mod faults;
 mod ledger;
+mod media;
 mod messages;
 mod order;
 pub mod scenario;

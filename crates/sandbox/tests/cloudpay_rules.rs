@@ -3,52 +3,8 @@
 
 mod common;
 
-use cashier_sandbox::Sandbox;
 use common::*;
 use serde_json::{Value, json};
-
-/// Sends `content` to `name` and asserts the 101 refusal naming `field`.
-async fn assert_refused(sb: &Sandbox, name: &str, content: &Value, field: &str) {
-    let a = cloud(&client(), &sb.url(), name, content).await;
-    assert_eq!(
-        a.content["status"], 101,
-        "{name} {content}: {:?}",
-        a.content
-    );
-    assert!(!a.has_authen_info, "{name}: refusals are unsigned");
-    let why = a.content["description"].as_str().unwrap_or_default();
-    assert!(
-        why.contains(field),
-        "{name}: {field:?} not named in {why:?}"
-    );
-}
-
-async fn status(sb: &Sandbox, name: &str, content: &Value) -> Value {
-    cloud(&client(), &sb.url(), name, content).await.content["status"].clone()
-}
-
-/// Nothing was charged, refunded or even opened.
-fn assert_untouched(sb: &Sandbox) {
-    let ledger = sb.ledger();
-    assert!(ledger.orders.is_empty(), "{:?}", ledger.orders);
-    assert!(ledger.charges.is_empty() && ledger.refunds.is_empty());
-}
-
-fn micro_pay(no: &str) -> Value {
-    cloud_content(1, pay_content(no, 100, Some(PAID_CODE)))
-}
-
-/// Sets `value` at the `/`-separated `path` of `content`.
-fn with(mut content: Value, path: &str, value: Value) -> Value {
-    if let Some(slot) = content.pointer_mut(path) {
-        *slot = value;
-    } else if let Some((parent, key)) = path.rsplit_once('/')
-        && let Some(obj) = content.pointer_mut(parent).and_then(Value::as_object_mut)
-    {
-        obj.insert(key.to_string(), value);
-    }
-    content
-}
 
 fn without(mut content: Value, parent: &str, key: &str) -> Value {
     if let Some(obj) = content.pointer_mut(parent).and_then(Value::as_object_mut) {

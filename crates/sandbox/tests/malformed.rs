@@ -131,7 +131,7 @@ async fn malformed_cloud_pay_requests_get_an_answer_and_move_no_money() {
             }
         }
     }
-    // Bodies that are not the envelope at all.
+    // Bodies that are not the envelope at all, declared as JSON so that the envelope is read.
     for body in [
         "",
         "null",
@@ -141,6 +141,7 @@ async fn malformed_cloud_pay_requests_get_an_answer_and_move_no_money() {
     ] {
         let resp = http
             .post(format!("{url}cpay/micro_pay"))
+            .header("Content-Type", "application/json")
             .body(body)
             .send()
             .await;

@@ -6,7 +6,7 @@ mod common;
 
 use cashier_sandbox::SandboxConfig;
 use common::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const WECHAT_SCAN: &str = "/api/UnPos/3Pay/Wechat/ScanCode";
@@ -14,6 +14,8 @@ const WECHAT_QUERY: &str = "/api/UnPos/3Pay/Wechat/Query";
 const ALIPAY_QUERY: &str = "/api/3Pay/AliPay/Query";
 const KOUDAI_PAY: &str = "/api/3Pay/KouDaiLQ/BarCode";
 const KOUDAI_QUERY: &str = "/api/3Pay/KouDaiLQ/Query";
+const ALIPAY_SCAN: &str = "/api/UnPos/3Pay/AliPay/ScanCode";
+const LOGIN: &str = "/api/UnPos/User/Login/ByPwd";
 
 fn koudai_body(bill: &str, business: u8, code: &str) -> Value {
     let text = format!(
@@ -174,7 +176,7 @@ async fn scan_code_paytype_must_be_the_wallets() {
     for (path, paytype) in [
         (WECHAT_SCAN, "ZF"),
         (WECHAT_SCAN, "02"),
-        ("/api/UnPos/3Pay/AliPay/ScanCode", "WX"),
+        (ALIPAY_SCAN, "WX"),
     ] {
         let body = json!({"billnum": "SP-1", "billtype": "1", "body": "t", "paytype": paytype, "paymentvalue": 1});
         assert_errcode(&tour.post(path, &body).await, -1, "付款方式无效");
@@ -262,5 +264,152 @@ async fn wechatbarcode_must_decrypt_under_the_password_key() {
         assert_errcode(&tour.post(POS_PAY, &body).await, -1, "decrypt");
     }
     assert!(sb.ledger().orders.is_empty());
+    sb.shutdown().await;
+}
+
+/// ASP.NET Web API reads a body through the formatter its `Content-Type` names; the pages list
+/// JSON as `application/json` and `text/json`. Any other type the sandbox answers as Web API
+/// answers a body no formatter reads — 415 — after HAWK (a bad signature is still 401), before
+/// the action: no login replaces the session, no order opens, nothing is charged.
+#[tokio::test]
+async fn request_bodies_must_be_json() {
+    let sb = sandbox().await;
+    let tour = logged_in(&sb).await;
+    let scan = json!({"billnum": "CT-1", "billtype": "1", "body": "t", "paytype": "WX", "paymentvalue": 1});
+    let calls = [
+        (LOGIN, json!("2026-01-02 03:04:05")),
+        (WECHAT_SCAN, scan.clone()),
+        (
+            ALIPAY_SCAN,
+            json!({"billnum": "CT-1", "billtype": "1", "body": "t", "paytype": "ZF", "paymentvalue": 1}),
+        ),
+        (WECHAT_QUERY, query("CT-1", "x", "1", "WX")),
+        (ALIPAY_QUERY, query("CT-1", "x", "1", "ZF")),
+        (KOUDAI_QUERY, query("CT-1", "x", "1", "KD")),
+        (KOUDAI_PAY, koudai_body("CT-1", 1, PAID_CODE)),
+        (POS_PAY, pos_body("CT-1", PAID_CODE, "1")),
+    ];
+    for (path, body) in &calls {
+        let key = if *path == LOGIN {
+            PASSWORD_KEY.to_string()
+        } else {
+            tour.key_for(path)
+        };
+        for (sent, named) in [
+            (Some("text/plain"), "text/plain"),
+            (Some("text/plain; charset=utf-8"), "text/plain"),
+            (
+                Some("application/x-www-form-urlencoded"),
+                "application/x-www-form-urlencoded",
+            ),
+            (Some("application/xml"), "application/xml"),
+            (Some("application/problem+json"), "application/problem+json"),
+            (None, "application/octet-stream"),
+        ] {
+            // Signed over the content type it is sent with, so only the type is wrong.
+            let mut s = tour.signed(Method::POST, path, &body.to_string(), &key);
+            s.content_type = sent;
+            let (status, answer) = tour.send(&s).await;
+            assert_eq!(
+                status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{path} {sent:?}: {answer}"
+            );
+            assert_eq!(
+                answer["Message"],
+                format!(
+                    "The request entity's media type '{named}' is not supported for this resource."
+                ),
+                "{path} {sent:?}"
+            );
+        }
+    }
+    // Authentication comes first: a bad signature with a bad type is 401.
+    let mut s = tour.signed(Method::POST, WECHAT_SCAN, &scan.to_string(), PASSWORD_KEY);
+    s.content_type = Some("text/plain");
+    assert_eq!(tour.send(&s).await.0, StatusCode::UNAUTHORIZED);
+    // The refused login did not replace the session: the session key still signs.
+    let (status, answer) = tour
+        .post(WECHAT_QUERY, &query("CT-1", "x", "1", "WX"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let ledger = sb.ledger();
+    assert!(
+        ledger.orders.is_empty() && ledger.charges.is_empty(),
+        "{:?}",
+        ledger.orders
+    );
+
+    // Both JSON media types, with or without parameters, are read.
+    for (i, sent) in [
+        "application/json; charset=utf-8",
+        "text/json",
+        "Text/JSON; charset=utf-8",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = koudai_body(&format!("CT-OK{i}"), 1, PAID_CODE);
+        let mut s = tour.signed(
+            Method::POST,
+            KOUDAI_PAY,
+            &body.to_string(),
+            &tour.key_for(KOUDAI_PAY),
+        );
+        s.content_type = Some(sent);
+        let (status, answer) = tour.send(&s).await;
+        assert_eq!(status, StatusCode::OK, "{sent}: {answer}");
+        assert_eq!(answer["errcode"], 0, "{sent}: {answer}");
+    }
+    // A GET binds nothing from its body, so its content type does not matter.
+    let mut s = tour.signed(Method::GET, &pos_status_path("CT-1"), "", PASSWORD_KEY);
+    s.content_type = Some("text/plain");
+    assert_eq!(tour.send(&s).await.0, StatusCode::OK);
+    assert_eq!(sb.ledger().charges.len(), 3);
+    sb.shutdown().await;
+}
+
+/// Seed 000: `clientip` may be left out (the back office then uses its own, 202.96.128.68);
+/// when sent it is the paying machine's IPv4 address. Anything else is refused (`errcode` -1)
+/// and no QR order is made.
+#[tokio::test]
+async fn scan_code_clientip_must_be_ipv4() {
+    let sb = sandbox().await;
+    let tour = logged_in(&sb).await;
+    let scan = |path: &str, ip: Option<&str>| {
+        let paytype = if path == ALIPAY_SCAN { "ZF" } else { "WX" };
+        let mut body = json!({"billnum": "IP-1", "billtype": "1", "body": "t", "paytype": paytype, "paymentvalue": 1});
+        if let Some(ip) = ip {
+            body["clientip"] = json!(ip);
+        }
+        body
+    };
+    for path in [WECHAT_SCAN, ALIPAY_SCAN] {
+        for ip in [
+            "localhost",
+            "::1",
+            "fe80::1",
+            "192.168.0",
+            "192.168.0.256",
+            "192.168.000.022",
+            " 192.168.0.22",
+            "192.168.0.22:80",
+            "   ",
+        ] {
+            assert_errcode(
+                &tour.post(path, &scan(path, Some(ip))).await,
+                -1,
+                "clientip",
+            );
+        }
+    }
+    assert!(sb.ledger().orders.is_empty(), "{:?}", sb.ledger().orders);
+    for path in [WECHAT_SCAN, ALIPAY_SCAN] {
+        for ip in [Some("202.96.128.68"), Some("10.0.0.1"), Some(""), None] {
+            let (_, a) = tour.post(path, &scan(path, ip)).await;
+            assert_eq!(a["errcode"], 0, "{path} {ip:?}: {a}");
+        }
+    }
+    assert_eq!(sb.ledger().orders.len(), 8);
     sb.shutdown().await;
 }

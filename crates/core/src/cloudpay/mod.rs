@@ -7,6 +7,8 @@ pub mod wire;
 
 pub use config::{CloudPayConfig, Platform, TradeType};
 
+use std::net::Ipv4Addr;
+
 use chrono::{DateTime, Utc};
 use rand::{Rng, distributions::Alphanumeric};
 use reqwest::{Method, StatusCode, Url};
@@ -17,6 +19,9 @@ use crate::{BillNo, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use map::OrderCall;
 pub use map::{RefundOutcome, Signature};
 use wire::*;
+
+/// The `sub_pay_platform` values of the wallets Cloud Pay takes (enum SubPayPlatform).
+const SUB_PAY_PLATFORMS: &[u32] = &[100, 200];
 
 #[derive(Debug, Clone)]
 pub struct CloudPay {
@@ -96,6 +101,22 @@ impl CloudPay {
             if value.trim().is_empty() {
                 return Err(Error::Config(format!("Cloud Pay {name} is not set")));
             }
+        }
+        // Seed 004: "the IP of the machine calling the API", a String(16) sized for IPv4.
+        if c.spbill_create_ip.parse::<Ipv4Addr>().is_err() {
+            return Err(Error::Config(format!(
+                "Cloud Pay spbill_create_ip {:?} must be an IPv4 address such as 192.168.0.22",
+                c.spbill_create_ip
+            )));
+        }
+        // Enum SubPayPlatform: 100 WeChat, 200 Alipay (its other values go with bookkeeping
+        // payments, which Cashier does not make).
+        if let Some(sub) = c.sub_pay_platform
+            && !SUB_PAY_PLATFORMS.contains(&sub)
+        {
+            return Err(Error::Config(format!(
+                "Cloud Pay sub_pay_platform {sub} must be 100 (WeChat) or 200 (Alipay)"
+            )));
         }
         let mut widest = self.content(Platform::Wechat, CallKind::Pay);
         widest.pay_content = Some(PayContent {

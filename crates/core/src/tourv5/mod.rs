@@ -7,6 +7,7 @@ pub mod wire;
 
 pub use config::TourV5Config;
 
+use std::net::Ipv4Addr;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -95,6 +96,14 @@ impl TourV5 {
             return Err(Error::Config(format!(
                 "billtype must be 1..7, got {}",
                 cfg.billtype
+            )));
+        }
+        // Seed 000: the paying machine's IPv4 address; left out, the back office uses its own.
+        if let Some(ip) = &cfg.clientip
+            && ip.parse::<Ipv4Addr>().is_err()
+        {
+            return Err(Error::Config(format!(
+                "Tour V5 clientip {ip:?} must be an IPv4 address such as 192.168.0.22 (or left out)"
             )));
         }
         let zone = FixedOffset::east_opt(cfg.server_utc_offset_minutes * 60).ok_or_else(|| {

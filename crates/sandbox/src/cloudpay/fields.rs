@@ -4,8 +4,12 @@
 //!
 //! The rules (docs/protocols.md §2, seed 004): `String(n)` counts UTF-8 bytes; `null` is never a
 //! value (unset fields are omitted); a field the call does not document is refused; every
-//! `pay_mch_key` names this merchant; `order_client` carries the members each kind of call
-//! needs; order and refund numbers start with the merchant's order prefix.
+//! `pay_mch_key` names this merchant and a `sub_pay_platform` of its wallets; `order_client`
+//! carries the members each kind of call needs, `spbill_create_ip` an IPv4 address; order and
+//! refund numbers start with the merchant's order prefix and hold no character outside the
+//! set below.
+
+use std::net::Ipv4Addr;
 
 use cashier_core::Fen;
 use serde_json::{Map, Value};
@@ -133,7 +137,8 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// An order or refund number: `String(32)` starting with the merchant's order prefix.
+    /// An order or refund number: `String(32)` starting with the merchant's order prefix, of
+    /// [`order_number_char`]s only.
     pub fn number(&self, field: &str, prefix: &str) -> Result<&'a str, Reply> {
         let no = self.text(field, Some(32))?;
         if !no.starts_with(prefix) {
@@ -142,8 +147,29 @@ impl<'a> Obj<'a> {
                 &format!("must start with the order prefix {prefix:?}"),
             ));
         }
+        if !no.chars().all(order_number_char) {
+            return Err(self.bad(field, "only letters, digits, _ and -"));
+        }
         Ok(no)
     }
+
+    /// An IPv4 address in dotted decimal (`192.168.0.22`).
+    fn ipv4(&self, field: &str) -> Result<(), Reply> {
+        match self.opt_text(field, None)? {
+            Some(ip) if ip.parse::<Ipv4Addr>().is_err() => {
+                Err(self.bad(field, "not an IPv4 address"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What an order or refund number may hold: ASCII letters, digits, `_` and `-`. The pages
+/// say only "String(32), the prefix first", and the prefix is letters and digits; the sandbox
+/// takes the set Cashier's client checks its numbers against (ASSUMPTION, docs/sandbox.md), so a
+/// number with a space, a dot, `|`, `*` or Chinese is refused before any order is made.
+fn order_number_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
 }
 
 /// The path of the first `null` in `v` (`pay_content.remark`), if any.
@@ -221,6 +247,8 @@ const ORDER_CLIENT: &[&str] = &[
     "machine_no",
     "sub_terminal_type",
 ];
+/// Seed 004's `sub_pay_platform` (enum SubPayPlatform) for the wallets of pay_platform 1 and 2.
+const SUB_PAY_PLATFORMS: &[i64] = &[100, 200];
 /// Seed 004's `terminal_type`: 1 Windows, 2 Android, 3 iOS, 4 Linux, 100 other.
 const TERMINAL_TYPES: &[i64] = &[1, 2, 3, 4, 100];
 
@@ -247,7 +275,14 @@ pub fn common(
         2 => Wallet::Alipay,
         _ => return Err(key.bad("pay_platform", "1 (WeChat) or 2 (Alipay)")),
     };
-    key.opt_int("sub_pay_platform")?;
+    // Enum SubPayPlatform (seed 004 names it): 100 WeChat, 200 Alipay; its other values
+    // (401, 402) are bookkeeping entries of pay_platform 4, which these calls do not take.
+    if key
+        .opt_int("sub_pay_platform")?
+        .is_some_and(|sub| !SUB_PAY_PLATFORMS.contains(&sub))
+    {
+        return Err(key.bad("sub_pay_platform", "100 (WeChat) or 200 (Alipay)"));
+    }
     for (field, ours) in [
         ("out_mch_id", &merchant.out_mch_id),
         ("out_sub_mch_id", &merchant.out_sub_mch_id),
@@ -274,6 +309,9 @@ pub fn common(
             client.opt_text(field, Some(max))?;
         }
     }
+    // "The IP of the machine calling the API" as `String(16)`, sized for a dotted IPv4
+    // address (at most 15 characters; the seed's sample is 192.168.0.22).
+    client.ipv4("spbill_create_ip")?;
     match client.opt_int("terminal_type")? {
         Some(t) if TERMINAL_TYPES.contains(&t) => {}
         Some(_) => {

@@ -20,8 +20,11 @@ use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use crate::app::App;
+use crate::media;
 
 const ENDPOINT: &str = "/cpay/{name}";
+/// The one media type Cloud Pay's requests are sent as.
+const JSON: &str = "application/json";
 /// The routes, for the start-up check of configured paths.
 pub const PATHS: &[&str] = &[ENDPOINT];
 
@@ -129,7 +132,7 @@ async fn dispatch(
         "query_refund_order" => refund::query_refund_order,
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    let reply = match open(&app.authen, &body) {
+    let reply = match json_body(&headers).and_then(|()| open(&app.authen, &body)) {
         Ok(content) => endpoint(&app, &headers, &content).unwrap_or_else(|refusal| refusal),
         Err(reply) => reply,
     };
@@ -142,6 +145,19 @@ async fn dispatch(
         tracing::info!(endpoint = %name, status, %description, "cloud pay refused");
     }
     reply.render(&app.authen)
+}
+
+/// Cloud Pay's requests are JSON documents (docs/protocols.md §2, seed 004): a body declared as
+/// anything else, or as nothing, is refused before it is read, the way the service refuses
+/// any malformed request (101, unsigned). The pages do not show that answer: docs/sandbox.md
+/// lists it among the sandbox's assumptions.
+fn json_body(headers: &HeaderMap) -> Result<(), Reply> {
+    match media::declared(headers).as_deref() {
+        Some(JSON) => Ok(()),
+        _ => Err(Reply::invalid(
+            "Content-Type 不是 application/json request body must be sent as application/json",
+        )),
+    }
 }
 
 /// Checks the envelope and the authen_code over the exact `request_content` text, then

@@ -1,5 +1,6 @@
 //! The simulated Tour V5 back office (ASP.NET Web API, JSON, HAWK-signed; docs/protocols.md §1).
 
+mod formatter;
 pub mod hawk;
 mod koudai;
 mod login;
@@ -54,6 +55,8 @@ pub fn routes(app: App) -> Router<App> {
         .route(KOUDAI_BARCODE, post(koudai::bar_code))
         .route(POS_BARCODE, post(pos::wechat_barcode))
         .route(POS_BILL_STATUS, get(pos::bill_status))
+        // The last layer added runs first: HAWK, then the body's media type.
+        .route_layer(middleware::from_fn(formatter::require_json))
         .route_layer(middleware::from_fn_with_state(app, hawk::require_hawk))
 }
 

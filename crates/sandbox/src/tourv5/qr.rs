@@ -1,6 +1,8 @@
 //! QR payments (seed 000) and the payment queries (seed 003): WeChat and Alipay QR orders,
 //! and the KouDaiLQ query that polls barcode payments waiting for a password.
 
+use std::net::Ipv4Addr;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -11,6 +13,8 @@ use super::{Answer, Rejection, failed, new_autoid, ok, pay_status};
 use crate::app::App;
 use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order};
+
+const CLIENTIP_NOT_IPV4: &str = "客户端IP无效 clientip is not an IPv4 address";
 
 pub async fn wechat_scan_code(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Answer {
     scan_code(&app, &headers, &body, Channel::WechatQr)
@@ -68,7 +72,7 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
     let paytype = m.text("paytype", Need::Required, Some(2));
     let amount = m.yuan("paymentvalue");
     m.opt_text("detail", None);
-    m.opt_text("clientip", None);
+    let clientip = m.opt_text("clientip", None);
     let cardno = m.opt_text("cardno", Some(20));
     m.finish()?;
     let billtype = check_business_type(billtype, cardno)?;
@@ -81,6 +85,12 @@ fn scan_code(app: &App, headers: &HeaderMap, body: &[u8], channel: Channel) -> A
              (the sandbox's is {wanted:?})",
             channel.as_str()
         )));
+    }
+    // Seed 000 gives `clientip` no validation attribute, so binding takes any text; the back
+    // office passes it on as the paying machine's IPv4 address (its own default when absent,
+    // 202.96.128.68, is one), so anything else is the action's refusal, before any order.
+    if clientip.is_some_and(|ip| ip.parse::<Ipv4Addr>().is_err()) {
+        return Ok(failed(CLIENTIP_NOT_IPV4));
     }
 
     let now = app.now();

@@ -86,13 +86,15 @@ impl Tour {
             port: self.port,
             path: &s.path,
         };
-        match creds.sign(
-            target,
-            s.content_type.unwrap_or(""),
-            s.body.as_bytes(),
-            s.ts,
-            &s.nonce,
-        ) {
+        // HAWK hashes the media type without parameters, lowercase, as hueniverse's client does.
+        let hashed = s.content_type.map_or(String::new(), |ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or(ct)
+                .trim()
+                .to_ascii_lowercase()
+        });
+        match creds.sign(target, &hashed, s.body.as_bytes(), s.ts, &s.nonce) {
             Ok(h) => h,
             Err(e) => panic!("signing: {e}"),
         }
@@ -330,4 +332,49 @@ pub fn secret_md5(password: &str) -> String {
     md5_key(&SecretString::from(password))
         .expose_secret()
         .to_string()
+}
+
+/// Sends `content` to `name` and asserts the 101 refusal naming `field`.
+pub async fn assert_refused(sb: &Sandbox, name: &str, content: &Value, field: &str) {
+    let a = cloud(&client(), &sb.url(), name, content).await;
+    assert_eq!(
+        a.content["status"], 101,
+        "{name} {content}: {:?}",
+        a.content
+    );
+    assert!(!a.has_authen_info, "{name}: refusals are unsigned");
+    let why = a.content["description"].as_str().unwrap_or_default();
+    assert!(
+        why.contains(field),
+        "{name}: {field:?} not named in {why:?}"
+    );
+}
+
+/// Nothing was charged, refunded or even opened.
+pub fn assert_untouched(sb: &Sandbox) {
+    let ledger = sb.ledger();
+    assert!(ledger.orders.is_empty(), "{:?}", ledger.orders);
+    assert!(ledger.charges.is_empty() && ledger.refunds.is_empty());
+}
+
+/// Sets `value` at the `/`-separated `path` of `content`.
+pub fn with(mut content: Value, path: &str, value: Value) -> Value {
+    if let Some(slot) = content.pointer_mut(path) {
+        *slot = value;
+    } else if let Some((parent, key)) = path.rsplit_once('/')
+        && let Some(obj) = content.pointer_mut(parent).and_then(Value::as_object_mut)
+    {
+        obj.insert(key.to_string(), value);
+    }
+    content
+}
+
+/// The `status` Cloud Pay answers `content` sent to `name` with.
+pub async fn status(sb: &Sandbox, name: &str, content: &Value) -> Value {
+    cloud(&client(), &sb.url(), name, content).await.content["status"].clone()
+}
+
+/// A WeChat `micro_pay` of 1 yuan with a code paid at once, numbered `no`.
+pub fn micro_pay(no: &str) -> Value {
+    cloud_content(1, pay_content(no, 100, Some(PAID_CODE)))
 }
