@@ -9,6 +9,7 @@ mod pay;
 mod receipts;
 mod scan;
 mod setup;
+mod stop;
 mod term;
 
 use std::path::PathBuf;
