@@ -9,6 +9,7 @@ mod pay;
 mod receipts;
 mod scan;
 mod setup;
+mod stop;
 mod term;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use clap::{Parser, Subcommand};
 use term::diag;
 
 use cashier_core::cloudpay::Platform;
+use cashier_core::till::input;
 use cashier_core::{AttemptState, Channel, Error};
 
 #[derive(Parser, Debug)]
@@ -92,7 +94,7 @@ enum Command {
     Refund {
         #[arg(long)]
         order: String,
-        /// Yuan to refund; default: all that is left.
+        /// Yuan to refund; leave it out to refund all that is left (a blank amount is refused).
         #[arg(long)]
         amount: Option<String>,
         #[arg(long)]
@@ -235,7 +237,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             note,
             manager,
         } => {
-            let opened = setup::open(config_path, json).await?;
+            let cfg = setup::load_config(config_path.clone())?;
+            // "All that is left" is said only by leaving --amount out: a given amount is
+            // checked as `pay` checks one, before anything starts, so a blank one (`--amount ""`)
+            // is bad input, never the whole payment. The till reads an empty text as "all".
+            if let Some(raw) = &amount {
+                input::amount(&cfg, raw)?;
+            }
+            let path = setup::config_path(config_path).0;
+            let opened = setup::open_with(cfg, path, json).await?;
             let till = &opened.till;
             let id = till.find_order(&order)?.id;
             let a = till

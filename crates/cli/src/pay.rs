@@ -9,8 +9,8 @@ use cashier_core::config::Config;
 use cashier_core::till::{Till, TillEvent, input};
 use cashier_core::{AttemptId, AttemptState, Channel, Error, qr};
 
-use crate::output;
 use crate::term::diag;
+use crate::{output, stop};
 
 pub struct PayArgs {
     pub channel: Channel,
@@ -61,8 +61,9 @@ pub async fn run(till: &Till, args: PayArgs, json: bool) -> Result<ExitCode, Err
     let id = AttemptId(started.id);
     let done = till.wait(id);
     tokio::pin!(done);
-    // One listener for the whole payment: a Ctrl-C between two loop turns must not be lost.
-    let interrupt = tokio::signal::ctrl_c();
+    // One listener for the whole payment: a Ctrl-C or SIGTERM between two loop turns must
+    // not be lost.
+    let interrupt = stop::requested();
     tokio::pin!(interrupt);
     let mut interrupted = false;
     let mut qr_drawn = false;

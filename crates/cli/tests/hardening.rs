@@ -278,3 +278,57 @@ fn logs_written_to_a_pipe_carry_no_colour_codes() {
     assert!(stderr.contains("INFO"), "log lines are there: {stderr}");
     assert!(!stderr.contains('\u{1b}'), "no ANSI escapes: {stderr}");
 }
+
+/// `refund --amount ""` (or blank) is bad input like `pay --amount ""`: refused before anything
+/// is journalled or sent, never read as "all that is left" — that is said only by leaving
+/// `--amount` out.
+#[test]
+fn a_blank_refund_amount_is_refused_and_refunds_nothing() {
+    let (_rt, till) = till();
+    let paid = till.run(&pay_args("BLANK-1", "cloud-barcode", PAID_CODE));
+    paid.assert_code(0);
+    let order = paid.json()["order_no"]
+        .as_str()
+        .expect("order_no")
+        .to_string();
+    let blank_pay = till.run(&[
+        "--json",
+        "pay",
+        "--channel",
+        "cloud-barcode",
+        "--bill",
+        "BLANK-2",
+        "--amount",
+        "",
+        "--code",
+        PAID_CODE,
+    ]);
+    blank_pay.assert_code(2);
+    let refund = |amount: Option<&str>| {
+        let mut args = vec!["--json", "refund", "--order", &order];
+        if let Some(a) = amount {
+            args.extend(["--amount", a]);
+        }
+        args.extend(["--note", "goods returned", "--manager", "boss"]);
+        till.run(&args)
+    };
+    for blank in ["", " ", "\t"] {
+        let r = refund(Some(blank));
+        r.assert_code(2);
+        assert_eq!(
+            r.json()["error"]["code"],
+            blank_pay.json()["error"]["code"],
+            "{blank:?}: refused as pay refuses it\n{r}"
+        );
+        assert!(till.ledger().refunds.is_empty(), "{blank:?}: nothing sent");
+        let a = till.attempts_of_bill("BLANK-1");
+        assert_eq!(a[0].state, cashier_core::AttemptState::Paid, "{a:?}");
+        assert!(
+            till.journal().refunds(a[0].id).unwrap().is_empty(),
+            "{blank:?}: nothing journalled"
+        );
+    }
+    let all = refund(None);
+    all.assert_code(0);
+    assert_eq!(all.json()["state"], "refunded", "{all}");
+}

@@ -77,6 +77,7 @@ fn micro_pay_body(cloud: &CloudPay, key: &AuthenKey, bill: &BillNo) -> Vec<u8> {
             out_mch_id: cfg.out_mch_id.clone(),
             out_sub_mch_id: cfg.out_sub_mch_id.clone(),
             out_shop_id: cfg.out_shop_id.clone(),
+            authorization: None,
         },
         order_client: OrderClient {
             machine_no: Some(cfg.machine_no.clone()),

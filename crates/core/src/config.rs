@@ -297,6 +297,11 @@ impl Config {
                 .get_or_insert_with(CloudPayConfig::default)
                 .order_prefix = v;
         }
+        if let Some(v) = get("CASHIER_CLOUDPAY_STAFF_ID") {
+            self.cloudpay
+                .get_or_insert_with(CloudPayConfig::default)
+                .staff_id = v;
+        }
         self.validate()
     }
 

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cashier_core::cloudpay::{CloudPay, CloudPayConfig, Platform, RefundOutcome, TradeType};
+use cashier_core::cloudpay::{
+    CloudPay, CloudPayConfig, Platform, RefundAuthority, RefundOutcome, TradeType,
+};
 use cashier_core::crypto::{AuthenKey, TdesProfile};
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::tourv5::{QrWallet, TourV5, TourV5Config, TourV5Session};
@@ -88,6 +90,14 @@ fn code(s: &str) -> PaymentCode {
 
 fn bill(s: &str) -> BillNo {
     BillNo::parse(s).unwrap()
+}
+
+/// A refund authorised by a staff member, as a till asks it.
+fn staff() -> RefundAuthority {
+    RefundAuthority::Staff {
+        staff_id: "staff-0042".into(),
+        name: Some("店长 boss".into()),
+    }
 }
 
 impl Fixture {
@@ -483,6 +493,7 @@ async fn cloud_pay_qr_close_and_refund() {
             Platform::Wechat,
             Fen(1600),
             Fen(600),
+            &staff(),
         )
         .await
         .unwrap();
@@ -770,9 +781,16 @@ async fn cloud_pay_partial_refunds_are_followed_by_their_own_numbers() {
     assert!(is_paid(&o), "{o:?}");
     for (no, fee) in [("sz0100sboxRF-1", 300), ("sz0100sboxRF-2", 200)] {
         let r =
-            f.cp.refund("sz0100sboxRF", no, Platform::Alipay, Fen(1000), Fen(fee))
-                .await
-                .unwrap();
+            f.cp.refund(
+                "sz0100sboxRF",
+                no,
+                Platform::Alipay,
+                Fen(1000),
+                Fen(fee),
+                &staff(),
+            )
+            .await
+            .unwrap();
         assert_eq!(r, RefundOutcome::Refunding, "{no}");
     }
     for (no, fee) in [("sz0100sboxRF-2", 200), ("sz0100sboxRF-1", 300)] {

@@ -56,6 +56,7 @@ fn environment_overrides_the_file() {
         "CASHIER_TOURV5_URL" => Some("http://127.0.0.1:1/".to_string()),
         "CASHIER_CLOUDPAY_URL" => Some("http://a/, http://b/".to_string()),
         "CASHIER_CLOUDPAY_PREFIX" => Some("sz0100sbox".to_string()),
+        "CASHIER_CLOUDPAY_STAFF_ID" => Some("mgr-0042".to_string()),
         "CASHIER_LANG" => Some("en".to_string()),
         _ => None,
     };
@@ -66,6 +67,7 @@ fn environment_overrides_the_file() {
     let cp = cfg.cloudpay.unwrap();
     assert_eq!(cp.hosts, ["http://a/", "http://b/"]);
     assert_eq!(cp.order_prefix, "sz0100sbox");
+    assert_eq!(cp.staff_id, "mgr-0042");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The answer → outcome rules, case by case (docs/protocols.md §1, §2, §5.5).
 
+use cashier_core::cloudpay::Platform;
 use cashier_core::cloudpay::map::{self as cpmap, OrderCall, RefundOutcome, Signature};
 use cashier_core::cloudpay::wire::ResponseContent;
 use cashier_core::tourv5::map as tvmap;
@@ -344,10 +345,12 @@ fn cloudpay_qr_close_refund() {
         cpmap::refund_outcome(
             cpmap::RefundCall::Refund,
             &rc(
-                json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "r", "refund_fee": 5, "state": state}}}),
+                json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "r", "refund_fee": 5,
+                    "wxpay_refund_order_content_ext": {"state": state}}}}),
             ),
             sig,
             "r",
+            Platform::Wechat,
         )
     };
     assert_eq!(refund(1, Signature::Verified), RefundOutcome::Refunding);
@@ -364,12 +367,19 @@ fn cloudpay_qr_close_refund() {
             cpmap::RefundCall::QueryRefund,
             &refused,
             Signature::Missing,
-            "r"
+            "r",
+            Platform::Wechat,
         ),
         RefundOutcome::Unknown { .. }
     ));
     assert!(matches!(
-        cpmap::refund_outcome(cpmap::RefundCall::Refund, &refused, Signature::Missing, "r"),
+        cpmap::refund_outcome(
+            cpmap::RefundCall::Refund,
+            &refused,
+            Signature::Missing,
+            "r",
+            Platform::Wechat,
+        ),
         RefundOutcome::Failed { .. }
     ));
     assert!(matches!(
@@ -383,8 +393,8 @@ fn cloudpay_qr_close_refund() {
     // query_refund_order lists every refund of the order: the one asked about is read.
     let listed = rc(
         json!({"status": 0, "query_refund_order": {"refund_order_content": [
-            {"out_refund_no": "r1", "refund_fee": 300, "state": 2},
-            {"out_refund_no": "r2", "refund_fee": 200, "state": 1},
+            {"out_refund_no": "r1", "refund_fee": 300, "alipay_refund_order_content_ext": {"refund_status": 2}},
+            {"out_refund_no": "r2", "refund_fee": 200, "alipay_refund_order_content_ext": {"refund_status": 4}},
         ]}}),
     );
     let query = |no: &str| {
@@ -393,6 +403,7 @@ fn cloudpay_qr_close_refund() {
             &listed,
             Signature::Verified,
             no,
+            Platform::Alipay,
         )
     };
     assert_eq!(
@@ -405,10 +416,17 @@ fn cloudpay_qr_close_refund() {
     assert!(matches!(query("r3"), RefundOutcome::Unknown { .. }));
     // An entry about another refund is never read as this one.
     let other = rc(
-        json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "x", "state": 2}}}),
+        json!({"status": 0, "refund": {"refund_order_content": {"out_refund_no": "x",
+            "wxpay_refund_order_content_ext": {"state": 2}}}}),
     );
     assert!(matches!(
-        cpmap::refund_outcome(cpmap::RefundCall::Refund, &other, Signature::Verified, "r"),
+        cpmap::refund_outcome(
+            cpmap::RefundCall::Refund,
+            &other,
+            Signature::Verified,
+            "r",
+            Platform::Wechat,
+        ),
         RefundOutcome::Unknown { .. }
     ));
 }

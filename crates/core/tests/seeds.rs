@@ -171,6 +171,7 @@ fn seed_004_cloud_pay_scan_code_pay() {
             out_mch_id: "sz01N6YTRV8JPIlb4AnB".into(),
             out_sub_mch_id: "sz01jRnVDGfHKHI837nH".into(),
             out_shop_id: "sz01Kmw5JHJs278376ndk".into(),
+            authorization: None,
         },
         order_client: cp::OrderClient {
             machine_no: Some("01-01-01-01-01-01".into()),

@@ -17,10 +17,24 @@ use crate::scenario::Scenario;
 #[derive(Debug, Clone)]
 pub struct Refund {
     pub out_refund_no: String,
+    /// Cloud Pay's own number for the refund (`refund_id`).
+    pub refund_id: String,
     /// Index of the refunded order in the book.
     pub order: usize,
     pub fee: Fen,
+    pub reason: Option<String>,
+    /// `authorization_staff_id`; `None` when the sub-merchant's administrator refunded.
+    pub authorized_by: Option<String>,
     pub done: bool,
+}
+
+/// What a refund request asks for, once its fields passed.
+#[derive(Debug, Clone)]
+pub struct RefundAsked {
+    pub out_refund_no: String,
+    pub fee: Fen,
+    pub reason: Option<String>,
+    pub authorized_by: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -162,17 +176,21 @@ impl Book {
 
     /// Accepts a refund of the order at `idx`; the caller has checked that the order is paid
     /// and the fee fits what is left to refund.
-    pub fn add_refund(&mut self, idx: usize, out_refund_no: &str, fee: Fen) -> Option<Refund> {
+    pub fn add_refund(&mut self, idx: usize, asked: RefundAsked) -> Option<Refund> {
+        let refund_id = format!("{:028}", self.next_seq());
         let order = self.orders.get_mut(idx)?;
-        order.refund_claimed = order.refund_claimed.saturating_add(fee);
+        order.refund_claimed = order.refund_claimed.saturating_add(asked.fee);
         let refund = Refund {
-            out_refund_no: out_refund_no.to_string(),
+            out_refund_no: asked.out_refund_no.clone(),
+            refund_id,
             order: idx,
-            fee,
+            fee: asked.fee,
+            reason: asked.reason,
+            authorized_by: asked.authorized_by,
             done: false,
         };
         self.by_refund_no
-            .insert(out_refund_no.to_string(), self.refunds.len());
+            .insert(asked.out_refund_no, self.refunds.len());
         self.refunds.push(refund.clone());
         Some(refund)
     }
@@ -213,6 +231,7 @@ impl Book {
                     bill: o.bill.clone(),
                     refund_fen: r.fee.0,
                     state: if r.done { "refunded" } else { "refunding" }.to_string(),
+                    authorized_by: r.authorized_by.clone(),
                 })
             })
             .collect();

@@ -51,6 +51,10 @@ pub struct RefundEntry {
     pub refund_fen: u64,
     /// `refunding` (accepted) or `refunded` (done; the money is back with the customer).
     pub state: String,
+    /// The `authorization_staff_id` the refund was asked under; `None` when the
+    /// sub-merchant's administrator asked (and in a ledger saved before it was kept).
+    #[serde(default)]
+    pub authorized_by: Option<String>,
 }
 
 impl Ledger {

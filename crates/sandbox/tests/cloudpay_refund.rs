@@ -57,8 +57,8 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
     )
     .await;
     assert_eq!(
-        refund_entry(&a, "sz0100sbox-r1")["state"],
-        2,
+        wechat_refund_state(&refund_entry(&a, "sz0100sbox-r1")),
+        REFUND_SUCCESS,
         "{:?}",
         a.content
     );
@@ -89,7 +89,10 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
 
     // The same refund again is answered as it stands; its number for another fee is not.
     let a = cloud(&http, &url, "refund", &refund("sz0100sbox-r1", 1000, 300)).await;
-    assert_eq!(a.content["refund"]["refund_order_content"]["state"], 2);
+    assert_eq!(
+        wechat_refund_state(&a.content["refund"]["refund_order_content"]),
+        REFUND_SUCCESS
+    );
     assert_eq!(
         status(&http, &url, "refund", &refund("sz0100sbox-r1", 1000, 200)).await,
         104
@@ -118,9 +121,9 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
     assert_eq!(
         (
             refund_entry(&a, "sz0100sbox-r1")["refund_fee"].clone(),
-            refund_entry(&a, "sz0100sbox-r3")["state"].clone()
+            wechat_refund_state(&refund_entry(&a, "sz0100sbox-r3"))
         ),
-        (json!(300), json!(2))
+        (json!(300), json!(REFUND_SUCCESS))
     );
     let ledger = sb.ledger();
     assert_eq!(
@@ -133,6 +136,81 @@ async fn refunds_show_in_the_ledger_and_only_a_full_one_refunds_the_order() -> T
         status(&http, &url, "refund", &refund("sz0100sbox-r4", 1000, 1)).await,
         104
     );
+    sb.shutdown().await;
+    Ok(())
+}
+
+/// The vendor's shape (docs/protocols.md §2): an Alipay order's refund carries its state in
+/// `alipay_refund_order_content_ext.refund_status`, none at the entry's top level; the query
+/// answer names the merchant; the ledger keeps who authorised each refund.
+#[tokio::test]
+async fn alipay_refunds_answer_in_the_vendors_shape() -> TestResult {
+    let sb = sandbox().await;
+    let (http, url) = (client(), sb.url());
+    let order = "sz0100sbox-ali";
+    let pay = cloud_content(2, pay_content(order, 800, Some(ALIPAY_CODE)));
+    assert!(cloud(&http, &url, "micro_pay", &pay).await.signed);
+
+    let mut by_admin = refund_content(2, order, "sz0100sbox-ali-r1", 800, 300);
+    if let Some(key) = by_admin["pay_mch_key"].as_object_mut() {
+        key.remove("authorization_staff_id");
+        key.insert("is_sub_mch_admin".into(), json!(true));
+    }
+    let a = cloud(&http, &url, "refund", &by_admin).await;
+    assert!(a.signed, "{:?}", a.content);
+    let accepted = &a.content["refund"]["refund_order_content"];
+    assert_eq!(
+        alipay_refund_status(accepted),
+        REFUND_PROCESSING,
+        "{accepted}"
+    );
+    assert!(
+        accepted.get("state").is_none() && accepted.get("wxpay_refund_order_content_ext").is_none()
+    );
+    assert_eq!(
+        (
+            accepted["out_trade_no"].clone(),
+            accepted["total_fee"].clone(),
+            accepted["refund_fee"].clone(),
+            accepted["refund_fee_type"].clone(),
+            accepted["trade_type"].clone(),
+        ),
+        (json!(order), json!(800), json!(300), json!("CNY"), json!(1))
+    );
+    assert!(
+        accepted["refund_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+
+    let by_staff = refund_content(2, order, "sz0100sbox-ali-r2", 800, 500);
+    assert!(cloud(&http, &url, "refund", &by_staff).await.signed);
+    let a = cloud(
+        &http,
+        &url,
+        "query_refund_order",
+        &refund_query(2, order, "sz0100sbox-ali-r2"),
+    )
+    .await;
+    assert!(a.signed, "{:?}", a.content);
+    let entry = refund_entry(&a, "sz0100sbox-ali-r2");
+    assert_eq!(alipay_refund_status(&entry), REFUND_SUCCESS, "{entry}");
+    assert_eq!(
+        alipay_refund_status(&refund_entry(&a, "sz0100sbox-ali-r1")),
+        REFUND_PROCESSING,
+        "only the refund asked about is finished by its query"
+    );
+    assert_eq!(
+        a.content["query_refund_order"]["pay_mch_key"]["pay_platform"],
+        2
+    );
+    let ledger = sb.ledger();
+    let who: Vec<_> = ledger
+        .refunds
+        .iter()
+        .map(|r| r.authorized_by.clone())
+        .collect();
+    assert_eq!(who, [None, Some(STAFF.to_string())]);
     sb.shutdown().await;
     Ok(())
 }

@@ -30,6 +30,9 @@ impl Checkout {
             ));
         }
         self.backends.check(a.channel)?;
+        // Checked before a part is journalled: a till that cannot authorise a refund must not
+        // leave one open.
+        self.backends.refund_authority(manager)?;
         let (part, resend) = match self.journal.open_refund(id)? {
             Some(open) if amount.is_none_or(|x| x == open.amount) => {
                 // Sent again only where the backend may never have got it; the same refund
@@ -96,9 +99,12 @@ impl Checkout {
                 {
                     tokio::time::sleep(REFUND_POLL).await;
                 }
+                // The backend's last word goes with it: a WeChat refund paid out by hand
+                // (转入代发) says so there, and the manager must read it before anything else.
                 RefundState::Requested | RefundState::Refunding | RefundState::Unknown => {
+                    let said = reason.map(|r| format!(" ({r})")).unwrap_or_default();
                     return Err(Error::NoAnswer(format!(
-                        "refund {} is still in progress; ask again later to follow it",
+                        "refund {} is still in progress{said}; ask again later to follow it",
                         part.refund_no
                     )));
                 }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use crate::cloudpay::{CloudPay, Platform, RefundOutcome, TradeType};
+use crate::cloudpay::{CloudPay, Platform, RefundAuthority, RefundOutcome, TradeType};
 use crate::journal::Refund;
 use crate::tourv5::{QrWallet, TourV5, TourV5Session};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
@@ -229,6 +229,23 @@ impl Backends {
         }
     }
 
+    /// Who authorises a refund `manager` asks for. Until managers have Cloud Pay staff ids of
+    /// their own, it is the till's configured staff id (`cloudpay.staff_id`), named after the
+    /// manager. Fails, so that a caller can stop before anything is journalled, where the till
+    /// has no staff id: Tencent checks the refund permission against it (docs/protocols.md §2).
+    pub fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
+        let staff_id = self.cloudpay()?.config().staff_id.trim();
+        if staff_id.is_empty() {
+            return Err(Error::Config(
+                "Cloud Pay staff_id is not set: a refund is authorised under it".into(),
+            ));
+        }
+        Ok(RefundAuthority::Staff {
+            staff_id: staff_id.to_string(),
+            name: authorization_name(manager),
+        })
+    }
+
     /// Cloud Pay refunds; Tour V5 documents none (refunds are done in its back office).
     /// `first`: send the refund; otherwise ask how the journalled one stands.
     pub async fn refund(
@@ -250,6 +267,7 @@ impl Backends {
                 platform(a),
                 a.amount,
                 refund.amount,
+                &self.refund_authority(&refund.manager)?,
             )
             .await
         } else {
@@ -273,6 +291,22 @@ impl Backends {
             }
         }
     }
+}
+
+/// `authorization_name` is a String(32): bytes in UTF-8.
+const AUTHORIZATION_NAME_MAX: usize = 32;
+
+/// The manager's name as `authorization_name`, cut at a character boundary to the 32 bytes
+/// it may hold (the journal keeps the full name); `None` when blank.
+fn authorization_name(manager: &str) -> Option<String> {
+    let name = manager.trim();
+    let cut = (0..=name.len().min(AUTHORIZATION_NAME_MAX))
+        .rev()
+        .find(|&i| name.is_char_boundary(i))
+        .unwrap_or(0);
+    name.get(..cut)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
 }
 
 fn tourv5_wallet(channel: Channel) -> QrWallet {

@@ -1,7 +1,14 @@
 //! Cloud Pay answers → outcomes: the one place where `status`, `internal_status` and the trade
 //! states get a meaning (docs/protocols.md §2). Never paid without a verified authen_code.
 
-use super::wire::{OrderContent, RefundOrderContent, ResponseContent};
+mod refund;
+
+pub use refund::{
+    AlipayRefundState, RefundAuthority, RefundCall, RefundOutcome, WechatRefundState,
+    alipay_refund, refund_authorization, refund_outcome, wechat_refund,
+};
+
+use super::wire::{OrderContent, ResponseContent};
 use crate::{Error, Fen, PaymentOutcome, QrIssued};
 
 /// Whether the answer's authen_code verified over `response_content`.
@@ -79,7 +86,7 @@ pub fn alipay_state(v: i64) -> TradeState {
     }
 }
 
-fn description(rc: &ResponseContent) -> String {
+pub(super) fn description(rc: &ResponseContent) -> String {
     rc.description
         .clone()
         .unwrap_or_else(|| format!("status {}", rc.status))
@@ -242,79 +249,4 @@ pub fn closed(rc: &ResponseContent, sig: Signature) -> Result<(), Error> {
             _,
         ) => Err(not_ok(status, rc)),
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum RefundOutcome {
-    Refunding,
-    Refunded { refund_fee: Option<u64> },
-    Failed { reason: String },
-    Unknown { reason: String },
-}
-
-/// ASSUMPTION: refund states 1 refunding, 2 refunded, 3 failed. A refused `refund` call is a
-/// refusal; a refused `query_refund_order` says nothing about the refund (it may still be
-/// registering), so it is Unknown — a manager must not refund in cash on it.
-///
-/// The answer lists one entry per refund of the order (`query_refund_order`): the one read
-/// is `out_refund_no`'s; a single entry that names no refund number is taken as it.
-pub fn refund_outcome(
-    call: RefundCall,
-    rc: &ResponseContent,
-    sig: Signature,
-    out_refund_no: &str,
-) -> RefundOutcome {
-    let entries: &[RefundOrderContent] = match call {
-        RefundCall::Refund => rc.refund.as_ref(),
-        RefundCall::QueryRefund => rc.query_refund_order.as_ref(),
-    }
-    .map_or(&[], |p| p.refund_order_content.as_slice());
-    let content = match entries {
-        [only] if only.out_refund_no.is_none() => Some(only),
-        all => all
-            .iter()
-            .find(|e| e.out_refund_no.as_deref() == Some(out_refund_no)),
-    };
-    match (Status::from(rc.status), sig) {
-        (Status::Ok, Signature::Verified) => match content.map(|c| (c.state, c.refund_fee)) {
-            Some((1, _)) => RefundOutcome::Refunding,
-            Some((2, fee)) => RefundOutcome::Refunded { refund_fee: fee },
-            Some((3, _)) => RefundOutcome::Failed {
-                reason: "refund failed".into(),
-            },
-            Some((other, _)) => RefundOutcome::Unknown {
-                reason: format!("unrecognised refund state {other}"),
-            },
-            None => RefundOutcome::Unknown {
-                reason: format!("signed answer without a refund_order_content for {out_refund_no}"),
-            },
-        },
-        (Status::Ok, Signature::Missing | Signature::Bad) => RefundOutcome::Unknown {
-            reason: "refund answer's authen_code did not verify".into(),
-        },
-        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _)
-            if call == RefundCall::Refund =>
-        {
-            RefundOutcome::Failed {
-                reason: description(rc),
-            }
-        }
-        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => {
-            RefundOutcome::Unknown {
-                reason: format!("refund query refused: {}", description(rc)),
-            }
-        }
-        (Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_), _) => {
-            RefundOutcome::Unknown {
-                reason: description(rc),
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefundCall {
-    Refund,
-    QueryRefund,
 }

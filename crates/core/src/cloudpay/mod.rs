@@ -17,7 +17,7 @@ use crate::crypto::AuthenKey;
 use crate::http::{Http, RawAnswer};
 use crate::{BillNo, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use map::OrderCall;
-pub use map::{RefundOutcome, Signature};
+pub use map::{RefundAuthority, RefundOutcome, Signature};
 use wire::*;
 
 /// The `sub_pay_platform` values of the wallets Cloud Pay takes (enum SubPayPlatform).
@@ -242,6 +242,8 @@ impl CloudPay {
         map::closed(&rc, sig)
     }
 
+    /// Asks for a refund of `refund` of the order's `total`, authorised by `authority`, whose
+    /// refund permission Tencent checks (docs/protocols.md §2).
     pub async fn refund(
         &self,
         out_trade_no: &str,
@@ -249,8 +251,18 @@ impl CloudPay {
         platform: Platform,
         total: Fen,
         refund: Fen,
+        authority: &RefundAuthority,
     ) -> Result<RefundOutcome, Error> {
+        if let RefundAuthority::Staff { staff_id, .. } = authority
+            && staff_id.trim().is_empty()
+        {
+            return Err(Error::Config(
+                "Cloud Pay staff_id is not set: Tencent checks a refund's permission against it"
+                    .into(),
+            ));
+        }
         let mut content = self.content(platform, CallKind::Act);
+        content.pay_mch_key.authorization = Some(map::refund_authorization(authority));
         content.refund_content = Some(RefundContent {
             out_trade_no: out_trade_no.to_string(),
             out_refund_no: out_refund_no.to_string(),
@@ -262,7 +274,7 @@ impl CloudPay {
         Ok(
             match self.call("refund", &content, Repeat::IfNotSent).await {
                 Ok((rc, sig)) => {
-                    map::refund_outcome(map::RefundCall::Refund, &rc, sig, out_refund_no)
+                    map::refund_outcome(map::RefundCall::Refund, &rc, sig, out_refund_no, platform)
                 }
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
@@ -285,9 +297,13 @@ impl CloudPay {
                 .call("query_refund_order", &content, Repeat::Always)
                 .await
             {
-                Ok((rc, sig)) => {
-                    map::refund_outcome(map::RefundCall::QueryRefund, &rc, sig, out_refund_no)
-                }
+                Ok((rc, sig)) => map::refund_outcome(
+                    map::RefundCall::QueryRefund,
+                    &rc,
+                    sig,
+                    out_refund_no,
+                    platform,
+                ),
                 Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
                 Err(e) => return Err(e),
             },
@@ -308,6 +324,7 @@ impl CloudPay {
                 out_mch_id: self.cfg.out_mch_id.clone(),
                 out_sub_mch_id: self.cfg.out_sub_mch_id.clone(),
                 out_shop_id: self.cfg.out_shop_id.clone(),
+                authorization: None,
             },
             order_client: self.order_client(kind),
             pay_content: None,

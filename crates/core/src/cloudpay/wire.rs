@@ -71,6 +71,20 @@ impl RequestContent {
             ("pay_mch_key.out_mch_id", Some(&key.out_mch_id), 32),
             ("pay_mch_key.out_sub_mch_id", Some(&key.out_sub_mch_id), 32),
             ("pay_mch_key.out_shop_id", Some(&key.out_shop_id), 32),
+            (
+                "pay_mch_key.authorization_staff_id",
+                key.authorization
+                    .as_ref()
+                    .and_then(|a| a.authorization_staff_id.as_deref()),
+                64,
+            ),
+            (
+                "pay_mch_key.authorization_name",
+                key.authorization
+                    .as_ref()
+                    .and_then(|a| a.authorization_name.as_deref()),
+                32,
+            ),
             ("order_client.machine_no", client.machine_no.as_deref(), 32),
             ("order_client.device_id", client.device_id.as_deref(), 64),
             ("order_client.staff_id", client.staff_id.as_deref(), 64),
@@ -147,6 +161,20 @@ pub struct PayMchKey {
     pub out_mch_id: String,
     pub out_sub_mch_id: String,
     pub out_shop_id: String,
+    /// `refund` only: who authorises it, beside the accounts (docs/protocols.md §2).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<RefundAuthorization>,
+}
+
+/// The members a `refund`'s `pay_mch_key` adds: Tencent checks the refund permission of the
+/// person they name. `authorization_staff_id` is required when `is_sub_mch_admin` is false.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RefundAuthorization {
+    pub is_sub_mch_admin: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_staff_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_name: Option<String>,
 }
 
 /// The members each call needs differ (docs/protocols.md §2): paying calls send all but
@@ -305,15 +333,41 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RefundOrderContent
     })
 }
 
-/// ASSUMPTION: `state` 1 refunding, 2 refunded, 3 failed.
+/// One refund of the order (the vendor's `RefundOrderContent`, docs/protocols.md §2). Its state
+/// is only inside its wallet's object; the entry itself has none. The members Cashier does not
+/// read (times, `is_transforming`, the wallets' accounts) are left unparsed.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RefundOrderContent {
     #[serde(default)]
     pub out_refund_no: Option<String>,
     #[serde(default)]
+    pub refund_id: Option<String>,
+    #[serde(default)]
+    pub out_trade_no: Option<String>,
+    #[serde(default)]
+    pub total_fee: Option<u64>,
+    #[serde(default)]
     pub refund_fee: Option<u64>,
+    #[serde(default)]
+    pub wxpay_refund_order_content_ext: Option<WxpayRefundOrderContentExt>,
+    #[serde(default)]
+    pub alipay_refund_order_content_ext: Option<AlipayRefundOrderContentExt>,
+}
+
+/// WeChat's side of a refund: `state` is a WxpayRefundOrderState number.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WxpayRefundOrderContentExt {
     #[serde(deserialize_with = "int_or_text")]
     pub state: i64,
+    #[serde(default)]
+    pub cash_refund_fee: Option<u64>,
+}
+
+/// Alipay's side of a refund: `refund_status` is an AlipayRefundOrderState number.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AlipayRefundOrderContentExt {
+    #[serde(deserialize_with = "int_or_text")]
+    pub refund_status: i64,
 }
 
 fn int_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {

@@ -125,6 +125,15 @@ impl<'a> Obj<'a> {
         self.opt_int(field)?.ok_or_else(|| self.missing(field))
     }
 
+    /// A required JSON `true` or `false` (`0`, `1` or `"false"` are not booleans).
+    pub fn bool(&self, field: &str) -> Result<bool, Reply> {
+        match self.get(field) {
+            None => Err(self.missing(field)),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(self.bad(field, "must be true or false")),
+        }
+    }
+
     /// A fen amount (`Number(32)`): a JSON integer above zero that fits 32 bits.
     pub fn fen(&self, field: &str) -> Result<Fen, Reply> {
         match self.get(field) {
@@ -202,13 +211,22 @@ fn first_null(v: &Value, path: &str) -> Option<String> {
 pub enum Call {
     /// `micro_pay`, `scan_code_pay`.
     Pay,
-    /// `close_order`, `refund`.
+    /// `close_order`.
     Act,
+    /// `refund`: `order_client` as `Act`, and `pay_mch_key` says who authorises it.
+    Refund,
     /// `query_order`, `query_refund_order`.
     Query,
 }
 
 impl Call {
+    fn pay_mch_key_members(self) -> &'static [&'static str] {
+        match self {
+            Call::Refund => REFUND_PAY_MCH_KEY,
+            Call::Pay | Call::Act | Call::Query => PAY_MCH_KEY,
+        }
+    }
+
     fn order_client_members(self) -> &'static [&'static str] {
         match self {
             Call::Pay => &[
@@ -218,7 +236,7 @@ impl Call {
                 "sdk_version",
                 "spbill_create_ip",
             ],
-            Call::Act => &[
+            Call::Act | Call::Refund => &[
                 "terminal_type",
                 "device_id",
                 "sdk_version",
@@ -235,6 +253,17 @@ const PAY_MCH_KEY: &[&str] = &[
     "out_mch_id",
     "out_sub_mch_id",
     "out_shop_id",
+];
+/// `refund`'s `pay_mch_key`: the accounts and who authorises the refund (docs/protocols.md §2).
+const REFUND_PAY_MCH_KEY: &[&str] = &[
+    "pay_platform",
+    "sub_pay_platform",
+    "out_mch_id",
+    "out_sub_mch_id",
+    "out_shop_id",
+    "is_sub_mch_admin",
+    "authorization_staff_id",
+    "authorization_name",
 ];
 /// Every member of the `OrderClient` structure (seed 004); which are required depends on
 /// the call.
@@ -269,7 +298,7 @@ pub fn common(
     content.text("nonce_str", Some(32))?;
 
     let key = content.obj("pay_mch_key")?;
-    key.only(PAY_MCH_KEY)?;
+    key.only(call.pay_mch_key_members())?;
     let wallet = match key.int("pay_platform")? {
         1 => Wallet::Wechat,
         2 => Wallet::Alipay,
@@ -324,6 +353,29 @@ pub fn common(
     }
     client.opt_int("sub_terminal_type")?;
     Ok(wallet)
+}
+
+/// Who authorised a refund, as its `pay_mch_key` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorization {
+    SubMchAdmin,
+    /// `authorization_staff_id`: the staff member whose refund permission Tencent checks.
+    Staff(String),
+}
+
+/// `refund`'s `pay_mch_key.is_sub_mch_admin` (required) and, when it is false,
+/// `authorization_staff_id` (required, String(64)); `authorization_name` is optional,
+/// String(32). Refused like any other bad parameter: status 101, the field named.
+pub fn refund_authorization(content: &Obj<'_>) -> Result<Authorization, Reply> {
+    let key = content.obj("pay_mch_key")?;
+    let admin = key.bool("is_sub_mch_admin")?;
+    let staff = key.opt_text("authorization_staff_id", Some(64))?;
+    key.opt_text("authorization_name", Some(32))?;
+    match (admin, staff) {
+        (true, _) => Ok(Authorization::SubMchAdmin),
+        (false, Some(id)) if !id.is_empty() => Ok(Authorization::Staff(id.to_string())),
+        (false, _) => Err(key.missing("authorization_staff_id")),
+    }
 }
 
 /// `pay_content` of `scan_code_pay` and `micro_pay`.

@@ -1,31 +1,74 @@
-//! `refund` and `query_refund_order`: a refund is accepted (state 1, refunding) and found
-//! done (state 2) by the next query. An order may be refunded in parts up to its amount; it
-//! reads refunded only once the finished refunds cover all of it.
+//! `refund` and `query_refund_order`: a refund is accepted (its wallet's state "processing" /
+//! "refunding") and found done ("success") by the next query. An order may be refunded in
+//! parts up to its amount; it reads refunded only once the finished refunds cover all of it.
 //!
-//! docs/protocols.md §2: `refund` carries `refund_content`; `query_refund_order` names
-//! `out_trade_no` and `out_refund_no` at the top level of `request_content` and is answered
-//! with one `refund_order_content` entry per refund of the order.
+//! docs/protocols.md §2: `refund` carries `refund_content`, and its `pay_mch_key` says who
+//! authorises it (`is_sub_mch_admin`, else `authorization_staff_id`); `query_refund_order`
+//! names `out_trade_no` and `out_refund_no` at the top level of `request_content` and is
+//! answered with one `refund_order_content` entry per refund of the order. An entry's state is
+//! only in its wallet's object (`wxpay_refund_order_content_ext.state`,
+//! `alipay_refund_order_content_ext.refund_status`), never at the entry's top level.
 
 use axum::http::HeaderMap;
 use cashier_core::Fen;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::Reply;
-use super::fields::{Call, Obj, common};
-use crate::app::App;
-use crate::book::Refund;
+use super::fields::{Authorization, Call, Obj, common, refund_authorization};
+use crate::app::{App, Merchant};
+use crate::book::{Refund, RefundAsked};
 use crate::messages::NOT_FOUND;
-use crate::order::{OrderState, Wallet};
+use crate::order::{Order, OrderState, Wallet};
 
-const REFUNDING: i64 = 1;
-const REFUNDED: i64 = 2;
+/// WxpayRefundOrderState: 4 processing, 2 success.
+const WXPAY_PROCESSING: i64 = 4;
+const WXPAY_SUCCESS: i64 = 2;
+/// AlipayRefundOrderState: 4 refunding, 2 success.
+const ALIPAY_REFUNDING: i64 = 4;
+const ALIPAY_SUCCESS: i64 = 2;
 
-fn refund_order_content(out_trade_no: &str, r: &Refund) -> Value {
+/// One `refund_order_content` entry (the vendor's `RefundOrderContent`). The members whose
+/// format the vendor pages leave open (`create_time`, `last_update_time`, `is_transforming`,
+/// the WeChat accounts, Alipay's `fund_change` and `gmt_refund_pay`) are left out rather than
+/// guessed: docs/sandbox.md.
+fn refund_order_content(o: &Order, r: &Refund) -> Value {
+    let mut entry = Map::new();
+    entry.insert("out_refund_no".into(), json!(r.out_refund_no));
+    entry.insert("refund_id".into(), json!(r.refund_id));
+    entry.insert("out_trade_no".into(), json!(o.reference));
+    entry.insert(
+        "trade_type".into(),
+        json!(if o.channel.is_qr() { 2 } else { 1 }),
+    );
+    entry.insert("total_fee".into(), json!(o.amount.0));
+    entry.insert("refund_fee".into(), json!(r.fee.0));
+    entry.insert("refund_fee_type".into(), json!("CNY"));
+    if let Some(reason) = &r.reason {
+        entry.insert("refund_reason".into(), json!(reason));
+    }
+    match o.wallet {
+        Wallet::Wechat => entry.insert(
+            "wxpay_refund_order_content_ext".into(),
+            json!({
+                "state": if r.done { WXPAY_SUCCESS } else { WXPAY_PROCESSING },
+                "cash_refund_fee": r.fee.0,
+            }),
+        ),
+        Wallet::Alipay => entry.insert(
+            "alipay_refund_order_content_ext".into(),
+            json!({"refund_status": if r.done { ALIPAY_SUCCESS } else { ALIPAY_REFUNDING }}),
+        ),
+    };
+    Value::Object(entry)
+}
+
+/// The merchant a `query_refund_order` answer names (its `pay_mch_key`, required with status 0).
+fn pay_mch_key(merchant: &Merchant, wallet: Wallet) -> Value {
     json!({
-        "out_trade_no": out_trade_no,
-        "out_refund_no": r.out_refund_no,
-        "refund_fee": r.fee.0,
-        "state": if r.done { REFUNDED } else { REFUNDING },
+        "pay_platform": match wallet { Wallet::Wechat => 1, Wallet::Alipay => 2 },
+        "out_mch_id": merchant.out_mch_id,
+        "out_sub_mch_id": merchant.out_sub_mch_id,
+        "out_shop_id": merchant.out_shop_id,
     })
 }
 
@@ -52,7 +95,8 @@ fn check_wallet(order_wallet: Wallet, asked: Wallet) -> Result<(), Reply> {
 
 pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
     let root = Obj::root(content)?;
-    let wallet = common(&root, &app.merchant, Call::Act, &["refund_content"])?;
+    let wallet = common(&root, &app.merchant, Call::Refund, &["refund_content"])?;
+    let authorization = refund_authorization(&root)?;
     let rc = root.obj("refund_content")?;
     rc.only(REFUND_CONTENT)?;
     let out_trade_no = rc.number("out_trade_no", &app.order_prefix)?;
@@ -62,7 +106,7 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
     if rc.text("refund_fee_type", None)? != "CNY" {
         return Err(rc.bad("refund_fee_type", "only CNY"));
     }
-    rc.opt_text("refund_reason", None)?;
+    let reason = rc.opt_text("refund_reason", None)?.map(str::to_string);
     let mut book = app.book();
     let idx = book
         .position(out_trade_no)
@@ -89,16 +133,15 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
     // The same refund asked for again is answered as it stands (idempotent); its number
     // used for another order or amount is refused.
     if let Some(r) = book.refund(out_refund_no) {
-        return if r.order == idx && r.fee == refund_fee {
-            Ok(Reply::Done {
+        return match book.order(idx) {
+            Some(o) if r.order == idx && r.fee == refund_fee => Ok(Reply::Done {
                 name: "refund",
-                payload: json!({"refund_order_content": refund_order_content(out_trade_no, r)}),
-            })
-        } else {
-            Err(Reply::refused(
+                payload: json!({"refund_order_content": refund_order_content(o, r)}),
+            }),
+            _ => Err(Reply::refused(
                 0,
                 "退款单号重复 duplicate out_refund_no with another order or refund_fee",
-            ))
+            )),
         };
     }
     match state {
@@ -113,18 +156,34 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
             "退款金额超过可退金额 refund_fee is more than what is left to refund",
         ));
     }
+    let authorized_by = match authorization {
+        Authorization::SubMchAdmin => None,
+        Authorization::Staff(id) => Some(id),
+    };
     let r = book
-        .add_refund(idx, out_refund_no, refund_fee)
+        .add_refund(
+            idx,
+            RefundAsked {
+                out_refund_no: out_refund_no.to_string(),
+                fee: refund_fee,
+                reason,
+                authorized_by,
+            },
+        )
         .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     tracing::info!(
         out_trade_no,
         out_refund_no,
         fen = refund_fee.0,
+        authorized_by = r.authorized_by.as_deref().unwrap_or("sub_mch_admin"),
         "refund accepted"
     );
+    let o = book
+        .order(idx)
+        .ok_or_else(|| Reply::refused(0, NOT_FOUND))?;
     Ok(Reply::Done {
         name: "refund",
-        payload: json!({"refund_order_content": refund_order_content(out_trade_no, &r)}),
+        payload: json!({"refund_order_content": refund_order_content(o, &r)}),
     })
 }
 
@@ -151,12 +210,16 @@ pub fn query_refund_order(
     }
     check_wallet(o.wallet, wallet)?;
     book.complete_refund(out_refund_no).ok_or_else(not_found)?;
+    let o = book.order(order).ok_or_else(not_found)?;
     let entries: Vec<Value> = book
         .refunds_of(order)
-        .map(|r| refund_order_content(out_trade_no, r))
+        .map(|r| refund_order_content(o, r))
         .collect();
     Ok(Reply::Done {
         name: "query_refund_order",
-        payload: json!({"refund_order_content": entries}),
+        payload: json!({
+            "pay_mch_key": pay_mch_key(&app.merchant, o.wallet),
+            "refund_order_content": entries,
+        }),
     })
 }

@@ -16,6 +16,8 @@ pub const OPERATOR: &str = "cashier";
 pub const PASSWORD_KEY: &str = "E10ADC3949BA59ABBE56E057F20F883E";
 pub const AUTHEN_KEY: &str = "sandbox-authen-key-0123456789abc";
 pub const PAID_CODE: &str = "134520273825387649";
+/// An Alipay code (16–24 digits from 25–30) that pays at once.
+pub const ALIPAY_CODE: &str = "284520273825387649";
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -248,7 +250,8 @@ pub fn cloud_content(platform: u8, extra: Value) -> Value {
     c
 }
 
-/// `refund` content: `refund_fee` of the order `out_trade_no` (whose amount is `total_fee`).
+/// `refund` content: `refund_fee` of the order `out_trade_no` (whose amount is `total_fee`),
+/// authorised by the staff member `STAFF` (docs/protocols.md §2).
 pub fn refund_content(
     platform: u8,
     out_trade_no: &str,
@@ -256,12 +259,20 @@ pub fn refund_content(
     total_fee: u64,
     refund_fee: u64,
 ) -> Value {
-    cloud_content(
+    let mut c = cloud_content(
         platform,
         json!({"refund_content": {"out_trade_no": out_trade_no, "out_refund_no": out_refund_no,
             "total_fee": total_fee, "refund_fee": refund_fee, "refund_fee_type": "CNY"}}),
-    )
+    );
+    if let Some(key) = c.get_mut("pay_mch_key").and_then(Value::as_object_mut) {
+        key.insert("is_sub_mch_admin".into(), json!(false));
+        key.insert("authorization_staff_id".into(), json!(STAFF));
+    }
+    c
 }
+
+/// The Cloud Pay staff id the tests' refunds are authorised under.
+pub const STAFF: &str = "staff-0042";
 
 /// `query_refund_order` content: both numbers at the top level (docs/protocols.md §2).
 pub fn refund_query(platform: u8, out_trade_no: &str, out_refund_no: &str) -> Value {
@@ -279,6 +290,21 @@ pub fn refund_entry(a: &CloudAnswer, out_refund_no: &str) -> Value {
         .cloned()
         .unwrap_or_default()
 }
+
+/// A WeChat refund entry's state: WxpayRefundOrderState, inside its wallet's object (the entry
+/// has no `state` of its own, docs/protocols.md §2).
+pub fn wechat_refund_state(entry: &Value) -> Value {
+    entry["wxpay_refund_order_content_ext"]["state"].clone()
+}
+
+/// An Alipay refund entry's state: AlipayRefundOrderState.
+pub fn alipay_refund_status(entry: &Value) -> Value {
+    entry["alipay_refund_order_content_ext"]["refund_status"].clone()
+}
+
+/// WxpayRefundOrderState 2 success, 4 processing; AlipayRefundOrderState 2 success, 4 refunding.
+pub const REFUND_SUCCESS: i64 = 2;
+pub const REFUND_PROCESSING: i64 = 4;
 
 pub fn pay_content(out_trade_no: &str, fee: u64, code: Option<&str>) -> Value {
     let mut p = json!({"out_trade_no": out_trade_no, "total_fee": fee, "fee_type": "CNY", "body": "门票 ticket",
