@@ -2,6 +2,7 @@
 //! tauri-driver and WebKitWebDriver. CI runs them under Xvfb with `CASHIER_E2E=1`
 //! (`scripts/test-all`); without a display and without that variable they are skipped, saying so.
 
+mod abandoned;
 mod checkout;
 mod harness;
 mod keyboard;

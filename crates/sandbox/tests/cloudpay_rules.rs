@@ -3,6 +3,7 @@
 
 mod common;
 
+use cashier_sandbox::Sandbox;
 use common::*;
 use serde_json::{Value, json};
 

@@ -25,6 +25,8 @@ pub struct AppOptions {
     /// Written to `config.toml` in the data folder and passed as `CASHIER_CONFIG`; without it the
     /// variable is not set and the app runs its zero-configuration default (the embedded sandbox).
     pub config_toml: Option<String>,
+    /// The machine's clock zone for the app (`TZ`), e.g. one other than the business zone.
+    pub machine_tz: Option<&'static str>,
 }
 
 pub struct App {
@@ -51,6 +53,9 @@ impl App {
             .prefix(&format!("cashier-e2e-{name}-"))
             .tempdir()?;
         let mut env = app_environment(data.path());
+        if let Some(tz) = options.machine_tz {
+            env.push(("TZ".into(), tz.into()));
+        }
         if let Some(config) = &options.config_toml {
             let path = data.path().join("config.toml");
             std::fs::write(&path, config)?;

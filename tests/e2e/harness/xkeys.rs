@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::process::Command;
 
-use super::{App, E2eResult};
+use super::{App, E2eResult, ScanSuffix};
 
 /// When the Enter after the last character comes.
 #[derive(Clone, Copy, Debug)]
@@ -119,6 +119,29 @@ impl XKeyboard {
 
     /// A wedge scanner's burst: `code` a key every `gap` (a few milliseconds), then Enter.
     pub async fn scan(&self, code: &str, gap: Duration) -> E2eResult<()> {
-        self.type_text(code, gap, Some(EnterAfter::Interval)).await
+        self.scan_ending(code, gap, ScanSuffix::Enter).await
+    }
+
+    /// As [`XKeyboard::scan`], with the suffix the scanner is set up to send.
+    pub async fn scan_ending(
+        &self,
+        code: &str,
+        gap: Duration,
+        suffix: ScanSuffix,
+    ) -> E2eResult<()> {
+        self.focus().await?;
+        let mut args: Vec<String> = vec!["key".into(), "--delay".into(), ms(gap)];
+        for c in code.chars() {
+            args.push(keysym(c)?);
+        }
+        args.push(
+            match suffix {
+                ScanSuffix::Enter => "Return",
+                ScanSuffix::Tab => "Tab",
+            }
+            .into(),
+        );
+        xdotool(&args).await?;
+        Ok(())
     }
 }

@@ -66,7 +66,7 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
   const primary = primaryOf(a);
 
   return (
-    <div class={`outcome tone-${a.tone}`}>
+    <div class={`outcome tone-${a.tone}`} data-testid="outcome">
       <div class="band" data-testid={band.testid} role="status">
         <Icon name={band.icon} size={64} />
         <h1 class="state-label" data-testid="state-label">
