@@ -60,7 +60,7 @@ async fn an_abandoned_codes_time_is_the_business_zones_and_said_once() -> E2eRes
     let screen = app.by_testid("outcome", WAIT).await?.text().await?;
     assert_eq!(
         times(&screen),
-        [shanghai.clone()],
+        std::slice::from_ref(&shanghai),
         "the screen should say {shanghai} (Asia/Shanghai) once, not {new_york} (the machine's zone): {screen:?}"
     );
     assert!(

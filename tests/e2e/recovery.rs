@@ -29,6 +29,7 @@ const QUICK_GIVE_UP: &str = "[poll.wechat_barcode]\nfirst_after = 1\nevery = 1\n
 async fn a_lost_answer_is_unknown_until_queried_again_then_paid() -> E2eResult<()> {
     let options = AppOptions {
         config_toml: Some(QUICK_GIVE_UP.into()),
+        ..AppOptions::default()
     };
     let Some(app) = App::launch("unknown-then-paid", options).await? else {
         return Ok(());
@@ -67,6 +68,7 @@ async fn outside_backend() -> E2eResult<(Backend, AppOptions)> {
     );
     let options = AppOptions {
         config_toml: Some(config),
+        ..AppOptions::default()
     };
     Ok((backend, options))
 }

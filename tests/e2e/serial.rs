@@ -17,6 +17,7 @@ async fn a_serial_scan_pays_the_bill() -> E2eResult<()> {
     );
     let options = AppOptions {
         config_toml: Some(config),
+        ..AppOptions::default()
     };
     let Some(app) = App::launch("serial-paid", options).await? else {
         return Ok(());
@@ -48,6 +49,7 @@ async fn a_scanner_port_saved_in_the_settings_opens_at_once() -> E2eResult<()> {
     // A configuration file with no scanner in it: saving writes the port there.
     let options = AppOptions {
         config_toml: Some(String::new()),
+        ..AppOptions::default()
     };
     let Some(app) = App::launch("serial-settings", options).await? else {
         return Ok(());
