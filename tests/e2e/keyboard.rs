@@ -6,27 +6,10 @@
 
 use std::time::Duration;
 
-use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT, poll};
+use crate::harness::{App, AppOptions, E2eResult, HAND, ScanSuffix, WAIT};
 
 /// A wedge scanner's pace: a few milliseconds a key.
 const BURST: Duration = Duration::from_millis(4);
-
-/// The value of the input with this `data-testid` (what the cashier sees in it).
-async fn value_of(app: &App, id: &str) -> E2eResult<String> {
-    let field = app.by_testid(id, WAIT).await?;
-    Ok(field.prop("value").await?.unwrap_or_default())
-}
-
-async fn wait_for_value(app: &App, id: &str, expected: &str) -> E2eResult<()> {
-    poll(&format!("{id} to hold {expected:?}"), WAIT, || async {
-        match value_of(app, id).await {
-            Ok(now) if now == expected => Ok(()),
-            Ok(now) => Err(format!("{now:?}")),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await
-}
 
 #[tokio::test]
 async fn a_scanner_burst_and_a_persons_typing_are_told_apart() -> E2eResult<()> {
@@ -44,19 +27,19 @@ async fn a_scanner_burst_and_a_persons_typing_are_told_apart() -> E2eResult<()> 
     let code = "134520273825387649";
     keys.scan(code, BURST).await?;
     app.by_testid("scan-error", WAIT).await?;
-    assert!(!value_of(&app, "bill-input").await?.contains("1345"));
-    assert!(!value_of(&app, "amount-input").await?.contains("1345"));
+    assert!(!app.value_of("bill-input").await?.contains("1345"));
+    assert!(!app.value_of("amount-input").await?.contains("1345"));
 
     // The bill's barcode, scanned while the bill field has the focus.
     app.by_testid("bill-input", WAIT).await?.click().await?;
     keys.scan_ending("20261130000042", BURST, ScanSuffix::Tab)
         .await?;
-    wait_for_value(&app, "bill-input", "20261130000042").await?;
+    app.wait_for_value("bill-input", "20261130000042").await?;
 
     // The focus moved to the amount; a person types it.
     keys.type_text("12.5", HAND, None).await?;
-    wait_for_value(&app, "amount-input", "12.5").await?;
-    assert_eq!(value_of(&app, "bill-input").await?, "20261130000042");
+    app.wait_for_value("amount-input", "12.5").await?;
+    assert_eq!(app.value_of("bill-input").await?, "20261130000042");
     app.wait_for_text("amount-text", "12.50", WAIT).await?;
     app.screenshot().await?;
 

@@ -7,27 +7,11 @@
 
 use std::time::Duration;
 
-use crate::harness::{App, AppOptions, E2eResult, EnterAfter, WAIT, poll};
+use crate::harness::{App, AppOptions, E2eResult, EnterAfter, WAIT};
 
 /// Paid at once and reusable (the sandbox's scenarios go by the last four digits).
 const PAID: &str = "134520273825387649";
 const SANDBOX_PASSWORD: &str = "123456";
-
-async fn value_of(app: &App, id: &str) -> E2eResult<String> {
-    let field = app.by_testid(id, WAIT).await?;
-    Ok(field.prop("value").await?.unwrap_or_default())
-}
-
-async fn wait_for_value(app: &App, id: &str, expected: &str) -> E2eResult<()> {
-    poll(&format!("{id} to hold {expected:?}"), WAIT, || async {
-        match value_of(app, id).await {
-            Ok(now) if now == expected => Ok(()),
-            Ok(now) => Err(format!("{now:?}")),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await
-}
 
 /// One customer: bill and amount typed by hand at `gap` a key with the Enter `enter`, then the
 /// customer's code scanned at `scan_gap` a key; the amount on screen, in the journal's answer and
@@ -47,10 +31,10 @@ async fn one_customer(
     keys.type_text(bill, gap, Some(enter)).await?;
     keys.type_text(amount, gap, Some(enter)).await?;
     let case = format!("{bill}: {amount} at {gap:?} a key, Enter {enter:?}");
-    wait_for_value(app, "bill-input", bill)
+    app.wait_for_value("bill-input", bill)
         .await
         .map_err(|e| e.context(case.clone()))?;
-    wait_for_value(app, "amount-input", amount)
+    app.wait_for_value("amount-input", amount)
         .await
         .map_err(|e| e.context(case.clone()))?;
     app.wait_for_class("scan-prompt", "scan-armed", WAIT)
@@ -88,7 +72,8 @@ async fn a_fast_cashiers_typing_is_charged_exactly_as_typed() -> E2eResult<()> {
     let keys = app.x_keyboard().await?;
     keys.type_text(SANDBOX_PASSWORD, Duration::from_millis(40), None)
         .await?;
-    wait_for_value(&app, "login-password", SANDBOX_PASSWORD).await?;
+    app.wait_for_value("login-password", SANDBOX_PASSWORD)
+        .await?;
     keys.enter().await?;
     app.wait_for_screen("checkout", WAIT).await?;
 

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use cashier_core::AttemptState;
 use common::{CMD_TIMEOUT, QrPoll, Till};
 
@@ -29,20 +27,7 @@ fn order_of(till: &Till, bill: &str) -> Option<cashier_sandbox::LedgerOrder> {
 fn stopped_by(signal: libc::c_int, channel: &str, bill: &str) -> (String, common::Finished, Till) {
     let rt = common::runtime();
     let till = Till::start(&rt, NO_POLL_YET);
-    let mut pay = till.spawn(
-        &[
-            "--json",
-            "pay",
-            "--channel",
-            channel,
-            "--bill",
-            bill,
-            "--amount",
-            "6.60",
-        ],
-        &[],
-    );
-    let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
+    let (pay, shown) = till.show_qr(channel, bill, "6.60");
     let order = shown["order_no"].as_str().expect("order_no").to_string();
     assert_eq!(
         order_of(&till, bill).map(|o| o.queries),

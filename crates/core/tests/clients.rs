@@ -38,8 +38,19 @@ fn http(timeout: Duration) -> Http {
 }
 
 fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
+    cloud_edited(url, key, timeout, &|_| {}).unwrap()
+}
+
+/// A Cloud Pay client for the sandbox's merchant, its configuration edited first: what
+/// `CloudPay::new` says of it.
+fn cloud_edited(
+    url: Vec<String>,
+    key: &str,
+    timeout: Duration,
+    edit: &dyn Fn(&mut CloudPayConfig),
+) -> Result<CloudPay, Error> {
     let sc = SandboxConfig::default();
-    let cfg = CloudPayConfig {
+    let mut cfg = CloudPayConfig {
         hosts: url,
         order_prefix: sc.order_prefix,
         out_mch_id: sc.out_mch_id,
@@ -47,12 +58,12 @@ fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
         out_shop_id: sc.out_shop_id,
         ..CloudPayConfig::default()
     };
+    edit(&mut cfg);
     CloudPay::new(
         http(timeout),
         cfg,
         AuthenKey::new(SecretString::from(key)).unwrap(),
     )
-    .unwrap()
 }
 
 async fn fixture_with(sc: SandboxConfig, timeout: Duration) -> Fixture {
@@ -634,19 +645,11 @@ async fn cloud_pay_string_limits_are_bytes_checked_before_sending() {
     let f = fixture().await;
     let sc = SandboxConfig::default();
     let with = |edit: &dyn Fn(&mut CloudPayConfig)| {
-        let mut cfg = CloudPayConfig {
-            hosts: vec![f.sandbox.url()],
-            order_prefix: sc.order_prefix.clone(),
-            out_mch_id: sc.out_mch_id.clone(),
-            out_sub_mch_id: sc.out_sub_mch_id.clone(),
-            out_shop_id: sc.out_shop_id.clone(),
-            ..CloudPayConfig::default()
-        };
-        edit(&mut cfg);
-        CloudPay::new(
-            http(Duration::from_secs(5)),
-            cfg,
-            AuthenKey::new(SecretString::from(sc.authen_key.clone())).unwrap(),
+        cloud_edited(
+            vec![f.sandbox.url()],
+            &sc.authen_key,
+            Duration::from_secs(5),
+            edit,
         )
     };
     let e = with(&|c| c.body = "门".repeat(43)).unwrap_err();
@@ -688,19 +691,11 @@ async fn addresses_and_sub_pay_platform_are_checked_when_the_client_is_made() {
     let f = fixture().await;
     let sc = SandboxConfig::default();
     let cloud_with = |edit: &dyn Fn(&mut CloudPayConfig)| {
-        let mut cfg = CloudPayConfig {
-            hosts: vec![f.sandbox.url()],
-            order_prefix: sc.order_prefix.clone(),
-            out_mch_id: sc.out_mch_id.clone(),
-            out_sub_mch_id: sc.out_sub_mch_id.clone(),
-            out_shop_id: sc.out_shop_id.clone(),
-            ..CloudPayConfig::default()
-        };
-        edit(&mut cfg);
-        CloudPay::new(
-            http(Duration::from_secs(5)),
-            cfg,
-            AuthenKey::new(SecretString::from(sc.authen_key.clone())).unwrap(),
+        cloud_edited(
+            vec![f.sandbox.url()],
+            &sc.authen_key,
+            Duration::from_secs(5),
+            edit,
         )
     };
     let tour_with = |ip: &str| {

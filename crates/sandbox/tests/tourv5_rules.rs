@@ -385,17 +385,7 @@ async fn scan_code_clientip_must_be_ipv4() {
         body
     };
     for path in [WECHAT_SCAN, ALIPAY_SCAN] {
-        for ip in [
-            "localhost",
-            "::1",
-            "fe80::1",
-            "192.168.0",
-            "192.168.0.256",
-            "192.168.000.022",
-            " 192.168.0.22",
-            "192.168.0.22:80",
-            "   ",
-        ] {
+        for ip in NOT_IPV4.into_iter().chain(["   "]) {
             assert_errcode(
                 &tour.post(path, &scan(path, Some(ip))).await,
                 -1,

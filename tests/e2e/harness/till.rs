@@ -116,6 +116,24 @@ impl App {
         .await
     }
 
+    /// The value of the input with this `data-testid` (what the cashier sees in it).
+    pub async fn value_of(&self, id: &str) -> E2eResult<String> {
+        let field = self.by_testid(id, WAIT).await?;
+        Ok(field.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Waits until the input with this `data-testid` holds exactly `expected`.
+    pub async fn wait_for_value(&self, id: &str, expected: &str) -> E2eResult<()> {
+        poll(&format!("{id} to hold {expected:?}"), WAIT, || async {
+            match self.value_of(id).await {
+                Ok(now) if now == expected => Ok(()),
+                Ok(now) => Err(format!("{now:?}")),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await
+    }
+
     /// The text of the element with this `data-testid`.
     pub async fn text_of(&self, id: &str) -> E2eResult<String> {
         Ok(self.by_testid(id, WAIT).await?.text().await?)

@@ -162,13 +162,8 @@ impl Till {
 
     /// `cashier --json pay` of a QR channel, paid from the customer page as soon as the code
     /// is shown; returns the finished command.
-    pub fn pay_qr_as_customer(
-        &self,
-        rt: &Runtime,
-        channel: &str,
-        bill: &str,
-        amount: &str,
-    ) -> Finished {
+    /// `cashier --json pay` of a QR code, running, with its `shown` event once the code is shown.
+    pub fn show_qr(&self, channel: &str, bill: &str, amount: &str) -> (Running, Value) {
         let mut pay = self.spawn(
             &[
                 "--json",
@@ -183,6 +178,17 @@ impl Till {
             &[],
         );
         let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
+        (pay, shown)
+    }
+
+    pub fn pay_qr_as_customer(
+        &self,
+        rt: &Runtime,
+        channel: &str,
+        bill: &str,
+        amount: &str,
+    ) -> Finished {
+        let (pay, shown) = self.show_qr(channel, bill, amount);
         let url = shown["code_url"]
             .as_str()
             .expect("a shown event has a code_url")

@@ -404,3 +404,15 @@ pub async fn status(sb: &Sandbox, name: &str, content: &Value) -> Value {
 pub fn micro_pay(no: &str) -> Value {
     cloud_content(1, pay_content(no, 100, Some(PAID_CODE)))
 }
+
+/// Texts that are not a dotted IPv4 address, as a till might misconfigure its own.
+pub const NOT_IPV4: [&str; 8] = [
+    "localhost",
+    "::1",
+    "fe80::1",
+    "192.168.0",
+    "192.168.0.256",
+    "192.168.000.022",
+    " 192.168.0.22",
+    "192.168.0.22:80",
+];
