@@ -21,7 +21,7 @@ use term::diag;
 
 use cashier_core::cloudpay::Platform;
 use cashier_core::till::input;
-use cashier_core::{AttemptState, Channel, Error};
+use cashier_core::{Channel, Error, ManagerDecision};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -82,8 +82,9 @@ enum Command {
     Resolve {
         #[arg(long)]
         order: String,
-        #[arg(long, value_parser = parse_resolution)]
-        to: AttemptState,
+        /// paid or failed
+        #[arg(long)]
+        to: ManagerDecision,
         #[arg(long)]
         note: String,
         #[arg(long)]
@@ -128,14 +129,6 @@ fn parse_wallet(s: &str) -> Result<Platform, String> {
         "wechat" => Ok(Platform::Wechat),
         "alipay" => Ok(Platform::Alipay),
         other => Err(format!("{other:?}: wechat or alipay")),
-    }
-}
-
-fn parse_resolution(s: &str) -> Result<AttemptState, String> {
-    match s {
-        "paid" => Ok(AttemptState::Paid),
-        "failed" => Ok(AttemptState::Failed),
-        other => Err(format!("{other:?}: paid or failed")),
     }
 }
 

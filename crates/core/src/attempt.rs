@@ -237,9 +237,42 @@ impl FromStr for AttemptState {
     }
 }
 
-/// The journal's id of an attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+/// What a manager may decide an Unknown attempt to be, having checked by other means (the
+/// back office, the customer's phone): the only two ends a hand may write. The desktop app,
+/// the CLI and the journal all take this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagerDecision {
+    Paid,
+    Failed,
+}
+
+impl ManagerDecision {
+    pub const ALL: [ManagerDecision; 2] = [ManagerDecision::Paid, ManagerDecision::Failed];
+
+    /// The state the attempt is journalled in.
+    pub fn state(self) -> AttemptState {
+        match self {
+            ManagerDecision::Paid => AttemptState::Paid,
+            ManagerDecision::Failed => AttemptState::Failed,
+        }
+    }
+}
+
+impl FromStr for ManagerDecision {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ManagerDecision::ALL
+            .into_iter()
+            .find(|d| d.state().as_str() == s)
+            .ok_or_else(|| format!("{s:?}: paid or failed"))
+    }
+}
+
+/// The journal's id of an attempt. A newtype struct: serde writes it as the bare number.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 pub struct AttemptId(pub i64);
 
 impl fmt::Display for AttemptId {

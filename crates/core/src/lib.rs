@@ -26,7 +26,7 @@ pub mod till;
 pub mod timestamp;
 pub mod tourv5;
 
-pub use attempt::{Attempt, AttemptId, AttemptState, Channel};
+pub use attempt::{Attempt, AttemptId, AttemptState, Channel, ManagerDecision};
 pub use bill::{BillError, BillNo};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use code::{CodeError, CodeKind, PaymentCode, ScannerFraming};

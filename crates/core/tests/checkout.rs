@@ -102,7 +102,7 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
     // charged twice, so it waits until five minutes after the attempt began.
     let early = t
         .engine
-        .force_resolve(a.id, AttemptState::Failed, "customer left", "boss")
+        .force_resolve(a.id, ManagerDecision::Failed, "customer left", "boss")
         .await
         .unwrap_err();
     assert_eq!(early.code(), "not_allowed", "{early}");
@@ -110,7 +110,7 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
     tokio::time::sleep(Duration::from_secs(300)).await;
     assert!(
         t.engine
-            .force_resolve(a.id, AttemptState::Failed, "", "boss")
+            .force_resolve(a.id, ManagerDecision::Failed, "", "boss")
             .await
             .is_err(),
         "a note is required"
@@ -119,7 +119,7 @@ async fn pending_forever_becomes_unknown_blocks_the_bill_until_a_manager_resolve
         .engine
         .force_resolve(
             a.id,
-            AttemptState::Failed,
+            ManagerDecision::Failed,
             "customer shows no payment in WeChat",
             "boss",
         )
@@ -496,7 +496,7 @@ async fn a_followed_attempt_cannot_be_resolved_by_hand() {
         .engine
         .force_resolve(
             pending.attempt_id,
-            AttemptState::Failed,
+            ManagerDecision::Failed,
             "customer left",
             "boss",
         )
@@ -535,7 +535,12 @@ async fn resolving_failed_a_payment_the_backend_has_records_it_paid() {
     assert!(r.status().is_success());
     let resolved = t
         .engine
-        .force_resolve(a.id, AttemptState::Failed, "customer shows nothing", "boss")
+        .force_resolve(
+            a.id,
+            ManagerDecision::Failed,
+            "customer shows nothing",
+            "boss",
+        )
         .await
         .unwrap();
     assert_eq!(resolved.state, AttemptState::Paid, "{resolved:?}");

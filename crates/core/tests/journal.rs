@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use cashier_core::journal::{Change, Journal, JournalError, NewAttempt};
 use cashier_core::order_no::{OrderNoError, OrderScheme};
-use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Fen};
+use cashier_core::{Attempt, AttemptId, AttemptState as S, BillNo, Channel, Fen, ManagerDecision};
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use tempfile::TempDir;
 
@@ -305,17 +305,24 @@ fn repeating_the_same_answer_writes_nothing_and_reference_is_never_erased() {
 }
 
 #[test]
-fn resolve_needs_a_note_and_a_definite_outcome() {
+fn resolve_needs_a_note_and_a_manager() {
     let (_dir, _path, j) = journal();
     let a = start(&j, "B13", BAR, 100);
     rec(&j, a.id, S::Unknown, "timeout");
     let bad = |r: Result<_, JournalError>| matches!(r, Err(JournalError::BadResolve(_)));
-    assert!(bad(j.resolve(a.id, S::Paid, "  ", "mgr", now())));
-    assert!(bad(j.resolve(a.id, S::Paid, "ok", "", now())));
-    assert!(bad(j.resolve(a.id, S::Cancelled, "ok", "mgr", now())));
+    assert!(bad(j.resolve(
+        a.id,
+        ManagerDecision::Paid,
+        "  ",
+        "mgr",
+        now()
+    )));
+    assert!(bad(j.resolve(a.id, ManagerDecision::Paid, "ok", "", now())));
     let note = "checked the merchant app: paid";
     assert_eq!(
-        j.resolve(a.id, S::Paid, note, "mgr", now()).unwrap().state,
+        j.resolve(a.id, ManagerDecision::Paid, note, "mgr", now())
+            .unwrap()
+            .state,
         S::Paid
     );
     let last = j.transitions(a.id).unwrap().pop().unwrap();
@@ -324,7 +331,7 @@ fn resolve_needs_a_note_and_a_definite_outcome() {
         (Some("mgr"), Some(note))
     );
     assert_eq!(last.from_state, Some(S::Unknown));
-    let again = j.resolve(a.id, S::Failed, "oops", "mgr", now());
+    let again = j.resolve(a.id, ManagerDecision::Failed, "oops", "mgr", now());
     assert!(matches!(again, Err(JournalError::IllegalTransition { .. })));
 }
 

@@ -15,7 +15,7 @@ use cashier_core::crypto::AuthenKey;
 use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::journal::Journal;
 use cashier_core::order_no::{OrderScheme, OrderSchemes};
-use cashier_core::{AttemptState, BillNo, PaymentCode, ScannerFraming, SystemClock};
+use cashier_core::{BillNo, ManagerDecision, PaymentCode, ScannerFraming, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;
 use tokio::runtime::Runtime;
@@ -109,7 +109,7 @@ pub async fn engine(path: &Path, cloud: &CloudPay) -> Arc<Checkout> {
         journal
             .resolve(
                 a.id,
-                AttemptState::Failed,
+                ManagerDecision::Failed,
                 note,
                 "bench",
                 chrono::Utc::now(),

@@ -36,8 +36,8 @@ use crate::config::PollPolicies;
 use crate::journal::{Change, Journal, NewAttempt, TillClaim};
 use crate::order_no::OrderSchemes;
 use crate::{
-    Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode,
-    PaymentOutcome,
+    Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, ManagerDecision,
+    PaymentCode, PaymentOutcome,
 };
 
 /// Retrying a call that certainly never left this machine (connection refused).
@@ -358,7 +358,7 @@ impl Checkout {
     pub async fn force_resolve(
         &self,
         id: AttemptId,
-        to: AttemptState,
+        to: ManagerDecision,
         note: &str,
         manager: &str,
     ) -> Result<Attempt, Error> {
@@ -370,7 +370,7 @@ impl Checkout {
                 current.state
             )));
         }
-        if to == AttemptState::Failed {
+        if to == ManagerDecision::Failed {
             let outcome = match self.backends.can_query(&current) {
                 Ok(()) => Some(
                     self.backends

@@ -7,7 +7,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 
 use super::schema::{UNASSIGNED_ORDER_NO, live_states};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
-use crate::{Attempt, AttemptId, AttemptState, BillNo};
+use crate::{Attempt, AttemptId, AttemptState, BillNo, ManagerDecision};
 
 /// `raw_status` of a manager's resolution: there was no backend answer to keep.
 const RESOLVED_BY_HAND: &str = "resolved_by_hand";
@@ -103,16 +103,11 @@ impl Journal {
     pub fn resolve(
         &self,
         id: AttemptId,
-        to: AttemptState,
+        to: ManagerDecision,
         note: &str,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attempt, JournalError> {
-        if !matches!(to, AttemptState::Paid | AttemptState::Failed) {
-            return Err(JournalError::BadResolve(format!(
-                "an attempt can only be resolved as paid or failed, not {to}"
-            )));
-        }
         let note = note.trim();
         if note.is_empty() {
             return Err(JournalError::BadResolve(
@@ -129,7 +124,7 @@ impl Journal {
             reason: Some(note.to_string()),
             actor: Some(actor.to_string()),
             note: Some(note.to_string()),
-            ..Change::new(to, RESOLVED_BY_HAND)
+            ..Change::new(to.state(), RESOLVED_BY_HAND)
         };
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -7,6 +7,7 @@
 //! return the journalled attempt at once; their progress comes as events. Everything a screen
 //! shows of an attempt comes ready-made as an [`AttemptView`] in the configured language.
 
+mod command;
 mod events;
 pub mod input;
 mod reads;
@@ -18,12 +19,14 @@ pub mod wedge;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use secrecy::SecretString;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
+pub use command::{COMMANDS, Command, CommandInfo, CommandReplies, Reply};
 pub use events::{TillEvent, TillEvents};
 pub use input::{InputCheck, QrChoice};
 pub use reads::{AttemptFilter, DayReportView, ReportRow};
@@ -44,7 +47,7 @@ use crate::error::Field;
 use crate::http::Http;
 use crate::journal::Journal;
 use crate::tourv5::TourV5;
-use crate::{AttemptId, AttemptState, Clock, Error, Lang, PaymentCode};
+use crate::{AttemptId, Clock, Error, Lang, ManagerDecision, PaymentCode};
 
 /// The embedded sandbox standing in for both backends when none is configured: its public
 /// test credentials, so the till can log in and the login screen can say what to type.
@@ -93,6 +96,8 @@ struct Inner {
     scanner: Arc<scanner::Link>,
     /// Payment flows running in this process, for a front end that waits for one to end.
     flows: Mutex<HashMap<AttemptId, Flow>>,
+    /// The cashier confirmed closing with a payment in progress.
+    closing: AtomicBool,
 }
 
 /// A cheap handle; clones share the till.
@@ -121,6 +126,7 @@ impl Till {
                 events: events.clone(),
                 scanner: Arc::new(scanner::Link::new(events)),
                 flows: Mutex::new(HashMap::new()),
+                closing: AtomicBool::new(false),
             }),
         };
         till.inner.scanner.start(&scanner_cfg, till.lang());
@@ -408,7 +414,7 @@ impl Till {
     pub async fn resolve(
         &self,
         id: AttemptId,
-        to: AttemptState,
+        to: ManagerDecision,
         note: &str,
         manager: &str,
     ) -> Result<AttemptView, Error> {
@@ -446,6 +452,18 @@ impl Till {
 
     pub fn serial_ports(&self) -> Vec<String> {
         scanner::ports()
+    }
+
+    /// The cashier confirmed closing although a payment is in progress: the journal keeps it
+    /// and the next start recovers it.
+    pub fn confirm_close(&self) {
+        self.inner.closing.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a front end may close without asking: no payment is in progress, or the
+    /// cashier already confirmed closing anyway.
+    pub fn may_close(&self) -> bool {
+        self.inner.closing.load(Ordering::SeqCst) || !self.status().payment_in_progress()
     }
 }
 

@@ -16,8 +16,8 @@ pub use cashier_core::journal::{Journal, NewAttempt};
 pub use cashier_core::order_no::{OrderScheme, OrderSchemes};
 pub use cashier_core::tourv5::{TourV5, TourV5Config};
 pub use cashier_core::{
-    Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
-    SystemClock, TokioClock,
+    Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, ManagerDecision, PaymentCode,
+    ScannerFraming, SystemClock, TokioClock,
 };
 pub use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 pub use chrono::Utc;
@@ -203,7 +203,12 @@ pub async fn manager_finds_it_in_the_back_office(t: &Till, a: &Attempt) -> Attem
         "the back office has the charge"
     );
     t.engine
-        .force_resolve(a.id, AttemptState::Paid, "found in the back office", "boss")
+        .force_resolve(
+            a.id,
+            ManagerDecision::Paid,
+            "found in the back office",
+            "boss",
+        )
         .await
         .unwrap()
 }

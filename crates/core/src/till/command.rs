@@ -1,0 +1,175 @@
+//! The `Till`'s commands, declared once: every front end that talks to a till over a wire (the
+//! desktop app's shell, the UI's development bridge) forwards a [`Command`] to [`Till::run`]
+//! and sends back its [`Reply`]. The TypeScript types (`Command`, `CommandReplies`) and the
+//! command table of `docs/till-api.md` are generated from this one list by
+//! `crates/core/tests/bindings.rs`, which fails when either drifts.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{
+    AttemptFilter, AttemptView, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView,
+    Till, TillStatus,
+};
+use crate::{AttemptId, Error, Lang, ManagerDecision};
+
+/// A command's entry in the documentation: its name, arguments and reply as TypeScript sees them.
+pub struct CommandInfo {
+    pub name: &'static str,
+    /// The Rust variant's name, held to `name` by a test (serde's snake_case of it).
+    pub variant: &'static str,
+    pub doc: &'static str,
+    pub args: fn(&ts_rs::Config) -> Vec<(&'static str, String)>,
+    pub reply: fn(&ts_rs::Config) -> String,
+}
+
+/// Declares the commands: each one's variant, wire name, arguments, reply type and how the
+/// till runs it. Generates `Command`, `Reply`, `CommandReplies`, `Till::run` and `COMMANDS`.
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $name:ident { $($arg:ident : $ty:ty),* } -> $reply:ty
+            = |$till:ident| $run:expr;
+    )*) => {
+        /// One call to the till, as a front end sends it: `{"cmd": "login", "operator": …}`.
+        /// Not `Debug`: `login` carries the password.
+        #[derive(Clone, Deserialize, TS)]
+        #[serde(tag = "cmd", rename_all = "snake_case")]
+        pub enum Command {
+            $($(#[doc = $doc])* $variant { $($arg: $ty),* }),*
+        }
+
+        /// A command's answer, serialised as the bare value (`TillStatus`, `AttemptView`, …).
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        pub enum Reply {
+            $($variant($reply)),*
+        }
+
+        /// Which reply each command gets, by name: a type only, for TypeScript's
+        /// `CommandReplies[C["cmd"]]`.
+        #[derive(TS)]
+        pub struct CommandReplies {
+            $(pub $name: $reply),*
+        }
+
+        /// Every command, in the order declared.
+        pub const COMMANDS: &[CommandInfo] = &[$(CommandInfo {
+            name: stringify!($name),
+            variant: stringify!($variant),
+            doc: concat!($($doc),*),
+            args: |_cfg| vec![$((stringify!($arg), <$ty as TS>::name(_cfg))),*],
+            reply: |cfg| <$reply as TS>::name(cfg),
+        }),*];
+
+        impl Command {
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Command::$variant { .. } => stringify!($name)),*
+                }
+            }
+        }
+
+        impl Till {
+            /// Runs one command; errors are for the caller to turn into an `ErrorBody` in the
+            /// till's language.
+            pub async fn run(&self, command: Command) -> Result<Reply, Error> {
+                let this = self;
+                Ok(match command {
+                    $(Command::$variant { $($arg),* } => {
+                        let $till = this;
+                        Reply::$variant($run)
+                    }),*
+                })
+            }
+        }
+    };
+}
+
+commands! {
+    /// The till's state: logged in, backends, scanner, what the screens offer.
+    Status status {} -> TillStatus = |t| t.status();
+    /// Logs in to the backends (the password is used and dropped, never stored).
+    Login login { operator: String, password: String } -> TillStatus =
+        |t| t.login(&operator, SecretString::from(password)).await?;
+    SetLang set_lang { lang: Lang } -> TillStatus = |t| t.set_lang(lang);
+    /// The bill number as typed; never an error.
+    CheckBill check_bill { raw: String } -> InputCheck = |t| t.check_bill(&raw);
+    /// The amount as typed; never an error.
+    CheckAmount check_amount { raw: String } -> InputCheck = |t| t.check_amount(&raw);
+    /// A barcode payment with the keyboard-wedge scanner's raw text; answers once journalled.
+    StartBarcode start_barcode { bill: String, amount: String, code: String } -> AttemptView =
+        |t| t.start_barcode(&bill, &amount, &code).await?;
+    /// A barcode payment with a serial scan, announced by a `scan` event.
+    StartScanned start_scanned { bill: String, amount: String, scan_id: u64 } -> AttemptView =
+        |t| t.start_scanned(&bill, &amount, scan_id).await?;
+    /// Shows a QR code for the customer to scan.
+    StartQr start_qr { bill: String, amount: String, choice: QrChoice } -> AttemptView =
+        |t| t.start_qr(&bill, &amount, choice).await?;
+    Cancel cancel { id: AttemptId } -> AttemptView = |t| t.cancel(id).await?;
+    QueryAgain query_again { id: AttemptId } -> AttemptView = |t| t.query_again(id).await?;
+    /// A manager decides an Unknown attempt, with a note saying how it was checked.
+    Resolve resolve { id: AttemptId, to: ManagerDecision, note: String, manager: String }
+        -> AttemptView = |t| t.resolve(id, to, &note, &manager).await?;
+    /// A manager refunds `amount` yuan of a paid attempt (empty: all that is left).
+    Refund refund { id: AttemptId, amount: String, note: String, manager: String }
+        -> AttemptView = |t| t.refund(id, &amount, &note, &manager).await?;
+    Attempt attempt { id: AttemptId } -> AttemptView = |t| t.attempt(id).await?;
+    /// Lists attempts: only live ones, a business day, or a search by bill or order number.
+    Attempts attempts { filter: AttemptFilter } -> Vec<AttemptView> =
+        |t| t.attempts(filter).await?;
+    /// A business day's report (`YYYY-MM-DD`; null: today).
+    DayReport day_report { day: Option<String> } -> DayReportView =
+        |t| t.day_report(day).await?;
+    SerialPorts serial_ports {} -> Vec<String> = |t| t.serial_ports();
+    /// The settings screen's values; secrets are never sent back.
+    Settings settings {} -> SettingsView = |t| t.settings();
+    /// Checks the settings as a whole configuration, then replaces the file.
+    SaveSettings save_settings { settings: SettingsInput } -> SettingsView =
+        |t| t.save_settings(settings).await?;
+    /// The cashier confirmed closing although a payment is in progress (the journal keeps
+    /// it; the next start recovers it): the front end may close now.
+    CloseAnyway close_anyway {} -> () = |t| t.confirm_close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    /// serde's `rename_all = "snake_case"` of a variant name.
+    fn snake(variant: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in variant.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    #[test]
+    fn every_wire_name_is_the_variant_as_serde_writes_it() {
+        for c in COMMANDS {
+            assert_eq!(snake(c.variant), c.name);
+        }
+    }
+
+    #[test]
+    fn commands_read_from_the_wire_by_name() {
+        let c: super::Command = serde_json::from_str(
+            r#"{"cmd":"resolve","id":7,"to":"failed","note":"n","manager":"m"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.name(), "resolve");
+        let c: super::Command = serde_json::from_str(r#"{"cmd":"status"}"#).unwrap();
+        assert_eq!(c.name(), "status");
+        assert!(
+            serde_json::from_str::<super::Command>(
+                r#"{"cmd":"resolve","id":7,"to":"cancelled","note":"n","manager":"m"}"#
+            )
+            .is_err()
+        );
+    }
+}
