@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
+// Outside the Tauri shell the UI talks to the development bridge (crates/bridge: the real Till on the embedded
+// sandbox), which scripts/dev.mjs and scripts/shots.mjs start and name in CASHIER_BRIDGE_URL.
+const bridge = process.env.CASHIER_BRIDGE_URL;
+const proxy = bridge ? Object.fromEntries(["/till", "/events", "/_bridge"].map((p) => [p, { target: bridge }])) : {};
+
 // Two pages: the cashier's window and the optional customer-facing display (客显).
 // Relative base so the Tauri shell can serve ui/dist from its own protocol.
 export default defineConfig({
@@ -16,9 +21,12 @@ export default defineConfig({
       },
     },
   },
-  server: { port: 5173, strictPort: true },
+  server: { port: 5173, strictPort: true, proxy },
+  preview: { proxy },
   test: {
     environment: "happy-dom",
+    // One development bridge (the real Till on the embedded sandbox) for the whole run.
+    globalSetup: ["test/setup/bridge.ts"],
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
   },
 });

@@ -1,26 +1,14 @@
-// The only module that talks to the Till: typed wrappers over the Tauri commands and the `till` event.
-// In a plain browser (no Tauri shell: `npm run dev`, screenshots, unit tests) the calls go to the
-// in-browser fake in dev/fakeTill.ts instead, loaded lazily so the desktop app never carries it in memory.
-import type {
-  AttemptFilter,
-  AttemptView,
-  DayReportView,
-  ErrorBody,
-  ErrorKind,
-  InputCheck,
-  Lang,
-  QrChoice,
-  SettingsInput,
-  SettingsView,
-  TillEvent,
-  TillStatus,
-} from "./bindings";
+// The only module that talks to the Till: core's `Command`s (generated from crates/core/src/till/command.rs)
+// sent through one transport, replies typed by `CommandReplies`, and the `till` event stream. In the Tauri
+// shell the transport is its one `till` command; in a plain browser (`npm run dev`, screenshots) it is the
+// development bridge (crates/bridge: the real Till on the embedded sandbox) behind the page's own origin.
+import type { Command, CommandReplies, ErrorBody, ErrorKind, TillEvent } from "./bindings";
 
-/** How the UI reaches a Till: the Tauri IPC, or the dev fake. */
+/** How the UI reaches a Till: the Tauri IPC, or the bridge over HTTP and server-sent events. */
 export type TillTransport = {
-  invoke(cmd: string, args: Record<string, unknown>): Promise<unknown>;
+  run(command: Command): Promise<unknown>;
   listen(handler: (event: TillEvent) => void): Promise<() => void>;
-}
+};
 
 const ERROR_KINDS: readonly ErrorKind[] = [
   "config",
@@ -59,35 +47,55 @@ export function inTauri(): boolean {
 async function tauriTransport(): Promise<TillTransport> {
   const [{ invoke }, { listen }] = await Promise.all([import("@tauri-apps/api/core"), import("@tauri-apps/api/event")]);
   return {
-    invoke: (cmd, args) => invoke(cmd, args),
+    run: (command) => invoke("till", { command }),
     listen: (handler) => listen<TillEvent>("till", (e) => handler(e.payload)),
   };
 }
 
-async function fakeTransport(): Promise<TillTransport> {
-  const { fakeTill } = await import("./dev/fakeTill");
-  // The customer display shows what the cashier's page does.
-  return fakeTill(window.location.pathname.endsWith("customer.html") ? "receive" : "send");
+/** The bridge at `base` (the page's own origin: vite proxies `/till` and `/events` to it): a command is a
+ * POST of its JSON, answered by the reply or (status 400) an ErrorBody; events are server-sent. */
+export function bridgeTransport(base = ""): TillTransport {
+  return {
+    async run(command) {
+      const r = await fetch(`${base}/till`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(command),
+      });
+      const body: unknown = await r.json();
+      // An ErrorBody, as Tauri rejects with (run() passes it on).
+      if (!r.ok) throw body;
+      return body;
+    },
+    listen(handler) {
+      const source = new EventSource(`${base}/events`);
+      source.addEventListener("till", (m) => handler(JSON.parse((m as MessageEvent<string>).data) as TillEvent));
+      return Promise.resolve(() => source.close());
+    },
+  };
 }
+
+/** What a command answers: `run({ status: {} })` resolves to a `TillStatus`. */
+export type Reply<C extends Command> = CommandReplies[keyof C & keyof CommandReplies];
 
 let transport: Promise<TillTransport> | null = null;
 
-/** Tests and the dev page may put their own transport in place before the first call. */
+/** Tests may put their own transport in place before the first call. */
 export function setTransport(t: TillTransport): void {
   transport = Promise.resolve(t);
 }
 
 function current(): Promise<TillTransport> {
-  transport ??= inTauri() ? tauriTransport() : fakeTransport();
+  transport ??= inTauri() ? tauriTransport() : Promise.resolve(bridgeTransport());
   return transport;
 }
 
-async function call<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
+/** Runs one of core's commands; rejects with an ErrorBody (the contract: docs/till-api.md). */
+export async function run<C extends Command>(command: C): Promise<Reply<C>> {
   const t = await current();
   try {
-    return (await t.invoke(cmd, args)) as T;
+    return (await t.run(command)) as Reply<C>;
   } catch (e) {
-    // The contract: every command rejects with an ErrorBody (a plain object, as Tauri delivers it).
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw toErrorBody(e);
   }
@@ -107,30 +115,3 @@ export async function onTillEvent(handler: (event: TillEvent) => void): Promise<
   return t.listen(handler);
 }
 
-// Argument names follow the contract (docs/till-api.md): snake_case, e.g. `scan_id`.
-export const till = {
-  status: () => call<TillStatus>("status", {}),
-  login: (operator: string, password: string) => call<TillStatus>("login", { operator, password }),
-  setLang: (lang: Lang) => call<TillStatus>("set_lang", { lang }),
-  checkBill: (raw: string) => call<InputCheck>("check_bill", { raw }),
-  checkAmount: (raw: string) => call<InputCheck>("check_amount", { raw }),
-  startBarcode: (bill: string, amount: string, code: string) =>
-    call<AttemptView>("start_barcode", { bill, amount, code }),
-  startScanned: (bill: string, amount: string, scanId: number) =>
-    call<AttemptView>("start_scanned", { bill, amount, scan_id: scanId }),
-  startQr: (bill: string, amount: string, choice: QrChoice) => call<AttemptView>("start_qr", { bill, amount, choice }),
-  cancel: (id: number) => call<AttemptView>("cancel", { id }),
-  queryAgain: (id: number) => call<AttemptView>("query_again", { id }),
-  resolve: (id: number, to: "paid" | "failed", note: string, manager: string) =>
-    call<AttemptView>("resolve", { id, to, note, manager }),
-  refund: (id: number, amount: string, note: string, manager: string) =>
-    call<AttemptView>("refund", { id, amount, note, manager }),
-  attempt: (id: number) => call<AttemptView>("attempt", { id }),
-  attempts: (filter: AttemptFilter) => call<AttemptView[]>("attempts", { filter }),
-  dayReport: (day: string | null) => call<DayReportView>("day_report", { day }),
-  serialPorts: () => call<string[]>("serial_ports", {}),
-  settings: () => call<SettingsView>("settings", {}),
-  saveSettings: (settings: SettingsInput) => call<SettingsView>("save_settings", { settings }),
-  /** The cashier confirmed closing while a payment is live: the journal keeps it, the next start recovers it. */
-  closeAnyway: () => call<null>("close_anyway", {}),
-};

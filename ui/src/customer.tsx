@@ -2,7 +2,7 @@
 // shown, then 支付成功 — nothing else (no operator, no codes, no reasons).
 import { render, type JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { onTillEvent, till } from "./api";
+import { onTillEvent, run } from "./api";
 import type { AttemptView, TillStatus } from "./bindings";
 import { translator } from "./i18n";
 import "./styles.css";
@@ -24,8 +24,7 @@ export function CustomerDisplay(): JSX.Element {
         if (e.attempt.state === "paid") setTimeout(() => setTick((n) => n + 1), PAID_MS + 50);
       }
     }).then((f) => (off = f));
-    till
-      .status()
+    run({ status: {} })
       .then(setStatus)
       .catch(() => undefined); // the display stays on its welcome; the cashier's window shows the trouble
     return () => off?.();

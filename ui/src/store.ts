@@ -1,7 +1,7 @@
 // The screen's state and every action the cashier can take. Components read the state and call these
 // actions; only this module and api.ts know the order of calls to the Till.
-import { onCloseRequested, onTillEvent, till } from "./api";
-import type { AttemptView, ErrorBody, InputCheck, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
+import { onCloseRequested, onTillEvent, run } from "./api";
+import type { AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
 
 /** An attempt as last heard of, with the moment it was heard (for local countdowns between events). */
 export type Seen = { view: AttemptView; at: number };
@@ -69,12 +69,6 @@ function newer(a: AttemptView, b: AttemptView): boolean {
   return Number.isNaN(ta) || Number.isNaN(tb) || ta >= tb;
 }
 
-/** Integer fen as the plain decimal an amount field takes ("1230" → "12.30"). */
-export function fenToRaw(fen: number): string {
-  const s = String(Math.max(0, Math.trunc(fen))).padStart(3, "0");
-  return `${s.slice(0, -2)}.${s.slice(-2)}`;
-}
-
 export class Store {
   state: State = initialState();
   private listeners = new Set<Listener>();
@@ -110,7 +104,7 @@ export class Store {
           await onCloseRequested(() => this.set({ closeAsked: true }));
           listening = true;
         }
-        const status = await till.status();
+        const status = await run({ status: {} });
         this.set({ status, fatal: null });
         if (status.logged_in) await this.recover();
         return;
@@ -156,7 +150,7 @@ export class Store {
 
   /** After start or login: an attempt left in progress (a crash, a restart) comes back on screen. */
   async recover(): Promise<void> {
-    const live = await till.attempts({ live_only: true, day: null, search: null });
+    const live = await run({ attempts: { filter: { live_only: true, day: null, search: null } } });
     for (const a of live) this.remember(a);
     // The newest one that still needs the cashier (an abandoned QR is watched in the background).
     const onScreen = live
@@ -188,7 +182,7 @@ export class Store {
 
   async login(operator: string, password: string): Promise<ErrorBody | null> {
     try {
-      const status = await till.login(operator, password);
+      const status = await run({ login: { operator, password } });
       this.set({ status, notice: null });
       await this.recover();
       return null;
@@ -198,7 +192,7 @@ export class Store {
   }
 
   async setLang(lang: TillStatus["lang"]): Promise<void> {
-    const status = await this.run(() => till.setLang(lang));
+    const status = await this.run(() => run({ set_lang: { lang } }));
     if (status) this.set({ status });
     // Messages next to the fields came in the old language: ask again.
     if (this.state.bill.raw) void this.typeBill(this.state.bill.raw);
@@ -208,7 +202,7 @@ export class Store {
   async typeBill(raw: string): Promise<void> {
     const n = ++this.seq.bill;
     this.set({ bill: { ...this.state.bill, raw }, notice: null });
-    const asked = till.checkBill(raw).catch((e: unknown) => failedCheck(e as ErrorBody));
+    const asked = run({ check_bill: { raw } }).catch((e: unknown) => failedCheck(e as ErrorBody));
     this.pending.bill = asked;
     const check = await asked;
     if (n === this.seq.bill) this.set({ bill: { raw, check, checked: raw } });
@@ -217,7 +211,7 @@ export class Store {
   async typeAmount(raw: string): Promise<void> {
     const n = ++this.seq.amount;
     this.set({ amount: { ...this.state.amount, raw }, armed: false, notice: null });
-    const asked = till.checkAmount(raw).catch((e: unknown) => failedCheck(e as ErrorBody));
+    const asked = run({ check_amount: { raw } }).catch((e: unknown) => failedCheck(e as ErrorBody));
     this.pending.amount = asked;
     const check = await asked;
     if (n === this.seq.amount) this.set({ amount: { raw, check, checked: raw } });
@@ -257,12 +251,12 @@ export class Store {
 
   async payWithCode(code: string): Promise<void> {
     const { bill, amount } = this.state;
-    this.follow(await this.run(() => till.startBarcode(bill.raw, amount.raw, code)));
+    this.follow(await this.run(() => run({ start_barcode: { bill: bill.raw, amount: amount.raw, code } })));
   }
 
   async payWithQr(choice: QrChoice): Promise<void> {
     const { bill, amount } = this.state;
-    this.follow(await this.run(() => till.startQr(bill.raw, amount.raw, choice)));
+    this.follow(await this.run(() => run({ start_qr: { bill: bill.raw, amount: amount.raw, choice } })));
   }
 
   scanLine(line: ScanLine): void {
@@ -290,24 +284,24 @@ export class Store {
 
   async payWithSerial(scanId: number): Promise<void> {
     const { bill, amount } = this.state;
-    this.follow(await this.run(() => till.startScanned(bill.raw, amount.raw, scanId)));
+    this.follow(await this.run(() => run({ start_scanned: { bill: bill.raw, amount: amount.raw, scan_id: scanId } })));
   }
 
   async cancel(): Promise<void> {
     const cur = this.current();
-    if (cur) this.follow(await this.run(() => till.cancel(cur.view.id)));
+    if (cur) this.follow(await this.run(() => run({ cancel: { id: cur.view.id } })));
   }
 
   async queryAgain(id: number): Promise<void> {
-    const view = await this.run(() => till.queryAgain(id));
+    const view = await this.run(() => run({ query_again: { id } }));
     if (view) this.remember(view);
   }
 
-  async resolve(to: "paid" | "failed", note: string, manager: string): Promise<ErrorBody | null> {
+  async resolve(to: ManagerDecision, note: string, manager: string): Promise<ErrorBody | null> {
     const cur = this.current();
     if (!cur) return null;
     try {
-      this.remember(await till.resolve(cur.view.id, to, note, manager));
+      this.remember(await run({ resolve: { id: cur.view.id, to, note, manager } }));
       this.set({ overlay: null });
       return null;
     } catch (e) {
@@ -330,11 +324,12 @@ export class Store {
   /** Partly paid: the same bill, the amount still owed. */
   takeRemainder(): void {
     const cur = this.current();
-    if (cur?.view.remainder_fen == null) return;
+    const remainder = cur?.view.remainder_input;
+    if (!cur || remainder == null) return;
     const bill = cur.view.bill;
     this.set({ currentId: null, scanLine: null, notice: null });
     void this.typeBill(bill);
-    void this.typeAmount(fenToRaw(cur.view.remainder_fen)).then(() => this.set({ armed: true }));
+    void this.typeAmount(remainder).then(() => this.set({ armed: true }));
   }
 
   show(id: number): void {
@@ -350,7 +345,7 @@ export class Store {
    * follows it again. */
   async closeAnyway(): Promise<void> {
     this.set({ closeAsked: false });
-    await this.run(() => till.closeAnyway());
+    await this.run(() => run({ close_anyway: {} }));
   }
 
   open(overlay: Overlay): void {

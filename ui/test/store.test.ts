@@ -2,8 +2,15 @@
 // as-typed checks answered out of order never leave a stale verdict on the field.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { setTransport } from "../src/api";
-import type { AttemptView, InputCheck, TillEvent, TillStatus } from "../src/bindings";
-import { fenToRaw, Store } from "../src/store";
+import type { AttemptView, Command, InputCheck, TillEvent, TillStatus } from "../src/bindings";
+import { Store } from "../src/store";
+
+/** A command's name and arguments: `{ check_amount: { raw } }` → ["check_amount", { raw }]. */
+function parts(command: Command): [string, Record<string, unknown>] {
+  const [entry] = Object.entries(command) as [string, Record<string, unknown>][];
+  if (!entry) throw new Error("an empty command");
+  return entry;
+}
 
 let emit: (e: TillEvent) => void = () => undefined;
 let pendingChecks: { raw: string; answer: (c: InputCheck) => void }[] = [];
@@ -17,7 +24,8 @@ function attempt(id: number, state: AttemptView["state"], updated: string): Atte
 beforeEach(() => {
   pendingChecks = [];
   setTransport({
-    invoke: (cmd, args) => {
+    run: (command) => {
+      const [cmd, args] = parts(command);
       if (cmd === "status") return Promise.resolve(status);
       if (cmd === "check_amount") {
         return new Promise((answer) => pendingChecks.push({ raw: String(args.raw), answer }));
@@ -69,16 +77,11 @@ describe("store", () => {
     expect(store.state.amount.checked).toBe("12.34");
   });
 
-  it("turns fen into the plain decimal an amount field takes", () => {
-    expect(fenToRaw(1230)).toBe("12.30");
-    expect(fenToRaw(5)).toBe("0.05");
-    expect(fenToRaw(100000000)).toBe("1000000.00");
-  });
-
   it("asks before closing and calls close_anyway only when the cashier confirms", async () => {
     const calls: string[] = [];
     setTransport({
-      invoke: (cmd) => {
+      run: (command) => {
+        const [cmd] = parts(command);
         calls.push(cmd);
         return Promise.resolve(cmd === "status" ? status : null);
       },
@@ -98,7 +101,8 @@ describe("store", () => {
   it("puts an attempt paid before its start was answered on screen, not in the background", async () => {
     let paidChimes = 0;
     setTransport({
-      invoke: (cmd, args) => {
+      run: (command) => {
+        const [cmd, args] = parts(command);
         if (cmd === "status") return Promise.resolve({ ...status, logged_in: true });
         if (cmd === "attempts") return Promise.resolve([]);
         if (cmd === "start_scanned") {

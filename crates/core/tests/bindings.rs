@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use cashier_core::error::ErrorBody;
 use cashier_core::till::{
-    AttemptFilter, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView, TillEvent,
-    TillStatus,
+    AttemptFilter, COMMANDS, Command, CommandReplies, DayReportView, InputCheck, QrChoice,
+    SettingsInput, SettingsView, TillEvent, TillStatus,
 };
 use cashier_core::{Lang, ScannerFraming, till::AttemptView};
 use ts_rs::TS;
@@ -24,7 +24,9 @@ fn generate(dir: &Path) {
     let cfg = ts_rs::Config::new()
         .with_out_dir(dir)
         .with_large_int("number");
-    let exports: [Export; 11] = [
+    let exports: [Export; 13] = [
+        Command::export_all,
+        CommandReplies::export_all,
         TillEvent::export_all,
         AttemptView::export_all,
         ErrorBody::export_all,
@@ -144,4 +146,65 @@ fn checked_in_ui_fixtures_match_core() {
         "{} drifted from core's scan rules; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
         path.display()
     );
+}
+
+fn till_api_doc() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/till-api.md")
+}
+
+const TABLE_BEGIN: &str = "<!-- commands: written by crates/core/tests/bindings.rs -->\n";
+const TABLE_END: &str = "<!-- end of commands -->\n";
+
+/// The command table of docs/till-api.md, from core's one list of commands.
+fn command_table() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let mut t =
+        String::from("| command | arguments | returns | what it does |\n|---|---|---|---|\n");
+    for c in COMMANDS {
+        let args: Vec<String> = (c.args)(&cfg)
+            .into_iter()
+            .map(|(name, ty)| format!("`{name}: {}`", ty.replace('|', "\\|")))
+            .collect();
+        let args = if args.is_empty() {
+            "–".to_string()
+        } else {
+            args.join(", ")
+        };
+        let doc = c.doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        t.push_str(&format!(
+            "| `{}` | {args} | `{}` | {doc} |\n",
+            c.name,
+            (c.reply)(&cfg)
+        ));
+    }
+    t
+}
+
+/// docs/till-api.md lists exactly the commands core declares; this fails when it drifts
+/// (`UPDATE_BINDINGS=1` rewrites the table between its markers).
+#[test]
+fn till_api_doc_lists_every_command() {
+    let path = till_api_doc();
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (Some(b), Some(e)) = (doc.find(TABLE_BEGIN), doc.find(TABLE_END)) else {
+        panic!("{} has no command table markers", path.display());
+    };
+    let (before, after) = (&doc[..b + TABLE_BEGIN.len()], &doc[e..]);
+    let fresh = format!("{before}{}{after}", command_table());
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        checked_in == fresh,
+        "{} drifted from core's commands; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
+        path.display()
+    );
+    for c in COMMANDS {
+        assert!(
+            checked_in.contains(&format!("| `{}` |", c.name)),
+            "{}",
+            c.name
+        );
+    }
 }

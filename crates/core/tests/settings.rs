@@ -53,11 +53,11 @@ fn unchanged(v: &SettingsView) -> SettingsInput {
         cloudpay_prefix: v.cloudpay_prefix.clone(),
         cloudpay_key: None,
         scanner_port: v.scanner_port.clone(),
-        scanner_baud: v.scanner_baud,
+        scanner_baud: v.scanner_baud.to_string(),
         scanner_terminator: v.scanner_terminator,
-        poll_wechat_give_up_s: v.poll_wechat_give_up_s,
-        poll_cloud_give_up_s: v.poll_cloud_give_up_s,
-        poll_qr_give_up_s: v.poll_qr_give_up_s,
+        poll_wechat_give_up_s: v.poll_wechat_give_up_s.to_string(),
+        poll_cloud_give_up_s: v.poll_cloud_give_up_s.to_string(),
+        poll_qr_give_up_s: v.poll_qr_give_up_s.to_string(),
     }
 }
 
@@ -80,7 +80,7 @@ async fn saved_settings_are_the_file_and_the_key_never_is() {
     input.operator = "小王".into();
     input.lang = Lang::En;
     input.max_amount = "2000.00".into();
-    input.poll_qr_give_up_s = 240.0;
+    input.poll_qr_give_up_s = "240".into();
     input.cloudpay_key = Some(format!(" {KEY}\n"));
     let view = f.till.save_settings(input).await.unwrap();
     assert_eq!((view.till.as_str(), view.operator.as_str()), ("07", "小王"));
@@ -126,23 +126,31 @@ async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
     let before = std::fs::read(f.config_path()).unwrap();
 
     type Spoil = fn(&mut SettingsInput);
-    let bad: [(&str, Spoil); 4] = [
-        ("a time zone that does not exist", |s| {
+    let bad: [(&str, ErrorKind, Spoil); 5] = [
+        ("a time zone that does not exist", ErrorKind::Config, |s| {
             s.timezone = "Asia/Atlantis".into()
         }),
-        ("an amount that is not money", |s| {
+        ("an amount that is not money", ErrorKind::Config, |s| {
             s.max_amount = "lots".into()
         }),
-        ("a negative poll time", |s| s.poll_wechat_give_up_s = -1.0),
-        ("no till number", |s| s.till = "  ".into()),
+        // Numbers as typed on the settings screen: core says what is wrong, next to the form.
+        ("a negative poll time", ErrorKind::Input, |s| {
+            s.poll_wechat_give_up_s = "-1".into()
+        }),
+        ("a baud rate in words", ErrorKind::Input, |s| {
+            s.scanner_baud = "fast".into()
+        }),
+        ("no till number", ErrorKind::Config, |s| {
+            s.till = "  ".into()
+        }),
     ];
-    for (what, spoil) in bad {
+    for (what, kind, spoil) in bad {
         let mut input = unchanged(&f.till.settings());
         input.lang = Lang::En;
         input.cloudpay_key = Some(KEY.into());
         spoil(&mut input);
         let e = f.till.save_settings(input).await.unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Config, "{what}: {e}");
+        assert_eq!(e.kind(), kind, "{what}: {e}");
         assert_eq!(std::fs::read(f.config_path()).unwrap(), before, "{what}");
         assert_eq!(f.till.lang(), Lang::ZhCn, "{what}: nothing applied");
         assert_eq!(f.till.settings().till, "03", "{what}");

@@ -19,9 +19,18 @@ pub const WAIT: Duration = Duration::from_secs(30);
 const SANDBOX_PASSWORD: &str = "123456";
 
 impl App {
-    /// Calls a command of the shell through the page's own IPC, as the UI does; gives its answer
-    /// or the `{code, message}` it was refused with as the error.
+    /// Calls a command through the page's own IPC, as the UI does; gives its answer or the
+    /// `{code, message}` it was refused with as the error. A `Till` command (`settings`,
+    /// `attempts`, …) goes through the shell's one `till` command as core's `Command`
+    /// (`{"settings": {}}`); a plugin's (`plugin:window|close`) as it is.
     pub async fn invoke(&self, cmd: &str, args: Value) -> E2eResult<Value> {
+        let (cmd, args) = if cmd.contains(':') {
+            (cmd, args)
+        } else {
+            let mut command = serde_json::Map::new();
+            command.insert(cmd.to_string(), args);
+            ("till", json!({ "command": command }))
+        };
         let script = r#"const [cmd, args, done] = arguments;
             window.__TAURI_INTERNALS__.invoke(cmd, args)
                 .then((ok) => done({ ok }), (err) => done({ err }));"#;

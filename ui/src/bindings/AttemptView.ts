@@ -25,7 +25,11 @@ payable_until: string | null,
 /**
  * `payable_until` as the screen shows it: `HH:MM` in the business time zone.
  */
-payable_until_time: string | null, remainder_fen: number | null, remainder_text: string | null, actions: Array<Action>, 
+payable_until_time: string | null, remainder_fen: number | null, remainder_text: string | null, 
+/**
+ * The remainder as the amount field takes it (`12.30`), for "take the remainder".
+ */
+remainder_input: string | null, actions: Array<Action>, 
 /**
  * Not known to have ended.
  */

@@ -6,4 +6,8 @@ export type SettingsInput = { till: string, operator: string, lang: Lang, timezo
 /**
  * A new key; `None` keeps the one there is.
  */
-cloudpay_key: string | null, scanner_port: string | null, scanner_baud: number, scanner_terminator: Terminator, poll_wechat_give_up_s: number, poll_cloud_give_up_s: number, poll_qr_give_up_s: number, };
+cloudpay_key: string | null, scanner_port: string | null, 
+/**
+ * The numbers as typed: core says what is wrong with them.
+ */
+scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };

@@ -2,17 +2,21 @@
 // types by ts-rs (crates/core/tests/bindings.rs): do not edit them by hand.
 export type { Action } from "./Action";
 export type { AttemptFilter } from "./AttemptFilter";
+export type { AttemptId } from "./AttemptId";
 export type { AttemptState } from "./AttemptState";
 export type { AttemptView } from "./AttemptView";
 export type { BackendName } from "./BackendName";
 export type { BackendStatus } from "./BackendStatus";
 export type { Channel } from "./Channel";
+export type { Command } from "./Command";
+export type { CommandReplies } from "./CommandReplies";
 export type { DayReportView } from "./DayReportView";
 export type { ErrorBody } from "./ErrorBody";
 export type { ErrorKind } from "./ErrorKind";
 export type { Field } from "./Field";
 export type { InputCheck } from "./InputCheck";
 export type { Lang } from "./Lang";
+export type { ManagerDecision } from "./ManagerDecision";
 export type { QrChoice } from "./QrChoice";
 export type { QrOption } from "./QrOption";
 export type { ReportRow } from "./ReportRow";

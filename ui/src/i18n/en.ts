@@ -114,7 +114,6 @@ export const EN: Record<MsgKey, string> = {
   "settings.pollWechat": "WeChat code",
   "settings.pollCloud": "Cloud Pay code",
   "settings.pollQr": "QR code",
-  "settings.wholeNumber": "“{field}” must be a whole number",
   "settings.configPath": "Configuration file:",
   "settings.save": "Save",
   "settings.saved": "Saved",

@@ -112,7 +112,6 @@ export const ZH = {
   "settings.pollWechat": "微信付款码",
   "settings.pollCloud": "云支付付款码",
   "settings.pollQr": "二维码",
-  "settings.wholeNumber": "“{field}”要填整数",
   "settings.configPath": "配置文件：",
   "settings.save": "保存",
   "settings.saved": "已保存",

@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { till } from "../api";
+import { run } from "../api";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import type { State, Store } from "../store";
@@ -14,8 +14,7 @@ export function LiveList({ store, state }: { store: Store; state: State }): JSX.
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    till
-      .attempts({ live_only: true, day: null, search: null })
+    run({ attempts: { filter: { live_only: true, day: null, search: null } } })
       .then((list) => setIds(list.map((a) => a.id)))
       .catch((e: unknown) => setError((e as ErrorBody).message));
   }, []);

@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import type { AttemptView, ErrorBody } from "../bindings";
+import type { AttemptView, ErrorBody, ManagerDecision } from "../bindings";
 import { useT } from "../i18n";
 import type { Store } from "../store";
 import { FieldError, KeyButton } from "../ui/bits";
@@ -13,7 +13,7 @@ export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
   const [note, setNote] = useState("");
   const [error, setError] = useState<ErrorBody | null>(null);
 
-  const resolve = async (to: "paid" | "failed") => setError(await store.resolve(to, note, manager));
+  const resolve = async (to: ManagerDecision) => setError(await store.resolve(to, note, manager));
   const msg = (field: "manager" | "note" | null) =>
     error && (field === null ? error.field !== "manager" && error.field !== "note" : error.field === field) ? (
       <FieldError testid={`manager-${field ?? "form"}-error`}>{error.message}</FieldError>

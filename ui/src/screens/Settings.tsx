@@ -1,22 +1,17 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { till } from "../api";
+import { run } from "../api";
 import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
 import { FieldError, KeyButton } from "../ui/bits";
 
-type Draft = Omit<SettingsInput, "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s" | "cloudpay_hosts"> & {
-  scanner_baud: string;
-  poll_wechat_give_up_s: string;
-  poll_cloud_give_up_s: string;
-  poll_qr_give_up_s: string;
-  cloudpay_hosts: string;
-};
+type Draft = Omit<SettingsInput, "cloudpay_hosts"> & { cloudpay_hosts: string };
 
 const BAUDS = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"];
-const NUMBERS = ["scanner_baud", "poll_wechat_give_up_s", "poll_cloud_give_up_s", "poll_qr_give_up_s"] as const;
-const LABEL: Record<(typeof NUMBERS)[number] | "till" | "operator" | "timezone" | "max_amount", MsgKey> = {
+/** The fields typed as numbers; core reads and checks them. */
+type NumberField = "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s";
+const LABEL: Record<NumberField | "till" | "operator" | "timezone" | "max_amount", MsgKey> = {
   till: "settings.till",
   operator: "settings.operator",
   timezone: "settings.timezone",
@@ -60,14 +55,12 @@ export function Settings({ store }: { store: Store }): JSX.Element {
   const [saved, setSaved] = useState(false);
 
   const loadPorts = () =>
-    till
-      .serialPorts()
+    run({ serial_ports: {} })
       .then(setPorts)
       .catch((e: unknown) => setError((e as ErrorBody).message));
 
   useEffect(() => {
-    till
-      .settings()
+    run({ settings: {} })
       .then((v) => {
         setView(v);
         setDraft(toDraft(v));
@@ -93,29 +86,20 @@ export function Settings({ store }: { store: Store }): JSX.Element {
   };
 
   const save = async () => {
-    const bad = NUMBERS.find((k) => !/^\d+$/.test(draft[k].trim()));
-    if (bad) {
-      setError(t("settings.wholeNumber", { field: t(LABEL[bad]) }));
-      return;
-    }
     const input: SettingsInput = {
       ...draft,
       tourv5_url: orNull(draft.tourv5_url),
       cloudpay_prefix: orNull(draft.cloudpay_prefix),
       cloudpay_key: orNull(draft.cloudpay_key),
       cloudpay_hosts: draft.cloudpay_hosts.split(/[\s,]+/).filter((h) => h !== ""),
-      scanner_baud: Number(draft.scanner_baud),
-      poll_wechat_give_up_s: Number(draft.poll_wechat_give_up_s),
-      poll_cloud_give_up_s: Number(draft.poll_cloud_give_up_s),
-      poll_qr_give_up_s: Number(draft.poll_qr_give_up_s),
     };
     try {
-      const v = await till.saveSettings(input);
+      const v = await run({ save_settings: { settings: input } });
       setView(v);
       setDraft(toDraft(v));
       setError(null);
       setSaved(true);
-      const status = await till.status();
+      const status = await run({ status: {} });
       store.setStatus(status);
     } catch (e) {
       setError((e as ErrorBody).message);
@@ -128,7 +112,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
       <input class="input" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />
     </label>
   );
-  const num = (k: (typeof NUMBERS)[number], testid: string) => (
+  const num = (k: NumberField, testid: string) => (
     <label class="field">
       <span class="field-label">{t(LABEL[k])}</span>
       <input class="input" inputMode="numeric" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />

@@ -32,10 +32,12 @@ macro_rules! commands {
         $variant:ident $name:ident { $($arg:ident : $ty:ty),* } -> $reply:ty
             = |$till:ident| $run:expr;
     )*) => {
-        /// One call to the till, as a front end sends it: `{"cmd": "login", "operator": …}`.
-        /// Not `Debug`: `login` carries the password.
+        /// One call to the till, as a front end sends it: `{"login": {"operator": …}}`.
+        // Externally tagged: an internally or adjacently tagged enum is buffered before it is
+        // read, and serde_json's arbitrary precision (rust_decimal's) then cannot read a
+        // number inside it. Not `Debug`: `login` carries the password.
         #[derive(Clone, Deserialize, TS)]
-        #[serde(tag = "cmd", rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
         pub enum Command {
             $($(#[doc = $doc])* $variant { $($arg: $ty),* }),*
         }
@@ -48,7 +50,7 @@ macro_rules! commands {
         }
 
         /// Which reply each command gets, by name: a type only, for TypeScript's
-        /// `CommandReplies[C["cmd"]]`.
+        /// `CommandReplies[keyof C]`.
         #[derive(TS)]
         pub struct CommandReplies {
             $(pub $name: $reply),*
@@ -93,6 +95,7 @@ commands! {
     /// Logs in to the backends (the password is used and dropped, never stored).
     Login login { operator: String, password: String } -> TillStatus =
         |t| t.login(&operator, SecretString::from(password)).await?;
+    /// Switches the language of everything core says from now on.
     SetLang set_lang { lang: Lang } -> TillStatus = |t| t.set_lang(lang);
     /// The bill number as typed; never an error.
     CheckBill check_bill { raw: String } -> InputCheck = |t| t.check_bill(&raw);
@@ -107,7 +110,9 @@ commands! {
     /// Shows a QR code for the customer to scan.
     StartQr start_qr { bill: String, amount: String, choice: QrChoice } -> AttemptView =
         |t| t.start_qr(&bill, &amount, choice).await?;
+    /// Cancels the QR code on screen (one a back office cannot close stays watched).
     Cancel cancel { id: AttemptId } -> AttemptView = |t| t.cancel(id).await?;
+    /// Asks the backend once more about an Unknown or abandoned attempt.
     QueryAgain query_again { id: AttemptId } -> AttemptView = |t| t.query_again(id).await?;
     /// A manager decides an Unknown attempt, with a note saying how it was checked.
     Resolve resolve { id: AttemptId, to: ManagerDecision, note: String, manager: String }
@@ -115,6 +120,7 @@ commands! {
     /// A manager refunds `amount` yuan of a paid attempt (empty: all that is left).
     Refund refund { id: AttemptId, amount: String, note: String, manager: String }
         -> AttemptView = |t| t.refund(id, &amount, &note, &manager).await?;
+    /// One attempt as the screens show it.
     Attempt attempt { id: AttemptId } -> AttemptView = |t| t.attempt(id).await?;
     /// Lists attempts: only live ones, a business day, or a search by bill or order number.
     Attempts attempts { filter: AttemptFilter } -> Vec<AttemptView> =
@@ -122,6 +128,7 @@ commands! {
     /// A business day's report (`YYYY-MM-DD`; null: today).
     DayReport day_report { day: Option<String> } -> DayReportView =
         |t| t.day_report(day).await?;
+    /// The machine's serial ports, for the scanner setting.
     SerialPorts serial_ports {} -> Vec<String> = |t| t.serial_ports();
     /// The settings screen's values; secrets are never sent back.
     Settings settings {} -> SettingsView = |t| t.settings();
@@ -158,18 +165,13 @@ mod tests {
 
     #[test]
     fn commands_read_from_the_wire_by_name() {
-        let c: super::Command = serde_json::from_str(
-            r#"{"cmd":"resolve","id":7,"to":"failed","note":"n","manager":"m"}"#,
-        )
-        .unwrap();
-        assert_eq!(c.name(), "resolve");
-        let c: super::Command = serde_json::from_str(r#"{"cmd":"status"}"#).unwrap();
-        assert_eq!(c.name(), "status");
-        assert!(
-            serde_json::from_str::<super::Command>(
-                r#"{"cmd":"resolve","id":7,"to":"cancelled","note":"n","manager":"m"}"#
-            )
-            .is_err()
-        );
+        let read = |json: &str| serde_json::from_str::<super::Command>(json).map(|c| c.name());
+        let resolve = r#"{"resolve":{"id":7,"to":"failed","note":"n","manager":"m"}}"#;
+        assert_eq!(read(resolve).unwrap(), "resolve");
+        assert_eq!(read(r#"{"status":{}}"#).unwrap(), "status");
+        // Numbers of every kind read: u64 scan ids here, f64 in the settings.
+        let scanned = r#"{"start_scanned":{"bill":"B","amount":"1","scan_id":3}}"#;
+        assert_eq!(read(scanned).unwrap(), "start_scanned");
+        assert!(read(&resolve.replace("failed", "cancelled")).is_err());
     }
 }

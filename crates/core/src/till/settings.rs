@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::{Till, read, write};
 use crate::config::Config;
+use crate::error::Field;
 use crate::scanner::Terminator;
 use crate::{Error, Lang};
 
@@ -49,11 +50,12 @@ pub struct SettingsInput {
     /// A new key; `None` keeps the one there is.
     pub cloudpay_key: Option<String>,
     pub scanner_port: Option<String>,
-    pub scanner_baud: u32,
+    /// The numbers as typed: core says what is wrong with them.
+    pub scanner_baud: String,
     pub scanner_terminator: Terminator,
-    pub poll_wechat_give_up_s: f64,
-    pub poll_cloud_give_up_s: f64,
-    pub poll_qr_give_up_s: f64,
+    pub poll_wechat_give_up_s: String,
+    pub poll_cloud_give_up_s: String,
+    pub poll_qr_give_up_s: String,
 }
 
 impl Till {
@@ -173,15 +175,24 @@ fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
         .unwrap_or_default()
         .trim()
         .to_string();
-    cfg.scanner.baud = s.scanner_baud;
+    cfg.scanner.baud = whole(&s.scanner_baud, "the baud rate", "波特率")?;
+    let secs = |raw: &str, en: &str, zh: &str| whole(raw, en, zh).map(Duration::from_secs);
     cfg.scanner.terminator = s.scanner_terminator;
-    let secs = |v: f64, name: &str| {
-        Duration::try_from_secs_f64(v)
-            .map_err(|_| Error::Config(format!("{name}: a number of seconds")))
-    };
-    cfg.poll.wechat_barcode.give_up = secs(s.poll_wechat_give_up_s, "poll.wechat_barcode.give_up")?;
-    cfg.poll.cloud_barcode.give_up = secs(s.poll_cloud_give_up_s, "poll.cloud_barcode.give_up")?;
-    cfg.poll.qr.give_up = secs(s.poll_qr_give_up_s, "poll.qr.give_up")?;
+    cfg.poll.wechat_barcode.give_up = secs(
+        &s.poll_wechat_give_up_s,
+        "the seconds to follow a WeChat code",
+        "微信付款码的查询秒数",
+    )?;
+    cfg.poll.cloud_barcode.give_up = secs(
+        &s.poll_cloud_give_up_s,
+        "the seconds to follow a Cloud Pay code",
+        "云支付付款码的查询秒数",
+    )?;
+    cfg.poll.qr.give_up = secs(
+        &s.poll_qr_give_up_s,
+        "the seconds to follow a QR code",
+        "二维码的查询秒数",
+    )?;
     cfg.validate()?;
     if !cfg.scanner.port.is_empty() {
         cfg.scanner
@@ -189,6 +200,17 @@ fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
             .map_err(|e| Error::Config(format!("scanner: {e}")))?;
     }
     Ok(())
+}
+
+/// A whole number as typed on the settings screen.
+fn whole<T: std::str::FromStr>(raw: &str, en: &str, zh: &str) -> Result<T, Error> {
+    raw.trim().parse().map_err(|_| {
+        Error::input(
+            Field::Settings,
+            format!("{en} must be a whole number"),
+            format!("{zh}要填整数"),
+        )
+    })
 }
 
 /// Writes a secret readable by this user only, replacing the file whole.

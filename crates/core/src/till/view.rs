@@ -77,6 +77,8 @@ pub struct AttemptView {
     #[ts(type = "number | null")]
     pub remainder_fen: Option<u64>,
     pub remainder_text: Option<String>,
+    /// The remainder as the amount field takes it (`12.30`), for "take the remainder".
+    pub remainder_input: Option<String>,
     pub actions: Vec<Action>,
     /// Not known to have ended.
     pub live: bool,
@@ -157,6 +159,7 @@ impl AttemptView {
             payable_until_time: payable_until(a).map(|t| clock_time(t, tz)),
             remainder_fen: remainder.map(|f| f.0),
             remainder_text: remainder.map(amount_text),
+            remainder_input: remainder.map(|f| f.to_string()),
             actions: actions(a, remainder.is_some(), can_refund),
             live: a.state.is_live(),
             late: progress.late,
