@@ -90,12 +90,12 @@ pub fn run() -> Result<(), tauri::Error> {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                if !window.state::<Shell>().till.may_close() {
-                    // Money may be moving: the window asks first (the UI's close dialog).
-                    api.prevent_close();
-                    let _ = window.emit("close-requested", ());
-                }
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && !window.state::<Shell>().till.may_close()
+            {
+                // Money may be moving: the window asks first (the UI's close dialog).
+                api.prevent_close();
+                let _ = window.emit("close-requested", ());
             }
         })
         .invoke_handler(tauri::generate_handler![till])

@@ -1,6 +1,9 @@
 // Screenshots of every screen, in both languages and at both till sizes, taken the way a cashier works:
-// real keys into the built UI (vite preview) with the in-browser fake Till, in headless Chromium.
-// A scan is typed at scanner speed, so the keyboard-wedge detector is exercised too.
+// real keys into the built UI (vite preview) in headless Chromium, against the real Till on the embedded
+// sandbox through the development bridge (scripts/bridge.mjs; vite proxies to it), reset for each run.
+// The sandbox's scenarios (crates/sandbox/src/scenario.rs: a code's last digits) and its customer page and
+// faults stand in for the customer and the network. A scan is typed at scanner speed, so the keyboard-wedge
+// detector is exercised too.
 //
 //   npm run build && npm run shots            → shots-out/*.png
 //   SHOTS_ONLY=zh-CN-1280 npm run shots       → one combination
@@ -10,6 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { chromium } from "playwright-core";
+import { startBridge } from "./bridge.mjs";
 
 const PORT = 4173;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -41,6 +45,22 @@ function waitPort(port, ms) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A JSON request from this script (not the page): the bridge's commands, the sandbox's customer page and faults. */
+async function call(method, url, body) {
+  const r = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
+  return text === "" ? null : JSON.parse(text);
+}
+
+/** The QR code the customer sees now: its URL on the sandbox's customer page. */
+async function shownQr(bridge) {
+  const live = await call("POST", `${bridge}/till`, { attempts: { filter: { live_only: true, day: null, search: null } } });
+  const url = live.find((a) => a.state === "shown")?.code_url;
+  if (!url) throw new Error("no QR code on screen");
+  return url;
+}
+
 async function settle(page) {
   // Two frames: a screenshot right after a DOM change can show the previous frame.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -52,8 +72,10 @@ async function scan(page, code) {
   await page.keyboard.press("Enter");
 }
 
-async function run(browser, lang, [w, h]) {
+async function run(browser, bridge, lang, [w, h]) {
   const tag = `${lang}-${w}`;
+  const { sandbox } = await call("POST", `${bridge}/_bridge/reset`);
+  const fault = (f) => call("POST", `${sandbox}_sandbox/faults`, f);
   for (const f of readdirSync(OUT)) if (f.startsWith(`${tag}-`) || f.startsWith(`FAIL-${tag}`)) rmSync(`${OUT}${f}`);
   const ctx = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: 1 });
   // Keys sent over the DevTools protocol arrive 10–30 ms apart, slower than a real scanner: widen the
@@ -87,7 +109,7 @@ async function run(browser, lang, [w, h]) {
   await id("login-operator").fill("cashier");
   await id("login-password").fill("wrong");
   await id("login-password").press("Enter");
-  await id("login-password-error").waitFor();
+  await id("login-error").waitFor();
   await shot("login-error");
   await id("login-password").fill("123456");
   await id("login-password").press("Enter");
@@ -113,7 +135,7 @@ async function run(browser, lang, [w, h]) {
 
   // Customer enters a password, then paid.
   await newBill("B20261130-0002", "268");
-  await scan(page, "134520273825387641");
+  await scan(page, "134520273825381002"); // the customer confirms about 6 s later
   await id("say").waitFor();
   await sleep(2200);
   await shot("barcode-password");
@@ -124,7 +146,7 @@ async function run(browser, lang, [w, h]) {
   await id("bill-input").fill("B20261130-0003");
   await id("amount-input").fill("5.5");
   await id("amount-text").waitFor();
-  await scan(page, "134520273825387642");
+  await scan(page, "134520273825382222"); // insufficient balance
   await id("failed-band").waitFor();
   await shot("failed");
   await page.keyboard.press("Enter"); // try another way: same bill and amount
@@ -133,7 +155,10 @@ async function run(browser, lang, [w, h]) {
   await id("bill-input").fill("B20261130-0004");
   await id("amount-input").fill("88");
   await id("amount-input").press("Enter");
-  await scan(page, "134520273825387643");
+  // Charged, but the answer is garbled and every query fails: nobody can know yet.
+  await fault({ endpoint: "*", kind: "malformed_json", count: 1 });
+  await fault({ endpoint: "*", kind: "http500", count: 1000 });
+  await scan(page, "134520273825387649");
   await id("unknown-band").waitFor({ timeout: 8000 });
   await shot("unknown");
   await page.keyboard.press("F12");
@@ -141,11 +166,13 @@ async function run(browser, lang, [w, h]) {
   await shot("manager");
   await page.keyboard.press("Escape");
   await id("unknown-band").waitFor();
+  await call("DELETE", `${sandbox}_sandbox/faults`);
   await page.keyboard.press("F5");
   await id("paid-band").waitFor({ timeout: 8000 });
   await page.keyboard.press("Enter");
 
-  // Partly paid, then the remainder.
+  // Partly paid (the POS bill is ¥200), then the remainder.
+  await call("POST", `${sandbox}_sandbox/bills`, { billnum: "B20261130-0005", total_fen: 20000 });
   await newBill("B20261130-0005", "100");
   await scan(page, "134520273825387644");
   await id("partly-band").waitFor();
@@ -167,6 +194,7 @@ async function run(browser, lang, [w, h]) {
   // QR: shown, then abandoned by Esc (Tour V5 QR stays payable), then a Cloud Pay QR paid.
   await page.keyboard.press("F1");
   await id("qr-image").locator("svg").waitFor();
+  const abandonedQr = await shownQr(bridge);
   const customer = await ctx.newPage();
   await customer.goto(`${BASE}/customer.html`);
   await sleep(1600);
@@ -183,26 +211,27 @@ async function run(browser, lang, [w, h]) {
   await newBill("B20261130-0007", "45.00");
   await page.keyboard.press("F3");
   await id("qr-image").locator("svg").waitFor();
-  await page.evaluate(() => window.__cashierFake?.pay());
-  await id("paid-band").waitFor();
+  await call("POST", await shownQr(bridge)); // the customer pays on the sandbox's page
+  await id("paid-band").waitFor({ timeout: 15000 });
   await settle(customer);
   await customer.screenshot({ path: `${OUT}${tag}-customer-paid.png` });
   await shot("paid-qr");
   await page.keyboard.press("Enter");
   // The abandoned QR is paid after all: a line on top, the checkout stays.
   await id("bill-input").waitFor();
-  await page.evaluate(() => window.__cashierFake?.pay());
-  await id("background-paid").waitFor();
+  await call("POST", abandonedQr);
+  await id("background-paid").waitFor({ timeout: 60000 });
   await shot("background-paid");
   await id("background-paid").click();
 
-  // Trouble in the status bar, the live list, settings.
-  await page.evaluate(() => {
-    window.__cashierFake?.scanner("disconnected");
-    window.__cashierFake?.backendDown(true);
-    window.__cashierFake?.clockSkew(true);
-  });
+  // Trouble in the status bar (backends failing), the live list, settings.
+  await fault({ endpoint: "*", kind: "reset", count: 1000 });
+  await newBill("B20261130-0008", "9.90");
+  await scan(page, "134520273825387649");
+  await id("status-live").waitFor();
+  await sleep(1500);
   await shot("status-trouble");
+  await call("DELETE", `${sandbox}_sandbox/faults`);
   await id("status-live").click();
   await id("live-list").waitFor();
   await sleep(300);
@@ -218,11 +247,13 @@ async function run(browser, lang, [w, h]) {
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
+  const bridge = await startBridge();
   // vite itself, not through npx: killing npx would leave the server behind.
   const root = new URL("..", import.meta.url).pathname;
   const preview = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, "preview", "--strictPort", "--port", String(PORT), "--host", "127.0.0.1"], {
     cwd: root,
     stdio: "ignore",
+    env: { ...process.env, CASHIER_BRIDGE_URL: bridge.url },
   });
   try {
     await waitPort(PORT, 15000);
@@ -244,7 +275,7 @@ async function main() {
       for (const lang of LANGS) {
         for (const size of SIZES) {
           if (only && `${lang}-${size[0]}` !== only) continue;
-          await run(browser, lang, size).catch(async (e) => {
+          await run(browser, bridge.url, lang, size).catch(async (e) => {
             for (const ctx of browser.contexts()) {
               for (const [i, p] of ctx.pages().entries()) await p.screenshot({ path: `${OUT}FAIL-${lang}-${size[0]}-${i}.png` });
             }
@@ -258,6 +289,7 @@ async function main() {
     }
   } finally {
     preview.kill("SIGTERM");
+    bridge.stop();
   }
 }
 

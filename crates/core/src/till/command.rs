@@ -133,8 +133,8 @@ commands! {
     /// The settings screen's values; secrets are never sent back.
     Settings settings {} -> SettingsView = |t| t.settings();
     /// Checks the settings as a whole configuration, then replaces the file.
-    SaveSettings save_settings { settings: SettingsInput } -> SettingsView =
-        |t| t.save_settings(settings).await?;
+    SaveSettings save_settings { settings: Box<SettingsInput> } -> SettingsView =
+        |t| t.save_settings(*settings).await?;
     /// The cashier confirmed closing although a payment is in progress (the journal keeps
     /// it; the next start recovers it): the front end may close now.
     CloseAnyway close_anyway {} -> () = |t| t.confirm_close();
