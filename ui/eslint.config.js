@@ -27,7 +27,7 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      globals: { URL: "readonly", document: "readonly", console: "readonly", process: "readonly", setTimeout: "readonly", clearTimeout: "readonly", window: "readonly", localStorage: "readonly", requestAnimationFrame: "readonly" },
+      globals: { URL: "readonly", document: "readonly", console: "readonly", process: "readonly", setTimeout: "readonly", clearTimeout: "readonly", fetch: "readonly", window: "readonly", localStorage: "readonly", requestAnimationFrame: "readonly" },
     },
   },
 );

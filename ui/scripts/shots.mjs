@@ -50,12 +50,12 @@ async function call(method, url, body) {
   const r = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
-  return text === "" ? null : JSON.parse(text);
+  return r.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
 }
 
 /** The QR code the customer sees now: its URL on the sandbox's customer page. */
 async function shownQr(bridge) {
-  const live = await call("POST", `${bridge}/till`, { attempts: { filter: { live_only: true, day: null, search: null } } });
+  const { ok: live } = await call("POST", `${bridge}/till`, { attempts: { filter: { live_only: true, day: null, search: null } } });
   const url = live.find((a) => a.state === "shown")?.code_url;
   if (!url) throw new Error("no QR code on screen");
   return url;
@@ -171,25 +171,18 @@ async function run(browser, bridge, lang, [w, h]) {
   await id("paid-band").waitFor({ timeout: 8000 });
   await page.keyboard.press("Enter");
 
-  // Partly paid (the POS bill is ¥200), then the remainder.
-  await call("POST", `${sandbox}_sandbox/bills`, { billnum: "B20261130-0005", total_fen: 20000 });
-  await newBill("B20261130-0005", "100");
-  await scan(page, "134520273825387644");
-  await id("partly-band").waitFor();
-  await shot("partly");
-  await page.keyboard.press("Enter");
-  await id("amount-text").waitFor();
-  await shot("checkout-remainder");
+  // No "partly paid" shot: the embedded sandbox routes WeChat codes to Cloud Pay, which never pays a bill in
+  // part (only the Tour V5 POS channel does; crates/core/tests covers it).
   await id("bill-input").fill("");
   await id("bill-input").pressSequentially("B20261130-0006", { delay: 160 });
 
-  // A short (garbled) burst.
+  // A short burst with no field focused: core's scan rules read it as a bill ticket's number.
   await id("amount-input").fill("30");
   await id("amount-input").press("Enter");
   await page.keyboard.type("1345", { delay: 3 });
   await page.keyboard.press("Enter");
-  await id("scan-error").waitFor();
-  await shot("scan-incomplete");
+  await id("scan-line").waitFor();
+  await shot("bill-scanned");
 
   // QR: shown, then abandoned by Esc (Tour V5 QR stays payable), then a Cloud Pay QR paid.
   await page.keyboard.press("F1");

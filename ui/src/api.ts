@@ -53,7 +53,7 @@ async function tauriTransport(): Promise<TillTransport> {
 }
 
 /** The bridge at `base` (the page's own origin: vite proxies `/till` and `/events` to it): a command is a
- * POST of its JSON, answered by the reply or (status 400) an ErrorBody; events are server-sent. */
+ * POST of its JSON, answered `{ ok: reply }` or `{ err: ErrorBody }`; events are server-sent. */
 export function bridgeTransport(base = ""): TillTransport {
   return {
     async run(command) {
@@ -62,10 +62,11 @@ export function bridgeTransport(base = ""): TillTransport {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(command),
       });
-      const body: unknown = await r.json();
-      // An ErrorBody, as Tauri rejects with (run() passes it on).
-      if (!r.ok) throw body;
-      return body;
+      if (!r.ok) throw new Error(`the bridge answered ${r.status}: ${await r.text()}`);
+      const answer = (await r.json()) as { ok: unknown } | { err: unknown };
+      // The ErrorBody, as Tauri rejects with (run() passes it on).
+      if ("err" in answer) throw answer.err;
+      return answer.ok;
     },
     listen(handler) {
       const source = new EventSource(`${base}/events`);

@@ -54,9 +54,11 @@ export function bridgeTransport(): TillTransport & { close(): void } {
   return {
     async run(command: Command) {
       const r = await http("POST", `${BASE}/till`, command);
-      // An ErrorBody, as Tauri rejects with.
-      if (r.status !== 200) throw r.json;
-      return r.json;
+      if (r.status !== 200) throw new Error(`the bridge answered ${r.status}: ${JSON.stringify(r.json)}`);
+      const answer = r.json as { ok: unknown } | { err: unknown };
+      // The ErrorBody, as Tauri rejects with.
+      if ("err" in answer) throw answer.err;
+      return answer.ok;
     },
     listen(handler: (e: TillEvent) => void) {
       return new Promise((resolve, reject) => {

@@ -5,11 +5,11 @@ import { TABLES } from "../src/i18n";
 
 const SRC = join(import.meta.dirname, "..", "src");
 
-/** Every UI source file except the tables themselves and the dev fake (whose words stand in for core's). */
+/** Every UI source file except the tables themselves. */
 function sources(dir = SRC): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === "i18n" || name === "dev" ? [] : sources(path);
+    if (statSync(path).isDirectory()) return name === "i18n" ? [] : sources(path);
     return /\.(ts|tsx)$/.test(name) ? [path] : [];
   });
 }

@@ -4,7 +4,8 @@
 //! behaviour outside the Tauri shell: `npm run dev` (vite proxies to it), the UI's unit tests
 //! (vitest's global set-up starts it) and the screenshot script.
 //!
-//! - `POST /till` with a `Command`'s JSON: 200 and the reply, or 400 and an `ErrorBody`.
+//! - `POST /till` with a `Command`'s JSON: `{"ok": reply}`, or `{"err": ErrorBody}` when the
+//!   till refuses (as the Tauri shell's command rejects).
 //! - `GET /events`: the till's events (`TillEvent`), server-sent as `till` events.
 //! - `POST /_bridge/reset`: a new till in a new directory (each test starts afresh); the
 //!   events streams of the old one end. Answers, like `GET /_bridge`, `{"sandbox": url}`: the
@@ -78,9 +79,10 @@ async fn run(State(b): State<Bridge>, command: Result<Json<Command>, JsonRejecti
         Ok(Json(command)) => till.run(command).await,
         Err(e) => Err(Error::Internal(format!("not a command: {}", e.body_text()))),
     };
+    // A refusal is an answer, not an HTTP failure (a browser would log it as one).
     match answer {
-        Ok(reply) => Json(reply).into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, Json(e.body(till.lang()))).into_response(),
+        Ok(reply) => Json(json!({ "ok": reply })).into_response(),
+        Err(e) => Json(json!({ "err": e.body(till.lang()) })).into_response(),
     }
 }
 
