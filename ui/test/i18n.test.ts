@@ -1,20 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { TABLES } from "../src/i18n";
+import { sources } from "./sources";
 
-const SRC = join(import.meta.dirname, "..", "src");
-
-/** Every UI source file except the tables themselves. */
-function sources(dir = SRC): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === "i18n" ? [] : sources(path);
-    return /\.(ts|tsx)$/.test(name) ? [path] : [];
-  });
-}
-
-const code = sources().map((p) => readFileSync(p, "utf8"));
+// The tables themselves aside.
+const code = sources(["i18n"]).map((p) => readFileSync(p, "utf8"));
 const zh = TABLES["zh-CN"];
 const en = TABLES.en;
 const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

@@ -134,18 +134,24 @@ fn scan_rules_fixture() -> String {
 /// checked-in file drifts (`UPDATE_BINDINGS=1` rewrites it).
 #[test]
 fn checked_in_ui_fixtures_match_core() {
+    std::fs::create_dir_all(fixtures_dir()).unwrap();
     let path = fixtures_dir().join("scan-rules.json");
-    let fresh = scan_rules_fixture();
+    same_or_updated(&path, &scan_rules_fixture(), "core's scan rules");
+}
+
+/// Fails when the checked-in file at `path` differs from `fresh`, what core writes from `what`;
+/// `UPDATE_BINDINGS=1` rewrites it first. Gives the file as checked in.
+fn same_or_updated(path: &Path, fresh: &str, what: &str) -> String {
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
-        std::fs::create_dir_all(fixtures_dir()).unwrap();
-        std::fs::write(&path, &fresh).unwrap();
+        std::fs::write(path, fresh).unwrap();
     }
-    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    let checked_in = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         checked_in == fresh,
-        "{} drifted from core's scan rules; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
+        "{} drifted from {what}; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
         path.display()
     );
+    checked_in
 }
 
 fn till_api_doc() -> PathBuf {
@@ -191,15 +197,7 @@ fn till_api_doc_lists_every_command() {
     };
     let (before, after) = (&doc[..b + TABLE_BEGIN.len()], &doc[e..]);
     let fresh = format!("{before}{}{after}", command_table());
-    if std::env::var_os("UPDATE_BINDINGS").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let checked_in = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        checked_in == fresh,
-        "{} drifted from core's commands; run UPDATE_BINDINGS=1 cargo test -p cashier_core --test bindings",
-        path.display()
-    );
+    let checked_in = same_or_updated(&path, &fresh, "core's commands");
     for c in COMMANDS {
         assert!(
             checked_in.contains(&format!("| `{}` |", c.name)),
