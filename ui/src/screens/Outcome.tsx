@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import type { AttemptView } from "../bindings";
 import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
-import { Icon, type IconName, KeyButton } from "../ui/bits";
+import { Icon, type IconName, KeyButton, Say, StateLabel } from "../ui/bits";
 import { AttemptFacts } from "./facts";
 
 /** The one thing Enter does on an outcome screen. */
@@ -69,9 +69,7 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
     <div class={`outcome tone-${a.tone}`} data-testid="outcome">
       <div class="band" data-testid={band.testid} role="status">
         <Icon name={band.icon} size={64} />
-        <h1 class="state-label" data-testid="state-label">
-          {a.state_label}
-        </h1>
+        <StateLabel a={a} />
       </div>
       <div class="outcome-body">
         {a.tone === "partly" && a.remainder_text ? (
@@ -101,11 +99,7 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           </p>
         )}
         {primary === "again" && <p class="explain">{t("outcome.tryAnother")}</p>}
-        {a.say && a.tone !== "unknown" && (
-          <p class="say" data-testid="say">
-            {a.say}
-          </p>
-        )}
+        {a.tone !== "unknown" && <Say a={a} />}
         <div class="actions">
           {primaryButton(primary, a, store, t)}
           {primary !== "next" && a.actions.includes("next_customer") && (

@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import { useT } from "../i18n";
 import type { Seen, Store } from "../store";
-import { Icon, KeyButton, mmss, Spinner, useNow } from "../ui/bits";
+import { Icon, KeyButton, mmss, Say, Spinner, StateLabel, useNow } from "../ui/bits";
 import { AttemptFacts } from "./facts";
 
 /** A barcode payment on its way: live state, what to tell the customer, elapsed and remaining time. */
@@ -18,15 +18,9 @@ export function Progress({ store, seen }: { store: Store; seen: Seen }): JSX.Ele
     <div class="progress tone-progress">
       <div class="progress-head">
         <Spinner />
-        <h1 class="state-label" data-testid="state-label">
-          {a.state_label}
-        </h1>
+        <StateLabel a={a} />
       </div>
-      {a.say && (
-        <p class="say" data-testid="say">
-          {a.say}
-        </p>
-      )}
+      <Say a={a} />
       <p class="amount-huge" data-testid="amount">
         {a.amount_text}
       </p>

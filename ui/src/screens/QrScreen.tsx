@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import { useT } from "../i18n";
 import type { Seen, Store } from "../store";
-import { KeyButton, Ring, Spinner, useNow } from "../ui/bits";
+import { KeyButton, Ring, Say, Spinner, StateLabel, useNow } from "../ui/bits";
 import { AttemptFacts } from "./facts";
 
 /** A QR the customer scans: large, the amount huge, a countdown ring, live status; Esc cancels. */
@@ -33,14 +33,8 @@ export function QrScreen({ store, seen }: { store: Store; seen: Seen }): JSX.Ele
         <p class="amount-huge" data-testid="amount">
           {a.amount_text}
         </p>
-        <h1 class="state-label" data-testid="state-label">
-          {a.state_label}
-        </h1>
-        {a.say && (
-          <p class="say" data-testid="say">
-            {a.say}
-          </p>
-        )}
+        <StateLabel a={a} />
+        <Say a={a} />
         {left !== null && <Ring left={left} total={total} />}
         <AttemptFacts a={a} />
         <div class="actions">

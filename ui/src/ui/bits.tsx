@@ -2,6 +2,7 @@
 // no icon font), a local clock for countdowns between events.
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import type { AttemptView } from "../bindings";
 
 type KeyButtonProps = {
   label: string;
@@ -144,4 +145,22 @@ export function FieldError({ testid, children }: { testid?: string; children: Co
       <Icon name="cross" size={20} /> {children}
     </p>
   );
+}
+
+/** Core's words for where an attempt stands, as the screen's heading. */
+export function StateLabel({ a }: { a: AttemptView }): JSX.Element {
+  return (
+    <h1 class="state-label" data-testid="state-label">
+      {a.state_label}
+    </h1>
+  );
+}
+
+/** What core says to tell the customer, when it says anything. */
+export function Say({ a }: { a: AttemptView }): JSX.Element | null {
+  return a.say ? (
+    <p class="say" data-testid="say">
+      {a.say}
+    </p>
+  ) : null;
 }
