@@ -23,7 +23,8 @@ function binary() {
 
 /** Starts a bridge; resolves to its base URL and a function that stops it. */
 export function startBridge() {
-  const child = spawn(binary(), [], { stdio: ["ignore", "pipe", "inherit"] });
+  // Its stdin is a pipe from this process: when this process ends, however it ends, the bridge does too.
+  const child = spawn(binary(), ["--exit-with-stdin"], { stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     const fail = (why) => {

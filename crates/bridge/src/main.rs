@@ -12,7 +12,9 @@
 //!   embedded sandbox's address, for its customer page and fault injection.
 //!
 //! The first line on stdout is `cashier-bridge listening on http://127.0.0.1:PORT`;
-//! `CASHIER_BRIDGE_PORT` picks the port (default: any free one).
+//! `CASHIER_BRIDGE_PORT` picks the port (default: any free one). With `--exit-with-stdin` it
+//! ends when its standard input closes, so a test run or dev server that dies (even by
+//! SIGKILL) leaves no bridge behind.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -162,6 +164,12 @@ async fn start() -> Result<(), String> {
         .route("/_bridge", get(about))
         .route("/_bridge/reset", post(reset))
         .with_state(bridge);
+    if std::env::args().any(|a| a == "--exit-with-stdin") {
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+            std::process::exit(0);
+        });
+    }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;
