@@ -106,16 +106,17 @@ export function Settings({ store }: { store: Store }): JSX.Element {
     }
   };
 
-  const text = (k: "till" | "operator" | "timezone" | "max_amount", testid: string) => (
+  /** A field typed as text; `numeric` brings up a number pad (core reads and checks the number). */
+  const text = (k: keyof typeof LABEL, testid: string, numeric = false) => (
     <label class="field">
       <span class="field-label">{t(LABEL[k])}</span>
-      <input class="input" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />
-    </label>
-  );
-  const num = (k: NumberField, testid: string) => (
-    <label class="field">
-      <span class="field-label">{t(LABEL[k])}</span>
-      <input class="input" inputMode="numeric" data-testid={testid} value={draft[k]} onInput={(e) => set(k, e.currentTarget.value)} />
+      <input
+        class="input"
+        {...(numeric ? { inputMode: "numeric" as const } : {})}
+        data-testid={testid}
+        value={draft[k]}
+        onInput={(e) => set(k, e.currentTarget.value)}
+      />
     </label>
   );
   const portChoices = draft.scanner_port && !ports.includes(draft.scanner_port) ? [draft.scanner_port, ...ports] : ports;
@@ -253,9 +254,9 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         </fieldset>
         <fieldset>
           <legend>{t("settings.polling")}</legend>
-          {num("poll_wechat_give_up_s", "settings-poll-wechat")}
-          {num("poll_cloud_give_up_s", "settings-poll-cloud")}
-          {num("poll_qr_give_up_s", "settings-poll-qr")}
+          {text("poll_wechat_give_up_s", "settings-poll-wechat", true)}
+          {text("poll_cloud_give_up_s", "settings-poll-cloud", true)}
+          {text("poll_qr_give_up_s", "settings-poll-qr", true)}
         </fieldset>
       </div>
       <p class="settings-path" data-testid="settings-config-path">
