@@ -1,7 +1,7 @@
 //! `cashier`: the headless cashier for scripting, operations and benchmarks.
 //!
-//! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired),
-//! 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
+//! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired,
+//! refunded), 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
 
 mod demo;
 mod output;
@@ -251,7 +251,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let a = till
                 .refund(id, amount.as_deref().unwrap_or(""), &note, &manager)
                 .await?;
-            Ok(output::attempt(&a, json, till.lang()))
+            Ok(output::refund(&a, json, till.lang()))
         }
         Command::Receipts {
             day,

@@ -3,19 +3,18 @@
 //! scanner on a real pseudo-terminal, secrets kept out of output and journal, and the embedded
 //! sandbox when nothing is configured.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 
-use cashier_core::AttemptState;
-use cashier_core::receipts::{CSV_HEADER, business_day};
-use cashier_sandbox::SandboxConfig;
-use common::{
+use crate::common;
+use crate::common::{
     BARCODE_CHANNELS, CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, QR_CHANNELS, QrPoll, Running, Till,
     bare_command, customer_pays,
 };
+use cashier_core::AttemptState;
+use cashier_core::receipts::{CSV_HEADER, business_day};
+use cashier_sandbox::SandboxConfig;
 use serde_json::Value;
 
 fn pay_barcode(

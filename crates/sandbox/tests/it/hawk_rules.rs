@@ -4,15 +4,13 @@
 //! sandbox's own clock can be set away from the system's (`clock_offset_secs`), and the
 //! window widened only by the lenient `hawk_skew_secs`.
 
-mod common;
-
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use cashier_sandbox::SandboxConfig;
-use common::*;
 use hmac::{Hmac, Mac};
 use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};

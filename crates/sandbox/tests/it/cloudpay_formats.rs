@@ -3,9 +3,7 @@
 //! `spbill_create_ip`. Every refusal is status 101, unsigned, naming what is wrong, and moves
 //! no money.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// The envelope of `content`, signed as the app signs it.

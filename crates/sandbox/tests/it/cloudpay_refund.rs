@@ -1,9 +1,7 @@
 //! Cloud Pay refunds in the ledger: partial refunds leave the order paid, a full refund marks
 //! it refunded, and `net_charged` counts only refunds that are done.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Client;
 use serde_json::{Value, json};
 

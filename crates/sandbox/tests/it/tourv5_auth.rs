@@ -1,8 +1,6 @@
 //! Tour V5 HAWK: who may call what, with which key, and the 401 otherwise.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

@@ -3,11 +3,9 @@
 //! (a panicking handler would drop the connection instead), and only requests the backend
 //! accepted moved money.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

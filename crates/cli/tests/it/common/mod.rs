@@ -1,9 +1,7 @@
 //! Shared helpers for the `cashier` end-to-end tests: a sandbox hosted in the test process,
 //! a till directory (config file, journal) per test, and a way to run the real binary with
 //! every wait bounded.
-#![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -18,8 +16,6 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
 
-pub const PASSWORD: &str = "123456";
-pub const AUTHEN_KEY: &str = "sandbox-authen-key-0123456789abc";
 pub const PREFIX: &str = "sz0100sbox";
 /// WeChat code the sandbox charges at once.
 pub const PAID_CODE: &str = "134520273825387649";
@@ -304,8 +300,11 @@ impl Running {
         let mut child = cmd.spawn().expect("cashier binary starts");
         let mut pipe = child.stdin.take();
         if let (Some(p), Some(text)) = (pipe.as_mut(), stdin) {
-            // The password is the first line; closing stdin afterwards ends the input.
-            p.write_all(text.as_bytes()).expect("write stdin");
+            // The password is the first line; closing stdin afterwards ends the input. A command
+            // refused before it reads its password may already be gone: a broken pipe is fine.
+            if let Err(e) = p.write_all(text.as_bytes()) {
+                assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+            }
         }
         drop(pipe);
         let (tx, lines) = mpsc::channel();
@@ -511,15 +510,6 @@ pub fn customer_pays(rt: &Runtime, url: &str) -> Value {
             .expect("customer page answers");
         resp.json::<Value>().await.expect("customer page JSON")
     })
-}
-
-/// Charges per bill in the ledger.
-pub fn charges_by_bill(ledger: &Ledger) -> BTreeMap<String, Vec<u64>> {
-    let mut m: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for c in &ledger.charges {
-        m.entry(c.bill.clone()).or_default().push(c.amount_fen);
-    }
-    m
 }
 
 /// A bill unique to this run: a tag and a counter, at most 20 printable characters.

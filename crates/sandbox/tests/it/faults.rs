@@ -1,10 +1,8 @@
 //! Fault injection, each kind as a client sees it, and what the ledger says happened.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 

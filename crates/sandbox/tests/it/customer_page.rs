@@ -1,11 +1,9 @@
 //! The customer page of QR orders: what it shows, pay, decline, expiry.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use cashier_sandbox::SandboxConfig;
-use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,10 +1,8 @@
 //! Shutdown cuts answers held back by faults instead of waiting for them.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]

@@ -2,10 +2,8 @@
 //! refused as the back office does (ModelState 400, or the envelope's `errcode` -1), and
 //! none of them opens an order or moves money.
 
-mod common;
-
+use crate::common::*;
 use cashier_sandbox::SandboxConfig;
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

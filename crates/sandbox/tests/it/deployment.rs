@@ -3,12 +3,10 @@
 //! meaning fully paid, and where the KouDaiLQ query is served. Settings that cannot work are
 //! refused at start-up.
 
-mod common;
-
 use std::io::ErrorKind;
 
+use crate::common::*;
 use cashier_sandbox::{Sandbox, SandboxConfig};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,11 +1,9 @@
 //! Tencent Cloud Pay: signatures both ways, barcode orders in each scenario, duplicate order
 //! numbers, request checks, and queries or closes that do not match their order.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]

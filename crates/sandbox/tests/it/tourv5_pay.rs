@@ -1,11 +1,9 @@
 //! Tour V5 payments: QR orders paid on the customer page, KouDaiLQ barcodes and POS sale
 //! bills, each scenario, and what the ledger records.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,12 +2,10 @@
 //! paid about N×3 s after the pay call whether or not anybody asked. Queries only report
 //! it. These tests run on tokio's paused clock, the sandbox's clock for such durations.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use cashier_sandbox::Ledger;
-use common::*;
 use serde_json::json;
 
 fn state(ledger: &Ledger, reference: &str) -> Option<(String, u32)> {

@@ -2,9 +2,7 @@
 //! barcode channels, and single-use codes (`8xxx`): charged once, then refused as already
 //! used on any channel, while a repeated Cloud Pay order number stays a duplicate.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,10 +1,8 @@
 //! Cloud Pay's content rules (docs/protocols.md §2, seed 004), one test each: every refusal is
 //! status 101, unsigned, naming the field, and moves no money.
 
-mod common;
-
+use crate::common::*;
 use cashier_sandbox::Sandbox;
-use common::*;
 use serde_json::{Value, json};
 
 fn without(mut content: Value, parent: &str, key: &str) -> Value {

@@ -4,19 +4,18 @@
 //! not, nothing left half-way. Attempts left Unknown are resolved by a manager and the bill
 //! is paid again, once.
 
-mod common;
-
 use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::common;
+use crate::common::{
+    CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, PASSWORD_CODE, QrPoll, Till, customer_pays, is_qr,
+};
 use cashier_core::failpoint::{AFTER_JOURNAL_BEFORE_SEND, AFTER_SEND_BEFORE_RECORD, BEFORE_CLOSE};
 use cashier_core::{Attempt, AttemptState};
 use cashier_sandbox::Ledger;
-use common::{
-    CMD_TIMEOUT, DECLINED_CODE, PAID_CODE, PASSWORD_CODE, QrPoll, Till, customer_pays, is_qr,
-};
 use tokio::runtime::Runtime;
 
 /// How the `pay` process dies.

@@ -4,10 +4,9 @@
 //! process that dies with its order still open.
 #![cfg(unix)]
 
-mod common;
-
+use crate::common;
+use crate::common::{CMD_TIMEOUT, QrPoll, Till};
 use cashier_core::AttemptState;
-use common::{CMD_TIMEOUT, QrPoll, Till};
 
 /// No poll before the signal (the first one would come after 100 s), so every query the
 /// backend sees is the final one the signal asked for.

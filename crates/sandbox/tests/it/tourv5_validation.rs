@@ -1,8 +1,6 @@
 //! Tour V5 model validation: ASP.NET's HTTP 400 with `ModelState` per broken field.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

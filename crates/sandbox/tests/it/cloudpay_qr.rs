@@ -1,11 +1,9 @@
 //! Tencent Cloud Pay QR orders: idempotent creation, reused order numbers, `time_expire`,
 //! unknown orders, close and refund.
 
-mod common;
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -3,9 +3,8 @@
 //! with the code in its words; the clear code must then appear nowhere: not in the attempt's
 //! reason, not in any transition's raw status or note, not in the CLI's output, not in its log.
 
-mod common;
-
-use common::{QrPoll, Till};
+use crate::common;
+use crate::common::{QrPoll, Till};
 use serde_json::json;
 
 #[test]

@@ -1,5 +1,4 @@
 //! Test clients for the sandbox, signing with cashier_core's crypto the way the app does.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};

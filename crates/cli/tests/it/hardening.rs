@@ -1,13 +1,12 @@
 //! Bad configuration, bad input and a hostile terminal: each is refused (or survived) clearly,
 //! before anything is journalled or sent, and never stops a payment from being followed.
 
-mod common;
-
 use std::io::Read;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{PAID_CODE, QrPoll, Till, bare_command};
+use crate::common;
+use crate::common::{PAID_CODE, QrPoll, Till, bare_command};
 
 fn till() -> (tokio::runtime::Runtime, Till) {
     let rt = common::runtime();
