@@ -17,27 +17,6 @@ use cashier_core::receipts::{CSV_HEADER, business_day};
 use cashier_sandbox::SandboxConfig;
 use serde_json::Value;
 
-fn pay_barcode(
-    till: &Till,
-    channel: &str,
-    bill: &str,
-    amount: &str,
-    code: &str,
-) -> common::Finished {
-    till.run(&[
-        "--json",
-        "pay",
-        "--channel",
-        channel,
-        "--bill",
-        bill,
-        "--amount",
-        amount,
-        "--code",
-        code,
-    ])
-}
-
 /// (a) Every channel ends paid, exit 0, with the result's fields right and one charge each.
 #[test]
 fn pay_on_every_channel_ends_paid() {
@@ -47,10 +26,7 @@ fn pay_on_every_channel_ends_paid() {
     let mut runs: Vec<(&str, common::Finished)> = Vec::new();
     for (i, channel) in BARCODE_CHANNELS.iter().enumerate() {
         let bill = common::bill("PAY", i);
-        runs.push((
-            channel,
-            pay_barcode(&till, channel, &bill, "12.3", PAID_CODE),
-        ));
+        runs.push((channel, till.pay_code(channel, &bill, "12.3", PAID_CODE)));
         bills.push(bill);
     }
     for (i, channel) in QR_CHANNELS.iter().enumerate() {
@@ -149,7 +125,7 @@ fn declined_code_fails_with_the_backends_reason() {
     let till = Till::start(&rt, QrPoll::LONG);
     for (i, channel) in BARCODE_CHANNELS.iter().enumerate() {
         let bill = common::bill("DECL", i);
-        let run = pay_barcode(&till, channel, &bill, "8.00", DECLINED_CODE);
+        let run = till.pay_code(channel, &bill, "8.00", DECLINED_CODE);
         run.assert_code(1);
         let r = run.json();
         assert_eq!(r["state"], "failed", "{channel}\n{run}");
@@ -159,13 +135,7 @@ fn declined_code_fails_with_the_backends_reason() {
             "{channel}: the sandbox's words in the reason: {reason:?}"
         );
     }
-    let expired = pay_barcode(
-        &till,
-        "koudai-barcode",
-        "DECL-EXP",
-        "8.00",
-        "134520273825383333",
-    );
+    let expired = till.pay_code("koudai-barcode", "DECL-EXP", "8.00", "134520273825383333");
     expired.assert_code(1);
     let reason = expired.json()["reason"]
         .as_str()
@@ -273,9 +243,12 @@ fn bad_input_is_refused_before_anything_is_journalled() {
 fn receipts_match_the_journal_and_the_ledger() {
     let rt = common::runtime();
     let till = Till::start(&rt, QrPoll::LONG);
-    pay_barcode(&till, "cloud-barcode", "RCP-1", "12.3", PAID_CODE).assert_code(0);
-    pay_barcode(&till, "koudai-barcode", "RCP-2", "0.05", PAID_CODE).assert_code(0);
-    pay_barcode(&till, "pos-wechat-barcode", "RCP-3", "7", DECLINED_CODE).assert_code(1);
+    till.pay_code("cloud-barcode", "RCP-1", "12.3", PAID_CODE)
+        .assert_code(0);
+    till.pay_code("koudai-barcode", "RCP-2", "0.05", PAID_CODE)
+        .assert_code(0);
+    till.pay_code("pos-wechat-barcode", "RCP-3", "7", DECLINED_CODE)
+        .assert_code(1);
     till.pay_qr_as_customer(&rt, "wechat-qr", "RCP-4", "100")
         .assert_code(0);
 

@@ -4,53 +4,31 @@
 
 use cashier_core::receipts::Outcome;
 
-use crate::common::{self, Finished, PAID_CODE, QrPoll, Till};
+use crate::common::{self, PAID_CODE, QrPoll, Till};
 
 #[test]
 fn a_refunded_payment_exits_as_core_counts_it() {
     let rt = common::runtime();
     let till = Till::start(&rt, QrPoll::LONG);
     let bill = common::bill("REFX", 0);
-    let paid = till.run(&[
-        "--json",
-        "pay",
-        "--channel",
-        "cloud-barcode",
-        "--bill",
-        &bill,
-        "--amount",
-        "2.00",
-        "--code",
-        PAID_CODE,
-    ]);
+    let paid = till.pay_code("cloud-barcode", &bill, "2.00", PAID_CODE);
     paid.assert_code(0);
-    let order = paid.json()["order_no"]
-        .as_str()
-        .expect("order_no")
-        .to_string();
-    let refund = |amount: Option<&str>| {
-        let mut args = vec!["--json", "refund", "--order", &order];
-        if let Some(a) = amount {
-            args.extend(["--amount", a]);
-        }
-        args.extend(["--note", "goods returned", "--manager", "boss"]);
-        till.run(&args)
-    };
+    let order = paid.order_no();
     // The query's exit code and state against what core makes of the journal's attempt.
     let query_counts = |want: Outcome, code: i32| {
-        let q: Finished = till.run(&["--json", "query", "--order", &order]);
+        let q = till.run(&["--json", "query", "--order", &order]);
         let state = till.attempts_of_bill(&bill)[0].state;
         assert_eq!(Outcome::of(state), want, "{state:?}\n{q}");
         assert_eq!(q.json()["state"], state.as_str(), "{q}");
         q.assert_code(code);
     };
 
-    let part = refund(Some("0.50"));
+    let part = till.refund(&order, Some("0.50"));
     part.assert_code(0);
     assert_eq!(part.json()["state"], "part_refunded", "{part}");
     query_counts(Outcome::Paid, 0);
 
-    let rest = refund(None);
+    let rest = till.refund(&order, None);
     rest.assert_code(0);
     assert_eq!(rest.json()["state"], "refunded", "{rest}");
     query_counts(Outcome::Refunded, 1);

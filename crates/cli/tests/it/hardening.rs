@@ -6,27 +6,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::common;
-use crate::common::{PAID_CODE, QrPoll, Till, bare_command};
+use crate::common::{PAID_CODE, QrPoll, Till, bare_command, pay_args};
 
 fn till() -> (tokio::runtime::Runtime, Till) {
     let rt = common::runtime();
     let till = Till::start(&rt, QrPoll::LONG);
     (rt, till)
-}
-
-fn pay_args<'a>(bill: &'a str, channel: &'a str, code: &'a str) -> Vec<&'a str> {
-    vec![
-        "--json",
-        "pay",
-        "--channel",
-        channel,
-        "--bill",
-        bill,
-        "--amount",
-        "1.00",
-        "--code",
-        code,
-    ]
 }
 
 /// Adds TOML to the till's configuration file: its keys go under their table's existing
@@ -54,7 +39,7 @@ fn an_unknown_key_in_any_table_is_refused_by_its_path() {
     ] {
         let (_rt, till) = till();
         add_config(&till, toml);
-        let r = till.run(&pay_args("CFG-1", "cloud-barcode", PAID_CODE));
+        let r = till.pay_code("cloud-barcode", "CFG-1", "1.00", PAID_CODE);
         let err = r.json()["error"].clone();
         assert_eq!(err["code"], "config", "{toml}\n{r}");
         assert!(
@@ -90,7 +75,7 @@ fn poll_durations_out_of_bounds_are_refused_before_anything_is_sent() {
         );
         assert_ne!(text, replaced, "the harness's config changed shape");
         std::fs::write(&till.config, replaced).unwrap();
-        let r = till.run(&pay_args("CFG-2", "cloud-barcode", PAID_CODE));
+        let r = till.pay_code("cloud-barcode", "CFG-2", "1.00", PAID_CODE);
         assert_eq!(r.code(), Some(4), "{toml}\n{r}");
         let msg = r.json()["error"]["message"]
             .as_str()
@@ -176,7 +161,7 @@ fn a_code_of_the_wrong_wallet_is_refused_before_anything_is_sent() {
         ("pos-wechat-barcode", "284520273825387649", "Alipay"),
         ("cloud-barcode", "6212345678901234567", "UnionPay"),
     ] {
-        let r = till.run(&pay_args("WALLET-1", channel, code));
+        let r = till.pay_code(channel, "WALLET-1", "1.00", code);
         assert_eq!(r.code(), Some(2), "{channel}\n{r}");
         assert_eq!(r.json()["error"]["code"], "invalid_code", "{r}");
         assert!(
@@ -232,7 +217,7 @@ fn the_configured_language_applies_to_errors() {
             ),
         )
         .unwrap();
-        let mut cmd = till.command(&pay_args("", "cloud-barcode", PAID_CODE));
+        let mut cmd = till.command(&pay_args("cloud-barcode", "", "1.00", Some(PAID_CODE)));
         cmd.env_remove("CASHIER_LANG");
         let out = cmd.stdin(Stdio::null()).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -260,7 +245,7 @@ fn scan_once_on_a_port_that_cannot_be_opened_fails() {
 #[test]
 fn logs_written_to_a_pipe_carry_no_colour_codes() {
     let (_rt, till) = till();
-    let mut cmd = till.command(&pay_args("LOG-1", "cloud-barcode", PAID_CODE));
+    let mut cmd = till.command(&pay_args("cloud-barcode", "LOG-1", "1.00", Some(PAID_CODE)));
     cmd.env("CASHIER_LOG", "info");
     let out = {
         use std::io::Write;
@@ -284,33 +269,12 @@ fn logs_written_to_a_pipe_carry_no_colour_codes() {
 #[test]
 fn a_blank_refund_amount_is_refused_and_refunds_nothing() {
     let (_rt, till) = till();
-    let paid = till.run(&pay_args("BLANK-1", "cloud-barcode", PAID_CODE));
+    let paid = till.pay_code("cloud-barcode", "BLANK-1", "1.00", PAID_CODE);
     paid.assert_code(0);
-    let order = paid.json()["order_no"]
-        .as_str()
-        .expect("order_no")
-        .to_string();
-    let blank_pay = till.run(&[
-        "--json",
-        "pay",
-        "--channel",
-        "cloud-barcode",
-        "--bill",
-        "BLANK-2",
-        "--amount",
-        "",
-        "--code",
-        PAID_CODE,
-    ]);
+    let order = paid.order_no();
+    let blank_pay = till.pay_code("cloud-barcode", "BLANK-2", "", PAID_CODE);
     blank_pay.assert_code(2);
-    let refund = |amount: Option<&str>| {
-        let mut args = vec!["--json", "refund", "--order", &order];
-        if let Some(a) = amount {
-            args.extend(["--amount", a]);
-        }
-        args.extend(["--note", "goods returned", "--manager", "boss"]);
-        till.run(&args)
-    };
+    let refund = |amount: Option<&str>| till.refund(&order, amount);
     for blank in ["", " ", "\t"] {
         let r = refund(Some(blank));
         r.assert_code(2);

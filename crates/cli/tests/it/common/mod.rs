@@ -156,27 +156,30 @@ impl Till {
             .collect()
     }
 
-    /// `cashier --json pay` of a QR channel, paid from the customer page as soon as the code
-    /// is shown; returns the finished command.
+    /// `cashier --json pay` with a payment code, to its end.
+    pub fn pay_code(&self, channel: &str, bill: &str, amount: &str, code: &str) -> Finished {
+        self.run(&pay_args(channel, bill, amount, Some(code)))
+    }
+
+    /// `cashier --json refund` by a manager: `amount` yuan, or all that is left for `None`.
+    pub fn refund(&self, order: &str, amount: Option<&str>) -> Finished {
+        let mut args = vec!["--json", "refund", "--order", order];
+        if let Some(a) = amount {
+            args.extend(["--amount", a]);
+        }
+        args.extend(["--note", "goods returned", "--manager", "boss"]);
+        self.run(&args)
+    }
+
     /// `cashier --json pay` of a QR code, running, with its `shown` event once the code is shown.
     pub fn show_qr(&self, channel: &str, bill: &str, amount: &str) -> (Running, Value) {
-        let mut pay = self.spawn(
-            &[
-                "--json",
-                "pay",
-                "--channel",
-                channel,
-                "--bill",
-                bill,
-                "--amount",
-                amount,
-            ],
-            &[],
-        );
+        let mut pay = self.spawn(&pay_args(channel, bill, amount, None), &[]);
         let shown = pay.wait_event(|e| e["state"] == "shown", Duration::from_secs(30));
         (pay, shown)
     }
 
+    /// `cashier --json pay` of a QR channel, paid from the customer page as soon as the code
+    /// is shown; returns the finished command.
     pub fn pay_qr_as_customer(
         &self,
         rt: &Runtime,
@@ -193,6 +196,29 @@ impl Till {
         assert_eq!(answer["state"], "paid", "customer page answer: {answer}");
         pay.finish(CMD_TIMEOUT)
     }
+}
+
+/// The arguments of `cashier --json pay`, with a payment code or (a QR channel) without.
+pub fn pay_args<'a>(
+    channel: &'a str,
+    bill: &'a str,
+    amount: &'a str,
+    code: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "--json",
+        "pay",
+        "--channel",
+        channel,
+        "--bill",
+        bill,
+        "--amount",
+        amount,
+    ];
+    if let Some(code) = code {
+        args.extend(["--code", code]);
+    }
+    args
 }
 
 /// The binary with no CASHIER_ variable inherited and HOME / XDG dirs inside `home`, so a
@@ -253,6 +279,14 @@ impl Finished {
     /// The JSON progress events on stderr (other stderr lines, such as log lines, skipped).
     pub fn events(&self) -> Vec<Value> {
         json_lines(&self.stderr)
+    }
+
+    /// The order number of the attempt a `--json` command ended with.
+    pub fn order_no(&self) -> String {
+        let json = self.json();
+        let no = json["order_no"].as_str();
+        no.unwrap_or_else(|| panic!("no order_no:\n{self}"))
+            .to_string()
     }
 
     pub fn assert_code(&self, want: i32) -> &Finished {
