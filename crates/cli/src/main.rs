@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 
 use term::diag;
 
-use cashier_core::cloudpay::Platform;
+use cashier_core::backend::cloudpay::Platform;
 use cashier_core::till::input;
 use cashier_core::{AttemptState, Channel, Error};
 

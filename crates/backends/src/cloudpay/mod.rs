@@ -1,11 +1,10 @@
 //! Tencent Cloud Pay (docs/protocols.md §2, seed 004): signed `request_content`, verified answers,
 //! fail-over hosts.
 
-mod config;
 pub mod map;
 pub mod wire;
 
-pub use config::{CloudPayConfig, Platform, TradeType};
+pub use cashier_core::backend::cloudpay::{CloudPayConfig, Platform, TradeType};
 
 use std::net::Ipv4Addr;
 

@@ -10,22 +10,19 @@ use std::time::{Duration, SystemTime};
 
 use hawk::{Credentials, Key, PayloadHasher, RequestBuilder, SHA256};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
 use super::CryptoError;
 
-/// How a key string becomes HMAC key bytes. ASSUMPTION (docs/protocols.md §1): its UTF-8 bytes; the
-/// other reading of a 32-hex-digit key is the 16 bytes it spells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HawkKeyBytes {
-    #[default]
-    Utf8,
-    Hex,
+pub use cashier_core::backend::crypto::HawkKeyBytes;
+
+/// A key string's HMAC key bytes as the configured reading says. The reading is a deployment's
+/// choice, so core keeps the enum (its configuration reads it); the bytes are this crate's.
+pub trait HawkKeyDecode {
+    fn of(self, key: &str) -> Result<Vec<u8>, CryptoError>;
 }
 
-impl HawkKeyBytes {
-    pub fn of(self, key: &str) -> Result<Vec<u8>, CryptoError> {
+impl HawkKeyDecode for HawkKeyBytes {
+    fn of(self, key: &str) -> Result<Vec<u8>, CryptoError> {
         match self {
             HawkKeyBytes::Utf8 => Ok(key.as_bytes().to_vec()),
             HawkKeyBytes::Hex => {

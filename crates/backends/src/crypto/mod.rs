@@ -9,26 +9,9 @@ use md5::{Digest, Md5};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use authen::AuthenKey;
-pub use hawk_sig::{HawkCredentials, HawkHeader, HawkKeyBytes};
-pub use tdes::TdesProfile;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CryptoError {
-    #[error("ciphertext is not valid Base64")]
-    BadBase64,
-    #[error("decryption gave invalid padding (wrong key or wrong TripleDES profile)")]
-    BadPadding,
-    #[error("decrypted text is not printable UTF-8 (wrong key or wrong TripleDES profile)")]
-    NotText,
-    #[error("key string is too short for this TripleDES profile")]
-    KeyTooShort,
-    #[error("HAWK header is malformed: {0}")]
-    HawkHeader(String),
-    #[error("HAWK signature does not verify")]
-    HawkMismatch,
-    #[error("authen key must be 32 characters, got {0}")]
-    AuthenKeyLength(usize),
-}
+pub use cashier_core::backend::crypto::CryptoError;
+pub use hawk_sig::{HawkCredentials, HawkHeader, HawkKeyBytes, HawkKeyDecode};
+pub use tdes::{TdesCipher, TdesProfile};
 
 /// `UPPER(MD5(password))`: 32 uppercase hex characters over the UTF-8 password.
 ///

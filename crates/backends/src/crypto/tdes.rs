@@ -9,52 +9,42 @@ use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use des::{TdesEde2, TdesEde3};
 use md5::{Digest, Md5};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::CryptoError;
 
 use des::cipher;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum TdesProfile {
-    /// ASSUMPTION (docs/protocols.md §3): key = SHA-256(key string)[..24], 3DES-EDE3, ECB, PKCS7.
-    #[default]
-    Sha256Ecb,
-    /// Key = the first 24 ASCII bytes of the key string, ECB, PKCS7.
-    AsciiEcb,
-    /// Key = MD5(key string) as a 16-byte two-key 3DES, ECB, PKCS7.
-    Md5TwoKeyEcb,
-    /// Key = SHA-256(key string)[..24], CBC with IV = key[0..8], PKCS7.
-    Sha256Cbc,
+pub use cashier_core::backend::crypto::TdesProfile;
+
+/// TripleDES under a configured profile. The profile is a deployment's choice, so core keeps
+/// the enum (its configuration reads it); the cipher is this crate's.
+pub trait TdesCipher {
+    /// Encrypts UTF-8 `plaintext` under `key` (the key *string*), returning Base64.
+    fn encrypt(self, key: &str, plaintext: &str) -> Result<String, CryptoError>;
+    /// Decrypts Base64 `ciphertext`; the result must be printable UTF-8.
+    fn decrypt(self, key: &str, ciphertext: &str) -> Result<String, CryptoError>;
 }
 
-impl TdesProfile {
-    pub const ALL: [TdesProfile; 4] = [
-        TdesProfile::Sha256Ecb,
-        TdesProfile::AsciiEcb,
-        TdesProfile::Md5TwoKeyEcb,
-        TdesProfile::Sha256Cbc,
-    ];
-
-    fn key_bytes(self, key: &str) -> Result<Vec<u8>, CryptoError> {
-        Ok(match self {
-            Self::Sha256Ecb | Self::Sha256Cbc => Sha256::digest(key.as_bytes())[..24].to_vec(),
-            Self::AsciiEcb => {
-                let b = key.as_bytes();
-                if b.len() < 24 {
-                    return Err(CryptoError::KeyTooShort);
-                }
-                b[..24].to_vec()
+fn key_bytes(profile: TdesProfile, key: &str) -> Result<Vec<u8>, CryptoError> {
+    Ok(match profile {
+        TdesProfile::Sha256Ecb | TdesProfile::Sha256Cbc => {
+            Sha256::digest(key.as_bytes())[..24].to_vec()
+        }
+        TdesProfile::AsciiEcb => {
+            let b = key.as_bytes();
+            if b.len() < 24 {
+                return Err(CryptoError::KeyTooShort);
             }
-            Self::Md5TwoKeyEcb => Md5::digest(key.as_bytes()).to_vec(),
-        })
-    }
+            b[..24].to_vec()
+        }
+        TdesProfile::Md5TwoKeyEcb => Md5::digest(key.as_bytes()).to_vec(),
+    })
+}
 
-    /// Encrypts UTF-8 `plaintext` under `key` (the key *string*), returning Base64.
-    pub fn encrypt(self, key: &str, plaintext: &str) -> Result<String, CryptoError> {
-        let k = self.key_bytes(key)?;
+impl TdesCipher for TdesProfile {
+    fn encrypt(self, key: &str, plaintext: &str) -> Result<String, CryptoError> {
+        let k = key_bytes(self, key)?;
         let pt = plaintext.as_bytes();
         let bad = |_| CryptoError::KeyTooShort;
         let ct = match self {
@@ -71,9 +61,8 @@ impl TdesProfile {
         Ok(B64.encode(ct))
     }
 
-    /// Decrypts Base64 `ciphertext`; the result must be printable UTF-8.
-    pub fn decrypt(self, key: &str, ciphertext: &str) -> Result<String, CryptoError> {
-        let k = self.key_bytes(key)?;
+    fn decrypt(self, key: &str, ciphertext: &str) -> Result<String, CryptoError> {
+        let k = key_bytes(self, key)?;
         let ct = B64
             .decode(ciphertext.trim())
             .map_err(|_| CryptoError::BadBase64)?;

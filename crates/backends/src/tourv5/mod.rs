@@ -1,11 +1,10 @@
 //! The Tour V5 merchant back office: HAWK-signed JSON over HTTP (docs/protocols.md §1, seeds
 //! 000–003).
 
-mod config;
 pub mod map;
 pub mod wire;
 
-pub use config::TourV5Config;
+pub use cashier_core::backend::tourv5::{PosBill, QrWallet, TourV5Config};
 
 use std::net::Ipv4Addr;
 use std::sync::{Arc, RwLock};
@@ -15,9 +14,11 @@ use chrono::{FixedOffset, NaiveDateTime, TimeDelta};
 use rand::{Rng, distributions::Alphanumeric};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
 
-use crate::crypto::{HawkCredentials, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes};
+use crate::crypto::{
+    HawkCredentials, TdesCipher, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes,
+};
 use crate::http::{Http, RawAnswer};
 use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use wire::*;
@@ -49,13 +50,6 @@ impl std::fmt::Debug for TourV5Session {
             .field("clock_skew", &self.clock_skew)
             .finish_non_exhaustive()
     }
-}
-
-/// Which wallet a Tour V5 QR order is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum QrWallet {
-    Wechat,
-    Alipay,
 }
 
 #[derive(Debug, Clone)]

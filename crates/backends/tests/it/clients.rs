@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cashier_core::cloudpay::{
+use cashier_backends::cloudpay::{
     CloudPay, CloudPayConfig, Platform, RefundAuthority, RefundOutcome, TradeType,
 };
-use cashier_core::crypto::{AuthenKey, TdesProfile};
-use cashier_core::http::{Http, HttpPolicy};
-use cashier_core::tourv5::{QrWallet, TourV5, TourV5Config, TourV5Session};
+use cashier_backends::crypto::{AuthenKey, TdesProfile};
+use cashier_backends::http::{Http, HttpPolicy};
+use cashier_backends::tourv5::{QrWallet, TourV5, TourV5Config, TourV5Session};
 use cashier_core::{
     BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, ScannerFraming, SystemClock,
 };
@@ -984,7 +984,7 @@ async fn preconnect_is_harmless() {
 /// as hex works once both sides say so, and a mismatch is refused before anything is done.
 #[tokio::test]
 async fn hawk_key_bytes_are_configurable() {
-    use cashier_core::crypto::HawkKeyBytes;
+    use cashier_backends::crypto::HawkKeyBytes;
     let sc = SandboxConfig {
         hawk_key_bytes: HawkKeyBytes::Hex,
         ..SandboxConfig::default()

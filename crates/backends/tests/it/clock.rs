@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use cashier_core::crypto::{HawkCredentials, md5_key};
-use cashier_core::http::{Http, HttpPolicy};
-use cashier_core::tourv5::{TourV5, TourV5Config, TourV5Session};
+use cashier_backends::crypto::{HawkCredentials, md5_key};
+use cashier_backends::http::{Http, HttpPolicy};
+use cashier_backends::tourv5::{TourV5, TourV5Config, TourV5Session};
 use cashier_core::{BillNo, Fen, PaymentCode, PaymentOutcome, ScannerFraming, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use proptest::prelude::*;

@@ -6,8 +6,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
-use cashier_core::crypto::{
-    AuthenKey, HawkCredentials, HawkHeader, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes,
+use cashier_backends::crypto::{
+    AuthenKey, HawkCredentials, HawkHeader, TdesCipher, TdesProfile, hawk_sig::HawkTarget, md5_key,
+    tdes,
 };
 use md5::Md5;
 use secrecy::{ExposeSecret, SecretString};
@@ -67,13 +68,13 @@ fn detect_picks_the_profile_that_opens_the_real_key() {
 fn tdes_rejects_garbage() {
     assert_eq!(
         TdesProfile::Sha256Ecb.decrypt(KEY, "not base64!!"),
-        Err(cashier_core::crypto::CryptoError::BadBase64)
+        Err(cashier_backends::crypto::CryptoError::BadBase64)
     );
     // Valid Base64, wrong length for a block cipher.
     assert!(TdesProfile::Sha256Ecb.decrypt(KEY, "AAAA").is_err());
     assert_eq!(
         TdesProfile::AsciiEcb.encrypt("short", CODE),
-        Err(cashier_core::crypto::CryptoError::KeyTooShort)
+        Err(cashier_backends::crypto::CryptoError::KeyTooShort)
     );
 }
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cashier_core::http::{Http, HttpPolicy};
-use cashier_core::tourv5::{TourV5, TourV5Config, TourV5Session};
+use cashier_backends::http::{Http, HttpPolicy};
+use cashier_backends::tourv5::{TourV5, TourV5Config, TourV5Session};
 use cashier_core::{BillNo, Error, Fen, PaymentCode, PaymentOutcome, ScannerFraming, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;

@@ -1,10 +1,10 @@
 //! The answer → outcome rules, case by case (docs/protocols.md §1, §2, §5.5).
 
-use cashier_core::cloudpay::Platform;
-use cashier_core::cloudpay::map::{self as cpmap, OrderCall, RefundOutcome, Signature};
-use cashier_core::cloudpay::wire::ResponseContent;
-use cashier_core::tourv5::map as tvmap;
-use cashier_core::tourv5::wire::Envelope;
+use cashier_backends::cloudpay::Platform;
+use cashier_backends::cloudpay::map::{self as cpmap, OrderCall, RefundOutcome, Signature};
+use cashier_backends::cloudpay::wire::ResponseContent;
+use cashier_backends::tourv5::map as tvmap;
+use cashier_backends::tourv5::wire::Envelope;
 use cashier_core::{Error, Fen, PaymentOutcome};
 use serde_json::json;
 

@@ -3,12 +3,12 @@
 //! each wallet mapped to Cashier's refund outcome. A refund's state is only ever read from its
 //! wallet's object; an entry has no state of its own.
 
-use cashier_core::cloudpay::Platform;
-use cashier_core::cloudpay::map::{
+use cashier_backends::cloudpay::Platform;
+use cashier_backends::cloudpay::map::{
     self as cpmap, AlipayRefundState, RefundAuthority, RefundCall, RefundOutcome, Signature,
     WechatRefundState,
 };
-use cashier_core::cloudpay::wire as cp;
+use cashier_backends::cloudpay::wire as cp;
 use serde_json::{Value, json};
 
 fn vector() -> Value {

@@ -4,9 +4,9 @@
 
 use std::str::FromStr;
 
+use cashier_backends::cloudpay::wire as cp;
+use cashier_backends::tourv5::wire as tv;
 use cashier_core::Fen;
-use cashier_core::cloudpay::wire as cp;
-use cashier_core::tourv5::wire as tv;
 use rust_decimal::Decimal;
 use serde_json::Value;
 

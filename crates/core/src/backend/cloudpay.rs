@@ -89,3 +89,24 @@ impl Default for CloudPayConfig {
         }
     }
 }
+
+/// How a refund stands, as the backend says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RefundOutcome {
+    Refunding,
+    Refunded { refund_fee: Option<u64> },
+    Failed { reason: String },
+    Unknown { reason: String },
+}
+
+/// Who authorises a refund (docs/protocols.md §2): the sub-merchant's administrator, or a
+/// staff member whose refund permission Tencent checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundAuthority {
+    SubMchAdmin,
+    Staff {
+        staff_id: String,
+        name: Option<String>,
+    },
+}

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{HawkKeyBytes, TdesProfile};
+use super::crypto::{HawkKeyBytes, TdesProfile};
+use crate::Fen;
 
 /// Deployment settings. Lines marked ASSUMPTION in docs/protocols.md are fields here, not
 /// constants.
@@ -57,4 +58,19 @@ impl Default for TourV5Config {
             qr_payable_secs: 2 * 60 * 60,
         }
     }
+}
+
+/// Which wallet a Tour V5 QR order is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QrWallet {
+    Wechat,
+    Alipay,
+}
+
+/// What the back office says of a POS sale bill: its total and what has been paid on it,
+/// each where it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PosBill {
+    pub billed: Option<Fen>,
+    pub paid: Option<Fen>,
 }

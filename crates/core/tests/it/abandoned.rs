@@ -2,10 +2,8 @@
 //! crash) stays payable. Such a code is abandoned, watched, and a late payment lands in the
 //! journal and the day's receipts without the bill being charged again.
 
-mod common;
-
+use crate::common::*;
 use cashier_core::receipts::DayReport;
-use common::*;
 
 /// A till whose sandbox keeps QR codes payable for two hours, as WeChat's do.
 async fn long_lived_codes() -> Till {

@@ -2,9 +2,7 @@
 //! clock: a 45-second poll takes no real time. The sandbox's ledger is the witness for every
 //! money claim.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(start_paused = true)]
 async fn barcode_paid_at_once_is_journalled_before_and_after() {
@@ -314,24 +312,23 @@ async fn unreachable_backend_fails_without_charging() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(TokioClock::starting_at(Utc::now()));
-    let mut b = backends(&sandbox, Duration::from_secs(15)).await;
+    let (tourv5, cloudpay) = clients(&sandbox, Duration::from_secs(15)).await;
     let dead = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
     let cfg = CloudPayConfig {
         hosts: vec![format!("http://{dead}/")],
-        ..b.cloudpay.as_ref().unwrap().config().clone()
+        ..cloudpay.config().clone()
     };
     let http = Http::new(HttpPolicy::default()).unwrap();
-    b.cloudpay = Some(
-        CloudPay::new(
-            http,
-            cfg,
-            AuthenKey::new(SecretString::from(SandboxConfig::default().authen_key)).unwrap(),
-        )
-        .unwrap(),
-    );
+    let dead_cloudpay = CloudPay::new(
+        http,
+        cfg,
+        AuthenKey::new(SecretString::from(SandboxConfig::default().authen_key)).unwrap(),
+    )
+    .unwrap();
+    let b = cashier_backends::link::backends(Some(tourv5), Some(dead_cloudpay));
     let (engine, _) = Checkout::open(
         Arc::new(Journal::open(&dir.path().join("j.db")).unwrap()),
         b,
@@ -556,8 +553,7 @@ async fn pos_poll_counts_only_what_this_payment_adds() {
         .unwrap();
     assert!(r.status().is_success());
     // 60 yuan reach the bill outside this till's journal.
-    let other = backends(&t.sandbox, Duration::from_secs(5)).await;
-    let link = other.tourv5.unwrap();
+    let (link, _) = clients(&t.sandbox, Duration::from_secs(5)).await;
     let code = PaymentCode::parse(PAID, &ScannerFraming::default()).unwrap();
     let o = link
         .client

@@ -1,9 +1,7 @@
 //! QR payments through the checkout engine: paid, expired, cancelled, faults while issuing
 //! and polling, and codes the back office cannot close.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(start_paused = true)]
 async fn qr_paid_from_the_customer_page() {

@@ -1,8 +1,6 @@
 //! One till, several processes and restarts: recovery, the till lock, guests, session renewal.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(start_paused = true)]
 async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first() {
@@ -30,10 +28,7 @@ async fn journal_survives_restart_and_recovery_queries_unfinished_attempts_first
     let day = now.date_naive();
     let never_sent = journal.begin(new("R-NEVER"), now, day, 7).unwrap();
     let charged = journal.begin(new("R-CHARGED"), now, day, 7).unwrap();
-    let cp = backends(&t.sandbox, Duration::from_secs(5))
-        .await
-        .cloudpay
-        .unwrap();
+    let cp = clients(&t.sandbox, Duration::from_secs(5)).await.1;
     let code = PaymentCode::parse(PAID, &ScannerFraming::default()).unwrap();
     let o = cp
         .micro_pay(&charged.order_no, &charged.bill, Fen(250), &code)
@@ -162,10 +157,7 @@ async fn recovery_cancels_a_qr_that_was_never_shown() {
         .unwrap();
     assert_eq!(cloud.state, AttemptState::Issuing);
     // The crash came after Cloud Pay created the order but before its answer was journalled.
-    let cp = backends(&t.sandbox, Duration::from_secs(5))
-        .await
-        .cloudpay
-        .unwrap();
+    let cp = clients(&t.sandbox, Duration::from_secs(5)).await.1;
     cp.scan_code_pay(
         &cloud.order_no,
         &cloud.bill,

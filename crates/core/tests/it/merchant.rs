@@ -3,13 +3,11 @@
 //! Cloud Pay payment is refunded in two parts, a crash mid-password-payment recovers to paid,
 //! and a Tour V5 QR code paid after a crash is in the receipts.
 
-mod common;
-
+use crate::common::*;
 use cashier_core::checkout::RecoveryReport;
 use cashier_core::journal::RefundState;
 use cashier_core::order_no;
 use cashier_core::receipts::DayReport;
-use common::*;
 
 struct Merchant {
     sandbox: Sandbox,

@@ -1,14 +1,12 @@
 //! The README's promises about money and secrets, each guarded by a test that fails when the
 //! promise breaks, whatever shape the code takes.
 
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::common::*;
 use base64::Engine;
-use cashier_core::crypto::md5_key;
+use cashier_backends::crypto::md5_key;
 use cashier_core::journal::Journal;
-use common::*;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, Url};
 use sha2::{Digest, Sha256};

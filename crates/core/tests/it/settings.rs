@@ -2,8 +2,6 @@
 //! is), bad settings refused with the file untouched, a failed write leaving nothing behind, and
 //! a scanner port chosen there opened at once.
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
@@ -32,7 +30,7 @@ impl Fixture {
 async fn open(config_path: impl FnOnce(&Path) -> std::path::PathBuf) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let (till, sandbox, _) =
-        common::sandbox_till(dir.path(), config_path(dir.path()), |_| {}).await;
+        crate::common::sandbox_till(dir.path(), config_path(dir.path()), |_| {}).await;
     Fixture {
         till,
         _sandbox: sandbox,

@@ -2,8 +2,6 @@
 //! input returning at once with their progress as events, input refused before anything is
 //! written, a lagging subscriber brought back up to date, and the serial scanner on a real pty.
 
-mod common;
-
 use std::time::Duration;
 
 use cashier_core::config::Config;
@@ -28,7 +26,7 @@ struct Fixture {
 async fn open(edit: impl FnOnce(&mut Config)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let (till, sandbox, note) =
-        common::sandbox_till(dir.path(), dir.path().join("cashier.toml"), edit).await;
+        crate::common::sandbox_till(dir.path(), dir.path().join("cashier.toml"), edit).await;
     till.login(&note.operator, note.password.clone())
         .await
         .unwrap();

@@ -5,15 +5,7 @@
 use super::{Signature, Status, description};
 use crate::cloudpay::Platform;
 use crate::cloudpay::wire::{RefundAuthorization, RefundOrderContent, ResponseContent};
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum RefundOutcome {
-    Refunding,
-    Refunded { refund_fee: Option<u64> },
-    Failed { reason: String },
-    Unknown { reason: String },
-}
+pub use cashier_core::backend::cloudpay::{RefundAuthority, RefundOutcome};
 
 /// A refused `refund` call is a refusal; a refused `query_refund_order` says nothing about the
 /// refund (it may still be registering), so it is Unknown — a manager must not refund in cash
@@ -195,17 +187,6 @@ pub fn alipay_refund(state: AlipayRefundState, refund_fee: Option<u64>) -> Refun
             reason: format!("unrecognised Alipay refund_status {s}"),
         },
     }
-}
-
-/// Who authorises a refund (docs/protocols.md §2): the sub-merchant's administrator, or a
-/// staff member whose refund permission Tencent checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefundAuthority {
-    SubMchAdmin,
-    Staff {
-        staff_id: String,
-        name: Option<String>,
-    },
 }
 
 /// The `pay_mch_key` members that say who authorises the refund.

@@ -4,17 +4,20 @@
 // A shared prelude: each test file uses a different part of it.
 #![allow(dead_code, unused_imports)]
 
+pub use cashier_backends::cloudpay::CloudPay;
+pub use cashier_backends::crypto::AuthenKey;
+pub use cashier_backends::http::Http;
+pub use cashier_backends::tourv5::TourV5;
+pub use cashier_backends::{Clients, TourV5Link};
+pub use cashier_core::backend::cloudpay::{CloudPayConfig, Platform};
+pub use cashier_core::backend::http::HttpPolicy;
+pub use cashier_core::backend::tourv5::TourV5Config;
 pub use cashier_core::checkout::{
     Backends, BarcodePayment, Checkout, CheckoutEvent, CheckoutSettings, QrPayment, SendRetry,
-    TourV5Link,
 };
-pub use cashier_core::cloudpay::{CloudPay, CloudPayConfig, Platform};
 pub use cashier_core::config::PollPolicies;
-pub use cashier_core::crypto::AuthenKey;
-pub use cashier_core::http::{Http, HttpPolicy};
 pub use cashier_core::journal::{Journal, NewAttempt};
 pub use cashier_core::order_no::{OrderScheme, OrderSchemes};
-pub use cashier_core::tourv5::{TourV5, TourV5Config};
 pub use cashier_core::{
     Attempt, AttemptState, BillNo, Channel, Clock, Error, Fen, PaymentCode, ScannerFraming,
     SystemClock, TokioClock,
@@ -57,6 +60,25 @@ pub async fn backends_for(
     request_timeout: Duration,
     cloud_prefix: &str,
 ) -> Backends {
+    let (tourv5, cloudpay) = clients_for(sandbox, request_timeout, cloud_prefix).await;
+    cashier_backends::link::backends(Some(tourv5), Some(cloudpay))
+}
+
+/// The two clients themselves, for a test that calls a backend behind the engine's back.
+pub async fn clients(sandbox: &Sandbox, request_timeout: Duration) -> (TourV5Link, CloudPay) {
+    clients_for(
+        sandbox,
+        request_timeout,
+        &SandboxConfig::default().order_prefix,
+    )
+    .await
+}
+
+pub async fn clients_for(
+    sandbox: &Sandbox,
+    request_timeout: Duration,
+    cloud_prefix: &str,
+) -> (TourV5Link, CloudPay) {
     let clock = Arc::new(SystemClock);
     let sc = SandboxConfig::default();
     let http = Http::new(HttpPolicy {
@@ -91,10 +113,7 @@ pub async fn backends_for(
         AuthenKey::new(SecretString::from(sc.authen_key)).unwrap(),
     )
     .unwrap();
-    Backends {
-        tourv5: Some(TourV5Link::new(client, session)),
-        cloudpay: Some(cloudpay),
-    }
+    (TourV5Link::new(client, session), cloudpay)
 }
 
 pub fn settings() -> CheckoutSettings {
@@ -250,17 +269,19 @@ pub async fn sandbox_till(
         ..Default::default()
     };
     edit(&mut cfg);
-    let (sandbox, note) = cashier_sandbox::embed::embed(&mut cfg)
-        .await
-        .unwrap()
-        .expect("sandbox");
+    let cashier_sandbox::embed::StandIn {
+        sandbox,
+        note,
+        authen_key,
+    } = cashier_sandbox::embed::embed(&mut cfg).await.unwrap();
     let till = cashier_core::till::Till::open(
         cfg,
         Arc::new(SystemClock),
         cashier_core::till::TillOptions {
             sandbox: Some(note.clone()),
             config_path: Some(config_path),
-            seed: 7,
+            seed: Some(7),
+            connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
         },
     )
     .unwrap();
