@@ -203,14 +203,7 @@ fn close_anyway(s: State<'_, Shell>, window: tauri::Window) -> Answer<()> {
 /// Opens the till, forwards its events to the window as `till`, and runs until the window
 /// closes.
 pub fn run() -> Result<(), tauri::Error> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    cashier_open::log_to_stderr();
     tauri::Builder::default()
         .plugin(first_screen::plugin())
         .setup(|app| {

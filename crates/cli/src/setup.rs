@@ -60,11 +60,6 @@ pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened,
     Ok(Opened { till, sandbox })
 }
 
-/// Opens the till without logging in: for commands that only read the journal.
-pub fn open_reading(config: Option<PathBuf>) -> Result<Till, Error> {
-    cashier_open::open_for_reading(&ConfigFile::at(config))
-}
-
 /// The back-office password: the first line of stdin when it is not a terminal (scripts),
 /// else a prompt without echo. Never argv, never the config file.
 fn read_password() -> Result<SecretString, Error> {

@@ -1,6 +1,6 @@
 //! How a front end opens its till, the one way for the desktop app and the `cashier` CLI:
-//! the configuration file, the backend clients it names, and — when it names none — the
-//! embedded sandbox, clearly marked, standing in for both. Core knows no client and the
+//! its log, the configuration file, the backend clients it names, and — when it names none —
+//! the embedded sandbox, clearly marked, standing in for both. Core knows no client and the
 //! sandbox knows no till: this crate wires them.
 
 use std::path::PathBuf;
@@ -15,6 +15,20 @@ use cashier_sandbox::embed::{self, StandIn};
 
 /// What every screen and log says while the sandbox stands in for the backends.
 pub use cashier_sandbox::embed::NOTICE;
+
+/// Logs to stderr at the level `$CASHIER_LOG` sets (warnings by default), as every front end does
+/// from its first line.
+pub fn log_to_stderr() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
 
 /// Where the configuration file is: the one the user named (`--config`, `$CASHIER_CONFIG`),
 /// which must then exist, else the OS config dir's, which need not yet.
