@@ -43,37 +43,28 @@ pub struct Till {
     pub clock: Arc<TokioClock>,
 }
 
-/// The back office checks HAWK timestamps against its real clock, so the client signs with
-/// the system clock even where the engine runs on tokio's paused one.
+/// The engine's backends on the sandbox's two clients.
 pub async fn backends(sandbox: &Sandbox, request_timeout: Duration) -> Backends {
-    backends_for(
-        sandbox,
-        request_timeout,
-        &SandboxConfig::default().order_prefix,
-    )
-    .await
+    both(clients(sandbox, request_timeout).await)
 }
 
 /// Backends on the sandbox with a given Cloud Pay merchant prefix (the sandbox's own must match).
-pub async fn backends_for(
-    sandbox: &Sandbox,
-    request_timeout: Duration,
-    cloud_prefix: &str,
-) -> Backends {
-    let (tourv5, cloudpay) = clients_for(sandbox, request_timeout, cloud_prefix).await;
+pub async fn backends_for(sandbox: &Sandbox, request_timeout: Duration, prefix: &str) -> Backends {
+    both(clients_for(sandbox, request_timeout, prefix).await)
+}
+
+pub fn both((tourv5, cloudpay): (TourV5Link, CloudPay)) -> Backends {
     cashier_backends::link::backends(Some(tourv5), Some(cloudpay))
 }
 
 /// The two clients themselves, for a test that calls a backend behind the engine's back.
 pub async fn clients(sandbox: &Sandbox, request_timeout: Duration) -> (TourV5Link, CloudPay) {
-    clients_for(
-        sandbox,
-        request_timeout,
-        &SandboxConfig::default().order_prefix,
-    )
-    .await
+    let prefix = SandboxConfig::default().order_prefix;
+    clients_for(sandbox, request_timeout, &prefix).await
 }
 
+/// The back office checks HAWK timestamps against its real clock, so the client signs with
+/// the system clock even where the engine runs on tokio's paused one.
 pub async fn clients_for(
     sandbox: &Sandbox,
     request_timeout: Duration,
