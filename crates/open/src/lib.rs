@@ -111,3 +111,6 @@ pub fn open_for_reading(file: &ConfigFile) -> Result<Till, Error> {
         },
     )
 }
+
+#[cfg(test)]
+mod tests;
