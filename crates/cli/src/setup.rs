@@ -1,6 +1,7 @@
-//! Opening the till for a command: the configuration file, the embedded sandbox when no
-//! backend is configured (announced), and the login — with the password read from stdin or a
-//! prompt, which is this front end's job. Everything else is `Till`'s.
+//! Opening the till for a command through the opener (`cashier_open`: the configuration file,
+//! the embedded sandbox when no backend is configured, announced here), and the login — with
+//! the password read from stdin or a prompt, which is this front end's job. Everything else is
+//! `Till`'s.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;

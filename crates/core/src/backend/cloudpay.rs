@@ -1,4 +1,5 @@
-//! What a deployment sets for Cloud Pay, and the platform and trade-type enums of its wire.
+//! Cloud Pay as core knows it: what a deployment sets for it, the platform and trade type the
+//! checkout names in its calls, and how a refund stands and who authorises it.
 
 use serde::{Deserialize, Serialize};
 

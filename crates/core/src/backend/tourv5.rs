@@ -1,5 +1,6 @@
-//! What a deployment sets for its Tour V5 back office. Lines marked ASSUMPTION in docs/protocols.md
-//! are fields here, not constants, so a deployment changes them without a rebuild.
+//! The Tour V5 back office as core knows it: what a deployment sets for it (lines marked
+//! ASSUMPTION in docs/protocols.md are fields here, not constants, so a deployment changes them
+//! without a rebuild), and the wallets and bill figures the checkout asks it about.
 
 use serde::{Deserialize, Serialize};
 
