@@ -6,14 +6,14 @@ mod first_screen;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use cashier_core::config::Config;
 use cashier_core::error::ErrorBody;
 use cashier_core::till::{
     AttemptFilter, AttemptView, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView,
     Till, TillStatus,
 };
 use cashier_core::{AttemptId, AttemptState, Error, Lang};
-use cashier_sandbox::{Sandbox, embed};
+use cashier_open::ConfigFile;
+use cashier_sandbox::Sandbox;
 use secrecy::SecretString;
 use serde::Deserialize;
 use tauri::{Emitter, Manager, State, WindowEvent};
@@ -36,14 +36,11 @@ fn answer<T>(till: &Till, r: Result<T, Error>) -> Answer<T> {
 /// Opens the till on the configuration file (`$CASHIER_CONFIG`, else the OS config dir), on the
 /// embedded sandbox when it configures no backend.
 async fn open() -> Result<Shell, Error> {
-    let path = std::env::var_os("CASHIER_CONFIG")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(Config::default_path);
-    let must_exist = std::env::var_os("CASHIER_CONFIG").is_some();
-    let cfg = Config::load(&path, must_exist)?;
-    let embed::Opened { till, sandbox, .. } = embed::open_till(cfg, path).await?;
+    let file = ConfigFile::at(std::env::var_os("CASHIER_CONFIG").map(std::path::PathBuf::from));
+    let cashier_open::Opened { till, sandbox, .. } =
+        cashier_open::open(file.load()?, file.path).await?;
     if sandbox.is_some() {
-        tracing::warn!("{}", embed::NOTICE);
+        tracing::warn!("{}", cashier_open::NOTICE);
     }
     Ok(Shell {
         till,
@@ -206,14 +203,7 @@ fn close_anyway(s: State<'_, Shell>, window: tauri::Window) -> Answer<()> {
 /// Opens the till, forwards its events to the window as `till`, and runs until the window
 /// closes.
 pub fn run() -> Result<(), tauri::Error> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    cashier_open::log_to_stderr();
     tauri::Builder::default()
         .plugin(first_screen::plugin())
         .setup(|app| {

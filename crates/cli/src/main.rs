@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 
 use term::diag;
 
-use cashier_core::cloudpay::Platform;
+use cashier_core::backend::cloudpay::Platform;
 use cashier_core::till::input;
 use cashier_core::{AttemptState, Channel, Error};
 
@@ -141,15 +141,7 @@ fn parse_resolution(s: &str) -> Result<AttemptState, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, never into a log file or a pipe.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    cashier_open::log_to_stderr();
     // Errors speak the configured language, even when the command fails before it would
     // have read the configuration itself; a configuration that does not load falls back to
     // the environment's.

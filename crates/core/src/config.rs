@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cloudpay::CloudPayConfig;
-use crate::http::HttpPolicy;
+use crate::backend::cloudpay::CloudPayConfig;
+use crate::backend::http::HttpPolicy;
+use crate::backend::tourv5::TourV5Config;
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::scanner::ScannerConfig;
-use crate::tourv5::TourV5Config;
 use crate::{Channel, CodeKind, Error, Fen, Lang};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -217,7 +217,7 @@ async fn hawk_stale_request_moves_no_money_and_the_server_time_works() {
         .unwrap_or_default();
     assert!((shown - server_now).abs() <= 2, "{server_time}");
     let sealed = answer["tag"]["HawkRealKey"].as_str().unwrap_or_default();
-    tour.session = cashier_core::crypto::TdesProfile::Sha256Ecb
+    tour.session = cashier_backends::crypto::TdesProfile::Sha256Ecb
         .decrypt(PASSWORD_KEY, sealed)
         .ok();
     let session = tour.session.clone().unwrap_or_default();

@@ -251,10 +251,10 @@ async fn pos_takes_wechat_codes_only() {
 async fn wechatbarcode_must_decrypt_under_the_password_key() {
     let sb = sandbox().await;
     let tour = Tour::new(&sb);
-    let other_key = cashier_core::crypto::TdesProfile::Sha256Ecb
+    let other_key = cashier_backends::crypto::TdesProfile::Sha256Ecb
         .encrypt(&secret_md5("654321"), PAID_CODE)
         .unwrap_or_default();
-    let other_profile = cashier_core::crypto::TdesProfile::AsciiEcb
+    let other_profile = cashier_backends::crypto::TdesProfile::AsciiEcb
         .encrypt(PASSWORD_KEY, PAID_CODE)
         .unwrap_or_default();
     for sealed in [other_key.as_str(), other_profile.as_str(), "not base64!"] {

@@ -1,10 +1,11 @@
-//! Test clients for the sandbox, signing with cashier_core's crypto the way the app does.
+//! Test clients for the sandbox, signing with cashier_backends' crypto the way the app does.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use cashier_core::crypto::hawk_sig::HawkTarget;
-use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, md5_key};
+pub use cashier_backends::crypto::TdesCipher;
+use cashier_backends::crypto::hawk_sig::HawkTarget;
+use cashier_backends::crypto::{AuthenKey, HawkCredentials, TdesProfile, md5_key};
 use cashier_sandbox::{Sandbox, SandboxConfig};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, StatusCode};
