@@ -4,11 +4,11 @@
 
 mod first_screen;
 
-use cashier_core::config::Config;
 use cashier_core::error::ErrorBody;
 use cashier_core::till::{Command, Reply, Till};
 use cashier_core::{Error, Lang};
-use cashier_sandbox::{Sandbox, embed};
+use cashier_open::ConfigFile;
+use cashier_sandbox::Sandbox;
 use tauri::{Emitter, Manager, State, WindowEvent};
 
 /// What the commands share: the till, and the sandbox standing in for the backends (kept
@@ -21,14 +21,11 @@ struct Shell {
 /// Opens the till on the configuration file (`$CASHIER_CONFIG`, else the OS config dir), on the
 /// embedded sandbox when it configures no backend.
 async fn open() -> Result<Shell, Error> {
-    let path = std::env::var_os("CASHIER_CONFIG")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(Config::default_path);
-    let must_exist = std::env::var_os("CASHIER_CONFIG").is_some();
-    let cfg = Config::load(&path, must_exist)?;
-    let embed::Opened { till, sandbox, .. } = embed::open_till(cfg, path).await?;
+    let file = ConfigFile::at(std::env::var_os("CASHIER_CONFIG").map(std::path::PathBuf::from));
+    let cashier_open::Opened { till, sandbox, .. } =
+        cashier_open::open(file.load()?, file.path).await?;
     if sandbox.is_some() {
-        tracing::warn!("{}", embed::NOTICE);
+        tracing::warn!("{}", cashier_open::NOTICE);
     }
     Ok(Shell {
         till,
@@ -61,14 +58,7 @@ async fn till(
 /// Opens the till, forwards its events to the window as `till`, and runs until the window
 /// closes.
 pub fn run() -> Result<(), tauri::Error> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    cashier_open::log_to_stderr();
     tauri::Builder::default()
         .plugin(first_screen::plugin())
         .setup(|app| {

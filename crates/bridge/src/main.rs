@@ -1,5 +1,6 @@
 //! `cashier-bridge`: a development tool, not part of the product. It opens the real `Till` on
-//! the embedded sandbox, exactly as the desktop app does, in a fresh temporary data directory,
+//! the embedded sandbox through the front ends' opener (`cashier_open::open`), exactly as the
+//! desktop app does, in a fresh temporary data directory,
 //! and serves core's commands and events on loopback, so the web UI runs against core's own
 //! behaviour outside the Tauri shell: `npm run dev` (vite proxies to it), the UI's unit tests
 //! (vitest's global set-up starts it) and the screenshot script.
@@ -29,7 +30,7 @@ use axum::{Router, serve};
 use cashier_core::Error;
 use cashier_core::config::Config;
 use cashier_core::till::{Command, Till};
-use cashier_sandbox::{Sandbox, embed};
+use cashier_sandbox::Sandbox;
 use futures_util::Stream;
 use serde_json::json;
 use tokio::sync::{RwLock, watch};
@@ -57,7 +58,7 @@ async fn open() -> Result<Opened, Error> {
     let path = dir.path().join("cashier.toml");
     let mut cfg = Config::load(&path, false)?;
     cfg.db_path = Some(dir.path().join("journal.sqlite"));
-    let opened = embed::open_till(cfg, path).await?;
+    let opened = cashier_open::open(cfg, path).await?;
     Ok(Opened {
         till: opened.till,
         sandbox: opened.sandbox,
@@ -128,13 +129,7 @@ async fn reset(State(b): State<Bridge>) -> Response {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    cashier_open::log_to_stderr();
     match start().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -175,6 +170,6 @@ async fn start() -> Result<(), String> {
         .map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("cashier-bridge listening on http://{addr}");
-    tracing::warn!("{}", embed::NOTICE);
+    tracing::warn!("{}", cashier_open::NOTICE);
     serve(listener, app).await.map_err(|e| e.to_string())
 }

@@ -5,7 +5,7 @@
 use crate::term::diag;
 use std::process::ExitCode;
 
-use cashier_core::cloudpay::Platform;
+use cashier_core::backend::cloudpay::Platform;
 use cashier_core::config::Config;
 use cashier_core::{AttemptState, Channel, Error};
 use chrono::Utc;

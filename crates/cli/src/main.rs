@@ -1,7 +1,7 @@
 //! `cashier`: the headless cashier for scripting, operations and benchmarks.
 //!
-//! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired),
-//! 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
+//! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired,
+//! refunded), 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
 
 mod demo;
 mod output;
@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 
 use term::diag;
 
-use cashier_core::cloudpay::Platform;
+use cashier_core::backend::cloudpay::Platform;
 use cashier_core::till::input;
 use cashier_core::{Channel, Error, ManagerDecision};
 
@@ -134,15 +134,7 @@ fn parse_wallet(s: &str) -> Result<Platform, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASHIER_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, never into a log file or a pipe.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    cashier_open::log_to_stderr();
     // Errors speak the configured language, even when the command fails before it would
     // have read the configuration itself; a configuration that does not load falls back to
     // the environment's.
@@ -244,7 +236,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let a = till
                 .refund(id, amount.as_deref().unwrap_or(""), &note, &manager)
                 .await?;
-            Ok(output::attempt(&a, json, till.lang()))
+            Ok(output::refund(&a, json, till.lang()))
         }
         Command::Receipts {
             day,

@@ -4,28 +4,26 @@
 use std::process::ExitCode;
 
 use cashier_core::checkout::RecoveryReport;
+use cashier_core::receipts::Outcome;
 use cashier_core::till::AttemptView;
 use cashier_core::{AttemptState, Error, Lang};
 use serde_json::json;
 
 use crate::term::{diag, out};
 
+/// How an attempt's end reads as an exit code: core's rule for how it ended (`Outcome::of`, the
+/// one the day report counts by), never a second list of states here. A refunded attempt no
+/// longer pays its bill, so it is 1 like a failed one, not 0.
 pub fn exit_for_state(state: AttemptState) -> ExitCode {
-    ExitCode::from(match state {
-        AttemptState::Paid
-        | AttemptState::PartlyPaid
-        | AttemptState::PartRefunded
-        | AttemptState::Refunded => 0,
-        AttemptState::Failed
-        | AttemptState::Cancelled
-        | AttemptState::Expired
-        | AttemptState::Abandoned => 1,
-        AttemptState::Unknown
-        | AttemptState::Sending
-        | AttemptState::Pending
-        | AttemptState::Issuing
-        | AttemptState::Shown => 3,
-    })
+    ExitCode::from(exit_code(state))
+}
+
+fn exit_code(state: AttemptState) -> u8 {
+    match Outcome::of(state) {
+        Outcome::Paid => 0,
+        Outcome::Failed | Outcome::Cancelled | Outcome::Refunded => 1,
+        Outcome::Unknown => 3,
+    }
 }
 
 pub fn exit_for_error(e: &Error) -> u8 {
@@ -47,7 +45,19 @@ pub fn result_json(a: &AttemptView) -> serde_json::Value {
     })
 }
 
-pub fn attempt(a: &AttemptView, json: bool, _lang: Lang) -> ExitCode {
+pub fn attempt(a: &AttemptView, json: bool, lang: Lang) -> ExitCode {
+    print_attempt(a, json, lang);
+    exit_for_state(a.state)
+}
+
+/// A refund that ended: the command did what it was asked, even where the attempt now counts as
+/// not paid. A refund that failed or whose end is not known comes back from core as an error.
+pub fn refund(a: &AttemptView, json: bool, lang: Lang) -> ExitCode {
+    print_attempt(a, json, lang);
+    ExitCode::SUCCESS
+}
+
+fn print_attempt(a: &AttemptView, json: bool, _lang: Lang) {
     if json {
         out!("{}", result_json(a));
     } else {
@@ -64,7 +74,6 @@ pub fn attempt(a: &AttemptView, json: bool, _lang: Lang) -> ExitCode {
                 .unwrap_or_default()
         );
     }
-    exit_for_state(a.state)
 }
 
 /// One line of the status stream, on stderr.
@@ -140,5 +149,35 @@ pub fn error(e: &Error, json: bool, lang: Lang) {
         );
     } else {
         diag!("error [{}]: {}", body.code, body.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cashier_core::AttemptState;
+    use cashier_core::receipts::Outcome;
+
+    use super::exit_code;
+
+    /// README.md's exit codes: 0 exactly for what core counts as paid, 3 exactly for what it
+    /// counts as not known to have ended, 1 for the rest.
+    #[test]
+    fn every_state_exits_as_core_counts_it() {
+        for state in AttemptState::ALL {
+            let (code, outcome) = (exit_code(state), Outcome::of(state));
+            assert_eq!(code == 0, outcome == Outcome::Paid, "{state:?}");
+            assert_eq!(code == 3, outcome == Outcome::Unknown, "{state:?}");
+            assert!([0, 1, 3].contains(&code), "{state:?}");
+        }
+        assert_eq!(
+            exit_code(AttemptState::Refunded),
+            1,
+            "a refund is not a payment"
+        );
+        assert_eq!(
+            exit_code(AttemptState::PartRefunded),
+            0,
+            "the rest is still paid"
+        );
     }
 }

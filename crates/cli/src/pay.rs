@@ -3,8 +3,8 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
+use cashier_core::backend::cloudpay::Platform;
 use cashier_core::checkout::{BarcodePayment, QrPayment};
-use cashier_core::cloudpay::Platform;
 use cashier_core::config::Config;
 use cashier_core::till::{Till, TillEvent, input};
 use cashier_core::{AttemptId, AttemptState, Channel, Error, qr};

@@ -9,7 +9,6 @@ use cashier_core::till::Till;
 use cashier_core::{Error, Lang};
 use chrono::NaiveDate;
 
-use crate::setup::open_reading;
 use crate::term::{Pipe, out};
 use cashier_core::labels::state_label;
 
@@ -27,7 +26,7 @@ pub fn run(
     search: Option<String>,
     json: bool,
 ) -> Result<ExitCode, Error> {
-    let till = open_reading(config_path)?;
+    let till = cashier_open::open_for_reading(&cashier_open::ConfigFile::at(config_path))?;
     print(&till, day, csv, search, json)
 }
 

@@ -1,17 +1,18 @@
-//! Opening the till for a command: the configuration file, the embedded sandbox when no
-//! backend is configured (announced), and the login — with the password read from stdin or a
-//! prompt, which is this front end's job. Everything else is `Till`'s.
+//! Opening the till for a command through the opener (`cashier_open`: the configuration file,
+//! the embedded sandbox when no backend is configured, announced here), and the login — with
+//! the password read from stdin or a prompt, which is this front end's job. Everything else is
+//! `Till`'s.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
+use cashier_core::Error;
 use cashier_core::config::Config;
-use cashier_core::till::{Till, TillOptions};
-use cashier_core::{Error, SystemClock};
-use cashier_sandbox::{Sandbox, SandboxConfig, embed};
+use cashier_core::till::Till;
+use cashier_open::ConfigFile;
+use cashier_sandbox::{Sandbox, SandboxConfig};
 use secrecy::SecretString;
 
 use crate::term::{diag, out};
@@ -23,15 +24,12 @@ pub struct Opened {
 }
 
 pub fn config_path(path: Option<PathBuf>) -> (PathBuf, bool) {
-    match path {
-        Some(p) => (p, true),
-        None => (Config::default_path(), false),
-    }
+    let file = ConfigFile::at(path);
+    (file.path, file.must_exist)
 }
 
 pub fn load_config(path: Option<PathBuf>) -> Result<Config, Error> {
-    let (path, must_exist) = config_path(path);
-    Config::load(&path, must_exist)
+    ConfigFile::at(path).load()
 }
 
 /// Opens the till, on the embedded sandbox when nothing is configured, and logs in.
@@ -41,13 +39,13 @@ pub async fn open(config: Option<PathBuf>, json: bool) -> Result<Opened, Error> 
 }
 
 pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened, Error> {
-    let embed::Opened {
+    let cashier_open::Opened {
         till,
         sandbox,
         note,
-    } = embed::open_till(cfg, path).await?;
+    } = cashier_open::open(cfg, path).await?;
     if sandbox.is_some() && !json {
-        diag!("{}", embed::NOTICE);
+        diag!("{}", cashier_open::NOTICE);
     }
     let operator = till.config().operator;
     let password = match &note {
@@ -61,19 +59,6 @@ pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened,
         diag!("recovered {recovered} unfinished attempt(s) before anything else");
     }
     Ok(Opened { till, sandbox })
-}
-
-/// Opens the till without logging in: for commands that only read the journal.
-pub fn open_reading(config: Option<PathBuf>) -> Result<Till, Error> {
-    let cfg = load_config(config.clone())?;
-    Till::open(
-        cfg,
-        Arc::new(SystemClock),
-        TillOptions {
-            config_path: Some(config_path(config).0),
-            ..TillOptions::default()
-        },
-    )
 }
 
 /// The back-office password: the first line of stdin when it is not a terminal (scripts),

@@ -22,8 +22,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use cashier_backends::cloudpay::CloudPay;
 use cashier_core::checkout::{BarcodePayment, Checkout};
-use cashier_core::cloudpay::CloudPay;
 use cashier_core::journal::{Change, Durability, Journal, NewAttempt, Selection};
 use cashier_core::order_no::OrderScheme;
 use cashier_core::receipts::{self, DayReport, Format};

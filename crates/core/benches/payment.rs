@@ -19,13 +19,15 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use cashier_core::checkout::{BarcodePayment, Checkout};
-use cashier_core::cloudpay::wire::{
+use cashier_backends::cloudpay::wire::{
     AuthenA, AuthenInfo, OrderClient, PayContent, PayMchKey, Request, RequestContent,
     ResponseContent,
 };
-use cashier_core::cloudpay::{CloudPay, Platform};
-use cashier_core::crypto::{AuthenKey, HawkCredentials, TdesProfile, hawk_sig::HawkTarget};
+use cashier_backends::cloudpay::{CloudPay, Platform};
+use cashier_backends::crypto::{
+    AuthenKey, HawkCredentials, TdesCipher, TdesProfile, hawk_sig::HawkTarget,
+};
+use cashier_core::checkout::{BarcodePayment, Checkout};
 use cashier_core::money::DEFAULT_MAX;
 use cashier_core::order_no::OrderScheme;
 use cashier_core::{AttemptId, BillNo, Channel, Fen, PaymentCode, ScannerFraming};

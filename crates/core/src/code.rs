@@ -138,15 +138,38 @@ impl PaymentCode {
     }
 }
 
-/// Masks any code-like string; short strings are masked entirely.
+/// Masks any code-like string for logs, the journal and the ledger: one `*` a hidden character
+/// (`1345**********7649`).
 pub fn mask_digits(s: &str) -> String {
+    mask(s, Middle::Counted)
+}
+
+/// The same mask as the screen shows it (`1345 **** **** 7649`): the middle is always
+/// `**** ****`, so the code's length does not show either. A clear code and its
+/// [`mask_digits`] form give the same text.
+pub fn mask_for_screen(s: &str) -> String {
+    mask(s, Middle::Grouped)
+}
+
+enum Middle {
+    Counted,
+    Grouped,
+}
+
+/// The one masking rule: the first 4 and last 4 characters stay, everything between is hidden;
+/// 8 characters or fewer are hidden whole (4 + 4 of them would be all of the code).
+fn mask(s: &str, middle: Middle) -> String {
+    const SHOWN: usize = 4;
     let n = s.chars().count();
-    if n <= 8 {
+    if n <= 2 * SHOWN {
         return "*".repeat(n);
     }
-    let head: String = s.chars().take(4).collect();
-    let tail: String = s.chars().skip(n - 4).collect();
-    format!("{head}{}{tail}", "*".repeat(n - 8))
+    let head: String = s.chars().take(SHOWN).collect();
+    let tail: String = s.chars().skip(n - SHOWN).collect();
+    match middle {
+        Middle::Counted => format!("{head}{}{tail}", "*".repeat(n - 2 * SHOWN)),
+        Middle::Grouped => format!("{head} **** **** {tail}"),
+    }
 }
 
 /// Masks every run of 10 or more digits in free text (a backend message that echoes the code,
@@ -257,5 +280,54 @@ impl fmt::Debug for PaymentCode {
 impl fmt::Display for PaymentCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.masked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mask_digits, mask_for_screen};
+
+    #[test]
+    fn a_code_keeps_its_first_and_last_four() {
+        assert_eq!(mask_digits("134520273825387649"), "1345**********7649");
+        assert_eq!(mask_for_screen("134520273825387649"), "1345 **** **** 7649");
+        // Nine characters: one hidden, the screen still shows a full middle.
+        assert_eq!(mask_digits("123456789"), "1234*6789");
+        assert_eq!(mask_for_screen("123456789"), "1234 **** **** 6789");
+    }
+
+    #[test]
+    fn eight_or_fewer_are_hidden_whole() {
+        for s in ["", "1", "1234", "12345678", "HELLO"] {
+            let stars = "*".repeat(s.chars().count());
+            assert_eq!(mask_digits(s), stars, "{s:?}");
+            assert_eq!(mask_for_screen(s), stars, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_screen_form_is_the_same_from_a_clear_or_a_masked_code() {
+        for clear in ["134520273825387649", "2845202738253876491234", "1234567890"] {
+            let masked = mask_digits(clear);
+            assert_eq!(mask_for_screen(&masked), mask_for_screen(clear), "{clear}");
+            assert_eq!(
+                mask_digits(&masked),
+                masked,
+                "masking twice changes nothing"
+            );
+        }
+        assert_eq!(mask_for_screen(&mask_digits("12345678")), "********");
+    }
+
+    #[test]
+    fn characters_are_counted_not_bytes() {
+        // A mis-scan can hold anything; multi-byte characters must not split or panic.
+        assert_eq!(mask_digits("付款码一二三四五六七八"), "付款码一***五六七八");
+        assert_eq!(
+            mask_for_screen("付款码一二三四五六七八"),
+            "付款码一 **** **** 五六七八"
+        );
+        assert_eq!(mask_digits("扫码不完整"), "*****");
+        assert_eq!(mask_digits("12\u{0}345678\r\n9"), "12\u{0}3****8\r\n9");
     }
 }

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cloudpay::CloudPayConfig;
-use crate::http::HttpPolicy;
+use crate::backend::cloudpay::CloudPayConfig;
+use crate::backend::http::HttpPolicy;
+use crate::backend::tourv5::TourV5Config;
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::scanner::ScannerConfig;
-use crate::tourv5::TourV5Config;
 use crate::{Channel, CodeKind, Error, Fen, Lang};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -283,24 +283,23 @@ impl Config {
                 .get_or_insert_with(TourV5Config::default)
                 .base_url = v;
         }
+        // A Cloud Pay variable alone starts the section from its defaults (validate says what
+        // is still missing).
+        fn cloudpay(c: &mut Config) -> &mut CloudPayConfig {
+            c.cloudpay.get_or_insert_with(CloudPayConfig::default)
+        }
         if let Some(v) = get("CASHIER_CLOUDPAY_URL") {
-            self.cloudpay
-                .get_or_insert_with(CloudPayConfig::default)
-                .hosts = v
+            cloudpay(self).hosts = v
                 .split(',')
                 .map(|h| h.trim().to_string())
                 .filter(|h| !h.is_empty())
                 .collect();
         }
         if let Some(v) = get("CASHIER_CLOUDPAY_PREFIX") {
-            self.cloudpay
-                .get_or_insert_with(CloudPayConfig::default)
-                .order_prefix = v;
+            cloudpay(self).order_prefix = v;
         }
         if let Some(v) = get("CASHIER_CLOUDPAY_STAFF_ID") {
-            self.cloudpay
-                .get_or_insert_with(CloudPayConfig::default)
-                .staff_id = v;
+            cloudpay(self).staff_id = v;
         }
         self.validate()
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::journal::JournalError;
-use crate::{AmountError, BillError, CodeError, crypto::CryptoError};
+use crate::{AmountError, BillError, CodeError, backend::crypto::CryptoError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub enum Lang {

@@ -4,16 +4,14 @@
 //! ([`Fen::to_wire_yuan`]) and on screen ([`Fen`]'s `Display`).
 
 pub mod attempt;
+pub mod backend;
 pub mod bill;
 pub mod checkout;
 pub mod clock;
-pub mod cloudpay;
 pub mod code;
 pub mod config;
-pub mod crypto;
 pub mod error;
 pub mod failpoint;
-pub mod http;
 pub mod journal;
 pub mod labels;
 pub mod money;
@@ -24,7 +22,6 @@ pub mod receipts;
 pub mod scanner;
 pub mod till;
 pub mod timestamp;
-pub mod tourv5;
 
 pub use attempt::{Attempt, AttemptId, AttemptState, Channel, ManagerDecision};
 pub use bill::{BillError, BillNo};

@@ -168,6 +168,12 @@ impl OrderSchemes {
     }
 }
 
+/// A seed for the order-number nonces that differs between runs: two processes started in the
+/// same microsecond differ by pid, so both go in.
+pub fn run_seed() -> u64 {
+    u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_micros().unsigned_abs()
+}
+
 /// The number of part `part` (1, 2, …) of a refund of `order_no`. The same part always gets
 /// the same number, so asking again continues that refund instead of starting another.
 pub fn refund_no(order_no: &str, part: u32) -> Result<String, OrderNoError> {

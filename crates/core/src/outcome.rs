@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The meaning of one answer. Each backend maps its wire statuses into this in one place,
-/// by an exhaustive match (`tourv5::map`, `cloudpay::map`).
+/// by an exhaustive match (`cashier_backends`' `tourv5::map`, `cloudpay::map`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum PaymentOutcome {

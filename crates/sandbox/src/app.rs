@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::middleware;
-use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile};
+use cashier_backends::crypto::{AuthenKey, HawkKeyBytes, TdesProfile};
 use secrecy::SecretString;
 use tokio::sync::watch;
 

@@ -31,7 +31,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cashier_core::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
+use cashier_backends::crypto::{AuthenKey, HawkKeyBytes, TdesProfile, md5_key};
 use cashier_core::order_no::OrderScheme;
 use secrecy::SecretString;
 use tokio::net::TcpListener;

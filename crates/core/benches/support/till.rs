@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cashier_core::checkout::{Backends, Checkout, CheckoutSettings, SendRetry};
-use cashier_core::cloudpay::{CloudPay, CloudPayConfig};
+use cashier_backends::cloudpay::{CloudPay, CloudPayConfig};
+use cashier_backends::crypto::AuthenKey;
+use cashier_backends::http::{Http, HttpPolicy};
+use cashier_core::checkout::{Checkout, CheckoutSettings, SendRetry};
 use cashier_core::config::PollPolicies;
-use cashier_core::crypto::AuthenKey;
-use cashier_core::http::{Http, HttpPolicy};
 use cashier_core::journal::Journal;
 use cashier_core::order_no::{OrderScheme, OrderSchemes};
 use cashier_core::{BillNo, ManagerDecision, PaymentCode, ScannerFraming, SystemClock};
@@ -116,10 +116,7 @@ pub async fn engine(path: &Path, cloud: &CloudPay) -> Arc<Checkout> {
             )
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let backends = Backends {
-        tourv5: None,
-        cloudpay: Some(cloud.clone()),
-    };
+    let backends = cashier_backends::link::backends(None, Some(cloud.clone()));
     let (engine, _) = Checkout::open(
         Arc::new(journal),
         backends,

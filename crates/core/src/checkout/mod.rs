@@ -28,10 +28,10 @@ use tokio::task::JoinHandle;
 
 pub use event::CheckoutEvent;
 pub use recovery::{Recovered, RecoveryReport};
-pub use route::{Backends, TourV5Link};
+pub use route::Backends;
 pub use settle::remainder_of;
 
-use crate::cloudpay::Platform;
+use crate::backend::cloudpay::Platform;
 use crate::config::PollPolicies;
 use crate::journal::{Change, Journal, NewAttempt, TillClaim};
 use crate::order_no::OrderSchemes;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::Checkout;
-use crate::cloudpay::RefundOutcome;
+use crate::backend::cloudpay::RefundOutcome;
 use crate::journal::{JournalError, Refund, RefundState};
 use crate::{Attempt, AttemptId, Error, Fen};
 

@@ -1,87 +1,30 @@
 //! Which backend call serves which channel: the only place that knows.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use crate::cloudpay::{CloudPay, Platform, RefundAuthority, RefundOutcome, TradeType};
+use crate::backend::cloudpay::{Platform, RefundAuthority, RefundOutcome, TradeType};
+use crate::backend::tourv5::QrWallet;
+use crate::backend::{CloudPayBackend, RefundRequest, TourV5Backend};
 use crate::journal::Refund;
-use crate::tourv5::{QrWallet, TourV5, TourV5Session};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
-
-/// A logged-in Tour V5 back office. The session is renewed when the back office refuses it
-/// (a second login of the same operator, from another till process, replaces the first).
-#[derive(Debug, Clone)]
-pub struct TourV5Link {
-    pub client: TourV5,
-    session: Arc<RwLock<TourV5Session>>,
-}
-
-impl TourV5Link {
-    pub fn new(client: TourV5, session: TourV5Session) -> TourV5Link {
-        TourV5Link {
-            client,
-            session: Arc::new(RwLock::new(session)),
-        }
-    }
-
-    pub fn session(&self) -> TourV5Session {
-        self.session
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// Logs in again with the refused session's key and keeps the new session.
-    async fn renew(&self, refused: &TourV5Session) -> Result<TourV5Session, Error> {
-        tracing::info!("Tour V5 refused the session; logging in again");
-        let renewed = self.client.renew(refused).await?;
-        *self.session.write().unwrap_or_else(|p| p.into_inner()) = renewed.clone();
-        Ok(renewed)
-    }
-}
-
-/// Runs a Tour V5 call with the current session; on a 401 (refused before any processing,
-/// so repeating it is safe) logs in again with the session's key and runs it once more.
-/// A macro rather than a closure-taking function so the payment futures stay `Send`.
-macro_rules! with_session {
-    ($link:expr, |$c:ident, $s:ident| $call:expr) => {{
-        let link: &TourV5Link = $link;
-        let session = link.session();
-        let first = {
-            let ($c, $s) = (&link.client, &session);
-            $call.await
-        };
-        match first {
-            Err(Error::Rejected { code, .. }) if code == "401" => {
-                match link.renew(&session).await {
-                    Ok(renewed) => {
-                        let ($c, $s) = (&link.client, &renewed);
-                        $call.await
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            other => other,
-        }
-    }};
-}
 
 /// The backends this till talks to; either may be absent.
 #[derive(Debug, Clone, Default)]
 pub struct Backends {
-    pub tourv5: Option<TourV5Link>,
-    pub cloudpay: Option<CloudPay>,
+    pub tourv5: Option<Arc<dyn TourV5Backend>>,
+    pub cloudpay: Option<Arc<dyn CloudPayBackend>>,
 }
 
 impl Backends {
-    fn tourv5(&self) -> Result<&TourV5Link, Error> {
-        self.tourv5.as_ref().ok_or_else(|| {
+    fn tourv5(&self) -> Result<&dyn TourV5Backend, Error> {
+        self.tourv5.as_deref().ok_or_else(|| {
             Error::Config("Tour V5 back office is not configured or not logged in".into())
         })
     }
 
-    fn cloudpay(&self) -> Result<&CloudPay, Error> {
+    fn cloudpay(&self) -> Result<&dyn CloudPayBackend, Error> {
         self.cloudpay
-            .as_ref()
+            .as_deref()
             .ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
     }
 
@@ -118,7 +61,7 @@ impl Backends {
                 cp.preconnect().await;
             }
         } else if let Some(tv) = &self.tourv5 {
-            tv.client.preconnect().await;
+            tv.preconnect().await;
         }
     }
 
@@ -128,13 +71,11 @@ impl Backends {
         code: &PaymentCode,
     ) -> Result<PaymentOutcome, Error> {
         match a.channel {
-            Channel::KoudaiBarcode => {
-                with_session!(self.tourv5()?, |c, s| c
-                    .koudai_barcode(s, &a.bill, a.amount, code))
-            }
+            Channel::KoudaiBarcode => self.tourv5()?.koudai_barcode(&a.bill, a.amount, code).await,
             Channel::PosWechatBarcode => {
-                with_session!(self.tourv5()?, |c, s| c
-                    .pos_wechat_barcode(s, &a.bill, a.amount, code))
+                self.tourv5()?
+                    .pos_wechat_barcode(&a.bill, a.amount, code)
+                    .await
             }
             Channel::CloudBarcode => {
                 self.cloudpay()?
@@ -155,8 +96,7 @@ impl Backends {
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
                 let wallet = tourv5_wallet(a.channel);
-                with_session!(self.tourv5()?, |c, s| c
-                    .qr_pay(s, wallet, &a.bill, a.amount))
+                self.tourv5()?.qr_pay(wallet, &a.bill, a.amount).await
             }
             Channel::CloudQr => {
                 self.cloudpay()?
@@ -175,18 +115,15 @@ impl Backends {
         match a.channel {
             Channel::WechatQr | Channel::AlipayQr => {
                 let wallet = tourv5_wallet(a.channel);
-                with_session!(self.tourv5()?, |c, s| c
-                    .qr_query(s, wallet, &a.bill, reference))
+                self.tourv5()?.qr_query(wallet, &a.bill, reference).await
             }
-            Channel::KoudaiBarcode => {
-                with_session!(self.tourv5()?, |c, s| c.koudai_query(s, &a.bill, reference))
-            }
+            Channel::KoudaiBarcode => self.tourv5()?.koudai_query(&a.bill, reference).await,
             Channel::PosWechatBarcode => {
                 // Credit this payment only with what it adds to the bill: the back office's
                 // own figure from just before it was sent, else what this till collected.
                 let before = a.bill_paid_before.unwrap_or(collected_before);
                 let landed = Some(before.saturating_add(a.amount));
-                with_session!(self.tourv5()?, |c, s| c.pos_bill_status(s, &a.bill, landed))
+                self.tourv5()?.pos_bill_status(&a.bill, landed).await
             }
             Channel::CloudQr => {
                 self.cloudpay()?
@@ -206,8 +143,8 @@ impl Backends {
     pub async fn bill_paid_before(&self, channel: Channel, bill: &crate::BillNo) -> Option<Fen> {
         match (channel, &self.tourv5) {
             (Channel::PosWechatBarcode, Some(tv)) => {
-                let row = with_session!(tv, |c, s| c.pos_bill(s, bill));
-                row.ok().flatten().and_then(|row| row.paidvalue)
+                let bill = tv.pos_bill(bill).await;
+                bill.ok().flatten().and_then(|b| b.paid)
             }
             _ => None,
         }
@@ -217,13 +154,8 @@ impl Backends {
     pub async fn remainder(&self, a: &Attempt) -> Option<Fen> {
         match (a.channel, &self.tourv5) {
             (Channel::PosWechatBarcode, Some(tv)) => {
-                let row = with_session!(tv, |c, s| c.pos_bill(s, &a.bill));
-                let row = row.ok().flatten()?;
-                Some(
-                    row.billvalue?
-                        .checked_sub(row.paidvalue?)
-                        .unwrap_or(Fen::ZERO),
-                )
+                let bill = tv.pos_bill(&a.bill).await.ok().flatten()?;
+                Some(bill.billed?.checked_sub(bill.paid?).unwrap_or(Fen::ZERO))
             }
             _ => None,
         }
@@ -234,7 +166,7 @@ impl Backends {
     /// manager. Fails, so that a caller can stop before anything is journalled, where the till
     /// has no staff id: Tencent checks the refund permission against it (docs/protocols.md §2).
     pub fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
-        let staff_id = self.cloudpay()?.config().staff_id.trim();
+        let staff_id = self.cloudpay()?.staff_id().trim();
         if staff_id.is_empty() {
             return Err(Error::Config(
                 "Cloud Pay staff_id is not set: a refund is authorised under it".into(),
@@ -261,14 +193,14 @@ impl Backends {
         }
         let cp = self.cloudpay()?;
         if first {
-            cp.refund(
-                &a.order_no,
-                &refund.refund_no,
-                platform(a),
-                a.amount,
-                refund.amount,
-                &self.refund_authority(&refund.manager)?,
-            )
+            cp.refund(RefundRequest {
+                order_no: &a.order_no,
+                refund_no: &refund.refund_no,
+                platform: platform(a),
+                total: a.amount,
+                amount: refund.amount,
+                authority: &self.refund_authority(&refund.manager)?,
+            })
             .await
         } else {
             cp.query_refund(&a.order_no, &refund.refund_no, platform(a))

@@ -73,15 +73,7 @@ impl Journal {
 
     /// The attempt's audit trail, oldest first.
     pub fn transitions(&self, id: AttemptId) -> Result<Vec<Transition>, JournalError> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(TRANSITIONS)?;
-            let mut rows = stmt.query([id.0])?;
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(transition_from_row(row)?);
-            }
-            Ok(out)
-        })
+        self.read(|conn| rows_of(conn, TRANSITIONS, id, transition_from_row))
     }
 
     /// Attempts of one business day, oldest first.
@@ -198,6 +190,23 @@ fn attempts(
         out.push(row.to_attempt());
         Ok::<(), JournalError>(())
     })?;
+    Ok(out)
+}
+
+/// Every row `sql` selects for one attempt (`?1`), in the query's order: its transitions, its
+/// refund parts.
+pub(super) fn rows_of<T>(
+    conn: &Connection,
+    sql: &str,
+    id: AttemptId,
+    from_row: fn(&Row<'_>) -> Result<T, JournalError>,
+) -> Result<Vec<T>, JournalError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([id.0])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(from_row(row)?);
+    }
     Ok(out)
 }
 

@@ -206,17 +206,9 @@ impl Journal {
 
     /// The attempt's refund parts, oldest first.
     pub fn refunds(&self, id: AttemptId) -> Result<Vec<Refund>, JournalError> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {REFUND_COLUMNS} FROM refunds WHERE attempt_id = ?1 ORDER BY part"
-            ))?;
-            let mut rows = stmt.query([id.0])?;
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(refund_from_row(row)?);
-            }
-            Ok(out)
-        })
+        let sql =
+            format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE attempt_id = ?1 ORDER BY part");
+        self.read(|conn| read::rows_of(conn, &sql, id, refund_from_row))
     }
 
     /// The part of a refund of this attempt that has not ended, if any.

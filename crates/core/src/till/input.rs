@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cloudpay::Platform;
+use crate::backend::cloudpay::Platform;
 use crate::config::Config;
 use crate::error::ErrorBody;
 use crate::labels::amount_text;

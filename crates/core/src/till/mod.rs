@@ -36,26 +36,22 @@ pub use status::{BackendName, BackendStatus, QrOption, TillStatus};
 pub use view::{Action, AttemptView, Progress, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
+use crate::backend::{Connect, Connected};
 use crate::checkout::{
-    Backends, BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,
-    TourV5Link,
+    BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,
 };
-use crate::cloudpay::CloudPay;
 use crate::config::Config;
-use crate::crypto::AuthenKey;
 use crate::error::Field;
-use crate::http::Http;
 use crate::journal::Journal;
-use crate::tourv5::TourV5;
+use crate::order_no;
 use crate::{AttemptId, Clock, Error, Lang, ManagerDecision, PaymentCode};
 
 /// The embedded sandbox standing in for both backends when none is configured: its public
-/// test credentials, so the till can log in and the login screen can say what to type.
+/// test credentials, so the login screen can say what to type.
 #[derive(Debug, Clone)]
 pub struct SandboxNote {
     pub operator: String,
     pub password: SecretString,
-    pub authen_key: SecretString,
 }
 
 #[derive(Debug, Default)]
@@ -63,8 +59,12 @@ pub struct TillOptions {
     pub sandbox: Option<SandboxNote>,
     /// Where settings are saved; `None`: they cannot be saved (they came from elsewhere).
     pub config_path: Option<PathBuf>,
-    /// Seeds the order-number nonces; any value that differs between runs.
-    pub seed: u64,
+    /// Seeds the order-number nonces; `None`: one that differs between runs
+    /// ([`order_no::run_seed`]). Tests fix it.
+    pub seed: Option<u64>,
+    /// How to reach the backends at login; `None`: a till opened for reading only, which
+    /// cannot log in.
+    pub connector: Option<Arc<dyn Connect>>,
 }
 
 /// A logged-in till: the engine and what the login said.
@@ -178,32 +178,23 @@ impl Till {
             ));
         }
         cfg.operator = operator.to_string();
-        let http = Http::new(cfg.http)?;
-        let mut backends = Backends::default();
-        let (mut merchant, mut clock_warning) = (None, None);
-        if let Some(tv_cfg) = &cfg.tourv5 {
-            if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
-                return Err(Error::input(
-                    Field::Password,
-                    "enter the back-office password",
-                    "请输入后台密码",
-                ));
-            }
-            let client = TourV5::new(http.clone(), tv_cfg.clone(), self.inner.clock.clone())?;
-            let session = client.login(operator, &password).await?;
-            merchant = Some(session.merchant_name.clone()).filter(|m| !m.is_empty());
-            clock_warning = session.clock_warning.clone();
-            backends.tourv5 = Some(TourV5Link::new(client, session));
+        let connector = self.inner.options.connector.as_ref().ok_or_else(|| {
+            Error::Config("this till was opened for reading: it cannot log in".into())
+        })?;
+        if cfg.tourv5.is_some() && secrecy::ExposeSecret::expose_secret(&password).is_empty() {
+            return Err(Error::input(
+                Field::Password,
+                "enter the back-office password",
+                "请输入后台密码",
+            ));
         }
-        drop(password);
-        if let Some(cp_cfg) = &cfg.cloudpay {
-            let key = self.cloudpay_key(&cfg)?;
-            backends.cloudpay = Some(CloudPay::new(
-                http.clone(),
-                cp_cfg.clone(),
-                AuthenKey::new(key)?,
-            )?);
-        }
+        let Connected {
+            backends,
+            merchant,
+            clock_warning,
+        } = connector
+            .connect(&cfg, operator, password, self.inner.clock.clone())
+            .await?;
         // A new login replaces the old session, whose tasks end with it.
         *write(&self.inner.session) = None;
         let (checkout, recovery) = Checkout::open(
@@ -211,7 +202,7 @@ impl Till {
             backends,
             CheckoutSettings::from_config(&cfg)?,
             self.inner.clock.clone(),
-            self.inner.options.seed,
+            self.inner.options.seed.unwrap_or_else(order_no::run_seed),
         )
         .await?;
         let mut tasks = vec![events::forward(self.clone(), checkout.subscribe())];
@@ -231,25 +222,6 @@ impl Till {
             status: status.clone(),
         });
         Ok(status)
-    }
-
-    fn cloudpay_key(&self, cfg: &Config) -> Result<SecretString, Error> {
-        if let Some(note) = &self.inner.options.sandbox {
-            return Ok(note.authen_key.clone());
-        }
-        if let Ok(k) = std::env::var("CASHIER_CLOUDPAY_AUTHEN_KEY") {
-            return Ok(SecretString::from(k));
-        }
-        match &cfg.cloudpay_authen_key_file {
-            Some(path) => std::fs::read_to_string(path)
-                .map(|s| SecretString::from(s.trim().to_string()))
-                .map_err(|e| {
-                    Error::Config(format!("Cloud Pay authen key file {}: {e}", path.display()))
-                }),
-            None => Err(Error::Config(
-                "Cloud Pay is configured but has no authen key: set CASHIER_CLOUDPAY_AUTHEN_KEY or cloudpay_authen_key_file".into(),
-            )),
-        }
     }
 
     fn session(&self) -> Result<Arc<Session>, Error> {

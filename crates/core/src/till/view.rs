@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::checkout::CheckoutEvent;
+use crate::code::mask_for_screen;
 use crate::labels::{amount_text, channel_label, state_label};
 use crate::{Attempt, AttemptState, Channel, Fen, Lang};
 
@@ -148,7 +149,7 @@ impl AttemptView {
                 .reason
                 .clone()
                 .filter(|_| a.state != AttemptState::Abandoned),
-            code_masked: a.code_masked.as_deref().map(spaced_mask),
+            code_masked: a.code_masked.as_deref().map(mask_for_screen),
             qr_svg: code_url
                 .as_deref()
                 .and_then(|u| crate::qr::svg(u, QR_SIZE_PX).ok()),
@@ -193,16 +194,6 @@ fn wallet(a: &Attempt) -> Option<Wallet> {
 }
 
 /// `1345**********7649` as `1345 **** **** 7649`: easier to read aloud.
-fn spaced_mask(masked: &str) -> String {
-    let n = masked.chars().count();
-    if n <= 8 {
-        return masked.to_string();
-    }
-    let head: String = masked.chars().take(4).collect();
-    let tail: String = masked.chars().skip(n - 4).collect();
-    format!("{head} **** **** {tail}")
-}
-
 pub fn tone(state: AttemptState) -> Tone {
     use AttemptState as S;
     match state {

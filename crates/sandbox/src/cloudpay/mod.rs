@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use cashier_core::crypto::AuthenKey;
+use cashier_backends::crypto::AuthenKey;
 use rand::Rng;
 use serde_json::{Map, Value, json};
 

@@ -6,6 +6,8 @@ use serde_json::{Map, Value, json};
 use super::Reply;
 use super::fields::{Call, Obj, common};
 use crate::app::App;
+use crate::book::Book;
+use crate::clock::Now;
 use crate::messages::NOT_FOUND;
 use crate::order::{Channel, Order, OrderState, Wallet};
 
@@ -69,16 +71,44 @@ pub fn order_content(o: &Order) -> Value {
     Value::Object(c)
 }
 
+/// What `query_order` and `close_order` name: the wallet of the common members, then
 /// `out_trade_no` and `trade_type` at the top level of `request_content`.
-fn target<'a>(root: &Obj<'a>, order_prefix: &str) -> Result<(&'a str, i64), Reply> {
-    let out_trade_no = root.number("out_trade_no", order_prefix)?;
+struct Named<'a> {
+    wallet: Wallet,
+    out_trade_no: &'a str,
+    trade_type: i64,
+}
+
+fn named<'a>(app: &App, content: &'a Value, call: Call) -> Result<Named<'a>, Reply> {
+    let root = Obj::root(content)?;
+    let wallet = common(&root, &app.merchant, call, TARGET)?;
+    let out_trade_no = root.number("out_trade_no", &app.order_prefix)?;
     let trade_type = root.int("trade_type")?;
     if !matches!(trade_type, 1 | 2) {
         return Err(Reply::invalid(
             "参数错误 invalid parameter trade_type: 1 (barcode) or 2 (QR)",
         ));
     }
-    Ok((out_trade_no, trade_type))
+    Ok(Named {
+        wallet,
+        out_trade_no,
+        trade_type,
+    })
+}
+
+impl Named<'_> {
+    /// The Cloud Pay order of that number, `None` where there is none (a Tour V5 order of the
+    /// same number is not Cloud Pay's); one of another trade type or wallet is refused.
+    fn find<'b>(&self, book: &'b mut Book, now: &Now) -> Result<Option<&'b mut Order>, Reply> {
+        let Some(o) = book
+            .find_mut(self.out_trade_no, now)
+            .filter(|o| o.channel.is_cloud())
+        else {
+            return Ok(None);
+        };
+        check_matches(o, self.trade_type, self.wallet)?;
+        Ok(Some(o))
+    }
 }
 
 /// A request naming the order by number but with another trade type or wallet is about some
@@ -101,20 +131,15 @@ fn check_matches(o: &Order, trade_type_asked: i64, wallet: Wallet) -> Result<(),
 }
 
 pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
-    let root = Obj::root(content)?;
-    let wallet = common(&root, &app.merchant, Call::Query, TARGET)?;
-    let (out_trade_no, asked) = target(&root, &app.order_prefix)?;
+    let named = named(app, content, Call::Query)?;
     let mut book = app.book();
-    let Some(o) = book
-        .find_mut(out_trade_no, &app.now())
-        .filter(|o| o.channel.is_cloud())
-    else {
+    let Some(o) = named.find(&mut book, &app.now())? else {
         // Alipay reports an unknown trade as state 7; WeChat refuses the query.
-        return match wallet {
+        return match named.wallet {
             Wallet::Alipay => Ok(Reply::Done {
                 name: "query_order",
                 payload: json!({"order_content": {
-                    "out_trade_no": out_trade_no,
+                    "out_trade_no": named.out_trade_no,
                     "pay_platform": 2,
                     "alipay_order_content_ext": {"current_trade_state": 7},
                 }}),
@@ -122,7 +147,6 @@ pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
             Wallet::Wechat => Err(Reply::refused(0, NOT_FOUND)),
         };
     };
-    check_matches(o, asked, wallet)?;
     o.count_query();
     Ok(Reply::Done {
         name: "query_order",
@@ -131,17 +155,11 @@ pub fn query_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
 }
 
 pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply, Reply> {
-    let root = Obj::root(content)?;
-    let wallet = common(&root, &app.merchant, Call::Act, TARGET)?;
-    let (out_trade_no, asked) = target(&root, &app.order_prefix)?;
+    let named = named(app, content, Call::Act)?;
     let mut book = app.book();
-    let Some(o) = book
-        .find_mut(out_trade_no, &app.now())
-        .filter(|o| o.channel.is_cloud())
-    else {
+    let Some(o) = named.find(&mut book, &app.now())? else {
         return Err(Reply::refused(0, NOT_FOUND));
     };
-    check_matches(o, asked, wallet)?;
     // Closing abandons an unpaid QR order (docs/protocols.md §2); a barcode payment is the
     // customer's to finish or not, and Cloud Pay's reverse is not offered (docs/protocols.md §2).
     if o.channel != Channel::CloudQr {
@@ -156,7 +174,7 @@ pub fn close_order(app: &App, _headers: &HeaderMap, content: &Value) -> Result<R
         }
         OrderState::NotPay | OrderState::UserPaying => {
             o.state = OrderState::Closed;
-            tracing::info!(out_trade_no, "cloud order closed");
+            tracing::info!(out_trade_no = named.out_trade_no, "cloud order closed");
             Ok(Reply::Done {
                 name: "close_order",
                 payload: json!({}),

@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use cashier_backends::crypto::TdesCipher;
 use chrono::NaiveDateTime;
 use rand::Rng;
 use secrecy::ExposeSecret;

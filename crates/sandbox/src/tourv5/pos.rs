@@ -5,6 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use cashier_backends::crypto::TdesCipher;
 use cashier_core::code::mask_digits;
 use cashier_core::{CodeKind, Fen};
 use secrecy::ExposeSecret;

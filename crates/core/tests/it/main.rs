@@ -1,0 +1,21 @@
+//! Core's integration tests, one binary: each module was a test binary of its own, and linking
+//! each separately cost CI its disk and minutes.
+
+mod common;
+
+mod abandoned;
+mod checkout;
+mod checkout_qr;
+mod checkout_till;
+mod config;
+mod domain;
+mod export;
+mod journal;
+mod merchant;
+mod promises;
+mod qr;
+mod receipts;
+mod refund_parts;
+mod scanner;
+mod settings;
+mod till;

@@ -1,0 +1,202 @@
+//! The settings screen's save, on a real configuration file: what is written (and what never
+//! is), bad settings refused with the file untouched, a failed write leaving nothing behind, and
+//! a scanner port chosen there opened at once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use cashier_core::Lang;
+use cashier_core::config::Config;
+use cashier_core::error::ErrorKind;
+use cashier_core::scanner::Terminator;
+use cashier_core::till::{ScannerState, SettingsInput, SettingsView, Till};
+use cashier_sandbox::Sandbox;
+
+const KEY: &str = "k3y-of-the-merchant-0123456789abcdef";
+
+struct Fixture {
+    till: Till,
+    _sandbox: Sandbox,
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn config_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("cashier.toml")
+    }
+}
+
+/// A till on the embedded sandbox whose settings save to `config_path(dir)`.
+async fn open(config_path: impl FnOnce(&Path) -> std::path::PathBuf) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let (till, sandbox, _) =
+        crate::common::sandbox_till(dir.path(), config_path(dir.path()), |_| {}).await;
+    Fixture {
+        till,
+        _sandbox: sandbox,
+        dir,
+    }
+}
+
+/// What the screen sends back when the cashier changes nothing.
+fn unchanged(v: &SettingsView) -> SettingsInput {
+    SettingsInput {
+        till: v.till.clone(),
+        operator: v.operator.clone(),
+        lang: v.lang,
+        timezone: v.timezone.clone(),
+        max_amount: v.max_amount.clone(),
+        tourv5_url: v.tourv5_url.clone(),
+        cloudpay_hosts: v.cloudpay_hosts.clone(),
+        cloudpay_prefix: v.cloudpay_prefix.clone(),
+        cloudpay_key: None,
+        scanner_port: v.scanner_port.clone(),
+        scanner_baud: v.scanner_baud.to_string(),
+        scanner_terminator: v.scanner_terminator,
+        poll_wechat_give_up_s: v.poll_wechat_give_up_s.to_string(),
+        poll_cloud_give_up_s: v.poll_cloud_give_up_s.to_string(),
+        poll_qr_give_up_s: v.poll_qr_give_up_s.to_string(),
+    }
+}
+
+/// The files in `dir` but the journal's, by name, sorted.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with("journal.db"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn saved_settings_are_the_file_and_the_key_never_is() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let mut input = unchanged(&f.till.settings());
+    input.till = " 07 ".into();
+    input.operator = "小王".into();
+    input.lang = Lang::En;
+    input.max_amount = "2000.00".into();
+    input.poll_qr_give_up_s = "240".into();
+    input.cloudpay_key = Some(format!(" {KEY}\n"));
+    let view = f.till.save_settings(input).await.unwrap();
+    assert_eq!((view.till.as_str(), view.operator.as_str()), ("07", "小王"));
+    assert_eq!(
+        (view.lang, f.till.lang()),
+        (Lang::En, Lang::En),
+        "applied at once"
+    );
+    assert!(view.cloudpay_key_set);
+
+    let text = std::fs::read_to_string(f.config_path()).unwrap();
+    assert!(!text.contains(KEY), "the key is kept apart: {text}");
+    let saved = Config::load(&f.config_path(), true).unwrap();
+    assert_eq!((saved.till.as_str(), saved.lang), ("07", Lang::En));
+    assert_eq!(saved.poll.qr.give_up, Duration::from_secs(240));
+    assert!(
+        saved.tourv5.is_none() && saved.cloudpay.is_none(),
+        "the embedded sandbox's backends are filled in at start, never saved: {text}"
+    );
+    let key_file = saved
+        .cloudpay_authen_key_file
+        .expect("the key's file is named");
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), KEY, "trimmed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the key is readable by this user only: {mode:o}"
+        );
+    }
+    assert_eq!(files_in(f.dir.path()), ["cashier.toml", "cloudpay.key"]);
+}
+
+#[tokio::test]
+async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let mut first = unchanged(&f.till.settings());
+    first.till = "03".into();
+    f.till.save_settings(first).await.unwrap();
+    let before = std::fs::read(f.config_path()).unwrap();
+
+    type Spoil = fn(&mut SettingsInput);
+    let bad: [(&str, ErrorKind, Spoil); 5] = [
+        ("a time zone that does not exist", ErrorKind::Config, |s| {
+            s.timezone = "Asia/Atlantis".into()
+        }),
+        ("an amount that is not money", ErrorKind::Config, |s| {
+            s.max_amount = "lots".into()
+        }),
+        // Numbers as typed on the settings screen: core says what is wrong, next to the form.
+        ("a negative poll time", ErrorKind::Input, |s| {
+            s.poll_wechat_give_up_s = "-1".into()
+        }),
+        ("a baud rate in words", ErrorKind::Input, |s| {
+            s.scanner_baud = "fast".into()
+        }),
+        ("no till number", ErrorKind::Config, |s| {
+            s.till = "  ".into()
+        }),
+    ];
+    for (what, kind, spoil) in bad {
+        let mut input = unchanged(&f.till.settings());
+        input.lang = Lang::En;
+        input.cloudpay_key = Some(KEY.into());
+        spoil(&mut input);
+        let e = f.till.save_settings(input).await.unwrap_err();
+        assert_eq!(e.kind(), kind, "{what}: {e}");
+        assert_eq!(std::fs::read(f.config_path()).unwrap(), before, "{what}");
+        assert_eq!(f.till.lang(), Lang::ZhCn, "{what}: nothing applied");
+        assert_eq!(f.till.settings().till, "03", "{what}");
+        assert_eq!(
+            files_in(f.dir.path()),
+            ["cashier.toml"],
+            "{what}: no key written, no temporary file left"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_fails_is_an_error_and_leaves_nothing_behind() {
+    // The configuration file's name is taken by a folder: the new file cannot replace it.
+    let f = open(|dir| {
+        let taken = dir.join("taken");
+        std::fs::create_dir(&taken).unwrap();
+        taken
+    })
+    .await;
+    let mut input = unchanged(&f.till.settings());
+    input.lang = Lang::En;
+    let e = f.till.save_settings(input).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Internal, "{e}");
+    assert!(e.to_string().contains("taken"), "names the file: {e}");
+    assert_eq!(f.till.lang(), Lang::ZhCn, "nothing applied");
+    assert_eq!(files_in(f.dir.path()), ["taken"]);
+    assert!(files_in(&f.dir.path().join("taken")).is_empty());
+}
+
+#[tokio::test]
+async fn a_scanner_port_saved_is_opened_at_once() {
+    use serialport::SerialPort;
+    let (_master, slave) = serialport::TTYPort::pair().expect("a pty pair");
+    let port = slave.name().expect("the pty's name");
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    assert_eq!(f.till.status().scanner.state, ScannerState::Off);
+    let mut input = unchanged(&f.till.settings());
+    input.scanner_port = Some(port.clone());
+    input.scanner_terminator = Terminator::Cr;
+    let view = f.till.save_settings(input).await.unwrap();
+    assert_eq!(view.scanner_port.as_deref(), Some(port.as_str()));
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while f.till.status().scanner.state != ScannerState::Connected {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the scanner connects");
+    drop(slave);
+}
