@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use cashier_core::config::Config;
+use cashier_core::reasons::{ConfigError, Part};
 use cashier_core::till::{Till, TillOptions};
 use cashier_core::{Error, SystemClock};
 use cashier_sandbox::{Sandbox, SandboxConfig, embed};
@@ -103,7 +104,10 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
     };
     let sandbox = Sandbox::start(sc.clone())
         .await
-        .map_err(|e| Error::Config(format!("cannot start the sandbox on {addr}: {e}")))?;
+        .map_err(|e| ConfigError::Start {
+            part: Part::Sandbox,
+            error: format!("{addr}: {e}"),
+        })?;
     out!("Cashier sandbox listening on {}", sandbox.url());
     out!(
         "  operator {} / password {} (public test credentials)",

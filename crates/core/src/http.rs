@@ -1,12 +1,14 @@
-//! One shared HTTP client for every backend: rustls, connect and request timeouts, and a
-//! classification of failures into "never sent" and "may have been sent".
+//! One shared HTTP client for every backend: rustls, connect and request timeouts, and the one
+//! classification of what a call came to (`CallError`): never sent, refused by the backend, or
+//! no trustworthy answer. The clients add only their vendors' own refusal codes.
 
 use std::time::Duration;
 
 use reqwest::{Client, Method, StatusCode, Url};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::Error;
+use crate::reasons::{ConfigError, Part, Rule};
+use crate::{Error, RefusalReason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -32,9 +34,12 @@ impl HttpPolicy {
     pub fn validate(&self) -> Result<(), Error> {
         let ok = |d: Duration| d >= Duration::from_millis(100) && d <= Duration::from_secs(600);
         if !ok(self.connect_timeout) || !ok(self.request_timeout) {
-            return Err(Error::Config(
-                "http.connect_timeout and http.request_timeout: 0.1 to 600 seconds".into(),
-            ));
+            return Err(ConfigError::Invalid {
+                setting: "http.connect_timeout, http.request_timeout".into(),
+                value: String::new(),
+                rule: Rule::Timeouts,
+            }
+            .into());
         }
         Ok(())
     }
@@ -63,7 +68,10 @@ impl Http {
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| ConfigError::Start {
+                part: Part::HttpClient,
+                error: e.to_string(),
+            })?;
         Ok(Http { client })
     }
 
@@ -108,10 +116,47 @@ impl Http {
 /// backend, so it must be treated as "maybe charged" by payment calls.
 fn classify(e: reqwest::Error) -> Error {
     if e.is_connect() || e.is_builder() {
-        Error::Unreachable(e.to_string())
+        Error::not_sent(e.to_string())
     } else if e.is_timeout() {
-        Error::NoAnswer(format!("timed out: {e}"))
+        Error::no_answer(format!("timed out: {e}"))
     } else {
-        Error::NoAnswer(e.to_string())
+        Error::no_answer(e.to_string())
     }
+}
+
+/// How much of a refusal's body is kept as the backend's words.
+const REFUSAL_TEXT: usize = 300;
+
+impl RawAnswer {
+    /// What the status says, for both backends, before a vendor reads the body: 200 reads
+    /// on; a 4xx is a refusal before any processing (both vendors' frameworks check the
+    /// signature and the model first), so nothing moved; anything else — a 5xx, a redirect,
+    /// a gateway's page — is no trustworthy answer, and the money may have moved.
+    pub fn status_ok(&self) -> Result<&Self, Error> {
+        match self.status {
+            StatusCode::OK => Ok(self),
+            StatusCode::UNAUTHORIZED => Err(self.refusal(RefusalReason::Signature)),
+            s if s.is_client_error() => Err(self.refusal(RefusalReason::Request)),
+            s => Err(Error::no_answer(format!("HTTP {s}"))),
+        }
+    }
+
+    fn refusal(&self, reason: RefusalReason) -> Error {
+        let said: String = String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(REFUSAL_TEXT)
+            .collect();
+        Error::refused(reason, self.status.as_u16().to_string(), said)
+    }
+
+    /// The body as JSON; a body that does not read is no trustworthy answer.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        read_json(&self.body, "answer")
+    }
+}
+
+/// JSON that came from a backend (`what` names it in the reason); a text that does not read
+/// is no trustworthy answer.
+pub fn read_json<T: DeserializeOwned>(text: &[u8], what: &str) -> Result<T, Error> {
+    serde_json::from_slice(text).map_err(|e| Error::no_answer(format!("malformed {what}: {e}")))
 }

@@ -51,7 +51,9 @@ impl PaymentOutcome {
         answer: Result<PaymentOutcome, crate::Error>,
     ) -> Result<PaymentOutcome, crate::Error> {
         match answer {
-            Err(crate::Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
+            Err(crate::Error::Call(crate::CallError::NoAnswer(reason))) => {
+                Ok(PaymentOutcome::unknown(reason))
+            }
             other => other,
         }
     }

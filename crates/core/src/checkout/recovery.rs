@@ -19,7 +19,8 @@ use tokio::time::Instant;
 use super::Checkout;
 use super::settle::{CANNOT_QUERY, change_for};
 use crate::journal::Change;
-use crate::{Attempt, AttemptId, AttemptState, BillNo, Error, PaymentOutcome};
+use crate::reasons::NotAllowed;
+use crate::{Attempt, AttemptId, AttemptState, BillNo, CallError, Error, PaymentOutcome};
 
 /// What start-up recovery did to each attempt it found unfinished.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -202,11 +203,15 @@ impl Checkout {
                 ..Change::default()
             },
             Ok(PaymentOutcome::Pending { .. } | PaymentOutcome::Failed { .. }) => return Ok(a),
-            Ok(PaymentOutcome::Unknown { reason }) | Err(Error::NoAnswer(reason)) if strict => {
-                return Err(Error::NotAllowed(format!(
-                    "an earlier QR code for this bill ({}) may still be paid and could not be checked ({reason}); try again",
-                    a.order_no
-                )));
+            Ok(PaymentOutcome::Unknown { reason: said })
+            | Err(Error::Call(CallError::NoAnswer(said)))
+                if strict =>
+            {
+                return Err(NotAllowed::EarlierQrUnchecked {
+                    order_no: a.order_no.clone(),
+                    said,
+                }
+                .into());
             }
             Err(e) if strict => return Err(e),
             Ok(PaymentOutcome::Unknown { .. }) | Err(_) => return Ok(a),

@@ -4,8 +4,12 @@ use std::sync::{Arc, RwLock};
 
 use crate::cloudpay::{CloudPay, Platform, RefundAuthority, RefundOutcome, TradeType};
 use crate::journal::Refund;
+use crate::reasons::{Backend, ConfigError, NotAllowed};
 use crate::tourv5::{QrWallet, TourV5, TourV5Session};
-use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use crate::{
+    Attempt, CallError, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, Refusal,
+    RefusalReason,
+};
 
 /// A logged-in Tour V5 back office. The session is renewed when the back office refuses it
 /// (a second login of the same operator, from another till process, replaces the first).
@@ -51,15 +55,17 @@ macro_rules! with_session {
             $call.await
         };
         match first {
-            Err(Error::Rejected { code, .. }) if code == "401" => {
-                match link.renew(&session).await {
-                    Ok(renewed) => {
-                        let ($c, $s) = (&link.client, &renewed);
-                        $call.await
-                    }
-                    Err(e) => Err(e),
+            // Refused before any processing, so repeating it is safe.
+            Err(Error::Call(CallError::Refused(Refusal {
+                reason: RefusalReason::Signature,
+                ..
+            }))) => match link.renew(&session).await {
+                Ok(renewed) => {
+                    let ($c, $s) = (&link.client, &renewed);
+                    $call.await
                 }
-            }
+                Err(e) => Err(e),
+            },
             other => other,
         }
     }};
@@ -74,15 +80,15 @@ pub struct Backends {
 
 impl Backends {
     fn tourv5(&self) -> Result<&TourV5Link, Error> {
-        self.tourv5.as_ref().ok_or_else(|| {
-            Error::Config("Tour V5 back office is not configured or not logged in".into())
-        })
+        self.tourv5
+            .as_ref()
+            .ok_or(Error::Config(ConfigError::NotConfigured(Backend::TourV5)))
     }
 
     fn cloudpay(&self) -> Result<&CloudPay, Error> {
         self.cloudpay
             .as_ref()
-            .ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
+            .ok_or(Error::Config(ConfigError::NotConfigured(Backend::CloudPay)))
     }
 
     /// Fails early, before anything is journalled, when the channel has no backend.
@@ -97,11 +103,11 @@ impl Backends {
     /// Whether the backend can be asked about this attempt at all. A KouDaiLQ payment is
     /// queried by the back office's `autoid`, which only its pay answer carries (seed 003 marks
     /// it required); a Tour V5 QR code, by the `autoid` issuing it returned.
-    pub fn can_query(&self, a: &Attempt) -> Result<(), String> {
+    pub fn can_query(&self, a: &Attempt) -> Result<(), NotAllowed> {
         let has_reference = a.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
         match a.channel {
             Channel::KoudaiBarcode | Channel::WechatQr | Channel::AlipayQr if !has_reference => {
-                Err("the back office's answer with its payment id (autoid) was lost, so it cannot be asked about this payment".into())
+                Err(NotAllowed::NoAutoid)
             }
             Channel::KoudaiBarcode
             | Channel::WechatQr
@@ -141,9 +147,9 @@ impl Backends {
                     .micro_pay(&a.order_no, &a.bill, a.amount, code)
                     .await
             }
-            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => Err(Error::Config(
-                format!("{} is not a barcode channel", a.channel),
-            )),
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
+                Err(NotAllowed::QrChannel(a.channel).into())
+            }
         }
     }
 
@@ -164,7 +170,7 @@ impl Backends {
                     .await
             }
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
-                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+                Err(NotAllowed::BarcodeChannel(a.channel).into())
             }
         }
     }
@@ -236,9 +242,7 @@ impl Backends {
     pub fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
         let staff_id = self.cloudpay()?.config().staff_id.trim();
         if staff_id.is_empty() {
-            return Err(Error::Config(
-                "Cloud Pay staff_id is not set: a refund is authorised under it".into(),
-            ));
+            return Err(ConfigError::RefundNeedsStaffId.into());
         }
         Ok(RefundAuthority::Staff {
             staff_id: staff_id.to_string(),
@@ -254,11 +258,7 @@ impl Backends {
         refund: &Refund,
         first: bool,
     ) -> Result<RefundOutcome, Error> {
-        if !a.channel.is_cloud() {
-            return Err(Error::NotAllowed(
-                "the Tour V5 back office has no refund call: refund this payment in the back office".into(),
-            ));
-        }
+        a.channel.check_refund()?;
         let cp = self.cloudpay()?;
         if first {
             cp.refund(
@@ -287,7 +287,7 @@ impl Backends {
                 .map(|()| true),
             Channel::WechatQr | Channel::AlipayQr => Ok(false),
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
-                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+                Err(NotAllowed::BarcodeChannel(a.channel).into())
             }
         }
     }

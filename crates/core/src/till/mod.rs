@@ -43,6 +43,7 @@ use crate::crypto::AuthenKey;
 use crate::error::Field;
 use crate::http::Http;
 use crate::journal::Journal;
+use crate::reasons::ConfigError;
 use crate::tourv5::TourV5;
 use crate::{AttemptId, AttemptState, Clock, Error, Lang, PaymentCode};
 
@@ -167,9 +168,7 @@ impl Till {
         }
         let mut cfg = self.config();
         if cfg.is_sandbox() {
-            return Err(Error::Config(
-                "no backend is configured (and no sandbox stands in for one)".into(),
-            ));
+            return Err(ConfigError::NoBackend.into());
         }
         cfg.operator = operator.to_string();
         let http = Http::new(cfg.http)?;
@@ -238,11 +237,12 @@ impl Till {
             Some(path) => std::fs::read_to_string(path)
                 .map(|s| SecretString::from(s.trim().to_string()))
                 .map_err(|e| {
-                    Error::Config(format!("Cloud Pay authen key file {}: {e}", path.display()))
+                    Error::from(ConfigError::File {
+                        path: path.display().to_string(),
+                        error: e.to_string(),
+                    })
                 }),
-            None => Err(Error::Config(
-                "Cloud Pay is configured but has no authen key: set CASHIER_CLOUDPAY_AUTHEN_KEY or cloudpay_authen_key_file".into(),
-            )),
+            None => Err(ConfigError::NoAuthenKey.into()),
         }
     }
 
