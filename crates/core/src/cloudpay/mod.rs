@@ -16,7 +16,7 @@ use reqwest::{Method, Url};
 use crate::crypto::AuthenKey;
 use crate::http::{Http, RawAnswer, read_json};
 use crate::reasons::{ConfigError, Rule};
-use crate::{BillNo, CallError, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use crate::{BillNo, CallError, CallFate, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use map::OrderCall;
 pub use map::{RefundAuthority, RefundOutcome, Signature};
 use wire::*;
@@ -334,7 +334,9 @@ impl CloudPay {
         };
         match self.call(name, content, repeat).await {
             Ok((rc, sig)) => Ok(map::refund_outcome(call, &rc, sig, out_refund_no, platform)),
-            Err(Error::Call(CallError::NoAnswer(reason))) => Ok(RefundOutcome::Unknown { reason }),
+            Err(e) if e.fate() == CallFate::MayHaveMoved => Ok(RefundOutcome::Unknown {
+                reason: e.to_string(),
+            }),
             Err(e) => Err(e),
         }
     }
