@@ -91,13 +91,7 @@ impl Channel {
     /// (asked by the engine, the route and the screens). Cloud Pay has a refund call; the Tour
     /// V5 back office documents none, its refunds are done there (docs/protocols.md §1).
     pub fn can_refund(self) -> bool {
-        match self {
-            Channel::CloudQr | Channel::CloudBarcode => true,
-            Channel::WechatQr
-            | Channel::AlipayQr
-            | Channel::KoudaiBarcode
-            | Channel::PosWechatBarcode => false,
-        }
+        self.is_cloud()
     }
 
     /// `can_refund` as the till's refusal, for callers about to refund.

@@ -137,13 +137,7 @@ async fn the_till_refuses_before_journalling_a_code_of_another_wallet() {
 #[tokio::test(start_paused = true)]
 async fn http_4xx_is_refused_and_fails() {
     let t = till().await;
-    let r = reqwest::Client::new()
-        .post(format!("{}_sandbox/faults", t.sandbox.url()))
-        .json(&json!({"endpoint": "api/*", "kind": "bad_signature", "count": 2}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    arm_times(&t, "api/*", "bad_signature", 2).await;
     let a = t
         .engine
         .pay_barcode(barcode("CO-4XX", "1", Channel::KoudaiBarcode, PAID))

@@ -318,7 +318,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     for (const r of recs.values()) {
       if (r.bill !== b.value) continue;
       if (r.state === "paid") fail("not_allowed", "bill_paid", "bill.paid", "bill");
-      if (LIVE.has(r.state)) fail("not_allowed", r.state === "unknown" ? "bill.unknown" : "bill.live", "bill");
+      if (LIVE.has(r.state)) fail("not_allowed", "bill_busy", r.state === "unknown" ? "bill.unknown" : "bill.live", "bill");
     }
     return { bill: b.value, fen: Number(a.value) };
   }

@@ -114,13 +114,17 @@ impl Checkout {
     /// How long ago a barcode attempt began, if that is still inside its poll window.
     fn inside_poll_window(&self, a: &Attempt) -> Option<Duration> {
         let policy = self.settings.polls.for_channel(a.channel);
-        let elapsed = self
-            .clock
+        let elapsed = self.age(a);
+        (elapsed < policy.give_up).then_some(elapsed)
+    }
+
+    /// How long ago the attempt began, by the till's clock (zero for one stamped later).
+    fn age(&self, a: &Attempt) -> Duration {
+        self.clock
             .now()
             .signed_duration_since(a.created_at)
             .to_std()
-            .unwrap_or(Duration::ZERO);
-        (elapsed < policy.give_up).then_some(elapsed)
+            .unwrap_or(Duration::ZERO)
     }
 
     /// Follows a barcode attempt a previous run left in progress, to the deadline it had.
@@ -247,12 +251,7 @@ impl Checkout {
                     if due.get(&a.id).is_some_and(|at| *at > now) {
                         continue;
                     }
-                    let age = engine
-                        .clock
-                        .now()
-                        .signed_duration_since(a.created_at)
-                        .to_std()
-                        .unwrap_or(Duration::ZERO);
+                    let age = engine.age(&a);
                     due.insert(a.id, now + (age / 6).clamp(WATCH_MIN, WATCH_MAX));
                     if let Err(e) = engine.check_abandoned(a, false).await {
                         tracing::warn!("watching an abandoned QR code: {e}");
