@@ -47,7 +47,8 @@ impl CallError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub reason: RefusalReason,
-    /// The vendor's own code (an HTTP status, `errcode`, `status`), for logs and the screen.
+    /// The vendor's own code (an HTTP status, `errcode`, `status`) — for a failed refund, the
+    /// refund's number — for logs and the screen.
     pub vendor_code: String,
     /// The vendor's own words, as it gave them.
     pub said: String,

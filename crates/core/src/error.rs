@@ -280,13 +280,12 @@ impl Error {
             | Error::Input { .. }
             | Error::Crypto(_)
             | Error::Config(_)
-            | Error::NotAllowed(_) => CallFate::NotSent,
+            | Error::NotAllowed(_)
+            | Error::NotLoggedIn => CallFate::NotSent,
             // Inside the till, possibly after the request left: assume the worst.
-            Error::NotLoggedIn
-            | Error::Journal(_)
-            | Error::NotFound(_)
-            | Error::Export(_)
-            | Error::Internal(_) => CallFate::MayHaveMoved,
+            Error::Journal(_) | Error::NotFound(_) | Error::Export(_) | Error::Internal(_) => {
+                CallFate::MayHaveMoved
+            }
         }
     }
 

@@ -160,3 +160,52 @@ impl RawAnswer {
 pub fn read_json<T: DeserializeOwned>(text: &[u8], what: &str) -> Result<T, Error> {
     serde_json::from_slice(text).map_err(|e| Error::no_answer(format!("malformed {what}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CallFate, RefusalReason};
+
+    fn answer(status: u16) -> RawAnswer {
+        RawAnswer {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            body: b"{\"Message\":\"no\"}".to_vec(),
+            www_authenticate: None,
+        }
+    }
+
+    /// The one status rule both clients share: 4xx refused (nothing moved), anything else
+    /// but 200 no trustworthy answer.
+    #[test]
+    fn statuses_are_classified_once_for_both_backends() {
+        assert!(answer(200).status_ok().is_ok());
+        for (status, reason) in [
+            (401, RefusalReason::Signature),
+            (400, RefusalReason::Request),
+            (404, RefusalReason::Request),
+            (415, RefusalReason::Request),
+        ] {
+            let e = answer(status).status_ok().err();
+            let r = e.as_ref().and_then(Error::refusal);
+            assert_eq!(
+                r.map(|r| (r.reason, r.vendor_code.as_str())),
+                Some((reason, status.to_string().as_str()))
+            );
+            assert_eq!(e.map(|e| e.fate()), Some(CallFate::Refused));
+        }
+        for status in [201, 302, 500, 502, 503, 504] {
+            let e = answer(status).status_ok().err();
+            assert_eq!(
+                e.map(|e| e.fate()),
+                Some(CallFate::MayHaveMoved),
+                "{status}"
+            );
+        }
+        let bad: Result<serde_json::Value, _> = RawAnswer {
+            body: b"<html>".to_vec(),
+            ..answer(200)
+        }
+        .json();
+        assert_eq!(bad.err().map(|e| e.fate()), Some(CallFate::MayHaveMoved));
+    }
+}

@@ -481,36 +481,32 @@ impl TourV5 {
                 .http
                 .send(method.clone(), url.clone(), &headers, body.clone())
                 .await?;
-            match ans.status {
-                // HAWK's answer to a clock that is off: the server's time, MACed with the same
-                // key. Nothing was processed, so once the offset is adopted the same request is
-                // sent again — once.
-                StatusCode::UNAUTHORIZED if !resynced => {
-                    let server = ans.www_authenticate.as_deref().and_then(|h| {
+            // HAWK's answer to a clock that is off: a 401 with the server's time, MACed with
+            // the same key. Nothing was processed, so once the offset is adopted the same
+            // request is sent again — once.
+            let server_time = (ans.status == StatusCode::UNAUTHORIZED && !resynced)
+                .then(|| {
+                    ans.www_authenticate.as_deref().and_then(|h| {
                         HawkCredentials::new(id, key.clone())
                             .with_key_bytes(self.cfg.hawk_key_bytes)
                             .server_time(h)
-                    });
-                    let Some(server) = server else {
-                        ans.status_ok()?;
-                        return Ok(ans);
-                    };
-                    let server: chrono::DateTime<chrono::Utc> = server.into();
-                    let skew = server - self.clock.now();
-                    tracing::warn!(
-                        skew_s = skew.num_seconds(),
-                        "the back office says the till's clock is off; adopting its time"
-                    );
-                    self.set_skew(skew);
-                    resynced = true;
-                }
-                // ASP.NET rejects a bad signature or bad model before doing anything: nothing
-                // moved (the shared status rule).
-                _ => {
-                    ans.status_ok()?;
-                    return Ok(ans);
-                }
-            }
+                    })
+                })
+                .flatten();
+            let Some(server) = server_time else {
+                // Everything else by the status rule both backends share (ASP.NET refuses a
+                // bad signature or model before doing anything: nothing moved).
+                ans.status_ok()?;
+                return Ok(ans);
+            };
+            let server: chrono::DateTime<chrono::Utc> = server.into();
+            let skew = server - self.clock.now();
+            tracing::warn!(
+                skew_s = skew.num_seconds(),
+                "the back office says the till's clock is off; adopting its time"
+            );
+            self.set_skew(skew);
+            resynced = true;
         }
     }
 }
