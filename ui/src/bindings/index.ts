@@ -9,6 +9,7 @@ export type { BackendStatus } from "./BackendStatus";
 export type { Channel } from "./Channel";
 export type { DayReportView } from "./DayReportView";
 export type { ErrorBody } from "./ErrorBody";
+export type { ErrorCode } from "./ErrorCode";
 export type { ErrorKind } from "./ErrorKind";
 export type { Field } from "./Field";
 export type { InputCheck } from "./InputCheck";

@@ -135,8 +135,14 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
   };
   if (channel && sharing === "receive") channel.onmessage = (m: MessageEvent<TillEvent>) => emitLocal(m.data);
 
-  const fail = (kind: ErrorBody["kind"], key: FakeTextKey, field: Field | null = null, vars: Record<string, string> = {}): never => {
-    throw { kind, code: key, message: tx(key, vars), field } satisfies ErrorBody;
+  const fail = (
+    kind: ErrorBody["kind"],
+    code: ErrorBody["code"],
+    key: FakeTextKey,
+    field: Field | null = null,
+    vars: Record<string, string> = {},
+  ): never => {
+    throw { kind, code, message: tx(key, vars), field } satisfies ErrorBody;
   };
 
   function status(): TillStatus {
@@ -270,7 +276,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       ok: false,
       value: null,
       text: null,
-      error: { kind: "input", code: k, message: tx(k, { max: yuan(10_000_000) }), field: "amount" },
+      error: { kind: "input", code: "invalid_amount", message: tx(k, { max: yuan(10_000_000) }), field: "amount" },
       payment_code: false,
     });
     if (s === "") return bad("amount.empty");
@@ -290,7 +296,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       ok: false,
       value: null,
       text: null,
-      error: { kind: "input", code: k, message: tx(k), field: "bill" },
+      error: { kind: "input", code: "invalid_bill", message: tx(k), field: "bill" },
       payment_code: false,
     });
     if (s === "") return bad("bill.empty");
@@ -304,15 +310,15 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
   }
 
   function begin(bill: string, amount: string): { bill: string; fen: number } {
-    if (!operator) fail("not_allowed", "login.first");
+    if (!operator) fail("not_allowed", "not_logged_in", "login.first");
     const b = checkBill(bill);
     const a = checkAmount(amount);
     if (!b.ok || b.value === null) throw b.error;
     if (!a.ok || a.value === null) throw a.error;
     for (const r of recs.values()) {
       if (r.bill !== b.value) continue;
-      if (r.state === "paid") fail("not_allowed", "bill.paid", "bill");
-      if (LIVE.has(r.state)) fail("not_allowed", r.state === "unknown" ? "bill.unknown" : "bill.live", "bill");
+      if (r.state === "paid") fail("not_allowed", "bill_paid", "bill.paid", "bill");
+      if (LIVE.has(r.state)) fail("not_allowed", "bill_busy", r.state === "unknown" ? "bill.unknown" : "bill.live", "bill");
     }
     return { bill: b.value, fen: Number(a.value) };
   }
@@ -320,10 +326,10 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
   function startBarcode(bill: string, amount: string, code: string): AttemptView {
     const b = begin(bill, amount);
     const digits = code.replace(/[\r\n\t ]/g, "");
-    if (!/^\d{16,24}$/.test(digits)) fail("input", "code.bad", "code");
+    if (!/^\d{16,24}$/.test(digits)) fail("input", "invalid_code", "code.bad", "code");
     const prefix = Number(digits.slice(0, 2));
     const wallet = prefix >= 10 && prefix <= 15 ? "wechat" : prefix >= 25 && prefix <= 30 ? "alipay" : null;
-    if (!wallet) fail("input", "code.unknown", "code");
+    if (!wallet) fail("input", "invalid_code", "code.unknown", "code");
     const last = digits.slice(-1);
     const scenario = ({ "1": "password", "2": "failed", "3": "unknown", "4": "partly" } as const)[last] ?? "paid";
     const now = Date.now();
@@ -381,15 +387,15 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
 
   function find(id: number): Rec {
     const r = recs.get(id);
-    if (!r) return fail("not_found", "attempt.none");
+    if (!r) return fail("not_found", "attempt_not_found", "attempt.none");
     return r;
   }
 
   const commands: Record<string, (a: Record<string, unknown>) => unknown> = {
     status: () => status(),
     login: (a) => {
-      if (a.operator !== "cashier") fail("rejected", "login.operator", "operator");
-      if (a.password !== "123456") fail("rejected", "login.password", "password");
+      if (a.operator !== "cashier") fail("rejected", "rejected", "login.operator", "operator");
+      if (a.password !== "123456") fail("rejected", "rejected", "login.password", "password");
       operator = "cashier";
       return status();
     },
@@ -404,7 +410,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     start_barcode: (a) => startBarcode(String(a.bill), String(a.amount), String(a.code)),
     start_scanned: (a) => {
       const code = pendingScans.get(Number(a.scan_id));
-      if (code === undefined) return fail("not_found", "scan.gone", "code");
+      if (code === undefined) return fail("not_found", "not_found", "scan.gone", "code");
       return startBarcode(String(a.bill), String(a.amount), code);
     },
     start_qr: (a) => startQr(String(a.bill), String(a.amount), a.choice as QrChoice),
@@ -427,7 +433,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     },
     resolve: (a) => {
       const r = find(Number(a.id));
-      if (str(a.manager).trim() === "") fail("input", "manager.empty", "manager");
+      if (str(a.manager).trim() === "") fail("input", "missing_input", "manager.empty", "manager");
       set(r, a.to === "paid" ? "paid" : "failed", { paidFen: a.to === "paid" ? r.fen : 0 });
       return view(r);
     },
@@ -442,7 +448,7 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
     settings: () => settings,
     save_settings: (a) => {
       const s = a.settings as SettingsInput;
-      if (s.till.trim() === "") fail("input", "settings.till", "settings");
+      if (s.till.trim() === "") fail("input", "missing_input", "settings.till", "settings");
       const { cloudpay_key, ...rest } = s;
       settings = { ...settings, ...rest, cloudpay_key_set: settings.cloudpay_key_set || (cloudpay_key ?? "") !== "" };
       lang = settings.lang;
@@ -498,10 +504,10 @@ export function fakeTill(sharing: FakeSharing = "none"): TillTransport & { close
       return new Promise((resolve, reject) =>
         setTimeout(() => {
           try {
-            if (!f) fail("internal", "unknown.command", null, { cmd });
+            if (!f) fail("internal", "internal", "unknown.command", null, { cmd });
             else resolve(f(args));
           } catch (e) {
-            reject(e instanceof Error ? { kind: "internal", code: "fake", message: e.message, field: null } : e);
+            reject(e instanceof Error ? { kind: "internal", code: "internal", message: e.message, field: null } : e);
           }
         }, 15),
       );

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::{Till, read, write};
 use crate::config::Config;
+use crate::reasons::{ConfigError, NotAllowed, Part, Rule};
 use crate::scanner::Terminator;
 use crate::{Error, Lang};
 
@@ -108,9 +109,7 @@ impl Till {
 
     fn write_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
         let Some(path) = self.inner.options.config_path.clone() else {
-            return Err(Error::NotAllowed(
-                "this till has no configuration file to save to".into(),
-            ));
+            return Err(NotAllowed::NoSettingsFile.into());
         };
         let mut cfg = read(&self.inner.cfg).clone();
         apply(&mut cfg, &input)?;
@@ -176,17 +175,21 @@ fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
     cfg.scanner.baud = s.scanner_baud;
     cfg.scanner.terminator = s.scanner_terminator;
     let secs = |v: f64, name: &str| {
-        Duration::try_from_secs_f64(v)
-            .map_err(|_| Error::Config(format!("{name}: a number of seconds")))
+        Duration::try_from_secs_f64(v).map_err(|_| ConfigError::Invalid {
+            setting: name.to_string(),
+            value: v.to_string(),
+            rule: Rule::Seconds,
+        })
     };
     cfg.poll.wechat_barcode.give_up = secs(s.poll_wechat_give_up_s, "poll.wechat_barcode.give_up")?;
     cfg.poll.cloud_barcode.give_up = secs(s.poll_cloud_give_up_s, "poll.cloud_barcode.give_up")?;
     cfg.poll.qr.give_up = secs(s.poll_qr_give_up_s, "poll.qr.give_up")?;
     cfg.validate()?;
     if !cfg.scanner.port.is_empty() {
-        cfg.scanner
-            .validate()
-            .map_err(|e| Error::Config(format!("scanner: {e}")))?;
+        cfg.scanner.validate().map_err(|e| ConfigError::Start {
+            part: Part::Scanner,
+            error: e.to_string(),
+        })?;
     }
     Ok(())
 }
