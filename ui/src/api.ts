@@ -37,7 +37,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export function toErrorBody(reason: unknown): ErrorBody {
   if (isErrorBody(reason)) return { ...reason, field: reason.field ?? null };
   const message = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : JSON.stringify(reason);
-  return { kind: "internal", code: "ui.unexpected", message, field: null };
+  return { kind: "internal", code: "internal", message, field: null };
 }
 
 export function inTauri(): boolean {

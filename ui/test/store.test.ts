@@ -69,7 +69,7 @@ describe("store", () => {
       ok: false,
       value: null,
       text: null,
-      error: { kind: "input", code: "x", message: "two decimals", field: "amount" },
+      error: { kind: "input", code: "invalid_amount", message: "two decimals", field: "amount" },
       payment_code: false,
     });
     await store.checked();

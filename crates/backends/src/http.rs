@@ -1,11 +1,14 @@
-//! One shared HTTP client for every backend: rustls, connect and request timeouts, and a
-//! classification of failures into "never sent" and "may have been sent".
+//! One shared HTTP client for every backend: rustls, connect and request timeouts, and the one
+//! classification of what a call came to (`CallError`): never sent, refused by the backend, or
+//! no trustworthy answer. The clients add only their vendors' own refusal codes.
 
 use std::time::Duration;
 
 use reqwest::{Client, Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
 
-use crate::Error;
+use crate::reasons::{ConfigError, Part};
+use crate::{Error, RefusalReason};
 
 pub use cashier_core::backend::http::HttpPolicy;
 
@@ -32,7 +35,10 @@ impl Http {
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| ConfigError::Start {
+                part: Part::HttpClient,
+                error: e.to_string(),
+            })?;
         Ok(Http { client })
     }
 
@@ -77,10 +83,96 @@ impl Http {
 /// backend, so it must be treated as "maybe charged" by payment calls.
 fn classify(e: reqwest::Error) -> Error {
     if e.is_connect() || e.is_builder() {
-        Error::Unreachable(e.to_string())
+        Error::not_sent(e.to_string())
     } else if e.is_timeout() {
-        Error::NoAnswer(format!("timed out: {e}"))
+        Error::no_answer(format!("timed out: {e}"))
     } else {
-        Error::NoAnswer(e.to_string())
+        Error::no_answer(e.to_string())
+    }
+}
+
+/// How much of a refusal's body is kept as the backend's words.
+const REFUSAL_TEXT: usize = 300;
+
+impl RawAnswer {
+    /// What the status says, for both backends, before a vendor reads the body: 200 reads
+    /// on; a 4xx is a refusal before any processing (both vendors' frameworks check the
+    /// signature and the model first), so nothing moved; anything else — a 5xx, a redirect,
+    /// a gateway's page — is no trustworthy answer, and the money may have moved.
+    pub fn status_ok(&self) -> Result<&Self, Error> {
+        match self.status {
+            StatusCode::OK => Ok(self),
+            StatusCode::UNAUTHORIZED => Err(self.refusal(RefusalReason::Signature)),
+            s if s.is_client_error() => Err(self.refusal(RefusalReason::Request)),
+            s => Err(Error::no_answer(format!("HTTP {s}"))),
+        }
+    }
+
+    fn refusal(&self, reason: RefusalReason) -> Error {
+        let said: String = String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(REFUSAL_TEXT)
+            .collect();
+        Error::refused(reason, self.status.as_u16().to_string(), said)
+    }
+
+    /// The body as JSON; a body that does not read is no trustworthy answer.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        read_json(&self.body, "answer")
+    }
+}
+
+/// JSON that came from a backend (`what` names it in the reason); a text that does not read
+/// is no trustworthy answer.
+pub fn read_json<T: DeserializeOwned>(text: &[u8], what: &str) -> Result<T, Error> {
+    serde_json::from_slice(text).map_err(|e| Error::no_answer(format!("malformed {what}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CallFate, RefusalReason};
+
+    fn answer(status: u16) -> RawAnswer {
+        RawAnswer {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            body: b"{\"Message\":\"no\"}".to_vec(),
+            www_authenticate: None,
+        }
+    }
+
+    /// The one status rule both clients share: 4xx refused (nothing moved), anything else
+    /// but 200 no trustworthy answer.
+    #[test]
+    fn statuses_are_classified_once_for_both_backends() {
+        assert!(answer(200).status_ok().is_ok());
+        for (status, reason) in [
+            (401, RefusalReason::Signature),
+            (400, RefusalReason::Request),
+            (404, RefusalReason::Request),
+            (415, RefusalReason::Request),
+        ] {
+            let e = answer(status).status_ok().err();
+            let r = e.as_ref().and_then(Error::refusal);
+            assert_eq!(
+                r.map(|r| (r.reason, r.vendor_code.as_str())),
+                Some((reason, status.to_string().as_str()))
+            );
+            assert_eq!(e.map(|e| e.fate()), Some(CallFate::Refused));
+        }
+        for status in [201, 302, 500, 502, 503, 504] {
+            let e = answer(status).status_ok().err();
+            assert_eq!(
+                e.map(|e| e.fate()),
+                Some(CallFate::MayHaveMoved),
+                "{status}"
+            );
+        }
+        let bad: Result<serde_json::Value, _> = RawAnswer {
+            body: b"<html>".to_vec(),
+            ..answer(200)
+        }
+        .json();
+        assert_eq!(bad.err().map(|e| e.fate()), Some(CallFate::MayHaveMoved));
     }
 }

@@ -14,5 +14,6 @@ pub use link::{Clients, TourV5Link};
 // The clients grew inside core and name its types as `crate::…`; these keep that reading true
 // here, so the clients' code did not change in the move.
 pub(crate) use cashier_core::{
-    BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, code, money,
+    BillNo, CallError, CallFate, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued,
+    RefusalReason, code, money, reasons,
 };

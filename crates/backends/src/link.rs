@@ -18,6 +18,9 @@ use crate::cloudpay::CloudPay;
 use crate::crypto::AuthenKey;
 use crate::http::Http;
 use crate::tourv5::{TourV5, TourV5Session};
+use cashier_core::reasons::ConfigError;
+use cashier_core::{CallError, Refusal, RefusalReason};
+
 use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
 /// A logged-in Tour V5 back office. The session is renewed when the back office refuses it
@@ -64,15 +67,17 @@ macro_rules! with_session {
             $call.await
         };
         match first {
-            Err(Error::Rejected { code, .. }) if code == "401" => {
-                match link.renew(&session).await {
-                    Ok(renewed) => {
-                        let ($c, $s) = (&link.client, &renewed);
-                        $call.await
-                    }
-                    Err(e) => Err(e),
+            // Refused before any processing, so repeating it is safe.
+            Err(Error::Call(CallError::Refused(Refusal {
+                reason: RefusalReason::Signature,
+                ..
+            }))) => match link.renew(&session).await {
+                Ok(renewed) => {
+                    let ($c, $s) = (&link.client, &renewed);
+                    $call.await
                 }
-            }
+                Err(e) => Err(e),
+            },
             other => other,
         }
     }};
@@ -250,11 +255,12 @@ impl Clients {
             Some(path) => std::fs::read_to_string(path)
                 .map(|s| SecretString::from(s.trim().to_string()))
                 .map_err(|e| {
-                    Error::Config(format!("Cloud Pay authen key file {}: {e}", path.display()))
+                    Error::from(ConfigError::File {
+                        path: path.display().to_string(),
+                        error: e.to_string(),
+                    })
                 }),
-            None => Err(Error::Config(
-                "Cloud Pay is configured but has no authen key: set CASHIER_CLOUDPAY_AUTHEN_KEY or cloudpay_authen_key_file".into(),
-            )),
+            None => Err(ConfigError::NoAuthenKey.into()),
         }
     }
 

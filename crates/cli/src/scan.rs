@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cashier_core::Error;
+use cashier_core::reasons::{ConfigError, Part};
 use cashier_core::scanner::{ScanEvent, Scanner, Terminator};
 
 use crate::setup::load_config;
@@ -50,8 +51,10 @@ pub async fn run(
     if let Some(t) = args.terminator {
         sc.terminator = t;
     }
-    sc.validate()
-        .map_err(|e| Error::Config(format!("scanner: {e}")))?;
+    sc.validate().map_err(|e| ConfigError::Start {
+        part: Part::Scanner,
+        error: e.to_string(),
+    })?;
     let (tx, mut rx) = tokio::sync::mpsc::channel(32);
     let handle = Scanner::spawn(sc, tx);
     if !json {
@@ -87,7 +90,11 @@ pub async fn run(
     }
     let _ = tokio::task::spawn_blocking(move || handle.stop()).await;
     if let Some(why) = never_opened {
-        return Err(Error::Config(why));
+        return Err(ConfigError::Start {
+            part: Part::Scanner,
+            error: why,
+        }
+        .into());
     }
     Ok(if args.once && !got_code {
         ExitCode::from(1)

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use cashier_core::Error;
 use cashier_core::config::Config;
+use cashier_core::reasons::{ConfigError, Part};
 use cashier_core::till::Till;
 use cashier_open::ConfigFile;
 use cashier_sandbox::{Sandbox, SandboxConfig};
@@ -88,7 +89,10 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
     };
     let sandbox = Sandbox::start(sc.clone())
         .await
-        .map_err(|e| Error::Config(format!("cannot start the sandbox on {addr}: {e}")))?;
+        .map_err(|e| ConfigError::Start {
+            part: Part::Sandbox,
+            error: format!("{addr}: {e}"),
+        })?;
     out!("Cashier sandbox listening on {}", sandbox.url());
     out!(
         "  operator {} / password {} (public test credentials)",

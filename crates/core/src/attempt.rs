@@ -87,6 +87,22 @@ impl Channel {
         }
     }
 
+    /// Whether a paid payment can be refunded from the till: the one place that knows
+    /// (asked by the engine, the route and the screens). Cloud Pay has a refund call; the Tour
+    /// V5 back office documents none, its refunds are done there (docs/protocols.md §1).
+    pub fn can_refund(self) -> bool {
+        self.is_cloud()
+    }
+
+    /// `can_refund` as the till's refusal, for callers about to refund.
+    pub fn check_refund(self) -> Result<(), crate::NotAllowed> {
+        if self.can_refund() {
+            Ok(())
+        } else {
+            Err(crate::NotAllowed::CannotRefund(self))
+        }
+    }
+
     pub fn is_cloud(self) -> bool {
         match self {
             Channel::CloudQr | Channel::CloudBarcode => true,

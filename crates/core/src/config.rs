@@ -11,6 +11,7 @@ use crate::backend::cloudpay::CloudPayConfig;
 use crate::backend::http::HttpPolicy;
 use crate::backend::tourv5::TourV5Config;
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
+use crate::reasons::{ConfigError, Rule};
 use crate::scanner::ScannerConfig;
 use crate::{Channel, CodeKind, Error, Fen, Lang};
 
@@ -104,9 +105,12 @@ impl BarcodeRouting {
                 cfg.tourv5.is_some()
             };
             if channel.is_qr() || !configured {
-                return Err(Error::Config(format!(
-                    "routing.{name} = {channel}: a barcode channel of a configured backend"
-                )));
+                return Err(ConfigError::Invalid {
+                    setting: format!("routing.{name}"),
+                    value: channel.to_string(),
+                    rule: Rule::BarcodeChannel,
+                }
+                .into());
             }
         }
         Ok(())
@@ -173,15 +177,22 @@ const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
 impl PollPolicy {
     fn validate(&self, name: &str) -> Result<(), Error> {
-        let bad = |what: &str| Err(Error::Config(format!("poll.{name}.{what}")));
+        let bad = |what: &str, rule: Rule| {
+            Err(ConfigError::Invalid {
+                setting: format!("poll.{name}.{what}"),
+                value: String::new(),
+                rule,
+            }
+            .into())
+        };
         if self.every < MIN_EVERY {
-            return bad("every: at least 0.5 seconds");
+            return bad("every", Rule::PollEvery);
         }
         if self.give_up > MAX_WAIT || self.every > MAX_WAIT || self.first_after > MAX_WAIT {
-            return bad("give_up, every and first_after: at most one day (86400 seconds)");
+            return bad("give_up, every, first_after", Rule::AtMostADay);
         }
         if self.give_up.is_zero() {
-            return bad("give_up: more than zero");
+            return bad("give_up", Rule::MoreThanZero);
         }
         Ok(())
     }
@@ -194,9 +205,12 @@ impl PollPolicies {
         self.cloud_barcode.validate("cloud_barcode")?;
         self.qr.validate("qr")?;
         if self.resolve_after > MAX_WAIT {
-            return Err(Error::Config(
-                "poll.resolve_after: at most one day (86400 seconds)".into(),
-            ));
+            return Err(ConfigError::Invalid {
+                setting: "poll.resolve_after".into(),
+                value: String::new(),
+                rule: Rule::AtMostADay,
+            }
+            .into());
         }
         Ok(())
     }
@@ -229,10 +243,18 @@ impl Config {
     /// the environment.
     pub fn load(path: &Path, must_exist: bool) -> Result<Config, Error> {
         let mut cfg = match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text)
-                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?,
+            Ok(text) => Config::parse(&text).map_err(|error| ConfigError::File {
+                path: path.display().to_string(),
+                error,
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Config::default(),
-            Err(e) => return Err(Error::Config(format!("{}: {e}", path.display()))),
+            Err(e) => {
+                return Err(ConfigError::File {
+                    path: path.display().to_string(),
+                    error: e.to_string(),
+                }
+                .into());
+            }
         };
         cfg.apply_env(|k| std::env::var(k).ok())?;
         Ok(cfg)
@@ -272,9 +294,12 @@ impl Config {
                 "en" => Lang::En,
                 "zh-CN" | "zh" => Lang::ZhCn,
                 other => {
-                    return Err(Error::Config(format!(
-                        "CASHIER_LANG {other:?}: use zh-CN or en"
-                    )));
+                    return Err(ConfigError::Invalid {
+                        setting: "CASHIER_LANG".into(),
+                        value: other.to_string(),
+                        rule: Rule::Lang,
+                    }
+                    .into());
                 }
             };
         }
@@ -306,7 +331,12 @@ impl Config {
 
     pub fn validate(&self) -> Result<(), Error> {
         if self.operator.is_empty() || self.operator.len() > 32 {
-            return Err(Error::Config("operator: 1–32 characters".into()));
+            return Err(ConfigError::Invalid {
+                setting: "operator".into(),
+                value: self.operator.clone(),
+                rule: Rule::Operator,
+            }
+            .into());
         }
         self.tz()?;
         self.max_fen()?;
@@ -320,7 +350,10 @@ impl Config {
                 ("order_prefix", &cp.order_prefix),
             ] {
                 if v.trim().is_empty() {
-                    return Err(Error::Config(format!("cloudpay.{name} is not set")));
+                    return Err(ConfigError::Missing {
+                        setting: format!("cloudpay.{name}"),
+                    }
+                    .into());
                 }
             }
         }
@@ -334,8 +367,9 @@ impl Config {
 
     /// How this till makes order numbers for each backend (till id and prefixes checked).
     pub fn order_schemes(&self) -> Result<OrderSchemes, Error> {
-        let config =
-            |key: &'static str| move |e: OrderNoError| Error::Config(format!("{key}: {e}"));
+        let config = |key: &'static str| {
+            move |e: OrderNoError| ConfigError::said(key, e.to_string(), e.zh())
+        };
         crate::order_no::check_till(&self.till).map_err(config("till"))?;
         Ok(OrderSchemes {
             tourv5: OrderScheme::internal(&self.order_prefix, &self.till)
@@ -350,14 +384,19 @@ impl Config {
     }
 
     pub fn tz(&self) -> Result<chrono_tz::Tz, Error> {
-        self.timezone
-            .parse()
-            .map_err(|_| Error::Config(format!("timezone {:?} is not an IANA zone", self.timezone)))
+        self.timezone.parse().map_err(|_| {
+            ConfigError::Invalid {
+                setting: "timezone".into(),
+                value: self.timezone.clone(),
+                rule: Rule::IanaZone,
+            }
+            .into()
+        })
     }
 
     pub fn max_fen(&self) -> Result<Fen, Error> {
         Fen::parse_yuan(&self.max_amount, Fen(u64::MAX / 1000))
-            .map_err(|e| Error::Config(format!("max_amount: {e}")))
+            .map_err(|e| ConfigError::said("max_amount", e.to_string(), e.zh()).into())
     }
 
     /// No backend configured: the app runs against the embedded sandbox, and says so.

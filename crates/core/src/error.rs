@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::call::{CallError, CallFate, Refusal, RefusalReason};
 use crate::journal::JournalError;
+use crate::reasons::{ConfigError, NotAllowed};
 use crate::{AmountError, BillError, CodeError, backend::crypto::CryptoError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -51,10 +53,127 @@ pub enum Field {
     Settings,
 }
 
+/// The stable code of an error, for logs, tests and the UI's finer branches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidAmount,
+    InvalidBill,
+    InvalidCode,
+    MissingInput,
+    Crypto,
+    Unreachable,
+    NoAnswer,
+    Rejected,
+    NotLoggedIn,
+    Config,
+    NotAllowed,
+    NotFound,
+    ReportExport,
+    Internal,
+    JournalDb,
+    JournalMigration,
+    JournalIo,
+    JournalForeign,
+    JournalCorrupt,
+    BillBusy,
+    BillPaid,
+    AttemptNotFound,
+    IllegalTransition,
+    OrderNo,
+    BadResolve,
+    NotRefundable,
+    RefundOpen,
+    RefundTooLarge,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 28] = {
+        use ErrorCode as C;
+        [
+            C::InvalidAmount,
+            C::InvalidBill,
+            C::InvalidCode,
+            C::MissingInput,
+            C::Crypto,
+            C::Unreachable,
+            C::NoAnswer,
+            C::Rejected,
+            C::NotLoggedIn,
+            C::Config,
+            C::NotAllowed,
+            C::NotFound,
+            C::ReportExport,
+            C::Internal,
+            C::JournalDb,
+            C::JournalMigration,
+            C::JournalIo,
+            C::JournalForeign,
+            C::JournalCorrupt,
+            C::BillBusy,
+            C::BillPaid,
+            C::AttemptNotFound,
+            C::IllegalTransition,
+            C::OrderNo,
+            C::BadResolve,
+            C::NotRefundable,
+            C::RefundOpen,
+            C::RefundTooLarge,
+        ]
+    };
+
+    /// The code as it is serialised (a unit test holds the two together).
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode as C;
+        match self {
+            C::InvalidAmount => "invalid_amount",
+            C::InvalidBill => "invalid_bill",
+            C::InvalidCode => "invalid_code",
+            C::MissingInput => "missing_input",
+            C::Crypto => "crypto",
+            C::Unreachable => "unreachable",
+            C::NoAnswer => "no_answer",
+            C::Rejected => "rejected",
+            C::NotLoggedIn => "not_logged_in",
+            C::Config => "config",
+            C::NotAllowed => "not_allowed",
+            C::NotFound => "not_found",
+            C::ReportExport => "report_export",
+            C::Internal => "internal",
+            C::JournalDb => "journal_db",
+            C::JournalMigration => "journal_migration",
+            C::JournalIo => "journal_io",
+            C::JournalForeign => "journal_foreign",
+            C::JournalCorrupt => "journal_corrupt",
+            C::BillBusy => "bill_busy",
+            C::BillPaid => "bill_paid",
+            C::AttemptNotFound => "attempt_not_found",
+            C::IllegalTransition => "illegal_transition",
+            C::OrderNo => "order_no",
+            C::BadResolve => "bad_resolve",
+            C::NotRefundable => "not_refundable",
+            C::RefundOpen => "refund_open",
+            C::RefundTooLarge => "refund_too_large",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorBody {
     pub kind: ErrorKind,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<Field>,
 }
@@ -76,24 +195,18 @@ pub enum Error {
     },
     #[error("cryptography: {0}")]
     Crypto(#[from] CryptoError),
-    /// The request never left this machine (connection refused, DNS, TLS set-up): safe to retry.
-    #[error("backend not reachable: {0}")]
-    Unreachable(String),
-    /// The request may have reached the backend but no usable answer came back.
-    #[error("no usable answer from the backend: {0}")]
-    NoAnswer(String),
-    /// The backend answered with a definite refusal, shown to the cashier as it said it.
-    #[error("backend refused ({code}): {message}")]
-    Rejected { code: String, message: String },
+    /// A backend call without a usable answer, and what became of it.
+    #[error(transparent)]
+    Call(#[from] CallError),
     #[error("not logged in to the back office (or the session expired)")]
     NotLoggedIn,
-    #[error("configuration: {0}")]
-    Config(String),
+    #[error("configuration: {}", .0.words().1)]
+    Config(ConfigError),
     #[error(transparent)]
     Journal(#[from] JournalError),
     /// The action does not apply now or to this attempt (cancel a barcode payment).
-    #[error("{0}")]
-    NotAllowed(String),
+    #[error("{}", .0.words().1)]
+    NotAllowed(NotAllowed),
     #[error("{0}")]
     NotFound(String),
     /// A report could not be written out (JSON, CSV), or the file or pipe it went to failed.
@@ -102,6 +215,18 @@ pub enum Error {
     /// A failure inside the till: serialising, a task that died, writing a file.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<NotAllowed> for Error {
+    fn from(e: NotAllowed) -> Self {
+        Error::NotAllowed(e)
+    }
 }
 
 impl Error {
@@ -113,6 +238,57 @@ impl Error {
         }
     }
 
+    /// The request never left this machine.
+    pub fn not_sent(why: impl Into<String>) -> Error {
+        Error::Call(CallError::NotSent(why.into()))
+    }
+
+    /// The request may have arrived; no usable answer came back.
+    pub fn no_answer(why: impl Into<String>) -> Error {
+        Error::Call(CallError::NoAnswer(why.into()))
+    }
+
+    /// The backend said no; nothing moved.
+    pub fn refused(
+        reason: RefusalReason,
+        vendor_code: impl Into<String>,
+        said: impl Into<String>,
+    ) -> Error {
+        Error::Call(CallError::Refused(Refusal::new(reason, vendor_code, said)))
+    }
+
+    /// The backend's refusal, where this is one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Error::Call(CallError::Refused(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// What a call that ended in this error did with the money. Decided by what the error
+    /// is — never by how it is grouped or worded for a screen — so that no change of words
+    /// can turn an Unknown payment into a Failed one. Checkout turns it into a state.
+    pub fn fate(&self) -> CallFate {
+        match self {
+            Error::Call(c) => c.fate(),
+            // An answer came back, but an amount in it does not read: nobody can tell.
+            Error::Amount(AmountError::Wire(_)) => CallFate::MayHaveMoved,
+            // Refused by the till itself, before anything was sent.
+            Error::Amount(_)
+            | Error::Bill(_)
+            | Error::Code(_)
+            | Error::Input { .. }
+            | Error::Crypto(_)
+            | Error::Config(_)
+            | Error::NotAllowed(_)
+            | Error::NotLoggedIn => CallFate::NotSent,
+            // Inside the till, possibly after the request left: assume the worst.
+            Error::Journal(_) | Error::NotFound(_) | Error::Export(_) | Error::Internal(_) => {
+                CallFate::MayHaveMoved
+            }
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Amount(AmountError::Wire(_)) => ErrorKind::NoAnswer,
@@ -120,9 +296,9 @@ impl Error {
                 ErrorKind::Input
             }
             Error::Crypto(_) | Error::Export(_) | Error::Internal(_) => ErrorKind::Internal,
-            Error::Unreachable(_) => ErrorKind::Unreachable,
-            Error::NoAnswer(_) => ErrorKind::NoAnswer,
-            Error::Rejected { .. } => ErrorKind::Rejected,
+            Error::Call(CallError::NotSent(_)) => ErrorKind::Unreachable,
+            Error::Call(CallError::NoAnswer(_)) => ErrorKind::NoAnswer,
+            Error::Call(CallError::Refused(_)) => ErrorKind::Rejected,
             Error::NotLoggedIn | Error::NotAllowed(_) => ErrorKind::NotAllowed,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Config(_) => ErrorKind::Config,
@@ -161,34 +337,24 @@ impl Error {
         }
     }
 
-    /// Whether the request certainly moved no money: it was refused before or without any
-    /// processing. A payment that fails this way is failed; any other failure after the
-    /// attempt was journalled leaves it Unknown.
-    pub fn nothing_moved(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::Config | ErrorKind::Input | ErrorKind::Rejected | ErrorKind::Unreachable
-        ) || matches!(self, Error::Crypto(_))
-    }
-
     /// A stable code for logs, tests and the UI's finer branches.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Amount(_) => "invalid_amount",
-            Error::Bill(_) => "invalid_bill",
-            Error::Code(_) => "invalid_code",
-            Error::Input { .. } => "missing_input",
-            Error::Crypto(_) => "crypto",
-            Error::Unreachable(_) => "unreachable",
-            Error::NoAnswer(_) => "no_answer",
-            Error::Rejected { .. } => "rejected",
-            Error::NotLoggedIn => "not_logged_in",
-            Error::Config(_) => "config",
+            Error::Amount(_) => ErrorCode::InvalidAmount,
+            Error::Bill(_) => ErrorCode::InvalidBill,
+            Error::Code(_) => ErrorCode::InvalidCode,
+            Error::Input { .. } => ErrorCode::MissingInput,
+            Error::Crypto(_) => ErrorCode::Crypto,
+            Error::Call(CallError::NotSent(_)) => ErrorCode::Unreachable,
+            Error::Call(CallError::NoAnswer(_)) => ErrorCode::NoAnswer,
+            Error::Call(CallError::Refused(_)) => ErrorCode::Rejected,
+            Error::NotLoggedIn => ErrorCode::NotLoggedIn,
+            Error::Config(_) => ErrorCode::Config,
             Error::Journal(e) => e.code(),
-            Error::NotAllowed(_) => "not_allowed",
-            Error::NotFound(_) => "not_found",
-            Error::Export(_) => "report_export",
-            Error::Internal(_) => "internal",
+            Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Export(_) => ErrorCode::ReportExport,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -201,13 +367,13 @@ impl Error {
                 Error::Code(e) => e.zh(),
                 Error::Input { zh, .. } => zh.clone(),
                 Error::Crypto(e) => format!("加密处理失败：{e}"),
-                Error::Unreachable(e) => format!("无法连接支付后台：{e}"),
-                Error::NoAnswer(e) => format!("支付后台没有给出有效应答：{e}"),
-                Error::Rejected { code, message } => format!("支付后台拒绝（{code}）：{message}"),
+                Error::Call(CallError::NotSent(e)) => format!("无法连接支付后台：{e}"),
+                Error::Call(CallError::NoAnswer(e)) => format!("支付后台没有给出有效应答：{e}"),
+                Error::Call(CallError::Refused(r)) => r.text(Lang::ZhCn),
                 Error::NotLoggedIn => "尚未登录后台或会话已过期".into(),
-                Error::Config(e) => format!("配置错误：{e}"),
+                Error::Config(e) => format!("配置错误：{}", e.words().2),
                 Error::Journal(e) => e.zh(),
-                Error::NotAllowed(e) => format!("不能执行此操作：{e}"),
+                Error::NotAllowed(e) => e.words().2,
                 Error::NotFound(e) => format!("找不到：{e}"),
                 Error::Export(e) => format!("导出报表失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),
@@ -226,9 +392,24 @@ impl Error {
         };
         ErrorBody {
             kind: self.kind(),
-            code: self.code().to_string(),
+            code: self.code(),
             message,
             field: self.field(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_as_it_is_serialised() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).ok(),
+                Some(serde_json::Value::String(code.as_str().into()))
+            );
         }
     }
 }

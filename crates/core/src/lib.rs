@@ -6,6 +6,7 @@
 pub mod attempt;
 pub mod backend;
 pub mod bill;
+pub mod call;
 pub mod checkout;
 pub mod clock;
 pub mod code;
@@ -18,6 +19,7 @@ pub mod money;
 pub mod order_no;
 pub mod outcome;
 pub mod qr;
+pub mod reasons;
 pub mod receipts;
 pub mod scanner;
 pub mod till;
@@ -25,8 +27,10 @@ pub mod timestamp;
 
 pub use attempt::{Attempt, AttemptId, AttemptState, Channel, ManagerDecision};
 pub use bill::{BillError, BillNo};
+pub use call::{CallError, CallFate, Refusal, RefusalReason};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use code::{CodeError, CodeKind, PaymentCode, ScannerFraming};
-pub use error::{Error, ErrorBody, Lang};
+pub use error::{Error, ErrorBody, ErrorCode, Lang};
 pub use money::{AmountError, Fen};
 pub use outcome::{PaymentOutcome, QrIssued};
+pub use reasons::{ConfigError, NotAllowed};

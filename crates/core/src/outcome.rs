@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{CallError, CallFate, Error};
+
 /// The meaning of one answer. Each backend maps its wire statuses into this in one place,
 /// by an exhaustive match (`cashier_backends`' `tourv5::map`, `cloudpay::map`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,14 +46,15 @@ impl PaymentOutcome {
         }
     }
 
-    /// For calls after which money may have moved: an answer that could not be had or read
-    /// is Unknown, never an error a caller might take for "not charged". Errors that prove
-    /// nothing was sent or processed (unreachable, refused, bad input) stay errors.
-    pub fn or_unknown(
-        answer: Result<PaymentOutcome, crate::Error>,
-    ) -> Result<PaymentOutcome, crate::Error> {
+    /// For calls after which money may have moved: an error whose fate is "may have moved"
+    /// (`Error::fate`, the one decision) is Unknown, never an error a caller might take for
+    /// "not charged". Errors that prove nothing was sent or processed stay errors.
+    pub fn or_unknown(answer: Result<PaymentOutcome, Error>) -> Result<PaymentOutcome, Error> {
         match answer {
-            Err(crate::Error::NoAnswer(reason)) => Ok(PaymentOutcome::unknown(reason)),
+            Err(e) if e.fate() == CallFate::MayHaveMoved => Ok(PaymentOutcome::unknown(match e {
+                Error::Call(CallError::NoAnswer(reason)) => reason,
+                other => other.to_string(),
+            })),
             other => other,
         }
     }

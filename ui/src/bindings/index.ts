@@ -12,6 +12,7 @@ export type { Command } from "./Command";
 export type { CommandReplies } from "./CommandReplies";
 export type { DayReportView } from "./DayReportView";
 export type { ErrorBody } from "./ErrorBody";
+export type { ErrorCode } from "./ErrorCode";
 export type { ErrorKind } from "./ErrorKind";
 export type { Field } from "./Field";
 export type { InputCheck } from "./InputCheck";

@@ -9,7 +9,7 @@ pub use refund::{
 };
 
 use super::wire::{OrderContent, ResponseContent};
-use crate::{Error, Fen, PaymentOutcome, QrIssued};
+use crate::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
 
 /// Whether the answer's authen_code verified over `response_content`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,60 +193,43 @@ pub fn qr_issued(
     sig: Signature,
     out_trade_no: &str,
 ) -> Result<QrIssued, Error> {
-    match (Status::from(rc.status), sig) {
-        (Status::Ok, Signature::Verified) => {
-            match rc.scan_code_pay.as_ref().filter(|p| !p.code_url.is_empty()) {
-                Some(p) => Ok(QrIssued {
-                    code_url: p.code_url.clone(),
-                    reference: out_trade_no.to_string(),
-                }),
-                None => Err(Error::NoAnswer("signed answer without code_url".into())),
-            }
+    moves_no_money(rc, sig, "QR", || {
+        match rc.scan_code_pay.as_ref().filter(|p| !p.code_url.is_empty()) {
+            Some(p) => Ok(QrIssued {
+                code_url: p.code_url.clone(),
+                reference: out_trade_no.to_string(),
+            }),
+            None => Err(Error::no_answer("signed answer without code_url")),
         }
-        (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::NoAnswer(
-            "answer's authen_code did not verify".into(),
-        )),
-        (
-            status @ (Status::Failed
-            | Status::FailedNewOrder
-            | Status::FailedFinal
-            | Status::RetryOrQuery
-            | Status::WaitThenQuery
-            | Status::Other(_)),
-            _,
-        ) => Err(not_ok(status, rc)),
-    }
-}
-
-/// A non-zero status on a call that moves no money (issue a QR, close): a refusal, or no
-/// usable answer where the status says "unknown, ask again".
-fn not_ok(status: Status, rc: &ResponseContent) -> Error {
-    match status {
-        Status::Failed | Status::FailedNewOrder | Status::FailedFinal => Error::Rejected {
-            code: rc.status.to_string(),
-            message: description(rc),
-        },
-        Status::Ok | Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_) => {
-            Error::NoAnswer(description(rc))
-        }
-    }
+    })
 }
 
 /// close_order: `Ok` once the backend confirmed (signed) that the order is closed.
 pub fn closed(rc: &ResponseContent, sig: Signature) -> Result<(), Error> {
+    moves_no_money(rc, sig, "close", || Ok(()))
+}
+
+/// The answer to a call that moves no money (issue a QR, close): its verified success read
+/// by `read`; a failing status is the backend's refusal, and a status that says "unknown, ask
+/// again" (or one not documented) is no usable answer.
+fn moves_no_money<T>(
+    rc: &ResponseContent,
+    sig: Signature,
+    what: &str,
+    read: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
     match (Status::from(rc.status), sig) {
-        (Status::Ok, Signature::Verified) => Ok(()),
-        (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::NoAnswer(
-            "close answer's authen_code did not verify".into(),
+        (Status::Ok, Signature::Verified) => read(),
+        (Status::Ok, Signature::Missing | Signature::Bad) => Err(Error::no_answer(format!(
+            "{what} answer's authen_code did not verify"
+        ))),
+        (Status::Failed | Status::FailedNewOrder | Status::FailedFinal, _) => Err(Error::refused(
+            RefusalReason::Declined,
+            rc.status.to_string(),
+            description(rc),
         )),
-        (
-            status @ (Status::Failed
-            | Status::FailedNewOrder
-            | Status::FailedFinal
-            | Status::RetryOrQuery
-            | Status::WaitThenQuery
-            | Status::Other(_)),
-            _,
-        ) => Err(not_ok(status, rc)),
+        (Status::RetryOrQuery | Status::WaitThenQuery | Status::Other(_), _) => {
+            Err(Error::no_answer(description(rc)))
+        }
     }
 }

@@ -10,11 +10,12 @@ use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
 use rand::{Rng, distributions::Alphanumeric};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, Url};
 
 use crate::crypto::AuthenKey;
-use crate::http::{Http, RawAnswer};
-use crate::{BillNo, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use crate::http::{Http, RawAnswer, read_json};
+use crate::reasons::{ConfigError, Rule};
+use crate::{BillNo, CallError, CallFate, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use map::OrderCall;
 pub use map::{RefundAuthority, RefundOutcome, Signature};
 use wire::*;
@@ -62,14 +63,20 @@ impl CloudPay {
                 } else {
                     format!("{h}/")
                 };
-                Url::parse(&h).map_err(|e| Error::Config(format!("Cloud Pay host {h:?}: {e}")))
+                Url::parse(&h).map_err(|e| {
+                    Error::from(ConfigError::said(
+                        "cloudpay.hosts",
+                        format!("{h:?}: {e}"),
+                        format!("{h:?}：{e}"),
+                    ))
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         if hosts.is_empty() {
-            return Err(Error::Config("Cloud Pay needs at least one host".into()));
+            return Err(missing("cloudpay.hosts"));
         }
         if cfg.order_prefix.is_empty() {
-            return Err(Error::Config("Cloud Pay order prefix is not set".into()));
+            return Err(missing("cloudpay.order_prefix"));
         }
         let cp = CloudPay {
             http,
@@ -98,24 +105,29 @@ impl CloudPay {
             ("product_id", &c.product_id),
         ] {
             if value.trim().is_empty() {
-                return Err(Error::Config(format!("Cloud Pay {name} is not set")));
+                return Err(missing(&format!("cloudpay.{name}")));
             }
         }
         // Seed 004: "the IP of the machine calling the API", a String(16) sized for IPv4.
         if c.spbill_create_ip.parse::<Ipv4Addr>().is_err() {
-            return Err(Error::Config(format!(
-                "Cloud Pay spbill_create_ip {:?} must be an IPv4 address such as 192.168.0.22",
-                c.spbill_create_ip
-            )));
+            return Err(ConfigError::Invalid {
+                setting: "cloudpay.spbill_create_ip".into(),
+                value: c.spbill_create_ip.clone(),
+                rule: Rule::Ipv4,
+            }
+            .into());
         }
         // Enum SubPayPlatform: 100 WeChat, 200 Alipay (its other values go with bookkeeping
         // payments, which Cashier does not make).
         if let Some(sub) = c.sub_pay_platform
             && !SUB_PAY_PLATFORMS.contains(&sub)
         {
-            return Err(Error::Config(format!(
-                "Cloud Pay sub_pay_platform {sub} must be 100 (WeChat) or 200 (Alipay)"
-            )));
+            return Err(ConfigError::Invalid {
+                setting: "cloudpay.sub_pay_platform".into(),
+                value: sub.to_string(),
+                rule: Rule::SubPayPlatform,
+            }
+            .into());
         }
         let mut widest = self.content(Platform::Wechat, CallKind::Pay);
         widest.pay_content = Some(PayContent {
@@ -132,9 +144,7 @@ impl CloudPay {
                 product_id: c.product_id.clone(),
             }),
         });
-        widest
-            .check_limits()
-            .map_err(|e| Error::Config(e.to_string()))
+        widest.check_limits().map_err(not_built)
     }
 
     pub fn config(&self) -> &CloudPayConfig {
@@ -155,10 +165,14 @@ impl CloudPay {
         if ok {
             Ok(())
         } else {
-            Err(Error::Config(format!(
-                "order number {no:?} must start with {:?}, be at most 32 characters of letters, digits, _ or -",
-                self.cfg.order_prefix
-            )))
+            Err(ConfigError::Invalid {
+                setting: "out_trade_no".into(),
+                value: no.to_string(),
+                rule: Rule::OrderNo {
+                    prefix: self.cfg.order_prefix.clone(),
+                },
+            }
+            .into())
         }
     }
 
@@ -205,10 +219,8 @@ impl CloudPay {
             author_code: Some(code.expose().to_string()),
             ..self.pay_content(out_trade_no, bill, amount, None)
         });
-        let sent = self.call("micro_pay", &content, Repeat::IfNotSent).await;
-        PaymentOutcome::or_unknown(sent.map(|(rc, sig)| {
-            map::order_outcome(OrderCall::MicroPay, &rc, sig, out_trade_no, amount)
-        }))
+        self.order_call(OrderCall::MicroPay, &content, out_trade_no, amount)
+            .await
     }
 
     pub async fn query_order(
@@ -221,10 +233,8 @@ impl CloudPay {
         let mut content = self.content(platform, CallKind::Query);
         content.out_trade_no = Some(out_trade_no.to_string());
         content.trade_type = Some(trade_type as u8);
-        let sent = self.call("query_order", &content, Repeat::Always).await;
-        PaymentOutcome::or_unknown(sent.map(|(rc, sig)| {
-            map::order_outcome(OrderCall::QueryOrder, &rc, sig, out_trade_no, amount)
-        }))
+        self.order_call(OrderCall::QueryOrder, &content, out_trade_no, amount)
+            .await
     }
 
     /// Abandons an unpaid QR order. Callers run a final query first (docs/protocols.md §5.3).
@@ -255,10 +265,7 @@ impl CloudPay {
         if let RefundAuthority::Staff { staff_id, .. } = authority
             && staff_id.trim().is_empty()
         {
-            return Err(Error::Config(
-                "Cloud Pay staff_id is not set: Tencent checks a refund's permission against it"
-                    .into(),
-            ));
+            return Err(ConfigError::RefundNeedsStaffId.into());
         }
         let mut content = self.content(platform, CallKind::Act);
         content.pay_mch_key.authorization = Some(map::refund_authorization(authority));
@@ -270,15 +277,8 @@ impl CloudPay {
             refund_fee_type: "CNY".into(),
             refund_reason: None,
         });
-        Ok(
-            match self.call("refund", &content, Repeat::IfNotSent).await {
-                Ok((rc, sig)) => {
-                    map::refund_outcome(map::RefundCall::Refund, &rc, sig, out_refund_no, platform)
-                }
-                Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
-                Err(e) => return Err(e),
-            },
-        )
+        self.refund_call(map::RefundCall::Refund, &content, out_refund_no, platform)
+            .await
     }
 
     pub async fn query_refund(
@@ -291,22 +291,53 @@ impl CloudPay {
         let mut content = self.content(platform, CallKind::Query);
         content.out_trade_no = Some(out_trade_no.to_string());
         content.out_refund_no = Some(out_refund_no.to_string());
-        Ok(
-            match self
-                .call("query_refund_order", &content, Repeat::Always)
-                .await
-            {
-                Ok((rc, sig)) => map::refund_outcome(
-                    map::RefundCall::QueryRefund,
-                    &rc,
-                    sig,
-                    out_refund_no,
-                    platform,
-                ),
-                Err(Error::NoAnswer(reason)) => RefundOutcome::Unknown { reason },
-                Err(e) => return Err(e),
-            },
+        self.refund_call(
+            map::RefundCall::QueryRefund,
+            &content,
+            out_refund_no,
+            platform,
         )
+        .await
+    }
+
+    /// `micro_pay` or `query_order`: money may have moved, so an answer that could not be had
+    /// or read is Unknown.
+    async fn order_call(
+        &self,
+        call: OrderCall,
+        content: &RequestContent,
+        out_trade_no: &str,
+        amount: Fen,
+    ) -> Result<PaymentOutcome, Error> {
+        let (name, repeat) = match call {
+            OrderCall::MicroPay => ("micro_pay", Repeat::IfNotSent),
+            OrderCall::QueryOrder => ("query_order", Repeat::Always),
+        };
+        let sent = self.call(name, content, repeat).await;
+        PaymentOutcome::or_unknown(
+            sent.map(|(rc, sig)| map::order_outcome(call, &rc, sig, out_trade_no, amount)),
+        )
+    }
+
+    /// `refund` or `query_refund_order`: a refund without a usable answer is Unknown.
+    async fn refund_call(
+        &self,
+        call: map::RefundCall,
+        content: &RequestContent,
+        out_refund_no: &str,
+        platform: Platform,
+    ) -> Result<RefundOutcome, Error> {
+        let (name, repeat) = match call {
+            map::RefundCall::Refund => ("refund", Repeat::IfNotSent),
+            map::RefundCall::QueryRefund => ("query_refund_order", Repeat::Always),
+        };
+        match self.call(name, content, repeat).await {
+            Ok((rc, sig)) => Ok(map::refund_outcome(call, &rc, sig, out_refund_no, platform)),
+            Err(e) if e.fate() == CallFate::MayHaveMoved => Ok(RefundOutcome::Unknown {
+                reason: e.to_string(),
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     fn content(&self, platform: Platform, kind: CallKind) -> RequestContent {
@@ -382,11 +413,8 @@ impl CloudPay {
         repeat: Repeat,
     ) -> Result<(ResponseContent, Signature), Error> {
         // Checked before anything leaves: Cloud Pay refuses an over-long String(n) (101).
-        content
-            .check_limits()
-            .map_err(|e| Error::Config(e.to_string()))?;
-        let request_content =
-            serde_json::to_string(content).map_err(|e| Error::Config(e.to_string()))?;
+        content.check_limits().map_err(not_built)?;
+        let request_content = serde_json::to_string(content).map_err(not_built)?;
         let request = Request {
             authen_info: AuthenInfo {
                 a: AuthenA {
@@ -396,12 +424,10 @@ impl CloudPay {
             },
             request_content,
         };
-        let body = serde_json::to_vec(&request).map_err(|e| Error::Config(e.to_string()))?;
-        let mut last = Error::Config("no Cloud Pay host".into());
+        let body = serde_json::to_vec(&request).map_err(not_built)?;
+        let mut last = missing("cloudpay.hosts");
         for host in &self.hosts {
-            let url = host
-                .join(&format!("cpay/{name}"))
-                .map_err(|e| Error::Config(e.to_string()))?;
+            let url = host.join(&format!("cpay/{name}")).map_err(not_built)?;
             let sent = self
                 .http
                 .send(
@@ -413,11 +439,11 @@ impl CloudPay {
                 .await;
             match sent.and_then(|a| self.read(&a)) {
                 Ok(r) => return Ok(r),
-                Err(e @ Error::Unreachable(_)) => {
+                Err(e @ Error::Call(CallError::NotSent(_))) => {
                     tracing::warn!(host = %host, "Cloud Pay host unreachable, trying the next: {e}");
                     last = e;
                 }
-                Err(e @ Error::NoAnswer(_)) if repeat == Repeat::Always => {
+                Err(e @ Error::Call(CallError::NoAnswer(_))) if repeat == Repeat::Always => {
                     tracing::warn!(host = %host, "Cloud Pay host gave no answer, trying the next: {e}");
                     last = e;
                 }
@@ -427,23 +453,10 @@ impl CloudPay {
         Err(last)
     }
 
+    /// The envelope after the shared status rule (`RawAnswer::status_ok`): its signature
+    /// checked, its `response_content` read.
     fn read(&self, ans: &RawAnswer) -> Result<(ResponseContent, Signature), Error> {
-        match ans.status {
-            StatusCode::OK => {}
-            // A 4xx means the request was refused before any processing: nothing moved.
-            s if s.is_client_error() => {
-                return Err(Error::Rejected {
-                    code: s.as_u16().to_string(),
-                    message: String::from_utf8_lossy(&ans.body)
-                        .chars()
-                        .take(300)
-                        .collect(),
-                });
-            }
-            s => return Err(Error::NoAnswer(format!("HTTP {s}"))),
-        }
-        let answer: Answer = serde_json::from_slice(&ans.body)
-            .map_err(|e| Error::NoAnswer(format!("malformed answer: {e}")))?;
+        let answer: Answer = ans.status_ok()?.json()?;
         let sig = match &answer.authen_info {
             None => Signature::Missing,
             Some(info)
@@ -455,8 +468,20 @@ impl CloudPay {
             }
             Some(_) => Signature::Bad,
         };
-        let rc: ResponseContent = serde_json::from_str(&answer.response_content)
-            .map_err(|e| Error::NoAnswer(format!("malformed response_content: {e}")))?;
+        let rc: ResponseContent =
+            read_json(answer.response_content.as_bytes(), "response_content")?;
         Ok((rc, sig))
     }
+}
+
+fn missing(setting: &str) -> Error {
+    ConfigError::Missing {
+        setting: setting.to_string(),
+    }
+    .into()
+}
+
+/// A request that cannot be built from the settings is never sent.
+fn not_built(e: impl std::fmt::Display) -> Error {
+    ConfigError::Request(e.to_string()).into()
 }

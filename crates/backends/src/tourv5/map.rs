@@ -4,7 +4,7 @@
 use super::wire::{
     Envelope, PayScanCodeResult, PayStatusResult, PosSellMainRow, PosSellPaymentResult,
 };
-use crate::{Error, Fen, PaymentOutcome, QrIssued};
+use crate::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
 
 /// `errcode` values the seeds give a meaning to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,22 +66,23 @@ pub fn qr_issued(env: Envelope<PayScanCodeResult>) -> Result<QrIssued, Error> {
         ErrCode::Ok => {
             let tag = env
                 .tag
-                .ok_or_else(|| Error::NoAnswer("QR answer without tag".into()))?;
+                .ok_or_else(|| Error::no_answer("QR answer without tag"))?;
             let non_empty = |s: Option<String>| s.filter(|s| !s.is_empty());
             match (non_empty(tag.codeurl), non_empty(tag.autoid)) {
                 (Some(code_url), Some(reference)) => Ok(QrIssued {
                     code_url,
                     reference,
                 }),
-                (None, _) | (_, None) => Err(Error::NoAnswer(
-                    "QR answer without codeurl or autoid".into(),
-                )),
+                (None, _) | (_, None) => {
+                    Err(Error::no_answer("QR answer without codeurl or autoid"))
+                }
             }
         }
-        ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_) => Err(Error::Rejected {
-            code: env.errcode.to_string(),
-            message: env.errmsg,
-        }),
+        ErrCode::QueryNeeded | ErrCode::Failed | ErrCode::Other(_) => Err(Error::refused(
+            RefusalReason::Declined,
+            env.errcode.to_string(),
+            env.errmsg,
+        )),
     }
 }
 

@@ -20,7 +20,8 @@ use crate::crypto::{
     HawkCredentials, TdesCipher, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes,
 };
 use crate::http::{Http, RawAnswer};
-use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use crate::reasons::{ConfigError, Rule};
+use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, RefusalReason};
 use wire::*;
 
 /// A logged-in operator. Holds derived keys only; the password is gone after login.
@@ -84,28 +85,41 @@ impl TourV5 {
         if !base.ends_with('/') {
             base.push('/');
         }
-        let base = Url::parse(&base)
-            .map_err(|e| Error::Config(format!("Tour V5 base URL {base:?}: {e}")))?;
+        let base = Url::parse(&base).map_err(|e| {
+            ConfigError::said(
+                "tourv5.base_url",
+                format!("{base:?}: {e}"),
+                format!("{base:?}：{e}"),
+            )
+        })?;
         if !(1..=7).contains(&cfg.billtype) {
-            return Err(Error::Config(format!(
-                "billtype must be 1..7, got {}",
-                cfg.billtype
-            )));
+            return Err(ConfigError::Invalid {
+                setting: "tourv5.billtype".into(),
+                value: cfg.billtype.to_string(),
+                rule: Rule::BillType,
+            }
+            .into());
         }
         // Seed 000: the paying machine's IPv4 address; left out, the back office uses its own.
         if let Some(ip) = &cfg.clientip
             && ip.parse::<Ipv4Addr>().is_err()
         {
-            return Err(Error::Config(format!(
-                "Tour V5 clientip {ip:?} must be an IPv4 address such as 192.168.0.22 (or left out)"
-            )));
+            return Err(ConfigError::Invalid {
+                setting: "tourv5.clientip".into(),
+                value: ip.clone(),
+                rule: Rule::Ipv4,
+            }
+            .into());
         }
-        let zone = FixedOffset::east_opt(cfg.server_utc_offset_minutes * 60).ok_or_else(|| {
-            Error::Config(format!(
-                "server UTC offset {} minutes",
-                cfg.server_utc_offset_minutes
-            ))
-        })?;
+        let zone = cfg
+            .server_utc_offset_minutes
+            .checked_mul(60)
+            .and_then(FixedOffset::east_opt)
+            .ok_or_else(|| ConfigError::Invalid {
+                setting: "tourv5.server_utc_offset_minutes".into(),
+                value: cfg.server_utc_offset_minutes.to_string(),
+                rule: Rule::UtcOffset,
+            })?;
         Ok(TourV5 {
             http,
             base,
@@ -154,7 +168,7 @@ impl TourV5 {
     ) -> Result<TourV5Session, Error> {
         let now_local = self.clock.now().with_timezone(&self.zone);
         let body = serde_json::to_vec(&now_local.format(LOGIN_TIME_FORMAT).to_string())
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(not_built)?;
         let signer = Signer::PreLogin {
             operator,
             key: &pre_key,
@@ -169,14 +183,15 @@ impl TourV5 {
             .await?;
         let env: Envelope<LoginResult> = parse(&ans)?;
         if env.errcode != 0 {
-            return Err(Error::Rejected {
-                code: env.errcode.to_string(),
-                message: env.errmsg,
-            });
+            return Err(Error::refused(
+                RefusalReason::Declined,
+                env.errcode.to_string(),
+                env.errmsg,
+            ));
         }
         let tag = env
             .tag
-            .ok_or_else(|| Error::NoAnswer("login answer without tag".into()))?;
+            .ok_or_else(|| Error::no_answer("login answer without tag"))?;
         let (profile, real_key) = tdes::detect(
             self.cfg.tdes_profile,
             pre_key.expose_secret(),
@@ -425,7 +440,7 @@ impl TourV5 {
         let url = self
             .base
             .join(path)
-            .map_err(|e| Error::Config(format!("URL for {path}: {e}")))?;
+            .map_err(|e| not_built(format!("URL for {path}: {e}")))?;
         let (id, key) = match signer {
             Signer::PreLogin { operator, key } => (*operator, *key),
             // docs/protocols.md §1: `api/Pos/...` is signed with UPPER(MD5(password)), the rest
@@ -460,43 +475,32 @@ impl TourV5 {
                 .http
                 .send(method.clone(), url.clone(), &headers, body.clone())
                 .await?;
-            match ans.status {
-                StatusCode::OK => return Ok(ans),
-                // HAWK's answer to a clock that is off: the server's time, MACed with the same
-                // key. Nothing was processed, so once the offset is adopted the same request is
-                // sent again — once.
-                StatusCode::UNAUTHORIZED if !resynced => {
-                    let server = ans.www_authenticate.as_deref().and_then(|h| {
+            // HAWK's answer to a clock that is off: a 401 with the server's time, MACed with
+            // the same key. Nothing was processed, so once the offset is adopted the same
+            // request is sent again — once.
+            let server_time = (ans.status == StatusCode::UNAUTHORIZED && !resynced)
+                .then(|| {
+                    ans.www_authenticate.as_deref().and_then(|h| {
                         HawkCredentials::new(id, key.clone())
                             .with_key_bytes(self.cfg.hawk_key_bytes)
                             .server_time(h)
-                    });
-                    let Some(server) = server else {
-                        return Err(signature_rejected());
-                    };
-                    let server: chrono::DateTime<chrono::Utc> = server.into();
-                    let skew = server - self.clock.now();
-                    tracing::warn!(
-                        skew_s = skew.num_seconds(),
-                        "the back office says the till's clock is off; adopting its time"
-                    );
-                    self.set_skew(skew);
-                    resynced = true;
-                }
-                // ASP.NET rejects a bad signature or bad model before doing anything: nothing
-                // moved.
-                StatusCode::UNAUTHORIZED => return Err(signature_rejected()),
-                s if s.is_client_error() => {
-                    return Err(Error::Rejected {
-                        code: s.as_u16().to_string(),
-                        message: String::from_utf8_lossy(&ans.body)
-                            .chars()
-                            .take(300)
-                            .collect(),
-                    });
-                }
-                s => return Err(Error::NoAnswer(format!("HTTP {s}"))),
-            }
+                    })
+                })
+                .flatten();
+            let Some(server) = server_time else {
+                // Everything else by the status rule both backends share (ASP.NET refuses a
+                // bad signature or model before doing anything: nothing moved).
+                ans.status_ok()?;
+                return Ok(ans);
+            };
+            let server: chrono::DateTime<chrono::Utc> = server.into();
+            let skew = server - self.clock.now();
+            tracing::warn!(
+                skew_s = skew.num_seconds(),
+                "the back office says the till's clock is off; adopting its time"
+            );
+            self.set_skew(skew);
+            resynced = true;
         }
     }
 }
@@ -518,7 +522,7 @@ impl TourV5 {
         let host = url.host_str().unwrap_or_default();
         let port = url
             .port_or_known_default()
-            .ok_or_else(|| Error::Config(format!("{url}: no port for this scheme")))?;
+            .ok_or_else(|| not_built(format!("{url}: no port for this scheme")))?;
         let path_q = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
@@ -540,19 +544,17 @@ impl TourV5 {
     }
 }
 
-fn signature_rejected() -> Error {
-    Error::Rejected {
-        code: "401".into(),
-        message: "HAWK signature rejected by the back office".into(),
-    }
-}
-
 fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(v).map_err(|e| Error::Internal(format!("serialising a request: {e}")))
+    serde_json::to_vec(v).map_err(not_built)
 }
 
 fn parse<T: DeserializeOwned>(ans: &RawAnswer) -> Result<Envelope<T>, Error> {
-    serde_json::from_slice(&ans.body).map_err(|e| Error::NoAnswer(format!("malformed answer: {e}")))
+    ans.json()
+}
+
+/// A request that cannot be built from the settings is never sent.
+fn not_built(e: impl std::fmt::Display) -> Error {
+    ConfigError::Request(e.to_string()).into()
 }
 
 fn url_path_segment(s: &str) -> String {

@@ -82,7 +82,7 @@ fn is_paid(o: &PaymentOutcome) -> bool {
 }
 
 fn rejected(e: &Error, status: &str) -> bool {
-    matches!(e, Error::Rejected { code, .. } if code == status)
+    e.refusal().is_some_and(|r| r.vendor_code == status)
 }
 
 #[tokio::test(start_paused = true)]

@@ -149,13 +149,13 @@ fn tourv5_qr_issue() {
     );
     assert!(matches!(
         tvmap::qr_issued(env(json!({"errcode": -1, "errmsg": "billtype wrong", "tag": null}))),
-        Err(Error::Rejected { message, .. }) if message == "billtype wrong"
+        Err(e) if e.refusal().is_some_and(|r| r.said == "billtype wrong")
     ));
     assert!(matches!(
         tvmap::qr_issued(env(
             json!({"errcode": 0, "errmsg": "", "tag": {"autoid": "A"}})
         )),
-        Err(Error::NoAnswer(_))
+        Err(Error::Call(cashier_core::CallError::NoAnswer(_)))
     ));
 }
 
@@ -324,7 +324,7 @@ fn cloudpay_qr_close_refund() {
     assert!(cpmap::qr_issued(&issued, Signature::Bad, "sbx1").is_err());
     assert!(matches!(
         cpmap::qr_issued(&rc(json!({"status": 101})), Signature::Missing, "sbx1"),
-        Err(Error::Rejected { .. })
+        Err(Error::Call(cashier_core::CallError::Refused(_)))
     ));
     assert!(
         cpmap::closed(
@@ -339,7 +339,7 @@ fn cloudpay_qr_close_refund() {
             &rc(json!({"status": 104, "description": "paid"})),
             Signature::Missing
         ),
-        Err(Error::Rejected { .. })
+        Err(Error::Call(cashier_core::CallError::Refused(_)))
     ));
     let refund = |state: i64, sig| {
         cpmap::refund_outcome(

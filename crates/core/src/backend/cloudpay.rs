@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CodeKind, Error, PaymentCode};
+use crate::{CodeError, CodeKind, Error, PaymentCode};
 
 /// PayPlatform: 1 WeChat, 2 Alipay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,12 +18,11 @@ impl Platform {
         match code.kind() {
             CodeKind::Wechat => Ok(Platform::Wechat),
             CodeKind::Alipay => Ok(Platform::Alipay),
-            CodeKind::UnionPay | CodeKind::Unknown => Err(Error::Rejected {
-                code: "unsupported_code".into(),
-                message: format!(
-                    "Cloud Pay takes WeChat or Alipay payment codes; {code} is neither"
-                ),
-            }),
+            got @ (CodeKind::UnionPay | CodeKind::Unknown) => Err(CodeError::WrongWallet {
+                got,
+                takes: "WeChat or Alipay",
+            }
+            .into()),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::reasons::{ConfigError, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -31,9 +32,12 @@ impl HttpPolicy {
     pub fn validate(&self) -> Result<(), Error> {
         let ok = |d: Duration| d >= Duration::from_millis(100) && d <= Duration::from_secs(600);
         if !ok(self.connect_timeout) || !ok(self.request_timeout) {
-            return Err(Error::Config(
-                "http.connect_timeout and http.request_timeout: 0.1 to 600 seconds".into(),
-            ));
+            return Err(ConfigError::Invalid {
+                setting: "http.connect_timeout, http.request_timeout".into(),
+                value: String::new(),
+                rule: Rule::Timeouts,
+            }
+            .into());
         }
         Ok(())
     }

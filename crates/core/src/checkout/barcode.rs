@@ -6,7 +6,7 @@ use super::settle::change_for;
 use super::{Checkout, ms};
 use crate::failpoint;
 use crate::journal::Change;
-use crate::{Attempt, AttemptState, Error, PaymentCode, PaymentOutcome};
+use crate::{Attempt, AttemptState, CallFate, Error, PaymentCode, PaymentOutcome};
 
 impl Checkout {
     pub(super) async fn barcode_flow(
@@ -23,20 +23,23 @@ impl Checkout {
         failpoint::hit(failpoint::AFTER_SEND_BEFORE_RECORD);
         let change = match sent {
             Ok(outcome) => change_for(&outcome, false),
-            // Refused before any processing (unreachable, 401/400, bad input): nothing moved.
-            Err(e) if e.nothing_moved() => Change {
-                to: AttemptState::Failed,
-                raw_status: format!("not processed: {}", e.code()),
-                reason: Some(e.to_string()),
-                ..Change::default()
-            },
-            // Anything else after the call left (a journal hiccup, a lost session): the money
-            // may have moved, so the attempt is Unknown and followed like one.
-            Err(e) => Change {
-                to: AttemptState::Unknown,
-                raw_status: format!("after send: {}", e.code()),
-                reason: Some(e.to_string()),
-                ..Change::default()
+            // What the call did with the money decides the state — never how the error is
+            // worded or grouped for the screen.
+            Err(e) => match e.fate() {
+                // Never sent, or refused before anything moved: the attempt failed.
+                CallFate::NotSent | CallFate::Refused => Change {
+                    to: AttemptState::Failed,
+                    raw_status: format!("not processed: {}", e.code()),
+                    reason: Some(e.to_string()),
+                    ..Change::default()
+                },
+                // The money may have moved: Unknown, and followed like one.
+                CallFate::MayHaveMoved => Change {
+                    to: AttemptState::Unknown,
+                    raw_status: format!("after send: {}", e.code()),
+                    reason: Some(e.to_string()),
+                    ..Change::default()
+                },
             },
         };
         let mut a = self.record(&a, change).await?;

@@ -35,6 +35,7 @@ use crate::backend::cloudpay::Platform;
 use crate::config::PollPolicies;
 use crate::journal::{Change, Journal, NewAttempt, TillClaim};
 use crate::order_no::OrderSchemes;
+use crate::reasons::{InProgress, NotAllowed};
 use crate::{
     Attempt, AttemptId, AttemptState, BillNo, Channel, Clock, Error, Fen, ManagerDecision,
     PaymentCode, PaymentOutcome,
@@ -222,7 +223,7 @@ impl Checkout {
     async fn begin_barcode(&self, p: &BarcodePayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if p.channel.is_qr() {
-            return Err(Error::NotAllowed(format!("{} is a QR channel", p.channel)));
+            return Err(NotAllowed::QrChannel(p.channel).into());
         }
         p.channel.check_code(&p.code)?;
         self.backends.check(p.channel)?;
@@ -251,10 +252,7 @@ impl Checkout {
     async fn begin_qr(&self, p: &QrPayment) -> Result<Attempt, Error> {
         self.check_till()?;
         if !p.channel.is_qr() {
-            return Err(Error::NotAllowed(format!(
-                "{} is a barcode channel",
-                p.channel
-            )));
+            return Err(NotAllowed::BarcodeChannel(p.channel).into());
         }
         self.backends.check(p.channel)?;
         let wallet = match p.channel {
@@ -270,9 +268,7 @@ impl Checkout {
     pub async fn cancel(&self, id: AttemptId) -> Result<Attempt, Error> {
         let a = self.get(id)?;
         if !a.channel.is_qr() {
-            return Err(Error::NotAllowed(
-                "a barcode payment cannot be cancelled once sent; query it again instead".into(),
-            ));
+            return Err(NotAllowed::BarcodeNotCancellable.into());
         }
         if !a.state.is_live() {
             return Ok(a);
@@ -285,9 +281,7 @@ impl Checkout {
             // The till's flow is still getting the code; it must end it (a guest closing an
             // order that does not exist yet would leave the real one open).
             None if a.state == AttemptState::Issuing && self.claim.is_none() => {
-                Err(Error::NotAllowed(
-                    "the QR code is still being issued; cancel it again in a moment".into(),
-                ))
+                Err(NotAllowed::QrStillIssuing.into())
             }
             None if a.state == AttemptState::Issuing => self.abandon_unshown_qr(&a).await,
             Some((cancel, mut done)) => {
@@ -322,7 +316,7 @@ impl Checkout {
         // only an answer that ends it — never turn it Unknown behind the follower's back.
         if self.lock_followed().contains_key(&id) || self.claim.is_none() {
             if let Err(why) = self.backends.can_query(&a) {
-                return Err(Error::NotAllowed(why));
+                return Err(why.into());
             }
             let outcome = self.backends.query(&a, self.collected_before(&a)?).await?;
             // A declined QR is left for its follower to end with the final query and close.
@@ -365,10 +359,7 @@ impl Checkout {
         // Only Unknown: an attempt still being followed ends by itself.
         let current = self.get(id)?;
         if current.state != AttemptState::Unknown {
-            return Err(Error::NotAllowed(format!(
-                "only an Unknown attempt can be resolved; this one is {} (wait for it, or query it again)",
-                current.state
-            )));
+            return Err(NotAllowed::NotUnknown(current.state).into());
         }
         if to == ManagerDecision::Failed {
             let outcome = match self.backends.can_query(&current) {
@@ -385,25 +376,23 @@ impl Checkout {
                         .settle_after_query(&current, Ok(o), "found paid before resolving")
                         .await;
                 }
-                Some(Ok(PaymentOutcome::Pending { status, .. })) => Some(format!(
-                    "the backend still shows this payment in progress ({status})"
-                )),
-                None => Some(
-                    "this payment cannot be queried, and the customer may still be confirming it"
-                        .into(),
-                ),
+                Some(Ok(PaymentOutcome::Pending { status, .. })) => {
+                    Some(InProgress::Backend(status))
+                }
+                None => Some(InProgress::Unqueryable),
                 Some(Ok(PaymentOutcome::Failed { .. } | PaymentOutcome::Unknown { .. }))
                 | Some(Err(_)) => None,
             };
-            if let Some(status) = in_progress {
+            if let Some(still) = in_progress {
                 let age = self.clock.now().signed_duration_since(current.created_at);
                 let wait = chrono::TimeDelta::from_std(self.settings.resolve_after)
                     .unwrap_or(chrono::TimeDelta::MAX);
                 if age < wait {
-                    return Err(Error::NotAllowed(format!(
-                        "{status}; query it again, or resolve it after {} s",
-                        (wait - age).num_seconds().max(1)
-                    )));
+                    return Err(NotAllowed::TooEarlyToResolve {
+                        still,
+                        wait_s: (wait - age).num_seconds().max(1),
+                    }
+                    .into());
                 }
             }
         }
@@ -421,9 +410,7 @@ impl Checkout {
     fn check_till(&self) -> Result<(), Error> {
         match self.claim {
             Some(_) => Ok(()),
-            None => Err(Error::NotAllowed(
-                "another cashier process holds this till; take the payment there, or close it first".into(),
-            )),
+            None => Err(NotAllowed::OtherProcess.into()),
         }
     }
 

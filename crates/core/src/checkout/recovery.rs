@@ -19,7 +19,8 @@ use tokio::time::Instant;
 use super::Checkout;
 use super::settle::{CANNOT_QUERY, change_for};
 use crate::journal::Change;
-use crate::{Attempt, AttemptId, AttemptState, BillNo, Error, PaymentOutcome};
+use crate::reasons::NotAllowed;
+use crate::{Attempt, AttemptId, AttemptState, BillNo, CallError, Error, PaymentOutcome};
 
 /// What start-up recovery did to each attempt it found unfinished.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -113,13 +114,17 @@ impl Checkout {
     /// How long ago a barcode attempt began, if that is still inside its poll window.
     fn inside_poll_window(&self, a: &Attempt) -> Option<Duration> {
         let policy = self.settings.polls.for_channel(a.channel);
-        let elapsed = self
-            .clock
+        let elapsed = self.age(a);
+        (elapsed < policy.give_up).then_some(elapsed)
+    }
+
+    /// How long ago the attempt began, by the till's clock (zero for one stamped later).
+    fn age(&self, a: &Attempt) -> Duration {
+        self.clock
             .now()
             .signed_duration_since(a.created_at)
             .to_std()
-            .unwrap_or(Duration::ZERO);
-        (elapsed < policy.give_up).then_some(elapsed)
+            .unwrap_or(Duration::ZERO)
     }
 
     /// Follows a barcode attempt a previous run left in progress, to the deadline it had.
@@ -202,11 +207,15 @@ impl Checkout {
                 ..Change::default()
             },
             Ok(PaymentOutcome::Pending { .. } | PaymentOutcome::Failed { .. }) => return Ok(a),
-            Ok(PaymentOutcome::Unknown { reason }) | Err(Error::NoAnswer(reason)) if strict => {
-                return Err(Error::NotAllowed(format!(
-                    "an earlier QR code for this bill ({}) may still be paid and could not be checked ({reason}); try again",
-                    a.order_no
-                )));
+            Ok(PaymentOutcome::Unknown { reason: said })
+            | Err(Error::Call(CallError::NoAnswer(said)))
+                if strict =>
+            {
+                return Err(NotAllowed::EarlierQrUnchecked {
+                    order_no: a.order_no.clone(),
+                    said,
+                }
+                .into());
             }
             Err(e) if strict => return Err(e),
             Ok(PaymentOutcome::Unknown { .. }) | Err(_) => return Ok(a),
@@ -242,12 +251,7 @@ impl Checkout {
                     if due.get(&a.id).is_some_and(|at| *at > now) {
                         continue;
                     }
-                    let age = engine
-                        .clock
-                        .now()
-                        .signed_duration_since(a.created_at)
-                        .to_std()
-                        .unwrap_or(Duration::ZERO);
+                    let age = engine.age(&a);
                     due.insert(a.id, now + (age / 6).clamp(WATCH_MIN, WATCH_MAX));
                     if let Err(e) = engine.check_abandoned(a, false).await {
                         tracing::warn!("watching an abandoned QR code: {e}");

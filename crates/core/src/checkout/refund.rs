@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Checkout;
 use crate::backend::cloudpay::RefundOutcome;
 use crate::journal::{JournalError, Refund, RefundState};
-use crate::{Attempt, AttemptId, Error, Fen};
+use crate::{Attempt, AttemptId, Error, Fen, RefusalReason};
 
 /// How long a refund is followed before the manager is told to look again later.
 const REFUND_POLL: Duration = Duration::from_secs(3);
@@ -24,11 +24,7 @@ impl Checkout {
         manager: &str,
     ) -> Result<Attempt, Error> {
         let a = self.get(id)?;
-        if !a.channel.is_cloud() {
-            return Err(Error::NotAllowed(
-                "the Tour V5 back office has no refund call: refund this payment in the back office".into(),
-            ));
-        }
+        a.channel.check_refund()?;
         self.backends.check(a.channel)?;
         // Checked before a part is journalled: a till that cannot authorise a refund must not
         // leave one open.
@@ -89,10 +85,11 @@ impl Checkout {
                     return Ok(attempt);
                 }
                 RefundState::Failed => {
-                    return Err(Error::Rejected {
-                        code: "refund_failed".into(),
-                        message: reason.unwrap_or_else(|| "refund failed".into()),
-                    });
+                    return Err(Error::refused(
+                        RefusalReason::RefundFailed,
+                        part.refund_no.clone(),
+                        reason.unwrap_or_default(),
+                    ));
                 }
                 RefundState::Requested | RefundState::Refunding | RefundState::Unknown
                     if started.elapsed() < REFUND_GIVE_UP =>
@@ -103,7 +100,7 @@ impl Checkout {
                 // (转入代发) says so there, and the manager must read it before anything else.
                 RefundState::Requested | RefundState::Refunding | RefundState::Unknown => {
                     let said = reason.map(|r| format!(" ({r})")).unwrap_or_default();
-                    return Err(Error::NoAnswer(format!(
+                    return Err(Error::no_answer(format!(
                         "refund {} is still in progress{said}; ask again later to follow it",
                         part.refund_no
                     )));

@@ -6,6 +6,7 @@ use crate::backend::cloudpay::{Platform, RefundAuthority, RefundOutcome, TradeTy
 use crate::backend::tourv5::QrWallet;
 use crate::backend::{CloudPayBackend, RefundRequest, TourV5Backend};
 use crate::journal::Refund;
+use crate::reasons::{Backend, ConfigError, NotAllowed};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
 /// The backends this till talks to; either may be absent.
@@ -17,15 +18,15 @@ pub struct Backends {
 
 impl Backends {
     fn tourv5(&self) -> Result<&dyn TourV5Backend, Error> {
-        self.tourv5.as_deref().ok_or_else(|| {
-            Error::Config("Tour V5 back office is not configured or not logged in".into())
-        })
+        self.tourv5
+            .as_deref()
+            .ok_or(Error::Config(ConfigError::NotConfigured(Backend::TourV5)))
     }
 
     fn cloudpay(&self) -> Result<&dyn CloudPayBackend, Error> {
         self.cloudpay
             .as_deref()
-            .ok_or_else(|| Error::Config("Cloud Pay is not configured".into()))
+            .ok_or(Error::Config(ConfigError::NotConfigured(Backend::CloudPay)))
     }
 
     /// Fails early, before anything is journalled, when the channel has no backend.
@@ -40,11 +41,11 @@ impl Backends {
     /// Whether the backend can be asked about this attempt at all. A KouDaiLQ payment is
     /// queried by the back office's `autoid`, which only its pay answer carries (seed 003 marks
     /// it required); a Tour V5 QR code, by the `autoid` issuing it returned.
-    pub fn can_query(&self, a: &Attempt) -> Result<(), String> {
+    pub fn can_query(&self, a: &Attempt) -> Result<(), NotAllowed> {
         let has_reference = a.reference.as_deref().is_some_and(|r| !r.trim().is_empty());
         match a.channel {
             Channel::KoudaiBarcode | Channel::WechatQr | Channel::AlipayQr if !has_reference => {
-                Err("the back office's answer with its payment id (autoid) was lost, so it cannot be asked about this payment".into())
+                Err(NotAllowed::NoAutoid)
             }
             Channel::KoudaiBarcode
             | Channel::WechatQr
@@ -82,9 +83,9 @@ impl Backends {
                     .micro_pay(&a.order_no, &a.bill, a.amount, code)
                     .await
             }
-            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => Err(Error::Config(
-                format!("{} is not a barcode channel", a.channel),
-            )),
+            Channel::WechatQr | Channel::AlipayQr | Channel::CloudQr => {
+                Err(NotAllowed::QrChannel(a.channel).into())
+            }
         }
     }
 
@@ -104,7 +105,7 @@ impl Backends {
                     .await
             }
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
-                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+                Err(NotAllowed::BarcodeChannel(a.channel).into())
             }
         }
     }
@@ -168,9 +169,7 @@ impl Backends {
     pub fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
         let staff_id = self.cloudpay()?.staff_id().trim();
         if staff_id.is_empty() {
-            return Err(Error::Config(
-                "Cloud Pay staff_id is not set: a refund is authorised under it".into(),
-            ));
+            return Err(ConfigError::RefundNeedsStaffId.into());
         }
         Ok(RefundAuthority::Staff {
             staff_id: staff_id.to_string(),
@@ -186,11 +185,7 @@ impl Backends {
         refund: &Refund,
         first: bool,
     ) -> Result<RefundOutcome, Error> {
-        if !a.channel.is_cloud() {
-            return Err(Error::NotAllowed(
-                "the Tour V5 back office has no refund call: refund this payment in the back office".into(),
-            ));
-        }
+        a.channel.check_refund()?;
         let cp = self.cloudpay()?;
         if first {
             cp.refund(RefundRequest {
@@ -219,7 +214,7 @@ impl Backends {
                 .map(|()| true),
             Channel::WechatQr | Channel::AlipayQr => Ok(false),
             Channel::KoudaiBarcode | Channel::PosWechatBarcode | Channel::CloudBarcode => {
-                Err(Error::Config(format!("{} is not a QR channel", a.channel)))
+                Err(NotAllowed::BarcodeChannel(a.channel).into())
             }
         }
     }

@@ -2,7 +2,8 @@
 
 use super::Checkout;
 use crate::journal::{Change, JournalError};
-use crate::{Attempt, AttemptState, Error, PaymentOutcome};
+use crate::reasons::NotAllowed;
+use crate::{Attempt, AttemptState, CallError, Error, PaymentOutcome};
 
 /// `raw_status` of an attempt that waits for a manager because it cannot be queried; a later
 /// start finds it with this status and sends nothing.
@@ -74,7 +75,7 @@ impl Checkout {
         loop {
             tries += 1;
             match call().await {
-                Err(Error::Unreachable(e)) if tries < policy.attempts.max(1) => {
+                Err(Error::Call(CallError::NotSent(e))) if tries < policy.attempts.max(1) => {
                     tracing::warn!("backend unreachable (try {tries}), retrying: {e}");
                     tokio::time::sleep(policy.backoff.saturating_mul(tries)).await;
                 }
@@ -120,7 +121,13 @@ impl Checkout {
     /// An attempt the backend cannot be asked about (a KouDaiLQ payment whose answer, and so
     /// its `autoid`, was lost): Unknown, with a reason a manager can act on. Sending the query
     /// anyway would only be refused, at every start.
-    pub(super) async fn needs_manager(&self, a: &Attempt, why: String) -> Result<Attempt, Error> {
+    pub(super) async fn needs_manager(
+        &self,
+        a: &Attempt,
+        why: NotAllowed,
+    ) -> Result<Attempt, Error> {
+        // The journal keeps the manager's reason in English, like every journalled reason.
+        let why = why.words().1;
         let r = self
             .record(
                 a,

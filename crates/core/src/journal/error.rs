@@ -44,23 +44,24 @@ pub enum JournalError {
 
 impl JournalError {
     /// A stable code the UI can branch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode as C;
         match self {
-            Self::Sqlite(_) => "journal_db",
-            Self::Migration(_) => "journal_migration",
-            Self::Io(_) => "journal_io",
-            Self::Foreign(_) => "journal_foreign",
-            Self::BillBusy { .. } => "bill_busy",
-            Self::BillPaid => "bill_paid",
-            Self::NotFound(_) => "attempt_not_found",
-            Self::IllegalTransition { .. } => "illegal_transition",
-            Self::OrderNo(_) => "order_no",
-            Self::BadAmount(_) => "invalid_amount",
-            Self::Corrupt(_) => "journal_corrupt",
-            Self::BadResolve(_) => "bad_resolve",
-            Self::NotRefundable(_) => "not_refundable",
-            Self::RefundOpen(_) => "refund_open",
-            Self::RefundTooLarge { .. } => "refund_too_large",
+            Self::Sqlite(_) => C::JournalDb,
+            Self::Migration(_) => C::JournalMigration,
+            Self::Io(_) => C::JournalIo,
+            Self::Foreign(_) => C::JournalForeign,
+            Self::BillBusy { .. } => C::BillBusy,
+            Self::BillPaid => C::BillPaid,
+            Self::NotFound(_) => C::AttemptNotFound,
+            Self::IllegalTransition { .. } => C::IllegalTransition,
+            Self::OrderNo(_) => C::OrderNo,
+            Self::BadAmount(_) => C::InvalidAmount,
+            Self::Corrupt(_) => C::JournalCorrupt,
+            Self::BadResolve(_) => C::BadResolve,
+            Self::NotRefundable(_) => C::NotRefundable,
+            Self::RefundOpen(_) => C::RefundOpen,
+            Self::RefundTooLarge { .. } => C::RefundTooLarge,
         }
     }
 

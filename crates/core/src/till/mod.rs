@@ -44,6 +44,7 @@ use crate::config::Config;
 use crate::error::Field;
 use crate::journal::Journal;
 use crate::order_no;
+use crate::reasons::{ConfigError, NotAllowed};
 use crate::{AttemptId, Clock, Error, Lang, ManagerDecision, PaymentCode};
 
 /// The embedded sandbox standing in for both backends when none is configured: its public
@@ -173,14 +174,15 @@ impl Till {
         }
         let mut cfg = self.config();
         if cfg.is_sandbox() {
-            return Err(Error::Config(
-                "no backend is configured (and no sandbox stands in for one)".into(),
-            ));
+            return Err(ConfigError::NoBackend.into());
         }
         cfg.operator = operator.to_string();
-        let connector = self.inner.options.connector.as_ref().ok_or_else(|| {
-            Error::Config("this till was opened for reading: it cannot log in".into())
-        })?;
+        let connector = self
+            .inner
+            .options
+            .connector
+            .as_ref()
+            .ok_or(Error::NotAllowed(NotAllowed::OpenedForReading))?;
         if cfg.tourv5.is_some() && secrecy::ExposeSecret::expose_secret(&password).is_empty() {
             return Err(Error::input(
                 Field::Password,

@@ -198,7 +198,7 @@ impl Till {
         } else {
             None
         };
-        let can_refund = a.channel.is_cloud();
+        let can_refund = a.channel.can_refund();
         let tz = read(&self.inner.cfg).tz()?;
         Ok(AttemptView::of(
             a,

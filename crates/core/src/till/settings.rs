@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::{Till, read, write};
 use crate::config::Config;
 use crate::error::Field;
+use crate::reasons::{ConfigError, NotAllowed, Part};
 use crate::scanner::Terminator;
 use crate::{Error, Lang};
 
@@ -110,9 +111,7 @@ impl Till {
 
     fn write_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
         let Some(path) = self.inner.options.config_path.clone() else {
-            return Err(Error::NotAllowed(
-                "this till has no configuration file to save to".into(),
-            ));
+            return Err(NotAllowed::NoSettingsFile.into());
         };
         let mut cfg = read(&self.inner.cfg).clone();
         apply(&mut cfg, &input)?;
@@ -195,9 +194,10 @@ fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
     )?;
     cfg.validate()?;
     if !cfg.scanner.port.is_empty() {
-        cfg.scanner
-            .validate()
-            .map_err(|e| Error::Config(format!("scanner: {e}")))?;
+        cfg.scanner.validate().map_err(|e| ConfigError::Start {
+            part: Part::Scanner,
+            error: e.to_string(),
+        })?;
     }
     Ok(())
 }

@@ -161,7 +161,10 @@ fn paid_bill_refuses_another_attempt() {
     rec(&j, a.id, S::Paid, "SUCCESS");
     let err = try_start(&j, "B3", QR).unwrap_err();
     assert_eq!(err, JournalError::BillPaid);
-    assert_eq!((err.code(), err.zh().as_str()), ("bill_paid", "该单已付清"));
+    assert_eq!(
+        (err.code().as_str(), err.zh().as_str()),
+        ("bill_paid", "该单已付清")
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod common;
 
 mod abandoned;
+mod call_outcomes;
 mod checkout;
 mod checkout_qr;
 mod checkout_till;

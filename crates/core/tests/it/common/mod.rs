@@ -239,9 +239,14 @@ pub async fn wait_for(
 }
 
 pub async fn arm(t: &Till, endpoint: &str, kind: &str) {
+    arm_times(t, endpoint, kind, 1).await;
+}
+
+/// Arms a fault for the next `count` calls matching `endpoint`.
+pub async fn arm_times(t: &Till, endpoint: &str, kind: &str, count: u32) {
     let r = reqwest::Client::new()
         .post(format!("{}_sandbox/faults", t.sandbox.url()))
-        .json(&json!({"endpoint": endpoint, "kind": kind, "count": 1, "delay_ms": 2000}))
+        .json(&json!({"endpoint": endpoint, "kind": kind, "count": count, "delay_ms": 2000}))
         .send()
         .await
         .unwrap();
