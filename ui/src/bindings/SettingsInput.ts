@@ -2,12 +2,8 @@
 import type { Lang } from "./Lang";
 import type { Terminator } from "./Terminator";
 
-export type SettingsInput = { till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, 
+export type SettingsInput = { 
 /**
  * A new key; `None` keeps the one there is.
  */
-cloudpay_key: string | null, scanner_port: string | null, 
-/**
- * The numbers as typed: core says what is wrong with them.
- */
-scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };
+cloudpay_key: string | null, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };

@@ -2,8 +2,8 @@
 import type { Lang } from "./Lang";
 import type { Terminator } from "./Terminator";
 
-export type SettingsView = { till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, 
+export type SettingsView = { 
 /**
  * The key itself is never sent back.
  */
-cloudpay_key_set: boolean, scanner_port: string | null, scanner_baud: number, scanner_terminator: Terminator, poll_wechat_give_up_s: number, poll_cloud_give_up_s: number, poll_qr_give_up_s: number, config_path: string, sandbox: boolean, };
+cloudpay_key_set: boolean, config_path: string, sandbox: boolean, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };

@@ -3,60 +3,32 @@
 //! language and the scanner apply at once, backends at the next login.
 
 use std::path::Path;
-use std::time::Duration;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::settings_form::SettingsForm;
 use super::{Till, read, write};
-use crate::config::Config;
-use crate::error::Field;
-use crate::reasons::{ConfigError, NotAllowed, Part};
-use crate::scanner::Terminator;
-use crate::{Error, Lang};
+use crate::Error;
+use crate::reasons::NotAllowed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SettingsView {
-    pub till: String,
-    pub operator: String,
-    pub lang: Lang,
-    pub timezone: String,
-    pub max_amount: String,
-    pub tourv5_url: Option<String>,
-    pub cloudpay_hosts: Vec<String>,
-    pub cloudpay_prefix: Option<String>,
+    #[serde(flatten)]
+    pub form: SettingsForm,
     /// The key itself is never sent back.
     pub cloudpay_key_set: bool,
-    pub scanner_port: Option<String>,
-    pub scanner_baud: u32,
-    pub scanner_terminator: Terminator,
-    pub poll_wechat_give_up_s: f64,
-    pub poll_cloud_give_up_s: f64,
-    pub poll_qr_give_up_s: f64,
     pub config_path: String,
     pub sandbox: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SettingsInput {
-    pub till: String,
-    pub operator: String,
-    pub lang: Lang,
-    pub timezone: String,
-    pub max_amount: String,
-    pub tourv5_url: Option<String>,
-    pub cloudpay_hosts: Vec<String>,
-    pub cloudpay_prefix: Option<String>,
+    #[serde(flatten)]
+    pub form: SettingsForm,
     /// A new key; `None` keeps the one there is.
     pub cloudpay_key: Option<String>,
-    pub scanner_port: Option<String>,
-    /// The numbers as typed: core says what is wrong with them.
-    pub scanner_baud: String,
-    pub scanner_terminator: Terminator,
-    pub poll_wechat_give_up_s: String,
-    pub poll_cloud_give_up_s: String,
-    pub poll_qr_give_up_s: String,
 }
 
 impl Till {
@@ -69,25 +41,8 @@ impl Till {
                 .as_deref()
                 .is_some_and(Path::exists);
         SettingsView {
-            till: cfg.till.clone(),
-            operator: cfg.operator.clone(),
-            lang: self.lang(),
-            timezone: cfg.timezone.clone(),
-            max_amount: cfg.max_amount.clone(),
-            tourv5_url: cfg.tourv5.as_ref().map(|t| t.base_url.clone()),
-            cloudpay_hosts: cfg
-                .cloudpay
-                .as_ref()
-                .map(|c| c.hosts.clone())
-                .unwrap_or_default(),
-            cloudpay_prefix: cfg.cloudpay.as_ref().map(|c| c.order_prefix.clone()),
+            form: SettingsForm::of(&cfg, self.lang()),
             cloudpay_key_set: key_set,
-            scanner_port: Some(cfg.scanner.port.clone()).filter(|p| !p.is_empty()),
-            scanner_baud: cfg.scanner.baud,
-            scanner_terminator: cfg.scanner.terminator,
-            poll_wechat_give_up_s: cfg.poll.wechat_barcode.give_up.as_secs_f64(),
-            poll_cloud_give_up_s: cfg.poll.cloud_barcode.give_up.as_secs_f64(),
-            poll_qr_give_up_s: cfg.poll.qr.give_up.as_secs_f64(),
             config_path: self
                 .inner
                 .options
@@ -114,7 +69,7 @@ impl Till {
             return Err(NotAllowed::NoSettingsFile.into());
         };
         let mut cfg = read(&self.inner.cfg).clone();
-        apply(&mut cfg, &input)?;
+        input.form.apply(&mut cfg)?;
         // The embedded sandbox's backends are filled in at start, never saved.
         let mut saved = cfg.clone();
         if self.is_sandbox() {
@@ -146,71 +101,6 @@ impl Till {
         }
         Ok(self.settings())
     }
-}
-
-fn apply(cfg: &mut Config, s: &SettingsInput) -> Result<(), Error> {
-    cfg.till = s.till.trim().to_string();
-    cfg.operator = s.operator.trim().to_string();
-    cfg.lang = s.lang;
-    cfg.timezone = s.timezone.trim().to_string();
-    cfg.max_amount = s.max_amount.trim().to_string();
-    if let (Some(url), Some(tv)) = (&s.tourv5_url, cfg.tourv5.as_mut()) {
-        tv.base_url = url.trim().to_string();
-    }
-    if let Some(cp) = cfg.cloudpay.as_mut() {
-        cp.hosts = s
-            .cloudpay_hosts
-            .iter()
-            .map(|h| h.trim().to_string())
-            .filter(|h| !h.is_empty())
-            .collect();
-        if let Some(prefix) = &s.cloudpay_prefix {
-            cp.order_prefix = prefix.trim().to_string();
-        }
-    }
-    cfg.scanner.port = s
-        .scanner_port
-        .clone()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    cfg.scanner.baud = whole(&s.scanner_baud, "the baud rate", "波特率")?;
-    let secs = |raw: &str, en: &str, zh: &str| whole(raw, en, zh).map(Duration::from_secs);
-    cfg.scanner.terminator = s.scanner_terminator;
-    cfg.poll.wechat_barcode.give_up = secs(
-        &s.poll_wechat_give_up_s,
-        "the seconds to follow a WeChat code",
-        "微信付款码的查询秒数",
-    )?;
-    cfg.poll.cloud_barcode.give_up = secs(
-        &s.poll_cloud_give_up_s,
-        "the seconds to follow a Cloud Pay code",
-        "云支付付款码的查询秒数",
-    )?;
-    cfg.poll.qr.give_up = secs(
-        &s.poll_qr_give_up_s,
-        "the seconds to follow a QR code",
-        "二维码的查询秒数",
-    )?;
-    cfg.validate()?;
-    if !cfg.scanner.port.is_empty() {
-        cfg.scanner.validate().map_err(|e| ConfigError::Start {
-            part: Part::Scanner,
-            error: e.to_string(),
-        })?;
-    }
-    Ok(())
-}
-
-/// A whole number as typed on the settings screen.
-fn whole<T: std::str::FromStr>(raw: &str, en: &str, zh: &str) -> Result<T, Error> {
-    raw.trim().parse().map_err(|_| {
-        Error::input(
-            Field::Settings,
-            format!("{en} must be a whole number"),
-            format!("{zh}要填整数"),
-        )
-    })
 }
 
 /// Writes a secret readable by this user only, replacing the file whole.

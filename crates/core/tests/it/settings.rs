@@ -41,21 +41,8 @@ async fn open(config_path: impl FnOnce(&Path) -> std::path::PathBuf) -> Fixture 
 /// What the screen sends back when the cashier changes nothing.
 fn unchanged(v: &SettingsView) -> SettingsInput {
     SettingsInput {
-        till: v.till.clone(),
-        operator: v.operator.clone(),
-        lang: v.lang,
-        timezone: v.timezone.clone(),
-        max_amount: v.max_amount.clone(),
-        tourv5_url: v.tourv5_url.clone(),
-        cloudpay_hosts: v.cloudpay_hosts.clone(),
-        cloudpay_prefix: v.cloudpay_prefix.clone(),
+        form: v.form.clone(),
         cloudpay_key: None,
-        scanner_port: v.scanner_port.clone(),
-        scanner_baud: v.scanner_baud.to_string(),
-        scanner_terminator: v.scanner_terminator,
-        poll_wechat_give_up_s: v.poll_wechat_give_up_s.to_string(),
-        poll_cloud_give_up_s: v.poll_cloud_give_up_s.to_string(),
-        poll_qr_give_up_s: v.poll_qr_give_up_s.to_string(),
     }
 }
 
@@ -74,16 +61,19 @@ fn files_in(dir: &Path) -> Vec<String> {
 async fn saved_settings_are_the_file_and_the_key_never_is() {
     let f = open(|dir| dir.join("cashier.toml")).await;
     let mut input = unchanged(&f.till.settings());
-    input.till = " 07 ".into();
-    input.operator = "小王".into();
-    input.lang = Lang::En;
-    input.max_amount = "2000.00".into();
-    input.poll_qr_give_up_s = "240".into();
+    input.form.till.id = " 07 ".into();
+    input.form.till.operator = "小王".into();
+    input.form.till.lang = Lang::En;
+    input.form.till.max_amount = "2000.00".into();
+    input.form.polling.qr = "240".into();
     input.cloudpay_key = Some(format!(" {KEY}\n"));
     let view = f.till.save_settings(input).await.unwrap();
-    assert_eq!((view.till.as_str(), view.operator.as_str()), ("07", "小王"));
     assert_eq!(
-        (view.lang, f.till.lang()),
+        (view.form.till.id.as_str(), view.form.till.operator.as_str()),
+        ("07", "小王")
+    );
+    assert_eq!(
+        (view.form.till.lang, f.till.lang()),
         (Lang::En, Lang::En),
         "applied at once"
     );
@@ -119,39 +109,39 @@ async fn saved_settings_are_the_file_and_the_key_never_is() {
 async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
     let f = open(|dir| dir.join("cashier.toml")).await;
     let mut first = unchanged(&f.till.settings());
-    first.till = "03".into();
+    first.form.till.id = "03".into();
     f.till.save_settings(first).await.unwrap();
     let before = std::fs::read(f.config_path()).unwrap();
 
     type Spoil = fn(&mut SettingsInput);
     let bad: [(&str, ErrorKind, Spoil); 5] = [
         ("a time zone that does not exist", ErrorKind::Config, |s| {
-            s.timezone = "Asia/Atlantis".into()
+            s.form.till.timezone = "Asia/Atlantis".into()
         }),
         ("an amount that is not money", ErrorKind::Config, |s| {
-            s.max_amount = "lots".into()
+            s.form.till.max_amount = "lots".into()
         }),
         // Numbers as typed on the settings screen: core says what is wrong, next to the form.
         ("a negative poll time", ErrorKind::Input, |s| {
-            s.poll_wechat_give_up_s = "-1".into()
+            s.form.polling.wechat = "-1".into()
         }),
         ("a baud rate in words", ErrorKind::Input, |s| {
-            s.scanner_baud = "fast".into()
+            s.form.scanner.baud = "fast".into()
         }),
         ("no till number", ErrorKind::Config, |s| {
-            s.till = "  ".into()
+            s.form.till.id = "  ".into()
         }),
     ];
     for (what, kind, spoil) in bad {
         let mut input = unchanged(&f.till.settings());
-        input.lang = Lang::En;
+        input.form.till.lang = Lang::En;
         input.cloudpay_key = Some(KEY.into());
         spoil(&mut input);
         let e = f.till.save_settings(input).await.unwrap_err();
         assert_eq!(e.kind(), kind, "{what}: {e}");
         assert_eq!(std::fs::read(f.config_path()).unwrap(), before, "{what}");
         assert_eq!(f.till.lang(), Lang::ZhCn, "{what}: nothing applied");
-        assert_eq!(f.till.settings().till, "03", "{what}");
+        assert_eq!(f.till.settings().form.till.id, "03", "{what}");
         assert_eq!(
             files_in(f.dir.path()),
             ["cashier.toml"],
@@ -170,7 +160,7 @@ async fn a_write_that_fails_is_an_error_and_leaves_nothing_behind() {
     })
     .await;
     let mut input = unchanged(&f.till.settings());
-    input.lang = Lang::En;
+    input.form.till.lang = Lang::En;
     let e = f.till.save_settings(input).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Internal, "{e}");
     assert!(e.to_string().contains("taken"), "names the file: {e}");
@@ -187,10 +177,10 @@ async fn a_scanner_port_saved_is_opened_at_once() {
     let f = open(|dir| dir.join("cashier.toml")).await;
     assert_eq!(f.till.status().scanner.state, ScannerState::Off);
     let mut input = unchanged(&f.till.settings());
-    input.scanner_port = Some(port.clone());
-    input.scanner_terminator = Terminator::Cr;
+    input.form.scanner.port = Some(port.clone());
+    input.form.scanner.terminator = Terminator::Cr;
     let view = f.till.save_settings(input).await.unwrap();
-    assert_eq!(view.scanner_port.as_deref(), Some(port.as_str()));
+    assert_eq!(view.form.scanner.port.as_deref(), Some(port.as_str()));
     tokio::time::timeout(Duration::from_secs(10), async {
         while f.till.status().scanner.state != ScannerState::Connected {
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -1,0 +1,201 @@
+//! The settings form: the fields the settings screen shows and sends back, in the screen's
+//! four sections, each mirroring a part of the configuration. Numbers are text, as typed in
+//! their fields: core writes them and reads them back. No secret is here.
+//!
+//! On the wire the sections are flattened: the screen sees one flat object
+//! (`till`, `scanner_baud`, `poll_qr_give_up_s`, …), so the names say which section they are in.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::config::{Config, PollPolicies};
+use crate::error::Field;
+use crate::reasons::{ConfigError, Part};
+use crate::scanner::{ScannerConfig, Terminator};
+use crate::{Error, Lang};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SettingsForm {
+    #[serde(flatten)]
+    pub till: TillFields,
+    #[serde(flatten)]
+    pub backends: BackendFields,
+    #[serde(flatten)]
+    pub scanner: ScannerFields,
+    #[serde(flatten)]
+    pub polling: PollingFields,
+}
+
+/// Who and where this till is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TillFields {
+    #[serde(rename = "till")]
+    pub id: String,
+    pub operator: String,
+    pub lang: Lang,
+    pub timezone: String,
+    pub max_amount: String,
+}
+
+/// Where the backends are (their keys aside).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackendFields {
+    pub tourv5_url: Option<String>,
+    pub cloudpay_hosts: Vec<String>,
+    pub cloudpay_prefix: Option<String>,
+}
+
+/// The serial scanner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScannerFields {
+    #[serde(rename = "scanner_port")]
+    pub port: Option<String>,
+    #[serde(rename = "scanner_baud")]
+    pub baud: String,
+    #[serde(rename = "scanner_terminator")]
+    pub terminator: Terminator,
+}
+
+/// How long a payment is followed before the till gives up, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PollingFields {
+    #[serde(rename = "poll_wechat_give_up_s")]
+    pub wechat: String,
+    #[serde(rename = "poll_cloud_give_up_s")]
+    pub cloud: String,
+    #[serde(rename = "poll_qr_give_up_s")]
+    pub qr: String,
+}
+
+impl SettingsForm {
+    /// The form as `cfg` fills it; `lang` is the one in force.
+    pub(super) fn of(cfg: &Config, lang: Lang) -> SettingsForm {
+        SettingsForm {
+            till: TillFields {
+                id: cfg.till.clone(),
+                operator: cfg.operator.clone(),
+                lang,
+                timezone: cfg.timezone.clone(),
+                max_amount: cfg.max_amount.clone(),
+            },
+            backends: BackendFields {
+                tourv5_url: cfg.tourv5.as_ref().map(|t| t.base_url.clone()),
+                cloudpay_hosts: cfg
+                    .cloudpay
+                    .as_ref()
+                    .map(|c| c.hosts.clone())
+                    .unwrap_or_default(),
+                cloudpay_prefix: cfg.cloudpay.as_ref().map(|c| c.order_prefix.clone()),
+            },
+            scanner: ScannerFields::of(&cfg.scanner),
+            polling: PollingFields::of(&cfg.poll),
+        }
+    }
+
+    /// Puts the form into `cfg` and checks the whole configuration.
+    pub(super) fn apply(&self, cfg: &mut Config) -> Result<(), Error> {
+        self.till.apply(cfg);
+        self.backends.apply(cfg);
+        self.scanner.apply(&mut cfg.scanner)?;
+        self.polling.apply(&mut cfg.poll)?;
+        cfg.validate()?;
+        if !cfg.scanner.port.is_empty() {
+            cfg.scanner.validate().map_err(|e| ConfigError::Start {
+                part: Part::Scanner,
+                error: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl TillFields {
+    fn apply(&self, cfg: &mut Config) {
+        cfg.till = self.id.trim().to_string();
+        cfg.operator = self.operator.trim().to_string();
+        cfg.lang = self.lang;
+        cfg.timezone = self.timezone.trim().to_string();
+        cfg.max_amount = self.max_amount.trim().to_string();
+    }
+}
+
+impl BackendFields {
+    /// A backend that is not configured stays so: the form only edits the ones there are.
+    fn apply(&self, cfg: &mut Config) {
+        if let (Some(url), Some(tv)) = (&self.tourv5_url, cfg.tourv5.as_mut()) {
+            tv.base_url = url.trim().to_string();
+        }
+        if let Some(cp) = cfg.cloudpay.as_mut() {
+            cp.hosts = self
+                .cloudpay_hosts
+                .iter()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect();
+            if let Some(prefix) = &self.cloudpay_prefix {
+                cp.order_prefix = prefix.trim().to_string();
+            }
+        }
+    }
+}
+
+impl ScannerFields {
+    fn of(scanner: &ScannerConfig) -> ScannerFields {
+        ScannerFields {
+            port: Some(scanner.port.clone()).filter(|p| !p.is_empty()),
+            baud: scanner.baud.to_string(),
+            terminator: scanner.terminator,
+        }
+    }
+
+    fn apply(&self, scanner: &mut ScannerConfig) -> Result<(), Error> {
+        scanner.port = self.port.as_deref().unwrap_or_default().trim().to_string();
+        scanner.baud = whole(&self.baud, "the baud rate", "波特率")?;
+        scanner.terminator = self.terminator;
+        Ok(())
+    }
+}
+
+impl PollingFields {
+    fn of(poll: &PollPolicies) -> PollingFields {
+        let secs = |d: Duration| d.as_secs_f64().to_string();
+        PollingFields {
+            wechat: secs(poll.wechat_barcode.give_up),
+            cloud: secs(poll.cloud_barcode.give_up),
+            qr: secs(poll.qr.give_up),
+        }
+    }
+
+    fn apply(&self, poll: &mut PollPolicies) -> Result<(), Error> {
+        let secs = |raw: &str, en: &str, zh: &str| whole(raw, en, zh).map(Duration::from_secs);
+        poll.wechat_barcode.give_up = secs(
+            &self.wechat,
+            "the seconds to follow a WeChat code",
+            "微信付款码的查询秒数",
+        )?;
+        poll.cloud_barcode.give_up = secs(
+            &self.cloud,
+            "the seconds to follow a Cloud Pay code",
+            "云支付付款码的查询秒数",
+        )?;
+        poll.qr.give_up = secs(
+            &self.qr,
+            "the seconds to follow a QR code",
+            "二维码的查询秒数",
+        )?;
+        Ok(())
+    }
+}
+
+/// A whole number as typed on the settings screen.
+fn whole<T: std::str::FromStr>(raw: &str, en: &str, zh: &str) -> Result<T, Error> {
+    raw.trim().parse().map_err(|_| {
+        Error::input(
+            Field::Settings,
+            format!("{en} must be a whole number"),
+            format!("{zh}要填整数"),
+        )
+    })
+}
