@@ -8,6 +8,34 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BillNo, CodeError, CodeKind, Fen, PaymentCode};
 
+/// `Display` and `FromStr` of an enum by its names (`as_str`, over `ALL`): what the journal,
+/// the CLI and the logs write is what they read back.
+macro_rules! by_name {
+    ($ty:ident, $what:literal) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| {
+                        format!(
+                            "unknown {} {s:?}; one of: {}",
+                            $what,
+                            $ty::ALL.map($ty::as_str).join(", ")
+                        )
+                    })
+            }
+        }
+    };
+}
+
 /// How the customer pays, and through which backend.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
@@ -114,26 +142,7 @@ impl Channel {
     }
 }
 
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown channel {s:?}; one of: {}",
-                    Channel::ALL.map(Channel::as_str).join(", ")
-                )
-            })
-    }
-}
+by_name!(Channel, "channel");
 
 /// Where an attempt stands. `Sending` is written *before* the payment call, so a crash at any
 /// later point leaves a row that recovery will query.
@@ -237,21 +246,7 @@ impl AttemptState {
     }
 }
 
-impl fmt::Display for AttemptState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for AttemptState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AttemptState::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown attempt state {s:?}"))
-    }
-}
+by_name!(AttemptState, "attempt state");
 
 /// What a manager may decide an Unknown attempt to be, having checked by other means (the
 /// back office, the customer's phone): the only two ends a hand may write. The desktop app,

@@ -18,6 +18,17 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The text of a term in this language, from the term written as `[zh-CN, en]`: both
+    /// texts of a label stand side by side, and no table can miss a language.
+    pub fn pick<T>(self, [zh, en]: [T; 2]) -> T {
+        match self {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        }
+    }
+}
+
 /// What kind of trouble, which decides what the screen does with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

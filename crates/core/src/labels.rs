@@ -1,57 +1,42 @@
 //! The words a cashier or manager reads for states, channels and amounts, in both languages:
-//! the one table every front end uses.
+//! the one table every front end uses. Each term is written once with both its texts,
+//! `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
 
 use crate::{AttemptState, Channel, Fen, Lang};
 
 /// How a state reads on screen and in reports.
 pub fn state_label(state: AttemptState, lang: Lang) -> &'static str {
     use AttemptState as S;
-    match (lang, state) {
-        (Lang::ZhCn, S::Sending) => "正在发送",
-        (Lang::ZhCn, S::Pending) => "等待顾客确认",
-        (Lang::ZhCn, S::Issuing) => "正在生成二维码",
-        (Lang::ZhCn, S::Shown) => "请顾客扫码",
-        (Lang::ZhCn, S::Paid) => "支付成功",
-        (Lang::ZhCn, S::PartlyPaid) => "部分支付",
-        (Lang::ZhCn, S::Failed) => "支付失败",
-        (Lang::ZhCn, S::Cancelled) => "已取消",
-        (Lang::ZhCn, S::Expired) => "已过期",
-        (Lang::ZhCn, S::Unknown) => "结果未知：请勿重复收款",
-        (Lang::ZhCn, S::Abandoned) => "已放弃，仍可能被支付",
-        (Lang::ZhCn, S::PartRefunded) => "部分退款",
-        (Lang::ZhCn, S::Refunded) => "已退款",
-        (Lang::En, S::Sending) => "Sending",
-        (Lang::En, S::Pending) => "Waiting for the customer",
-        (Lang::En, S::Issuing) => "Making the QR code",
-        (Lang::En, S::Shown) => "Customer to scan",
-        (Lang::En, S::Paid) => "Paid",
-        (Lang::En, S::PartlyPaid) => "Partly paid",
-        (Lang::En, S::Failed) => "Payment failed",
-        (Lang::En, S::Cancelled) => "Cancelled",
-        (Lang::En, S::Expired) => "Expired",
-        (Lang::En, S::Unknown) => "Result unknown — do not charge again",
-        (Lang::En, S::Abandoned) => "Abandoned — may still be paid",
-        (Lang::En, S::PartRefunded) => "Partly refunded",
-        (Lang::En, S::Refunded) => "Refunded",
-    }
+    lang.pick(match state {
+        S::Sending => ["正在发送", "Sending"],
+        S::Pending => ["等待顾客确认", "Waiting for the customer"],
+        S::Issuing => ["正在生成二维码", "Making the QR code"],
+        S::Shown => ["请顾客扫码", "Customer to scan"],
+        S::Paid => ["支付成功", "Paid"],
+        S::PartlyPaid => ["部分支付", "Partly paid"],
+        S::Failed => ["支付失败", "Payment failed"],
+        S::Cancelled => ["已取消", "Cancelled"],
+        S::Expired => ["已过期", "Expired"],
+        S::Unknown => [
+            "结果未知：请勿重复收款",
+            "Result unknown — do not charge again",
+        ],
+        S::Abandoned => ["已放弃，仍可能被支付", "Abandoned — may still be paid"],
+        S::PartRefunded => ["部分退款", "Partly refunded"],
+        S::Refunded => ["已退款", "Refunded"],
+    })
 }
 
 /// How a channel reads on screen.
 pub fn channel_label(channel: Channel, lang: Lang) -> &'static str {
-    match (lang, channel) {
-        (Lang::ZhCn, Channel::WechatQr) => "微信扫码",
-        (Lang::ZhCn, Channel::AlipayQr) => "支付宝扫码",
-        (Lang::ZhCn, Channel::KoudaiBarcode) => "口袋零钱付款码",
-        (Lang::ZhCn, Channel::PosWechatBarcode) => "微信付款码",
-        (Lang::ZhCn, Channel::CloudQr) => "云支付扫码",
-        (Lang::ZhCn, Channel::CloudBarcode) => "云支付付款码",
-        (Lang::En, Channel::WechatQr) => "WeChat QR",
-        (Lang::En, Channel::AlipayQr) => "Alipay QR",
-        (Lang::En, Channel::KoudaiBarcode) => "KouDaiLQ code",
-        (Lang::En, Channel::PosWechatBarcode) => "WeChat code",
-        (Lang::En, Channel::CloudQr) => "Cloud Pay QR",
-        (Lang::En, Channel::CloudBarcode) => "Cloud Pay code",
-    }
+    lang.pick(match channel {
+        Channel::WechatQr => ["微信扫码", "WeChat QR"],
+        Channel::AlipayQr => ["支付宝扫码", "Alipay QR"],
+        Channel::KoudaiBarcode => ["口袋零钱付款码", "KouDaiLQ code"],
+        Channel::PosWechatBarcode => ["微信付款码", "WeChat code"],
+        Channel::CloudQr => ["云支付扫码", "Cloud Pay QR"],
+        Channel::CloudBarcode => ["云支付付款码", "Cloud Pay code"],
+    })
 }
 
 /// An amount as a cashier reads it: `¥12.30`.

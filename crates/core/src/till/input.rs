@@ -95,16 +95,12 @@ impl QrChoice {
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (QrChoice::WechatQr, Lang::ZhCn) => "微信收款码",
-            (QrChoice::AlipayQr, Lang::ZhCn) => "支付宝收款码",
-            (QrChoice::CloudWechatQr, Lang::ZhCn) => "云支付 · 微信",
-            (QrChoice::CloudAlipayQr, Lang::ZhCn) => "云支付 · 支付宝",
-            (QrChoice::WechatQr, Lang::En) => "WeChat QR",
-            (QrChoice::AlipayQr, Lang::En) => "Alipay QR",
-            (QrChoice::CloudWechatQr, Lang::En) => "Cloud Pay · WeChat",
-            (QrChoice::CloudAlipayQr, Lang::En) => "Cloud Pay · Alipay",
-        }
+        lang.pick(match self {
+            QrChoice::WechatQr => ["微信收款码", "WeChat QR"],
+            QrChoice::AlipayQr => ["支付宝收款码", "Alipay QR"],
+            QrChoice::CloudWechatQr => ["云支付 · 微信", "Cloud Pay · WeChat"],
+            QrChoice::CloudAlipayQr => ["云支付 · 支付宝", "Cloud Pay · Alipay"],
+        })
     }
 }
 

@@ -213,16 +213,11 @@ impl Till {
 }
 
 fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
-    match (o, lang) {
-        (Outcome::Paid, Lang::ZhCn) => "已收款",
-        (Outcome::Failed, Lang::ZhCn) => "失败",
-        (Outcome::Cancelled, Lang::ZhCn) => "取消或过期",
-        (Outcome::Unknown, Lang::ZhCn) => "结果未知",
-        (Outcome::Refunded, Lang::ZhCn) => "已退款",
-        (Outcome::Paid, Lang::En) => "Paid",
-        (Outcome::Failed, Lang::En) => "Failed",
-        (Outcome::Cancelled, Lang::En) => "Cancelled or expired",
-        (Outcome::Unknown, Lang::En) => "Unknown",
-        (Outcome::Refunded, Lang::En) => "Refunded",
-    }
+    lang.pick(match o {
+        Outcome::Paid => ["已收款", "Paid"],
+        Outcome::Failed => ["失败", "Failed"],
+        Outcome::Cancelled => ["取消或过期", "Cancelled or expired"],
+        Outcome::Unknown => ["结果未知", "Unknown"],
+        Outcome::Refunded => ["已退款", "Refunded"],
+    })
 }
