@@ -56,26 +56,38 @@ fn json(
     out: &mut impl Write,
 ) -> Result<DayTotals, Error> {
     // The keys in `DayReport`'s order; tests/receipts.rs holds the two outputs equal.
-    out.write_all(b"{\"day\":").map_err(failed)?;
-    timestamp::with_day_text(day, |text| json_name(out, text)).map_err(failed)?;
-    out.write_all(b",\"attempts\":[").map_err(failed)?;
+    let mut report = JsonObject::start(out).map_err(failed)?;
+    timestamp::with_day_text(day, |text| json_name(report.key("day")?, text)).map_err(failed)?;
+    report
+        .key("attempts")
+        .map_err(failed)?
+        .write_all(b"[")
+        .map_err(failed)?;
     let mut first = true;
     let totals = total(journal, selection, |row| {
         if !first {
-            out.write_all(b",").map_err(failed)?;
+            report.out.write_all(b",").map_err(failed)?;
         }
         first = false;
-        json_row(out, row).map_err(failed)
+        json_row(report.out, row).map_err(failed)
     })?;
-    out.write_all(b"],\"by_channel\":").map_err(failed)?;
-    serde_json::to_writer(&mut *out, &totals.by_channel).map_err(failed)?;
-    out.write_all(b",\"by_outcome\":").map_err(failed)?;
-    serde_json::to_writer(&mut *out, &totals.by_outcome).map_err(failed)?;
-    out.write_all(b",\"collected\":").map_err(failed)?;
-    serde_json::to_writer(&mut *out, &totals.collected).map_err(failed)?;
-    out.write_all(b",\"refunded\":").map_err(failed)?;
-    serde_json::to_writer(&mut *out, &totals.refunded).map_err(failed)?;
-    out.write_all(b"}\n").map_err(failed)?;
+    report.out.write_all(b"]").map_err(failed)?;
+    serde_json::to_writer(
+        report.key("by_channel").map_err(failed)?,
+        &totals.by_channel,
+    )
+    .map_err(failed)?;
+    serde_json::to_writer(
+        report.key("by_outcome").map_err(failed)?,
+        &totals.by_outcome,
+    )
+    .map_err(failed)?;
+    serde_json::to_writer(report.key("collected").map_err(failed)?, &totals.collected)
+        .map_err(failed)?;
+    serde_json::to_writer(report.key("refunded").map_err(failed)?, &totals.refunded)
+        .map_err(failed)?;
+    report.end().map_err(failed)?;
+    out.write_all(b"\n").map_err(failed)?;
     Ok(totals)
 }
 
@@ -83,49 +95,62 @@ fn json(
 /// alike; the tests below hold them equal), but with the keys and the texts that never need
 /// escaping (numbers, times, channel and state names) written as they are: through serde's
 /// general path they were a third of a day's export.
-fn json_row(out: &mut impl Write, a: &AttemptRow<'_>) -> std::io::Result<()> {
+fn json_row<W: Write>(out: &mut W, a: &AttemptRow<'_>) -> std::io::Result<()> {
     let mut n = itoa::Buffer::new();
-    out.write_all(b"{\"id\":")?;
-    out.write_all(n.format(a.id.0).as_bytes())?;
-    out.write_all(b",\"bill\":")?;
-    json_str(out, a.bill)?;
-    out.write_all(b",\"amount\":")?;
-    out.write_all(n.format(a.amount.0).as_bytes())?;
-    out.write_all(b",\"channel\":")?;
-    json_name(out, a.channel.as_str())?;
-    out.write_all(b",\"order_no\":")?;
-    json_str(out, a.order_no)?;
-    out.write_all(b",\"reference\":")?;
-    json_opt(out, a.reference, json_str)?;
-    out.write_all(b",\"wallet\":")?;
-    json_opt(out, a.wallet, json_str)?;
-    out.write_all(b",\"code_masked\":")?;
-    json_opt(out, a.code_masked, json_str)?;
-    out.write_all(b",\"code_url\":")?;
-    json_opt(out, a.code_url, json_str)?;
-    out.write_all(b",\"operator\":")?;
-    json_str(out, a.operator)?;
-    out.write_all(b",\"till\":")?;
-    json_str(out, a.till)?;
-    out.write_all(b",\"state\":")?;
-    json_name(out, a.state.as_str())?;
-    out.write_all(b",\"reason\":")?;
-    json_opt(out, a.reason, json_str)?;
-    out.write_all(b",\"created_at\":")?;
-    json_time(out, a.created_at)?;
-    out.write_all(b",\"updated_at\":")?;
-    json_time(out, a.updated_at)?;
-    out.write_all(b",\"business_day\":")?;
-    timestamp::with_day_text(a.business_day, |text| json_name(out, text))?;
-    out.write_all(b",\"bill_paid_before\":")?;
-    json_opt(out, a.bill_paid_before, |out, f| {
+    let mut o = JsonObject::start(out)?;
+    o.key("id")?.write_all(n.format(a.id.0).as_bytes())?;
+    json_str(o.key("bill")?, a.bill)?;
+    o.key("amount")?
+        .write_all(n.format(a.amount.0).as_bytes())?;
+    json_name(o.key("channel")?, a.channel.as_str())?;
+    json_str(o.key("order_no")?, a.order_no)?;
+    json_opt(o.key("reference")?, a.reference, json_str)?;
+    json_opt(o.key("wallet")?, a.wallet, json_str)?;
+    json_opt(o.key("code_masked")?, a.code_masked, json_str)?;
+    json_opt(o.key("code_url")?, a.code_url, json_str)?;
+    json_str(o.key("operator")?, a.operator)?;
+    json_str(o.key("till")?, a.till)?;
+    json_name(o.key("state")?, a.state.as_str())?;
+    json_opt(o.key("reason")?, a.reason, json_str)?;
+    json_time(o.key("created_at")?, a.created_at)?;
+    json_time(o.key("updated_at")?, a.updated_at)?;
+    let day = o.key("business_day")?;
+    timestamp::with_day_text(a.business_day, |text| json_name(day, text))?;
+    json_opt(o.key("bill_paid_before")?, a.bill_paid_before, |out, f| {
         out.write_all(n.format(f.0).as_bytes())
     })?;
-    out.write_all(b",\"watch_until\":")?;
-    json_opt(out, a.watch_until, json_time)?;
-    out.write_all(b",\"refunded\":")?;
-    out.write_all(n.format(a.refunded.0).as_bytes())?;
-    out.write_all(b"}")
+    json_opt(o.key("watch_until")?, a.watch_until, json_time)?;
+    o.key("refunded")?
+        .write_all(n.format(a.refunded.0).as_bytes())?;
+    o.end()
+}
+
+/// A JSON object written key by key, so that the commas and the quoted keys are written in
+/// one place. Keys are our own names and never need escaping.
+struct JsonObject<'w, W: Write> {
+    out: &'w mut W,
+    first: bool,
+}
+
+impl<'w, W: Write> JsonObject<'w, W> {
+    fn start(out: &'w mut W) -> std::io::Result<Self> {
+        out.write_all(b"{")?;
+        Ok(JsonObject { out, first: true })
+    }
+
+    /// Writes `"key":` (after a comma but for the first) and hands back the writer for its value.
+    fn key(&mut self, key: &str) -> std::io::Result<&mut W> {
+        if !std::mem::take(&mut self.first) {
+            self.out.write_all(b",")?;
+        }
+        json_name(self.out, key)?;
+        self.out.write_all(b":")?;
+        Ok(self.out)
+    }
+
+    fn end(self) -> std::io::Result<()> {
+        self.out.write_all(b"}")
+    }
 }
 
 /// Text from outside (a bill number, a backend's reason), escaped by serde_json.
