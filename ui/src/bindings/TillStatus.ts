@@ -5,16 +5,16 @@ import type { QrOption } from "./QrOption";
 import type { ScanRule } from "./ScanRule";
 import type { ScannerStatus } from "./ScannerStatus";
 
-export type TillStatus = { sandbox: boolean, till: string, operator: string, lang: Lang, logged_in: boolean, 
+export type TillStatus = { sandbox: boolean, till: string, lang: Lang, 
 /**
  * Whether logging in asks for the back-office password.
  */
-needs_password: boolean, merchant: string | null, 
+needs_password: boolean, 
 /**
  * In the sandbox: what to type at the login screen.
  */
-login_hint: string | null, backends: Array<BackendStatus>, scanner: ScannerStatus, clock_warning: string | null, live_count: number, unknown_count: number, qr_options: Array<QrOption>, max_amount_text: string, 
+login_hint: string | null, backends: Array<BackendStatus>, scanner: ScannerStatus, qr_options: Array<QrOption>, max_amount_text: string, 
 /**
  * How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
  */
-scan_rules: Array<ScanRule>, version: string, };
+scan_rules: Array<ScanRule>, version: string, operator: string, logged_in: boolean, merchant: string | null, clock_warning: string | null, live_count: number, unknown_count: number, };

@@ -156,7 +156,7 @@ pub(super) fn forward(
                 Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
                 Err(_) => return,
             };
-            let now = Some((status.live_count, status.unknown_count));
+            let now = Some(status.counts);
             if now != counts {
                 counts = now;
                 let _ = till.inner.events.send(TillEvent::Status { status });

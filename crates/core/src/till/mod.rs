@@ -34,7 +34,7 @@ pub use reads::{AttemptFilter, DayReportView, ReportRow};
 pub use scanner::{ScanView, ScannerState, ScannerStatus};
 pub use settings::{SettingsInput, SettingsView};
 pub use settings_form::{BackendFields, PollingFields, ScannerFields, SettingsForm, TillFields};
-pub use status::{BackendName, BackendStatus, QrOption, TillStatus};
+pub use status::{BackendName, BackendStatus, LiveCounts, QrOption, SessionStatus, TillStatus};
 pub use view::{Action, AttemptView, Progress, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
@@ -439,7 +439,7 @@ impl Till {
     /// Whether a front end may close without asking: no payment is in progress, or the
     /// cashier already confirmed closing anyway.
     pub fn may_close(&self) -> bool {
-        self.inner.closing.load(Ordering::SeqCst) || !self.status().payment_in_progress()
+        self.inner.closing.load(Ordering::SeqCst) || !self.status().counts.payment_in_progress()
     }
 }
 

@@ -6,8 +6,8 @@ use ts_rs::TS;
 use super::input::QrChoice;
 use super::scanner::ScannerStatus;
 use super::wedge::{ScanRule, scan_rules};
-use super::{Till, read};
-use crate::{AttemptState, Lang};
+use super::{Session, Till, read};
+use crate::{Attempt, AttemptState, Lang};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -38,21 +38,17 @@ pub struct QrOption {
 pub struct TillStatus {
     pub sandbox: bool,
     pub till: String,
-    pub operator: String,
     pub lang: Lang,
-    pub logged_in: bool,
+    #[serde(flatten)]
+    pub session: SessionStatus,
     /// Whether logging in asks for the back-office password.
     pub needs_password: bool,
-    pub merchant: Option<String>,
     /// In the sandbox: what to type at the login screen.
     pub login_hint: Option<String>,
     pub backends: Vec<BackendStatus>,
     pub scanner: ScannerStatus,
-    pub clock_warning: Option<String>,
-    #[ts(type = "number")]
-    pub live_count: u64,
-    #[ts(type = "number")]
-    pub unknown_count: u64,
+    #[serde(flatten)]
+    pub counts: LiveCounts,
     pub qr_options: Vec<QrOption>,
     pub max_amount_text: String,
     /// How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
@@ -60,11 +56,56 @@ pub struct TillStatus {
     pub version: String,
 }
 
-impl TillStatus {
+/// Who is at the till: the operator logged in (or the configured one until someone is), and
+/// what the back office said at login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SessionStatus {
+    pub operator: String,
+    pub logged_in: bool,
+    pub merchant: Option<String>,
+    pub clock_warning: Option<String>,
+}
+
+/// The attempts not known to have ended, and how many of them are Unknown: the status bar
+/// shows them, and the till announces a new status when they change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct LiveCounts {
+    #[ts(type = "number")]
+    pub live_count: u64,
+    #[ts(type = "number")]
+    pub unknown_count: u64,
+}
+
+impl LiveCounts {
+    fn of(live: &[Attempt]) -> LiveCounts {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        LiveCounts {
+            live_count: count(live.len()),
+            unknown_count: count(
+                live.iter()
+                    .filter(|a| a.state == AttemptState::Unknown)
+                    .count(),
+            ),
+        }
+    }
+
     /// A payment is being followed right now, so closing the till is a question. Unknown
     /// attempts wait for a manager, maybe for days, and do not count.
-    pub fn payment_in_progress(&self) -> bool {
+    pub fn payment_in_progress(self) -> bool {
         self.live_count > self.unknown_count
+    }
+}
+
+impl SessionStatus {
+    fn of(session: Option<&Session>, configured_operator: &str) -> SessionStatus {
+        SessionStatus {
+            operator: session
+                .map_or(configured_operator, |s| s.operator.as_str())
+                .to_string(),
+            logged_in: session.is_some(),
+            merchant: session.and_then(|s| s.merchant.clone()),
+            clock_warning: session.and_then(|s| s.clock_warning.clone()),
+        }
     }
 }
 
@@ -73,22 +114,15 @@ impl Till {
         let cfg = read(&self.inner.cfg).clone();
         let lang = self.lang();
         let session = read(&self.inner.session).clone();
-        let (live_count, unknown_count) = match self.inner.journal.live() {
-            Ok(live) => (
-                u64::try_from(live.len()).unwrap_or(u64::MAX),
-                u64::try_from(
-                    live.iter()
-                        .filter(|a| a.state == AttemptState::Unknown)
-                        .count(),
-                )
-                .unwrap_or(u64::MAX),
-            ),
+        let counts = match self.inner.journal.live() {
+            Ok(live) => LiveCounts::of(&live),
             Err(e) => {
                 tracing::warn!("counting live attempts: {e}");
-                (0, 0)
+                LiveCounts::of(&[])
             }
         };
-        let logged_in = session.is_some();
+        let session = SessionStatus::of(session.as_deref(), &cfg.operator);
+        let logged_in = session.logged_in;
         let backend = |name, configured: bool| BackendStatus {
             name,
             label: match (name, lang) {
@@ -130,20 +164,13 @@ impl Till {
         TillStatus {
             sandbox: self.is_sandbox(),
             till: cfg.till.clone(),
-            operator: session
-                .as_ref()
-                .map(|s| s.operator.clone())
-                .unwrap_or_else(|| cfg.operator.clone()),
             lang,
-            logged_in,
+            session,
             needs_password: cfg.tourv5.is_some(),
-            merchant: session.as_ref().and_then(|s| s.merchant.clone()),
             login_hint,
             backends,
             scanner: self.inner.scanner.status(),
-            clock_warning: session.as_ref().and_then(|s| s.clock_warning.clone()),
-            live_count,
-            unknown_count,
+            counts,
             qr_options,
             max_amount_text: cfg
                 .max_fen()

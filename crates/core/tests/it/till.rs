@@ -204,7 +204,7 @@ async fn a_bill_with_an_unknown_attempt_cannot_be_charged_again() {
     assert_eq!(e.kind(), ErrorKind::NotAllowed, "{e}");
     assert_eq!(e.code(), "bill_busy");
     let status = f.till.status();
-    assert_eq!(status.live_count, 1);
+    assert_eq!(status.counts.live_count, 1);
 }
 
 #[tokio::test]
