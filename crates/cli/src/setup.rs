@@ -112,12 +112,13 @@ pub async fn run_sandbox(addr: SocketAddr) -> Result<ExitCode, Error> {
 
 pub async fn login_check(config: Option<PathBuf>, json: bool) -> Result<ExitCode, Error> {
     let opened = open(config, json).await?;
-    let s = opened.till.status();
+    let status = opened.till.status();
+    let s = &status.session;
     if json {
         out!(
             "{}",
             serde_json::json!({"merchant": s.merchant, "operator": s.operator,
-                "clock_warning": s.clock_warning, "sandbox": s.sandbox})
+                "clock_warning": s.clock_warning, "sandbox": status.sandbox})
         );
     } else {
         out!(
