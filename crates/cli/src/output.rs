@@ -90,20 +90,21 @@ pub fn event(a: &AttemptView, json: bool, _lang: Lang) {
                 "state": a.state,
                 "reason": a.reason,
                 "code_url": a.code_url,
-                "elapsed_ms": a.elapsed_ms,
-                "remaining_ms": a.remaining_ms,
-                "late": a.late,
+                "elapsed_ms": a.progress.elapsed_ms,
+                "remaining_ms": a.progress.remaining_ms,
+                "late": a.progress.late,
             })
         );
         return;
     }
     let left = a
+        .progress
         .remaining_ms
         .map(|ms| format!(", {} s left", ms / 1000))
         .unwrap_or_default();
     diag!(
         "[{:>5.1}s] {}{}{}",
-        a.elapsed_ms as f64 / 1000.0,
+        a.progress.elapsed_ms as f64 / 1000.0,
         a.state_label,
         a.reason
             .as_deref()

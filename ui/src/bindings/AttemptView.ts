@@ -17,7 +17,7 @@ reason: string | null, code_masked: string | null,
 /**
  * While a QR code is shown.
  */
-code_url: string | null, qr_svg: string | null, elapsed_ms: number, remaining_ms: number | null, 
+code_url: string | null, qr_svg: string | null, 
 /**
  * An abandoned QR code can still be paid until then.
  */
@@ -33,12 +33,18 @@ remainder_input: string | null, actions: Array<Action>,
 /**
  * Not known to have ended.
  */
-live: boolean, 
-/**
- * The till had stopped following it when it turned out paid: announce it.
- */
-late: boolean, created_at: string, 
+live: boolean, created_at: string, 
 /**
  * `created_at` as the screen shows it: `HH:MM` in the business time zone.
  */
-created_time: string, updated_at: string, };
+created_time: string, updated_at: string, elapsed_ms: number, 
+/**
+ * Time left before the attempt gives up (barcode → Unknown, QR → expired); none once it
+ * has ended.
+ */
+remaining_ms: number | null, 
+/**
+ * An attempt the till had stopped following (an abandoned QR code, one a crash left
+ * behind) turned out paid: tell the cashier, even if another customer is at the till.
+ */
+late: boolean, };

@@ -1,6 +1,7 @@
 //! The status stream the UI and the CLI follow: one event per state change and per poll.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{Attempt, AttemptId, AttemptState, Channel};
 
@@ -15,18 +16,28 @@ pub struct CheckoutEvent {
     pub reason: Option<String>,
     /// Set while a QR code is on screen.
     pub code_url: Option<String>,
-    pub elapsed_ms: u64,
-    /// Time left before the attempt gives up (barcode → Unknown, QR → expired).
-    pub remaining_ms: Option<u64>,
-    /// An attempt the till had stopped following (an abandoned QR code, one a crash left
-    /// behind) turned out paid: tell the cashier, even if another customer is at the till.
-    pub late: bool,
+    #[serde(flatten)]
+    pub progress: Progress,
     /// Until when an abandoned QR code can still be paid.
     pub watch_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Where a payment being followed stands in time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Progress {
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    /// Time left before the attempt gives up (barcode → Unknown, QR → expired); none once it
+    /// has ended.
+    #[ts(type = "number | null")]
+    pub remaining_ms: Option<u64>,
+    /// An attempt the till had stopped following (an abandoned QR code, one a crash left
+    /// behind) turned out paid: tell the cashier, even if another customer is at the till.
+    pub late: bool,
+}
+
 impl CheckoutEvent {
-    pub fn of(a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) -> CheckoutEvent {
+    pub fn of(a: &Attempt, progress: Progress) -> CheckoutEvent {
         CheckoutEvent {
             attempt_id: a.id,
             bill: a.bill.to_string(),
@@ -40,9 +51,7 @@ impl CheckoutEvent {
             } else {
                 None
             },
-            elapsed_ms,
-            remaining_ms,
-            late: false,
+            progress,
             watch_until: a.watch_until.filter(|_| a.state.is_watched()),
         }
     }

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
-pub use event::CheckoutEvent;
+pub use event::{CheckoutEvent, Progress};
 pub use recovery::{Recovered, RecoveryReport};
 pub use route::Backends;
 pub use settle::remainder_of;
@@ -466,18 +466,21 @@ impl Checkout {
     fn emit(&self, a: &Attempt, elapsed_ms: u64, remaining_ms: Option<u64>) {
         // Nobody listening is fine: the journal is the record, events are the view.
         // A countdown means nothing once the attempt has ended.
-        let remaining_ms = remaining_ms.filter(|_| a.state.is_live());
-        let _ = self
-            .events
-            .send(CheckoutEvent::of(a, elapsed_ms, remaining_ms));
+        let progress = Progress {
+            elapsed_ms,
+            remaining_ms: remaining_ms.filter(|_| a.state.is_live()),
+            late: false,
+        };
+        let _ = self.events.send(CheckoutEvent::of(a, progress));
     }
 
     /// An attempt the till had stopped following turned out paid: said once, loudly.
     fn emit_late(&self, a: &Attempt) {
-        let _ = self.events.send(CheckoutEvent {
+        let progress = Progress {
             late: true,
-            ..CheckoutEvent::of(a, 0, None)
-        });
+            ..Progress::default()
+        };
+        let _ = self.events.send(CheckoutEvent::of(a, progress));
     }
 
     fn lock_followed(&self) -> std::sync::MutexGuard<'_, HashMap<AttemptId, Followed>> {

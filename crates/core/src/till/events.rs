@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use super::scanner::{ScanView, ScannerStatus};
 use super::status::TillStatus;
-use super::{AttemptFilter, AttemptView, Progress, Till};
+use super::{AttemptFilter, AttemptView, Till};
 use crate::checkout::CheckoutEvent;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -141,7 +141,7 @@ pub(super) fn forward(
                         return None;
                     }
                 };
-                match t.view(&a, Progress::from(&e)) {
+                match t.view(&a, Some(e.progress)) {
                     Ok(attempt) => {
                         let _ = t.inner.events.send(TillEvent::Attempt { attempt });
                     }

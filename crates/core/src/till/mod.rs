@@ -27,6 +27,7 @@ use secrecy::SecretString;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
+pub use crate::checkout::Progress;
 pub use command::{COMMANDS, Command, CommandInfo, CommandReplies, Reply};
 pub use events::{TillEvent, TillEvents};
 pub use input::{InputCheck, QrChoice};
@@ -35,7 +36,7 @@ pub use scanner::{ScanView, ScannerState, ScannerStatus};
 pub use settings::{SettingsInput, SettingsView};
 pub use settings_form::{BackendFields, PollingFields, ScannerFields, SettingsForm, TillFields};
 pub use status::{BackendName, BackendStatus, LiveCounts, QrOption, SessionStatus, TillStatus};
-pub use view::{Action, AttemptView, Progress, Tone, Wallet};
+pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
 use crate::backend::{Connect, Connected};
@@ -318,7 +319,7 @@ impl Till {
         let checkout = self.checkout()?;
         let (a, flow) = checkout.start_barcode(p).await?;
         self.keep(a.id, flow);
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     fn keep(&self, id: AttemptId, flow: Flow) {
@@ -347,7 +348,7 @@ impl Till {
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?,
         };
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     pub async fn start_qr(
@@ -373,17 +374,17 @@ impl Till {
         let checkout = self.checkout()?;
         let (a, flow) = checkout.start_qr(p).await?;
         self.keep(a.id, flow);
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     pub async fn cancel(&self, id: AttemptId) -> Result<AttemptView, Error> {
         let a = self.checkout()?.cancel(id).await?;
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     pub async fn query_again(&self, id: AttemptId) -> Result<AttemptView, Error> {
         let a = self.checkout()?.query_again(id).await?;
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     /// A manager decides an Unknown attempt: `to` is paid or failed, with a note.
@@ -405,7 +406,7 @@ impl Till {
             .checkout()?
             .force_resolve(id, to, note, manager)
             .await?;
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     /// A manager refunds `amount` (yuan as typed; empty: all that is left) of a paid attempt.
@@ -423,7 +424,7 @@ impl Till {
             raw => Some(input::amount(&read(&self.inner.cfg), raw)?),
         };
         let a = self.checkout()?.refund(id, amount, note, manager).await?;
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     pub fn serial_ports(&self) -> Vec<String> {

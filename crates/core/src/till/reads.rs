@@ -71,7 +71,7 @@ impl Till {
             .journal
             .get(id)?
             .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?;
-        self.view(&a, Progress::default())
+        self.view(&a, None)
     }
 
     /// The attempt with this order number (the number on a receipt or in the back office).
@@ -98,10 +98,7 @@ impl Till {
         } else {
             j.day(self.day(filter.day.as_deref())?)?
         };
-        found
-            .iter()
-            .map(|a| self.view(a, Progress::default()))
-            .collect()
+        found.iter().map(|a| self.view(a, None)).collect()
     }
 
     /// The business day `day` (`YYYY-MM-DD`), or today in the till's zone.
@@ -180,14 +177,14 @@ impl Till {
             attempts: report
                 .attempts
                 .iter()
-                .map(|a| self.view(a, Progress::default()))
+                .map(|a| self.view(a, None))
                 .collect::<Result<_, _>>()?,
         };
         Ok(view)
     }
 
     /// The view of an attempt as the screen shows it now.
-    pub fn view(&self, a: &Attempt, progress: Progress) -> Result<AttemptView, Error> {
+    pub fn view(&self, a: &Attempt, progress: Option<Progress>) -> Result<AttemptView, Error> {
         let remainder = if a.state == AttemptState::PartlyPaid {
             self.inner
                 .journal

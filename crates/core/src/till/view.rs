@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::checkout::CheckoutEvent;
+use crate::checkout::Progress;
 use crate::code::mask_for_screen;
 use crate::labels::{amount_text, channel_label, state_label};
 use crate::{Attempt, AttemptState, Channel, Fen, Lang};
@@ -67,10 +67,8 @@ pub struct AttemptView {
     /// While a QR code is shown.
     pub code_url: Option<String>,
     pub qr_svg: Option<String>,
-    #[ts(type = "number")]
-    pub elapsed_ms: u64,
-    #[ts(type = "number | null")]
-    pub remaining_ms: Option<u64>,
+    #[serde(flatten)]
+    pub progress: Progress,
     /// An abandoned QR code can still be paid until then.
     pub payable_until: Option<String>,
     /// `payable_until` as the screen shows it: `HH:MM` in the business time zone.
@@ -83,41 +81,22 @@ pub struct AttemptView {
     pub actions: Vec<Action>,
     /// Not known to have ended.
     pub live: bool,
-    /// The till had stopped following it when it turned out paid: announce it.
-    pub late: bool,
     pub created_at: String,
     /// `created_at` as the screen shows it: `HH:MM` in the business time zone.
     pub created_time: String,
     pub updated_at: String,
 }
 
-/// Time-dependent parts of a view, known only while a flow follows the attempt.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Progress {
-    pub elapsed_ms: Option<u64>,
-    pub remaining_ms: Option<u64>,
-    pub late: bool,
-}
-
-impl From<&CheckoutEvent> for Progress {
-    fn from(e: &CheckoutEvent) -> Progress {
-        Progress {
-            elapsed_ms: Some(e.elapsed_ms),
-            remaining_ms: e.remaining_ms,
-            late: e.late,
-        }
-    }
-}
-
 /// Pixels of the QR code's SVG (the screen scales it; this is its intrinsic size).
 const QR_SIZE_PX: u32 = 320;
 
 impl AttemptView {
-    /// The view of `a` in `lang`. `remainder`: what a partly paid bill still owes, where the
-    /// backend said; `can_refund`: whether its backend takes refunds.
+    /// The view of `a` in `lang`. `progress`: where it stands, while a flow follows it;
+    /// `remainder`: what a partly paid bill still owes, where the backend said; `can_refund`:
+    /// whether its backend takes refunds.
     pub fn of(
         a: &Attempt,
-        progress: Progress,
+        progress: Option<Progress>,
         remainder: Option<Fen>,
         can_refund: bool,
         lang: Lang,
@@ -127,9 +106,20 @@ impl AttemptView {
         let code_url = (a.state == AttemptState::Shown)
             .then(|| a.code_url.clone())
             .flatten();
-        let elapsed_ms = progress.elapsed_ms.unwrap_or_else(|| {
-            u64::try_from(now.signed_duration_since(a.created_at).num_milliseconds()).unwrap_or(0)
-        });
+        let progress = match progress {
+            Some(p) => Progress {
+                remaining_ms: p.remaining_ms.filter(|_| a.state.is_live()),
+                ..p
+            },
+            // Not followed now: only the time since it began is known.
+            None => Progress {
+                elapsed_ms: u64::try_from(
+                    now.signed_duration_since(a.created_at).num_milliseconds(),
+                )
+                .unwrap_or(0),
+                ..Progress::default()
+            },
+        };
         AttemptView {
             id: a.id.0,
             bill: a.bill.to_string(),
@@ -154,8 +144,7 @@ impl AttemptView {
                 .as_deref()
                 .and_then(|u| crate::qr::svg(u, QR_SIZE_PX).ok()),
             code_url,
-            elapsed_ms,
-            remaining_ms: progress.remaining_ms.filter(|_| a.state.is_live()),
+            progress,
             payable_until: payable_until(a).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
             payable_until_time: payable_until(a).map(|t| clock_time(t, tz)),
             remainder_fen: remainder.map(|f| f.0),
@@ -163,7 +152,6 @@ impl AttemptView {
             remainder_input: remainder.map(|f| f.to_string()),
             actions: actions(a, remainder.is_some(), can_refund),
             live: a.state.is_live(),
-            late: progress.late,
             created_at: crate::timestamp::text(a.created_at),
             created_time: clock_time(a.created_at, tz),
             updated_at: crate::timestamp::text(a.updated_at),

@@ -93,7 +93,7 @@ async fn an_expired_code_paid_later_is_found_by_the_watcher_and_announced() {
             break e;
         }
     };
-    assert!(late.late, "announced as a late payment: {late:?}");
+    assert!(late.progress.late, "announced as a late payment: {late:?}");
     assert_paid_late(&t, &a, "AB-EXP");
     watcher.abort();
 }

@@ -53,7 +53,7 @@ async fn password_needed_polls_every_3s_until_paid() {
     let mut remaining = vec![];
     while let Ok(e) = events.try_recv() {
         if e.state == AttemptState::Pending {
-            remaining.push(e.remaining_ms.unwrap());
+            remaining.push(e.progress.remaining_ms.unwrap());
         }
     }
     assert!(

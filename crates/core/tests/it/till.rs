@@ -99,7 +99,10 @@ async fn a_password_payment_tells_the_cashier_what_is_happening() {
     let pending = until(&mut events, started.id, AttemptState::Pending).await;
     assert_eq!(pending.tone, Tone::Progress);
     assert_eq!(pending.say.as_deref(), Some("请顾客在手机上输入密码"));
-    assert!(pending.remaining_ms.is_some_and(|ms| ms > 0), "a countdown");
+    assert!(
+        pending.progress.remaining_ms.is_some_and(|ms| ms > 0),
+        "a countdown"
+    );
     until(&mut events, started.id, AttemptState::Paid).await;
 }
 
