@@ -34,11 +34,11 @@ function toDraft(v: SettingsView): Draft {
     cloudpay_prefix: v.cloudpay_prefix,
     cloudpay_key: null,
     scanner_port: v.scanner_port,
-    scanner_baud: String(v.scanner_baud),
+    scanner_baud: v.scanner_baud,
     scanner_terminator: v.scanner_terminator,
-    poll_wechat_give_up_s: String(v.poll_wechat_give_up_s),
-    poll_cloud_give_up_s: String(v.poll_cloud_give_up_s),
-    poll_qr_give_up_s: String(v.poll_qr_give_up_s),
+    poll_wechat_give_up_s: v.poll_wechat_give_up_s,
+    poll_cloud_give_up_s: v.poll_cloud_give_up_s,
+    poll_qr_give_up_s: v.poll_qr_give_up_s,
   };
 }
 
