@@ -1,7 +1,8 @@
-//! The words a cashier or manager reads for states, channels and amounts, in both languages:
-//! the one table every front end uses. Each term is written once with both its texts,
-//! `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
+//! The words a cashier or manager reads for states, channels, outcomes and amounts, in both
+//! languages: the one table every front end uses. Each term is written once with both its
+//! texts, `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
 
+use crate::receipts::Outcome;
 use crate::{AttemptState, Channel, Fen, Lang};
 
 /// How a state reads on screen and in reports.
@@ -36,6 +37,17 @@ pub fn channel_label(channel: Channel, lang: Lang) -> &'static str {
         Channel::PosWechatBarcode => ["微信付款码", "WeChat code"],
         Channel::CloudQr => ["云支付扫码", "Cloud Pay QR"],
         Channel::CloudBarcode => ["云支付付款码", "Cloud Pay code"],
+    })
+}
+
+/// How an attempt ended, as a manager counts it in reports.
+pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
+    lang.pick(match o {
+        Outcome::Paid => ["已收款", "Paid"],
+        Outcome::Failed => ["失败", "Failed"],
+        Outcome::Cancelled => ["取消或过期", "Cancelled or expired"],
+        Outcome::Unknown => ["结果未知", "Unknown"],
+        Outcome::Refunded => ["已退款", "Refunded"],
     })
 }
 

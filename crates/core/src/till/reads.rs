@@ -12,8 +12,8 @@ use ts_rs::TS;
 use super::{AttemptView, Progress, Till, read};
 use crate::error::Field;
 use crate::journal::{AttemptRow, Selection};
-use crate::receipts::{self, DayReport, DayTotals, Outcome};
-use crate::{Attempt, AttemptId, AttemptState, Error, Lang};
+use crate::receipts::{self, DayReport, DayTotals};
+use crate::{Attempt, AttemptId, AttemptState, Error};
 
 /// Which attempts a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -164,7 +164,7 @@ impl Till {
             })
             .collect();
         rows.extend(report.totals.by_outcome.iter().map(|(o, t)| ReportRow {
-            label: outcome_label(*o, lang).to_string(),
+            label: crate::labels::outcome_label(*o, lang).to_string(),
             count: t.count,
             amount_text: crate::labels::amount_text(t.amount),
         }));
@@ -207,14 +207,4 @@ impl Till {
             self.inner.clock.now(),
         ))
     }
-}
-
-fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
-    lang.pick(match o {
-        Outcome::Paid => ["已收款", "Paid"],
-        Outcome::Failed => ["失败", "Failed"],
-        Outcome::Cancelled => ["取消或过期", "Cancelled or expired"],
-        Outcome::Unknown => ["结果未知", "Unknown"],
-        Outcome::Refunded => ["已退款", "Refunded"],
-    })
 }
