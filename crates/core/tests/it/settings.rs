@@ -105,6 +105,30 @@ async fn saved_settings_are_the_file_and_the_key_never_is() {
     assert_eq!(files_in(f.dir.path()), ["cashier.toml", "cloudpay.key"]);
 }
 
+/// The screen sees one flat object, its numbers as the text of their fields, and what it sends
+/// back (the view with a key or not) is read as the same form.
+#[tokio::test]
+async fn the_screen_gets_and_sends_the_form_flat_with_numbers_as_text() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let view = f.till.settings();
+    let json = serde_json::to_value(&view).unwrap();
+    assert!(json.get("form").is_none(), "flattened: {json}");
+    assert_eq!(
+        json["scanner_baud"],
+        serde_json::json!(view.form.scanner.baud)
+    );
+    assert!(json["scanner_baud"].is_string(), "{json}");
+    assert!(json["poll_qr_give_up_s"].is_string(), "{json}");
+    assert_eq!(json["till"], serde_json::json!(view.form.till.id));
+    let mut sent = json;
+    sent["poll_qr_give_up_s"] = serde_json::json!("240");
+    sent["cloudpay_key"] = serde_json::Value::Null;
+    let input: SettingsInput = serde_json::from_value(sent).unwrap();
+    assert_eq!(input.form.polling.qr, "240");
+    assert_eq!(input.form.till, view.form.till);
+    assert_eq!(input.form.scanner, view.form.scanner);
+}
+
 #[tokio::test]
 async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
     let f = open(|dir| dir.join("cashier.toml")).await;
