@@ -3,23 +3,19 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Attempt, AttemptId, AttemptState, Channel};
+use crate::{Attempt, AttemptId, AttemptState};
 
+/// Which attempt changed, to what, and where it stands in time. The journal holds the rest of
+/// the attempt: a front end reads it from there (the till's views do), so it is never told
+/// twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutEvent {
     pub attempt_id: AttemptId,
-    pub bill: String,
-    pub order_no: String,
-    pub channel: Channel,
-    pub amount_fen: u64,
     pub state: AttemptState,
-    pub reason: Option<String>,
     /// Set while a QR code is on screen.
     pub code_url: Option<String>,
     #[serde(flatten)]
     pub progress: Progress,
-    /// Until when an abandoned QR code can still be paid.
-    pub watch_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Where a payment being followed stands in time.
@@ -40,19 +36,13 @@ impl CheckoutEvent {
     pub fn of(a: &Attempt, progress: Progress) -> CheckoutEvent {
         CheckoutEvent {
             attempt_id: a.id,
-            bill: a.bill.to_string(),
-            order_no: a.order_no.clone(),
-            channel: a.channel,
-            amount_fen: a.amount.0,
             state: a.state,
-            reason: a.reason.clone(),
             code_url: if a.state == AttemptState::Shown {
                 a.code_url.clone()
             } else {
                 None
             },
             progress,
-            watch_until: a.watch_until.filter(|_| a.state.is_watched()),
         }
     }
 }
