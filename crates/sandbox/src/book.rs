@@ -16,15 +16,12 @@ use crate::scenario::Scenario;
 /// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (docs/protocols.md §1).
 #[derive(Debug, Clone)]
 pub struct Refund {
-    pub out_refund_no: String,
+    /// What the request asked for, kept as it was accepted.
+    pub asked: RefundAsked,
     /// Cloud Pay's own number for the refund (`refund_id`).
     pub refund_id: String,
     /// Index of the refunded order in the book.
     pub order: usize,
-    pub fee: Fen,
-    pub reason: Option<String>,
-    /// `authorization_staff_id`; `None` when the sub-merchant's administrator refunded.
-    pub authorized_by: Option<String>,
     pub done: bool,
 }
 
@@ -34,6 +31,7 @@ pub struct RefundAsked {
     pub out_refund_no: String,
     pub fee: Fen,
     pub reason: Option<String>,
+    /// `authorization_staff_id`; `None` when the sub-merchant's administrator refunded.
     pub authorized_by: Option<String>,
 }
 
@@ -180,17 +178,14 @@ impl Book {
         let refund_id = format!("{:028}", self.next_seq());
         let order = self.orders.get_mut(idx)?;
         order.refund_claimed = order.refund_claimed.saturating_add(asked.fee);
+        self.by_refund_no
+            .insert(asked.out_refund_no.clone(), self.refunds.len());
         let refund = Refund {
-            out_refund_no: asked.out_refund_no.clone(),
+            asked,
             refund_id,
             order: idx,
-            fee: asked.fee,
-            reason: asked.reason,
-            authorized_by: asked.authorized_by,
             done: false,
         };
-        self.by_refund_no
-            .insert(asked.out_refund_no, self.refunds.len());
         self.refunds.push(refund.clone());
         Some(refund)
     }
@@ -203,7 +198,7 @@ impl Book {
         if !refund.done {
             refund.done = true;
             if let Some(o) = self.orders.get_mut(refund.order) {
-                o.refunded = o.refunded.saturating_add(refund.fee);
+                o.refunded = o.refunded.saturating_add(refund.asked.fee);
                 if o.refunded >= o.amount {
                     o.state = OrderState::Refunded;
                 }
@@ -226,12 +221,12 @@ impl Book {
             .filter_map(|r| {
                 let o = self.orders.get(r.order)?;
                 Some(RefundEntry {
-                    out_refund_no: r.out_refund_no.clone(),
+                    out_refund_no: r.asked.out_refund_no.clone(),
                     reference: o.reference.clone(),
                     bill: o.bill.clone(),
-                    refund_fen: r.fee.0,
+                    refund_fen: r.asked.fee.0,
                     state: if r.done { "refunded" } else { "refunding" }.to_string(),
-                    authorized_by: r.authorized_by.clone(),
+                    authorized_by: r.asked.authorized_by.clone(),
                 })
             })
             .collect();

@@ -3,7 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { QrOption, TillStatus } from "../bindings";
 import { useT } from "../i18n";
 import type { FieldCheck, ScanLine, State, Store } from "../store";
-import { FieldError, Icon, KeyButton } from "../ui/bits";
+import { FieldError, Icon, KeyButton, onEnter } from "../ui/bits";
 
 function FieldMessage({ f, testid }: { f: FieldCheck; testid: string }): JSX.Element | null {
   // Show the verdict only for what is in the field now (a stale "ok" would mislead).
@@ -74,13 +74,7 @@ export function Checkout({ store, state, status }: { store: Store; state: State;
             placeholder={t("checkout.billPlaceholder")}
             value={bill.raw}
             onInput={(e) => void store.typeBill(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter") {
-                e.preventDefault();
-                e.stopPropagation();
-                amountRef.current?.focus();
-              }
-            }}
+            onKeyDown={onEnter(() => amountRef.current?.focus())}
           />
         </label>
         <FieldMessage f={bill} testid="bill-error" />
@@ -98,20 +92,15 @@ export function Checkout({ store, state, status }: { store: Store; state: State;
               placeholder="0.00"
               value={amount.raw}
               onInput={(e) => void store.typeAmount(e.currentTarget.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") {
-                  e.preventDefault();
-                  e.stopPropagation();
-                  const field = e.currentTarget;
-                  // A quick Enter can beat core's answer on the last digit: wait for it, then decide.
-                  void store.checked().then(() => {
-                    if (store.ready()) {
-                      field.blur();
-                      store.arm(true);
-                    } else if (store.state.bill.check?.ok !== true) billRef.current?.focus();
-                  });
-                }
-              }}
+              onKeyDown={onEnter((field) => {
+                // A quick Enter can beat core's answer on the last digit: wait for it, then decide.
+                void store.checked().then(() => {
+                  if (store.ready()) {
+                    field.blur();
+                    store.arm(true);
+                  } else if (store.state.bill.check?.ok !== true) billRef.current?.focus();
+                });
+              })}
             />
           </div>
         </label>

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { ErrorBody, TillStatus } from "../bindings";
 import { useT } from "../i18n";
 import type { Store } from "../store";
-import { FieldError, KeyButton } from "../ui/bits";
+import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 
 /** Operator and password (Tour V5 login). The password lives only in this form until it is sent. */
 export function Login({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
@@ -28,13 +28,7 @@ export function Login({ store, status }: { store: Store; status: TillStatus }): 
     ) : null;
 
   return (
-    <form
-      class="login"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
+    <ActionForm class="login" act={submit}>
       <h1 class="login-title">{t("login.title")}</h1>
       {status.merchant && <p class="login-merchant">{status.merchant}</p>}
       <label class="field">
@@ -79,6 +73,6 @@ export function Login({ store, status }: { store: Store; status: TillStatus }): 
           {status.login_hint}
         </p>
       )}
-    </form>
+    </ActionForm>
   );
 }

@@ -4,18 +4,20 @@ import { run } from "../api";
 import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
-import { FieldError, KeyButton } from "../ui/bits";
+import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 
 type Draft = Omit<SettingsInput, "cloudpay_hosts"> & { cloudpay_hosts: string };
 
 const BAUDS = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"];
 /** The fields typed as numbers; core reads and checks them. */
 type NumberField = "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s";
-const LABEL: Record<NumberField | "till" | "operator" | "timezone" | "max_amount", MsgKey> = {
+const LABEL: Record<NumberField | "till" | "operator" | "timezone" | "max_amount" | "tourv5_url" | "cloudpay_prefix", MsgKey> = {
   till: "settings.till",
   operator: "settings.operator",
   timezone: "settings.timezone",
   max_amount: "settings.maxAmount",
+  tourv5_url: "settings.tourv5Url",
+  cloudpay_prefix: "settings.cloudpayPrefix",
   scanner_baud: "settings.scannerBaud",
   poll_wechat_give_up_s: "settings.pollWechat",
   poll_cloud_give_up_s: "settings.pollCloud",
@@ -106,15 +108,17 @@ export function Settings({ store }: { store: Store }): JSX.Element {
     }
   };
 
-  /** A field typed as text; `numeric` brings up a number pad (core reads and checks the number). */
-  const text = (k: keyof typeof LABEL, testid: string, numeric = false) => (
+  /** A field typed as text; `numeric` brings up a number pad (core reads and checks the number). An
+   * optional field left empty is sent as not set. */
+  const text = (k: keyof typeof LABEL, testid: string, opts: { numeric?: boolean; placeholder?: string } = {}) => (
     <label class="field">
       <span class="field-label">{t(LABEL[k])}</span>
       <input
         class="input"
-        {...(numeric ? { inputMode: "numeric" as const } : {})}
+        {...(opts.numeric ? { inputMode: "numeric" as const } : {})}
         data-testid={testid}
-        value={draft[k]}
+        placeholder={opts.placeholder}
+        value={draft[k] ?? ""}
         onInput={(e) => set(k, e.currentTarget.value)}
       />
     </label>
@@ -122,13 +126,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
   const portChoices = draft.scanner_port && !ports.includes(draft.scanner_port) ? [draft.scanner_port, ...ports] : ports;
 
   return (
-    <form
-      class="settings"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <ActionForm class="settings" act={save}>
       <div class="settings-head">
         <h1>{t("settings.title")}</h1>
         {view.sandbox && <span class="pill pill-sandbox">{t("settings.sandbox")}</span>}
@@ -161,16 +159,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         </fieldset>
         <fieldset>
           <legend>{t("settings.backends")}</legend>
-          <label class="field">
-            <span class="field-label">{t("settings.tourv5Url")}</span>
-            <input
-              class="input"
-              data-testid="settings-tourv5-url"
-              placeholder={t("settings.notSet")}
-              value={draft.tourv5_url ?? ""}
-              onInput={(e) => set("tourv5_url", e.currentTarget.value)}
-            />
-          </label>
+          {text("tourv5_url", "settings-tourv5-url", { placeholder: t("settings.notSet") })}
           <label class="field">
             <span class="field-label">{t("settings.cloudpayHosts")}</span>
             <textarea
@@ -182,15 +171,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
               onInput={(e) => set("cloudpay_hosts", e.currentTarget.value)}
             />
           </label>
-          <label class="field">
-            <span class="field-label">{t("settings.cloudpayPrefix")}</span>
-            <input
-              class="input"
-              data-testid="settings-cloudpay-prefix"
-              value={draft.cloudpay_prefix ?? ""}
-              onInput={(e) => set("cloudpay_prefix", e.currentTarget.value)}
-            />
-          </label>
+          {text("cloudpay_prefix", "settings-cloudpay-prefix")}
           <label class="field">
             <span class="field-label">{t("settings.cloudpayKey")}</span>
             <input
@@ -254,14 +235,14 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         </fieldset>
         <fieldset>
           <legend>{t("settings.polling")}</legend>
-          {text("poll_wechat_give_up_s", "settings-poll-wechat", true)}
-          {text("poll_cloud_give_up_s", "settings-poll-cloud", true)}
-          {text("poll_qr_give_up_s", "settings-poll-qr", true)}
+          {text("poll_wechat_give_up_s", "settings-poll-wechat", { numeric: true })}
+          {text("poll_cloud_give_up_s", "settings-poll-cloud", { numeric: true })}
+          {text("poll_qr_give_up_s", "settings-poll-qr", { numeric: true })}
         </fieldset>
       </div>
       <p class="settings-path" data-testid="settings-config-path">
         {t("settings.configPath")} <code>{view.config_path}</code>
       </p>
-    </form>
+    </ActionForm>
   );
 }

@@ -1,6 +1,6 @@
 // Small pieces every screen uses: a button that shows its key, icons drawn inline (no image files,
 // no icon font), a local clock for countdowns between events.
-import type { ComponentChildren, JSX } from "preact";
+import type { ComponentChildren, JSX, TargetedKeyboardEvent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { AttemptView } from "../bindings";
 
@@ -33,6 +33,33 @@ export function KeyButton(p: KeyButtonProps): JSX.Element {
       ))}
     </button>
   );
+}
+
+/** A form whose submit (Enter in a field, or its submit button) runs `act` in the page instead of
+ * loading another. */
+export function ActionForm(p: { class: string; act: () => Promise<void>; children: ComponentChildren }): JSX.Element {
+  return (
+    <form
+      class={p.class}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void p.act();
+      }}
+    >
+      {p.children}
+    </form>
+  );
+}
+
+/** A field's Enter handler: Enter does `act` and goes no further (no form submit, no handler above). */
+export function onEnter(act: (field: HTMLInputElement) => void): (e: TargetedKeyboardEvent<HTMLInputElement>) => void {
+  return (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      e.stopPropagation();
+      act(e.currentTarget);
+    }
+  };
 }
 
 export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot";

@@ -24,8 +24,9 @@ use crate::reasons::{ConfigError, Rule};
 use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, RefusalReason};
 use wire::*;
 
-/// A logged-in operator. Holds derived keys only; the password is gone after login.
-#[derive(Clone)]
+/// A logged-in operator. Holds derived keys only; the password is gone after login. `Debug`
+/// shows the keys as `[REDACTED]` (they are `SecretString`s).
+#[derive(Clone, Debug)]
 pub struct TourV5Session {
     pub operator: String,
     pub merchant_name: String,
@@ -40,17 +41,6 @@ pub struct TourV5Session {
     pub clock_skew: TimeDelta,
     /// Set when the login's `ServerTime` suggests a misconfigured clock zone.
     pub clock_warning: Option<String>,
-}
-
-impl std::fmt::Debug for TourV5Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TourV5Session")
-            .field("operator", &self.operator)
-            .field("merchant_name", &self.merchant_name)
-            .field("tdes_profile", &self.tdes_profile)
-            .field("clock_skew", &self.clock_skew)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -193,6 +193,19 @@ async fn wrong_password_and_unknown_operator_are_refused() {
     assert!(e.refusal().is_some_and(|r| r.vendor_code == "401"), "{e:?}");
 }
 
+/// What a log line would show of a session never holds its keys: `UPPER(MD5("123456"))`, the
+/// sandbox's default password key, and the session key stay `[REDACTED]`.
+#[tokio::test]
+async fn a_sessions_debug_shows_no_key() {
+    let f = fixture().await;
+    let shown = format!("{:?}", f.session);
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert!(
+        !shown.contains("E10ADC3949BA59ABBE56E057F20F883E"),
+        "{shown}"
+    );
+}
+
 #[derive(Debug)]
 struct Skewed(TimeDelta);
 impl Clock for Skewed {

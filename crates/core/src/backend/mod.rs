@@ -16,7 +16,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
-use crate::checkout::Backends;
 use crate::config::Config;
 use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 use cloudpay::{Platform, RefundAuthority, RefundOutcome, TradeType};
@@ -122,6 +121,13 @@ pub struct RefundRequest<'a> {
     /// What this refund returns.
     pub amount: Fen,
     pub authority: &'a RefundAuthority,
+}
+
+/// The backends a till talks to; either may be absent.
+#[derive(Debug, Clone, Default)]
+pub struct Backends {
+    pub tourv5: Option<Arc<dyn TourV5Backend>>,
+    pub cloudpay: Option<Arc<dyn CloudPayBackend>>,
 }
 
 /// What logging in gave: the backends to pay through, and what the back office said.

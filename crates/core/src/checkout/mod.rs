@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
+pub use crate::backend::Backends;
 pub use event::{CheckoutEvent, Progress};
 pub use recovery::{Recovered, RecoveryReport};
-pub use route::Backends;
 pub use settle::remainder_of;
 
 use crate::backend::cloudpay::Platform;

@@ -1,20 +1,11 @@
 //! Which backend call serves which channel: the only place that knows.
 
-use std::sync::Arc;
-
 use crate::backend::cloudpay::{Platform, RefundAuthority, RefundOutcome, TradeType};
 use crate::backend::tourv5::QrWallet;
-use crate::backend::{CloudPayBackend, RefundRequest, TourV5Backend};
+use crate::backend::{Backends, CloudPayBackend, RefundRequest, TourV5Backend};
 use crate::journal::Refund;
 use crate::reasons::{Backend, ConfigError, NotAllowed};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
-
-/// The backends this till talks to; either may be absent.
-#[derive(Debug, Clone, Default)]
-pub struct Backends {
-    pub tourv5: Option<Arc<dyn TourV5Backend>>,
-    pub cloudpay: Option<Arc<dyn CloudPayBackend>>,
-}
 
 impl Backends {
     fn tourv5(&self) -> Result<&dyn TourV5Backend, Error> {

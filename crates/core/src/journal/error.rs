@@ -44,8 +44,8 @@ pub enum JournalError {
 
 impl JournalError {
     /// A stable code the UI can branch on.
-    pub fn code(&self) -> crate::error::ErrorCode {
-        use crate::error::ErrorCode as C;
+    pub fn code(&self) -> crate::error::code::ErrorCode {
+        use crate::error::code::ErrorCode as C;
         match self {
             Self::Sqlite(_) => C::JournalDb,
             Self::Migration(_) => C::JournalMigration,

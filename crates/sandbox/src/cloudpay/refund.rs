@@ -33,7 +33,7 @@ const ALIPAY_SUCCESS: i64 = 2;
 /// guessed: docs/sandbox.md.
 fn refund_order_content(o: &Order, r: &Refund) -> Value {
     let mut entry = Map::new();
-    entry.insert("out_refund_no".into(), json!(r.out_refund_no));
+    entry.insert("out_refund_no".into(), json!(r.asked.out_refund_no));
     entry.insert("refund_id".into(), json!(r.refund_id));
     entry.insert("out_trade_no".into(), json!(o.reference));
     entry.insert(
@@ -41,9 +41,9 @@ fn refund_order_content(o: &Order, r: &Refund) -> Value {
         json!(if o.channel.is_qr() { 2 } else { 1 }),
     );
     entry.insert("total_fee".into(), json!(o.amount.0));
-    entry.insert("refund_fee".into(), json!(r.fee.0));
+    entry.insert("refund_fee".into(), json!(r.asked.fee.0));
     entry.insert("refund_fee_type".into(), json!("CNY"));
-    if let Some(reason) = &r.reason {
+    if let Some(reason) = &r.asked.reason {
         entry.insert("refund_reason".into(), json!(reason));
     }
     match o.wallet {
@@ -51,7 +51,7 @@ fn refund_order_content(o: &Order, r: &Refund) -> Value {
             "wxpay_refund_order_content_ext".into(),
             json!({
                 "state": if r.done { WXPAY_SUCCESS } else { WXPAY_PROCESSING },
-                "cash_refund_fee": r.fee.0,
+                "cash_refund_fee": r.asked.fee.0,
             }),
         ),
         Wallet::Alipay => entry.insert(
@@ -134,7 +134,7 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
     // used for another order or amount is refused.
     if let Some(r) = book.refund(out_refund_no) {
         return match book.order(idx) {
-            Some(o) if r.order == idx && r.fee == refund_fee => Ok(Reply::Done {
+            Some(o) if r.order == idx && r.asked.fee == refund_fee => Ok(Reply::Done {
                 name: "refund",
                 payload: json!({"refund_order_content": refund_order_content(o, r)}),
             }),
@@ -175,7 +175,7 @@ pub fn refund(app: &App, _headers: &HeaderMap, content: &Value) -> Result<Reply,
         out_trade_no,
         out_refund_no,
         fen = refund_fee.0,
-        authorized_by = r.authorized_by.as_deref().unwrap_or("sub_mch_admin"),
+        authorized_by = r.asked.authorized_by.as_deref().unwrap_or("sub_mch_admin"),
         "refund accepted"
     );
     let o = book
