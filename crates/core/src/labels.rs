@@ -2,7 +2,7 @@
 //! languages: the one table every front end uses. Each term is written once with both its
 //! texts, `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
 
-use crate::receipts::Outcome;
+use crate::receipts::outcome::Outcome;
 use crate::{AttemptState, Channel, Fen, Lang};
 
 /// How a state reads on screen and in reports.

@@ -4,6 +4,7 @@
 //! All sums are integer fen; yuan appear only as text from `Fen`'s `Display` (`12.30`).
 
 mod export;
+pub mod outcome;
 
 use std::collections::BTreeMap;
 
@@ -12,65 +13,15 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::journal::{AttemptRow, Journal, JournalError, Selection};
-use crate::{Attempt, AttemptState, Channel, Fen};
+use crate::{Attempt, Channel, Fen};
 
 pub use export::{CSV_HEADER, Format, to_csv, write};
+pub use outcome::Outcome;
 
 /// The business day `now` falls on in the shop's zone (a sale at 00:30 Beijing time belongs
 /// to that Beijing date, not to the UTC date).
 pub fn business_day(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
-}
-
-/// How an attempt ended, as a manager counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Money received (fully or as part of the bill).
-    Paid,
-    Failed,
-    /// Closed without payment: by the cashier, or a QR code that ran out of time.
-    Cancelled,
-    /// Not known to have ended: may still have been charged, needs follow-up.
-    Unknown,
-    Refunded,
-}
-
-impl Outcome {
-    pub fn of(state: AttemptState) -> Outcome {
-        match state {
-            AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::PartRefunded => {
-                Outcome::Paid
-            }
-            AttemptState::Failed => Outcome::Failed,
-            // Not paid so far; a late payment of an abandoned code turns it paid.
-            AttemptState::Cancelled | AttemptState::Expired | AttemptState::Abandoned => {
-                Outcome::Cancelled
-            }
-            AttemptState::Refunded => Outcome::Refunded,
-            AttemptState::Sending
-            | AttemptState::Pending
-            | AttemptState::Issuing
-            | AttemptState::Shown
-            | AttemptState::Unknown => Outcome::Unknown,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Paid => "paid",
-            Outcome::Failed => "failed",
-            Outcome::Cancelled => "cancelled",
-            Outcome::Unknown => "unknown",
-            Outcome::Refunded => "refunded",
-        }
-    }
-}
-
-impl From<AttemptState> for Outcome {
-    fn from(state: AttemptState) -> Outcome {
-        Outcome::of(state)
-    }
 }
 
 /// A number of attempts and their amount.

@@ -10,10 +10,21 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
-use super::scanner::{ScanView, ScannerStatus};
-use super::status::TillStatus;
+use super::status::{ScannerStatus, TillStatus};
 use super::{AttemptFilter, AttemptView, Till};
 use crate::checkout::CheckoutEvent;
+
+/// One read of the serial scanner, as the screen may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScanView {
+    /// Pays with `start_scanned`; 0 for a read that is not a code.
+    #[ts(type = "number")]
+    pub scan_id: u64,
+    pub code_masked: Option<String>,
+    pub wallet_label: Option<String>,
+    /// A read that is not a payment code, in words.
+    pub error: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -29,13 +29,15 @@ use tokio::task::JoinHandle;
 
 pub use crate::checkout::Progress;
 pub use command::{COMMANDS, Command, CommandInfo, CommandReplies, Reply};
-pub use events::{TillEvent, TillEvents};
+pub use events::{ScanView, TillEvent, TillEvents};
 pub use input::{InputCheck, QrChoice};
 pub use reads::{AttemptFilter, DayReportView, ReportRow};
-pub use scanner::{ScanView, ScannerState, ScannerStatus};
 pub use settings::{SettingsInput, SettingsView};
 pub use settings_form::{BackendFields, PollingFields, ScannerFields, SettingsForm, TillFields};
-pub use status::{BackendName, BackendStatus, LiveCounts, QrOption, SessionStatus, TillStatus};
+pub use status::{
+    BackendName, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus, SessionStatus,
+    TillStatus,
+};
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 

@@ -6,46 +6,17 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
-use ts_rs::TS;
 
-use super::events::TillEvent;
+use super::events::{ScanView, TillEvent};
 use super::input::wallet_label;
+use super::status::{ScannerState, ScannerStatus};
 use crate::error::Field;
 use crate::scanner::{ScanEvent, Scanner, ScannerConfig, ScannerHandle};
 use crate::{Error, Lang, PaymentCode};
 
 /// A payment code is good for about a minute on the customer's phone.
 const SCAN_KEPT_FOR: Duration = Duration::from_secs(60);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ScannerState {
-    Off,
-    Connecting,
-    Connected,
-    Disconnected,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ScannerStatus {
-    pub state: ScannerState,
-    pub port: Option<String>,
-    pub message: Option<String>,
-}
-
-/// One read of the serial scanner, as the screen may see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ScanView {
-    /// Pays with `start_scanned`; 0 for a read that is not a code.
-    #[ts(type = "number")]
-    pub scan_id: u64,
-    pub code_masked: Option<String>,
-    pub wallet_label: Option<String>,
-    /// A read that is not a payment code, in words.
-    pub error: Option<String>,
-}
 
 pub(super) struct Link {
     events: broadcast::Sender<TillEvent>,

@@ -4,10 +4,26 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::input::QrChoice;
-use super::scanner::ScannerStatus;
 use super::wedge::{ScanRule, scan_rules};
 use super::{Session, Till, read};
 use crate::{Attempt, AttemptState, Lang};
+
+/// The serial scanner's connection, for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScannerState {
+    Off,
+    Connecting,
+    Connected,
+    Disconnected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScannerStatus {
+    pub state: ScannerState,
+    pub port: Option<String>,
+    pub message: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

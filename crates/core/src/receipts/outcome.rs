@@ -1,0 +1,57 @@
+//! How an attempt ended, as a manager counts it: the one reading of an attempt's state that the
+//! day's report, the receipts, the labels and the CLI's exit code share.
+
+use serde::Serialize;
+
+use crate::AttemptState;
+
+/// How an attempt ended, as a manager counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Money received (fully or as part of the bill).
+    Paid,
+    Failed,
+    /// Closed without payment: by the cashier, or a QR code that ran out of time.
+    Cancelled,
+    /// Not known to have ended: may still have been charged, needs follow-up.
+    Unknown,
+    Refunded,
+}
+
+impl Outcome {
+    pub fn of(state: AttemptState) -> Outcome {
+        match state {
+            AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::PartRefunded => {
+                Outcome::Paid
+            }
+            AttemptState::Failed => Outcome::Failed,
+            // Not paid so far; a late payment of an abandoned code turns it paid.
+            AttemptState::Cancelled | AttemptState::Expired | AttemptState::Abandoned => {
+                Outcome::Cancelled
+            }
+            AttemptState::Refunded => Outcome::Refunded,
+            AttemptState::Sending
+            | AttemptState::Pending
+            | AttemptState::Issuing
+            | AttemptState::Shown
+            | AttemptState::Unknown => Outcome::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Unknown => "unknown",
+            Outcome::Refunded => "refunded",
+        }
+    }
+}
+
+impl From<AttemptState> for Outcome {
+    fn from(state: AttemptState) -> Outcome {
+        Outcome::of(state)
+    }
+}
