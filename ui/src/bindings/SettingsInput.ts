@@ -6,4 +6,9 @@ export type SettingsInput = {
 /**
  * A new key; `None` keeps the one there is.
  */
-cloudpay_key: string | null, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };
+cloudpay_key: string | null, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, 
+/**
+ * The Cloud Pay hosts as the field holds them: one a line (commas and spaces also part
+ * them); core reads the list out of it.
+ */
+cloudpay_hosts: string, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };

@@ -6,4 +6,13 @@ export type SettingsView = {
 /**
  * The key itself is never sent back.
  */
-cloudpay_key_set: boolean, config_path: string, sandbox: boolean, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, cloudpay_hosts: Array<string>, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };
+cloudpay_key_set: boolean, 
+/**
+ * What the scanner's baud field offers.
+ */
+baud_choices: Array<string>, config_path: string, sandbox: boolean, till: string, operator: string, lang: Lang, timezone: string, max_amount: string, tourv5_url: string | null, 
+/**
+ * The Cloud Pay hosts as the field holds them: one a line (commas and spaces also part
+ * them); core reads the list out of it.
+ */
+cloudpay_hosts: string, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, };

@@ -6,9 +6,8 @@ import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 
-type Draft = Omit<SettingsInput, "cloudpay_hosts"> & { cloudpay_hosts: string };
+type Draft = SettingsInput;
 
-const BAUDS = ["1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"];
 /** The fields typed as numbers; core reads and checks them. */
 type NumberField = "scanner_baud" | "poll_wechat_give_up_s" | "poll_cloud_give_up_s" | "poll_qr_give_up_s";
 const LABEL: Record<NumberField | "till" | "operator" | "timezone" | "max_amount" | "tourv5_url" | "cloudpay_prefix", MsgKey> = {
@@ -32,7 +31,7 @@ function toDraft(v: SettingsView): Draft {
     timezone: v.timezone,
     max_amount: v.max_amount,
     tourv5_url: v.tourv5_url,
-    cloudpay_hosts: v.cloudpay_hosts.join("\n"),
+    cloudpay_hosts: v.cloudpay_hosts,
     cloudpay_prefix: v.cloudpay_prefix,
     cloudpay_key: null,
     scanner_port: v.scanner_port,
@@ -93,7 +92,6 @@ export function Settings({ store }: { store: Store }): JSX.Element {
       tourv5_url: orNull(draft.tourv5_url),
       cloudpay_prefix: orNull(draft.cloudpay_prefix),
       cloudpay_key: orNull(draft.cloudpay_key),
-      cloudpay_hosts: draft.cloudpay_hosts.split(/[\s,]+/).filter((h) => h !== ""),
     };
     try {
       const v = await run({ save_settings: { settings: input } });
@@ -210,7 +208,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
             <label class="field">
               <span class="field-label">{t(LABEL.scanner_baud)}</span>
               <select class="input" data-testid="settings-scanner-baud" value={draft.scanner_baud} onChange={(e) => set("scanner_baud", e.currentTarget.value)}>
-                {(BAUDS.includes(draft.scanner_baud) ? BAUDS : [draft.scanner_baud, ...BAUDS]).map((b) => (
+                {view.baud_choices.map((b) => (
                   <option key={b} value={b}>
                     {b}
                   </option>

@@ -28,6 +28,9 @@ pub enum Terminator {
     None,
 }
 
+/// The baud rates serial barcode scanners are usually set to (9600 the most common).
+pub const SCANNER_BAUDS: [u32; 8] = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScannerConfig {

@@ -10,7 +10,7 @@ mod event;
 mod frame;
 mod reader;
 
-pub use config::{Parity, ScannerConfig, ScannerConfigError, Terminator};
+pub use config::{Parity, SCANNER_BAUDS, ScannerConfig, ScannerConfigError, Terminator};
 pub use event::ScanEvent;
 pub use frame::{Frame, FrameAssembler};
 pub use reader::{Scanner, ScannerHandle};

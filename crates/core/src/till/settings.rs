@@ -19,6 +19,8 @@ pub struct SettingsView {
     pub form: SettingsForm,
     /// The key itself is never sent back.
     pub cloudpay_key_set: bool,
+    /// What the scanner's baud field offers.
+    pub baud_choices: Vec<String>,
     pub config_path: String,
     pub sandbox: bool,
 }
@@ -40,8 +42,10 @@ impl Till {
                 .cloudpay_authen_key_file
                 .as_deref()
                 .is_some_and(Path::exists);
+        let form = SettingsForm::of(&cfg, self.lang());
         SettingsView {
-            form: SettingsForm::of(&cfg, self.lang()),
+            baud_choices: form.scanner.baud_choices(),
+            form,
             cloudpay_key_set: key_set,
             config_path: self
                 .inner

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::config::{Config, PollPolicies};
 use crate::error::Field;
 use crate::reasons::{ConfigError, Part};
-use crate::scanner::{ScannerConfig, Terminator};
+use crate::scanner::{SCANNER_BAUDS, ScannerConfig, Terminator};
 use crate::{Error, Lang};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -43,7 +43,9 @@ pub struct TillFields {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BackendFields {
     pub tourv5_url: Option<String>,
-    pub cloudpay_hosts: Vec<String>,
+    /// The Cloud Pay hosts as the field holds them: one a line (commas and spaces also part
+    /// them); core reads the list out of it.
+    pub cloudpay_hosts: String,
     pub cloudpay_prefix: Option<String>,
 }
 
@@ -85,7 +87,7 @@ impl SettingsForm {
                 cloudpay_hosts: cfg
                     .cloudpay
                     .as_ref()
-                    .map(|c| c.hosts.clone())
+                    .map(|c| c.hosts.join("\n"))
                     .unwrap_or_default(),
                 cloudpay_prefix: cfg.cloudpay.as_ref().map(|c| c.order_prefix.clone()),
             },
@@ -130,9 +132,9 @@ impl BackendFields {
         if let Some(cp) = cfg.cloudpay.as_mut() {
             cp.hosts = self
                 .cloudpay_hosts
-                .iter()
-                .map(|h| h.trim().to_string())
+                .split(|c: char| c == ',' || c.is_whitespace())
                 .filter(|h| !h.is_empty())
+                .map(str::to_string)
                 .collect();
             if let Some(prefix) = &self.cloudpay_prefix {
                 cp.order_prefix = prefix.trim().to_string();
@@ -142,6 +144,16 @@ impl BackendFields {
 }
 
 impl ScannerFields {
+    /// The rates the baud field offers: the usual ones of serial scanners, and the one set if
+    /// it is another.
+    pub(super) fn baud_choices(&self) -> Vec<String> {
+        let mut choices: Vec<String> = SCANNER_BAUDS.iter().map(u32::to_string).collect();
+        if !choices.contains(&self.baud) {
+            choices.insert(0, self.baud.clone());
+        }
+        choices
+    }
+
     fn of(scanner: &ScannerConfig) -> ScannerFields {
         ScannerFields {
             port: Some(scanner.port.clone()).filter(|p| !p.is_empty()),

@@ -129,6 +129,30 @@ async fn the_screen_gets_and_sends_the_form_flat_with_numbers_as_text() {
     assert_eq!(input.form.scanner, view.form.scanner);
 }
 
+/// The hosts field is text: core reads the hosts out of it (one a line, commas and spaces also
+/// part them) and gives it back one a line; the baud field offers core's rates and the one set.
+#[tokio::test]
+async fn the_hosts_field_is_read_by_core_and_the_baud_choices_come_from_it() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let view = f.till.settings();
+    assert!(view.baud_choices.contains(&"9600".to_string()), "{view:?}");
+    assert_eq!(view.baud_choices.first().map(String::as_str), Some("1200"));
+    let mut input = unchanged(&view);
+    input.form.backends.cloudpay_hosts =
+        " https://a.example/, https://b.example/\n\n  https://c.example/ ".into();
+    input.form.scanner.baud = "14400".into();
+    let saved = f.till.save_settings(input).await.unwrap();
+    assert_eq!(
+        saved.form.backends.cloudpay_hosts,
+        "https://a.example/\nhttps://b.example/\nhttps://c.example/"
+    );
+    assert_eq!(
+        saved.baud_choices.first().map(String::as_str),
+        Some("14400"),
+        "a rate set by hand stays on offer"
+    );
+}
+
 #[tokio::test]
 async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
     let f = open(|dir| dir.join("cashier.toml")).await;
