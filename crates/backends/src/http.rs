@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::{Client, Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::reasons::{ConfigError, Part};
-use crate::{Error, RefusalReason};
+use cashier_core::reasons::{ConfigError, Part};
+use cashier_core::{Error, RefusalReason};
 
 pub use cashier_core::backend::http::HttpPolicy;
 
@@ -131,7 +131,7 @@ pub fn read_json<T: DeserializeOwned>(text: &[u8], what: &str) -> Result<T, Erro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CallFate, RefusalReason};
+    use cashier_core::{CallFate, RefusalReason};
 
     fn answer(status: u16) -> RawAnswer {
         RawAnswer {

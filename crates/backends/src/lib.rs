@@ -10,10 +10,3 @@ pub mod link;
 pub mod tourv5;
 
 pub use link::{Clients, TourV5Link};
-
-// The clients grew inside core and name its types as `crate::…`; these keep that reading true
-// here, so the clients' code did not change in the move.
-pub(crate) use cashier_core::{
-    BillNo, CallError, CallFate, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued,
-    RefusalReason, code, money, reasons,
-};

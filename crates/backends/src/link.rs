@@ -21,7 +21,7 @@ use crate::tourv5::{TourV5, TourV5Session};
 use cashier_core::reasons::ConfigError;
 use cashier_core::{CallError, Refusal, RefusalReason};
 
-use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use cashier_core::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
 /// A logged-in Tour V5 back office. The session is renewed when the back office refuses it
 /// (a second login of the same operator, from another till process, replaces the first).

@@ -9,7 +9,7 @@ pub use refund::{
 };
 
 use super::wire::{OrderContent, ResponseContent};
-use crate::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
+use cashier_core::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
 
 /// Whether the answer's authen_code verified over `response_content`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

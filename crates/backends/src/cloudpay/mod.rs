@@ -14,8 +14,10 @@ use reqwest::{Method, Url};
 
 use crate::crypto::AuthenKey;
 use crate::http::{Http, RawAnswer, read_json};
-use crate::reasons::{ConfigError, Rule};
-use crate::{BillNo, CallError, CallFate, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
+use cashier_core::reasons::{ConfigError, Rule};
+use cashier_core::{
+    BillNo, CallError, CallFate, Error, Fen, PaymentCode, PaymentOutcome, QrIssued,
+};
 use map::OrderCall;
 pub use map::{RefundAuthority, RefundOutcome, Signature};
 use wire::*;

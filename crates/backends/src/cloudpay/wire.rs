@@ -225,7 +225,10 @@ impl std::fmt::Debug for PayContent {
             .field("total_fee", &self.total_fee)
             .field(
                 "author_code",
-                &self.author_code.as_deref().map(crate::code::mask_digits),
+                &self
+                    .author_code
+                    .as_deref()
+                    .map(cashier_core::code::mask_digits),
             )
             .finish_non_exhaustive()
     }

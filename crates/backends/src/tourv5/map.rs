@@ -4,7 +4,7 @@
 use super::wire::{
     Envelope, PayScanCodeResult, PayStatusResult, PosSellMainRow, PosSellPaymentResult,
 };
-use crate::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
+use cashier_core::{Error, Fen, PaymentOutcome, QrIssued, RefusalReason};
 
 /// `errcode` values the seeds give a meaning to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,8 +20,10 @@ use crate::crypto::{
     HawkCredentials, TdesCipher, TdesProfile, hawk_sig::HawkTarget, md5_key, tdes,
 };
 use crate::http::{Http, RawAnswer};
-use crate::reasons::{ConfigError, Rule};
-use crate::{BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, RefusalReason};
+use cashier_core::reasons::{ConfigError, Rule};
+use cashier_core::{
+    BillNo, Clock, Error, Fen, PaymentCode, PaymentOutcome, QrIssued, RefusalReason,
+};
 use wire::*;
 
 /// A logged-in operator. Holds derived keys only; the password is gone after login. `Debug`

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::money::{Fen, wire_yuan};
+use cashier_core::money::{Fen, wire_yuan};
 
 /// `{errcode, errmsg, tag}`, the envelope of every answer (docs/protocols.md §1).
 #[derive(Debug, Clone, Deserialize)]
@@ -94,7 +94,7 @@ impl std::fmt::Debug for KouDaiLqBarCodeParm {
         f.debug_struct("KouDaiLqBarCodeParm")
             .field("bill_num", &self.bill_num)
             .field("summary", &self.summary)
-            .field("bar_code", &crate::code::mask_digits(&self.bar_code))
+            .field("bar_code", &cashier_core::code::mask_digits(&self.bar_code))
             .finish_non_exhaustive()
     }
 }
