@@ -52,6 +52,14 @@ async function tauriTransport(): Promise<TillTransport> {
   };
 }
 
+/** A bridge's answer `{ ok: reply }` or `{ err: ErrorBody }`: the reply, or the ErrorBody thrown as Tauri
+ * rejects with (run() passes it on). */
+export function bridgeReply(answer: unknown): unknown {
+  const a = answer as { ok: unknown } | { err: unknown };
+  if ("err" in a) throw a.err;
+  return a.ok;
+}
+
 /** The bridge at `base` (the page's own origin: vite proxies `/till` and `/events` to it): a command is a
  * POST of its JSON, answered `{ ok: reply }` or `{ err: ErrorBody }`; events are server-sent. */
 export function bridgeTransport(base = ""): TillTransport {
@@ -63,10 +71,7 @@ export function bridgeTransport(base = ""): TillTransport {
         body: JSON.stringify(command),
       });
       if (!r.ok) throw new Error(`the bridge answered ${r.status}: ${await r.text()}`);
-      const answer = (await r.json()) as { ok: unknown } | { err: unknown };
-      // The ErrorBody, as Tauri rejects with (run() passes it on).
-      if ("err" in answer) throw answer.err;
-      return answer.ok;
+      return bridgeReply(await r.json());
     },
     listen(handler) {
       const source = new EventSource(`${base}/events`);

@@ -279,6 +279,11 @@ export class WedgeDetector {
     return run.chars.filter((c): c is string => c !== null).join("");
   }
 
+  /** A scan's keys that reached a field come back out of it. */
+  private takeBack(run: Run): WedgeOutput[] {
+    return run.target !== "none" && (run.leaked > 0 || run.imeLeak) ? [{ kind: "restore" }] : [];
+  }
+
   /** A person's keys: whatever was held back goes where it was meant to (the IME already put its own in). */
   private handBack(run: Run, chars: string): WedgeOutput[] {
     const held = run.imeLeak ? "" : chars.slice(run.leaked);
@@ -295,8 +300,7 @@ export class WedgeDetector {
     const whole = text.length === n && /^[\x21-\x7e]+$/.test(text);
     const means = whole ? this.classify(text, run.target) : null;
     if (suffix && means !== null) {
-      const back: WedgeOutput[] = run.target !== "none" && (run.leaked > 0 || run.imeLeak) ? [{ kind: "restore" }] : [];
-      return [...back, { kind: "scan", code: text, means }];
+      return [...this.takeBack(run), { kind: "scan", code: text, means }];
     }
     if (run.target === "none") {
       // Keys that went to no field are the app's to interpret; a payment code among them is never
@@ -307,8 +311,7 @@ export class WedgeDetector {
       // A burst ended like a scan but holding what no scanner sends and no bill or amount holds: an
       // IME spent one of the scanner's digits choosing a candidate (年). Its keys come out of the
       // field, and the cashier is asked to scan again rather than left with part of a code.
-      const back: WedgeOutput[] = run.leaked > 0 || run.imeLeak ? [{ kind: "restore" }] : [];
-      return [...back, { kind: "idle" }, { kind: "error", reason: "garbled", length: n }];
+      return [...this.takeBack(run), { kind: "idle" }, { kind: "error", reason: "garbled", length: n }];
     }
     return [...this.handBack(run, text), { kind: "idle" }];
   }

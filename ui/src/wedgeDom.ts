@@ -139,19 +139,14 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOpt
   };
 
   const onKey = (e: KeyboardEvent) => {
-    if (!opts.active()) {
-      // A run the screen left behind is typing: hand it back before this key acts.
-      if (detector.busy()) apply(detector.flush());
-      return;
-    }
     const field = textField(doc.activeElement);
-    const named = field ? scanField(field) : "none";
-    // A field that takes no scans (a note, a password) is never touched.
-    if (named === null) {
+    // Off screen-wide (login, overlays), or a field that takes no scans (a note, a password): never
+    // touched, and a run left behind is typing, handed back before this key acts.
+    const target: WedgeTarget | null = !opts.active() ? null : field ? scanField(field) : "none";
+    if (target === null) {
       if (detector.busy()) apply(detector.flush());
       return;
     }
-    const target: WedgeTarget = named;
     // The field as it was before what may be the first key of a burst.
     if (detector.startsRun(e.timeStamp)) {
       const [start, end] = field ? selection(field) : [null, null];

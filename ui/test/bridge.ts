@@ -2,7 +2,7 @@
 // Node's own HTTP client (happy-dom's fetch would apply a page's cross-origin rules to a loopback tool).
 import { request } from "node:http";
 import { inject } from "vitest";
-import type { TillTransport } from "../src/api";
+import { bridgeReply, type TillTransport } from "../src/api";
 import type { Command, TillEvent } from "../src/bindings";
 
 const BASE = inject("bridge");
@@ -55,10 +55,7 @@ export function bridgeTransport(): TillTransport & { close(): void } {
     async run(command: Command) {
       const r = await http("POST", `${BASE}/till`, command);
       if (r.status !== 200) throw new Error(`the bridge answered ${r.status}: ${JSON.stringify(r.json)}`);
-      const answer = r.json as { ok: unknown } | { err: unknown };
-      // The ErrorBody, as Tauri rejects with.
-      if ("err" in answer) throw answer.err;
-      return answer.ok;
+      return bridgeReply(r.json);
     },
     listen(handler: (e: TillEvent) => void) {
       return new Promise((resolve, reject) => {
