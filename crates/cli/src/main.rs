@@ -174,7 +174,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             code,
             wallet,
         } => {
-            let cfg = setup::load_config(config_path.clone())?;
+            let file = cashier_open::ConfigFile::at(config_path);
+            let cfg = file.load()?;
             let args = pay::PayArgs {
                 channel,
                 bill,
@@ -183,8 +184,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 wallet,
             };
             pay::check(&cfg, &args)?;
-            let path = setup::config_path(config_path).0;
-            let opened = setup::open_with(cfg, path, json).await?;
+            let opened = setup::open_with(cfg, file.path, json).await?;
             pay::run(&opened.till, args, json).await
         }
         Command::Query { order } => {
@@ -222,15 +222,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             note,
             manager,
         } => {
-            let cfg = setup::load_config(config_path.clone())?;
+            let file = cashier_open::ConfigFile::at(config_path);
+            let cfg = file.load()?;
             // "All that is left" is said only by leaving --amount out: a given amount is
             // checked as `pay` checks one, before anything starts, so a blank one (`--amount ""`)
             // is bad input, never the whole payment. The till reads an empty text as "all".
             if let Some(raw) = &amount {
                 input::amount(&cfg, raw)?;
             }
-            let path = setup::config_path(config_path).0;
-            let opened = setup::open_with(cfg, path, json).await?;
+            let opened = setup::open_with(cfg, file.path, json).await?;
             let till = &opened.till;
             let id = till.find_order(&order)?.id;
             let a = till

@@ -24,19 +24,15 @@ pub struct Opened {
     pub sandbox: Option<Sandbox>,
 }
 
-pub fn config_path(path: Option<PathBuf>) -> (PathBuf, bool) {
-    let file = ConfigFile::at(path);
-    (file.path, file.must_exist)
-}
-
 pub fn load_config(path: Option<PathBuf>) -> Result<Config, Error> {
     ConfigFile::at(path).load()
 }
 
 /// Opens the till, on the embedded sandbox when nothing is configured, and logs in.
 pub async fn open(config: Option<PathBuf>, json: bool) -> Result<Opened, Error> {
-    let cfg = load_config(config.clone())?;
-    open_with(cfg, config_path(config).0, json).await
+    let file = ConfigFile::at(config);
+    let cfg = file.load()?;
+    open_with(cfg, file.path, json).await
 }
 
 pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened, Error> {

@@ -157,7 +157,7 @@ impl Backends {
     /// their own, it is the till's configured staff id (`cloudpay.staff_id`), named after the
     /// manager. Fails, so that a caller can stop before anything is journalled, where the till
     /// has no staff id: Tencent checks the refund permission against it (docs/protocols.md §2).
-    pub fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
+    pub(crate) fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
         let staff_id = self.cloudpay()?.staff_id().trim();
         if staff_id.is_empty() {
             return Err(ConfigError::RefundNeedsStaffId.into());

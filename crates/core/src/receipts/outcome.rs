@@ -49,9 +49,3 @@ impl Outcome {
         }
     }
 }
-
-impl From<AttemptState> for Outcome {
-    fn from(state: AttemptState) -> Outcome {
-        Outcome::of(state)
-    }
-}

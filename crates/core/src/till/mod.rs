@@ -442,7 +442,7 @@ impl Till {
     /// Whether a front end may close without asking: no payment is in progress, or the
     /// cashier already confirmed closing anyway.
     pub fn may_close(&self) -> bool {
-        self.inner.closing.load(Ordering::SeqCst) || !self.status().counts.payment_in_progress()
+        self.inner.closing.load(Ordering::SeqCst) || !self.live_counts().payment_in_progress()
     }
 }
 

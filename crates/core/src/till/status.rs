@@ -126,17 +126,22 @@ impl SessionStatus {
 }
 
 impl Till {
-    pub fn status(&self) -> TillStatus {
-        let cfg = read(&self.inner.cfg).clone();
-        let lang = self.lang();
-        let session = read(&self.inner.session).clone();
-        let counts = match self.inner.journal.live() {
+    /// The journal's live attempts, counted (none, with a warning, when the journal cannot say).
+    pub(super) fn live_counts(&self) -> LiveCounts {
+        match self.inner.journal.live() {
             Ok(live) => LiveCounts::of(&live),
             Err(e) => {
                 tracing::warn!("counting live attempts: {e}");
                 LiveCounts::of(&[])
             }
-        };
+        }
+    }
+
+    pub fn status(&self) -> TillStatus {
+        let cfg = read(&self.inner.cfg).clone();
+        let lang = self.lang();
+        let session = read(&self.inner.session).clone();
+        let counts = self.live_counts();
         let session = SessionStatus::of(session.as_deref(), &cfg.operator);
         let logged_in = session.logged_in;
         let backend = |name, configured: bool| BackendStatus {

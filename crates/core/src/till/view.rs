@@ -164,7 +164,7 @@ fn payable_until(a: &Attempt) -> Option<DateTime<Utc>> {
 }
 
 /// The time of day a screen shows: in the business time zone, whatever the machine's is.
-pub fn clock_time(t: DateTime<Utc>, tz: Tz) -> String {
+fn clock_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
