@@ -4,17 +4,20 @@
 //! ([`Fen::to_wire_yuan`]) and on screen ([`Fen`]'s `Display`).
 
 pub mod attempt;
+pub mod audit;
 pub mod backend;
 pub mod bill;
 pub mod call;
 pub mod checkout;
 pub mod clock;
+pub mod closing;
 pub mod code;
 pub mod config;
 pub mod error;
 pub mod failpoint;
 pub mod journal;
 pub mod labels;
+pub mod managers;
 pub mod money;
 pub mod order_no;
 pub mod outcome;

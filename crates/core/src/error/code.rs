@@ -36,10 +36,15 @@ pub enum ErrorCode {
     NotRefundable,
     RefundOpen,
     RefundTooLarge,
+    PinWrong,
+    ManagerLocked,
+    DeskRefused,
+    ClosingRefused,
+    JournalTampered,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = {
+    pub const ALL: [ErrorCode; 33] = {
         use ErrorCode as C;
         [
             C::InvalidAmount,
@@ -70,6 +75,11 @@ impl ErrorCode {
             C::NotRefundable,
             C::RefundOpen,
             C::RefundTooLarge,
+            C::PinWrong,
+            C::ManagerLocked,
+            C::DeskRefused,
+            C::ClosingRefused,
+            C::JournalTampered,
         ]
     };
 
@@ -105,6 +115,11 @@ impl ErrorCode {
             C::NotRefundable => "not_refundable",
             C::RefundOpen => "refund_open",
             C::RefundTooLarge => "refund_too_large",
+            C::PinWrong => "pin_wrong",
+            C::ManagerLocked => "manager_locked",
+            C::DeskRefused => "desk_refused",
+            C::ClosingRefused => "closing_refused",
+            C::JournalTampered => "journal_tampered",
         }
     }
 }

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::call::{CallError, CallFate, Refusal, RefusalReason};
 use crate::journal::JournalError;
 
+use crate::managers::DeskRefusal;
 use crate::reasons::{ConfigError, NotAllowed};
 use crate::{AmountError, BillError, CodeError, backend::crypto::CryptoError};
 
@@ -65,6 +66,7 @@ pub enum Field {
     Password,
     Note,
     Manager,
+    Pin,
     Settings,
 }
 
@@ -105,6 +107,9 @@ pub enum Error {
     /// The action does not apply now or to this attempt (cancel a barcode payment).
     #[error("{}", .0.words().1)]
     NotAllowed(NotAllowed),
+    /// The manager's desk refuses: a PIN, an account, a closing, the journal's integrity.
+    #[error("{}", .0.words().0)]
+    Desk(DeskRefusal),
     #[error("{0}")]
     NotFound(String),
     /// A report could not be written out (JSON, CSV), or the file or pipe it went to failed.
@@ -118,6 +123,12 @@ pub enum Error {
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(e)
+    }
+}
+
+impl From<DeskRefusal> for Error {
+    fn from(e: DeskRefusal) -> Self {
+        Error::Desk(e)
     }
 }
 
@@ -179,6 +190,7 @@ impl Error {
             | Error::Crypto(_)
             | Error::Config(_)
             | Error::NotAllowed(_)
+            | Error::Desk(_)
             | Error::NotLoggedIn => CallFate::NotSent,
             // Inside the till, possibly after the request left: assume the worst.
             Error::Journal(_) | Error::NotFound(_) | Error::Export(_) | Error::Internal(_) => {
@@ -198,6 +210,11 @@ impl Error {
             Error::Call(CallError::NoAnswer(_)) => ErrorKind::NoAnswer,
             Error::Call(CallError::Refused(_)) => ErrorKind::Rejected,
             Error::NotLoggedIn | Error::NotAllowed(_) => ErrorKind::NotAllowed,
+            Error::Desk(DeskRefusal::PinWrong { .. }) => ErrorKind::Input,
+            Error::Desk(DeskRefusal::UnknownManager) => ErrorKind::NotFound,
+            Error::Desk(DeskRefusal::SecretMissing { .. }) => ErrorKind::Config,
+            Error::Desk(DeskRefusal::Tampered { .. }) => ErrorKind::Internal,
+            Error::Desk(_) => ErrorKind::NotAllowed,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Config(_) => ErrorKind::Config,
             Error::Journal(e) => match e {
@@ -230,6 +247,7 @@ impl Error {
             Error::Bill(_) => Some(Field::Bill),
             Error::Code(_) => Some(Field::Code),
             Error::Input { field, .. } => Some(*field),
+            Error::Desk(DeskRefusal::PinWrong { .. }) => Some(Field::Pin),
             Error::Journal(JournalError::BadResolve(_)) => Some(Field::Note),
             _ => None,
         }
@@ -250,6 +268,7 @@ impl Error {
             Error::Config(_) => ErrorCode::Config,
             Error::Journal(e) => e.code(),
             Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::Desk(e) => e.code(),
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Export(_) => ErrorCode::ReportExport,
             Error::Internal(_) => ErrorCode::Internal,
@@ -272,6 +291,7 @@ impl Error {
                 Error::Config(e) => format!("配置错误：{}", e.words().2),
                 Error::Journal(e) => e.zh(),
                 Error::NotAllowed(e) => e.words().2,
+                Error::Desk(e) => e.words().1,
                 Error::NotFound(e) => format!("找不到：{e}"),
                 Error::Export(e) => format!("导出报表失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),

@@ -5,14 +5,21 @@
 //! shared by the CLI and a recovering CLI; the invariants that matter between them (one live
 //! attempt per bill, append-only transitions, fixed order numbers) are enforced by SQLite.
 
+mod audit;
+mod chain;
 mod error;
+mod managers;
+mod page;
 #[cfg(test)]
 mod plans;
 mod read;
 mod refund;
 mod row;
 mod schema;
+mod seal;
+mod verify;
 mod write;
+mod z;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -147,6 +147,103 @@ BEGIN
 END;
 "#,
     ),
+    // The manager's desk (docs/desk.md): manager accounts with their PIN hashes and locks,
+    // the audit trail, the journal's seal chain, and the Z reports. The audit trail, the seals
+    // and the Z reports are each a hash chain: every row carries the hash of the one before it,
+    // so a row changed, inserted or deleted outside the app breaks the chain where it happened.
+    M::up(
+        r#"
+CREATE TABLE managers (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT    NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    -- Argon2id PHC string, computed with the install's secret (kept outside the journal):
+    -- a copy of the journal alone is not enough to try PINs offline.
+    pin_hash     TEXT    NOT NULL CHECK (pin_hash GLOB '$argon2id$*'),
+    -- Cloud Pay's authorization_staff_id for the refunds this manager approves.
+    staff_id     TEXT,
+    -- The embedded sandbox's demo manager: refused on a till with real backends.
+    demo         INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
+    active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    -- Wrong PINs since the last right one; the lock and how many times it has been set (the
+    -- wait doubles each time), so that a lock survives a restart.
+    failed_pins  INTEGER NOT NULL DEFAULT 0 CHECK (failed_pins >= 0),
+    lockouts     INTEGER NOT NULL DEFAULT 0 CHECK (lockouts >= 0),
+    locked_until TEXT,
+    created_at   TEXT    NOT NULL,
+    updated_at   TEXT    NOT NULL
+) STRICT;
+
+CREATE TRIGGER managers_never_deleted
+BEFORE DELETE ON managers
+BEGIN
+    SELECT RAISE(ABORT, 'managers are disabled, never deleted');
+END;
+
+CREATE TABLE audit (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,
+    till        TEXT    NOT NULL,
+    -- Who asked (the operator at the till, or the manager at the desk) and who approved.
+    asked_by    TEXT,
+    approved_by TEXT,
+    action      TEXT    NOT NULL,
+    subject     TEXT,
+    result      TEXT    NOT NULL,
+    note        TEXT,
+    -- The backend's answer, codes masked.
+    answer      TEXT,
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL UNIQUE
+) STRICT;
+
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+-- The journal's sequence: one sealed line per write to attempts, transitions and refunds,
+-- holding what was written (canonical JSON), in the order it was written.
+CREATE TABLE seals (
+    seq       INTEGER PRIMARY KEY,
+    kind      TEXT    NOT NULL,
+    ref_id    INTEGER NOT NULL,
+    body      TEXT    NOT NULL,
+    prev_hash TEXT    NOT NULL,
+    hash      TEXT    NOT NULL UNIQUE
+) STRICT;
+
+CREATE INDEX seals_ref ON seals (kind, ref_id);
+
+CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals
+BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;
+CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals
+BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;
+
+CREATE TABLE z_reports (
+    -- Gap-free from 1 for this till, never reset.
+    number        INTEGER PRIMARY KEY CHECK (number > 0),
+    till          TEXT    NOT NULL,
+    business_day  TEXT    NOT NULL UNIQUE
+                  CHECK (business_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    closed_at     TEXT    NOT NULL,
+    approved_by   TEXT    NOT NULL,
+    -- The journal's seals this Z covers, and the hash of the last one (the chain's anchor).
+    first_seq     INTEGER NOT NULL,
+    last_seq      INTEGER NOT NULL CHECK (last_seq >= first_seq - 1),
+    last_seal     TEXT    NOT NULL,
+    grand_total_fen INTEGER NOT NULL,
+    -- The whole report as canonical JSON: what a copy reprints.
+    body          TEXT    NOT NULL,
+    prev_hash     TEXT    NOT NULL,
+    hash          TEXT    NOT NULL UNIQUE
+) STRICT;
+
+CREATE TRIGGER z_reports_no_update BEFORE UPDATE ON z_reports
+BEGIN SELECT RAISE(ABORT, 'a Z report is never changed'); END;
+CREATE TRIGGER z_reports_no_delete BEFORE DELETE ON z_reports
+BEGIN SELECT RAISE(ABORT, 'a Z report is never deleted'); END;
+"#,
+    ),
 ];
 
 /// The version a migrated journal has: one per migration.

@@ -7,7 +7,10 @@
 //! return the journalled attempt at once; their progress comes as events. Everything a screen
 //! shows of an attempt comes ready-made as an [`AttemptView`] in the configured language.
 
+mod closing;
 mod command;
+mod desk;
+mod desk_reads;
 mod events;
 pub mod input;
 mod reads;
