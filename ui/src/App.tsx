@@ -3,6 +3,8 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { LangContext, translator, useT } from "./i18n";
 import { useKeys, useScans } from "./input";
 import { screenOf } from "./screen";
+import { Desk } from "./desk/Desk";
+import { FirstManager } from "./desk/FirstManager";
 import { Checkout, ScanLineView } from "./screens/Checkout";
 import { LiveList } from "./screens/LiveList";
 import { Login } from "./screens/Login";
@@ -50,6 +52,12 @@ export function App({ store }: { store: Store }): JSX.Element {
       ) : (
         <div class="loading">{t("app.loading")}</div>
       );
+      break;
+    case "first":
+      body = <FirstManager store={store} />;
+      break;
+    case "desk":
+      body = <Desk store={store} />;
       break;
     case "login":
       body = status ? <Login store={store} status={status} /> : <div />;

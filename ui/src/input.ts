@@ -167,7 +167,9 @@ export function useKeys(store: Store): void {
           if (s.status?.logged_in) store.open(s.overlay === "settings" ? null : "settings");
           return;
         case "F12":
-          if (cur?.view.actions.includes("resolve")) store.open("manager");
+          // The Unknown on screen is decided where it is; otherwise F12 opens (or closes) the desk.
+          if (sc !== "desk" && cur?.view.actions.includes("resolve") && (sc === "outcome" || sc === "manager")) store.open("manager");
+          else if (s.status?.logged_in) store.open(s.overlay === "desk" ? null : "desk");
           return;
         case "Escape":
           if (s.overlay) store.open(null);

@@ -2,6 +2,7 @@
 // actions; only this module and api.ts know the order of calls to the Till.
 import { onCloseRequested, onTillEvent, run } from "./api";
 import type { AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
+import { deskRun, type Approval } from "./desk/pending-types";
 
 /** An attempt as last heard of, with the moment it was heard (for local countdowns between events). */
 export type Seen = { view: AttemptView; at: number };
@@ -12,7 +13,7 @@ export type FieldCheck = { raw: string; check: InputCheck | null; checked: strin
 /** What the scan line under the checkout shows: a scan being read, read, or refused. */
 export type ScanLine = { kind: "reading" | "read" | "error"; text: string } | null;
 
-export type Overlay = null | "settings" | "live" | "manager";
+export type Overlay = null | "settings" | "live" | "manager" | "desk";
 
 export type State = {
   status: TillStatus | null;
@@ -297,16 +298,12 @@ export class Store {
     if (view) this.remember(view);
   }
 
-  async resolve(to: ManagerDecision, note: string, manager: string): Promise<ErrorBody | null> {
+  /** A manager decides the Unknown on screen, under their PIN; rejects with core's refusal. */
+  async resolve(to: ManagerDecision, note: string, approval: Approval): Promise<void> {
     const cur = this.current();
-    if (!cur) return null;
-    try {
-      this.remember(await run({ resolve: { id: cur.view.id, to, note, manager } }));
-      this.set({ overlay: null });
-      return null;
-    } catch (e) {
-      return e as ErrorBody;
-    }
+    if (!cur) return;
+    this.remember(await deskRun({ resolve: { id: cur.view.id, to, note, approval } }));
+    this.set({ overlay: null });
   }
 
   /** Next customer: an empty checkout; the outcome stays in the journal and in the live list. */

@@ -1,21 +1,27 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { AttemptView, ErrorBody, ManagerDecision } from "../bindings";
+import { useApproval } from "../desk/PinPad";
 import { useT } from "../i18n";
 import type { Store } from "../store";
 import { FieldError, KeyButton } from "../ui/bits";
 
-/** A manager decides an Unknown attempt (journalled, with a note). Core may refuse "failed" while the
- * backend still shows the payment in progress; its message says so. */
+/** A manager decides an Unknown attempt (journalled, with a note), chosen and approved by PIN. Core may
+ * refuse "failed" while the backend still shows the payment in progress; its message says so. */
 export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Element {
   const t = useT();
-  const [manager, setManager] = useState("");
   const [note, setNote] = useState("");
   const [error, setError] = useState<ErrorBody | null>(null);
+  const { pad, ask } = useApproval();
 
-  const resolve = async (to: ManagerDecision) => setError(await store.resolve(to, note, manager));
-  const msg = (field: "manager" | "note" | null) =>
-    error && (field === null ? error.field !== "manager" && error.field !== "note" : error.field === field) ? (
+  const resolve = async (to: ManagerDecision) => {
+    setError(null);
+    const title = to === "paid" ? t("work.resolvePaid") : t("work.resolveFailed");
+    const r = await ask(title, (approval) => store.resolve(to, note, approval), t("manager.explain", { amount: a.amount_text, bill: a.bill }));
+    if (r) setError(r);
+  };
+  const msg = (field: "note" | null) =>
+    error && (field === null ? error.field !== "note" : error.field === field) ? (
       <FieldError testid={`manager-${field ?? "form"}-error`}>{error.message}</FieldError>
     ) : null;
 
@@ -24,13 +30,8 @@ export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
       <h1>{t("manager.title")}</h1>
       <p class="explain">{t("manager.explain", { amount: a.amount_text, bill: a.bill })}</p>
       <label class="field">
-        <span class="field-label">{t("manager.id")}</span>
-        <input class="input" data-testid="manager-id" autoFocus value={manager} onInput={(e) => setManager(e.currentTarget.value)} />
-      </label>
-      {msg("manager")}
-      <label class="field">
         <span class="field-label">{t("manager.note")}</span>
-        <input class="input" data-testid="manager-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <input class="input" data-testid="manager-note" autoFocus value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </label>
       {msg("note")}
       {msg(null)}
@@ -39,6 +40,8 @@ export function Manager({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
         <KeyButton testid="resolve-failed" kind="danger" label={t("manager.failed")} onClick={() => void resolve("failed")} />
         <KeyButton testid="manager-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
       </div>
+      <p class="explain">{t("manager.pinNext")}</p>
+      {pad}
     </div>
   );
 }

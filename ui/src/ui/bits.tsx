@@ -62,7 +62,7 @@ export function onEnter(act: (field: HTMLInputElement) => void): (e: TargetedKey
   };
 }
 
-export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot";
+export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot" | "key";
 
 const PATHS: Record<IconName, ComponentChildren> = {
   check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
@@ -99,6 +99,12 @@ const PATHS: Record<IconName, ComponentChildren> = {
     </>
   ),
   dot: <circle cx="12" cy="12" r="5" fill="currentColor" />,
+  key: (
+    <>
+      <circle cx="8" cy="14" r="4" />
+      <path d="M11 11l8-8M16 6l2 2M14 8l2 2" />
+    </>
+  ),
 };
 
 export function Icon({ name, size = 24 }: { name: IconName; size?: number }): JSX.Element {

@@ -1,0 +1,162 @@
+// One attempt's whole story: every transition and query with the backend's answer (codes masked by core),
+// its refunds, and the refund form (or core's words on where such a payment is refunded instead).
+import type { JSX } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { ErrorBody } from "../bindings";
+import { useT } from "../i18n";
+import { AttemptFacts } from "../screens/facts";
+import { ActionForm, FieldError, KeyButton } from "../ui/bits";
+import { useDesk } from "./context";
+import { deskRun, type AttemptDetail as Detail } from "./pending-types";
+
+export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: boolean) => void }): JSX.Element {
+  const t = useT();
+  const { ask, readFailed } = useDesk();
+  const [d, setD] = useState<Detail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const changed = useRef(false);
+
+  const load = useCallback(() => {
+    deskRun({ attempt_detail: { id } })
+      .then(setD)
+      .catch((e: unknown) => setError(readFailed(e)));
+  }, [id, readFailed]);
+  useEffect(load, [load]);
+
+  // Esc closes this panel first, not the whole desk.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || document.querySelector("[data-testid=pin-pad]")) return;
+      e.preventDefault();
+      e.stopPropagation();
+      onClose(changed.current);
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [onClose]);
+
+  return (
+    <div class="modal-backdrop">
+      <div class="modal detail" role="dialog" aria-labelledby="detail-title" data-testid="attempt-detail">
+        <div class="settings-head">
+          <h1 id="detail-title">
+            {d ? (
+              <>
+                <span class={`tone-${d.attempt.tone}`}>
+                  <span class="tone-chip">{d.attempt.state_label}</span>
+                </span>{" "}
+                <span class="money">{d.attempt.amount_text}</span>
+              </>
+            ) : (
+              t("detail.title")
+            )}
+          </h1>
+          <KeyButton testid="detail-close" label={t("desk.close")} keyName="Esc" onClick={() => onClose(changed.current)} />
+        </div>
+        {error && <FieldError>{error}</FieldError>}
+        {d && (
+          <div class="detail-body">
+            <div class="detail-left">
+              <AttemptFacts a={d.attempt} />
+              {d.attempt.reason && <p class="reason">{d.attempt.reason}</p>}
+              <h2>{t("detail.refunds")}</h2>
+              {d.refunds.length === 0 && <p class="empty">{t("detail.noRefunds")}</p>}
+              <ul class="refund-lines" data-testid="refund-lines">
+                {d.refunds.map((r, i) => (
+                  <li key={i} class={`tone-${r.tone}`}>
+                    <span>{r.time}</span> <b class="money">{r.amount_text}</b> <span class="tone-chip">{r.state_label}</span>
+                    {r.approved_by && <small> {t("detail.approvedBy", { name: r.approved_by })}</small>}
+                    {r.note && <small> · {r.note}</small>}
+                  </li>
+                ))}
+              </ul>
+              {d.refund_where && (
+                <p class="explain" data-testid="refund-where">
+                  {d.refund_where}
+                </p>
+              )}
+              {d.can_refund && (
+                <RefundForm
+                  id={id}
+                  left={d.refund_left}
+                  bill={d.attempt.bill}
+                  ask={ask}
+                  onDone={() => {
+                    changed.current = true;
+                    load();
+                  }}
+                />
+              )}
+            </div>
+            <div class="detail-right">
+              <h2>{t("detail.timeline")}</h2>
+              <ol class="timeline" data-testid="timeline">
+                {d.lines.map((l, i) => (
+                  <li key={i} class={`tone-${l.tone}`}>
+                    <span class="tl-time">{l.time}</span>
+                    <div>
+                      <span class="tone-chip">{l.to}</span>
+                      {l.from && <small class="tl-from"> ← {l.from}</small>}
+                      {l.actor && <small> · {l.actor}</small>}
+                      {l.reason && <p class="tl-text">{l.reason}</p>}
+                      {l.answer && <p class="tl-text tl-answer">{l.answer}</p>}
+                      {l.note && <p class="tl-text">{t("detail.note", { note: l.note })}</p>}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+type RefundProps = {
+  id: number;
+  left: string | null;
+  bill: string;
+  ask: ReturnType<typeof useDesk>["ask"];
+  onDone: () => void;
+};
+
+/** Amount (empty: all that is left), reason, then a manager's PIN. */
+function RefundForm({ id, left, bill, ask, onDone }: RefundProps): JSX.Element {
+  const t = useT();
+  const [amount, setAmount] = useState("");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<ErrorBody | null>(null);
+
+  const submit = async () => {
+    setError(null);
+    const explain = t("refund.explain", { bill, amount: amount.trim() === "" ? (left ?? "") : amount.trim() });
+    const r = await ask(t("refund.pinTitle"), async (approval) => {
+      await deskRun({ refund: { id, amount: amount.trim(), note: note.trim(), approval } });
+    }, explain);
+    if (r === null) {
+      setAmount("");
+      setNote("");
+      onDone();
+    } else if (r) setError(r);
+  };
+
+  return (
+    <ActionForm class="refund-form" act={submit}>
+      <h2>{t("refund.title")}</h2>
+      {left && <p class="explain">{t("refund.left", { left })}</p>}
+      <div class="field-row">
+        <label class="field">
+          <span class="field-label">{t("refund.amount")}</span>
+          <input class="input" data-testid="refund-amount" inputMode="decimal" placeholder={t("refund.amountHint")} value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="field-label">{t("refund.reason")}</span>
+          <input class="input" data-testid="refund-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        </label>
+      </div>
+      {error && <FieldError testid="refund-error">{error.message}</FieldError>}
+      <KeyButton testid="refund-submit" kind="primary" submit label={t("refund.submit")} keyName="Enter" />
+    </ActionForm>
+  );
+}

@@ -1,0 +1,140 @@
+// The manager's desk (F12, or the status bar): opened under a PIN, closed with Esc or by core after a while
+// left alone. Five tabs; a red banner when the journal's chains do not verify.
+import type { JSX } from "preact";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import type { ErrorBody } from "../bindings";
+import { useT, type MsgKey } from "../i18n";
+import type { Store } from "../store";
+import { Icon, KeyButton } from "../ui/bits";
+import { Audit } from "./Audit";
+import { DeskContext, type DeskApi } from "./context";
+import { DayClose } from "./DayClose";
+import { Managers } from "./Managers";
+import { codeIs, deskRun, type DeskOpened, type Integrity } from "./pending-types";
+import { PinPad, useApproval } from "./PinPad";
+import { Receipts } from "./Receipts";
+import { Worklist } from "./Worklist";
+import "./desk.css";
+
+const TABS = [
+  ["receipts", "desk.tab.receipts", "F1"],
+  ["worklist", "desk.tab.worklist", "F2"],
+  ["close", "desk.tab.close", "F3"],
+  ["audit", "desk.tab.audit", "F4"],
+  ["managers", "desk.tab.managers", "F5"],
+] as const satisfies readonly (readonly [string, MsgKey, string])[];
+
+export type Tab = (typeof TABS)[number][0];
+
+export function Desk({ store }: { store: Store }): JSX.Element {
+  const t = useT();
+  const [opened, setOpened] = useState<DeskOpened | null>(null);
+  const [closedWhy, setClosedWhy] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>("receipts");
+  const [integrity, setIntegrity] = useState<Integrity | null>(null);
+  const { pad, ask } = useApproval();
+
+  // Leaving the desk closes it in core too (the next manager opens it under their own PIN).
+  useEffect(() => () => void deskRun({ close_desk: {} }).catch(() => undefined), []);
+
+  // Checked each time the desk opens: a journal edited outside the app is said at once.
+  useEffect(() => {
+    if (!opened) return;
+    deskRun({ verify: {} })
+      .then(setIntegrity)
+      .catch(() => setIntegrity(null));
+  }, [opened]);
+
+  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it).
+  useEffect(() => {
+    if (!opened) return;
+    const onKey = (e: KeyboardEvent) => {
+      const hit = TABS.find(([, , k]) => k === e.key);
+      if (!hit) return;
+      e.preventDefault();
+      setTab(hit[0]);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [opened]);
+
+  const readFailed = useCallback((e: unknown) => {
+    const err = e as ErrorBody;
+    // A read refused by the desk itself: it closed (left alone); open it again under a PIN.
+    if (codeIs(err, "desk_refused")) {
+      setOpened(null);
+      setClosedWhy(err.message);
+    }
+    return err.message;
+  }, []);
+  const api = useMemo<DeskApi>(() => ({ ask, readFailed }), [ask, readFailed]);
+
+  if (!opened) {
+    return (
+      <div class="desk desk-closed" data-testid="desk-closed">
+        {closedWhy && (
+          <p class="notice" data-testid="desk-closed-why">
+            {closedWhy}
+          </p>
+        )}
+        <PinPad
+          title={t("desk.openTitle")}
+          explain={t("desk.openExplain")}
+          act={async (approval) => {
+            setOpened(await deskRun({ open_desk: { approval } }));
+            setClosedWhy(null);
+          }}
+          onDone={() => undefined}
+          onCancel={() => store.open(null)}
+          onRefused={(e) => setClosedWhy(e.message)}
+        />
+      </div>
+    );
+  }
+
+  const broken = integrity?.first_break;
+  return (
+    <DeskContext.Provider value={api}>
+      <div class="desk" data-testid="desk">
+        <div class="desk-head">
+          <h1>{t("desk.title")}</h1>
+          <span class="desk-who" data-testid="desk-manager">
+            {t("desk.openedBy", { name: opened.manager.name })}
+          </span>
+          <KeyButton testid="desk-close" label={t("desk.close")} keyName="Esc" onClick={() => store.open(null)} />
+        </div>
+        {broken && (
+          <div class="desk-broken" role="alert" data-testid="desk-broken">
+            <Icon name="warn" size={28} />
+            <span>
+              <b>{t("desk.broken")}</b> {t("desk.brokenAt", { chain: broken.chain, seq: broken.seq, what: broken.what })}
+            </span>
+          </div>
+        )}
+        <nav class="desk-tabs" role="tablist">
+          {TABS.map(([id, key, k]) => (
+            <button
+              type="button"
+              role="tab"
+              key={id}
+              aria-selected={tab === id}
+              class={`desk-tab ${tab === id ? "desk-tab-on" : ""}`}
+              data-testid={`desk-tab-${id}`}
+              onClick={() => setTab(id)}
+            >
+              {t(key)} <kbd>{k}</kbd>
+            </button>
+          ))}
+        </nav>
+        <section class="desk-body">
+          {tab === "receipts" && <Receipts />}
+          {tab === "worklist" && <Worklist />}
+          {tab === "close" && <DayClose />}
+          {tab === "audit" && <Audit />}
+          {tab === "managers" && <Managers />}
+        </section>
+        {pad}
+      </div>
+    </DeskContext.Provider>
+  );
+}
