@@ -98,6 +98,21 @@ export function Desk({ store }: { store: Store }): JSX.Element {
       <div class="desk" data-testid="desk">
         <div class="desk-head">
           <h1>{t("desk.title")}</h1>
+          <nav class="desk-tabs" role="tablist">
+            {TABS.map(([id, key, k]) => (
+              <button
+                type="button"
+                role="tab"
+                key={id}
+                aria-selected={tab === id}
+                class={`desk-tab ${tab === id ? "desk-tab-on" : ""}`}
+                data-testid={`desk-tab-${id}`}
+                onClick={() => setTab(id)}
+              >
+                {t(key)} <kbd>{k}</kbd>
+              </button>
+            ))}
+          </nav>
           <span class="desk-who" data-testid="desk-manager">
             {t("desk.openedBy", { name: opened.manager.name })}
           </span>
@@ -111,21 +126,6 @@ export function Desk({ store }: { store: Store }): JSX.Element {
             </span>
           </div>
         )}
-        <nav class="desk-tabs" role="tablist">
-          {TABS.map(([id, key, k]) => (
-            <button
-              type="button"
-              role="tab"
-              key={id}
-              aria-selected={tab === id}
-              class={`desk-tab ${tab === id ? "desk-tab-on" : ""}`}
-              data-testid={`desk-tab-${id}`}
-              onClick={() => setTab(id)}
-            >
-              {t(key)} <kbd>{k}</kbd>
-            </button>
-          ))}
-        </nav>
         <section class="desk-body">
           {tab === "receipts" && <Receipts />}
           {tab === "worklist" && <Worklist />}

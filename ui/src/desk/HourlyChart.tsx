@@ -43,7 +43,11 @@ export function HourlyChart({ hours }: { hours: HourPoint[] }): JSX.Element {
             font: "15px sans-serif",
             grid: { show: false },
             splits: () => hours.map((h) => h.hour),
-            values: (_u, splits) => splits.map((s) => t("chart.hour", { h: s })),
+            // Every other hour's name when the bars are narrow, so the names never run together.
+            values: (u, splits) => {
+              const step = u.bbox.width / devicePixelRatio / Math.max(1, splits.length) < 44 ? 2 : 1;
+              return splits.map((s, i) => (i % step === 0 ? t("chart.hour", { h: s }) : ""));
+            },
           },
           // Heights only: the amounts are core's texts (under the cursor, the busiest hour).
           { show: false },

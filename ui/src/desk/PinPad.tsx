@@ -1,7 +1,7 @@
 // A manager approves: chosen from the list (two people may share a PIN), then the PIN typed on the keyboard
 // or on the pad. Core checks it; its words for a wrong PIN or a lock are shown as given.
 import type { JSX } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import { FieldError, Icon, KeyButton } from "../ui/bits";
@@ -71,13 +71,20 @@ export function PinPad(p: PinPadProps): JSX.Element {
     }
   }, [p, load]);
 
-  useEffect(() => {
+  // Attached once, before the pad is first painted, so no key typed the moment it shows is lost; it reads
+  // the latest props and state through refs.
+  const props = useRef(p);
+  props.current = p;
+  const confirmRef = useRef(confirm);
+  confirmRef.current = confirm;
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const inList = e.target instanceof HTMLButtonElement && e.target.closest(".pin-managers") !== null;
       if (/^[0-9]$/.test(e.key)) setPin((s) => s + e.key);
       else if (e.key === "Backspace") setPin((s) => s.slice(0, -1));
-      else if (e.key === "Escape") p.onCancel();
-      else if (e.key === "Enter" && !inList) void confirm();
+      else if (e.key === "Escape") props.current.onCancel();
+      // Enter on a manager's button chooses them until a PIN is typed; then it confirms.
+      else if (e.key === "Enter" && (!inList || live.current.pin !== "")) void confirmRef.current();
       else return;
       // The pad takes these keys: not the desk behind it, not the checkout's amount.
       e.preventDefault();
@@ -85,7 +92,7 @@ export function PinPad(p: PinPadProps): JSX.Element {
     };
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [p, confirm]);
+  }, []);
 
   const press = (d: string) => setPin((s) => s + d);
   return (

@@ -16,7 +16,7 @@ type Column = { key: string; label: MsgKey; sort: SortKey | null; cell: (r: Rece
 const COLUMNS: Column[] = [
   { key: "time", label: "receipts.col.time", sort: "time", cell: (r) => r.time },
   { key: "bill", label: "receipts.col.bill", sort: "bill", cell: (r) => r.bill },
-  { key: "order", label: "receipts.col.order", sort: null, cell: (r) => <span class="mono">{r.order_no}</span> },
+  { key: "order", label: "receipts.col.order", sort: null, cell: (r) => <span class="mono" title={r.order_no}>{r.order_no}</span> },
   { key: "channel", label: "receipts.col.channel", sort: "channel", cell: (r) => r.channel_label },
   { key: "amount", label: "receipts.col.amount", sort: "amount", cell: (r) => r.amount_text },
   { key: "outcome", label: "receipts.col.outcome", sort: "outcome", cell: (r) => <span class="tone-chip">{r.state_label}</span> },
