@@ -233,9 +233,105 @@ async function run(browser, bridge, lang, [w, h]) {
   await page.keyboard.press("F10");
   await id("settings-till").waitFor();
   await shot("settings");
+  await page.keyboard.press("Escape");
+  await desk(page, id, shot);
   await customer.close();
   await ctx.close();
   if (errors.length) throw new Error(`${tag}: page errors:\n${errors.join("\n")}`);
+}
+
+/** The manager's desk at closing time: the PIN pad (wrong, then right), the receipts with their chart, an
+ * attempt's timeline and a refund, the worklist, X then Z and a copy, the audit trail, the managers, and a
+ * manager locked by five wrong PINs. */
+async function desk(page, id, shot) {
+  const pin = async (digits) => {
+    await id("pin-pad").waitFor();
+    await page.getByRole("option").first().waitFor();
+    await page.keyboard.type(digits, { delay: 30 });
+    await page.keyboard.press("Enter");
+  };
+  await page.keyboard.press("F12");
+  await id("pin-pad").waitFor();
+  await page.getByRole("option").first().waitFor();
+  await shot("desk-pin");
+  await pin("000000");
+  await id("pin-error").waitFor();
+  await shot("desk-pin-wrong");
+  await pin("123456");
+  await id("desk").waitFor();
+  await id("receipt-0").waitFor();
+  await sleep(500);
+  await shot("desk-receipts");
+
+  // The Unknown that F5 found paid: its whole story, then a part refunded under a PIN.
+  await id("filter-search").fill("B20261130-0004");
+  await page.locator('[data-testid=receipts-table][data-total="1"]').waitFor();
+  await id("receipt-0").click();
+  await id("timeline").waitFor();
+  await shot("desk-timeline");
+  if (await id("refund-amount").count()) {
+    await id("refund-amount").fill("10");
+    await id("refund-note").fill("顾客退回一件 / one item returned");
+    await id("refund-submit").click();
+    await pin("123456");
+    await page.locator("[data-testid=refund-lines] li").first().waitFor({ timeout: 15000 });
+    await sleep(300);
+    await shot("desk-refund");
+  }
+  await page.keyboard.press("Escape");
+  await id("attempt-detail").waitFor({ state: "detached" });
+
+  await page.keyboard.press("F2");
+  await id("worklist").waitFor();
+  await sleep(300);
+  await shot("desk-worklist");
+
+  await page.keyboard.press("F3");
+  await id("x-report").waitFor();
+  await shot("desk-x");
+  await id("take-z").click();
+  await pin("123456");
+  await Promise.race([id("z-report").waitFor(), id("close-error").waitFor()]);
+  await sleep(300);
+  await shot("desk-z");
+  if (await id("z-copy-1").count()) {
+    await id("z-copy-1").click();
+    await id("copy-mark").waitFor();
+    await shot("desk-z-copy");
+  }
+
+  await page.keyboard.press("F4");
+  await id("audit-table").waitFor();
+  await sleep(300);
+  await shot("desk-audit");
+
+  // A second manager, added under the demo manager's PIN, then locked by five wrong PINs.
+  await page.keyboard.press("F5");
+  await id("managers-table").waitFor();
+  await id("manager-add").click();
+  await id("mf-name").fill("李店长");
+  await id("mf-pin").fill("2468");
+  await id("mf-pin2").fill("2468");
+  await id("mf-staff").fill("S-0107");
+  await id("mf-save").click();
+  await pin("123456");
+  await page.getByText("李店长").first().waitFor();
+  await sleep(300);
+  await shot("desk-managers");
+  await page.keyboard.press("Escape");
+  await id("bill-input").waitFor();
+  await page.keyboard.press("F12");
+  await id("pin-pad").waitFor();
+  await page.getByRole("option", { name: /李店长/ }).click();
+  for (let i = 0; i < 5; i++) {
+    const before = (await id("pin-error").count()) ? await id("pin-error").textContent() : "";
+    await page.keyboard.type("1111", { delay: 30 });
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((b) => (document.querySelector("[data-testid=pin-error]")?.textContent ?? "") !== b, before);
+  }
+  await page.locator("[data-testid^=pin-locked-]").first().waitFor();
+  await shot("desk-lock");
+  await page.keyboard.press("Escape");
 }
 
 async function main() {
