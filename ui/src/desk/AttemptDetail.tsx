@@ -7,6 +7,7 @@ import { useT } from "../i18n";
 import { AttemptFacts } from "../screens/facts";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
+import { useEscape } from "./keys";
 import { deskRun, type AttemptDetail as Detail } from "./pending-types";
 
 export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: boolean) => void }): JSX.Element {
@@ -23,17 +24,7 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
   }, [id, readFailed]);
   useEffect(load, [load]);
 
-  // Esc closes this panel first, not the whole desk.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape" || document.querySelector("[data-testid=pin-pad]")) return;
-      e.preventDefault();
-      e.stopPropagation();
-      onClose(changed.current);
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [onClose]);
+  useEscape(() => onClose(changed.current));
 
   return (
     <div class="modal-backdrop">

@@ -6,6 +6,7 @@ import { inTauri } from "../api";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
+import { useEscape } from "./keys";
 import { deskRun, type ReceiptsQuery, type ReceiptsSummary } from "./pending-types";
 
 async function askPath(defaultPath: string, title: string): Promise<string | null> {
@@ -42,21 +43,7 @@ export function ExportButton({ query, summary }: { query: ReceiptsQuery; summary
   return (
     <div class="export">
       <KeyButton testid="export-csv" label={t("export.button")} onClick={() => void start()} />
-      {typing !== null && (
-        <div class="modal-backdrop">
-          <ActionForm class="modal export-form" act={() => write(typing)}>
-            <h1>{t("export.title")}</h1>
-            <label class="field">
-              <span class="field-label">{t("export.path")}</span>
-              <input class="input" data-testid="export-path" autoFocus value={typing} onInput={(e) => setTyping(e.currentTarget.value)} />
-            </label>
-            <div class="actions">
-              <KeyButton testid="export-save" kind="primary" submit label={t("export.save")} keyName="Enter" disabled={typing.trim() === ""} />
-              <KeyButton testid="export-cancel" label={t("pin.cancel")} onClick={() => setTyping(null)} />
-            </div>
-          </ActionForm>
-        </div>
-      )}
+      {typing !== null && <PathForm path={typing} onChange={setTyping} onSave={write} onCancel={() => setTyping(null)} />}
       {said &&
         (said.ok ? (
           <p class="field-ok" data-testid="export-done" role="status">
@@ -65,6 +52,29 @@ export function ExportButton({ query, summary }: { query: ReceiptsQuery; summary
         ) : (
           <FieldError testid="export-error">{said.text}</FieldError>
         ))}
+    </div>
+  );
+}
+
+type PathProps = { path: string; onChange: (p: string) => void; onSave: (p: string) => Promise<void>; onCancel: () => void };
+
+/** Outside the Tauri shell (the bridge, a browser): the file's path, typed. */
+function PathForm({ path, onChange, onSave, onCancel }: PathProps): JSX.Element {
+  const t = useT();
+  useEscape(onCancel);
+  return (
+    <div class="modal-backdrop">
+      <ActionForm class="modal export-form" act={() => onSave(path)}>
+        <h1>{t("export.title")}</h1>
+        <label class="field">
+          <span class="field-label">{t("export.path")}</span>
+          <input class="input" data-testid="export-path" autoFocus value={path} onInput={(e) => onChange(e.currentTarget.value)} />
+        </label>
+        <div class="actions">
+          <KeyButton testid="export-save" kind="primary" submit label={t("export.save")} keyName="Enter" disabled={path.trim() === ""} />
+          <KeyButton testid="export-cancel" label={t("pin.cancel")} keyName="Esc" onClick={onCancel} />
+        </div>
+      </ActionForm>
     </div>
   );
 }

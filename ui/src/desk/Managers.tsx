@@ -6,6 +6,7 @@ import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import { ActionForm, FieldError, Icon, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
+import { useEscape } from "./keys";
 import { deskRun, type ManagerView } from "./pending-types";
 
 type Editing = { id: number | null; name: string; pin: string; pin2: string; staff: string };
@@ -108,6 +109,7 @@ type FormProps = { e: Editing; error: ErrorBody | null; onChange: (e: Editing) =
 function ManagerForm({ e, error, onChange, onSave, onCancel }: FormProps): JSX.Element {
   const t = useT();
   const adding = e.id === null;
+  useEscape(onCancel);
   // Typed twice so a slip is caught before a PIN nobody knows is stored (a comparison, not a PIN rule).
   const mismatch = e.pin2 !== "" && e.pin !== e.pin2;
   const ready = (adding ? e.name.trim() !== "" && e.pin !== "" : true) && !mismatch && (e.pin === "" || e.pin2 !== "");
@@ -139,7 +141,7 @@ function ManagerForm({ e, error, onChange, onSave, onCancel }: FormProps): JSX.E
         {error && <FieldError testid="mf-error">{error.message}</FieldError>}
         <div class="actions">
           <KeyButton testid="mf-save" kind="primary" submit label={t("managers.save")} keyName="Enter" disabled={!ready} />
-          <KeyButton testid="mf-cancel" label={t("pin.cancel")} onClick={onCancel} />
+          <KeyButton testid="mf-cancel" label={t("pin.cancel")} keyName="Esc" onClick={onCancel} />
         </div>
       </ActionForm>
     </div>
