@@ -72,21 +72,15 @@ export function Desk({ store }: { store: Store }): JSX.Element {
   if (!opened) {
     return (
       <div class="desk desk-closed" data-testid="desk-closed">
-        {closedWhy && (
-          <p class="notice" data-testid="desk-closed-why">
-            {closedWhy}
-          </p>
-        )}
         <PinPad
           title={t("desk.openTitle")}
-          explain={t("desk.openExplain")}
+          explain={closedWhy ?? t("desk.openExplain")}
           act={async (approval) => {
             setOpened(await deskRun({ open_desk: { approval } }));
             setClosedWhy(null);
           }}
           onDone={() => undefined}
           onCancel={() => store.open(null)}
-          onRefused={(e) => setClosedWhy(e.message)}
         />
       </div>
     );

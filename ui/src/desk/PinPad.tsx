@@ -21,8 +21,9 @@ type PinPadProps = {
   act: (approval: Approval) => Promise<void>;
   onDone: () => void;
   onCancel: () => void;
-  /** A refusal that is not about the PIN (the amount of a refund, a day already closed). */
-  onRefused: (e: ErrorBody) => void;
+  /** A refusal that is not about the PIN (the amount of a refund, a day already closed) goes back to the
+   * form; without this every refusal is shown on the pad. */
+  onRefused?: ((e: ErrorBody) => void) | undefined;
 };
 
 const DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -61,7 +62,7 @@ export function PinPad(p: PinPadProps): JSX.Element {
       p.onDone();
     } catch (e) {
       const err = e as ErrorBody;
-      if (isPinRefusal(err)) {
+      if (isPinRefusal(err) || !p.onRefused) {
         setError(err.message);
         setPin("");
         if (codeIs(err, "manager_locked")) void load();
