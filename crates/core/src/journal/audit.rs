@@ -225,7 +225,10 @@ pub(crate) fn verify_audit(conn: &Connection) -> Result<u64, (i64, String)> {
             return Err((expected, format!("audit row {expected} is missing")));
         }
         if row.prev_hash != prev {
-            return Err((row.seq, "audit row does not follow the row before it".into()));
+            return Err((
+                row.seq,
+                "audit row does not follow the row before it".into(),
+            ));
         }
         if link(&prev, &row.canonical()) != row.hash {
             return Err((row.seq, "audit row was changed after it was written".into()));

@@ -90,8 +90,8 @@ pub fn hash(secret: &[u8], pin: &str) -> Result<String, Error> {
     rand::rngs::OsRng
         .try_fill_bytes(&mut salt)
         .map_err(|e| Error::Internal(format!("no randomness for a PIN salt: {e}")))?;
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| Error::Internal(format!("PIN salt: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| Error::Internal(format!("PIN salt: {e}")))?;
     hasher(secret)?
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -145,6 +145,9 @@ mod tests {
         assert!(!h.contains("2468"));
         assert!(verify(&s1, "2468", &h).unwrap());
         assert!(!verify(&s1, "2469", &h).unwrap());
-        assert!(!verify(&s2, "2468", &h).unwrap(), "another install's secret");
+        assert!(
+            !verify(&s2, "2468", &h).unwrap(),
+            "another install's secret"
+        );
     }
 }

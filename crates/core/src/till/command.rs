@@ -198,8 +198,7 @@ mod tests {
     #[test]
     fn commands_read_from_the_wire_by_name() {
         let read = |json: &str| serde_json::from_str::<super::Command>(json).map(|c| c.name());
-        let resolve =
-            r#"{"resolve":{"id":7,"to":"failed","note":"n","approval":{"manager":1,"pin":"1234"}}}"#;
+        let resolve = r#"{"resolve":{"id":7,"to":"failed","note":"n","approval":{"manager":1,"pin":"1234"}}}"#;
         assert_eq!(read(resolve).unwrap(), "resolve");
         assert_eq!(read(r#"{"status":{}}"#).unwrap(), "status");
         // Numbers of every kind read: u64 scan ids here, f64 in the settings.

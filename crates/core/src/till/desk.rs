@@ -71,8 +71,7 @@ impl Till {
             Err(Error::Desk(why)) => return refuse(name, AuditResult::Refused, why),
             Err(e) => return Err(e),
         };
-        let right =
-            pin::verify_off(secret, approval.pin.clone(), row.pin_hash.clone()).await?;
+        let right = pin::verify_off(secret, approval.pin.clone(), row.pin_hash.clone()).await?;
         let now = self.inner.clock.now();
         let after = journal
             .blocking(move |j| j.record_pin(id, right, now))
@@ -172,6 +171,8 @@ impl Till {
 
     /// The business zone (the configuration was checked at open, so it parses).
     pub(super) fn business_tz(&self) -> chrono_tz::Tz {
-        read(&self.inner.cfg).tz().unwrap_or(chrono_tz::Asia::Shanghai)
+        read(&self.inner.cfg)
+            .tz()
+            .unwrap_or(chrono_tz::Asia::Shanghai)
     }
 }

@@ -140,7 +140,9 @@ impl Till {
             None => None,
         };
         let staff = staff_id.map(|s| s.trim().to_string());
-        let staff = staff.as_ref().map(|s| Some(s.as_str()).filter(|s| !s.is_empty()));
+        let staff = staff
+            .as_ref()
+            .map(|s| Some(s.as_str()).filter(|s| !s.is_empty()));
         let now = self.inner.clock.now();
         self.inner
             .journal
@@ -163,7 +165,11 @@ impl Till {
         let who = self
             .approve(approval, AuditAction::DisableManager, Some(&target.name))
             .await?;
-        if !self.inner.journal.disable_manager(id, self.inner.clock.now())? {
+        if !self
+            .inner
+            .journal
+            .disable_manager(id, self.inner.clock.now())?
+        {
             return Err(DeskRefusal::LastActiveManager.into());
         }
         self.done(AuditAction::DisableManager, &who.name, target.name)?;
@@ -210,7 +216,11 @@ impl Till {
             staff_id: staff.as_deref(),
             demo,
         };
-        match self.inner.journal.insert_manager(&new, self.inner.clock.now())? {
+        match self
+            .inner
+            .journal
+            .insert_manager(&new, self.inner.clock.now())?
+        {
             Some(_) => Ok(name),
             None => Err(DeskRefusal::DuplicateName { name }.into()),
         }
@@ -289,7 +299,11 @@ impl Till {
             let result = AuditResult::from_wire(&r.result);
             AuditRowView {
                 seq: r.seq,
-                time: r.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
+                time: r
+                    .at
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
                 till: r.till,
                 asked_by: r.asked_by,
                 approved_by: r.approved_by,

@@ -28,7 +28,11 @@ impl Till {
     ) -> Result<(), Error> {
         let (result, answer) = match done {
             Ok(a) => {
-                let said = a.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                let said = a
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
                 (AuditResult::Done, format!("{}{said}", a.state.as_str()))
             }
             Err(

@@ -48,6 +48,7 @@ pub use status::{
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
+use crate::audit::AuditAction;
 use crate::backend::{Connect, Connected};
 use crate::checkout::{
     BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,
@@ -55,10 +56,9 @@ use crate::checkout::{
 use crate::config::Config;
 use crate::error::Field;
 use crate::journal::Journal;
+use crate::managers::Approval;
 use crate::order_no;
 use crate::reasons::{ConfigError, NotAllowed};
-use crate::audit::AuditAction;
-use crate::managers::Approval;
 use crate::{AttemptId, Clock, Error, Lang, ManagerDecision, PaymentCode};
 
 /// The embedded sandbox standing in for both backends when none is configured: its public

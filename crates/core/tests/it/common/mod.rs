@@ -288,3 +288,13 @@ pub async fn sandbox_till(
     .unwrap();
     (till, sandbox, note)
 }
+
+/// A manager who approved, for the engine's refunds (the till checks the PIN before it calls
+/// the engine); no staff id of their own: the till's configured one authorises the refund.
+pub fn approver(name: &str) -> cashier_core::managers::Approver {
+    cashier_core::managers::Approver {
+        id: cashier_core::managers::ManagerId(1),
+        name: name.to_string(),
+        staff_id: None,
+    }
+}
