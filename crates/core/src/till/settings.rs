@@ -12,7 +12,8 @@ use super::settings_form::SettingsForm;
 use super::{Till, read, write};
 use crate::Error;
 use crate::audit::{AuditAction, AuditEntry, AuditResult};
-use crate::managers::{Approval, DeskRefusal};
+use crate::error::Field;
+use crate::managers::Approval;
 use crate::reasons::NotAllowed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -77,7 +78,13 @@ impl Till {
         let any_manager = self.inner.journal.managers()?.iter().any(|m| m.active);
         let who = match approval {
             Some(approval) => Some(self.approve(approval, AuditAction::Settings, None).await?),
-            None if any_manager => return Err(DeskRefusal::NoManagerYet.into()),
+            None if any_manager => {
+                return Err(Error::input(
+                    Field::Pin,
+                    "saving the settings needs a manager's PIN",
+                    "保存设置需要主管 PIN",
+                ));
+            }
             None => None,
         };
         let saved = self.blocking(move |till| till.write_settings(input)).await;

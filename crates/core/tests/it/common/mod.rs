@@ -298,3 +298,17 @@ pub fn approver(name: &str) -> cashier_core::managers::Approver {
         staff_id: None,
     }
 }
+
+/// The sandbox's demo manager with its public PIN: the approval a test on the sandbox gives.
+pub fn demo_approval(till: &cashier_core::till::Till) -> cashier_core::managers::Approval {
+    let demo = till
+        .managers()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.demo)
+        .expect("the sandbox has its demo manager");
+    cashier_core::managers::Approval {
+        manager: demo.id,
+        pin: cashier_core::managers::DEMO_MANAGER_PIN.to_string(),
+    }
+}
