@@ -1,7 +1,7 @@
 // The screen's state and every action the cashier can take. Components read the state and call these
 // actions; only this module and api.ts know the order of calls to the Till.
 import { onCloseRequested, onTillEvent, run } from "./api";
-import type { AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
+import type { Approval, AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
 
 /** An attempt as last heard of, with the moment it was heard (for local countdowns between events). */
 export type Seen = { view: AttemptView; at: number };
@@ -297,11 +297,11 @@ export class Store {
     if (view) this.remember(view);
   }
 
-  async resolve(to: ManagerDecision, note: string, manager: string): Promise<ErrorBody | null> {
+  async resolve(to: ManagerDecision, note: string, approval: Approval): Promise<ErrorBody | null> {
     const cur = this.current();
     if (!cur) return null;
     try {
-      this.remember(await run({ resolve: { id: cur.view.id, to, note, manager } }));
+      this.remember(await run({ resolve: { id: cur.view.id, to, note, approval } }));
       this.set({ overlay: null });
       return null;
     } catch (e) {

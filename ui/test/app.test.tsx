@@ -266,6 +266,9 @@ describe("settings", () => {
     expect(keyField.value).toBe("");
     expect(keyField.type).toBe("password");
     fireEvent.input(keyField, { target: { value: "s3cret" } });
+    // Saving needs a manager's PIN: the sandbox's demo manager, chosen first.
+    await waitFor(() => expect(id("manager-id").querySelectorAll("option").length).toBeGreaterThan(0));
+    fireEvent.input(id("manager-pin"), { target: { value: "123456" } });
     fireEvent.click(id("settings-save"));
     await wait("settings-saved");
     const saved = argsOf("save_settings")[0]?.settings;

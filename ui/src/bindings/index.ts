@@ -1,16 +1,22 @@
 // Every binding is imported through this file. The other files here are generated from the Rust
 // types by ts-rs (crates/core/tests/bindings.rs): do not edit them by hand.
 export type { Action } from "./Action";
+export type { Approval } from "./Approval";
 export type { AttemptFilter } from "./AttemptFilter";
 export type { AttemptId } from "./AttemptId";
 export type { AttemptState } from "./AttemptState";
 export type { AttemptView } from "./AttemptView";
+export type { AuditAction } from "./AuditAction";
+export type { AuditPage } from "./AuditPage";
+export type { AuditResult } from "./AuditResult";
+export type { AuditRowView } from "./AuditRowView";
 export type { BackendName } from "./BackendName";
 export type { BackendStatus } from "./BackendStatus";
 export type { Channel } from "./Channel";
 export type { Command } from "./Command";
 export type { CommandReplies } from "./CommandReplies";
 export type { DayReportView } from "./DayReportView";
+export type { DeskView } from "./DeskView";
 export type { ErrorBody } from "./ErrorBody";
 export type { ErrorCode } from "./ErrorCode";
 export type { ErrorKind } from "./ErrorKind";
@@ -18,6 +24,8 @@ export type { Field } from "./Field";
 export type { InputCheck } from "./InputCheck";
 export type { Lang } from "./Lang";
 export type { ManagerDecision } from "./ManagerDecision";
+export type { ManagerId } from "./ManagerId";
+export type { ManagerView } from "./ManagerView";
 export type { QrChoice } from "./QrChoice";
 export type { QrOption } from "./QrOption";
 export type { ReportRow } from "./ReportRow";

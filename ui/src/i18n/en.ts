@@ -76,7 +76,8 @@ export const EN: Record<MsgKey, string> = {
 
   "manager.title": "Manager: decide a payment with an unknown result",
   "manager.explain": "{bill} · {amount}: check in the payment back office whether the money arrived, then decide.",
-  "manager.id": "Manager id",
+  "manager.id": "Manager",
+  "manager.pin": "PIN",
   "manager.note": "Note",
   "manager.paid": "It was paid",
   "manager.failed": "It was not paid",

@@ -74,7 +74,8 @@ export const ZH = {
 
   "manager.title": "主管处理结果未知的收款",
   "manager.explain": "{bill} · {amount}：请先在支付后台确认这笔钱是否到账，再决定。",
-  "manager.id": "主管工号",
+  "manager.id": "主管",
+  "manager.pin": "PIN",
   "manager.note": "说明",
   "manager.paid": "确认已收款",
   "manager.failed": "确认未收款",

@@ -1,9 +1,10 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { run } from "../api";
-import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
+import type { Approval, ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
+import { ApprovalFields } from "../ui/Approval";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 
 type Draft = SettingsInput;
@@ -54,6 +55,8 @@ export function Settings({ store }: { store: Store }): JSX.Element {
   const [ports, setPorts] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // Once a manager exists, saving needs a manager's PIN (core says so when it is missing).
+  const [approval, setApproval] = useState<Approval | null>(null);
 
   const loadPorts = () =>
     run({ serial_ports: {} })
@@ -94,7 +97,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
       cloudpay_key: orNull(draft.cloudpay_key),
     };
     try {
-      const v = await run({ save_settings: { settings: input } });
+      const v = await run({ save_settings: { settings: input, approval } });
       setView(v);
       setDraft(toDraft(v));
       setError(null);
@@ -137,6 +140,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         <KeyButton testid="settings-save" kind="primary" submit label={t("settings.save")} keyName="Enter" />
         <KeyButton testid="settings-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
       </div>
+      <ApprovalFields onChange={setApproval} />
       {error && (
         <FieldError testid="settings-error">{error}</FieldError>
       )}
