@@ -33,6 +33,7 @@ use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
 pub use error::{JournalError, state_zh};
+pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
 pub use read::Selection;
 pub use refund::{Refund, RefundState};
 pub use row::AttemptRow;
