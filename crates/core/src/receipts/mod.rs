@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::journal::{AttemptRow, Journal, JournalError, Selection};
 use crate::{Attempt, AttemptState, Channel, Fen};
 
-pub use export::{CSV_HEADER, Format, to_csv, write};
+pub use export::{CSV_HEADER, Format, to_csv, to_csv_for, write};
 pub use outcome::Outcome;
 
 /// The business day `now` falls on in the shop's zone (a sale at 00:30 Beijing time belongs
