@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use super::{Till, read};
+use crate::audit::{AuditAction, AuditEntry, AuditResult};
 use crate::receipts::page::{self, ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
 use crate::receipts::timeline::{self, AttemptDetail};
 use crate::receipts::worklist::{self, WorkItem, WorkKind};
@@ -90,10 +91,30 @@ impl Till {
 
     /// Writes the query's receipts (all pages) as CSV to `path`, through a file beside it
     /// that takes its place only when complete. Returns the rows written.
+    /// The export is a line of the audit trail, done or failed.
     pub async fn export_receipts(&self, query: ReceiptsQuery, path: String) -> Result<u64, Error> {
-        self.desk_manager()?;
-        self.blocking(move |t| t.export_receipts_now(&query, Path::new(&path)))
-            .await
+        let manager = self.desk_manager()?;
+        let subject = format!(
+            "{}..{}",
+            query.from.as_deref().unwrap_or("today"),
+            query.to.as_deref().unwrap_or("today")
+        );
+        let written = self
+            .blocking(move |t| t.export_receipts_now(&query, Path::new(&path)))
+            .await;
+        let (result, note) = match &written {
+            Ok(rows) => (AuditResult::Done, format!("{rows} rows")),
+            Err(e) => (AuditResult::Failed, e.to_string()),
+        };
+        self.audit(AuditEntry {
+            asked_by: Some(manager.name),
+            action: Some(AuditAction::Export),
+            subject: Some(subject),
+            result: Some(result),
+            note: Some(note),
+            ..AuditEntry::default()
+        })?;
+        written
     }
 
     fn export_receipts_now(&self, query: &ReceiptsQuery, path: &Path) -> Result<u64, Error> {
