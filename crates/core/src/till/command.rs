@@ -13,6 +13,9 @@ use super::{
     SettingsInput, SettingsView, Till, TillStatus,
 };
 use crate::managers::{Approval, ManagerId, ManagerView};
+use crate::receipts::page::{ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
+use crate::receipts::timeline::AttemptDetail;
+use crate::receipts::worklist::WorkItem;
 use crate::{AttemptId, Error, Lang, ManagerDecision};
 
 /// A command's entry in the documentation: its name, arguments and reply as TypeScript sees them.
@@ -131,6 +134,23 @@ commands! {
     /// A business day's report (`YYYY-MM-DD`; null: today).
     DayReport day_report { day: Option<String> } -> DayReportView =
         |t| t.day_report(day).await?;
+    // —— the desk's reads ——
+    /// One page of the receipts of a business day or range, filtered and sorted.
+    ReceiptsPage receipts_page { query: ReceiptsQuery } -> ReceiptsPage =
+        |t| t.receipts_page(query).await?;
+    /// The receipts' totals per channel and outcome, hourly series and filter choices.
+    ReceiptsSummary receipts_summary { query: ReceiptsQuery } -> ReceiptsSummary =
+        |t| t.receipts_summary(query).await?;
+    /// An attempt's whole timeline (answers masked) and its refunds.
+    AttemptDetail attempt_detail { id: AttemptId } -> AttemptDetail =
+        |t| t.attempt_detail(id).await?;
+    /// What a manager must look into (Unknown, long pending, abandoned, refunds by hand).
+    Worklist worklist {} -> Vec<WorkItem> = |t| t.worklist().await?;
+    /// Asks the backend again about every Unknown and abandoned item, then the worklist.
+    QueryAll query_all {} -> Vec<WorkItem> = |t| t.query_all().await?;
+    /// Writes the receipts (all pages) as CSV for Excel to `path`; the rows written.
+    ExportReceipts export_receipts { query: ReceiptsQuery, path: String } -> u64 =
+        |t| t.export_receipts(query, path).await?;
     /// The machine's serial ports, for the scanner setting.
     SerialPorts serial_ports {} -> Vec<String> = |t| t.serial_ports();
     /// The settings screen's values; secrets are never sent back.

@@ -10,6 +10,7 @@ mod checkout_qr;
 mod checkout_till;
 mod config;
 mod desk_pins;
+mod desk_reads;
 mod domain;
 mod export;
 mod journal;
