@@ -61,6 +61,7 @@ pub fn run() -> Result<(), tauri::Error> {
     cashier_open::log_to_stderr();
     tauri::Builder::default()
         .plugin(first_screen::plugin())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let shell = tauri::async_runtime::block_on(open()).map_err(|e| {
                 // No window can explain a till that cannot open; the terminal can.

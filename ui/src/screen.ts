@@ -1,6 +1,5 @@
 // Which screen is on show: one at a time, decided from the store's state (layout only; the states and
 // their meaning come from core).
-import { needsFirstManager } from "./desk/pending-types";
 import type { State, Store } from "./store";
 
 const PROGRESS = new Set(["sending", "pending"]);
@@ -10,7 +9,7 @@ export type Screen = "loading" | "first" | "login" | "desk" | "checkout" | "prog
 
 export function screenOf(store: Store, s: State): Screen {
   if (!s.status) return "loading";
-  if (needsFirstManager(s.status)) return "first";
+  if (s.status.needs_first_manager) return "first";
   if (!s.status.logged_in) return "login";
   const cur = store.current();
   if (s.overlay === "manager" && cur?.view.actions.includes("resolve")) return "manager";

@@ -1,8 +1,7 @@
 // The screen's state and every action the cashier can take. Components read the state and call these
 // actions; only this module and api.ts know the order of calls to the Till.
 import { onCloseRequested, onTillEvent, run } from "./api";
-import type { AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
-import { deskRun, type Approval } from "./desk/pending-types";
+import type { Approval, AttemptView, ErrorBody, InputCheck, ManagerDecision, QrChoice, ScanView, TillEvent, TillStatus } from "./bindings";
 
 /** An attempt as last heard of, with the moment it was heard (for local countdowns between events). */
 export type Seen = { view: AttemptView; at: number };
@@ -302,7 +301,7 @@ export class Store {
   async resolve(to: ManagerDecision, note: string, approval: Approval): Promise<void> {
     const cur = this.current();
     if (!cur) return;
-    this.remember(await deskRun({ resolve: { id: cur.view.id, to, note, approval } }));
+    this.remember(await run({ resolve: { id: cur.view.id, to, note, approval } }));
     this.set({ overlay: null });
   }
 

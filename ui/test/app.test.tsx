@@ -267,6 +267,11 @@ describe("settings", () => {
     expect(keyField.type).toBe("password");
     fireEvent.input(keyField, { target: { value: "s3cret" } });
     fireEvent.click(id("settings-save"));
+    // Saving needs a manager's PIN: the sandbox's demo manager, the only one, chosen already on the pad.
+    await wait("pin-pad");
+    await waitFor(() => expect(screen.getAllByRole("option")[0]?.getAttribute("aria-selected")).toBe("true"));
+    for (const d of "123456") fireEvent.keyDown(document.body, { key: d });
+    fireEvent.keyDown(document.body, { key: "Enter" });
     await wait("settings-saved");
     const saved = argsOf("save_settings")[0]?.settings;
     expect(saved?.cloudpay_key).toBe("s3cret");

@@ -6,6 +6,7 @@
 mod demo;
 mod output;
 mod pay;
+mod pin;
 mod receipts;
 mod scan;
 mod setup;
@@ -87,6 +88,7 @@ enum Command {
         to: ManagerDecision,
         #[arg(long)]
         note: String,
+        /// The approving manager's name; their PIN is read from stdin (one line).
         #[arg(long)]
         manager: String,
     },
@@ -100,6 +102,7 @@ enum Command {
         amount: Option<String>,
         #[arg(long)]
         note: String,
+        /// The approving manager's name; their PIN is read from stdin (one line).
         #[arg(long)]
         manager: String,
     },
@@ -213,7 +216,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let opened = setup::open(config_path, json).await?;
             let till = &opened.till;
             let id = till.find_order(&order)?.id;
-            let a = till.resolve(id, to, &note, &manager).await?;
+            let approval = pin::approval(till, &manager)?;
+            let a = till.resolve(id, to, &note, &approval).await?;
             Ok(output::attempt(&a, json, till.lang()))
         }
         Command::Refund {
@@ -233,8 +237,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let opened = setup::open_with(cfg, file.path, json).await?;
             let till = &opened.till;
             let id = till.find_order(&order)?.id;
+            let approval = pin::approval(till, &manager)?;
             let a = till
-                .refund(id, amount.as_deref().unwrap_or(""), &note, &manager)
+                .refund(id, amount.as_deref().unwrap_or(""), &note, &approval)
                 .await?;
             Ok(output::refund(&a, json, till.lang()))
         }

@@ -261,9 +261,93 @@ fn scale(c: &mut Criterion) {
     scale.rt.block_on(sandbox.shutdown());
 }
 
-criterion_group!(benches, durability, scale);
+criterion_group!(benches, durability, scale, desk_reads);
 
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
+}
+
+// —— the desk's reads ——
+//
+// The receipts screen's first page (50 rows, the default sort) and the summary (totals,
+// hourly series, operators) of the report's day of 10,000 attempts, inside the year of
+// 1,000,000 attempts against the same day alone: each read is answered from the
+// `business_day` index, so the year around it should cost next to nothing.
+
+const DESK_PAGE: &str = "receipts: first page (50, default sort)";
+const DESK_SUMMARY: &str = "receipts: summary of the day";
+const DESK_FIGURES: [&str; 2] = [DESK_PAGE, DESK_SUMMARY];
+const DESK_COLUMNS: [&str; 2] = ["one day (10k)", "1M attempts"];
+
+fn desk_query() -> cashier_core::receipts::page::ReceiptsQuery {
+    let day = cashier_core::timestamp::day_text(million::report_day());
+    cashier_core::receipts::page::ReceiptsQuery {
+        from: Some(day.clone()),
+        to: Some(day),
+        limit: 50,
+        ..Default::default()
+    }
+}
+
+fn desk_read(journal: &Journal, figure: &str) {
+    use cashier_core::receipts::page;
+    let (q, day, tz) = (
+        desk_query(),
+        million::report_day(),
+        chrono_tz::Asia::Shanghai,
+    );
+    let lang = cashier_core::Lang::ZhCn;
+    match figure {
+        DESK_PAGE => match page::page(journal, &q, day, tz, lang) {
+            Ok(p) if p.rows.len() == 50 && p.total == 10_000 => drop(p),
+            Ok(p) => panic!("page of {} rows of {}", p.rows.len(), p.total),
+            Err(e) => panic!("{e}"),
+        },
+        DESK_SUMMARY => match page::summary(journal, &q, day, tz, lang) {
+            Ok(s) if s.count == 10_000 => drop(s),
+            Ok(s) => panic!("summary of {} attempts", s.count),
+            Err(e) => panic!("{e}"),
+        },
+        other => panic!("no figure {other}"),
+    }
+}
+
+fn desk_reads(c: &mut Criterion) {
+    let journals: Vec<Journal> = [million::cached(1), million::cached(100)]
+        .iter()
+        .map(|path| Journal::open(path).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let mut group = c.benchmark_group("desk reads");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for (name, journal) in DESK_COLUMNS.into_iter().zip(&journals) {
+        for figure in DESK_FIGURES {
+            group.bench_function(format!("{figure} / {name}"), |b| {
+                b.iter(|| desk_read(journal, figure))
+            });
+        }
+    }
+    group.finish();
+    let mut figures = Figures::default();
+    for round in 0..ROUNDS {
+        for figure in DESK_FIGURES {
+            for k in 0..journals.len() {
+                let k = (k + round) % journals.len();
+                figures.time(
+                    figure,
+                    DESK_COLUMNS[k],
+                    || (),
+                    |()| desk_read(&journals[k], figure),
+                );
+            }
+        }
+    }
+    figures.print_columns(
+        "desk reads: the report's day alone, and inside a year of 1,000,000 attempts",
+        &DESK_FIGURES,
+        &DESK_COLUMNS,
+    );
 }

@@ -60,3 +60,55 @@ pub struct AuditEntry {
     /// The backend's answer; codes are masked before it is written.
     pub answer: Option<String>,
 }
+
+impl AuditAction {
+    /// How the desk names it, in the till's language.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        use AuditAction as A;
+        let (en, zh) = match self {
+            A::OpenDesk => ("open the desk", "打开主管台"),
+            A::Resolve => ("resolve", "处理未知结果"),
+            A::Refund => ("refund", "退款"),
+            A::ZReport => ("Z report", "日结（Z 报表）"),
+            A::ZCopy => ("Z copy", "Z 报表副本"),
+            A::Settings => ("settings", "设置"),
+            A::FirstManager => ("first manager", "创建第一位主管"),
+            A::AddManager => ("add a manager", "添加主管"),
+            A::DisableManager => ("disable a manager", "停用主管"),
+            A::ChangeManager => ("change a manager", "修改主管"),
+            A::Verify => ("verify the journal", "校验账本"),
+            A::Export => ("export", "导出"),
+        };
+        pick(lang, en, zh)
+    }
+
+    /// The name the journal stores (serde's).
+    pub fn from_wire(s: &str) -> Option<AuditAction> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+impl AuditResult {
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        use AuditResult as R;
+        let (en, zh) = match self {
+            R::Done => ("done", "完成"),
+            R::Denied => ("wrong PIN", "PIN 错误"),
+            R::LockedOut => ("locked", "已锁定"),
+            R::Refused => ("refused", "被拒绝"),
+            R::Failed => ("failed", "失败"),
+        };
+        pick(lang, en, zh)
+    }
+
+    pub fn from_wire(s: &str) -> Option<AuditResult> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+fn pick(lang: crate::Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        crate::Lang::En => en,
+        crate::Lang::ZhCn => zh,
+    }
+}

@@ -2,6 +2,7 @@
 //! languages: the one table every front end uses. Each term is written once with both its
 //! texts, `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
 
+use crate::journal::RefundState;
 use crate::receipts::outcome::Outcome;
 use crate::{AttemptState, Channel, Fen, Lang};
 
@@ -48,6 +49,17 @@ pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
         Outcome::Cancelled => ["取消或过期", "Cancelled or expired"],
         Outcome::Unknown => ["结果未知", "Unknown"],
         Outcome::Refunded => ["已退款", "Refunded"],
+    })
+}
+
+/// Where a refund part stands, as a manager reads it.
+pub fn refund_state_label(state: RefundState, lang: Lang) -> &'static str {
+    lang.pick(match state {
+        RefundState::Requested => ["已申请退款", "Refund requested"],
+        RefundState::Refunding => ["退款处理中", "Refunding"],
+        RefundState::Refunded => ["已退款", "Refunded"],
+        RefundState::Failed => ["退款失败", "Refund failed"],
+        RefundState::Unknown => ["退款结果未知：需人工核对", "Refund unknown — check by hand"],
     })
 }
 

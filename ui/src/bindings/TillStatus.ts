@@ -11,9 +11,14 @@ export type TillStatus = { sandbox: boolean, till: string, lang: Lang,
  */
 needs_password: boolean, 
 /**
- * In the sandbox: what to type at the login screen.
+ * In the sandbox: what to type at the login screen, and the demo manager and its PIN.
  */
-login_hint: string | null, backends: Array<BackendStatus>, scanner: ScannerStatus, qr_options: Array<QrOption>, max_amount_text: string, 
+login_hint: string | null, 
+/**
+ * A till with real backends and no manager yet: the first start asks for one before
+ * anything else.
+ */
+needs_first_manager: boolean, backends: Array<BackendStatus>, scanner: ScannerStatus, qr_options: Array<QrOption>, max_amount_text: string, 
 /**
  * How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
  */

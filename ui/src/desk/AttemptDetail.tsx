@@ -2,13 +2,13 @@
 // its refunds, and the refund form (or core's words on where such a payment is refunded instead).
 import type { JSX } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
+import { run } from "../api";
+import type { AttemptDetail as Detail, ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import { AttemptFacts } from "../screens/facts";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
 import { useEscape } from "./keys";
-import { deskRun, type AttemptDetail as Detail } from "./pending-types";
 
 export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: boolean) => void }): JSX.Element {
   const t = useT();
@@ -18,7 +18,7 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
   const changed = useRef(false);
 
   const load = useCallback(() => {
-    deskRun({ attempt_detail: { id } })
+    run({ attempt_detail: { id } })
       .then(setD)
       .catch((e: unknown) => setError(readFailed(e)));
   }, [id, readFailed]);
@@ -53,11 +53,15 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
               <h2>{t("detail.refunds")}</h2>
               {d.refunds.length === 0 && <p class="empty">{t("detail.noRefunds")}</p>}
               <ul class="refund-lines" data-testid="refund-lines">
-                {d.refunds.map((r, i) => (
-                  <li key={i} class={`tone-${r.tone}`}>
-                    <span>{r.time}</span> <b class="money">{r.amount_text}</b> <span class="tone-chip">{r.state_label}</span>
-                    {r.approved_by && <small> {t("detail.approvedBy", { name: r.approved_by })}</small>}
-                    {r.note && <small> · {r.note}</small>}
+                {d.refunds.map((r) => (
+                  <li key={r.refund_no} class={r.ended ? "refund-ended" : "refund-open"}>
+                    <span>
+                      {r.day} {r.time}
+                    </span>{" "}
+                    <b class="money">{r.amount}</b> <span class="tone-chip">{r.state}</span>
+                    <small> {t("detail.approvedBy", { name: r.manager })}</small>
+                    {r.note !== "" && <small> · {r.note}</small>}
+                    {r.reason && <p class="tl-text">{r.reason}</p>}
                   </li>
                 ))}
               </ul>
@@ -84,13 +88,17 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
               <ol class="timeline" data-testid="timeline">
                 {d.lines.map((l, i) => (
                   <li key={i} class={`tone-${l.tone}`}>
-                    <span class="tl-time">{l.time}</span>
+                    <span class="tl-time">
+                      {/* a line days after the attempt began says its day */}
+                      {i > 0 && l.day !== d.lines[0]?.day && <small>{l.day}</small>}
+                      {l.time}
+                    </span>
                     <div>
                       <span class="tone-chip">{l.to}</span>
                       {l.from && <small class="tl-from"> ← {l.from}</small>}
                       {l.actor && <small> · {l.actor}</small>}
                       {l.reason && <p class="tl-text">{l.reason}</p>}
-                      {l.answer && <p class="tl-text tl-answer">{l.answer}</p>}
+                      {l.answer !== "" && <p class="tl-text tl-answer">{l.answer}</p>}
                       {l.note && <p class="tl-text">{t("detail.note", { note: l.note })}</p>}
                     </div>
                   </li>
@@ -106,7 +114,7 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
 
 type RefundProps = {
   id: number;
-  left: string | null;
+  left: string;
   bill: string;
   ask: ReturnType<typeof useDesk>["ask"];
   onDone: () => void;
@@ -121,9 +129,9 @@ function RefundForm({ id, left, bill, ask, onDone }: RefundProps): JSX.Element {
 
   const submit = async () => {
     setError(null);
-    const explain = t("refund.explain", { bill, amount: amount.trim() === "" ? (left ?? "") : amount.trim() });
+    const explain = t("refund.explain", { bill, amount: amount.trim() === "" ? left : amount.trim() });
     const r = await ask(t("refund.pinTitle"), async (approval) => {
-      await deskRun({ refund: { id, amount: amount.trim(), note: note.trim(), approval } });
+      await run({ refund: { id, amount: amount.trim(), note: note.trim(), approval } });
     }, explain);
     if (r === null) {
       setAmount("");
@@ -135,7 +143,7 @@ function RefundForm({ id, left, bill, ask, onDone }: RefundProps): JSX.Element {
   return (
     <ActionForm class="refund-form" act={submit}>
       <h2>{t("refund.title")}</h2>
-      {left && <p class="explain">{t("refund.left", { left })}</p>}
+      <p class="explain">{t("refund.left", { left })}</p>
       <div class="field-row">
         <label class="field">
           <span class="field-label">{t("refund.amount")}</span>

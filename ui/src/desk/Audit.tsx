@@ -1,10 +1,11 @@
 // The audit trail, a page at a time, newest first as core sends it: who asked, who approved, what, result.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { run } from "../api";
+import type { AuditPage } from "../bindings";
 import { useT } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
-import { deskRun, type AuditPage } from "./pending-types";
 
 const LIMIT = 50;
 
@@ -17,7 +18,7 @@ export function Audit(): JSX.Element {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    deskRun({ audit_trail: { day, offset, limit: LIMIT } })
+    run({ audit_trail: { day, offset, limit: LIMIT } })
       .then((p) => {
         setPage(p);
         setError(null);
@@ -64,7 +65,7 @@ export function Audit(): JSX.Element {
           </thead>
           <tbody>
             {page?.rows.map((r) => (
-              <tr key={r.seq} class={`tone-${r.tone}`} data-testid={`audit-row-${r.seq}`}>
+              <tr key={r.seq} class={`audit-${r.result ?? "none"}`} data-testid={`audit-row-${r.seq}`}>
                 <td class="nowrap">{r.time}</td>
                 <td>{r.action_label}</td>
                 <td class="mono">{r.subject ?? ""}</td>

@@ -6,7 +6,7 @@ import { useT } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { ClosingReport } from "./ClosingReport";
 import { useDesk } from "./context";
-import { deskRun, type ClosingView, type ZSummary } from "./pending-types";
+import { closingRun, type ClosingView, type ZSummary } from "./pending-types";
 
 export function DayClose(): JSX.Element {
   const t = useT();
@@ -19,14 +19,14 @@ export function DayClose(): JSX.Element {
   const loadX = useCallback(
     (d: string | null) => {
       setError(null);
-      deskRun({ x_report: { day: d } })
+      closingRun({ x_report: { day: d } })
         .then(setShown)
         .catch((e: unknown) => setError(readFailed(e)));
     },
     [readFailed],
   );
   const loadZs = useCallback(() => {
-    deskRun({ z_reports: {} })
+    closingRun({ z_reports: {} })
       .then(setZs)
       .catch((e: unknown) => setError(readFailed(e)));
   }, [readFailed]);
@@ -39,7 +39,7 @@ export function DayClose(): JSX.Element {
     const d = day ?? shown?.day ?? null;
     setError(null);
     const r = await ask(t("dayclose.pinTitle"), async (approval) => {
-      setShown(await deskRun({ z_report: { day: d, approval } }));
+      setShown(await closingRun({ z_report: { day: d, approval } }));
     }, t("dayclose.pinExplain", { day: d ?? "" }));
     if (r === null) loadZs();
     else if (r) setError((r).message);
@@ -48,13 +48,13 @@ export function DayClose(): JSX.Element {
   const copy = async (number: number) => {
     setError(null);
     try {
-      setShown(await deskRun({ z_copy: { number } }));
+      setShown(await closingRun({ z_copy: { number } }));
     } catch (e) {
       setError(readFailed(e));
     }
   };
 
-  const isX = shown !== null && shown.number === null;
+  const isX = shown?.kind === "X";
   return (
     <div class="dayclose" data-testid="dayclose">
       <div class="dayclose-main">
@@ -89,7 +89,7 @@ export function DayClose(): JSX.Element {
               <div>
                 <b>{t("dayclose.zNumber", { n: z.number })}</b> · {z.day}
                 <small>
-                  {z.taken_at_time} · {z.collected}
+                  {z.closed_at_text} · {z.net_text}
                 </small>
               </div>
               <KeyButton testid={`z-copy-${z.number}`} kind="quiet" label={t("dayclose.copy")} onClick={() => void copy(z.number)} />

@@ -2,7 +2,8 @@
 // left alone. Five tabs; a red banner when the journal's chains do not verify.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
+import { run } from "../api";
+import type { DeskView, ErrorBody } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
 import type { Store } from "../store";
 import { Icon, KeyButton } from "../ui/bits";
@@ -10,7 +11,7 @@ import { Audit } from "./Audit";
 import { DeskContext, type DeskApi } from "./context";
 import { DayClose } from "./DayClose";
 import { Managers } from "./Managers";
-import { codeIs, deskRun, type DeskOpened, type Integrity } from "./pending-types";
+import { closingRun, type Integrity } from "./pending-types";
 import { PinPad, useApproval } from "./PinPad";
 import { Receipts } from "./Receipts";
 import { Worklist } from "./Worklist";
@@ -28,19 +29,19 @@ export type Tab = (typeof TABS)[number][0];
 
 export function Desk({ store }: { store: Store }): JSX.Element {
   const t = useT();
-  const [opened, setOpened] = useState<DeskOpened | null>(null);
+  const [opened, setOpened] = useState<DeskView | null>(null);
   const [closedWhy, setClosedWhy] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>("receipts");
   const [integrity, setIntegrity] = useState<Integrity | null>(null);
   const { pad, ask } = useApproval();
 
   // Leaving the desk closes it in core too (the next manager opens it under their own PIN).
-  useEffect(() => () => void deskRun({ close_desk: {} }).catch(() => undefined), []);
+  useEffect(() => () => void run({ close_desk: {} }).catch(() => undefined), []);
 
   // Checked each time the desk opens: a journal edited outside the app is said at once.
   useEffect(() => {
     if (!opened) return;
-    deskRun({ verify: {} })
+    closingRun({ verify: {} })
       .then(setIntegrity)
       .catch(() => setIntegrity(null));
   }, [opened]);
@@ -61,7 +62,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
   const readFailed = useCallback((e: unknown) => {
     const err = e as ErrorBody;
     // A read refused by the desk itself: it closed (left alone); open it again under a PIN.
-    if (codeIs(err, "desk_refused")) {
+    if (err.code === "desk_refused") {
       setOpened(null);
       setClosedWhy(err.message);
     }
@@ -76,7 +77,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
           title={t("desk.openTitle")}
           explain={closedWhy ?? t("desk.openExplain")}
           act={async (approval) => {
-            setOpened(await deskRun({ open_desk: { approval } }));
+            setOpened(await run({ open_desk: { approval } }));
             setClosedWhy(null);
           }}
           onDone={() => undefined}
@@ -108,7 +109,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
             ))}
           </nav>
           <span class="desk-who" data-testid="desk-manager">
-            {t("desk.openedBy", { name: opened.manager.name })}
+            {t("desk.openedBy", { name: opened.manager })}
           </span>
           <KeyButton testid="desk-close" label={t("desk.close")} keyName="Esc" onClick={() => store.open(null)} />
         </div>

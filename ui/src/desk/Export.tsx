@@ -2,12 +2,11 @@
 // till's language, amounts in yuan). Outside the shell (the bridge) there is no dialog: a path is typed.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { inTauri } from "../api";
-import type { ErrorBody } from "../bindings";
+import { inTauri, run } from "../api";
+import type { ErrorBody, ReceiptsQuery, ReceiptsSummary } from "../bindings";
 import { useT } from "../i18n";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
 import { useEscape } from "./keys";
-import { deskRun, type ReceiptsQuery, type ReceiptsSummary } from "./pending-types";
 
 async function askPath(defaultPath: string, title: string): Promise<string | null> {
   const { save } = await import("@tauri-apps/plugin-dialog");
@@ -23,7 +22,7 @@ export function ExportButton({ query, summary }: { query: ReceiptsQuery; summary
   const write = async (path: string) => {
     setTyping(null);
     try {
-      const n = await deskRun({ export_receipts: { query, path } });
+      const n = await run({ export_receipts: { query, path } });
       setSaid({ ok: true, text: t("export.done", { n, path }) });
     } catch (e) {
       setSaid({ ok: false, text: (e as ErrorBody).message });

@@ -2,11 +2,11 @@
 // else. Core checks the PIN and the name; this screen only catches a slip between the two PINs.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
+import { run } from "../api";
 import type { ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import type { Store } from "../store";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
-import { deskRun } from "./pending-types";
 
 export function FirstManager({ store }: { store: Store }): JSX.Element {
   const t = useT();
@@ -22,7 +22,8 @@ export function FirstManager({ store }: { store: Store }): JSX.Element {
     if (busy || mismatch) return;
     setBusy(true);
     try {
-      store.setStatus(await deskRun({ create_first_manager: { name: name.trim(), pin, staff_id: staff.trim() === "" ? null : staff.trim() } }));
+      await run({ create_first_manager: { name: name.trim(), pin, staff_id: staff.trim() === "" ? null : staff.trim() } });
+      store.setStatus(await run({ status: {} }));
     } catch (e) {
       setError(e as ErrorBody);
       setPin("");

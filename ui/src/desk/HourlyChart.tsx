@@ -5,7 +5,7 @@ import { useContext, useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { LangContext, translator, useT } from "../i18n";
-import type { HourPoint } from "./pending-types";
+import type { HourBar } from "../bindings";
 
 /** Whether this page can draw on a canvas (happy-dom in the unit tests cannot). */
 function canDraw(): boolean {
@@ -16,12 +16,12 @@ function canDraw(): boolean {
   }
 }
 
-export function HourlyChart({ hours }: { hours: HourPoint[] }): JSX.Element {
+export function HourlyChart({ hours }: { hours: HourBar[] }): JSX.Element {
   const t = useT();
   const lang = useContext(LangContext);
   const box = useRef<HTMLDivElement>(null);
-  const [hover, setHover] = useState<HourPoint | null>(null);
-  const busiest = hours.reduce<HourPoint | null>((best, h) => (best === null || h.collected_fen > best.collected_fen ? h : best), null);
+  const [hover, setHover] = useState<HourBar | null>(null);
+  const busiest = hours.reduce<HourBar | null>((best, h) => (best === null || h.collected_fen > best.collected_fen ? h : best), null);
 
   useEffect(() => {
     const el = box.current;

@@ -2,12 +2,12 @@
 // rules (a PIN's digits, a unique name, never the last active manager).
 import type { JSX } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
+import { run } from "../api";
+import type { ErrorBody, ManagerView } from "../bindings";
 import { useT } from "../i18n";
 import { ActionForm, FieldError, Icon, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
 import { useEscape } from "./keys";
-import { deskRun, type ManagerView } from "./pending-types";
 
 type Editing = { id: number | null; name: string; pin: string; pin2: string; staff: string };
 
@@ -19,7 +19,7 @@ export function Managers(): JSX.Element {
   const [error, setError] = useState<ErrorBody | null>(null);
 
   const load = useCallback(() => {
-    deskRun({ managers: {} })
+    run({ managers: {} })
       .then(setList)
       .catch((e: unknown) => setError({ kind: "internal", code: "internal", field: null, message: readFailed(e) }));
   }, [readFailed]);
@@ -38,12 +38,12 @@ export function Managers(): JSX.Element {
     const staff = e.staff.trim() === "" ? null : e.staff.trim();
     if (e.id === null) {
       done(await ask(t("managers.addPin"), async (approval) => {
-        await deskRun({ add_manager: { name: e.name.trim(), pin: e.pin, staff_id: staff, approval } });
+        await run({ add_manager: { name: e.name.trim(), pin: e.pin, staff_id: staff, approval } });
       }));
     } else {
       const id = e.id;
       done(await ask(t("managers.changePin"), async (approval) => {
-        await deskRun({ change_manager: { id, pin: e.pin === "" ? null : e.pin, staff_id: staff, approval } });
+        await run({ change_manager: { id, pin: e.pin === "" ? null : e.pin, staff_id: staff, approval } });
       }));
     }
   };
@@ -51,7 +51,7 @@ export function Managers(): JSX.Element {
   const disable = async (m: ManagerView) => {
     setError(null);
     done(await ask(t("managers.disablePin", { name: m.name }), async (approval) => {
-      await deskRun({ disable_manager: { id: m.id, approval } });
+      await run({ disable_manager: { id: m.id, approval } });
     }));
   };
 

@@ -2,15 +2,15 @@
 // or on the pad. Core checks it; its words for a wrong PIN or a lock are shown as given.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
+import { run } from "../api";
+import type { Approval, ErrorBody, ManagerView } from "../bindings";
 import { useT } from "../i18n";
 import { FieldError, Icon, KeyButton } from "../ui/bits";
-import { codeIs, deskRun, type Approval, type ManagerView } from "./pending-types";
 import "./desk.css";
 
 /** Refusals that belong to the pad (the PIN, the manager chosen); any other goes back to the form. */
 export function isPinRefusal(e: ErrorBody): boolean {
-  return codeIs(e, "pin_wrong") || codeIs(e, "manager_locked") || (e.field as string | null) === "pin" || e.field === "manager";
+  return e.code === "pin_wrong" || e.code === "manager_locked" || e.field === "pin" || e.field === "manager";
 }
 
 type PinPadProps = {
@@ -41,7 +41,7 @@ export function PinPad(p: PinPadProps): JSX.Element {
 
   const load = useCallback(async () => {
     try {
-      const list = await deskRun({ managers: {} });
+      const list = await run({ managers: {} });
       setManagers(list);
       // One manager who can approve: chosen already.
       const usable = list.filter((m) => m.active && m.locked_until_time === null);
@@ -65,7 +65,7 @@ export function PinPad(p: PinPadProps): JSX.Element {
       if (isPinRefusal(err) || !p.onRefused) {
         setError(err.message);
         setPin("");
-        if (codeIs(err, "manager_locked")) void load();
+        if (err.code === "manager_locked") void load();
       } else p.onRefused(err);
     } finally {
       setBusy(false);

@@ -2,14 +2,14 @@
 // (core's receipts_page, a page at a time), an attempt's detail, and the CSV export.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { Channel } from "../bindings";
+import { run } from "../api";
+import type { Channel, Outcome, ReceiptsQuery, ReceiptsSummary, SortBy } from "../bindings";
 import { useT } from "../i18n";
 import { FieldError } from "../ui/bits";
 import { AttemptDetail } from "./AttemptDetail";
 import { useDesk } from "./context";
 import { ExportButton } from "./Export";
 import { HourlyChart } from "./HourlyChart";
-import { deskRun, type ReceiptsQuery, type ReceiptsSummary, type SortKey } from "./pending-types";
 import { ReceiptsTable } from "./ReceiptsTable";
 import { Totals } from "./Totals";
 
@@ -22,7 +22,8 @@ const FIRST: ReceiptsQuery = {
   search: null,
   sort: { by: "time", desc: true },
   offset: 0,
-  limit: 0,
+  // The summary ignores paging; the table sets its own pages.
+  limit: 50,
 };
 
 const orNull = (s: string) => (s === "" ? null : s);
@@ -38,7 +39,7 @@ export function Receipts(): JSX.Element {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    deskRun({ receipts_summary: { query } })
+    run({ receipts_summary: { query } })
       .then((s) => {
         setSummary(s);
         setError(null);
@@ -53,7 +54,7 @@ export function Receipts(): JSX.Element {
   }, [search]);
 
   const set = (patch: Partial<ReceiptsQuery>) => setQuery((q) => ({ ...q, ...patch }));
-  const sort = (by: SortKey) => setQuery((q) => ({ ...q, sort: { by, desc: q.sort.by === by ? !q.sort.desc : by === "time" || by === "amount" } }));
+  const sort = (by: SortBy) => setQuery((q) => ({ ...q, sort: { by, desc: q.sort.by === by ? !q.sort.desc : by === "time" || by === "amount" } }));
 
   return (
     <div class="receipts" data-testid="receipts">
@@ -71,7 +72,7 @@ export function Receipts(): JSX.Element {
           <select class="input" data-testid="filter-channel" value={query.channel ?? ""} onChange={(e) => set({ channel: orNull(e.currentTarget.value) as Channel | null })}>
             <option value="">{t("receipts.all")}</option>
             {summary?.channels.map((c) => (
-              <option key={c.value} value={c.value}>
+              <option key={c.channel} value={c.channel}>
                 {c.label}
               </option>
             ))}
@@ -79,10 +80,10 @@ export function Receipts(): JSX.Element {
         </label>
         <label class="field">
           <span class="field-label">{t("receipts.outcome")}</span>
-          <select class="input" data-testid="filter-outcome" value={query.outcome ?? ""} onChange={(e) => set({ outcome: orNull(e.currentTarget.value) })}>
+          <select class="input" data-testid="filter-outcome" value={query.outcome ?? ""} onChange={(e) => set({ outcome: orNull(e.currentTarget.value) as Outcome | null })}>
             <option value="">{t("receipts.all")}</option>
             {summary?.outcomes.map((c) => (
-              <option key={c.value} value={c.value}>
+              <option key={c.outcome} value={c.outcome}>
                 {c.label}
               </option>
             ))}

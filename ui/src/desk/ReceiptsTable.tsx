@@ -3,22 +3,23 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer, type VirtualizerOptions } from "@tanstack/virtual-core";
 import type { JSX } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { run } from "../api";
+import type { ReceiptRow, ReceiptsQuery, SortBy } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
 import { Icon } from "../ui/bits";
 import { useDesk } from "./context";
-import { deskRun, type ReceiptRow, type ReceiptsQuery, type SortKey } from "./pending-types";
 
 export const PAGE = 50;
 const ROW = 46;
 
-type Column = { key: string; label: MsgKey; sort: SortKey | null; cell: (r: ReceiptRow) => JSX.Element | string };
+type Column = { key: string; label: MsgKey; sort: SortBy | null; cell: (r: ReceiptRow) => JSX.Element | string };
 
 const COLUMNS: Column[] = [
   { key: "time", label: "receipts.col.time", sort: "time", cell: (r) => r.time },
   { key: "bill", label: "receipts.col.bill", sort: "bill", cell: (r) => r.bill },
   { key: "order", label: "receipts.col.order", sort: null, cell: (r) => <span class="mono" title={r.order_no}>{r.order_no}</span> },
   { key: "channel", label: "receipts.col.channel", sort: "channel", cell: (r) => r.channel_label },
-  { key: "amount", label: "receipts.col.amount", sort: "amount", cell: (r) => r.amount_text },
+  { key: "amount", label: "receipts.col.amount", sort: "amount", cell: (r) => r.amount },
   { key: "outcome", label: "receipts.col.outcome", sort: "outcome", cell: (r) => <span class="tone-chip">{r.state_label}</span> },
   { key: "operator", label: "receipts.col.operator", sort: "operator", cell: (r) => r.operator },
   { key: "code", label: "receipts.col.code", sort: null, cell: (r) => <span class="mono">{r.code_masked ?? ""}</span> },
@@ -31,7 +32,7 @@ const observeRect: VirtualizerOptions<HTMLDivElement, Element>["observeElementRe
 type Props = {
   /** The filters and sort; `offset` and `limit` are set here, page by page. */
   query: ReceiptsQuery;
-  onSort: (by: SortKey) => void;
+  onSort: (by: SortBy) => void;
   onOpen: (id: number) => void;
 };
 
@@ -70,7 +71,7 @@ export function ReceiptsTable({ query, onSort, onOpen }: Props): JSX.Element {
     if (asked.current.has(n)) return;
     asked.current.add(n);
     const forKey = key;
-    deskRun({ receipts_page: { query: { ...query, offset: n * PAGE, limit: PAGE } } })
+    run({ receipts_page: { query: { ...query, offset: n * PAGE, limit: PAGE } } })
       .then((page) => {
         if (keyRef.current !== forKey) return; // an answer for filters no longer on screen
         pages.current.set(n, page.rows);

@@ -1,11 +1,13 @@
 // The range's totals as core summed them: collected, refunded, the count, per channel and per outcome.
 import type { JSX } from "preact";
-import type { ReportRow } from "../bindings";
+import type { ReceiptsSummary } from "../bindings";
 import { useT } from "../i18n";
-import type { ReceiptsSummary } from "./pending-types";
 
-/** Rows of label · count · amount (a report's lines, as core wrote them). */
-export function ReportLines({ rows, testid }: { rows: ReportRow[]; testid: string }): JSX.Element {
+/** A report's line as core wrote it: its label, how many, how much. */
+export type Line = { label: string; count: number; amount: string };
+
+/** Rows of label · count · amount. */
+export function ReportLines({ rows, testid }: { rows: Line[]; testid: string }): JSX.Element {
   const t = useT();
   return (
     <table class="report-lines" data-testid={testid}>
@@ -14,7 +16,7 @@ export function ReportLines({ rows, testid }: { rows: ReportRow[]; testid: strin
           <tr key={r.label}>
             <th scope="row">{r.label}</th>
             <td class="num">{t("totals.count", { n: r.count })}</td>
-            <td class="num money">{r.amount_text}</td>
+            <td class="num money">{r.amount}</td>
           </tr>
         ))}
       </tbody>

@@ -2,11 +2,11 @@
 // handling, each with its age and the backend's last answer; query again (one or all); resolve under a PIN.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
+import { run } from "../api";
+import type { ErrorBody, ManagerDecision, WorkItem, WorkKind } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
-import { deskRun, type ManagerDecision, type WorkItem, type WorkKind } from "./pending-types";
 
 const KIND: Record<WorkKind, MsgKey> = {
   unknown: "work.kind.unknown",
@@ -23,7 +23,7 @@ export function Worklist(): JSX.Element {
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(() => {
-    deskRun({ worklist: {} })
+    run({ worklist: {} })
       .then(setItems)
       .catch((e: unknown) => setError(readFailed(e)));
   }, [readFailed]);
@@ -33,7 +33,7 @@ export function Worklist(): JSX.Element {
     setBusy(true);
     setError(null);
     try {
-      setItems(await deskRun({ query_all: {} }));
+      setItems(await run({ query_all: {} }));
     } catch (e) {
       setError(readFailed(e));
     } finally {
@@ -68,7 +68,7 @@ function WorkRow({ w, kind, onChanged }: { w: WorkItem; kind: string; onChanged:
   const queryAgain = async () => {
     setError(null);
     try {
-      await deskRun({ query_again: { id: a.id } });
+      await run({ query_again: { id: a.id } });
       onChanged();
     } catch (e) {
       setError(e as ErrorBody);
@@ -79,7 +79,7 @@ function WorkRow({ w, kind, onChanged }: { w: WorkItem; kind: string; onChanged:
     setError(null);
     const title = to === "paid" ? t("work.resolvePaid") : t("work.resolveFailed");
     const r = await ask(title, async (approval) => {
-      await deskRun({ resolve: { id: a.id, to, note: note.trim(), approval } });
+      await run({ resolve: { id: a.id, to, note: note.trim(), approval } });
     }, t("manager.explain", { amount: a.amount_text, bill: a.bill }));
     if (r === null) onChanged();
     else if (r) setError(r);
@@ -101,7 +101,7 @@ function WorkRow({ w, kind, onChanged }: { w: WorkItem; kind: string; onChanged:
         <span>{a.channel_label}</span>
         <span>{a.created_time}</span>
       </div>
-      {w.last_answer && <p class="work-answer">{t("work.lastAnswer", { answer: w.last_answer })}</p>}
+      {w.last_answer !== "" && <p class="work-answer">{t("work.lastAnswer", { answer: w.last_answer })}</p>}
       <div class="work-actions">
         {a.actions.includes("query_again") && <KeyButton testid={`work-query-${a.id}`} label={t("action.queryAgain")} onClick={() => void queryAgain()} />}
         {a.actions.includes("resolve") && (

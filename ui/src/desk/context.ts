@@ -2,8 +2,7 @@
 // because the desk closed (left alone too long: core closes it, and it is opened again under a PIN).
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { ErrorBody } from "../bindings";
-import type { Approval } from "./pending-types";
+import type { Approval, ErrorBody } from "../bindings";
 
 export type DeskApi = {
   /** Shows the PIN pad; null when `act` was done, core's refusal when refused for another reason than

@@ -116,6 +116,7 @@ export const EN: Record<MsgKey, string> = {
   "settings.pollQr": "QR code",
   "settings.configPath": "Configuration file:",
   "settings.save": "Save",
+  "settings.pinTitle": "Approve: save the settings",
   "settings.saved": "Saved",
   "settings.close": "Close",
 
@@ -229,6 +230,9 @@ export const EN: Record<MsgKey, string> = {
   "dayclose.copy": "Copy",
   "dayclose.zNumber": "Z {n}",
 
+  "closing.titleX": "X report (snapshot)",
+  "closing.titleZ": "Z report no. {n}",
+  "closing.correctionsList": "Corrections in detail",
   "closing.day": "Business day {day}",
   "closing.takenAt": "taken at {time}",
   "closing.grandTotal": "Grand total",

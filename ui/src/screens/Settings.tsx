@@ -2,6 +2,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { run } from "../api";
 import type { ErrorBody, Lang, SettingsInput, SettingsView } from "../bindings";
+import { useApproval } from "../desk/PinPad";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
@@ -54,6 +55,8 @@ export function Settings({ store }: { store: Store }): JSX.Element {
   const [ports, setPorts] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // Saving needs a manager's PIN: chosen and typed on the PIN pad.
+  const { pad, ask } = useApproval();
 
   const loadPorts = () =>
     run({ serial_ports: {} })
@@ -93,17 +96,15 @@ export function Settings({ store }: { store: Store }): JSX.Element {
       cloudpay_prefix: orNull(draft.cloudpay_prefix),
       cloudpay_key: orNull(draft.cloudpay_key),
     };
-    try {
-      const v = await run({ save_settings: { settings: input } });
+    setError(null);
+    const r = await ask(t("settings.pinTitle"), async (approval) => {
+      const v = await run({ save_settings: { settings: input, approval } });
       setView(v);
       setDraft(toDraft(v));
-      setError(null);
       setSaved(true);
-      const status = await run({ status: {} });
-      store.setStatus(status);
-    } catch (e) {
-      setError((e as ErrorBody).message);
-    }
+    });
+    if (r) setError(r.message);
+    if (r === null) store.setStatus(await run({ status: {} }));
   };
 
   /** A field typed as text; `numeric` brings up a number pad (core reads and checks the number). An
@@ -137,6 +138,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
         <KeyButton testid="settings-save" kind="primary" submit label={t("settings.save")} keyName="Enter" />
         <KeyButton testid="settings-close" kind="secondary" label={t("settings.close")} keyName="Esc" onClick={() => store.open(null)} />
       </div>
+      {pad}
       {error && (
         <FieldError testid="settings-error">{error}</FieldError>
       )}

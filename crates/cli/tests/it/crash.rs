@@ -457,7 +457,7 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     }
     if charges_after_recovery > 0 {
         // The manager finds the payment in the back office and records it.
-        let r = till.run(&[
+        let r = till.as_manager(&[
             "--json",
             "resolve",
             "--order",
@@ -511,7 +511,7 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     if ledger_charges(&till, &bill) > 0 {
         // An attempt the backend cannot be asked about (a KouDaiLQ answer lost with its
         // autoid) waits for the manager, who finds the payment in the back office.
-        let r = till.run(&[
+        let r = till.as_manager(&[
             "--json",
             "resolve",
             "--order",
@@ -531,7 +531,7 @@ fn run_scenario(rt: &Runtime, i: usize, sc: &Scenario) -> Ended {
     // Definitely not charged: the manager declares it failed, and the bill is paid again, once.
     // While the backend may still complete it (or cannot be asked), the till makes them wait.
     let resolve_failed = || {
-        till.run(&[
+        till.as_manager(&[
             "--json",
             "resolve",
             "--order",

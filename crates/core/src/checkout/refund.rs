@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use super::Checkout;
-use crate::backend::cloudpay::RefundOutcome;
+use crate::backend::cloudpay::{RefundAuthority, RefundOutcome};
 use crate::journal::{JournalError, Refund, RefundState};
+use crate::managers::Approver;
 use crate::{Attempt, AttemptId, Error, Fen, RefusalReason};
 
 /// How long a refund is followed before the manager is told to look again later.
@@ -13,22 +14,22 @@ const REFUND_POLL: Duration = Duration::from_secs(3);
 const REFUND_GIVE_UP: Duration = Duration::from_secs(60);
 
 impl Checkout {
-    /// Refunds `amount` (the rest when `None`) of a paid attempt and journals who asked and
-    /// why. A part whose end is not known yet is continued, with its own number, before any
+    /// Refunds `amount` (the rest when `None`) of a paid attempt and journals who approved
+    /// and why; the refund is sent under the approver's staff id. A part whose end is not known yet is continued, with its own number, before any
     /// new part can start: asking again never refunds twice.
     pub async fn refund(
         &self,
         id: AttemptId,
         amount: Option<Fen>,
         note: &str,
-        manager: &str,
+        approver: &Approver,
     ) -> Result<Attempt, Error> {
         let a = self.get(id)?;
         a.channel.check_refund()?;
         self.backends.check(a.channel)?;
         // Checked before a part is journalled: a till that cannot authorise a refund must not
         // leave one open.
-        self.backends.refund_authority(manager)?;
+        let authority = self.backends.refund_authority(approver)?;
         let (part, resend) = match self.journal.open_refund(id)? {
             Some(open) if amount.is_none_or(|x| x == open.amount) => {
                 // Sent again only where the backend may never have got it; the same refund
@@ -46,7 +47,7 @@ impl Checkout {
             None => {
                 let left = a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO);
                 let amount = amount.unwrap_or(left);
-                let (manager, note) = (manager.to_string(), note.to_string());
+                let (manager, note) = (approver.name.clone(), note.to_string());
                 let now = self.clock.now();
                 let part = self
                     .journal
@@ -55,19 +56,20 @@ impl Checkout {
                 (part, true)
             }
         };
-        self.follow_refund(&a, part, resend).await
+        self.follow_refund(&a, part, resend.then_some(authority))
+            .await
     }
 
     async fn follow_refund(
         &self,
         a: &Attempt,
         part: Refund,
-        mut send: bool,
+        mut send: Option<RefundAuthority>,
     ) -> Result<Attempt, Error> {
         let started = tokio::time::Instant::now();
         loop {
-            let outcome = self.backends.refund(a, &part, send).await?;
-            send = false;
+            // Sent once; afterwards only asked about.
+            let outcome = self.backends.refund(a, &part, send.take().as_ref()).await?;
             let (state, reason) = match outcome {
                 RefundOutcome::Refunded { .. } => (RefundState::Refunded, None),
                 RefundOutcome::Failed { reason } => (RefundState::Failed, Some(reason)),

@@ -4,6 +4,7 @@ use crate::backend::cloudpay::{Platform, RefundAuthority, RefundOutcome, TradeTy
 use crate::backend::tourv5::QrWallet;
 use crate::backend::{Backends, CloudPayBackend, RefundRequest, TourV5Backend};
 use crate::journal::Refund;
+use crate::managers::Approver;
 use crate::reasons::{Backend, ConfigError, NotAllowed};
 use crate::{Attempt, Channel, Error, Fen, PaymentCode, PaymentOutcome, QrIssued};
 
@@ -153,39 +154,46 @@ impl Backends {
         }
     }
 
-    /// Who authorises a refund `manager` asks for. Until managers have Cloud Pay staff ids of
-    /// their own, it is the till's configured staff id (`cloudpay.staff_id`), named after the
-    /// manager. Fails, so that a caller can stop before anything is journalled, where the till
-    /// has no staff id: Tencent checks the refund permission against it (docs/protocols.md §2).
-    pub(crate) fn refund_authority(&self, manager: &str) -> Result<RefundAuthority, Error> {
-        let staff_id = self.cloudpay()?.staff_id().trim();
+    /// Who authorises a refund the `approver` approved: the approving manager's own Cloud Pay
+    /// staff id, or, for a manager who has none, the till's configured one
+    /// (`cloudpay.staff_id`), named after the manager. Fails, so that a caller can stop before
+    /// anything is journalled, where there is neither: Tencent checks the refund permission
+    /// against it (docs/protocols.md §2).
+    pub(crate) fn refund_authority(&self, approver: &Approver) -> Result<RefundAuthority, Error> {
+        let till_staff = self.cloudpay()?.staff_id().trim();
+        let staff_id = approver
+            .staff_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(till_staff);
         if staff_id.is_empty() {
             return Err(ConfigError::RefundNeedsStaffId.into());
         }
         Ok(RefundAuthority::Staff {
             staff_id: staff_id.to_string(),
-            name: authorization_name(manager),
+            name: authorization_name(&approver.name),
         })
     }
 
     /// Cloud Pay refunds; Tour V5 documents none (refunds are done in its back office).
-    /// `first`: send the refund; otherwise ask how the journalled one stands.
+    /// `send` (who authorises it): send the refund; `None`: ask how the journalled one stands.
     pub async fn refund(
         &self,
         a: &Attempt,
         refund: &Refund,
-        first: bool,
+        send: Option<&RefundAuthority>,
     ) -> Result<RefundOutcome, Error> {
         a.channel.check_refund()?;
         let cp = self.cloudpay()?;
-        if first {
+        if let Some(authority) = send {
             cp.refund(RefundRequest {
                 order_no: &a.order_no,
                 refund_no: &refund.refund_no,
                 platform: platform(a),
                 total: a.amount,
                 amount: refund.amount,
-                authority: &self.refund_authority(&refund.manager)?,
+                authority,
             })
             .await
         } else {

@@ -68,6 +68,8 @@ pub enum Field {
     Manager,
     Pin,
     Settings,
+    /// The receipts' filters: a day, the range of days, the page asked for.
+    Filter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

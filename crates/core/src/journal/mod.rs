@@ -32,7 +32,10 @@ use serde::Serialize;
 use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
+pub use audit::AuditRecord;
 pub use error::{JournalError, state_zh};
+pub use managers::NewManager;
+pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
 pub use read::Selection;
 pub use refund::{Refund, RefundState};
 pub use row::AttemptRow;

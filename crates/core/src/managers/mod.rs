@@ -5,11 +5,15 @@
 //! never inside it. Wrong PINs lock the manager with a doubling wait, kept in the journal so
 //! that a restart does not reset it.
 
+pub mod account;
+pub mod lock;
+pub mod pin;
 pub mod refusal;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use account::{DEMO_MANAGER_NAME, DEMO_MANAGER_PIN, ManagerRow, ManagerView};
 pub use refusal::DeskRefusal;
 
 /// A manager's account number in this till's journal. A newtype struct: serde writes it as

@@ -5,6 +5,9 @@
 
 mod export;
 pub mod outcome;
+pub mod page;
+pub mod timeline;
+pub mod worklist;
 
 use std::collections::BTreeMap;
 
@@ -13,9 +16,9 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::journal::{AttemptRow, Journal, JournalError, Selection};
-use crate::{Attempt, Channel, Fen};
+use crate::{Attempt, AttemptState, Channel, Fen};
 
-pub use export::{CSV_HEADER, Format, to_csv, write};
+pub use export::{CSV_HEADER, Format, to_csv, to_csv_for, write};
 pub use outcome::Outcome;
 
 /// The business day `now` falls on in the shop's zone (a sale at 00:30 Beijing time belongs
@@ -32,9 +35,35 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, amount: Fen) {
-        self.count = self.count.saturating_add(1);
+    fn add(&mut self, count: u64, amount: Fen) {
+        self.count = self.count.saturating_add(count);
         self.amount = self.amount.saturating_add(amount);
+    }
+}
+
+/// Attempts of one channel and state counted together: one attempt, or a group of the
+/// journal's aggregate ([`crate::journal::PageGroup`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub channel: Channel,
+    pub state: AttemptState,
+    pub count: u64,
+    pub amount: Fen,
+    pub refunded: Fen,
+    /// What was kept of each attempt, amount less refunded but never below zero, summed.
+    pub kept: Fen,
+}
+
+impl Counted {
+    pub fn of(a: &AttemptRow<'_>) -> Counted {
+        Counted {
+            channel: a.channel,
+            state: a.state,
+            count: 1,
+            amount: a.amount,
+            refunded: a.refunded,
+            kept: a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO),
+        }
     }
 }
 
@@ -55,15 +84,22 @@ pub struct DayTotals {
 impl DayTotals {
     /// Counts one more attempt.
     pub fn add(&mut self, a: &AttemptRow<'_>) {
+        self.add_counted(&Counted::of(a));
+    }
+
+    /// Counts attempts of one channel and state at once: the one place the rules are.
+    pub fn add_counted(&mut self, c: &Counted) {
         self.by_outcome
-            .entry(Outcome::of(a.state))
+            .entry(Outcome::of(c.state))
             .or_default()
-            .add(a.amount);
-        self.refunded = self.refunded.saturating_add(a.refunded);
-        if a.state.is_collected() {
-            let kept = a.amount.checked_sub(a.refunded).unwrap_or(Fen::ZERO);
-            self.by_channel.entry(a.channel).or_default().add(kept);
-            self.collected = self.collected.saturating_add(kept);
+            .add(c.count, c.amount);
+        self.refunded = self.refunded.saturating_add(c.refunded);
+        if c.state.is_collected() {
+            self.by_channel
+                .entry(c.channel)
+                .or_default()
+                .add(c.count, c.kept);
+            self.collected = self.collected.saturating_add(c.kept);
         }
     }
 

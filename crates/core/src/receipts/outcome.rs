@@ -1,12 +1,14 @@
 //! How an attempt ended, as a manager counts it: the one reading of an attempt's state that the
 //! day's report, the receipts, the labels and the CLI's exit code share.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AttemptState;
 
 /// How an attempt ended, as a manager counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Money received (fully or as part of the bill).
@@ -20,6 +22,23 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Paid,
+        Outcome::Failed,
+        Outcome::Cancelled,
+        Outcome::Unknown,
+        Outcome::Refunded,
+    ];
+
+    /// The states that end this way, in `AttemptState::ALL`'s order: read off [`Outcome::of`],
+    /// so there is no second list to keep in step.
+    pub fn states(self) -> Vec<AttemptState> {
+        AttemptState::ALL
+            .into_iter()
+            .filter(|s| Outcome::of(*s) == self)
+            .collect()
+    }
+
     pub fn of(state: AttemptState) -> Outcome {
         match state {
             AttemptState::Paid | AttemptState::PartlyPaid | AttemptState::PartRefunded => {

@@ -9,9 +9,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    AttemptFilter, AttemptView, DayReportView, InputCheck, QrChoice, SettingsInput, SettingsView,
-    Till, TillStatus,
+    AttemptFilter, AttemptView, AuditPage, DayReportView, DeskView, InputCheck, QrChoice,
+    SettingsInput, SettingsView, Till, TillStatus,
 };
+use crate::managers::{Approval, ManagerId, ManagerView};
+use crate::receipts::page::{ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
+use crate::receipts::timeline::AttemptDetail;
+use crate::receipts::worklist::WorkItem;
 use crate::{AttemptId, Error, Lang, ManagerDecision};
 
 /// A command's entry in the documentation: its name, arguments and reply as TypeScript sees them.
@@ -114,12 +118,14 @@ commands! {
     Cancel cancel { id: AttemptId } -> AttemptView = |t| t.cancel(id).await?;
     /// Asks the backend once more about an Unknown or abandoned attempt.
     QueryAgain query_again { id: AttemptId } -> AttemptView = |t| t.query_again(id).await?;
-    /// A manager decides an Unknown attempt, with a note saying how it was checked.
-    Resolve resolve { id: AttemptId, to: ManagerDecision, note: String, manager: String }
-        -> AttemptView = |t| t.resolve(id, to, &note, &manager).await?;
-    /// A manager refunds `amount` yuan of a paid attempt (empty: all that is left).
-    Refund refund { id: AttemptId, amount: String, note: String, manager: String }
-        -> AttemptView = |t| t.refund(id, &amount, &note, &manager).await?;
+    /// A manager decides an Unknown attempt, with a note saying how it was checked, under
+    /// the chosen manager's PIN.
+    Resolve resolve { id: AttemptId, to: ManagerDecision, note: String, approval: Approval }
+        -> AttemptView = |t| t.resolve(id, to, &note, &approval).await?;
+    /// A manager refunds `amount` yuan of a paid attempt (empty: all that is left), under the
+    /// chosen manager's PIN; it is sent under that manager's Cloud Pay staff id.
+    Refund refund { id: AttemptId, amount: String, note: String, approval: Approval }
+        -> AttemptView = |t| t.refund(id, &amount, &note, &approval).await?;
     /// One attempt as the screens show it.
     Attempt attempt { id: AttemptId } -> AttemptView = |t| t.attempt(id).await?;
     /// Lists attempts: only live ones, a business day, or a search by bill or order number.
@@ -128,16 +134,62 @@ commands! {
     /// A business day's report (`YYYY-MM-DD`; null: today).
     DayReport day_report { day: Option<String> } -> DayReportView =
         |t| t.day_report(day).await?;
+    // —— the desk's reads ——
+    /// One page of the receipts of a business day or range, filtered and sorted.
+    ReceiptsPage receipts_page { query: ReceiptsQuery } -> ReceiptsPage =
+        |t| t.receipts_page(query).await?;
+    /// The receipts' totals per channel and outcome, hourly series and filter choices.
+    ReceiptsSummary receipts_summary { query: ReceiptsQuery } -> ReceiptsSummary =
+        |t| t.receipts_summary(query).await?;
+    /// An attempt's whole timeline (answers masked) and its refunds.
+    AttemptDetail attempt_detail { id: AttemptId } -> AttemptDetail =
+        |t| t.attempt_detail(id).await?;
+    /// What a manager must look into (Unknown, long pending, abandoned, refunds by hand).
+    Worklist worklist {} -> Vec<WorkItem> = |t| t.worklist().await?;
+    /// Asks the backend again about every Unknown and abandoned item, then the worklist.
+    QueryAll query_all {} -> Vec<WorkItem> = |t| t.query_all().await?;
+    /// Writes the receipts (all pages) as CSV for Excel to `path`; the rows written.
+    ExportReceipts export_receipts { query: ReceiptsQuery, path: String } -> u64 =
+        |t| t.export_receipts(query, path).await?;
     /// The machine's serial ports, for the scanner setting.
     SerialPorts serial_ports {} -> Vec<String> = |t| t.serial_ports();
     /// The settings screen's values; secrets are never sent back.
     Settings settings {} -> SettingsView = |t| t.settings();
-    /// Checks the settings as a whole configuration, then replaces the file.
-    SaveSettings save_settings { settings: Box<SettingsInput> } -> SettingsView =
-        |t| t.save_settings(*settings).await?;
+    /// Checks the settings as a whole configuration, then replaces the file; once a manager
+    /// exists, under a manager's PIN.
+    SaveSettings save_settings { settings: Box<SettingsInput>, approval: Option<Approval> }
+        -> SettingsView = |t| t.save_settings(*settings, approval.as_ref()).await?;
     /// The cashier confirmed closing although a payment is in progress (the journal keeps
     /// it; the next start recovers it): the front end may close now.
     CloseAnyway close_anyway {} -> () = |t| t.confirm_close();
+    // —— managers and the desk ——
+    /// The managers to choose an approver from (no PIN needed to see them).
+    Managers managers {} -> Vec<ManagerView> = |t| t.managers()?;
+    /// The first manager, on a till that has none yet (no PIN to ask for).
+    CreateFirstManager create_first_manager { name: String, pin: String, staff_id: Option<String> }
+        -> Vec<ManagerView> = |t| t.create_first_manager(&name, &pin, staff_id).await?;
+    /// Another manager, under a manager's PIN.
+    AddManager add_manager { name: String, pin: String, staff_id: Option<String>, approval: Approval }
+        -> Vec<ManagerView> = |t| t.add_manager(&name, &pin, staff_id, &approval).await?;
+    /// A manager's new PIN and/or staff id (empty: none), under a manager's PIN.
+    ChangeManager change_manager { id: ManagerId, pin: Option<String>, staff_id: Option<String>, approval: Approval }
+        -> Vec<ManagerView> = |t| t.change_manager(id, pin, staff_id, &approval).await?;
+    /// Disables a manager (never the last active one), under a manager's PIN.
+    DisableManager disable_manager { id: ManagerId, approval: Approval } -> Vec<ManagerView> =
+        |t| t.disable_manager(id, &approval).await?;
+    /// Opens the manager's desk under a PIN; it closes when left alone.
+    OpenDesk open_desk { approval: Approval } -> DeskView = |t| {
+        let who = t.open_desk(&approval).await?;
+        DeskView {
+            manager: who.name,
+            idle_close_s: u32::try_from(super::DESK_IDLE.num_seconds()).unwrap_or(u32::MAX),
+        }
+    };
+    /// Closes the manager's desk.
+    CloseDesk close_desk {} -> () = |t| t.close_desk();
+    /// A page of the audit trail, newest first (a business day or all); the desk must be open.
+    AuditTrail audit_trail { day: Option<String>, offset: u32, limit: u32 } -> AuditPage =
+        |t| t.audit_trail(day, offset, limit).await?;
 }
 
 #[cfg(test)]
@@ -166,7 +218,7 @@ mod tests {
     #[test]
     fn commands_read_from_the_wire_by_name() {
         let read = |json: &str| serde_json::from_str::<super::Command>(json).map(|c| c.name());
-        let resolve = r#"{"resolve":{"id":7,"to":"failed","note":"n","manager":"m"}}"#;
+        let resolve = r#"{"resolve":{"id":7,"to":"failed","note":"n","approval":{"manager":1,"pin":"1234"}}}"#;
         assert_eq!(read(resolve).unwrap(), "resolve");
         assert_eq!(read(r#"{"status":{}}"#).unwrap(), "status");
         // Numbers of every kind read: u64 scan ids here, f64 in the settings.

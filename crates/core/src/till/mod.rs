@@ -10,6 +10,8 @@
 mod closing;
 mod command;
 mod desk;
+mod desk_accounts;
+mod desk_outcome;
 mod desk_reads;
 mod events;
 pub mod input;
@@ -32,6 +34,8 @@ use tokio::task::JoinHandle;
 
 pub use crate::checkout::Progress;
 pub use command::{COMMANDS, Command, CommandInfo, CommandReplies, Reply};
+pub use desk::DESK_IDLE;
+pub use desk_accounts::{AuditPage, AuditRowView, DeskView};
 pub use events::{ScanView, TillEvent, TillEvents};
 pub use input::{InputCheck, QrChoice};
 pub use reads::{AttemptFilter, DayReportView, ReportRow};
@@ -44,6 +48,7 @@ pub use status::{
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
+use crate::audit::AuditAction;
 use crate::backend::{Connect, Connected};
 use crate::checkout::{
     BarcodePayment, Checkout, CheckoutSettings, Flow, QrPayment, RecoveryReport,
@@ -51,6 +56,7 @@ use crate::checkout::{
 use crate::config::Config;
 use crate::error::Field;
 use crate::journal::Journal;
+use crate::managers::Approval;
 use crate::order_no;
 use crate::reasons::{ConfigError, NotAllowed};
 use crate::{AttemptId, Clock, Error, Lang, ManagerDecision, PaymentCode};
@@ -107,6 +113,8 @@ struct Inner {
     flows: Mutex<HashMap<AttemptId, Flow>>,
     /// The cashier confirmed closing with a payment in progress.
     closing: AtomicBool,
+    /// The manager's desk, while open.
+    desk: Mutex<Option<desk::DeskSession>>,
 }
 
 /// A cheap handle; clones share the till.
@@ -136,8 +144,10 @@ impl Till {
                 scanner: Arc::new(scanner::Link::new(events)),
                 flows: Mutex::new(HashMap::new()),
                 closing: AtomicBool::new(false),
+                desk: Mutex::new(None),
             }),
         };
+        till.ensure_demo_manager()?;
         till.inner.scanner.start(&scanner_cfg, till.lang());
         Ok(till)
     }
@@ -392,44 +402,53 @@ impl Till {
         self.view(&a, None)
     }
 
-    /// A manager decides an Unknown attempt: `to` is paid or failed, with a note.
+    /// A manager decides an Unknown attempt: `to` is paid or failed, with a note, under the
+    /// chosen manager's PIN; the audit trail names who approved and how it ended.
     pub async fn resolve(
         &self,
         id: AttemptId,
         to: ManagerDecision,
         note: &str,
-        manager: &str,
+        approval: &Approval,
     ) -> Result<AttemptView, Error> {
-        require(manager, Field::Manager, "the manager's name", "主管姓名")?;
         require(
             note,
             Field::Note,
             "a note saying how it was checked",
             "说明如何核实的备注",
         )?;
-        let a = self
-            .checkout()?
-            .force_resolve(id, to, note, manager)
+        let checkout = self.checkout()?;
+        let order_no = self.order_no(id).await?;
+        let who = self
+            .approve(approval, AuditAction::Resolve, Some(&order_no))
             .await?;
-        self.view(&a, None)
+        let done = checkout.force_resolve(id, to, note, &who.name).await;
+        self.audit_outcome(AuditAction::Resolve, &who, &order_no, note, &done)?;
+        self.view(&done?, None)
     }
 
-    /// A manager refunds `amount` (yuan as typed; empty: all that is left) of a paid attempt.
+    /// A manager refunds `amount` (yuan as typed; empty: all that is left) of a paid attempt,
+    /// under the chosen manager's PIN; the refund is sent under that manager's staff id.
     pub async fn refund(
         &self,
         id: AttemptId,
         amount: &str,
         note: &str,
-        manager: &str,
+        approval: &Approval,
     ) -> Result<AttemptView, Error> {
-        require(manager, Field::Manager, "the manager's name", "主管姓名")?;
         require(note, Field::Note, "a note saying why", "退款原因")?;
         let amount = match amount.trim() {
             "" => None,
             raw => Some(input::amount(&read(&self.inner.cfg), raw)?),
         };
-        let a = self.checkout()?.refund(id, amount, note, manager).await?;
-        self.view(&a, None)
+        let checkout = self.checkout()?;
+        let order_no = self.order_no(id).await?;
+        let who = self
+            .approve(approval, AuditAction::Refund, Some(&order_no))
+            .await?;
+        let done = checkout.refund(id, amount, note, &who).await;
+        self.audit_outcome(AuditAction::Refund, &who, &order_no, note, &done)?;
+        self.view(&done?, None)
     }
 
     pub fn serial_ports(&self) -> Vec<String> {

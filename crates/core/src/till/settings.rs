@@ -11,6 +11,9 @@ use ts_rs::TS;
 use super::settings_form::SettingsForm;
 use super::{Till, read, write};
 use crate::Error;
+use crate::audit::{AuditAction, AuditEntry, AuditResult};
+use crate::error::Field;
+use crate::managers::Approval;
 use crate::reasons::NotAllowed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -64,8 +67,39 @@ impl Till {
     /// Runs on tokio's blocking threads: it writes files, and it (re)starts the serial scanner,
     /// which needs the runtime. Called from a window's main thread (a desktop shell's sync
     /// command) it found no runtime and left a newly chosen scanner port closed.
-    pub async fn save_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {
-        self.blocking(move |till| till.write_settings(input)).await
+    ///
+    /// Once any active manager exists, saving needs a manager's PIN (`approval`), and every
+    /// save is a line of the audit trail.
+    pub async fn save_settings(
+        &self,
+        input: SettingsInput,
+        approval: Option<&Approval>,
+    ) -> Result<SettingsView, Error> {
+        let any_manager = self.inner.journal.managers()?.iter().any(|m| m.active);
+        let who = match approval {
+            Some(approval) => Some(self.approve(approval, AuditAction::Settings, None).await?),
+            None if any_manager => {
+                return Err(Error::input(
+                    Field::Pin,
+                    "saving the settings needs a manager's PIN",
+                    "保存设置需要主管 PIN",
+                ));
+            }
+            None => None,
+        };
+        let saved = self.blocking(move |till| till.write_settings(input)).await;
+        self.audit(AuditEntry {
+            asked_by: Some(self.asked_by()),
+            approved_by: who.map(|w| w.name),
+            action: Some(AuditAction::Settings),
+            result: Some(match &saved {
+                Ok(_) => AuditResult::Done,
+                Err(_) => AuditResult::Refused,
+            }),
+            note: saved.as_ref().err().map(ToString::to_string),
+            ..AuditEntry::default()
+        })?;
+        saved
     }
 
     fn write_settings(&self, input: SettingsInput) -> Result<SettingsView, Error> {

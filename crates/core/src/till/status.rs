@@ -6,6 +6,7 @@ use ts_rs::TS;
 use super::input::QrChoice;
 use super::wedge::{ScanRule, scan_rules};
 use super::{Session, Till, read};
+use crate::managers::{DEMO_MANAGER_NAME, DEMO_MANAGER_PIN};
 use crate::{Attempt, AttemptState, Lang};
 
 /// The serial scanner's connection, for the status bar.
@@ -59,8 +60,11 @@ pub struct TillStatus {
     pub session: SessionStatus,
     /// Whether logging in asks for the back-office password.
     pub needs_password: bool,
-    /// In the sandbox: what to type at the login screen.
+    /// In the sandbox: what to type at the login screen, and the demo manager and its PIN.
     pub login_hint: Option<String>,
+    /// A till with real backends and no manager yet: the first start asks for one before
+    /// anything else.
+    pub needs_first_manager: bool,
     pub backends: Vec<BackendStatus>,
     pub scanner: ScannerStatus,
     #[serde(flatten)]
@@ -177,9 +181,16 @@ impl Till {
             .collect();
         let login_hint = self.sandbox().map(|note| {
             let pw = secrecy::ExposeSecret::expose_secret(&note.password);
+            let (demo, pin) = (DEMO_MANAGER_NAME, DEMO_MANAGER_PIN);
             match lang {
-                Lang::ZhCn => format!("沙箱：操作员 {}，密码 {pw}", note.operator),
-                Lang::En => format!("Sandbox: operator {}, password {pw}", note.operator),
+                Lang::ZhCn => format!(
+                    "沙箱：操作员 {}，密码 {pw}；主管 {demo}，PIN {pin}",
+                    note.operator
+                ),
+                Lang::En => format!(
+                    "Sandbox: operator {}, password {pw}; manager {demo} (Demo manager), PIN {pin}",
+                    note.operator
+                ),
             }
         });
         TillStatus {
@@ -189,6 +200,7 @@ impl Till {
             session,
             needs_password: cfg.tourv5.is_some(),
             login_hint,
+            needs_first_manager: self.needs_first_manager(),
             backends,
             scanner: self.inner.scanner.status(),
             counts,

@@ -226,7 +226,12 @@ async fn a_refund_without_an_answer_stays_unknown() {
     arm(&t, "cpay/refund", "http500").await;
     let outcome = t
         .engine
-        .refund(paid.id, None, "goods returned", "boss")
+        .refund(
+            paid.id,
+            None,
+            "goods returned",
+            &crate::common::approver("boss"),
+        )
         .await;
     let parts = t.engine.journal().refunds(paid.id).unwrap();
     assert_eq!(parts.len(), 1, "{parts:?}");

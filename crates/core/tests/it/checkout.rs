@@ -425,12 +425,20 @@ async fn a_manager_refunds_a_cloud_payment_and_receipts_count_it() {
         .await
         .unwrap();
     assert!(
-        t.engine.refund(a.id, None, "", "boss").await.is_err(),
+        t.engine
+            .refund(a.id, None, "", &crate::common::approver("boss"))
+            .await
+            .is_err(),
         "a note is required"
     );
     let r = t
         .engine
-        .refund(a.id, None, "customer returned the goods", "boss")
+        .refund(
+            a.id,
+            None,
+            "customer returned the goods",
+            &crate::common::approver("boss"),
+        )
         .await
         .unwrap();
     assert_eq!(r.state, AttemptState::Refunded);
@@ -445,7 +453,7 @@ async fn a_manager_refunds_a_cloud_payment_and_receipts_count_it() {
     );
     assert_eq!(
         t.engine
-            .refund(a.id, None, "again", "boss")
+            .refund(a.id, None, "again", &crate::common::approver("boss"))
             .await
             .unwrap_err()
             .code(),
@@ -458,7 +466,7 @@ async fn a_manager_refunds_a_cloud_payment_and_receipts_count_it() {
         .unwrap();
     let e = t
         .engine
-        .refund(tv.id, None, "note", "boss")
+        .refund(tv.id, None, "note", &crate::common::approver("boss"))
         .await
         .unwrap_err();
     assert!(e.to_string().contains("back office"), "{e}");

@@ -351,7 +351,11 @@ fn migrations_run_on_an_empty_file_and_again_are_harmless() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3, "every migration ran once");
+    assert_eq!(
+        version,
+        cashier_core::journal::SCHEMA_VERSION as i64,
+        "every migration ran once"
+    );
     let mode: String = raw
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();

@@ -9,6 +9,8 @@ mod checkout;
 mod checkout_qr;
 mod checkout_till;
 mod config;
+mod desk_pins;
+mod desk_reads;
 mod domain;
 mod export;
 mod journal;

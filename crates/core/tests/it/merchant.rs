@@ -129,13 +129,23 @@ async fn run(prefix: &'static str, till: &'static str) {
         .await
         .unwrap();
     let part = engine
-        .refund(paid.id, Some(Fen(5_00)), "one item returned", "boss")
+        .refund(
+            paid.id,
+            Some(Fen(5_00)),
+            "one item returned",
+            &crate::common::approver("boss"),
+        )
         .await
         .unwrap();
     assert_eq!(part.state, AttemptState::PartRefunded);
     assert_eq!(part.refunded, Fen(5_00));
     let rest = engine
-        .refund(paid.id, None, "the rest returned", "boss")
+        .refund(
+            paid.id,
+            None,
+            "the rest returned",
+            &crate::common::approver("boss"),
+        )
         .await
         .unwrap();
     assert_eq!(rest.state, AttemptState::Refunded);
@@ -161,7 +171,12 @@ async fn run(prefix: &'static str, till: &'static str) {
     assert_eq!(refunded, 12_30, "{:?}", ledger.refunds);
     assert!(
         engine
-            .refund(paid.id, Some(Fen(1)), "nothing left", "boss")
+            .refund(
+                paid.id,
+                Some(Fen(1)),
+                "nothing left",
+                &crate::common::approver("boss")
+            )
             .await
             .is_err(),
         "nothing is left to refund"

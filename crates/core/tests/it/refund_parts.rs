@@ -53,7 +53,12 @@ async fn part_then_rest_then_refused(code: &str, platform: Platform, bill: &str)
     assert!(paid.order_no.starts_with(PREFIX), "{}", paid.order_no);
 
     let part = engine
-        .refund(paid.id, Some(Fen(5_00)), "one item returned", "王店长")
+        .refund(
+            paid.id,
+            Some(Fen(5_00)),
+            "one item returned",
+            &crate::common::approver("王店长"),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -61,7 +66,12 @@ async fn part_then_rest_then_refused(code: &str, platform: Platform, bill: &str)
         (AttemptState::PartRefunded, Fen(5_00))
     );
     let rest = engine
-        .refund(paid.id, None, "the rest returned", "王店长")
+        .refund(
+            paid.id,
+            None,
+            "the rest returned",
+            &crate::common::approver("王店长"),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -69,7 +79,12 @@ async fn part_then_rest_then_refused(code: &str, platform: Platform, bill: &str)
         (AttemptState::Refunded, Fen(12_30))
     );
     let refused = engine
-        .refund(paid.id, Some(Fen(1)), "one fen more", "王店长")
+        .refund(
+            paid.id,
+            Some(Fen(1)),
+            "one fen more",
+            &crate::common::approver("王店长"),
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "not_refundable", "{refused}");

@@ -67,7 +67,11 @@ async fn saved_settings_are_the_file_and_the_key_never_is() {
     input.form.till.max_amount = "2000.00".into();
     input.form.polling.qr = "240".into();
     input.cloudpay_key = Some(format!(" {KEY}\n"));
-    let view = f.till.save_settings(input).await.unwrap();
+    let view = f
+        .till
+        .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
+        .await
+        .unwrap();
     assert_eq!(
         (view.form.till.id.as_str(), view.form.till.operator.as_str()),
         ("07", "小王")
@@ -141,7 +145,11 @@ async fn the_hosts_field_is_read_by_core_and_the_baud_choices_come_from_it() {
     input.form.backends.cloudpay_hosts =
         " https://a.example/, https://b.example/\n\n  https://c.example/ ".into();
     input.form.scanner.baud = "14400".into();
-    let saved = f.till.save_settings(input).await.unwrap();
+    let saved = f
+        .till
+        .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
+        .await
+        .unwrap();
     assert_eq!(
         saved.form.backends.cloudpay_hosts,
         "https://a.example/\nhttps://b.example/\nhttps://c.example/"
@@ -158,7 +166,10 @@ async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
     let f = open(|dir| dir.join("cashier.toml")).await;
     let mut first = unchanged(&f.till.settings());
     first.form.till.id = "03".into();
-    f.till.save_settings(first).await.unwrap();
+    f.till
+        .save_settings(first, Some(&crate::common::demo_approval(&f.till)))
+        .await
+        .unwrap();
     let before = std::fs::read(f.config_path()).unwrap();
 
     type Spoil = fn(&mut SettingsInput);
@@ -185,7 +196,11 @@ async fn bad_settings_are_refused_and_the_file_stays_as_it_was() {
         input.form.till.lang = Lang::En;
         input.cloudpay_key = Some(KEY.into());
         spoil(&mut input);
-        let e = f.till.save_settings(input).await.unwrap_err();
+        let e = f
+            .till
+            .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), kind, "{what}: {e}");
         assert_eq!(std::fs::read(f.config_path()).unwrap(), before, "{what}");
         assert_eq!(f.till.lang(), Lang::ZhCn, "{what}: nothing applied");
@@ -209,7 +224,11 @@ async fn a_write_that_fails_is_an_error_and_leaves_nothing_behind() {
     .await;
     let mut input = unchanged(&f.till.settings());
     input.form.till.lang = Lang::En;
-    let e = f.till.save_settings(input).await.unwrap_err();
+    let e = f
+        .till
+        .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Internal, "{e}");
     assert!(e.to_string().contains("taken"), "names the file: {e}");
     assert_eq!(f.till.lang(), Lang::ZhCn, "nothing applied");
@@ -227,7 +246,11 @@ async fn a_scanner_port_saved_is_opened_at_once() {
     let mut input = unchanged(&f.till.settings());
     input.form.scanner.port = Some(port.clone());
     input.form.scanner.terminator = Terminator::Cr;
-    let view = f.till.save_settings(input).await.unwrap();
+    let view = f
+        .till
+        .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
+        .await
+        .unwrap();
     assert_eq!(view.form.scanner.port.as_deref(), Some(port.as_str()));
     tokio::time::timeout(Duration::from_secs(10), async {
         while f.till.status().scanner.state != ScannerState::Connected {

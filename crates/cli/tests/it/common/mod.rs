@@ -10,6 +10,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cashier_core::Attempt;
+
+/// The PIN of the manager "boss" the manager's commands run as.
+pub const BOSS_PIN: &str = "2468";
 use cashier_core::journal::Journal;
 use cashier_sandbox::{Ledger, Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -168,7 +171,34 @@ impl Till {
             args.extend(["--amount", a]);
         }
         args.extend(["--note", "goods returned", "--manager", "boss"]);
-        self.run(&args)
+        self.as_manager(&args)
+    }
+
+    /// Runs a manager's command (`--manager boss`): the password line, then boss's PIN on
+    /// stdin; boss is added to the journal first if the till has no such manager yet.
+    pub fn as_manager(&self, args: &[&str]) -> Finished {
+        self.add_boss();
+        let stdin = format!("{}\n{BOSS_PIN}\n", self.password);
+        Running::start(self.command(args), Some(stdin)).finish(CMD_TIMEOUT)
+    }
+
+    /// The manager "boss" (PIN [`BOSS_PIN`]), as the first start's first manager would be.
+    fn add_boss(&self) {
+        use cashier_core::journal::NewManager;
+        use cashier_core::managers::pin;
+        let journal = self.journal();
+        if journal.managers().unwrap().iter().any(|m| m.name == "boss") {
+            return;
+        }
+        let secret = pin::secret_for_first(&pin::secret_path(&self.db)).unwrap();
+        let hash = pin::hash(&secret, BOSS_PIN).unwrap();
+        let boss = NewManager {
+            name: "boss",
+            pin_hash: &hash,
+            staff_id: None,
+            demo: false,
+        };
+        journal.insert_manager(&boss, chrono::Utc::now()).unwrap();
     }
 
     /// `cashier --json pay` of a QR code, running, with its `shown` event once the code is shown.

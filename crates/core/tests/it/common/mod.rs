@@ -288,3 +288,27 @@ pub async fn sandbox_till(
     .unwrap();
     (till, sandbox, note)
 }
+
+/// A manager who approved, for the engine's refunds (the till checks the PIN before it calls
+/// the engine); no staff id of their own: the till's configured one authorises the refund.
+pub fn approver(name: &str) -> cashier_core::managers::Approver {
+    cashier_core::managers::Approver {
+        id: cashier_core::managers::ManagerId(1),
+        name: name.to_string(),
+        staff_id: None,
+    }
+}
+
+/// The sandbox's demo manager with its public PIN: the approval a test on the sandbox gives.
+pub fn demo_approval(till: &cashier_core::till::Till) -> cashier_core::managers::Approval {
+    let demo = till
+        .managers()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.demo)
+        .expect("the sandbox has its demo manager");
+    cashier_core::managers::Approval {
+        manager: demo.id,
+        pin: cashier_core::managers::DEMO_MANAGER_PIN.to_string(),
+    }
+}
