@@ -1,7 +1,7 @@
 // The manager's desk (F12, or the status bar): opened under a PIN, closed with Esc or by core after a while
 // left alone. Five tabs; a red banner when the journal's chains do not verify.
 import type { JSX } from "preact";
-import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { run } from "../api";
 import type { DeskView, ErrorBody } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
@@ -34,6 +34,8 @@ export function Desk({ store }: { store: Store }): JSX.Element {
   const [tab, setTab] = useState<Tab>("receipts");
   const [integrity, setIntegrity] = useState<Integrity | null>(null);
   const { pad, ask } = useApproval();
+  const words = useRef(t);
+  words.current = t;
 
   // Leaving the desk closes it in core too (the next manager opens it under their own PIN).
   useEffect(() => () => void run({ close_desk: {} }).catch(() => undefined), []);
@@ -44,6 +46,29 @@ export function Desk({ store }: { store: Store }): JSX.Element {
     closingRun({ verify: {} })
       .then(setIntegrity)
       .catch(() => setIntegrity(null));
+  }, [opened]);
+
+  // Left alone as long as core keeps it open, the desk closes on screen too: a manager who walked away
+  // does not leave the day's receipts showing (core's own timer refuses the next read anyway).
+  useEffect(() => {
+    if (!opened) return;
+    let last = performance.now();
+    const used = () => (last = performance.now());
+    const check = setInterval(() => {
+      if (performance.now() - last < opened.idle_close_s * 1000) return;
+      setOpened(null);
+      setClosedWhy(words.current("desk.timedOut"));
+      void run({ close_desk: {} }).catch(() => undefined);
+    }, 5000);
+    window.addEventListener("keydown", used, true);
+    window.addEventListener("pointerdown", used, true);
+    window.addEventListener("wheel", used, true);
+    return () => {
+      clearInterval(check);
+      window.removeEventListener("keydown", used, true);
+      window.removeEventListener("pointerdown", used, true);
+      window.removeEventListener("wheel", used, true);
+    };
   }, [opened]);
 
   // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it).

@@ -142,6 +142,7 @@ export const EN: Record<MsgKey, string> = {
   "desk.openExplain": "Choose the manager and enter the PIN. Closes by itself after 5 minutes unused.",
   "desk.openedBy": "Manager: {name}",
   "desk.close": "Close",
+  "desk.timedOut": "The desk closed after a while unused; enter the PIN again.",
   "desk.broken": "The journal does not verify!",
   "desk.brokenAt": "The {chain} chain breaks at sequence {seq}: {what}. Do not close the day; call support.",
   "desk.tab.receipts": "Receipts",

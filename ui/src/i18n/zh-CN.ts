@@ -140,6 +140,7 @@ export const ZH = {
   "desk.openExplain": "选择主管并输入 PIN。无操作 5 分钟后自动关闭。",
   "desk.openedBy": "主管：{name}",
   "desk.close": "关闭",
+  "desk.timedOut": "主管台无人使用已自动关闭；请重新输入 PIN。",
   "desk.broken": "账本校验失败！",
   "desk.brokenAt": "{chain} 链在序号 {seq} 处断开：{what}。查明前请勿日结，并联系技术支持。",
   "desk.tab.receipts": "收款记录",
