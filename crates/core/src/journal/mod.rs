@@ -214,6 +214,8 @@ impl Journal {
             tracing::debug!(error = %first, "journal migration raced, trying again");
             schema::MIGRATIONS.to_latest(&mut conn)?;
         }
+        // A journal from before the seals is sealed once, as it stands (docs/desk.md).
+        seal::seal_old_rows(&mut conn)?;
         // Only when missing: writing the header is a commit, an fsync on every open.
         let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if id != APPLICATION_ID {
