@@ -36,6 +36,7 @@ pub use error::{JournalError, state_zh};
 pub use read::Selection;
 pub use refund::{Refund, RefundState};
 pub use row::AttemptRow;
+pub use verify::{Break, Chain, Integrity};
 
 /// The journal's schema version (`PRAGMA user_version` once migrated): what a cache of a
 /// journal file, such as the benches' million-attempt one, must be rebuilt for.
