@@ -19,7 +19,7 @@ mod schema;
 mod seal;
 mod verify;
 mod write;
-mod z;
+pub(crate) mod z;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -37,6 +37,9 @@ pub use read::Selection;
 pub use refund::{Refund, RefundState};
 pub use row::AttemptRow;
 pub use verify::{Break, Chain, Integrity};
+pub use z::ZRequest;
+/// The `prev_hash` of a chain's first row.
+pub(crate) use chain::GENESIS as GENESIS_HASH;
 
 /// The journal's schema version (`PRAGMA user_version` once migrated): what a cache of a
 /// journal file, such as the benches' million-attempt one, must be rebuilt for.
