@@ -146,9 +146,10 @@ pub(crate) fn compute(conn: &Connection, input: &ClosingInput<'_>) -> Result<Clo
         corrections_taken: taken,
         net: totals.collected,
         grand_total,
-        prev_hash: last
-            .as_ref()
-            .map_or_else(|| crate::journal::GENESIS_HASH.to_string(), |z| z.hash.clone()),
+        prev_hash: last.as_ref().map_or_else(
+            || crate::journal::GENESIS_HASH.to_string(),
+            |z| z.hash.clone(),
+        ),
     };
     Ok(ClosingReport {
         body,

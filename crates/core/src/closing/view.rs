@@ -105,7 +105,10 @@ fn local(at: &str, tz: Tz, format: &str) -> String {
 fn signed(added: Fen, taken: Fen) -> String {
     match added.checked_sub(taken) {
         Some(up) => format!("+{}", amount_text(up)),
-        None => format!("−{}", amount_text(taken.checked_sub(added).unwrap_or(Fen::ZERO))),
+        None => format!(
+            "−{}",
+            amount_text(taken.checked_sub(added).unwrap_or(Fen::ZERO))
+        ),
     }
 }
 

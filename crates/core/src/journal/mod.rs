@@ -32,14 +32,14 @@ use serde::Serialize;
 use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
+/// The `prev_hash` of a chain's first row.
+pub(crate) use chain::GENESIS as GENESIS_HASH;
 pub use error::{JournalError, state_zh};
 pub use read::Selection;
 pub use refund::{Refund, RefundState};
 pub use row::AttemptRow;
 pub use verify::{Break, Chain, Integrity};
 pub use z::ZRequest;
-/// The `prev_hash` of a chain's first row.
-pub(crate) use chain::GENESIS as GENESIS_HASH;
 
 /// The journal's schema version (`PRAGMA user_version` once migrated): what a cache of a
 /// journal file, such as the benches' million-attempt one, must be rebuilt for.

@@ -96,9 +96,8 @@ pub(crate) fn append_seal(
 
 /// Seals the row `id` as it now stands: what every write calls after writing it.
 pub(crate) fn seal(conn: &Connection, kind: SealKind, id: i64) -> Result<i64, JournalError> {
-    let body = sealed_row(conn, kind, id)?.ok_or_else(|| {
-        JournalError::Corrupt(format!("{} {id}: no row to seal", kind.as_str()))
-    })?;
+    let body = sealed_row(conn, kind, id)?
+        .ok_or_else(|| JournalError::Corrupt(format!("{} {id}: no row to seal", kind.as_str())))?;
     append_seal(conn, kind, id, &body)
 }
 

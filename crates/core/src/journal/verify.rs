@@ -106,7 +106,9 @@ pub(crate) fn verify_since(
             if let Some(b) = z_intact(conn, number)? {
                 return Ok(Some(b));
             }
-            if anchor.last_seq > 0 && seal_hash(conn, anchor.last_seq)? != Some(anchor.last_seal.clone()) {
+            if anchor.last_seq > 0
+                && seal_hash(conn, anchor.last_seq)? != Some(anchor.last_seal.clone())
+            {
                 return Ok(Some(brk(
                     Chain::Seals,
                     anchor.last_seq,
@@ -117,8 +119,7 @@ pub(crate) fn verify_since(
         }
         None => (0, GENESIS),
     };
-    let mut stmt =
-        conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, ref_id, body, prev_hash, hash FROM seals WHERE seq > ?1 ORDER BY seq",
     )?;
     let mut rows = stmt.query([from])?;
@@ -130,7 +131,12 @@ pub(crate) fn verify_since(
             broken = Some(b);
             break;
         }
-        checked.push((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?));
+        checked.push((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+        ));
     }
     drop(rows);
     drop(stmt);
@@ -175,10 +181,18 @@ impl Walk {
             )));
         }
         if prev_hash != self.prev {
-            return Ok(Some(brk(Chain::Seals, seq, "does not link to the seal before it")));
+            return Ok(Some(brk(
+                Chain::Seals,
+                seq,
+                "does not link to the seal before it",
+            )));
         }
         if link(&prev_hash, &canonical(seq, &kind, ref_id, &body)) != hash {
-            return Ok(Some(brk(Chain::Seals, seq, "its hash does not match what it holds")));
+            return Ok(Some(brk(
+                Chain::Seals,
+                seq,
+                "its hash does not match what it holds",
+            )));
         }
         self.expected += 1;
         self.prev = hash;
@@ -187,7 +201,11 @@ impl Walk {
 }
 
 /// The whole seal chain from `from`: how many seals, and the first break.
-fn walk_seals(conn: &Connection, from: i64, prev: &str) -> Result<(u64, Option<Break>), JournalError> {
+fn walk_seals(
+    conn: &Connection,
+    from: i64,
+    prev: &str,
+) -> Result<(u64, Option<Break>), JournalError> {
     let mut stmt = conn.prepare(
         "SELECT seq, kind, ref_id, body, prev_hash, hash FROM seals WHERE seq > ?1 ORDER BY seq",
     )?;
@@ -233,7 +251,13 @@ fn seal_matches_row(
         // Which state is the refund's now is checked against the last of these by the full
         // verification; the range's own rows are the refund and transition seals.
         "refund_state" => return Ok(None),
-        other => return Ok(Some(brk(Chain::Seals, seq, format!("unknown kind {other:?}")))),
+        other => {
+            return Ok(Some(brk(
+                Chain::Seals,
+                seq,
+                format!("unknown kind {other:?}"),
+            )));
+        }
     };
     let mut sealed = match parse_body(seq, body) {
         Ok(m) => m,
@@ -271,14 +295,22 @@ fn differs(sealed: &Map<String, Value>, row: &Map<String, Value>) -> Option<Stri
 
 /// A row newer than every sealed one of its table: written behind the journal's back.
 fn unsealed_tail(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    for (table, kind) in [("attempts", "attempt"), ("transitions", "transition"), ("refunds", "refund")] {
+    for (table, kind) in [
+        ("attempts", "attempt"),
+        ("transitions", "transition"),
+        ("refunds", "refund"),
+    ] {
         let sql = format!(
             "SELECT MIN(id) FROM {table} WHERE id > (SELECT COALESCE(MAX(ref_id), 0) FROM seals
                  WHERE kind = '{kind}')"
         );
         let id: Option<i64> = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
         if let Some(id) = id {
-            return Ok(Some(brk(Chain::Rows, 0, format!("{kind} {id} has no seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                0,
+                format!("{kind} {id} has no seal"),
+            )));
         }
     }
     Ok(None)
@@ -320,20 +352,31 @@ fn check_rows(conn: &Connection) -> Result<Option<Break>, JournalError> {
         let (state, last): (String, Option<String>) = (row.get(n)?, row.get(n + 1)?);
         let (seq, body): (Option<i64>, Option<String>) = (row.get(n + 2)?, row.get(n + 3)?);
         let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(Chain::Rows, 0, format!("attempt {id} has no seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                0,
+                format!("attempt {id} has no seal"),
+            )));
         };
         let sealed = match parse_body(seq, &body) {
             Ok(m) => m,
             Err(b) => return Ok(Some(b)),
         };
         if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(Chain::Rows, seq, format!("attempt {id}: {col} differs from its seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                seq,
+                format!("attempt {id}: {col} differs from its seal"),
+            )));
         }
         if last.as_deref() != Some(state.as_str()) {
             return Ok(Some(brk(
                 Chain::Rows,
                 seq,
-                format!("attempt {id}: state {state} is not its last transition's ({})", last.unwrap_or_default()),
+                format!(
+                    "attempt {id}: state {state} is not its last transition's ({})",
+                    last.unwrap_or_default()
+                ),
             )));
         }
     }
@@ -367,14 +410,22 @@ fn check_table(
         let id = row.get::<_, i64>(0)?;
         let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
         let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(Chain::Rows, 0, format!("{kind} {id} has no seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                0,
+                format!("{kind} {id} has no seal"),
+            )));
         };
         let sealed = match parse_body(seq, &body) {
             Ok(m) => m,
             Err(b) => return Ok(Some(b)),
         };
         if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(Chain::Rows, seq, format!("{kind} {id}: {col} differs from its seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                seq,
+                format!("{kind} {id}: {col} differs from its seal"),
+            )));
         }
     }
     Ok(None)
@@ -409,7 +460,11 @@ fn check_refunds(conn: &Connection) -> Result<Option<Break>, JournalError> {
             Err(b) => return Ok(Some(b)),
         };
         if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(Chain::Rows, seq, format!("refund {id}: {col} differs from its seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                seq,
+                format!("refund {id}: {col} differs from its seal"),
+            )));
         }
     }
     Ok(None)
@@ -432,7 +487,11 @@ fn check_table_identity(conn: &Connection) -> Result<Option<Break>, JournalError
         let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
         let changed: bool = row.get(n + 2)?;
         let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(Chain::Rows, 0, format!("refund {id} has no seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                0,
+                format!("refund {id} has no seal"),
+            )));
         };
         let mut sealed = match parse_body(seq, &body) {
             Ok(m) => m,
@@ -443,7 +502,11 @@ fn check_table_identity(conn: &Connection) -> Result<Option<Break>, JournalError
             current.remove("state");
         }
         if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(Chain::Rows, seq, format!("refund {id}: {col} differs from its seal"))));
+            return Ok(Some(brk(
+                Chain::Rows,
+                seq,
+                format!("refund {id}: {col} differs from its seal"),
+            )));
         }
     }
     Ok(None)
@@ -463,7 +526,8 @@ fn dangling_seal(conn: &Connection) -> Result<Option<Break>, JournalError> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    Ok(found.map(|(seq, kind, id)| brk(Chain::Rows, seq, format!("{kind} {id} is sealed but gone"))))
+    Ok(found
+        .map(|(seq, kind, id)| brk(Chain::Rows, seq, format!("{kind} {id} is sealed but gone"))))
 }
 
 /// The Z chain: numbers from 1 without a gap, each linked to the one before, each hash over
@@ -508,14 +572,27 @@ pub(crate) fn z_intact(conn: &Connection, number: u64) -> Result<Option<Break>, 
                  prev_hash, hash FROM z_reports WHERE number = ?1",
         )?
         .query_row([n], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })
         .optional()?;
     let Some((day, first_seq, last_seq, last_seal, grand, body, prev_hash, hash)) = row else {
         return Ok(Some(brk(Chain::Z, n, format!("Z {number} is missing"))));
     };
     if link(&prev_hash, &body) != hash {
-        return Ok(Some(brk(Chain::Z, n, "its hash does not match what it holds")));
+        return Ok(Some(brk(
+            Chain::Z,
+            n,
+            "its hash does not match what it holds",
+        )));
     }
     let Ok(Value::Object(b)) = serde_json::from_str::<Value>(&body) else {
         return Ok(Some(brk(Chain::Z, n, "its body is not a JSON object")));
@@ -528,7 +605,11 @@ pub(crate) fn z_intact(conn: &Connection, number: u64) -> Result<Option<Break>, 
         && b.get("grand_total") == Some(&Value::from(grand))
         && b.get("prev_hash") == Some(&Value::from(prev_hash));
     if !same {
-        return Ok(Some(brk(Chain::Z, n, "its columns differ from what it holds")));
+        return Ok(Some(brk(
+            Chain::Z,
+            n,
+            "its columns differ from what it holds",
+        )));
     }
     let sealed = if last_seq == 0 {
         Some(GENESIS.to_string())

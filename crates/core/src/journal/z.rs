@@ -121,7 +121,11 @@ impl Journal {
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                out.push(report_of(row.get(0)?, &row.get::<_, String>(1)?, row.get(2)?)?);
+                out.push(report_of(
+                    row.get(0)?,
+                    &row.get::<_, String>(1)?,
+                    row.get(2)?,
+                )?);
             }
             Ok(out)
         })
@@ -160,7 +164,14 @@ pub(crate) fn last_z(conn: &Connection) -> Result<Option<LastZ>, JournalError> {
              FROM z_reports ORDER BY number DESC LIMIT 1",
         )?
         .query_row([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .optional()?;
     row.map(|(number, day, last_seq, last_seal, grand, hash)| {
