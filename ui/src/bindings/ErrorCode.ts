@@ -3,4 +3,4 @@
 /**
  * The stable code of an error, for logs, tests and the UI's finer branches.
  */
-export type ErrorCode = "invalid_amount" | "invalid_bill" | "invalid_code" | "missing_input" | "crypto" | "unreachable" | "no_answer" | "rejected" | "not_logged_in" | "config" | "not_allowed" | "not_found" | "report_export" | "internal" | "journal_db" | "journal_migration" | "journal_io" | "journal_foreign" | "journal_corrupt" | "bill_busy" | "bill_paid" | "attempt_not_found" | "illegal_transition" | "order_no" | "bad_resolve" | "not_refundable" | "refund_open" | "refund_too_large";
+export type ErrorCode = "invalid_amount" | "invalid_bill" | "invalid_code" | "missing_input" | "crypto" | "unreachable" | "no_answer" | "rejected" | "not_logged_in" | "config" | "not_allowed" | "not_found" | "report_export" | "internal" | "journal_db" | "journal_migration" | "journal_io" | "journal_foreign" | "journal_corrupt" | "bill_busy" | "bill_paid" | "attempt_not_found" | "illegal_transition" | "order_no" | "bad_resolve" | "not_refundable" | "refund_open" | "refund_too_large" | "pin_wrong" | "manager_locked" | "desk_refused" | "closing_refused" | "journal_tampered";

@@ -3,4 +3,4 @@
 /**
  * The input an error belongs next to.
  */
-export type Field = "bill" | "amount" | "code" | "operator" | "password" | "note" | "manager" | "settings";
+export type Field = "bill" | "amount" | "code" | "operator" | "password" | "note" | "manager" | "pin" | "settings";

@@ -2,18 +2,21 @@
 //! recomputed, the sequence without gaps, every attempt, transition and refund row exactly what
 //! its seals say, no row without a seal, each Z's last seal still the seal it names.
 
-use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::chain::{GENESIS, link};
-use super::seal::{
-    ATTEMPT_SEALED, REFUND_SEALED, REFUND_STATE_SEALED, SealKind, TRANSITION_SEALED, canonical,
-    sealed_row,
-};
+use super::seal::{SealKind, canonical, sealed_row};
 use super::{Journal, JournalError};
+
+mod rows;
+mod z_chain;
+
+use rows::check_rows;
+use z_chain::walk_z;
+pub(crate) use z_chain::z_intact;
 
 /// Which chain broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -70,7 +73,7 @@ impl Journal {
     }
 }
 
-fn brk(chain: Chain, seq: i64, what: impl Into<String>) -> Break {
+pub(super) fn brk(chain: Chain, seq: i64, what: impl Into<String>) -> Break {
     Break {
         chain,
         seq,
@@ -221,14 +224,14 @@ fn walk_seals(
     Ok((count, broken))
 }
 
-fn seal_hash(conn: &Connection, seq: i64) -> Result<Option<String>, JournalError> {
+pub(super) fn seal_hash(conn: &Connection, seq: i64) -> Result<Option<String>, JournalError> {
     Ok(conn
         .prepare_cached("SELECT hash FROM seals WHERE seq = ?1")?
         .query_row([seq], |r| r.get(0))
         .optional()?)
 }
 
-fn parse_body(seq: i64, body: &str) -> Result<Map<String, Value>, Break> {
+pub(super) fn parse_body(seq: i64, body: &str) -> Result<Map<String, Value>, Break> {
     match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(brk(Chain::Seals, seq, "its body is not a JSON object")),
@@ -284,7 +287,7 @@ fn seal_matches_row(
 }
 
 /// The first column whose value differs, if any.
-fn differs(sealed: &Map<String, Value>, row: &Map<String, Value>) -> Option<String> {
+pub(super) fn differs(sealed: &Map<String, Value>, row: &Map<String, Value>) -> Option<String> {
     let mut keys: Vec<&String> = sealed.keys().chain(row.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -312,316 +315,6 @@ fn unsealed_tail(conn: &Connection) -> Result<Option<Break>, JournalError> {
                 format!("{kind} {id} has no seal"),
             )));
         }
-    }
-    Ok(None)
-}
-
-/// A row read by position from column `start` on, under the names of `columns`.
-fn row_map(row: &Row<'_>, columns: &str, start: usize) -> Result<Map<String, Value>, JournalError> {
-    let mut out = Map::new();
-    for (i, name) in columns.split(", ").enumerate() {
-        let value = match row.get_ref(start + i)? {
-            ValueRef::Null => Value::Null,
-            ValueRef::Integer(n) => Value::from(n),
-            ValueRef::Real(f) => Value::from(f),
-            ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-            ValueRef::Blob(b) => Value::from(format!("blob:{}", hex::encode(b))),
-        };
-        out.insert(name.to_string(), value);
-    }
-    Ok(out)
-}
-
-/// Every attempt, transition and refund against its seals, and every seal against its row.
-fn check_rows(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    // Attempts: identity as sealed, state as its last transition's.
-    let n = ATTEMPT_SEALED.split(", ").count();
-    let sql = format!(
-        "SELECT {ATTEMPT_SEALED}, state,
-             (SELECT to_state FROM transitions t WHERE t.attempt_id = attempts.id
-                 ORDER BY t.id DESC LIMIT 1),
-             s.seq, s.body
-         FROM attempts LEFT JOIN seals s ON s.kind = 'attempt' AND s.ref_id = attempts.id
-         ORDER BY attempts.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let current = row_map(row, ATTEMPT_SEALED, 0)?;
-        let id = row.get::<_, i64>(0)?;
-        let (state, last): (String, Option<String>) = (row.get(n)?, row.get(n + 1)?);
-        let (seq, body): (Option<i64>, Option<String>) = (row.get(n + 2)?, row.get(n + 3)?);
-        let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(
-                Chain::Rows,
-                0,
-                format!("attempt {id} has no seal"),
-            )));
-        };
-        let sealed = match parse_body(seq, &body) {
-            Ok(m) => m,
-            Err(b) => return Ok(Some(b)),
-        };
-        if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!("attempt {id}: {col} differs from its seal"),
-            )));
-        }
-        if last.as_deref() != Some(state.as_str()) {
-            return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!(
-                    "attempt {id}: state {state} is not its last transition's ({})",
-                    last.unwrap_or_default()
-                ),
-            )));
-        }
-    }
-    drop(rows);
-    drop(stmt);
-    if let Some(b) = check_table(conn, "transitions", "transition", TRANSITION_SEALED)? {
-        return Ok(Some(b));
-    }
-    if let Some(b) = check_refunds(conn)? {
-        return Ok(Some(b));
-    }
-    dangling_seal(conn)
-}
-
-/// Every row of an append-only table equal to its seal.
-fn check_table(
-    conn: &Connection,
-    table: &str,
-    kind: &str,
-    columns: &str,
-) -> Result<Option<Break>, JournalError> {
-    let n = columns.split(", ").count();
-    let sql = format!(
-        "SELECT {columns}, s.seq, s.body FROM {table}
-         LEFT JOIN seals s ON s.kind = '{kind}' AND s.ref_id = {table}.id ORDER BY {table}.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let current = row_map(row, columns, 0)?;
-        let id = row.get::<_, i64>(0)?;
-        let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
-        let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(
-                Chain::Rows,
-                0,
-                format!("{kind} {id} has no seal"),
-            )));
-        };
-        let sealed = match parse_body(seq, &body) {
-            Ok(m) => m,
-            Err(b) => return Ok(Some(b)),
-        };
-        if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!("{kind} {id}: {col} differs from its seal"),
-            )));
-        }
-    }
-    Ok(None)
-}
-
-/// Refunds: identity as sealed at creation; state, reason and time as the last change of
-/// state sealed (or as created, when it never changed).
-fn check_refunds(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    if let Some(b) = check_table_identity(conn)? {
-        return Ok(Some(b));
-    }
-    let n = REFUND_STATE_SEALED.split(", ").count();
-    let sql = format!(
-        "SELECT {REFUND_STATE_SEALED},
-             (SELECT seq FROM seals WHERE kind = 'refund_state' AND ref_id = refunds.id
-                 ORDER BY seq DESC LIMIT 1),
-             (SELECT body FROM seals WHERE kind = 'refund_state' AND ref_id = refunds.id
-                 ORDER BY seq DESC LIMIT 1)
-         FROM refunds ORDER BY id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let current = row_map(row, REFUND_STATE_SEALED, 0)?;
-        let id = row.get::<_, i64>(0)?;
-        let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
-        let (Some(seq), Some(body)) = (seq, body) else {
-            continue;
-        };
-        let sealed = match parse_body(seq, &body) {
-            Ok(m) => m,
-            Err(b) => return Ok(Some(b)),
-        };
-        if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!("refund {id}: {col} differs from its seal"),
-            )));
-        }
-    }
-    Ok(None)
-}
-
-/// A refund's identity equal to its creation seal; its state too when it never changed.
-fn check_table_identity(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    let n = REFUND_SEALED.split(", ").count();
-    let sql = format!(
-        "SELECT {REFUND_SEALED}, s.seq, s.body,
-             EXISTS (SELECT 1 FROM seals c WHERE c.kind = 'refund_state' AND c.ref_id = refunds.id)
-         FROM refunds LEFT JOIN seals s ON s.kind = 'refund' AND s.ref_id = refunds.id
-         ORDER BY refunds.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let mut current = row_map(row, REFUND_SEALED, 0)?;
-        let id = row.get::<_, i64>(0)?;
-        let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
-        let changed: bool = row.get(n + 2)?;
-        let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(
-                Chain::Rows,
-                0,
-                format!("refund {id} has no seal"),
-            )));
-        };
-        let mut sealed = match parse_body(seq, &body) {
-            Ok(m) => m,
-            Err(b) => return Ok(Some(b)),
-        };
-        if changed {
-            sealed.remove("state");
-            current.remove("state");
-        }
-        if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!("refund {id}: {col} differs from its seal"),
-            )));
-        }
-    }
-    Ok(None)
-}
-
-/// The first seal whose row is gone.
-fn dangling_seal(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    let found: Option<(i64, String, i64)> = conn
-        .query_row(
-            "SELECT seq, kind, ref_id FROM seals s WHERE
-                 (kind = 'attempt' AND NOT EXISTS (SELECT 1 FROM attempts WHERE id = s.ref_id))
-              OR (kind = 'transition' AND NOT EXISTS (SELECT 1 FROM transitions WHERE id = s.ref_id))
-              OR (kind IN ('refund', 'refund_state')
-                  AND NOT EXISTS (SELECT 1 FROM refunds WHERE id = s.ref_id))
-             ORDER BY seq LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    Ok(found
-        .map(|(seq, kind, id)| brk(Chain::Rows, seq, format!("{kind} {id} is sealed but gone"))))
-}
-
-/// The Z chain: numbers from 1 without a gap, each linked to the one before, each hash over
-/// its stored body, the columns as the body says, and each Z's last seal still in the chain.
-fn walk_z(conn: &Connection) -> Result<(u64, Option<Break>), JournalError> {
-    let mut stmt = conn.prepare("SELECT number FROM z_reports ORDER BY number")?;
-    let numbers = stmt
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut prev = GENESIS.to_string();
-    let mut broken = None;
-    for (i, number) in numbers.iter().enumerate() {
-        let expected = i as i64 + 1;
-        if broken.is_some() {
-            break;
-        }
-        if *number != expected {
-            broken = Some(brk(Chain::Z, expected, format!("Z {expected} is missing")));
-            break;
-        }
-        let (prev_hash, hash): (String, String) = conn.query_row(
-            "SELECT prev_hash, hash FROM z_reports WHERE number = ?1",
-            [number],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if prev_hash != prev {
-            broken = Some(brk(Chain::Z, *number, "does not link to the Z before it"));
-            break;
-        }
-        broken = z_intact(conn, *number as u64)?;
-        prev = hash;
-    }
-    Ok((numbers.len() as u64, broken))
-}
-
-/// One Z: its hash over its body, its columns as its body says, its last seal in the chain.
-pub(crate) fn z_intact(conn: &Connection, number: u64) -> Result<Option<Break>, JournalError> {
-    let n = number as i64;
-    let row: Option<(String, i64, i64, String, i64, String, String, String)> = conn
-        .prepare_cached(
-            "SELECT business_day, first_seq, last_seq, last_seal, grand_total_fen, body,
-                 prev_hash, hash FROM z_reports WHERE number = ?1",
-        )?
-        .query_row([n], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })
-        .optional()?;
-    let Some((day, first_seq, last_seq, last_seal, grand, body, prev_hash, hash)) = row else {
-        return Ok(Some(brk(Chain::Z, n, format!("Z {number} is missing"))));
-    };
-    if link(&prev_hash, &body) != hash {
-        return Ok(Some(brk(
-            Chain::Z,
-            n,
-            "its hash does not match what it holds",
-        )));
-    }
-    let Ok(Value::Object(b)) = serde_json::from_str::<Value>(&body) else {
-        return Ok(Some(brk(Chain::Z, n, "its body is not a JSON object")));
-    };
-    let same = b.get("number") == Some(&Value::from(n))
-        && b.get("day") == Some(&Value::from(day))
-        && b.get("first_seq") == Some(&Value::from(first_seq))
-        && b.get("last_seq") == Some(&Value::from(last_seq))
-        && b.get("last_seal") == Some(&Value::from(last_seal.clone()))
-        && b.get("grand_total") == Some(&Value::from(grand))
-        && b.get("prev_hash") == Some(&Value::from(prev_hash));
-    if !same {
-        return Ok(Some(brk(
-            Chain::Z,
-            n,
-            "its columns differ from what it holds",
-        )));
-    }
-    let sealed = if last_seq == 0 {
-        Some(GENESIS.to_string())
-    } else {
-        seal_hash(conn, last_seq)?
-    };
-    if sealed.as_deref() != Some(last_seal.as_str()) {
-        return Ok(Some(brk(
-            Chain::Seals,
-            last_seq,
-            format!("the seal Z {number} ends with is not the one it names"),
-        )));
     }
     Ok(None)
 }

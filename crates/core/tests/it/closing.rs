@@ -37,7 +37,7 @@ fn begin(j: &Journal, d: u32, channel: Channel, fen: u64) -> Attempt {
         channel,
         wallet: None,
         code_masked: (!channel.is_qr()).then(|| "1345**********7649".to_string()),
-        operator: if fen % 2 == 0 { "op1" } else { "op2" }.into(),
+        operator: if fen.is_multiple_of(2) { "op1" } else { "op2" }.into(),
         scheme: OrderScheme::internal("CA", "T01").unwrap(),
         bill_paid_before: None,
     };
