@@ -91,7 +91,18 @@ fn z_numbers_run_from_one_without_gaps_and_a_day_closes_once() {
         }
     );
     paid(&j, 2, 500);
+    paid(&j, 2, 301);
+    let failed = begin(&j, 2, Channel::CloudBarcode, 99);
+    to(&j, &failed, S::Failed, 2);
     let z2 = z(&j, 2).unwrap();
+    let operators: Vec<(&str, u64, Fen)> = z2
+        .body
+        .operators
+        .iter()
+        .map(|o| (o.operator.as_str(), o.count, o.collected))
+        .collect();
+    assert_eq!(operators, [("op1", 1, Fen(500)), ("op2", 2, Fen(301))]);
+    assert_eq!((z2.body.net, z2.body.count), (Fen(801), 3));
     // A day without a payment still closes: the shop was open and took nothing.
     let z3 = z(&j, 3).unwrap();
     assert_eq!((z2.body.number, z3.body.number), (2, 3));
@@ -104,7 +115,7 @@ fn z_numbers_run_from_one_without_gaps_and_a_day_closes_once() {
         "nothing sealed since Z 2"
     );
     assert_eq!(z3.body.last_seal, z2.body.last_seal);
-    assert_eq!(z3.body.grand_total, Fen(1500));
+    assert_eq!(z3.body.grand_total, Fen(1801));
     let listed: Vec<u64> = j
         .z_reports()
         .unwrap()
@@ -292,6 +303,35 @@ fn a_failed_z_leaves_nothing_and_can_be_taken_again() {
     assert!(j.z_reports().unwrap().is_empty());
     raw(&path).execute_batch("DROP TRIGGER full").unwrap();
     assert_eq!(z(&j, 1).unwrap().body.number, 1);
+}
+
+#[test]
+fn two_processes_closing_the_same_day_write_one_z() {
+    let (_d, path, j) = journal();
+    paid(&j, 1, 1000);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (path, barrier) = (path.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                // A journal of its own, as a second process would open it.
+                let mine = Journal::open(&path).unwrap();
+                barrier.wait();
+                z(&mine, 1).map(|z| z.body.number)
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let numbers: Vec<u64> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(numbers, [1], "{results:?}");
+    assert!(results.iter().any(|r| matches!(
+        r,
+        Err(Error::Desk(DeskRefusal::DayClosed { number: 1, .. }))
+    )));
+    assert_eq!(j.z_reports().unwrap().len(), 1);
 }
 
 /// A journal with two closed days and some history, and its file.
