@@ -126,28 +126,15 @@ pub(crate) fn verify_since(
         "SELECT seq, kind, ref_id, body, prev_hash, hash FROM seals WHERE seq > ?1 ORDER BY seq",
     )?;
     let mut rows = stmt.query([from])?;
-    let mut broken = None;
-    let mut checked = Vec::new();
     let mut walk = Walk::new(from, prev);
+    // One pass, nothing held: the first Z of a long journal covers millions of seals.
     while let Some(row) = rows.next()? {
         if let Some(b) = walk.step(row)? {
-            broken = Some(b);
-            break;
+            return Ok(Some(b));
         }
-        checked.push((
-            row.get::<_, i64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, String>(3)?,
-        ));
-    }
-    drop(rows);
-    drop(stmt);
-    if broken.is_some() {
-        return Ok(broken);
-    }
-    for (seq, kind, ref_id, body) in checked {
-        if let Some(b) = seal_matches_row(conn, seq, &kind, ref_id, &body)? {
+        let (seq, kind, ref_id) = (row.get(0)?, row.get::<_, String>(1)?, row.get(2)?);
+        let body = row.get_ref(3)?.as_str().unwrap_or_default();
+        if let Some(b) = seal_matches_row(conn, seq, &kind, ref_id, body)? {
             return Ok(Some(b));
         }
     }
