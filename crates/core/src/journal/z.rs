@@ -282,8 +282,10 @@ pub(crate) fn money_changes(
     last: i64,
 ) -> Result<Vec<MoneyChange>, JournalError> {
     let mut stmt = conn.prepare_cached(
+        // `+kind`: not from the index on kind, which the planner otherwise takes, reading every
+        // transition's seal of the journal (0.36 s at 1,000,000 attempts) for a day's range.
         "SELECT seq, kind, body FROM seals
-         WHERE seq BETWEEN ?1 AND ?2 AND kind IN ('transition', 'refund_state') ORDER BY seq",
+         WHERE seq BETWEEN ?1 AND ?2 AND +kind IN ('transition', 'refund_state') ORDER BY seq",
     )?;
     let mut rows = stmt.query([first, last])?;
     let mut out = Vec::new();
