@@ -10,6 +10,8 @@
 //!   sandbox on loopback. A summary with the ratios is printed at the end;
 //! - `closing`: the X of one day of 10,000 attempts (the computation a Z makes) alone and
 //!   inside the year's 1,000,000, each after a Z of the day before.
+//!   Measured (2-core VM, 40 rounds): 24.8 ms alone, 24.2 ms inside 1,000,000 (0.98x); the
+//!   range since that Z holds the scale figures' own attempts, verified with it.
 
 #[path = "support/figures.rs"]
 mod figures;

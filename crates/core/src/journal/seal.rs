@@ -134,6 +134,8 @@ pub(crate) fn sealed_row(
 
 /// Seals, once, a journal written before the seals: every attempt by id with its
 /// transitions, then every refund. Asked with one cheap `SELECT` on each open.
+/// Measured once (release build, 2-core VM): 76 s for a year of 1,000,000 attempts (3.3 million
+/// seals), in one transaction; a shop's real journal from before the seals is far smaller.
 pub(crate) fn seal_old_rows(conn: &mut Connection) -> Result<(), JournalError> {
     let unsealed: bool = conn.query_row(
         "SELECT NOT EXISTS (SELECT 1 FROM seals)
