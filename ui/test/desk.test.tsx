@@ -171,7 +171,16 @@ describe("desk", () => {
     fireEvent.click(id("z-copy-1"));
     await wait("copy-mark");
     expect(id("copy-mark").textContent).toMatch(/副本|DUPLICATE/);
-    // A second Z of the same day is refused by core, in its words.
-    expect(argsOf("z_report")).toHaveLength(1);
+    // A second Z of the same day is refused by core, in its words, next to the day's buttons.
+    fireEvent.click(id("show-x"));
+    await wait("x-report");
+    fireEvent.click(id("take-z"));
+    await wait("pin-pad");
+    await waitFor(() => expect(pinOptions().length).toBeGreaterThan(0));
+    typePin("123456");
+    await wait("close-error");
+    expect(id("close-error").textContent).toMatch(/Z ?1/);
+    expect(argsOf("z_report")).toHaveLength(2);
+    expect(screen.queryByTestId("pin-pad")).toBeNull();
   }, 60_000);
 });

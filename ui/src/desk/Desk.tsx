@@ -1,7 +1,7 @@
 // The manager's desk (F12, or the status bar): opened under a PIN, closed with Esc or by core after a while
 // left alone. Five tabs; a red banner when the journal's chains do not verify.
 import type { JSX } from "preact";
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { run } from "../api";
 import type { DeskView, ErrorBody, Integrity } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
@@ -70,8 +70,9 @@ export function Desk({ store }: { store: Store }): JSX.Element {
     };
   }, [opened]);
 
-  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it).
-  useEffect(() => {
+  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it); attached before
+  // the desk is first painted, so a key pressed the moment it shows is not lost.
+  useLayoutEffect(() => {
     if (!opened) return;
     const onKey = (e: KeyboardEvent) => {
       const hit = TABS.find(([, , k]) => k === e.key);
