@@ -27,6 +27,9 @@ export default defineConfig({
     environment: "happy-dom",
     // One development bridge (the real Till on the embedded sandbox) for the whole run.
     globalSetup: ["test/setup/bridge.ts"],
+    // The screen tests of app.test.tsx and desk.test.tsx share that one till and reset it before each test:
+    // one file at a time, or one file's reset lands in the middle of another's test.
+    fileParallelism: false,
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
   },
 });

@@ -140,7 +140,7 @@ describe("desk", () => {
     await waitFor(() => expect(pages().some((q) => q.offset === 50)).toBe(true), { timeout: 8000 });
     await wait("receipt-59");
     // Totals are core's (summary), and a row opens the attempt's timeline.
-    expect(id("total-count").textContent).toBe("60");
+    await waitFor(() => expect(id("total-count").textContent).toBe("60"));
     fireEvent.click(id("receipt-59"));
     await wait("timeline");
     expect(id("timeline").querySelectorAll("li").length).toBeGreaterThan(0);
