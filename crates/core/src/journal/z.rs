@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::chain::link;
+use super::seal::{self, SealKind};
 use super::{Journal, JournalError};
 use crate::Error;
 use crate::closing::{self, ClosingInput, ClosingReport, ReportBody, ReportKind};
@@ -65,6 +66,7 @@ impl Journal {
             ])
         })
         .map_err(JournalError::from)?;
+        seal::seal(&tx, SealKind::Z, body.number as i64)?;
         tx.commit().map_err(JournalError::from)?;
         Ok(ClosingReport {
             body: report.body,
