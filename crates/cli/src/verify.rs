@@ -28,8 +28,9 @@ pub fn run(config: Option<PathBuf>, json: bool) -> Result<ExitCode, Error> {
     let t = |zh: &'static str, en: &'static str| lang.pick([zh, en]);
     match &integrity.first_break {
         None => out!(
-            "{}: {} {}, {} {}, {} {}",
+            "{}{} {} {}, {} {}, {} {}",
             t("账本完整", "journal intact"),
+            t("：", ":"),
             integrity.seals,
             t("个封签", "seals"),
             integrity.audit,
