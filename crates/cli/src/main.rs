@@ -1,9 +1,14 @@
 //! `cashier`: the headless cashier for scripting, operations and benchmarks.
 //!
 //! Exit codes: 0 paid (or the command succeeded), 1 not paid (failed, cancelled, expired,
-//! refunded), 2 bad input, 3 Unknown (needs "query again" or a manager), 4 any other error.
+//! refunded), 2 bad input (a wrong PIN too), 3 Unknown (needs "query again" or a manager), 4 any
+//! other error (a Z refused, a locked manager), 5 the journal does not verify (`verify` found a
+//! break, or an X or Z was refused because of one).
 
+mod closing;
 mod demo;
+mod desk;
+mod managers;
 mod output;
 mod pay;
 mod pin;
@@ -12,6 +17,7 @@ mod scan;
 mod setup;
 mod stop;
 mod term;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -121,6 +127,49 @@ enum Command {
         #[arg(long)]
         search: Option<String>,
     },
+    /// Manager: the X report of a business day, a snapshot of what a Z would say (never
+    /// stored). Opens the desk under --manager's PIN, read from stdin (one line).
+    X {
+        /// Business day, YYYY-MM-DD (default: today in the configured zone).
+        #[arg(long)]
+        day: Option<String>,
+        /// The manager at the desk; their PIN is read from stdin (one line).
+        #[arg(long)]
+        manager: String,
+    },
+    /// Manager: close a business day with its numbered Z report, under --manager's PIN (stdin,
+    /// one line); a day is closed once. --copy N prints a copy of Z N marked 副本 / DUPLICATE,
+    /// --list lists the Zs.
+    Z {
+        /// Business day, YYYY-MM-DD (default: today in the configured zone).
+        #[arg(long)]
+        day: Option<String>,
+        /// Print a copy of Z number N instead of closing a day.
+        #[arg(long, value_name = "N", conflicts_with_all = ["day", "list"])]
+        copy: Option<u64>,
+        /// List the Zs, oldest first, instead of closing a day.
+        #[arg(long, conflicts_with = "day")]
+        list: bool,
+        /// The approving manager; their PIN is read from stdin (one line).
+        #[arg(long)]
+        manager: String,
+    },
+    /// Check the journal's integrity: its seals, rows, Z reports and audit trail. No PIN.
+    /// Exit 0 intact, 5 broken (the first break on stderr, or in the JSON).
+    Verify,
+    /// Manager: the audit trail (approvals, denials, lock-outs, Zs, refunds, manager changes),
+    /// oldest first. Opens the desk under --manager's PIN, read from stdin (one line).
+    Audit {
+        /// Only this business day, YYYY-MM-DD (default: all).
+        #[arg(long)]
+        day: Option<String>,
+        /// The manager at the desk; their PIN is read from stdin (one line).
+        #[arg(long)]
+        manager: String,
+    },
+    /// The till's managers: create the first, add, list, disable.
+    #[command(subcommand)]
+    Manager(managers::ManagerCommand),
     /// Read a serial scanner and print what it reads (codes masked).
     Scan(scan::ScanArgs),
     /// A complete checkout demo against the embedded sandbox: a barcode and a QR payment.
@@ -256,6 +305,23 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             });
             receipts::run(config_path, day, csv, search, json)
         }
+        Command::X { day, manager } => desk::x(config_path, day, &manager, json).await,
+        Command::Z {
+            day,
+            copy,
+            list,
+            manager,
+        } => {
+            let ask = match (copy, list) {
+                (Some(n), _) => desk::ZAsk::Copy(n),
+                (None, true) => desk::ZAsk::List,
+                (None, false) => desk::ZAsk::Close(day),
+            };
+            desk::z(config_path, ask, &manager, json).await
+        }
+        Command::Verify => verify::run(config_path, json),
+        Command::Audit { day, manager } => desk::audit(config_path, day, &manager, json).await,
+        Command::Manager(command) => managers::run(config_path, command, json).await,
         Command::Scan(args) => scan::run(config_path, args, json).await,
         Command::Demo => demo::run(json).await,
     }

@@ -4,9 +4,11 @@
 use std::process::ExitCode;
 
 use cashier_core::checkout::RecoveryReport;
+use cashier_core::managers::DeskRefusal;
 use cashier_core::receipts::Outcome;
 use cashier_core::till::AttemptView;
 use cashier_core::{AttemptState, Error, Lang};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::term::{diag, out};
@@ -26,7 +28,14 @@ fn exit_code(state: AttemptState) -> u8 {
     }
 }
 
+/// A journal whose chains do not verify (README.md's exit codes): `cashier verify` finding a
+/// break, or an X or Z refused because of one.
+pub const JOURNAL_BROKEN: u8 = 5;
+
 pub fn exit_for_error(e: &Error) -> u8 {
+    if matches!(e, Error::Desk(DeskRefusal::Tampered { .. })) {
+        return JOURNAL_BROKEN;
+    }
     match e.kind() {
         cashier_core::error::ErrorKind::Input => 2,
         _ => 4,
@@ -74,6 +83,14 @@ fn print_attempt(a: &AttemptView, json: bool, _lang: Lang) {
                 .unwrap_or_default()
         );
     }
+}
+
+/// One of core's serialisable views as the one JSON object on stdout.
+pub fn json_out<T: Serialize>(value: &T) -> Result<(), Error> {
+    let text =
+        serde_json::to_string(value).map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+    out!("{text}");
+    Ok(())
 }
 
 /// One line of the status stream, on stderr.

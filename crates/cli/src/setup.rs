@@ -58,6 +58,20 @@ pub async fn open_with(cfg: Config, path: PathBuf, json: bool) -> Result<Opened,
     Ok(Opened { till, sandbox })
 }
 
+/// Opens the till without logging in, for the desk's commands (X, Z, the audit trail, the
+/// managers): they read and write the journal only, never call a backend, so they ask for no
+/// back-office password and work while the backends are down. Opened as a payment command
+/// opens it, so the embedded sandbox's demo manager approves there as on the desktop.
+pub async fn open_offline(config: Option<PathBuf>, json: bool) -> Result<Opened, Error> {
+    let file = ConfigFile::at(config);
+    let cfg = file.load()?;
+    let cashier_open::Opened { till, sandbox, .. } = cashier_open::open(cfg, file.path).await?;
+    if sandbox.is_some() && !json {
+        diag!("{}", cashier_open::NOTICE);
+    }
+    Ok(Opened { till, sandbox })
+}
+
 /// The back-office password: the first line of stdin when it is not a terminal (scripts),
 /// else a prompt without echo. Never argv, never the config file.
 fn read_password() -> Result<SecretString, Error> {

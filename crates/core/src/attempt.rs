@@ -332,3 +332,41 @@ impl Serialize for Attempt {
         self.as_row().serialize(s)
     }
 }
+
+/// Where one refund part stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundState {
+    /// Journalled; the refund call may be on the wire.
+    Requested,
+    /// The backend accepted it and is carrying it out.
+    Refunding,
+    Refunded,
+    Failed,
+    /// No usable answer: continue it (same refund number) before anything else.
+    Unknown,
+}
+
+impl RefundState {
+    pub const ALL: [RefundState; 5] = [
+        RefundState::Requested,
+        RefundState::Refunding,
+        RefundState::Refunded,
+        RefundState::Failed,
+        RefundState::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundState::Requested => "requested",
+            RefundState::Refunding => "refunding",
+            RefundState::Refunded => "refunded",
+            RefundState::Failed => "failed",
+            RefundState::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, RefundState::Refunded | RefundState::Failed)
+    }
+}

@@ -2,9 +2,8 @@
 //! languages: the one table every front end uses. Each term is written once with both its
 //! texts, `[zh-CN, en]`, and [`Lang::pick`] takes the one to show.
 
-use crate::journal::RefundState;
 use crate::receipts::outcome::Outcome;
-use crate::{AttemptState, Channel, Fen, Lang};
+use crate::{AttemptState, Channel, Fen, Lang, RefundState};
 
 /// How a state reads on screen and in reports.
 pub fn state_label(state: AttemptState, lang: Lang) -> &'static str {

@@ -28,7 +28,7 @@ pub mod scanner;
 pub mod till;
 pub mod timestamp;
 
-pub use attempt::{Attempt, AttemptId, AttemptState, Channel, ManagerDecision};
+pub use attempt::{Attempt, AttemptId, AttemptState, Channel, ManagerDecision, RefundState};
 pub use bill::{BillError, BillNo};
 pub use call::{CallError, CallFate, Refusal, RefusalReason};
 pub use clock::{Clock, SystemClock, TokioClock};

@@ -10,7 +10,8 @@ import type { ReportRow } from "./ReportRow";
  */
 export type ClosingView = { kind: ReportKind, number: number, day: string, 
 /**
- * When the Z closed the day or the X was taken, HH:MM in the business zone.
+ * When the Z closed the day or the X was taken, `YYYY-MM-DD HH:MM` in the business zone
+ * (a Z is often taken after midnight, and its copies are read days later).
  */
 at_text: string, till: string, approved_by: string | null, first_seq: number, last_seq: number, last_seal: string, 
 /**

@@ -9,7 +9,7 @@ use super::{
     ChannelLine, ClosingReport, Correction, CorrectionKind, OpenItem, OperatorLine, OutcomeLine,
     ReportBody, ReportKind,
 };
-use crate::journal::z::{self, LastZ};
+use crate::journal::closing_reads::{self as z, LastZ};
 use crate::managers::DeskRefusal;
 use crate::receipts::DayTotals;
 use crate::{AttemptState, Error, Fen, timestamp};

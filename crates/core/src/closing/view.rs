@@ -50,7 +50,8 @@ pub struct ClosingView {
     #[ts(type = "number")]
     pub number: u64,
     pub day: String,
-    /// When the Z closed the day or the X was taken, HH:MM in the business zone.
+    /// When the Z closed the day or the X was taken, `YYYY-MM-DD HH:MM` in the business zone
+    /// (a Z is often taken after midnight, and its copies are read days later).
     pub at_text: String,
     pub till: String,
     pub approved_by: Option<String>,
@@ -120,7 +121,7 @@ impl ClosingReport {
             kind: b.kind,
             number: b.number,
             day: b.day.clone(),
-            at_text: local(&b.at, tz, "%H:%M"),
+            at_text: local(&b.at, tz, "%Y-%m-%d %H:%M"),
             till: b.till.clone(),
             approved_by: b.approved_by.clone(),
             first_seq: b.first_seq,

@@ -7,6 +7,7 @@
 
 mod audit;
 mod chain;
+pub(crate) mod closing_reads;
 mod error;
 mod managers;
 mod page;
@@ -32,6 +33,7 @@ use serde::Serialize;
 use crate::order_no::OrderScheme;
 use crate::{AttemptId, AttemptState, BillNo, Channel, Fen};
 
+pub use crate::RefundState;
 pub use audit::AuditRecord;
 /// The `prev_hash` of a chain's first row.
 pub(crate) use chain::GENESIS as GENESIS_HASH;
@@ -39,7 +41,7 @@ pub use error::{JournalError, state_zh};
 pub use managers::NewManager;
 pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
 pub use read::Selection;
-pub use refund::{Refund, RefundState};
+pub use refund::Refund;
 pub use row::AttemptRow;
 pub use verify::{Break, Chain, Integrity};
 pub use z::ZRequest;

@@ -3,54 +3,18 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::seal::{self, SealKind};
 use super::{Change, Journal, JournalError, read, ts, write};
 use crate::order_no;
-use crate::{Attempt, AttemptId, AttemptState, Fen};
+use crate::{Attempt, AttemptId, AttemptState, Fen, RefundState};
 
-/// Where one refund part stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefundState {
-    /// Journalled; the refund call may be on the wire.
-    Requested,
-    /// The backend accepted it and is carrying it out.
-    Refunding,
-    Refunded,
-    Failed,
-    /// No usable answer: continue it (same refund number) before anything else.
-    Unknown,
-}
-
-impl RefundState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefundState::Requested => "requested",
-            RefundState::Refunding => "refunding",
-            RefundState::Refunded => "refunded",
-            RefundState::Failed => "failed",
-            RefundState::Unknown => "unknown",
-        }
-    }
-
-    fn parse(s: &str, id: i64) -> Result<RefundState, JournalError> {
-        [
-            RefundState::Requested,
-            RefundState::Refunding,
-            RefundState::Refunded,
-            RefundState::Failed,
-            RefundState::Unknown,
-        ]
+fn parse_state(s: &str, id: i64) -> Result<RefundState, JournalError> {
+    RefundState::ALL
         .into_iter()
         .find(|r| r.as_str() == s)
         .ok_or_else(|| JournalError::Corrupt(format!("refund {id}: state {s:?}")))
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(self, RefundState::Refunded | RefundState::Failed)
-    }
 }
 
 /// One part of a refund, as journalled.
@@ -258,7 +222,7 @@ fn refund_from_row(row: &Row<'_>) -> Result<Refund, JournalError> {
         amount: u64::try_from(amount)
             .map(Fen)
             .map_err(|e| corrupt("amount_fen", e.to_string()))?,
-        state: RefundState::parse(&state, id)?,
+        state: parse_state(&state, id)?,
         reason: row.get(6)?,
         manager: row.get(7)?,
         note: row.get(8)?,

@@ -24,6 +24,9 @@ pub(crate) enum SealKind {
     Refund,
     /// A refund part's state changed.
     RefundState,
+    /// A Z report stored: the journal's own sequence then holds every Z, so a Z deleted
+    /// (even the last one) leaves a seal whose row is gone once anything is written after it.
+    Z,
 }
 
 impl SealKind {
@@ -33,18 +36,21 @@ impl SealKind {
             SealKind::Transition => "transition",
             SealKind::Refund => "refund",
             SealKind::RefundState => "refund_state",
+            SealKind::Z => "z",
         }
     }
 
     /// The table and columns the seal holds of its row: an attempt's identity (what never
     /// changes), every column of a transition (append-only), a refund's identity and state,
     /// and what a refund's change of state writes.
-    fn columns(self) -> (&'static str, &'static str) {
+    /// With the table's key column: a Z is keyed by its number.
+    fn columns(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            SealKind::Attempt => ("attempts", ATTEMPT_SEALED),
-            SealKind::Transition => ("transitions", TRANSITION_SEALED),
-            SealKind::Refund => ("refunds", REFUND_SEALED),
-            SealKind::RefundState => ("refunds", REFUND_STATE_SEALED),
+            SealKind::Attempt => ("attempts", "id", ATTEMPT_SEALED),
+            SealKind::Transition => ("transitions", "id", TRANSITION_SEALED),
+            SealKind::Refund => ("refunds", "id", REFUND_SEALED),
+            SealKind::RefundState => ("refunds", "id", REFUND_STATE_SEALED),
+            SealKind::Z => ("z_reports", "number", Z_SEALED),
         }
     }
 }
@@ -56,6 +62,7 @@ pub(crate) const TRANSITION_SEALED: &str =
 pub(crate) const REFUND_SEALED: &str =
     "id, attempt_id, part, refund_no, amount_fen, manager, note, created_at, state";
 pub(crate) const REFUND_STATE_SEALED: &str = "id, state, reason, updated_at";
+pub(crate) const Z_SEALED: &str = "number, business_day, last_seq, hash";
 
 /// The text a seal's hash is taken over: its number, kind, row and body, in this order.
 /// Written by hand rather than by serde so that verification hashes the stored body text
@@ -108,8 +115,8 @@ pub(crate) fn sealed_row(
     kind: SealKind,
     id: i64,
 ) -> Result<Option<Map<String, Value>>, JournalError> {
-    let (table, columns) = kind.columns();
-    let sql = format!("SELECT {columns} FROM {table} WHERE id = ?1");
+    let (table, key, columns) = kind.columns();
+    let sql = format!("SELECT {columns} FROM {table} WHERE {key} = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let mut rows = stmt.query([id])?;

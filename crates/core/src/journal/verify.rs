@@ -238,6 +238,7 @@ fn seal_matches_row(
         "attempt" => SealKind::Attempt,
         "transition" => SealKind::Transition,
         "refund" => SealKind::Refund,
+        "z" => SealKind::Z,
         // Which state is the refund's now is checked against the last of these by the full
         // verification; the range's own rows are the refund and transition seals.
         "refund_state" => return Ok(None),
@@ -285,14 +286,15 @@ pub(super) fn differs(sealed: &Map<String, Value>, row: &Map<String, Value>) -> 
 
 /// A row newer than every sealed one of its table: written behind the journal's back.
 fn unsealed_tail(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    for (table, kind) in [
-        ("attempts", "attempt"),
-        ("transitions", "transition"),
-        ("refunds", "refund"),
+    for (table, key, kind) in [
+        ("attempts", "id", "attempt"),
+        ("transitions", "id", "transition"),
+        ("refunds", "id", "refund"),
+        ("z_reports", "number", "z"),
     ] {
         let sql = format!(
-            "SELECT MIN(id) FROM {table} WHERE id > (SELECT COALESCE(MAX(ref_id), 0) FROM seals
-                 WHERE kind = '{kind}')"
+            "SELECT MIN({key}) FROM {table} WHERE {key} > (SELECT COALESCE(MAX(ref_id), 0)
+                 FROM seals WHERE kind = '{kind}')"
         );
         let id: Option<i64> = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
         if let Some(id) = id {

@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 
 use super::{Break, Chain, brk, differs, parse_body};
 use crate::journal::JournalError;
-use crate::journal::seal::{ATTEMPT_SEALED, REFUND_SEALED, REFUND_STATE_SEALED, TRANSITION_SEALED};
+use crate::journal::seal::{
+    ATTEMPT_SEALED, REFUND_SEALED, REFUND_STATE_SEALED, TRANSITION_SEALED, Z_SEALED,
+};
 
 /// A row read by position from column `start` on, under the names of `columns`.
 fn row_map(row: &Row<'_>, columns: &str, start: usize) -> Result<Map<String, Value>, JournalError> {
@@ -80,6 +82,9 @@ pub(super) fn check_rows(conn: &Connection) -> Result<Option<Break>, JournalErro
     if let Some(b) = check_refunds(conn)? {
         return Ok(Some(b));
     }
+    if let Some(b) = check_zs(conn)? {
+        return Ok(Some(b));
+    }
     dangling_seal(conn)
 }
 
@@ -117,6 +122,43 @@ fn check_table(
                 Chain::Rows,
                 seq,
                 format!("{kind} {id}: {col} differs from its seal"),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Every Z equal to its seal (its number, day, range end and hash).
+fn check_zs(conn: &Connection) -> Result<Option<Break>, JournalError> {
+    let n = Z_SEALED.split(", ").count();
+    let sql = format!(
+        "SELECT {Z_SEALED},
+             (SELECT seq FROM seals s WHERE s.kind = 'z' AND s.ref_id = z_reports.number),
+             (SELECT body FROM seals s WHERE s.kind = 'z' AND s.ref_id = z_reports.number)
+         FROM z_reports ORDER BY number"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let current = row_map(row, Z_SEALED, 0)?;
+        let number = row.get::<_, i64>(0)?;
+        let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
+        let (Some(seq), Some(body)) = (seq, body) else {
+            return Ok(Some(brk(
+                Chain::Z,
+                number,
+                format!("Z {number} has no seal"),
+            )));
+        };
+        let sealed = match parse_body(seq, &body) {
+            Ok(m) => m,
+            Err(b) => return Ok(Some(b)),
+        };
+        if let Some(col) = differs(&sealed, &current) {
+            return Ok(Some(brk(
+                Chain::Z,
+                number,
+                format!("Z {number}: {col} differs from its seal"),
             )));
         }
     }
@@ -213,6 +255,7 @@ fn dangling_seal(conn: &Connection) -> Result<Option<Break>, JournalError> {
               OR (kind = 'transition' AND NOT EXISTS (SELECT 1 FROM transitions WHERE id = s.ref_id))
               OR (kind IN ('refund', 'refund_state')
                   AND NOT EXISTS (SELECT 1 FROM refunds WHERE id = s.ref_id))
+              OR (kind = 'z' AND NOT EXISTS (SELECT 1 FROM z_reports WHERE number = s.ref_id))
              ORDER BY seq LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
