@@ -4,9 +4,14 @@
 
 mod abandoned;
 mod checkout;
+mod desk_lock;
+mod desk_receipts;
+mod desk_totals;
+mod desk_work;
 mod harness;
 mod keyboard;
 mod recovery;
 mod serial;
 mod smoke;
 mod typing;
+mod zz_debug;

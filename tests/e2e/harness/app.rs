@@ -27,6 +27,9 @@ pub struct AppOptions {
     pub config_toml: Option<String>,
     /// The machine's clock zone for the app (`TZ`), e.g. one other than the business zone.
     pub machine_tz: Option<&'static str>,
+    /// Run on the journal's path before the first start (the data folder exists, the file may
+    /// not): a test writes what the till should find, as a long-used till would have it.
+    pub seed_journal: Option<Box<dyn FnOnce(&Path) -> E2eResult<()>>>,
 }
 
 pub struct App {
@@ -60,6 +63,9 @@ impl App {
             let path = data.path().join("config.toml");
             std::fs::write(&path, config)?;
             env.push(("CASHIER_CONFIG".into(), path));
+        }
+        if let Some(seed) = options.seed_journal {
+            seed(&data.path().join("journal.db"))?;
         }
         let (driver, client) = start(data.path(), &env).await?;
         Ok(Some(App {
@@ -115,7 +121,7 @@ impl App {
         closed.context("closing the WebDriver session")
     }
 
-    pub(super) fn log_tail(&self) -> String {
+    pub fn log_tail(&self) -> String {
         self.driver.log_tail()
     }
 }
