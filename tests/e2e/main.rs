@@ -14,4 +14,3 @@ mod recovery;
 mod serial;
 mod smoke;
 mod typing;
-mod zz_debug;
