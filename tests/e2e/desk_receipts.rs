@@ -66,13 +66,23 @@ async fn ten_thousand_receipts_scroll_to_the_end_and_search() -> E2eResult<()> {
     app.screenshot_named("desk-receipts-10000").await?;
 
     // To the end: newest first, so the last row is the day's first attempt.
-    let last = format!("receipt-{}", ATTEMPTS - 1);
-    let to_end = r#"const s = document.querySelector('[data-testid="receipts-scroll"]');
-        s.scrollTop = s.scrollHeight; return s.scrollTop;"#;
-    let shown = poll("the last row", WAIT, || async {
-        app.client().execute(to_end, vec![]).await.map_err(|e| e.to_string())?;
-        let row = app.by_testid(&last, std::time::Duration::ZERO).await.map_err(|e| e.to_string())?;
-        row.text().await.map_err(|e| e.to_string())
+    let last = ATTEMPTS - 1;
+    // Scrolled to the bottom (again while rows come in); the last row's text once it is drawn
+    // inside the visible part of the table.
+    let to_end = r#"const [last] = arguments;
+        const s = document.querySelector('[data-testid="receipts-scroll"]');
+        s.scrollTop = s.scrollHeight;
+        const row = document.querySelector(`[data-testid="receipt-${last}"]`);
+        if (!row) return null;
+        const r = row.getBoundingClientRect(), v = s.getBoundingClientRect();
+        return r.top >= v.top && r.bottom <= v.bottom + 1 ? row.textContent : null;"#;
+    let shown = poll("the last row in view", WAIT, || async {
+        let text = app
+            .client()
+            .execute(to_end, vec![last.into()])
+            .await
+            .map_err(|e| e.to_string())?;
+        text.as_str().map(str::to_owned).ok_or(format!("{text}"))
     })
     .await?;
     assert!(shown.contains(&bill(0)), "the last row: {shown:?}");

@@ -2,8 +2,6 @@
 //! a PIN (then in the audit trail with the note and who approved it), and a paid Cloud Pay payment
 //! refunded in two parts (both in its timeline, the whole amount refunded, once at the backend).
 
-use std::time::Duration;
-
 use anyhow::Context;
 use serde_json::{Value, json};
 
@@ -24,12 +22,7 @@ async fn an_unknown_resolved_on_the_worklist_is_in_the_audit_trail() -> E2eResul
     };
     app.log_in().await?;
     let sandbox = app.sandbox().await?;
-    sandbox.arm("*", "malformed_json", 1).await?;
-    sandbox.arm("*", "reset", 1000).await?;
-    let id = app.start_scan("E2E-R1", "66.00", PAID_CODE).await?;
-    app.wait_for_attempt(id, "unknown", Duration::from_secs(45))
-        .await?;
-    sandbox.clear_faults().await?;
+    let id = app.make_unknown(&sandbox, "E2E-R1", "66.00").await?;
 
     app.open_desk(DEMO_PIN).await?;
     app.desk_tab("worklist").await?;

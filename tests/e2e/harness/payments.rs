@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::{App, E2eResult, poll};
+use super::{App, E2eResult, Sandbox, poll};
 
 /// Paid at once by the sandbox, reusable (its scenarios go by the last four digits).
 pub const PAID_CODE: &str = "134520273825387649";
@@ -54,5 +54,21 @@ impl App {
             }
         })
         .await
+    }
+
+    /// A payment charged whose answer is lost: the pay call's answer is garbage and every query
+    /// is cut off until the till gives up following it (`QUICK_GIVE_UP`: 4 s), so it stays
+    /// Unknown once the network works again. The attempt's id.
+    pub async fn make_unknown(&self, sandbox: &Sandbox, bill: &str, amount: &str) -> E2eResult<i64> {
+        sandbox.arm("*", "malformed_json", 1).await?;
+        sandbox.arm("*", "reset", 1000).await?;
+        let id = self.start_scan(bill, amount, PAID_CODE).await?;
+        self.wait_for_attempt(id, "unknown", super::WAIT).await?;
+        // Followed like any Unknown until the poll deadline: past it, nothing asks again alone.
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        sandbox.clear_faults().await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        self.wait_for_attempt(id, "unknown", Duration::ZERO).await?;
+        Ok(id)
     }
 }
