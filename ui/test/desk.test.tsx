@@ -1,7 +1,7 @@
 // The manager's desk in happy-dom against the real Till (core on the embedded sandbox, through the development
 // bridge, reset to a fresh till before each test): the PIN pad, opening the desk under the demo manager, the
 // receipts table asking core a page at a time, and closing the day.
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setTransport } from "../src/api";
 import { App } from "../src/App";
@@ -33,6 +33,8 @@ afterEach(() => {
 });
 
 const id = (t: string) => screen.getByTestId(t);
+/** The managers on the PIN pad. */
+const pinOptions = () => within(id("pin-pad")).getAllByRole("option");
 const wait = (t: string, timeout = 8000) => waitFor(() => id(t), { timeout });
 /** The arguments of every call of one desk command, in order. */
 const argsOf = (name: string) => calls.flatMap((c) => (name in c ? [(c as Record<string, unknown>)[name]] : []));
@@ -60,7 +62,7 @@ function typePin(pin: string): void {
 async function openDesk(): Promise<void> {
   key("F12");
   await wait("pin-pad");
-  await waitFor(() => expect(screen.getAllByRole("option").length).toBeGreaterThan(0));
+  await waitFor(() => expect(pinOptions().length).toBeGreaterThan(0));
   typePin("123456");
   await wait("desk");
 }
@@ -79,7 +81,7 @@ describe("PIN pad", () => {
     key("F12");
     await wait("pin-pad");
     // The demo manager, the only one, is chosen already; the PIN is masked.
-    await waitFor(() => expect(screen.getAllByRole("option")[0]?.getAttribute("aria-selected")).toBe("true"));
+    await waitFor(() => expect(pinOptions()[0]?.getAttribute("aria-selected")).toBe("true"));
     for (const d of "9999") key(d);
     expect(id("pin-dots").textContent).toBe("●●●●");
     key("Enter");
@@ -93,9 +95,9 @@ describe("PIN pad", () => {
       await waitFor(() => expect(id("pin-error").textContent).not.toBe(before), { timeout: 8000 });
     }
     // Locked: core's words say until when, and the manager's button shows the lock and can't be chosen.
-    const managerId = screen.getAllByRole("option")[0]?.dataset.testid?.replace("pin-manager-", "") ?? "";
+    const managerId = pinOptions()[0]?.dataset.testid?.replace("pin-manager-", "") ?? "";
     await waitFor(() => expect(screen.getByTestId(`pin-locked-${managerId}`)).toBeTruthy(), { timeout: 8000 });
-    expect((screen.getAllByRole("option")[0] as HTMLButtonElement).disabled).toBe(true);
+    expect((pinOptions()[0] as HTMLButtonElement).disabled).toBe(true);
     expect(screen.queryByTestId("desk")).toBeNull();
     expect(argsOf("open_desk")).toHaveLength(5);
   }, 90_000);
@@ -161,7 +163,7 @@ describe("desk", () => {
     await wait("x-report");
     fireEvent.click(id("take-z"));
     await wait("pin-pad");
-    await waitFor(() => expect(screen.getAllByRole("option").length).toBeGreaterThan(0));
+    await waitFor(() => expect(pinOptions().length).toBeGreaterThan(0));
     typePin("123456");
     await wait("z-report", 15000);
     expect(id("closing-title").textContent).not.toBe("");
@@ -169,7 +171,16 @@ describe("desk", () => {
     fireEvent.click(id("z-copy-1"));
     await wait("copy-mark");
     expect(id("copy-mark").textContent).toMatch(/副本|DUPLICATE/);
-    // A second Z of the same day is refused by core, in its words.
-    expect(argsOf("z_report")).toHaveLength(1);
+    // A second Z of the same day is refused by core, in its words, next to the day's buttons.
+    fireEvent.click(id("show-x"));
+    await wait("x-report");
+    fireEvent.click(id("take-z"));
+    await wait("pin-pad");
+    await waitFor(() => expect(pinOptions().length).toBeGreaterThan(0));
+    typePin("123456");
+    await wait("close-error");
+    expect(id("close-error").textContent).toMatch(/Z ?1/);
+    expect(argsOf("z_report")).toHaveLength(2);
+    expect(screen.queryByTestId("pin-pad")).toBeNull();
   }, 60_000);
 });

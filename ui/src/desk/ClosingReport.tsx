@@ -1,7 +1,7 @@
 // An X or Z report as core computed it: every figure, label and the 副本 / DUPLICATE words are core's.
 import type { JSX } from "preact";
 import { useT } from "../i18n";
-import type { ClosingView } from "./pending-types";
+import type { ClosingView } from "../bindings";
 import { ReportLines } from "./Totals";
 
 /** A long hash, shortened for the eye (the whole one is in the tooltip and in `cashier z --json`). */

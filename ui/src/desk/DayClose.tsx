@@ -2,11 +2,12 @@
 // (closes the day for good), and the Zs taken before, each shown again as a copy (副本 / DUPLICATE).
 import type { JSX } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
+import { run } from "../api";
+import type { ClosingView, ZSummary } from "../bindings";
 import { useT } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { ClosingReport } from "./ClosingReport";
 import { useDesk } from "./context";
-import { closingRun, type ClosingView, type ZSummary } from "./pending-types";
 
 export function DayClose(): JSX.Element {
   const t = useT();
@@ -19,14 +20,14 @@ export function DayClose(): JSX.Element {
   const loadX = useCallback(
     (d: string | null) => {
       setError(null);
-      closingRun({ x_report: { day: d } })
+      run({ x_report: { day: d } })
         .then(setShown)
         .catch((e: unknown) => setError(readFailed(e)));
     },
     [readFailed],
   );
   const loadZs = useCallback(() => {
-    closingRun({ z_reports: {} })
+    run({ z_reports: {} })
       .then(setZs)
       .catch((e: unknown) => setError(readFailed(e)));
   }, [readFailed]);
@@ -39,7 +40,7 @@ export function DayClose(): JSX.Element {
     const d = day ?? shown?.day ?? null;
     setError(null);
     const r = await ask(t("dayclose.pinTitle"), async (approval) => {
-      setShown(await closingRun({ z_report: { day: d, approval } }));
+      setShown(await run({ z_report: { day: d, approval } }));
     }, t("dayclose.pinExplain", { day: d ?? "" }));
     if (r === null) loadZs();
     else if (r) setError((r).message);
@@ -48,7 +49,7 @@ export function DayClose(): JSX.Element {
   const copy = async (number: number) => {
     setError(null);
     try {
-      setShown(await closingRun({ z_copy: { number } }));
+      setShown(await run({ z_copy: { number } }));
     } catch (e) {
       setError(readFailed(e));
     }

@@ -1,9 +1,9 @@
 // The manager's desk (F12, or the status bar): opened under a PIN, closed with Esc or by core after a while
 // left alone. Five tabs; a red banner when the journal's chains do not verify.
 import type { JSX } from "preact";
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { run } from "../api";
-import type { DeskView, ErrorBody } from "../bindings";
+import type { DeskView, ErrorBody, Integrity } from "../bindings";
 import { useT, type MsgKey } from "../i18n";
 import type { Store } from "../store";
 import { Icon, KeyButton } from "../ui/bits";
@@ -11,7 +11,6 @@ import { Audit } from "./Audit";
 import { DeskContext, type DeskApi } from "./context";
 import { DayClose } from "./DayClose";
 import { Managers } from "./Managers";
-import { closingRun, type Integrity } from "./pending-types";
 import { PinPad, useApproval } from "./PinPad";
 import { Receipts } from "./Receipts";
 import { Worklist } from "./Worklist";
@@ -43,7 +42,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
   // Checked each time the desk opens: a journal edited outside the app is said at once.
   useEffect(() => {
     if (!opened) return;
-    closingRun({ verify: {} })
+    run({ verify: {} })
       .then(setIntegrity)
       .catch(() => setIntegrity(null));
   }, [opened]);
@@ -71,8 +70,9 @@ export function Desk({ store }: { store: Store }): JSX.Element {
     };
   }, [opened]);
 
-  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it).
-  useEffect(() => {
+  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it); attached before
+  // the desk is first painted, so a key pressed the moment it shows is not lost.
+  useLayoutEffect(() => {
     if (!opened) return;
     const onKey = (e: KeyboardEvent) => {
       const hit = TABS.find(([, , k]) => k === e.key);

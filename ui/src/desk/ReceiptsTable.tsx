@@ -20,7 +20,11 @@ const COLUMNS: Column[] = [
   { key: "order", label: "receipts.col.order", sort: null, cell: (r) => <span class="mono" title={r.order_no}>{r.order_no}</span> },
   { key: "channel", label: "receipts.col.channel", sort: "channel", cell: (r) => r.channel_label },
   { key: "amount", label: "receipts.col.amount", sort: "amount", cell: (r) => r.amount },
-  { key: "outcome", label: "receipts.col.outcome", sort: "outcome", cell: (r) => <span class="tone-chip">{r.state_label}</span> },
+  { key: "outcome", label: "receipts.col.outcome", sort: "outcome", cell: (r) => (
+      <span class="tone-chip" title={r.state_label}>
+        {r.outcome_label}
+      </span>
+    ) },
   { key: "operator", label: "receipts.col.operator", sort: "operator", cell: (r) => r.operator },
   { key: "code", label: "receipts.col.code", sort: null, cell: (r) => <span class="mono">{r.code_masked ?? ""}</span> },
 ];

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
+use super::seal::{self, SealKind};
 use super::{Change, Journal, JournalError, read, ts, write};
 use crate::order_no;
 use crate::{Attempt, AttemptId, AttemptState, Fen};
@@ -123,6 +124,7 @@ impl Journal {
             ],
         )?;
         let refund_id = tx.last_insert_rowid();
+        seal::seal(&tx, SealKind::Refund, refund_id)?;
         write::apply(
             &tx,
             id,
@@ -166,6 +168,7 @@ impl Journal {
             "UPDATE refunds SET state = ?1, reason = ?2, updated_at = ?3 WHERE id = ?4",
             params![state.as_str(), reason, ts(now), refund_id],
         )?;
+        seal::seal(&tx, SealKind::RefundState, refund_id)?;
         let attempt = if state.is_final() {
             let refunded = if state == RefundState::Refunded {
                 a.refunded.saturating_add(before.amount)

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::schema::{UNASSIGNED_ORDER_NO, live_states};
+use super::seal::{self, SealKind};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
 use crate::{Attempt, AttemptId, AttemptState, BillNo, ManagerDecision};
 
@@ -70,6 +71,8 @@ impl Journal {
         let order_no = new.scheme.order_no(AttemptId(id), now, nonce)?;
         tx.prepare_cached("UPDATE attempts SET order_no = ?1 WHERE id = ?2")?
             .execute(params![order_no, id])?;
+        // Sealed once the order number is set: the seal holds what identifies the payment.
+        seal::seal(&tx, SealKind::Attempt, id)?;
         let first = Change {
             actor: Some(new.operator),
             // No backend has answered yet: an empty raw status says so.
@@ -231,6 +234,7 @@ fn append_transition(
         change.actor,
         change.note
     ])?;
+    seal::seal(conn, SealKind::Transition, conn.last_insert_rowid())?;
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use super::{
     AttemptFilter, AttemptView, AuditPage, DayReportView, DeskView, InputCheck, QrChoice,
     SettingsInput, SettingsView, Till, TillStatus,
 };
+use crate::closing::{ClosingView, ZSummary};
+use crate::journal::Integrity;
 use crate::managers::{Approval, ManagerId, ManagerView};
 use crate::receipts::page::{ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
 use crate::receipts::timeline::AttemptDetail;
@@ -126,6 +128,18 @@ commands! {
     /// chosen manager's PIN; it is sent under that manager's Cloud Pay staff id.
     Refund refund { id: AttemptId, amount: String, note: String, approval: Approval }
         -> AttemptView = |t| t.refund(id, &amount, &note, &approval).await?;
+    // —— closing the day ——
+    /// An X report of a business day (`YYYY-MM-DD`; null: today): a snapshot, never stored.
+    XReport x_report { day: Option<String> } -> ClosingView = |t| t.x_report(day).await?;
+    /// Closes a business day (null: today) with a Z, under a manager's PIN.
+    ZReport z_report { day: Option<String>, approval: Approval } -> ClosingView =
+        |t| t.z_report(day, approval).await?;
+    /// Every Z of this till, oldest first.
+    ZReports z_reports {} -> Vec<ZSummary> = |t| t.z_reports().await?;
+    /// A copy of a Z, marked 副本 / DUPLICATE.
+    ZCopy z_copy { number: u64 } -> ClosingView = |t| t.z_copy(number).await?;
+    /// Walks the journal's chains: seals, rows, Z reports, audit trail.
+    Verify verify {} -> Integrity = |t| t.verify().await?;
     /// One attempt as the screens show it.
     Attempt attempt { id: AttemptId } -> AttemptView = |t| t.attempt(id).await?;
     /// Lists attempts: only live ones, a business day, or a search by bill or order number.

@@ -8,6 +8,7 @@ mod call_outcomes;
 mod checkout;
 mod checkout_qr;
 mod checkout_till;
+mod closing;
 mod config;
 mod desk_pins;
 mod desk_reads;
