@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::{Duration, NaiveTime, Utc};
 use cashier_core::journal::{Change, Durability, Journal, NewAttempt};
 use cashier_core::order_no::OrderScheme;
 use cashier_core::{AttemptState, BillNo, Channel, Fen};
+use chrono::{Duration, NaiveTime, Utc};
 
 use crate::harness::{App, AppOptions, DEMO_PIN, E2eResult, HAND, WAIT, poll};
 
@@ -43,7 +43,11 @@ fn seed(path: &Path) -> E2eResult<()> {
             bill_paid_before: None,
         };
         let a = journal.begin(new, at, day, i)?;
-        let to = if i % 10 == 3 { AttemptState::Failed } else { AttemptState::Paid };
+        let to = if i % 10 == 3 {
+            AttemptState::Failed
+        } else {
+            AttemptState::Paid
+        };
         journal.record(a.id, Change::new(to, "seeded"), at + Duration::seconds(2))?;
     }
     Ok(())
@@ -94,7 +98,9 @@ async fn ten_thousand_receipts_scroll_to_the_end_and_search() -> E2eResult<()> {
     let table = app.by_testid("receipts-table", WAIT).await?;
     poll("ten rows found", WAIT, || async {
         let total = table.attr("data-total").await.map_err(|e| e.to_string())?;
-        (total.as_deref() == Some("10")).then_some(()).ok_or(format!("{total:?}"))
+        (total.as_deref() == Some("10"))
+            .then_some(())
+            .ok_or(format!("{total:?}"))
     })
     .await?;
     app.by_testid("receipt-9", WAIT).await?;

@@ -8,8 +8,8 @@ use anyhow::Context;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    App, AppOptions, DECLINED_CODE, DEMO_PIN, E2eResult, PAID_CODE, QUICK_GIVE_UP, ShownLine,
-    WAIT, fen_of,
+    App, AppOptions, DECLINED_CODE, DEMO_PIN, E2eResult, PAID_CODE, QUICK_GIVE_UP, ShownLine, WAIT,
+    fen_of,
 };
 
 #[tokio::test]
@@ -34,11 +34,15 @@ async fn the_desks_totals_are_the_journals_and_the_ledgers() -> E2eResult<()> {
     // Charged, but the answer is lost: Unknown.
     app.make_unknown(&sandbox, "E2E-D4", "66.00").await?;
     let cancelled = app.start_qr("E2E-D5", "5.00", "cloud_wechat_qr").await?;
-    app.invoke("cancel", json!({ "id": id(&cancelled)? })).await?;
-    app.wait_for_attempt(id(&cancelled)?, "cancelled", WAIT).await?;
+    app.invoke("cancel", json!({ "id": id(&cancelled)? }))
+        .await?;
+    app.wait_for_attempt(id(&cancelled)?, "cancelled", WAIT)
+        .await?;
     let abandoned = app.start_qr("E2E-D6", "6.60", "wechat_qr").await?;
-    app.invoke("cancel", json!({ "id": id(&abandoned)? })).await?;
-    app.wait_for_attempt(id(&abandoned)?, "abandoned", WAIT).await?;
+    app.invoke("cancel", json!({ "id": id(&abandoned)? }))
+        .await?;
+    app.wait_for_attempt(id(&abandoned)?, "abandoned", WAIT)
+        .await?;
 
     app.open_desk(DEMO_PIN).await?;
     app.wait_for_text("total-count", "6", WAIT).await?;
@@ -49,7 +53,10 @@ async fn the_desks_totals_are_the_journals_and_the_ledgers() -> E2eResult<()> {
 
     // The journal's report of the day: its lines are the channels', then the outcomes'.
     let report = app.invoke("day_report", json!({ "day": null })).await?;
-    assert_eq!(collected, report["collected_fen"].as_u64().context("collected_fen")?);
+    assert_eq!(
+        collected,
+        report["collected_fen"].as_u64().context("collected_fen")?
+    );
     assert_eq!(collected, 1230 + 2500, "paid by scan + paid by QR");
     let journal = lines(&report["rows"])?;
     let mut shown: Vec<ShownLine> = by_channel.iter().chain(&by_outcome).cloned().collect();
@@ -65,7 +72,11 @@ async fn the_desks_totals_are_the_journals_and_the_ledgers() -> E2eResult<()> {
         let charged: Vec<u64> = charges(&ledger, bill);
         match a["state"].as_str() {
             Some("paid") => {
-                assert_eq!(charged, [a["amount_fen"].as_u64().context("amount")?], "{bill}");
+                assert_eq!(
+                    charged,
+                    [a["amount_fen"].as_u64().context("amount")?],
+                    "{bill}"
+                );
                 let label = a["channel_label"].as_str().context("label")?.to_owned();
                 let line = ledger_by_channel.entry(label).or_default();
                 line.0 += 1;
@@ -81,14 +92,21 @@ async fn the_desks_totals_are_the_journals_and_the_ledgers() -> E2eResult<()> {
         .filter(|l| l.fen > 0)
         .map(|l| (l.label.clone(), (l.count, l.fen)))
         .collect();
-    assert_eq!(shown_paid, ledger_by_channel, "the desk's channels against the ledger's");
+    assert_eq!(
+        shown_paid, ledger_by_channel,
+        "the desk's channels against the ledger's"
+    );
     let ledger_total: u64 = ledger["charges"]
         .as_array()
         .context("charges")?
         .iter()
         .filter_map(|c| c["amount_fen"].as_u64())
         .sum();
-    assert_eq!(ledger_total, collected + 6600, "all charged = collected + the Unknown one");
+    assert_eq!(
+        ledger_total,
+        collected + 6600,
+        "all charged = collected + the Unknown one"
+    );
     app.finish().await
 }
 
@@ -97,7 +115,9 @@ fn id(a: &Value) -> E2eResult<i64> {
 }
 
 fn url(a: &Value) -> E2eResult<&str> {
-    a["code_url"].as_str().with_context(|| format!("no code URL in {a}"))
+    a["code_url"]
+        .as_str()
+        .with_context(|| format!("no code URL in {a}"))
 }
 
 fn charges(ledger: &Value, bill: &str) -> Vec<u64> {

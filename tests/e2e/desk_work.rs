@@ -43,11 +43,17 @@ async fn an_unknown_resolved_on_the_worklist_is_in_the_audit_trail() -> E2eResul
         .lines()
         .find(|l| l.contains(NOTE))
         .context("no line with the note")?;
-    assert!(line.contains(&demo), "the approver not on the line: {line:?}");
+    assert!(
+        line.contains(&demo),
+        "the approver not on the line: {line:?}"
+    );
     app.screenshot_named("desk-audit").await?;
 
     let trail = app
-        .invoke("audit_trail", json!({ "day": null, "offset": 0, "limit": 50 }))
+        .invoke(
+            "audit_trail",
+            json!({ "day": null, "offset": 0, "limit": 50 }),
+        )
         .await?;
     let resolve = rows(&trail)?
         .into_iter()
@@ -68,16 +74,22 @@ async fn a_partial_refund_then_the_rest_both_in_the_timeline() -> E2eResult<()> 
     app.wait_for_attempt(id, "paid", WAIT).await?;
 
     app.open_desk(DEMO_PIN).await?;
-    let row = app.by_css(&format!("[data-testid^=\"receipt-\"][data-id=\"{id}\"]")).await?;
+    let row = app
+        .by_css(&format!("[data-testid^=\"receipt-\"][data-id=\"{id}\"]"))
+        .await?;
     row.click().await?;
     app.by_testid("timeline", WAIT).await?;
     refund(&app, "5.00", "part of the order returned").await?;
     poll_refunds(&app, id, 1).await?;
     refund(&app, "", "the rest returned").await?;
     let detail = poll_refunds(&app, id, 2).await?;
-    app.wait_for_text("refund-lines", "the rest returned", WAIT).await?;
+    app.wait_for_text("refund-lines", "the rest returned", WAIT)
+        .await?;
     let shown = app.by_testid("refund-lines", WAIT).await?.text().await?;
-    assert!(shown.contains("5.00") && shown.contains("15.00"), "{shown:?}");
+    assert!(
+        shown.contains("5.00") && shown.contains("15.00"),
+        "{shown:?}"
+    );
     app.screenshot_named("desk-timeline").await?;
 
     let parts: Vec<u64> = detail["refunds"]

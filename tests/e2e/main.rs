@@ -4,6 +4,7 @@
 
 mod abandoned;
 mod checkout;
+mod closing;
 mod desk_lock;
 mod desk_receipts;
 mod desk_totals;

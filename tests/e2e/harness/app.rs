@@ -20,6 +20,9 @@ const APP_BINARY: &str = env!("CARGO_BIN_EXE_cashier-app");
 /// A cold debug build under load takes a few seconds to show its window.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Writes a journal at the path it is given, before the app first opens it.
+pub type JournalSeed = Box<dyn FnOnce(&Path) -> E2eResult<()>>;
+
 #[derive(Default)]
 pub struct AppOptions {
     /// Written to `config.toml` in the data folder and passed as `CASHIER_CONFIG`; without it the
@@ -29,7 +32,7 @@ pub struct AppOptions {
     pub machine_tz: Option<&'static str>,
     /// Run on the journal's path before the first start (the data folder exists, the file may
     /// not): a test writes what the till should find, as a long-used till would have it.
-    pub seed_journal: Option<Box<dyn FnOnce(&Path) -> E2eResult<()>>>,
+    pub seed_journal: Option<JournalSeed>,
 }
 
 pub struct App {

@@ -23,7 +23,12 @@ impl App {
     }
 
     /// Waits until attempt `id` is in `state` (`paid`, `failed`, `unknown`, …).
-    pub async fn wait_for_attempt(&self, id: i64, state: &str, timeout: Duration) -> E2eResult<Value> {
+    pub async fn wait_for_attempt(
+        &self,
+        id: i64,
+        state: &str,
+        timeout: Duration,
+    ) -> E2eResult<Value> {
         poll(&format!("attempt {id} to be {state}"), timeout, || async {
             match self.attempt(id).await {
                 Ok(a) if a["state"] == state => Ok(a),
@@ -59,7 +64,12 @@ impl App {
     /// A payment charged whose answer is lost: the pay call's answer is garbage and every query
     /// is cut off until the till gives up following it (`QUICK_GIVE_UP`: 4 s), so it stays
     /// Unknown once the network works again. The attempt's id.
-    pub async fn make_unknown(&self, sandbox: &Sandbox, bill: &str, amount: &str) -> E2eResult<i64> {
+    pub async fn make_unknown(
+        &self,
+        sandbox: &Sandbox,
+        bill: &str,
+        amount: &str,
+    ) -> E2eResult<i64> {
         sandbox.arm("*", "malformed_json", 1).await?;
         sandbox.arm("*", "reset", 1000).await?;
         let id = self.start_scan(bill, amount, PAID_CODE).await?;
