@@ -328,7 +328,11 @@ async function desk(page, id, shot) {
     const before = (await id("pin-error").count()) ? await id("pin-error").textContent() : "";
     await page.keyboard.type("1111", { delay: 30 });
     await page.keyboard.press("Enter");
-    await page.waitForFunction((b) => (document.querySelector("[data-testid=pin-error]")?.textContent ?? "") !== b, before);
+    // Core's next answer: a new message (the old one is cleared while the PIN is being checked).
+    await page.waitForFunction((b) => {
+      const now = document.querySelector("[data-testid=pin-error]")?.textContent ?? "";
+      return now !== "" && now !== b;
+    }, before);
   }
   await page.locator("[data-testid^=pin-locked-]").first().waitFor();
   await shot("desk-lock");

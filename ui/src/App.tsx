@@ -97,7 +97,7 @@ export function App({ store }: { store: Store }): JSX.Element {
         )}
         <main class="main">
           {body}
-          {state.scanLine && screen !== "checkout" && <ScanLineView line={state.scanLine} floating />}
+          {state.scanLine && screen !== "checkout" && screen !== "desk" && <ScanLineView line={state.scanLine} floating />}
         </main>
         {status && <StatusBar store={store} status={status} />}
         {state.closeAsked && <CloseDialog store={store} />}
