@@ -10,7 +10,7 @@ use anyhow::Context;
 use cashier_sandbox::{Sandbox as Backend, SandboxConfig};
 use serde_json::{Value, json};
 
-use crate::harness::{App, AppOptions, E2eResult, HAND, PAID_CODE, Sandbox, WAIT};
+use crate::harness::{App, AppOptions, E2eResult, PAID_CODE, Sandbox, WAIT};
 
 const PIN: &str = "2580";
 
@@ -46,7 +46,7 @@ async fn a_late_payment_and_a_refund_land_on_the_next_z_the_first_unchanged() ->
         return Ok(());
     };
     let sandbox = Sandbox::at(&backend.url())?;
-    first_manager(&app).await?;
+    app.first_manager("Wang", PIN, "S001").await?;
     app.log_in().await?;
 
     // Day 1: a Cloud Pay payment, and a QR code the cashier gave up on (still payable).
@@ -126,21 +126,6 @@ async fn a_late_payment_and_a_refund_land_on_the_next_z_the_first_unchanged() ->
     assert_eq!(again["hash"], z1["hash"]);
     assert_eq!(without_clock(again), without_clock(z1_copy));
     app.finish().await
-}
-
-/// The first start on real back offices asks for the first manager: typed in the window.
-async fn first_manager(app: &App) -> E2eResult<()> {
-    app.wait_for_screen("first", WAIT).await?;
-    app.click("first-name").await?;
-    app.type_by_hand("Wang", HAND).await?;
-    app.click("first-pin").await?;
-    app.type_by_hand(PIN, HAND).await?;
-    app.click("first-pin2").await?;
-    app.type_by_hand(PIN, HAND).await?;
-    app.click("first-staff").await?;
-    app.type_by_hand("S001", HAND).await?;
-    app.click("first-submit").await?;
-    app.wait_for_screen("login", WAIT).await
 }
 
 /// Opens the desk, takes the day's Z on its day-close tab under the PIN, and gives it (as core

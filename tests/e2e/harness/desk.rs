@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use super::{App, E2eResult, WAIT, poll};
+use super::{App, E2eResult, HAND, WAIT, poll};
 
 /// The embedded sandbox's demo manager's PIN (public, named on its login screen).
 pub const DEMO_PIN: &str = "123456";
@@ -127,5 +127,33 @@ impl App {
                 .map_err(|e| e.to_string())
         })
         .await
+    }
+
+    /// The first start on real back offices asks for the first manager before anything else:
+    /// typed in the window (name, PIN twice, Cloud Pay staff id), then the login shows.
+    pub async fn first_manager(&self, name: &str, pin: &str, staff_id: &str) -> E2eResult<()> {
+        self.wait_for_screen("first", WAIT).await?;
+        for (field, text) in [
+            ("first-name", name),
+            ("first-pin", pin),
+            ("first-pin2", pin),
+            ("first-staff", staff_id),
+        ] {
+            self.click(field).await?;
+            self.type_by_hand(text, HAND).await?;
+        }
+        self.click("first-submit").await?;
+        self.wait_for_screen("login", WAIT).await
+    }
+
+    /// The embedded sandbox's demo manager's approval, for a command that asks for one.
+    pub async fn demo_approval(&self) -> E2eResult<Value> {
+        let demo = self
+            .managers()
+            .await?
+            .into_iter()
+            .find(|m| m["demo"] == true)
+            .context("no demo manager on the sandbox")?;
+        Ok(json!({ "manager": demo["id"], "pin": DEMO_PIN }))
     }
 }
