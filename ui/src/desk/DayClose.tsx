@@ -87,13 +87,15 @@ export function DayClose(): JSX.Element {
         <ul data-testid="z-list">
           {zs.map((z) => (
             <li key={z.number}>
-              <div>
-                <b>{t("dayclose.zNumber", { n: z.number })}</b> · {z.day}
-                <small>
-                  {z.closed_at_text} · {z.net_text}
-                </small>
+              <div class="z-line">
+                <span>
+                  <b>{t("dayclose.zNumber", { n: z.number })}</b> · {z.day}
+                </span>
+                <KeyButton testid={`z-copy-${z.number}`} kind="quiet" label={t("dayclose.copy")} onClick={() => void copy(z.number)} />
               </div>
-              <KeyButton testid={`z-copy-${z.number}`} kind="quiet" label={t("dayclose.copy")} onClick={() => void copy(z.number)} />
+              <small>
+                {z.closed_at_text} · {z.net_text}
+              </small>
             </li>
           ))}
         </ul>

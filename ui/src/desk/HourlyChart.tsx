@@ -43,9 +43,10 @@ export function HourlyChart({ hours }: { hours: HourBar[] }): JSX.Element {
             font: "15px sans-serif",
             grid: { show: false },
             splits: () => hours.map((h) => h.hour),
-            // Every other hour's name when the bars are narrow, so the names never run together.
+            // One hour's name in every few when the bars are narrow, so the names never run together.
             values: (u, splits) => {
-              const step = u.bbox.width / devicePixelRatio / Math.max(1, splits.length) < 44 ? 2 : 1;
+              const perHour = u.bbox.width / devicePixelRatio / Math.max(1, splits.length);
+              const step = Math.max(1, Math.ceil(46 / Math.max(1, perHour)));
               return splits.map((s, i) => (i % step === 0 ? t("chart.hour", { h: s }) : ""));
             },
           },

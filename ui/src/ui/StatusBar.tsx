@@ -75,7 +75,7 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
       {status.logged_in && (
         <button type="button" class="sb-item sb-button" data-testid="desk-button" onClick={() => store.open(store.state.overlay === "desk" ? null : "desk")}>
           <Icon name="key" size={20} />
-          <span class="sb-wide">{t("status.desk")}</span> <kbd>F12</kbd>
+          <span class="sb-wider">{t("status.desk")}</span> <kbd>F12</kbd>
         </button>
       )}
       <button
