@@ -4,6 +4,11 @@
 
 mod abandoned;
 mod checkout;
+mod closing;
+mod desk_lock;
+mod desk_receipts;
+mod desk_totals;
+mod desk_work;
 mod harness;
 mod keyboard;
 mod recovery;

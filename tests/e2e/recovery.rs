@@ -81,6 +81,8 @@ async fn an_app_killed_mid_payment_shows_the_payment_again_after_restart() -> E2
         return Ok(());
     };
     let sandbox = Sandbox::at(&backend.url())?;
+    // Real back offices: the first start asks for the first manager.
+    app.first_manager("Wang", "2580", "S001").await?;
     app.log_in().await?;
     app.key_bill_and_amount("E2E-K1", "18.00").await?;
     app.scan_with_wedge(PASSWORD_15S, ScanSuffix::Enter).await?;
@@ -106,6 +108,8 @@ async fn closing_mid_payment_asks_first_and_loses_nothing() -> E2eResult<()> {
         return Ok(());
     };
     let sandbox = Sandbox::at(&backend.url())?;
+    // Real back offices: the first start asks for the first manager.
+    app.first_manager("Wang", "2580", "S001").await?;
     app.log_in().await?;
     app.key_bill_and_amount("E2E-C1", "9.90").await?;
     app.scan_with_wedge(PASSWORD_27S, ScanSuffix::Enter).await?;

@@ -60,8 +60,13 @@ async fn a_scanner_port_saved_in_the_settings_opens_at_once() -> E2eResult<()> {
     // The settings screen sends its numbers as typed (the form holds them as text).
     settings["scanner_baud"] = json!("9600");
     settings["scanner_terminator"] = json!("cr");
+    // Once a manager exists (on the sandbox, the demo one), saving asks for a PIN.
+    let approval = app.demo_approval().await?;
     let saved = app
-        .invoke("save_settings", json!({ "settings": settings }))
+        .invoke(
+            "save_settings",
+            json!({ "settings": settings, "approval": approval }),
+        )
         .await?;
     assert_eq!(saved["scanner_port"], json!(scanner.port_name()));
     app.wait_for_class("status-scanner", "sb-ok", WAIT).await?;

@@ -20,6 +20,9 @@ const APP_BINARY: &str = env!("CARGO_BIN_EXE_cashier-app");
 /// A cold debug build under load takes a few seconds to show its window.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Writes a journal at the path it is given, before the app first opens it.
+pub type JournalSeed = Box<dyn FnOnce(&Path) -> E2eResult<()>>;
+
 #[derive(Default)]
 pub struct AppOptions {
     /// Written to `config.toml` in the data folder and passed as `CASHIER_CONFIG`; without it the
@@ -27,6 +30,9 @@ pub struct AppOptions {
     pub config_toml: Option<String>,
     /// The machine's clock zone for the app (`TZ`), e.g. one other than the business zone.
     pub machine_tz: Option<&'static str>,
+    /// Run on the journal's path before the first start (the data folder exists, the file may
+    /// not): a test writes what the till should find, as a long-used till would have it.
+    pub seed_journal: Option<JournalSeed>,
 }
 
 pub struct App {
@@ -60,6 +66,9 @@ impl App {
             let path = data.path().join("config.toml");
             std::fs::write(&path, config)?;
             env.push(("CASHIER_CONFIG".into(), path));
+        }
+        if let Some(seed) = options.seed_journal {
+            seed(&data.path().join("journal.db"))?;
         }
         let (driver, client) = start(data.path(), &env).await?;
         Ok(Some(App {
@@ -115,7 +124,7 @@ impl App {
         closed.context("closing the WebDriver session")
     }
 
-    pub(super) fn log_tail(&self) -> String {
+    pub fn log_tail(&self) -> String {
         self.driver.log_tail()
     }
 }

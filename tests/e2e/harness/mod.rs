@@ -3,16 +3,20 @@
 //! serial port on a pty pair).
 
 mod app;
+mod desk;
 mod driver;
 mod gate;
 mod page;
+mod payments;
 pub mod process_tree;
 mod scanner;
 mod till;
 mod xkeys;
 
 pub use app::{App, AppOptions};
+pub use desk::{DEMO_PIN, ShownLine, fen_of};
 pub use page::poll;
+pub use payments::{DECLINED_CODE, PAID_CODE, QUICK_GIVE_UP};
 pub use scanner::{ScanSuffix, SerialScanner};
 pub use till::{HAND, Sandbox, WAIT};
 pub use xkeys::EnterAfter;

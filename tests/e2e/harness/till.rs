@@ -222,16 +222,21 @@ impl Sandbox {
         Ok(())
     }
 
-    /// The amounts charged for `bill`, in fen, as the backend's ledger has them.
-    pub async fn charges_of(&self, bill: &str) -> E2eResult<Vec<u64>> {
-        let ledger: Value = self
+    /// The backend's whole ledger: `orders`, `charges`, `refunds`.
+    pub async fn ledger(&self) -> E2eResult<Value> {
+        Ok(self
             .http
             .get(format!("{}/_sandbox/ledger", self.base))
             .send()
             .await?
             .error_for_status()?
             .json()
-            .await?;
+            .await?)
+    }
+
+    /// The amounts charged for `bill`, in fen, as the backend's ledger has them.
+    pub async fn charges_of(&self, bill: &str) -> E2eResult<Vec<u64>> {
+        let ledger = self.ledger().await?;
         let charges = ledger["charges"]
             .as_array()
             .with_context(|| format!("no charges in the ledger: {ledger}"))?;

@@ -61,8 +61,17 @@ impl App {
     /// The app's window on the X server, given the input focus (there is no window manager under
     /// Xvfb to give it).
     pub async fn x_keyboard(&self) -> E2eResult<XKeyboard> {
-        let found = xdotool(&["search".into(), "--name".into(), "Cashier".into()]).await?;
-        // The app's top-level window is the one mapped and named; WebKit adds unnamed children.
+        let found = xdotool(&[
+            "search".into(),
+            "--onlyvisible".into(),
+            "--classname".into(),
+            "^cashier-app$".into(),
+        ])
+        .await?;
+        // The app's top-level window is the mapped one of its class: GTK keeps an unmapped one of
+        // the same class, which cannot take the focus, and WebKit adds children. Not by title:
+        // under a locale the C library lacks (zh_CN.UTF-8 on a bare Debian) xdotool cannot read
+        // the title "Cashier 收银台" at all.
         let window = found
             .lines()
             .last()
