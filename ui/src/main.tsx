@@ -1,3 +1,5 @@
+// First: it mends the page language libraries read as they load (see locale.ts).
+import "./locale";
 import { render } from "preact";
 import { App } from "./App";
 import { Store } from "./store";
