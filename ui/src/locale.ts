@@ -17,3 +17,6 @@ if (!isTag(navigator.language)) {
     get: () => "zh-CN",
   });
 }
+
+// A module, so that tests can import it again after changing the language.
+export {};
