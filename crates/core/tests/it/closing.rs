@@ -285,7 +285,12 @@ fn a_late_payment_and_a_refund_after_the_z_are_corrections_on_the_next_z() {
     let copy = z1.view(cashier_core::Lang::ZhCn, chrono_tz::Asia::Shanghai, true);
     assert_eq!(copy.copy_words.as_deref(), Some("副本 / DUPLICATE"));
     // With its date: a copy is read days later, maybe after the day it closed.
-    assert_eq!(copy.at_text.len(), "2026-11-20 22:30".len(), "{}", copy.at_text);
+    assert_eq!(
+        copy.at_text.len(),
+        "2026-11-20 22:30".len(),
+        "{}",
+        copy.at_text
+    );
     assert!(copy.at_text.ends_with(" 22:30"), "{}", copy.at_text);
     assert!(j.verify().unwrap().first_break.is_none());
 }
