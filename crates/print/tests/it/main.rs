@@ -254,3 +254,29 @@ fn decoder_counts_kicks_and_cuts() {
     assert_eq!(d.lines, vec!["hi".to_owned()]);
     assert_eq!((d.kicks, d.cuts), (1, 2));
 }
+
+/// A serial printer on a pseudo-terminal: the slip's bytes arrive whole on the other end and
+/// decode back to the slip.
+#[cfg(unix)]
+#[test]
+fn serial_printer_on_a_pty_receives_the_slip() {
+    use serialport::{SerialPort, TTYPort};
+    let (mut master, slave) = TTYPort::pair().unwrap();
+    master.set_timeout(Duration::from_secs(2)).unwrap();
+    let name = slave.name().unwrap();
+    let bytes = encode(
+        &layout(&slip(false), Paper::Mm58),
+        Paper::Mm58,
+        Encoding::Gbk,
+    )
+    .unwrap();
+    let printer = PrinterUrl::parse(&format!("serial:{name}?baud=19200")).unwrap();
+    send(&printer, &bytes).unwrap();
+    let mut got = vec![0; bytes.len()];
+    master.read_exact(&mut got).unwrap();
+    assert_eq!(got, bytes);
+    let decoded = decode(&got, Encoding::Gbk);
+    assert_eq!(decoded.qr, vec![slip(false).order_no]);
+    assert!(decoded.lines.iter().any(|l| l.contains("金额 Amount")));
+    drop(slave);
+}
