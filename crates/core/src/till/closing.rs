@@ -76,7 +76,7 @@ impl Till {
     pub async fn z_reports(&self) -> Result<Vec<ZSummary>, Error> {
         self.desk_manager()?;
         self.blocking(|t| {
-            let tz = read(&t.inner.cfg).tz()?;
+            let tz = t.zone()?;
             Ok(t.journal()
                 .z_reports()?
                 .iter()
@@ -91,7 +91,7 @@ impl Till {
         let manager = self.desk_manager()?;
         let copy = self
             .blocking(move |t| {
-                let tz = read(&t.inner.cfg).tz()?;
+                let tz = t.zone()?;
                 let z = t
                     .journal()
                     .z_report(number)?

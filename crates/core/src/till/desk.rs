@@ -171,8 +171,6 @@ impl Till {
 
     /// The business zone (the configuration was checked at open, so it parses).
     pub(super) fn business_tz(&self) -> chrono_tz::Tz {
-        read(&self.inner.cfg)
-            .tz()
-            .unwrap_or(chrono_tz::Asia::Shanghai)
+        self.zone().unwrap_or(chrono_tz::Asia::Shanghai)
     }
 }

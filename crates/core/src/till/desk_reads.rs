@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use chrono_tz::Tz;
-
-use super::{Till, read};
+use super::Till;
 use crate::audit::{AuditAction, AuditEntry, AuditResult};
 use crate::receipts::page::{self, ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
 use crate::receipts::timeline::{self, AttemptDetail};
@@ -14,21 +12,11 @@ use crate::receipts::worklist::{self, WorkItem, WorkKind};
 use crate::{AttemptId, Error};
 
 impl Till {
-    fn read_zone(&self) -> Result<Tz, Error> {
-        read(&self.inner.cfg).tz()
-    }
-
     /// One page of the receipts.
     pub async fn receipts_page(&self, query: ReceiptsQuery) -> Result<ReceiptsPage, Error> {
         self.desk_manager()?;
         self.blocking(move |t| {
-            page::page(
-                &t.inner.journal,
-                &query,
-                t.day(None)?,
-                t.read_zone()?,
-                t.lang(),
-            )
+            page::page(&t.inner.journal, &query, t.day(None)?, t.zone()?, t.lang())
         })
         .await
     }
@@ -37,13 +25,7 @@ impl Till {
     pub async fn receipts_summary(&self, query: ReceiptsQuery) -> Result<ReceiptsSummary, Error> {
         self.desk_manager()?;
         self.blocking(move |t| {
-            page::summary(
-                &t.inner.journal,
-                &query,
-                t.day(None)?,
-                t.read_zone()?,
-                t.lang(),
-            )
+            page::summary(&t.inner.journal, &query, t.day(None)?, t.zone()?, t.lang())
         })
         .await
     }
@@ -52,7 +34,7 @@ impl Till {
     pub async fn attempt_detail(&self, id: AttemptId) -> Result<AttemptDetail, Error> {
         self.desk_manager()?;
         self.blocking(move |t| {
-            timeline::detail(&t.inner.journal, id, t.read_zone()?, t.lang(), |a| {
+            timeline::detail(&t.inner.journal, id, t.zone()?, t.lang(), |a| {
                 t.view(a, None)
             })
         })
@@ -133,7 +115,7 @@ impl Till {
             &self.inner.journal,
             query,
             self.day(None)?,
-            self.read_zone()?,
+            self.zone()?,
             self.lang(),
             file.as_file_mut(),
         )?;

@@ -160,6 +160,11 @@ impl Till {
         *read(&self.inner.lang)
     }
 
+    /// The business zone, as the configuration names it: every time a screen shows.
+    pub(crate) fn zone(&self) -> Result<chrono_tz::Tz, Error> {
+        read(&self.inner.cfg).tz()
+    }
+
     pub fn journal(&self) -> &Journal {
         &self.inner.journal
     }

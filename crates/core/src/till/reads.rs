@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{AttemptView, Progress, Till, read};
+use super::{AttemptView, Progress, Till};
 use crate::error::Field;
 use crate::journal::{AttemptRow, Selection};
 use crate::receipts::{self, DayReport, DayTotals};
@@ -113,7 +113,7 @@ impl Till {
             }),
             None => Ok(crate::receipts::business_day(
                 self.inner.clock.now(),
-                read(&self.inner.cfg).tz()?,
+                self.zone()?,
             )),
         }
     }
@@ -196,7 +196,7 @@ impl Till {
             None
         };
         let can_refund = a.channel.can_refund();
-        let tz = read(&self.inner.cfg).tz()?;
+        let tz = self.zone()?;
         Ok(AttemptView::of(
             a,
             progress,

@@ -76,42 +76,50 @@ pub(super) fn check_rows(conn: &Connection) -> Result<Option<Break>, JournalErro
     }
     drop(rows);
     drop(stmt);
-    if let Some(b) = check_table(conn, "transitions", "transition", TRANSITION_SEALED)? {
+    if let Some(b) = check_table(
+        conn,
+        ("transitions", "id", "transition"),
+        TRANSITION_SEALED,
+        Chain::Rows,
+    )? {
         return Ok(Some(b));
     }
     if let Some(b) = check_refunds(conn)? {
         return Ok(Some(b));
     }
-    if let Some(b) = check_zs(conn)? {
+    if let Some(b) = check_table(conn, ("z_reports", "number", "z"), Z_SEALED, Chain::Z)? {
         return Ok(Some(b));
     }
     dangling_seal(conn)
 }
 
-/// Every row of an append-only table equal to its seal.
+/// Every row of an append-only table equal to its seal. A break is reported at its chain's
+/// own sequence: a Z (`Chain::Z`) at its number, any other row (`Chain::Rows`) at its seal
+/// (0 when it has none).
 fn check_table(
     conn: &Connection,
-    table: &str,
-    kind: &str,
+    (table, key, kind): (&str, &str, &str),
     columns: &str,
+    chain: Chain,
 ) -> Result<Option<Break>, JournalError> {
     let n = columns.split(", ").count();
+    // Qualified: a sealed column may share its name with one of `seals` (a Z's `hash`).
+    let selected: Vec<String> = columns.split(", ").map(|c| format!("t.{c}")).collect();
     let sql = format!(
-        "SELECT {columns}, s.seq, s.body FROM {table}
-         LEFT JOIN seals s ON s.kind = '{kind}' AND s.ref_id = {table}.id ORDER BY {table}.id"
+        "SELECT {}, s.seq, s.body FROM {table} t
+         LEFT JOIN seals s ON s.kind = '{kind}' AND s.ref_id = t.{key} ORDER BY t.{key}",
+        selected.join(", ")
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let current = row_map(row, columns, 0)?;
         let id = row.get::<_, i64>(0)?;
+        let name = if chain == Chain::Z { "Z" } else { kind };
+        let at = |seal: i64| if chain == Chain::Z { id } else { seal };
         let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
         let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(
-                Chain::Rows,
-                0,
-                format!("{kind} {id} has no seal"),
-            )));
+            return Ok(Some(brk(chain, at(0), format!("{name} {id} has no seal"))));
         };
         let sealed = match parse_body(seq, &body) {
             Ok(m) => m,
@@ -119,46 +127,9 @@ fn check_table(
         };
         if let Some(col) = differs(&sealed, &current) {
             return Ok(Some(brk(
-                Chain::Rows,
-                seq,
-                format!("{kind} {id}: {col} differs from its seal"),
-            )));
-        }
-    }
-    Ok(None)
-}
-
-/// Every Z equal to its seal (its number, day, range end and hash).
-fn check_zs(conn: &Connection) -> Result<Option<Break>, JournalError> {
-    let n = Z_SEALED.split(", ").count();
-    let sql = format!(
-        "SELECT {Z_SEALED},
-             (SELECT seq FROM seals s WHERE s.kind = 'z' AND s.ref_id = z_reports.number),
-             (SELECT body FROM seals s WHERE s.kind = 'z' AND s.ref_id = z_reports.number)
-         FROM z_reports ORDER BY number"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let current = row_map(row, Z_SEALED, 0)?;
-        let number = row.get::<_, i64>(0)?;
-        let (seq, body): (Option<i64>, Option<String>) = (row.get(n)?, row.get(n + 1)?);
-        let (Some(seq), Some(body)) = (seq, body) else {
-            return Ok(Some(brk(
-                Chain::Z,
-                number,
-                format!("Z {number} has no seal"),
-            )));
-        };
-        let sealed = match parse_body(seq, &body) {
-            Ok(m) => m,
-            Err(b) => return Ok(Some(b)),
-        };
-        if let Some(col) = differs(&sealed, &current) {
-            return Ok(Some(brk(
-                Chain::Z,
-                number,
-                format!("Z {number}: {col} differs from its seal"),
+                chain,
+                at(seq),
+                format!("{name} {id}: {col} differs from its seal"),
             )));
         }
     }
