@@ -4,6 +4,10 @@ import type { WorkKind } from "./WorkKind";
 
 export type WorkItem = { attempt: AttemptView, kind: WorkKind, 
 /**
+ * The kind in the till's language.
+ */
+kind_label: string, 
+/**
  * `2 h 05 min` / `2小时05分`.
  */
 age: string, age_s: number, 

@@ -3,17 +3,10 @@
 import type { JSX } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { run } from "../api";
-import type { ErrorBody, ManagerDecision, WorkItem, WorkKind } from "../bindings";
-import { useT, type MsgKey } from "../i18n";
+import type { ErrorBody, ManagerDecision, WorkItem } from "../bindings";
+import { useT } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { useDesk } from "./context";
-
-const KIND: Record<WorkKind, MsgKey> = {
-  unknown: "work.kind.unknown",
-  long_pending: "work.kind.long_pending",
-  abandoned: "work.kind.abandoned",
-  refund_manual: "work.kind.refund_manual",
-};
 
 export function Worklist(): JSX.Element {
   const t = useT();
@@ -51,7 +44,7 @@ export function Worklist(): JSX.Element {
       {items?.length === 0 && <p class="empty" data-testid="work-empty">{t("work.none")}</p>}
       <ul class="work-items">
         {items?.map((w) => (
-          <WorkRow key={w.attempt.id} w={w} kind={t(KIND[w.kind])} onChanged={load} />
+          <WorkRow key={w.attempt.id} w={w} kind={w.kind_label} onChanged={load} />
         ))}
       </ul>
     </div>

@@ -215,10 +215,6 @@ export const EN: Record<MsgKey, string> = {
   "work.notePlaceholder": "Note (e.g. checked in the back office)",
   "work.resolvePaid": "Approve: mark paid",
   "work.resolveFailed": "Approve: mark not paid",
-  "work.kind.unknown": "Result unknown",
-  "work.kind.long_pending": "Pending too long",
-  "work.kind.abandoned": "Abandoned QR code",
-  "work.kind.refund_manual": "Refund needs manual handling",
 
   "dayclose.day": "Business day",
   "dayclose.showX": "Show X report",

@@ -213,10 +213,6 @@ export const ZH = {
   "work.notePlaceholder": "说明（例如：已在支付后台核实）",
   "work.resolvePaid": "批准：确认已收款",
   "work.resolveFailed": "批准：确认未收款",
-  "work.kind.unknown": "结果未知",
-  "work.kind.long_pending": "等待过久",
-  "work.kind.abandoned": "已放弃的二维码",
-  "work.kind.refund_manual": "退款需人工处理",
 
   "dayclose.day": "营业日",
   "dayclose.showX": "查看 X 报表",

@@ -33,10 +33,24 @@ pub enum WorkKind {
     RefundManual,
 }
 
+impl WorkKind {
+    /// How the worklist names it.
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.pick(match self {
+            WorkKind::Unknown => ["结果未知", "Result unknown"],
+            WorkKind::LongPending => ["等待过久", "Pending too long"],
+            WorkKind::Abandoned => ["已放弃的二维码", "Abandoned QR code"],
+            WorkKind::RefundManual => ["退款需人工处理", "Refund needs manual handling"],
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct WorkItem {
     pub attempt: AttemptView,
     pub kind: WorkKind,
+    /// The kind in the till's language.
+    pub kind_label: String,
     /// `2 h 05 min` / `2小时05分`.
     pub age: String,
     #[ts(type = "number")]
@@ -126,6 +140,7 @@ fn item(
     Ok(WorkItem {
         attempt: view(a)?,
         kind,
+        kind_label: kind.label(lang).to_string(),
         age: age_text(age_s, lang),
         age_s,
         last_answer: redact_codes(answer),
