@@ -11,6 +11,7 @@ use crate::backend::cloudpay::CloudPayConfig;
 use crate::backend::http::HttpPolicy;
 use crate::backend::tourv5::TourV5Config;
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
+use crate::print::PrinterConfig;
 use crate::reasons::{ConfigError, Rule};
 use crate::scanner::ScannerConfig;
 use crate::{Channel, CodeKind, Error, Fen, Lang};
@@ -40,6 +41,11 @@ pub struct Config {
     pub cloudpay: Option<CloudPayConfig>,
     /// File holding the Cloud Pay authen key (the environment variable wins).
     pub cloudpay_authen_key_file: Option<PathBuf>,
+    /// The shop's name, at the top of every printed slip; empty: the merchant's name from the
+    /// login, else the till's.
+    pub shop: String,
+    /// The receipt printer, if any.
+    pub printer: PrinterConfig,
 }
 
 impl Default for Config {
@@ -59,6 +65,8 @@ impl Default for Config {
             tourv5: None,
             cloudpay: None,
             cloudpay_authen_key_file: None,
+            shop: String::new(),
+            printer: PrinterConfig::default(),
         }
     }
 }
@@ -358,6 +366,9 @@ impl Config {
             }
         }
         self.order_schemes()?;
+        if let Err(e) = self.printer.setup() {
+            return Err(ConfigError::said("printer.url", e.en(), e.zh()).into());
+        }
         // The embedded sandbox fills in both backends later; routing is checked against them.
         if !self.is_sandbox() {
             self.routing.validate(self)?;

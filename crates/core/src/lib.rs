@@ -21,6 +21,7 @@ pub mod managers;
 pub mod money;
 pub mod order_no;
 pub mod outcome;
+pub mod print;
 pub mod qr;
 pub mod reasons;
 pub mod receipts;

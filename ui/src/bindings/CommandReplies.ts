@@ -8,9 +8,13 @@ import type { DeskView } from "./DeskView";
 import type { InputCheck } from "./InputCheck";
 import type { Integrity } from "./Integrity";
 import type { ManagerView } from "./ManagerView";
+import type { Preview } from "./Preview";
+import type { PrintJobView } from "./PrintJobView";
+import type { PrinterView } from "./PrinterView";
 import type { ReceiptsPage } from "./ReceiptsPage";
 import type { ReceiptsSummary } from "./ReceiptsSummary";
 import type { SettingsView } from "./SettingsView";
+import type { SlipPreview } from "./SlipPreview";
 import type { TillStatus } from "./TillStatus";
 import type { WorkItem } from "./WorkItem";
 import type { ZSummary } from "./ZSummary";
@@ -19,4 +23,4 @@ import type { ZSummary } from "./ZSummary";
  * Which reply each command gets, by name: a type only, for TypeScript's
  * `CommandReplies[keyof C]`.
  */
-export type CommandReplies = { status: TillStatus, login: TillStatus, set_lang: TillStatus, check_bill: InputCheck, check_amount: InputCheck, start_barcode: AttemptView, start_scanned: AttemptView, start_qr: AttemptView, cancel: AttemptView, query_again: AttemptView, resolve: AttemptView, refund: AttemptView, x_report: ClosingView, z_report: ClosingView, z_reports: Array<ZSummary>, z_copy: ClosingView, verify: Integrity, attempt: AttemptView, attempts: Array<AttemptView>, day_report: DayReportView, receipts_page: ReceiptsPage, receipts_summary: ReceiptsSummary, attempt_detail: AttemptDetail, worklist: Array<WorkItem>, query_all: Array<WorkItem>, export_receipts: number, serial_ports: Array<string>, settings: SettingsView, save_settings: SettingsView, close_anyway: null, managers: Array<ManagerView>, create_first_manager: Array<ManagerView>, add_manager: Array<ManagerView>, change_manager: Array<ManagerView>, disable_manager: Array<ManagerView>, open_desk: DeskView, close_desk: null, audit_trail: AuditPage, };
+export type CommandReplies = { status: TillStatus, login: TillStatus, set_lang: TillStatus, check_bill: InputCheck, check_amount: InputCheck, start_barcode: AttemptView, start_scanned: AttemptView, start_qr: AttemptView, cancel: AttemptView, query_again: AttemptView, resolve: AttemptView, refund: AttemptView, x_report: ClosingView, z_report: ClosingView, z_reports: Array<ZSummary>, z_copy: ClosingView, verify: Integrity, attempt: AttemptView, attempts: Array<AttemptView>, day_report: DayReportView, receipts_page: ReceiptsPage, receipts_summary: ReceiptsSummary, attempt_detail: AttemptDetail, worklist: Array<WorkItem>, query_all: Array<WorkItem>, export_receipts: number, printer_status: PrinterView, print_test_page: PrinterView, reprint: PrintJobView, print_report: PrintJobView, slip_preview: SlipPreview, report_preview: Preview, serial_ports: Array<string>, settings: SettingsView, save_settings: SettingsView, close_anyway: null, managers: Array<ManagerView>, create_first_manager: Array<ManagerView>, add_manager: Array<ManagerView>, change_manager: Array<ManagerView>, disable_manager: Array<ManagerView>, open_desk: DeskView, close_desk: null, audit_trail: AuditPage, };

@@ -1,6 +1,7 @@
 // Every binding is imported through this file. The other files here are generated from the Rust
 // types by ts-rs (crates/core/tests/bindings.rs): do not edit them by hand.
 export type { Action } from "./Action";
+export type { Align } from "./Align";
 export type { Approval } from "./Approval";
 export type { AttemptDetail } from "./AttemptDetail";
 export type { AttemptFilter } from "./AttemptFilter";
@@ -41,6 +42,14 @@ export type { OperatorView } from "./OperatorView";
 export type { Outcome } from "./Outcome";
 export type { OutcomeChoice } from "./OutcomeChoice";
 export type { OutcomeTotal } from "./OutcomeTotal";
+export type { Preview } from "./Preview";
+export type { PreviewLine } from "./PreviewLine";
+export type { PrintJobState } from "./PrintJobState";
+export type { PrintJobView } from "./PrintJobView";
+export type { PrintKind } from "./PrintKind";
+export type { PrintReport } from "./PrintReport";
+export type { PrinterState } from "./PrinterState";
+export type { PrinterView } from "./PrinterView";
 export type { QrChoice } from "./QrChoice";
 export type { QrOption } from "./QrOption";
 export type { ReceiptRow } from "./ReceiptRow";
@@ -59,6 +68,7 @@ export type { ScannerState } from "./ScannerState";
 export type { ScannerStatus } from "./ScannerStatus";
 export type { SettingsInput } from "./SettingsInput";
 export type { SettingsView } from "./SettingsView";
+export type { SlipPreview } from "./SlipPreview";
 export type { SortBy } from "./SortBy";
 export type { Terminator } from "./Terminator";
 export type { TillEvent } from "./TillEvent";

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::printing::{PrintJobView, PrintReport, PrinterView, SlipPreview};
 use super::{
     AttemptFilter, AttemptView, AuditPage, DayReportView, DeskView, InputCheck, QrChoice,
     SettingsInput, SettingsView, Till, TillStatus,
@@ -15,6 +16,7 @@ use super::{
 use crate::closing::{ClosingView, ZSummary};
 use crate::journal::Integrity;
 use crate::managers::{Approval, ManagerId, ManagerView};
+use crate::print::Preview;
 use crate::receipts::page::{ReceiptsPage, ReceiptsQuery, ReceiptsSummary};
 use crate::receipts::timeline::AttemptDetail;
 use crate::receipts::worklist::WorkItem;
@@ -165,6 +167,21 @@ commands! {
     /// Writes the receipts (all pages) as CSV for Excel to `path`; the rows written.
     ExportReceipts export_receipts { query: ReceiptsQuery, path: String } -> u64 =
         |t| t.export_receipts(query, path).await?;
+    // —— printing ——
+    /// The receipt printer, for the status bar.
+    PrinterStatus printer_status {} -> PrinterView = |t| t.printer_status();
+    /// Prints a test page now and says how the printer is.
+    PrintTestPage print_test_page {} -> PrinterView = |t| t.print_test_page().await?;
+    /// Queues a reprint of a payment's slip, marked 重印 / REPRINT.
+    Reprint reprint { id: AttemptId } -> PrintJobView = |t| t.reprint(id).await?;
+    /// Queues an X or Z report on paper (the desk must be open).
+    PrintReport print_report { report: PrintReport } -> PrintJobView =
+        |t| t.print_report(report).await?;
+    /// A payment's slip as it would print, and its print jobs.
+    SlipPreview slip_preview { id: AttemptId } -> SlipPreview = |t| t.slip_preview(id).await?;
+    /// An X or Z report as it would print.
+    ReportPreview report_preview { report: PrintReport } -> Preview =
+        |t| t.report_preview(report).await?;
     /// The machine's serial ports, for the scanner setting.
     SerialPorts serial_ports {} -> Vec<String> = |t| t.serial_ports();
     /// The settings screen's values; secrets are never sent back.

@@ -35,6 +35,8 @@ pub enum TillEvent {
     Scan { scan: ScanView },
     /// The serial scanner connected, lost its port, or is off.
     Scanner { scanner: ScannerStatus },
+    /// The printer was asked, or its queue changed.
+    Printer { printer: super::PrinterView },
     /// Backends, counts, clock: the status bar changed.
     Status { status: TillStatus },
 }

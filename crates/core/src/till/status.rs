@@ -67,6 +67,8 @@ pub struct TillStatus {
     pub needs_first_manager: bool,
     pub backends: Vec<BackendStatus>,
     pub scanner: ScannerStatus,
+    /// The receipt printer and its queue.
+    pub printer: super::PrinterView,
     #[serde(flatten)]
     pub counts: LiveCounts,
     pub qr_options: Vec<QrOption>,
@@ -203,6 +205,7 @@ impl Till {
             needs_first_manager: self.needs_first_manager(),
             backends,
             scanner: self.inner.scanner.status(),
+            printer: self.printer_status(),
             counts,
             qr_options,
             max_amount_text: cfg
