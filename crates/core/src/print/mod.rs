@@ -62,7 +62,7 @@ pub enum PrintFault {
 /// A printer, as core asks it to print. Implemented by `cashier-print` (ESC/POS over serial,
 /// USB, TCP or a file). Calls block for at most a few seconds each (a silent printer is
 /// `Offline`, never a hang): core calls them off the async runtime.
-pub trait Printer: Send + Sync {
+pub trait Printer: Send + Sync + std::fmt::Debug {
     /// Asks the printer whether it can print now.
     fn status(&self, setup: &PrinterSetup) -> Result<PrinterState, PrintFault>;
 

@@ -82,6 +82,9 @@ pub struct TillOptions {
     /// How to reach the backends at login; `None`: a till opened for reading only, which
     /// cannot log in.
     pub connector: Option<Arc<dyn Connect>>,
+    /// The receipt printer's driver (`cashier-print`'s ESC/POS one in the app and the CLI);
+    /// `None`: nothing is printed, slips are only previewed.
+    pub printer: Option<Arc<dyn crate::print::Printer>>,
 }
 
 /// A logged-in till: the engine and what the login said.
