@@ -90,6 +90,7 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
             config_path: Some(config_path),
             seed: None,
             connector: Some(Arc::new(clients)),
+            printer: None,
         },
     )?;
     Ok(Opened {

@@ -80,6 +80,7 @@ fn open_on(
             config_path: None,
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(key.clone()))),
+            printer: None,
         },
     )
     .unwrap()

@@ -283,6 +283,7 @@ pub async fn sandbox_till(
             config_path: Some(config_path),
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
+            printer: None,
         },
     )
     .unwrap();
