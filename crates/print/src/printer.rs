@@ -5,7 +5,7 @@ use cashier_core::print::{
     Doc, Preview, PrintFault, Printer, PrinterSetup, PrinterState, PrinterUrl,
 };
 
-use crate::wire::Wire;
+use crate::wire::{ANSWER_AFTER_JOB_TIMEOUT, ANSWER_TIMEOUT, Wire};
 use crate::{PrintError, decode, encode, status};
 
 /// An ESC/POS receipt printer on serial, USB, TCP or a file: what the app and the CLI hand their
@@ -24,7 +24,7 @@ impl Printer for EscPos {
         if !wire.can_be_asked() {
             return Ok(PrinterState::NotAsked);
         }
-        status::ask(&mut wire).map_err(|e| offline(url, e))
+        status::ask(&mut wire, ANSWER_TIMEOUT).map_err(|e| offline(url, e))
     }
 
     /// One connection per job: the printer is asked first and gets nothing if it cannot print;
@@ -39,12 +39,13 @@ impl Printer for EscPos {
             wire.send(&bytes).map_err(|e| offline(url, e))?;
             return Ok(PrinterState::NotAsked);
         }
-        let before = status::ask(&mut wire).map_err(|e| offline(url, e))?;
+        let before = status::ask(&mut wire, ANSWER_TIMEOUT).map_err(|e| offline(url, e))?;
         if !before.can_print() {
             return Err(PrintFault::NotReady(before));
         }
         wire.send(&bytes).map_err(|e| offline(url, e))?;
-        status::ask(&mut wire).map_err(|e| offline(url, format!("after the job: {e}")))
+        status::ask(&mut wire, ANSWER_AFTER_JOB_TIMEOUT)
+            .map_err(|e| offline(url, format!("after the job: {e}")))
     }
 
     fn preview(&self, setup: &PrinterSetup, doc: &Doc) -> Result<Preview, PrintFault> {

@@ -2,11 +2,11 @@
 //! the middle of a job — so the answer to a request sent after a job also says the printer took
 //! every byte before it.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cashier_core::print::PrinterState;
 
-use crate::wire::{ANSWER_TIMEOUT, Wire};
+use crate::wire::Wire;
 
 /// `DLE EOT 2`: the offline cause (bit 2: the cover is open).
 pub const ASK_OFFLINE_CAUSE: [u8; 3] = [0x10, 0x04, 0x02];
@@ -23,13 +23,13 @@ const XON: u8 = 0x11;
 const XOFF: u8 = 0x13;
 
 /// Asks the printer whether it can print: first why it might be offline (the cover), then the
-/// paper. Each question waits for its answer before the next is asked, so an answer is never
-/// taken for another's.
-pub fn ask(wire: &mut Wire) -> Result<PrinterState, String> {
-    if answer(wire, &ASK_OFFLINE_CAUSE)? & COVER_OPEN != 0 {
+/// paper, each answer awaited for `wait` at most. Each question waits for its answer before the
+/// next is asked, so an answer is never taken for another's.
+pub fn ask(wire: &mut Wire, wait: Duration) -> Result<PrinterState, String> {
+    if answer(wire, &ASK_OFFLINE_CAUSE, wait)? & COVER_OPEN != 0 {
         return Ok(PrinterState::CoverOpen);
     }
-    Ok(paper(answer(wire, &ASK_PAPER)?))
+    Ok(paper(answer(wire, &ASK_PAPER, wait)?))
 }
 
 /// What the paper-roll sensor's answer says.
@@ -43,9 +43,9 @@ pub fn paper(answer: u8) -> PrinterState {
     }
 }
 
-fn answer(wire: &mut Wire, request: &[u8]) -> Result<u8, String> {
+fn answer(wire: &mut Wire, request: &[u8], wait: Duration) -> Result<u8, String> {
     wire.send(request)?;
-    let deadline = Instant::now() + ANSWER_TIMEOUT;
+    let deadline = Instant::now() + wait;
     loop {
         match wire.read_byte(deadline)? {
             XON | XOFF if Instant::now() < deadline => continue,

@@ -15,6 +15,10 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(3);
 /// An answer to a status request: a printer answers real-time requests at once, even mid-job.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(1);
+/// An answer to the status request sent after a job: it may wait in the printer's receive
+/// buffer behind the end of a long job (a full buffer stops the line until the printer has room),
+/// and a printer taken for gone after it printed would get the job again.
+pub const ANSWER_AFTER_JOB_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// An open connection to a printer.
 pub enum Wire {
@@ -32,11 +36,17 @@ impl Wire {
     pub fn open(url: &PrinterUrl) -> Result<Wire, String> {
         match url {
             PrinterUrl::Tcp { host, port } => connect(host, *port).map(Wire::Tcp),
-            PrinterUrl::Serial { port, baud } => serialport::new(port, *baud)
-                .timeout(WRITE_TIMEOUT)
-                .open()
-                .map(Wire::Serial)
-                .map_err(|e| e.to_string()),
+            PrinterUrl::Serial { port, baud } => {
+                let port = serialport::new(port, *baud)
+                    .timeout(WRITE_TIMEOUT)
+                    .open()
+                    .map_err(|e| e.to_string())?;
+                // A late answer left on the line from an earlier connection must not be taken
+                // for this one's.
+                port.clear(serialport::ClearBuffer::Input)
+                    .map_err(|e| e.to_string())?;
+                Ok(Wire::Serial(port))
+            }
             PrinterUrl::Usb(path) => open_device(path).map(Wire::Usb),
             PrinterUrl::File(path) => OpenOptions::new()
                 .create(true)
@@ -52,7 +62,8 @@ impl Wire {
         matches!(self, Wire::Tcp(_) | Wire::Serial(_))
     }
 
-    /// Sends all of `bytes` and pushes them out (a file's to the disk), or says why not.
+    /// Sends all of `bytes` and pushes them out (a file's to the disk, a serial line's onto the
+    /// wire: an answer to a request sent next is then not waiting behind them), or says why not.
     pub fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
         let sent = match self {
             Wire::Tcp(stream) => stream.write_all(bytes).and_then(|()| stream.flush()),
