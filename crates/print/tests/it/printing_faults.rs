@@ -38,6 +38,24 @@ fn a_printer_gone_mid_job_fails_it_and_gets_it_again_whole() {
 }
 
 #[test]
+fn a_job_the_printer_does_not_confirm_after_it_is_offline() {
+    let printer = TestPrinter::tcp();
+    let setup = setup(printer.url.clone(), Paper::Mm80, CodePage::Gbk);
+    // Answers the two questions before the job, then nothing.
+    printer.answer_only(2);
+    let started = Instant::now();
+    let result = EscPos.print(&setup, &slip());
+    assert!(is_offline(result.clone()), "{result:?}");
+    // The answer after a job may queue behind it in the printer: waited for longer, but bounded.
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(2900) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    assert_eq!(printer.asked(), vec![2, 4, 2]);
+}
+
+#[test]
 fn nothing_listening_is_offline_at_once() {
     // Bound then dropped: the port is closed, so the connection is refused.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -26,6 +26,8 @@ struct Shared {
     cover: u8,
     /// Close the next connection once it has received this many bytes (then come back).
     close_after: Option<usize>,
+    /// Answer this many more status requests, then none.
+    answers_left: Option<usize>,
     /// What each connection sent, status requests taken out.
     jobs: Vec<Vec<u8>>,
     /// The `n` of each `DLE EOT n` received, in order.
@@ -47,6 +49,7 @@ fn shared() -> Arc<Mutex<Shared>> {
         paper: Some(PAPER_OK),
         cover: COVER_CLOSED,
         close_after: None,
+        answers_left: None,
         jobs: Vec::new(),
         asked: Vec::new(),
     }))
@@ -130,6 +133,11 @@ impl TestPrinter {
         self.with(|s| s.paper = None);
     }
 
+    /// Answers the next `n` status requests, then falls silent (switched off mid-job).
+    pub fn answer_only(&self, n: usize) {
+        self.with(|s| s.answers_left = Some(n));
+    }
+
     /// Goes away after the next connection has sent `n` bytes, then comes back.
     pub fn close_after(&self, n: usize) {
         self.with(|s| s.close_after = Some(n));
@@ -207,8 +215,13 @@ fn take(carry: &mut Vec<u8>, conn: &mut impl Write, shared: &Mutex<Shared>, inde
             if carry[i + 1] == 0x04 {
                 let n = carry[i + 2];
                 s.asked.push(n);
+                let silent = s.answers_left == Some(0);
+                if let Some(left) = s.answers_left.as_mut() {
+                    *left = left.saturating_sub(1);
+                }
                 let answer = match (s.paper, n) {
                     (None, _) => None,
+                    _ if silent => None,
                     (Some(paper), 4) => Some(paper),
                     (Some(_), 2) => Some(s.cover),
                     (Some(_), _) => Some(0x12),
