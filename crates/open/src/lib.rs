@@ -1,13 +1,14 @@
 //! How a front end opens its till, the one way for the desktop app and the `cashier` CLI:
 //! its log, the configuration file, the backend clients it names, and — when it names none —
-//! the embedded sandbox, clearly marked, standing in for both. Core knows no client and the
-//! sandbox knows no till: this crate wires them.
+//! the embedded sandbox, clearly marked, standing in for both; and the receipt printer's ESC/POS
+//! driver. Core knows no client, no sandbox and no ESC/POS: this crate wires them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use cashier_backends::Clients;
 use cashier_core::config::Config;
+use cashier_core::print::Printer;
 use cashier_core::till::{SandboxNote, Till, TillOptions};
 use cashier_core::{Error, SystemClock};
 use cashier_sandbox::Sandbox;
@@ -90,7 +91,7 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
             config_path: Some(config_path),
             seed: None,
             connector: Some(Arc::new(clients)),
-            printer: None,
+            printer: Some(printer()),
         },
     )?;
     Ok(Opened {
@@ -100,8 +101,14 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
     })
 }
 
+/// The receipt printer's driver every front end hands its till: ESC/POS on the printer the
+/// configuration names. Also for a command that prints without a till logged in (`cashier print`).
+pub fn printer() -> Arc<dyn Printer> {
+    Arc::new(cashier_print::EscPos)
+}
+
 /// Opens the till without backends, for commands that only read the journal (receipts, the
-/// day's report): it cannot log in, and starts no sandbox.
+/// day's report): it cannot log in, starts no sandbox and prints nothing.
 pub fn open_for_reading(file: &ConfigFile) -> Result<Till, Error> {
     Till::open(
         file.load()?,

@@ -1,5 +1,5 @@
 //! The opener on real files and a real sandbox on loopback: which backends a till gets, and that
-//! a till opened for reading has none.
+//! a till opened for reading has none; the printer driver is the ESC/POS one.
 
 use std::path::Path;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use cashier_core::backend::tourv5::TourV5Config;
 use cashier_core::config::Config;
 use secrecy::SecretString;
 
-use super::{ConfigFile, open, open_for_reading};
+use super::{ConfigFile, open, open_for_reading, printer};
 
 fn journal_in(dir: &Path) -> Config {
     Config {
@@ -77,4 +77,30 @@ async fn a_till_opened_for_reading_starts_no_sandbox_and_cannot_log_in() {
         .unwrap_err();
     assert_eq!(e.code(), "config", "{e}");
     assert!(db.exists(), "the journal it reads is the configured one");
+}
+
+#[test]
+fn the_printer_a_front_end_gets_speaks_esc_pos() {
+    use cashier_core::print::{
+        Align, CodePage, Doc, DocLine, Paper, PrinterSetup, PrinterState, PrinterUrl,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slips.bin");
+    let setup = PrinterSetup {
+        url: PrinterUrl::File(path.clone()),
+        paper: Paper::Mm58,
+        code_page: CodePage::Gbk,
+    };
+    let doc = Doc {
+        lines: vec![
+            DocLine::text("测试 Test", Align::Center, true, false),
+            DocLine::Cut,
+        ],
+    };
+    assert_eq!(printer().print(&setup, &doc), Ok(PrinterState::NotAsked));
+    let bytes = std::fs::read(&path).unwrap();
+    // ESC @ (initialise), and the text in GBK inside Hanzi mode.
+    assert!(bytes.starts_with(&[0x1B, b'@']), "{bytes:?}");
+    let (gbk, _, _) = encoding_rs::GBK.encode("测试 Test");
+    assert!(bytes.windows(gbk.len()).any(|w| w == &gbk[..]));
 }

@@ -1,4 +1,4 @@
-//! A slip's lines as ESC/POS bytes, through the `escpos` crate.
+//! A document's lines as ESC/POS bytes, through the `escpos` crate.
 //!
 //! The crate builds the commands (init, justify, bold, size, feed, QR through `GS ( k`, cut) and
 //! encodes text with the printer's code page; what it lacks for Chinese — entering and leaving
@@ -12,8 +12,9 @@ use escpos::printer::Printer;
 use escpos::utils::Encoder;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
+use cashier_core::print::{Align, CodePage, Doc, DocLine, Paper};
+
 use crate::PrintError;
-use crate::slip::{Align, Line, Paper};
 
 /// Enter Hanzi (Kanji) mode: the bytes that follow are double-byte characters of the code page.
 pub const FS_HANZI_ON: &[u8] = &[0x1C, 0x26];
@@ -24,21 +25,11 @@ pub const FS_HANZI_OFF: &[u8] = &[0x1C, 0x2E];
 const FS_HANZI_DOUBLE: &[u8] = &[0x1C, 0x21, 0x0C];
 const FS_HANZI_SINGLE: &[u8] = &[0x1C, 0x21, 0x00];
 
-/// The printer's code page for Chinese: a printer setting, because printers differ (most take GBK,
-/// some want GB18030).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
-    #[default]
-    Gbk,
-    Gb18030,
-}
-
-impl Encoding {
-    pub fn codec(self) -> &'static encoding_rs::Encoding {
-        match self {
-            Encoding::Gbk => encoding_rs::GBK,
-            Encoding::Gb18030 => encoding_rs::GB18030,
-        }
+/// The `encoding_rs` codec of the printer's code page.
+pub fn codec(code_page: CodePage) -> &'static encoding_rs::Encoding {
+    match code_page {
+        CodePage::Gbk => encoding_rs::GBK,
+        CodePage::Gb18030 => encoding_rs::GB18030,
     }
 }
 
@@ -74,17 +65,19 @@ fn encode_error(e: PrinterError) -> PrintError {
     PrintError::Encode(e.to_string())
 }
 
-/// The bytes that print `lines` on `paper`, text in `encoding`. Fails on a character the code page
-/// cannot print (rather than printing `&#...;` on the customer's slip).
-pub fn encode(lines: &[Line], paper: Paper, encoding: Encoding) -> Result<Vec<u8>, PrintError> {
+/// The bytes that print `doc` on `paper`, text in `code_page`. Fails on a character the code page
+/// cannot print (rather than printing `&#...;` on the customer's slip), naming it.
+pub fn encode(doc: &Doc, paper: Paper, code_page: CodePage) -> Result<Vec<u8>, PrintError> {
+    let codec = codec(code_page);
+    for line in &doc.lines {
+        for text in texts(line) {
+            unprintable(text, codec)?;
+        }
+    }
     let capture = Capture::default();
-    let mut printer = Printer::new(
-        capture.clone(),
-        Protocol::new(Encoder::new(encoding.codec())),
-        None,
-    );
+    let mut printer = Printer::new(capture.clone(), Protocol::new(Encoder::new(codec)), None);
     printer.init().map_err(encode_error)?;
-    for line in lines {
+    for line in &doc.lines {
         write_line(&mut printer, line, paper).map_err(encode_error)?;
     }
     printer.print().map_err(encode_error)?;
@@ -96,11 +89,39 @@ pub fn encode(lines: &[Line], paper: Paper, encoding: Encoding) -> Result<Vec<u8
     Ok(bytes)
 }
 
+/// The texts a line prints (a QR code's payload is bytes, not text of the code page).
+fn texts(line: &DocLine) -> Vec<&str> {
+    match line {
+        DocLine::Text { text, .. } => vec![text],
+        DocLine::Pair { left, right } => vec![left, right],
+        DocLine::Rule | DocLine::Qr(_) | DocLine::Feed(_) | DocLine::Cut => Vec::new(),
+    }
+}
+
+/// The first character of `text` that `codec` cannot encode, as an error a person can act on
+/// (the `escpos` crate only says "invalid GBK").
+fn unprintable(text: &str, codec: &'static encoding_rs::Encoding) -> Result<(), PrintError> {
+    let (_, _, had_errors) = codec.encode(text);
+    if !had_errors {
+        return Ok(());
+    }
+    let mut buf = [0u8; 4];
+    let bad = text
+        .chars()
+        .find(|c| codec.encode(c.encode_utf8(&mut buf)).2)
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    Err(PrintError::Encode(format!(
+        "{bad:?} (U+{:04X}) is not in the printer's code page {} (in {text:?})",
+        u32::from(bad),
+        codec.name()
+    )))
+}
+
 type Step = escpos::errors::Result<()>;
 
-fn write_line(printer: &mut Printer<Capture>, line: &Line, paper: Paper) -> Step {
+fn write_line(printer: &mut Printer<Capture>, line: &DocLine, paper: Paper) -> Step {
     match line {
-        Line::Text {
+        DocLine::Text {
             text,
             align,
             bold,
@@ -116,12 +137,12 @@ fn write_line(printer: &mut Printer<Capture>, line: &Line, paper: Paper) -> Step
             }
             printer.bold(false)?.justify(JustifyMode::LEFT)?;
         }
-        Line::Pair { .. } | Line::Rule => {
+        DocLine::Pair { .. } | DocLine::Rule => {
             for text in line.rendered(paper) {
                 write_text(printer, &text)?;
             }
         }
-        Line::Qr(data) => {
+        DocLine::Qr(data) => {
             // Size 6 dots a module: an order number of ~30 characters stays within 58 mm.
             let size = match paper {
                 Paper::Mm58 => 5,
@@ -135,10 +156,10 @@ fn write_line(printer: &mut Printer<Capture>, line: &Line, paper: Paper) -> Step
                 )?
                 .justify(JustifyMode::LEFT)?;
         }
-        Line::Feed(n) => {
+        DocLine::Feed(n) => {
             printer.feeds(*n)?;
         }
-        Line::Cut => {
+        DocLine::Cut => {
             printer.cut()?;
         }
     }
