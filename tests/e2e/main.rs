@@ -11,6 +11,7 @@ mod desk_totals;
 mod desk_work;
 mod harness;
 mod keyboard;
+mod printing;
 mod recovery;
 mod serial;
 mod smoke;

@@ -75,21 +75,30 @@ impl SerialPrinter {
         decode(&bytes, CodePage::Gbk)
     }
 
-    /// Waits until `cuts` documents have been printed whole, and gives what was printed.
+    /// Waits until `cuts` documents have been printed whole, and gives what was printed; more
+    /// than `cuts` is an error (a slip printed twice).
     pub async fn wait_for_cuts(&self, cuts: u32, timeout: Duration) -> E2eResult<Decoded> {
-        poll(&format!("{cuts} cut(s) on the printer"), timeout, || async {
-            let printed = self.decoded();
-            match printed.cuts.cmp(&cuts) {
-                std::cmp::Ordering::Less => Ok(None),
-                std::cmp::Ordering::Equal => Ok(Some(printed)),
-                std::cmp::Ordering::Greater => Err(anyhow!(
-                    "{} documents printed, {cuts} expected: {:?}",
-                    printed.cuts,
-                    printed.lines
-                )),
-            }
-        })
-        .await
+        let printed = poll(
+            &format!("{cuts} cut(s) on the printer"),
+            timeout,
+            || async {
+                let printed = self.decoded();
+                if printed.cuts >= cuts {
+                    Ok(printed)
+                } else {
+                    Err(format!("{} cut(s): {:?}", printed.cuts, printed.lines))
+                }
+            },
+        )
+        .await?;
+        if printed.cuts != cuts {
+            return Err(anyhow!(
+                "{} documents printed, {cuts} expected: {:?}",
+                printed.cuts,
+                printed.lines
+            ));
+        }
+        Ok(printed)
     }
 }
 

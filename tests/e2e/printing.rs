@@ -1,0 +1,111 @@
+//! Receipts on paper in the real app: a serial receipt printer on a pty pair (the test plays the
+//! printer: it keeps the bytes and answers the real-time status requests). A paid payment prints
+//! its slip once, readable back as Chinese text with the order number in its QR code; out of paper,
+//! the slip waits and the status bar says so, and it prints once when the paper is back.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::harness::{App, AppOptions, E2eResult, PAID_CODE, ScanSuffix, SerialPrinter, WAIT};
+
+/// How long a slip may take to reach the printer: the worker's round plus a serial job.
+const PRINTED: Duration = Duration::from_secs(20);
+
+fn printer_config(printer: &SerialPrinter) -> String {
+    format!(
+        "shop = \"黄山风景区 东门\"\n[printer]\nurl = \"serial:{}\"\npaper = \"58mm\"\n",
+        printer.port_name()
+    )
+}
+
+#[tokio::test]
+async fn a_paid_payment_prints_its_slip_once_and_a_reprint_is_marked() -> E2eResult<()> {
+    let printer = SerialPrinter::plug_in()?;
+    let options = AppOptions {
+        config_toml: Some(printer_config(&printer)),
+        ..AppOptions::default()
+    };
+    let Some(app) = App::launch("print-slip", options).await? else {
+        return Ok(());
+    };
+    app.log_in().await?;
+    app.key_bill_and_amount("E2E-P1", "12.34").await?;
+    app.scan_with_wedge(PAID_CODE, ScanSuffix::Enter).await?;
+    app.by_testid("paid-band", WAIT).await?;
+
+    let slip = printer.wait_for_cuts(1, PRINTED).await?;
+    let text = slip.lines.join("\n");
+    for expected in ["黄山风景区 东门", "E2E-P1", "￥12.34", "1345****7649"] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} not on the slip:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("重印"),
+        "the first slip is not a reprint:\n{text}"
+    );
+    let found = app
+        .invoke(
+            "attempts",
+            json!({ "filter": { "live_only": false, "day": null, "search": "E2E-P1" } }),
+        )
+        .await?;
+    let attempt = &found[0];
+    let order_no = attempt["order_no"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        text.contains(&order_no),
+        "order {order_no} not on the slip:\n{text}"
+    );
+    assert_eq!(
+        slip.qr,
+        [order_no.clone()],
+        "the QR code holds the order number"
+    );
+    app.wait_for_text("status-printer", "就绪", WAIT).await?;
+
+    // A reprint from the receipts: marked, and the first slip is not printed again.
+    let id = attempt["id"].clone();
+    app.invoke("reprint", json!({ "id": id })).await?;
+    let both = printer.wait_for_cuts(2, PRINTED).await?;
+    let reprint = both.lines.join("\n");
+    assert_eq!(
+        reprint.matches("重印").count(),
+        1,
+        "one reprint, marked:\n{reprint}"
+    );
+    assert_eq!(both.qr, [order_no.clone(), order_no]);
+    app.finish().await
+}
+
+#[tokio::test]
+async fn out_of_paper_the_slip_waits_and_prints_once_when_paper_is_back() -> E2eResult<()> {
+    let printer = SerialPrinter::plug_in()?;
+    printer.set_out_of_paper(true);
+    let options = AppOptions {
+        config_toml: Some(printer_config(&printer)),
+        ..AppOptions::default()
+    };
+    let Some(app) = App::launch("print-paper-out", options).await? else {
+        return Ok(());
+    };
+    app.log_in().await?;
+    app.key_bill_and_amount("E2E-P2", "5.00").await?;
+    app.scan_with_wedge(PAID_CODE, ScanSuffix::Enter).await?;
+    // Checkout is not held up by the printer: paid shows while the slip cannot print.
+    app.by_testid("paid-band", WAIT).await?;
+    app.wait_for_text("status-printer", "缺纸", WAIT).await?;
+    app.wait_for_class("status-printer", "sb-bad", WAIT).await?;
+    assert_eq!(printer.decoded().cuts, 0, "nothing printed without paper");
+    app.screenshot_named("print-out-of-paper").await?;
+
+    printer.set_out_of_paper(false);
+    let slip = printer.wait_for_cuts(1, PRINTED).await?;
+    assert!(slip.lines.join("\n").contains("E2E-P2"));
+    app.wait_for_text("status-printer", "就绪", WAIT).await?;
+    // A few more rounds of the worker: still one slip.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(printer.decoded().cuts, 1, "the slip printed once");
+    app.finish().await
+}
