@@ -1,5 +1,5 @@
 import type { JSX } from "preact";
-import type { BackendStatus, TillStatus } from "../bindings";
+import type { BackendStatus, PrinterView, TillStatus } from "../bindings";
 import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
 import { Icon } from "./bits";
@@ -24,7 +24,23 @@ function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; wor
   }
 }
 
-/** Till, operator, each backend, the serial scanner, clock warning, live/Unknown count, language, settings.
+/** The receipt printer in core's words (`打印机 缺纸 · 2 张待打印`), in the colour of a fault when core says it
+ * is one, its last fault as the tooltip; nothing when no printer is set. */
+export function PrinterItem({ printer }: { printer: PrinterView }): JSX.Element | null {
+  if (!printer.configured) return null;
+  return (
+    <span
+      class={`sb-item ${printer.fault ? "sb-bad" : "sb-ok"}`}
+      data-testid="status-printer"
+      data-fault={printer.fault}
+      title={printer.message ?? printer.url ?? ""}
+    >
+      <Icon name={printer.fault ? "cross" : "printer"} size={18} /> {printer.label}
+    </span>
+  );
+}
+
+/** Till, operator, each backend, the serial scanner, the printer, clock warning, live/Unknown count, language, settings.
  * Every state is a word next to its dot, never the dot's colour alone. */
 export function StatusBar({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
   const t = useT();
@@ -53,6 +69,7 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
         {/* core's message already names the scanner */}
         {status.scanner.state === "disconnected" && status.scanner.message ? scanner.word : `${t("status.scanner")} ${scanner.word}`}
       </span>
+      <PrinterItem printer={status.printer} />
       {status.clock_warning && (
         <span class="sb-item sb-warn" data-testid="status-clock">
           <Icon name="warn" size={18} /> {status.clock_warning}
