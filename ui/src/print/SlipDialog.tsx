@@ -36,8 +36,17 @@ export function SlipDialog({ id, onClose }: { id: number; onClose: () => void })
         </div>
         {error && <FieldError testid="slip-error">{error}</FieldError>}
         {!slip && !error && <p class="empty">{t("print.loading")}</p>}
-        {slip && <SlipPaper preview={slip.preview} />}
-        {slip && slip.jobs.length > 0 && <PrintJobs jobs={slip.jobs} />}
+        {slip && (
+          <div class="slip-dialog-body">
+            <SlipPaper preview={slip.preview} />
+            {slip.jobs.length > 0 && (
+              <aside>
+                <h2>{t("print.jobs")}</h2>
+                <PrintJobs jobs={slip.jobs} />
+              </aside>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );

@@ -44,7 +44,9 @@ export function SlipPaper({ preview, testid = "slip-paper" }: { preview: Preview
     <div class="slip-roll">
       <div
         class={`slip-paper ${preview.columns <= 32 ? "slip-narrow" : ""}`}
-        style={{ width: `calc(${preview.columns}ch + 4ch)` }}
+        // The columns and 2 of margin each side; the pixel is slack for the browser's rounding of a line
+        // that fills every column (it would wrap where the printer does not).
+        style={{ width: `calc(${preview.columns}ch + 4ch + 1px)` }}
         data-testid={testid}
         data-columns={preview.columns}
       >

@@ -72,32 +72,30 @@ export function PrinterSettings({ draft, set, ports }: Props): JSX.Element {
           </p>
         </div>
         <div>
-          <div class="field-row">
-            <label class="field">
-              <span class="field-label">{t("settings.paper")}</span>
-              <select
-                class="input"
-                data-testid="settings-printer-paper"
-                value={draft.printer_paper}
-                onChange={(e) => set("printer_paper", e.currentTarget.value as Paper)}
-              >
-                <option value="80mm">80 mm</option>
-                <option value="58mm">58 mm</option>
-              </select>
-            </label>
-            <label class="field">
-              <span class="field-label">{t("settings.codePage")}</span>
-              <select
-                class="input"
-                data-testid="settings-printer-code-page"
-                value={draft.printer_code_page}
-                onChange={(e) => set("printer_code_page", e.currentTarget.value as CodePage)}
-              >
-                <option value="gbk">GBK</option>
-                <option value="gb18030">GB18030</option>
-              </select>
-            </label>
-          </div>
+          <label class="field">
+            <span class="field-label">{t("settings.paper")}</span>
+            <select
+              class="input"
+              data-testid="settings-printer-paper"
+              value={draft.printer_paper}
+              onChange={(e) => set("printer_paper", e.currentTarget.value as Paper)}
+            >
+              <option value="80mm">80 mm</option>
+              <option value="58mm">58 mm</option>
+            </select>
+          </label>
+          <label class="field">
+            <span class="field-label">{t("settings.codePage")}</span>
+            <select
+              class="input"
+              data-testid="settings-printer-code-page"
+              value={draft.printer_code_page}
+              onChange={(e) => set("printer_code_page", e.currentTarget.value as CodePage)}
+            >
+              <option value="gbk">GBK</option>
+              <option value="gb18030">GB18030</option>
+            </select>
+          </label>
           <label class="field field-check">
             <input
               type="checkbox"

@@ -75,47 +75,49 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
           <Icon name="warn" size={18} /> {status.clock_warning}
         </span>
       )}
-      <span class="sb-spacer" />
-      {status.logged_in && (
-        <button
-          type="button"
-          class={`sb-item sb-button ${status.unknown_count > 0 ? "sb-unknown" : hasLive ? "sb-live" : ""}`}
-          data-testid="status-live"
-          onClick={() => store.open("live")}
-        >
-          {status.unknown_count > 0 && <Icon name="question" size={18} />}
-          {status.unknown_count > 0
-            ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
-            : t("status.live", { live: status.live_count })}
-        </button>
-      )}
-      {status.logged_in && (
-        <button type="button" class="sb-item sb-button" data-testid="desk-button" onClick={() => store.open(store.state.overlay === "desk" ? null : "desk")}>
-          <Icon name="key" size={20} />
-          <span class="sb-wider">{t("status.desk")}</span> <kbd>F12</kbd>
-        </button>
-      )}
-      <button
-        type="button"
-        class="sb-item sb-button"
-        data-testid="lang-switch"
-        onClick={() => void store.setLang(status.lang === "en" ? "zh-CN" : "en")}
-      >
-        {status.lang === "en" ? "中文" : "English"}
-      </button>
-      {status.logged_in && (
+      {/* the buttons keep together at the right: a bar too narrow for one line puts them all on the next */}
+      <span class="sb-end">
+        {status.logged_in && (
+          <button
+            type="button"
+            class={`sb-item sb-button ${status.unknown_count > 0 ? "sb-unknown" : hasLive ? "sb-live" : ""}`}
+            data-testid="status-live"
+            onClick={() => store.open("live")}
+          >
+            {status.unknown_count > 0 && <Icon name="question" size={18} />}
+            {status.unknown_count > 0
+              ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
+              : t("status.live", { live: status.live_count })}
+          </button>
+        )}
+        {status.logged_in && (
+          <button type="button" class="sb-item sb-button" data-testid="desk-button" onClick={() => store.open(store.state.overlay === "desk" ? null : "desk")}>
+            <Icon name="key" size={20} />
+            <span class="sb-wider">{t("status.desk")}</span> <kbd>F12</kbd>
+          </button>
+        )}
         <button
           type="button"
           class="sb-item sb-button"
-          data-testid="settings-button"
-          title={t("status.settings")}
-          aria-label={t("status.settings")}
-          onClick={() => store.open("settings")}
+          data-testid="lang-switch"
+          onClick={() => void store.setLang(status.lang === "en" ? "zh-CN" : "en")}
         >
-          <Icon name="gear" size={20} />
-          <span class="sb-wide">{t("status.settings")}</span> <kbd>F10</kbd>
+          {status.lang === "en" ? "中文" : "English"}
         </button>
-      )}
+        {status.logged_in && (
+          <button
+            type="button"
+            class="sb-item sb-button"
+            data-testid="settings-button"
+            title={t("status.settings")}
+            aria-label={t("status.settings")}
+            onClick={() => store.open("settings")}
+          >
+            <Icon name="gear" size={20} />
+            <span class="sb-wide">{t("status.settings")}</span> <kbd>F10</kbd>
+          </button>
+        )}
+      </span>
     </footer>
   );
 }
