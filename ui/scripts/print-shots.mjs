@@ -74,7 +74,16 @@ function answers(qrSvg, lang) {
       slip_preview: () => ({ preview: withQr(paper.value === "58mm" ? FIXTURES.slip58 : FIXTURES.slip80), jobs: JOBS }),
       report_preview: () => FIXTURES.xReport,
       reprint: () => JOBS[1],
-      print_report: () => ({ id: 3, kind: "x_report", kind_label: "X 报表", state: "waiting", state_label: "待打印", reprint: false, created_at_text: "2026-12-06 18:30:02", printed_at_text: null }),
+      print_report: ({ report }) => ({
+        id: 3,
+        kind: report.x ? "x_report" : "z_report",
+        kind_label: report.x ? "X 报表" : `Z 报表 第 ${report.z.number} 号（副本）`,
+        state: "waiting",
+        state_label: "待打印",
+        reprint: false,
+        created_at_text: "2026-12-06 18:30:02",
+        printed_at_text: null,
+      }),
       print_test_page: () => ({ ...PRINTER, state: "ready", waiting: 0, since: null, label: PRINTERS[lang].ready, fault: false, message: null }),
     },
     patch: {
@@ -174,6 +183,16 @@ async function run(browser, bridge, lang, [w, h], qrSvg) {
   await id("report-paper-toggle").click();
   await id("slip-paper").waitFor();
   await shot("dayclose-paper");
+  // The day closed: its Z in the list, printed again from there.
+  await id("report-paper-toggle").click();
+  await id("take-z").click();
+  await id("pin-pad").getByRole("option").first().waitFor();
+  await page.keyboard.type("123456", { delay: 30 });
+  await page.keyboard.press("Enter");
+  await id("z-print-1").waitFor({ timeout: 15000 });
+  await id("z-print-1").click();
+  await id("report-queued").waitFor();
+  await shot("dayclose-z");
   await page.keyboard.press("Escape");
   await id("bill-input").waitFor();
 

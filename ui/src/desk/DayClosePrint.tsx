@@ -41,6 +41,7 @@ export function ReportPaper({ report }: { report: PrintReport }): JSX.Element {
   const { readFailed } = useDesk();
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // By value: the screen builds a new report object each render; it is asked again only for another report.
   const asked = JSON.stringify(report);
   useEffect(() => {
     setPreview(null);

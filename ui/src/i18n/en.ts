@@ -303,9 +303,9 @@ export const EN: Record<MsgKey, string> = {
   "print.col.queued": "Queued",
   "print.col.printed": "Printed",
   "print.showTimeline": "Show timeline",
-  "print.printX": "Print X report",
-  "print.printZ": "Print Z report",
+  "print.printX": "Print X",
+  "print.printZ": "Print Z",
   "print.print": "Print",
-  "print.preview": "Print preview",
+  "print.preview": "Preview",
   "print.showReport": "Show report",
 };

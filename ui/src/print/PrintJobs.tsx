@@ -4,6 +4,7 @@ import type { JSX } from "preact";
 import type { PrintJobView, PrinterView } from "../bindings";
 import { useT } from "../i18n";
 import { Icon } from "../ui/bits";
+import "./print.css";
 
 export function PrintJobs({ jobs }: { jobs: PrintJobView[] }): JSX.Element {
   const t = useT();
