@@ -100,6 +100,9 @@ export function useScans(store: Store, t: Translate): void {
           } else if (sc === "outcome" && digits && cur && primaryOf(cur.view) === "next") {
             store.nextCustomer("", text);
             setTimeout(focusAmount, 0);
+          } else if (sc === "outcome" && (text === "p" || text === "P") && cur?.view.tone === "paid") {
+            // P: the slip as it would print (the button "小票预览 P"); a scanned ticket never gets here.
+            store.showSlip(cur.view.id);
           }
         },
       },

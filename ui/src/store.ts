@@ -34,6 +34,8 @@ export type State = {
   busy: boolean;
   /** The window was asked to close while a payment is being followed: confirm first. */
   closeAsked: boolean;
+  /** The paid attempt whose slip is shown as it would print (P on the paid screen); never set by itself. */
+  slip: number | null;
 };
 
 const EMPTY: FieldCheck = { raw: "", check: null, checked: "" };
@@ -58,6 +60,7 @@ export function initialState(): State {
     overlay: null,
     busy: false,
     closeAsked: false,
+    slip: null,
   };
 }
 
@@ -125,6 +128,9 @@ export class Store {
         return;
       case "scanner":
         if (this.state.status) this.set({ status: { ...this.state.status, scanner: e.scanner } });
+        return;
+      case "printer":
+        if (this.state.status) this.set({ status: { ...this.state.status, printer: e.printer } });
         return;
       case "scan":
         this.serialScan(e.scan);
@@ -307,7 +313,7 @@ export class Store {
 
   /** Next customer: an empty checkout; the outcome stays in the journal and in the live list. */
   nextCustomer(bill = "", amount = ""): void {
-    this.set({ currentId: null, bill: EMPTY, amount: EMPTY, armed: false, scanLine: null, notice: null, background: null });
+    this.set({ currentId: null, bill: EMPTY, amount: EMPTY, armed: false, scanLine: null, notice: null, background: null, slip: null });
     if (bill) void this.typeBill(bill);
     if (amount) void this.typeAmount(amount);
   }
@@ -346,6 +352,11 @@ export class Store {
 
   open(overlay: Overlay): void {
     this.set({ overlay });
+  }
+
+  /** Shows (an attempt's id) or closes (null) the slip as it would print. */
+  showSlip(id: number | null): void {
+    this.set({ slip: id });
   }
 
   dismissBackground(): void {

@@ -1,5 +1,6 @@
 // One attempt's whole story: every transition and query with the backend's answer (codes masked by core),
-// its refunds, and the refund form (or core's words on where such a payment is refunded instead).
+// its refunds, and the refund form (or core's words on where such a payment is refunded instead); its slip
+// reprinted, or shown as it would print in place of the timeline.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { run } from "../api";
@@ -7,6 +8,7 @@ import type { AttemptDetail as Detail, ErrorBody } from "../bindings";
 import { useT } from "../i18n";
 import { AttemptFacts } from "../screens/facts";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
+import { SlipPanel, useReprint } from "./AttemptDetailPrint";
 import { useDesk } from "./context";
 import { useEscape } from "./keys";
 
@@ -16,6 +18,9 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
   const [d, setD] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const changed = useRef(false);
+  const [slipShown, setSlipShown] = useState(false);
+  const [reprints, setReprints] = useState(0);
+  const reprint = useReprint(id, () => setReprints((n) => n + 1));
 
   const load = useCallback(() => {
     run({ attempt_detail: { id } })
@@ -42,8 +47,16 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
               t("detail.title")
             )}
           </h1>
+          <span class="sb-spacer" />
+          {reprint.button}
+          <KeyButton
+            testid="detail-slip"
+            label={slipShown ? t("print.showTimeline") : t("print.slipPreview")}
+            onClick={() => setSlipShown(!slipShown)}
+          />
           <KeyButton testid="detail-close" label={t("desk.close")} keyName="Esc" onClick={() => onClose(changed.current)} />
         </div>
+        {reprint.result}
         {error && <FieldError>{error}</FieldError>}
         {d && (
           <div class="detail-body">
@@ -83,31 +96,46 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
                 />
               )}
             </div>
-            <div class="detail-right">
-              <h2>{t("detail.timeline")}</h2>
-              <ol class="timeline" data-testid="timeline">
-                {d.lines.map((l, i) => (
-                  <li key={i} class={`tone-${l.tone}`}>
-                    <span class="tl-time">
-                      {/* a line days after the attempt began says its day */}
-                      {i > 0 && l.day !== d.lines[0]?.day && <small>{l.day}</small>}
-                      {l.time}
-                    </span>
-                    <div>
-                      <span class="tone-chip">{l.to}</span>
-                      {l.from && <small class="tl-from"> ← {l.from}</small>}
-                      {l.actor && <small> · {l.actor}</small>}
-                      {l.reason && <p class="tl-text">{l.reason}</p>}
-                      {l.answer !== "" && <p class="tl-text tl-answer">{l.answer}</p>}
-                      {l.note && <p class="tl-text">{t("detail.note", { note: l.note })}</p>}
-                    </div>
-                  </li>
-                ))}
-              </ol>
-            </div>
+            {slipShown ? (
+              <div class="detail-right">
+                <h2>{t("print.slipTitle")}</h2>
+                <SlipPanel id={id} asked={reprints} />
+              </div>
+            ) : (
+              <Timeline lines={d.lines} />
+            )}
           </div>
         )}
       </div>
+    </div>
+  );
+}
+
+/** Every transition and query, oldest first. */
+function Timeline({ lines }: { lines: Detail["lines"] }): JSX.Element {
+  const t = useT();
+  return (
+    <div class="detail-right">
+      <h2>{t("detail.timeline")}</h2>
+      <ol class="timeline" data-testid="timeline">
+        {lines.map((l, i) => (
+          <li key={i} class={`tone-${l.tone}`}>
+            <span class="tl-time">
+              {/* a line days after the attempt began says its day */}
+              {i > 0 && l.day !== lines[0]?.day && <small>{l.day}</small>}
+              {l.time}
+            </span>
+            <div>
+              <span class="tone-chip">{l.to}</span>
+              {l.from && <small class="tl-from"> ← {l.from}</small>}
+              {l.actor && <small> · {l.actor}</small>}
+              {l.reason && <p class="tl-text">{l.reason}</p>}
+              {l.answer !== "" && <p class="tl-text tl-answer">{l.answer}</p>}
+              {l.note && <p class="tl-text">{t("detail.note", { note: l.note })}</p>}
+            </div>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

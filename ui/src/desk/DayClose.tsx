@@ -1,5 +1,6 @@
 // Closing the day: the X report of today or a chosen day (a snapshot, never stored), the Z under a PIN
-// (closes the day for good), and the Zs taken before, each shown again as a copy (副本 / DUPLICATE).
+// (closes the day for good), and the Zs taken before, each shown again as a copy (副本 / DUPLICATE); the
+// report on show printed or previewed as paper, a stored Z printed again.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { run } from "../api";
@@ -8,6 +9,7 @@ import { useT } from "../i18n";
 import { FieldError, KeyButton } from "../ui/bits";
 import { ClosingReport } from "./ClosingReport";
 import { useDesk } from "./context";
+import { ReportPaper, reportOf, usePrintReport } from "./DayClosePrint";
 
 export function DayClose(): JSX.Element {
   const t = useT();
@@ -16,6 +18,8 @@ export function DayClose(): JSX.Element {
   const [shown, setShown] = useState<ClosingView | null>(null);
   const [zs, setZs] = useState<ZSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [paper, setPaper] = useState(false);
+  const printing = usePrintReport();
 
   const loadX = useCallback(
     (d: string | null) => {
@@ -76,10 +80,20 @@ export function DayClose(): JSX.Element {
           </label>
           <KeyButton testid="show-x" label={t("dayclose.showX")} onClick={() => loadX(day)} />
           <KeyButton testid="take-z" kind="primary" label={t("dayclose.takeZ")} disabled={!isX} onClick={() => void closeDay()} />
+          <span class="sb-spacer" />
+          {shown && (
+            <KeyButton
+              testid="print-report"
+              label={isX ? t("print.printX") : t("print.printZ")}
+              onClick={() => void printing.print(reportOf(shown))}
+            />
+          )}
+          <KeyButton testid="report-paper-toggle" label={paper ? t("print.showReport") : t("print.preview")} onClick={() => setPaper(!paper)} />
         </div>
+        {printing.result}
         {error && <FieldError testid="close-error">{error}</FieldError>}
         {isX && <p class="explain">{t("dayclose.xExplain")}</p>}
-        {shown && <ClosingReport r={shown} />}
+        {shown && (paper ? <ReportPaper report={reportOf(shown)} /> : <ClosingReport r={shown} />)}
       </div>
       <aside class="dayclose-zs">
         <h2>{t("dayclose.pastZ")}</h2>
@@ -91,7 +105,15 @@ export function DayClose(): JSX.Element {
                 <span>
                   <b>{t("dayclose.zNumber", { n: z.number })}</b> · {z.day}
                 </span>
-                <KeyButton testid={`z-copy-${z.number}`} kind="quiet" label={t("dayclose.copy")} onClick={() => void copy(z.number)} />
+                <span class="z-actions">
+                  <KeyButton testid={`z-copy-${z.number}`} kind="quiet" label={t("dayclose.copy")} onClick={() => void copy(z.number)} />
+                  <KeyButton
+                    testid={`z-print-${z.number}`}
+                    kind="quiet"
+                    label={t("print.print")}
+                    onClick={() => void printing.print({ z: { number: z.number } })}
+                  />
+                </span>
               </div>
               <small>
                 {z.closed_at_text} · {z.net_text}

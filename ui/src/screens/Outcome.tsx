@@ -1,6 +1,7 @@
 import type { JSX } from "preact";
 import type { AttemptView } from "../bindings";
 import { useT, type Translate } from "../i18n";
+import { SlipDialog } from "../print/SlipDialog";
 import type { Store } from "../store";
 import { Icon, type IconName, KeyButton, Say, StateLabel } from "../ui/bits";
 import { AttemptFacts } from "./facts";
@@ -116,6 +117,9 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           {primary === "next" && a.actions.includes("query_again") && (
             <KeyButton testid="query-again-button" kind="quiet" label={t("action.queryAgain")} keyName="F5" onClick={() => void store.queryAgain(a.id)} />
           )}
+          {a.tone === "paid" && (
+            <KeyButton testid="slip-preview-button" kind="quiet" label={t("print.slipPreview")} keyName="P" onClick={() => store.showSlip(a.id)} />
+          )}
         </div>
         <AttemptFacts a={a} />
         {a.reason && a.tone === "unknown" && (
@@ -124,6 +128,7 @@ export function Outcome({ store, a }: { store: Store; a: AttemptView }): JSX.Ele
           </p>
         )}
       </div>
+      {store.state.slip === a.id && <SlipDialog id={a.id} onClose={() => store.showSlip(null)} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useApproval } from "../desk/PinPad";
 import { type MsgKey, useT } from "../i18n";
 import type { Store } from "../store";
 import { ActionForm, FieldError, KeyButton } from "../ui/bits";
+import { PrinterSettings } from "./SettingsPrinter";
 
 type Draft = SettingsInput;
 
@@ -41,13 +42,18 @@ function toDraft(v: SettingsView): Draft {
     poll_wechat_give_up_s: v.poll_wechat_give_up_s,
     poll_cloud_give_up_s: v.poll_cloud_give_up_s,
     poll_qr_give_up_s: v.poll_qr_give_up_s,
+    shop: v.shop,
+    printer_url: v.printer_url,
+    printer_paper: v.printer_paper,
+    printer_code_page: v.printer_code_page,
+    printer_slips: v.printer_slips,
   };
 }
 
 const orNull = (s: string | null): string | null => (s === null || s.trim() === "" ? null : s.trim());
 
 /** Backends, the Cloud Pay key (write-only), the scanner port from the machine's serial ports, poll
- * policies, language. Core checks and saves; this form only collects. */
+ * policies, language, the receipt printer. Core checks and saves; this form only collects. */
 export function Settings({ store }: { store: Store }): JSX.Element {
   const t = useT();
   const [view, setView] = useState<SettingsView | null>(null);
@@ -239,6 +245,7 @@ export function Settings({ store }: { store: Store }): JSX.Element {
           {text("poll_cloud_give_up_s", "settings-poll-cloud", { numeric: true })}
           {text("poll_qr_give_up_s", "settings-poll-qr", { numeric: true })}
         </fieldset>
+        <PrinterSettings draft={draft} set={set} ports={ports} />
       </div>
       <p class="settings-path" data-testid="settings-config-path">
         {t("settings.configPath")} <code>{view.config_path}</code>

@@ -1,5 +1,5 @@
 import type { JSX } from "preact";
-import type { BackendStatus, TillStatus } from "../bindings";
+import type { BackendStatus, PrinterView, TillStatus } from "../bindings";
 import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
 import { Icon } from "./bits";
@@ -24,7 +24,23 @@ function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; wor
   }
 }
 
-/** Till, operator, each backend, the serial scanner, clock warning, live/Unknown count, language, settings.
+/** The receipt printer in core's words (`打印机 缺纸 · 2 张待打印`), in the colour of a fault when core says it
+ * is one, its last fault as the tooltip; nothing when no printer is set. */
+export function PrinterItem({ printer }: { printer: PrinterView }): JSX.Element | null {
+  if (!printer.configured) return null;
+  return (
+    <span
+      class={`sb-item ${printer.fault ? "sb-bad" : "sb-ok"}`}
+      data-testid="status-printer"
+      data-fault={printer.fault}
+      title={printer.message ?? printer.url ?? ""}
+    >
+      <Icon name={printer.fault ? "cross" : "printer"} size={18} /> {printer.label}
+    </span>
+  );
+}
+
+/** Till, operator, each backend, the serial scanner, the printer, clock warning, live/Unknown count, language, settings.
  * Every state is a word next to its dot, never the dot's colour alone. */
 export function StatusBar({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
   const t = useT();
@@ -53,52 +69,55 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
         {/* core's message already names the scanner */}
         {status.scanner.state === "disconnected" && status.scanner.message ? scanner.word : `${t("status.scanner")} ${scanner.word}`}
       </span>
+      <PrinterItem printer={status.printer} />
       {status.clock_warning && (
         <span class="sb-item sb-warn" data-testid="status-clock">
           <Icon name="warn" size={18} /> {status.clock_warning}
         </span>
       )}
-      <span class="sb-spacer" />
-      {status.logged_in && (
-        <button
-          type="button"
-          class={`sb-item sb-button ${status.unknown_count > 0 ? "sb-unknown" : hasLive ? "sb-live" : ""}`}
-          data-testid="status-live"
-          onClick={() => store.open("live")}
-        >
-          {status.unknown_count > 0 && <Icon name="question" size={18} />}
-          {status.unknown_count > 0
-            ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
-            : t("status.live", { live: status.live_count })}
-        </button>
-      )}
-      {status.logged_in && (
-        <button type="button" class="sb-item sb-button" data-testid="desk-button" onClick={() => store.open(store.state.overlay === "desk" ? null : "desk")}>
-          <Icon name="key" size={20} />
-          <span class="sb-wider">{t("status.desk")}</span> <kbd>F12</kbd>
-        </button>
-      )}
-      <button
-        type="button"
-        class="sb-item sb-button"
-        data-testid="lang-switch"
-        onClick={() => void store.setLang(status.lang === "en" ? "zh-CN" : "en")}
-      >
-        {status.lang === "en" ? "中文" : "English"}
-      </button>
-      {status.logged_in && (
+      {/* the buttons keep together at the right: a bar too narrow for one line puts them all on the next */}
+      <span class="sb-end">
+        {status.logged_in && (
+          <button
+            type="button"
+            class={`sb-item sb-button ${status.unknown_count > 0 ? "sb-unknown" : hasLive ? "sb-live" : ""}`}
+            data-testid="status-live"
+            onClick={() => store.open("live")}
+          >
+            {status.unknown_count > 0 && <Icon name="question" size={18} />}
+            {status.unknown_count > 0
+              ? t("status.liveUnknown", { live: status.live_count, unknown: status.unknown_count })
+              : t("status.live", { live: status.live_count })}
+          </button>
+        )}
+        {status.logged_in && (
+          <button type="button" class="sb-item sb-button" data-testid="desk-button" onClick={() => store.open(store.state.overlay === "desk" ? null : "desk")}>
+            <Icon name="key" size={20} />
+            <span class="sb-wider">{t("status.desk")}</span> <kbd>F12</kbd>
+          </button>
+        )}
         <button
           type="button"
           class="sb-item sb-button"
-          data-testid="settings-button"
-          title={t("status.settings")}
-          aria-label={t("status.settings")}
-          onClick={() => store.open("settings")}
+          data-testid="lang-switch"
+          onClick={() => void store.setLang(status.lang === "en" ? "zh-CN" : "en")}
         >
-          <Icon name="gear" size={20} />
-          <span class="sb-wide">{t("status.settings")}</span> <kbd>F10</kbd>
+          {status.lang === "en" ? "中文" : "English"}
         </button>
-      )}
+        {status.logged_in && (
+          <button
+            type="button"
+            class="sb-item sb-button"
+            data-testid="settings-button"
+            title={t("status.settings")}
+            aria-label={t("status.settings")}
+            onClick={() => store.open("settings")}
+          >
+            <Icon name="gear" size={20} />
+            <span class="sb-wide">{t("status.settings")}</span> <kbd>F10</kbd>
+          </button>
+        )}
+      </span>
     </footer>
   );
 }

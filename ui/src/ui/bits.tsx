@@ -62,7 +62,7 @@ export function onEnter(act: (field: HTMLInputElement) => void): (e: TargetedKey
   };
 }
 
-export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot" | "key";
+export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot" | "key" | "printer";
 
 const PATHS: Record<IconName, ComponentChildren> = {
   check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
@@ -103,6 +103,13 @@ const PATHS: Record<IconName, ComponentChildren> = {
     <>
       <circle cx="8" cy="14" r="4" />
       <path d="M11 11l8-8M16 6l2 2M14 8l2 2" />
+    </>
+  ),
+  printer: (
+    <>
+      <path d="M7 9V4h10v5" />
+      <rect x="3.5" y="9" width="17" height="7.5" rx="1.5" />
+      <path d="M7 14h10v6H7z" />
     </>
   ),
 };
