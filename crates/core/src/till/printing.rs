@@ -227,6 +227,7 @@ impl Till {
     /// A payment's slip as it would print, from the printer's own bytes read back (with the
     /// configured printer's paper and code page, or 80 mm GBK without one), and its print jobs.
     pub async fn slip_preview(&self, id: AttemptId) -> Result<SlipPreview, Error> {
+        self.printer_driver()?;
         let doc = self.blocking(move |t| t.slip_doc(id, false)).await?;
         let preview = self.preview(doc).await?;
         let jobs = self
@@ -241,6 +242,7 @@ impl Till {
     /// An X or Z report as it would print (desk open).
     pub async fn report_preview(&self, report: PrintReport) -> Result<Preview, Error> {
         self.desk_manager()?;
+        self.printer_driver()?;
         let doc = self
             .blocking(move |t| match report {
                 PrintReport::X { day } => t.x_doc(t.day(day.as_deref())?),
