@@ -79,6 +79,7 @@ impl PrinterLink {
                 known.online = Some(true);
                 known.fault = None;
                 known.since = None;
+                known.unprintable = None;
             }
             Err(PrintFault::Unprintable(why)) => {
                 known.online = Some(true);
@@ -195,6 +196,12 @@ impl Till {
                 }
                 return Ok(Round::Idle);
             };
+            // The status bar hears of a job as soon as the worker does.
+            self.blocking(|t| {
+                t.announce_printer();
+                Ok(())
+            })
+            .await?;
             if let Err(fault) = ask(printer, &setup).await {
                 self.note_printed(&Err(fault.clone()));
                 return Ok(waiting_round(&fault));

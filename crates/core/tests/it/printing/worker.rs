@@ -123,6 +123,40 @@ async fn a_printer_off_and_one_lost_mid_job_print_the_slip_once_when_back() {
     assert_eq!(printer.docs().len(), 1, "on paper once");
 }
 
+#[tokio::test]
+async fn a_refund_prints_a_refund_slip_with_what_is_left() {
+    let printer = TestPrinter::new();
+    let shop = open(&printer).await;
+    let paid = shop.pay("P-REFUND", "10").await;
+    until("the slip printed", || printed(&shop, paid.id)).await;
+    let demo = crate::common::demo_approval(&shop.till);
+    let after = shop
+        .till
+        .refund(AttemptId(paid.id), "2.5", "顾客退一张票", &demo)
+        .await
+        .unwrap();
+    assert_eq!(after.state, AttemptState::PartRefunded);
+    until("the refund slip printed", || {
+        shop.jobs(paid.id).len() == 2 && printed(&shop, paid.id)
+    })
+    .await;
+    assert_eq!(shop.jobs(paid.id)[1].kind, PrintKind::RefundSlip);
+    let part = &shop.till.journal().refunds(AttemptId(paid.id)).unwrap()[0];
+    let docs = printer.docs();
+    assert_eq!(docs.len(), 2);
+    let slip = text_of(&docs[1]);
+    for want in [
+        "退款小票 Refund",
+        part.refund_no.as_str(),
+        "￥2.50",
+        "￥7.50",
+        part.manager.as_str(),
+        paid.order_no.as_str(),
+    ] {
+        assert!(slip.contains(want), "{want:?} missing from:\n{slip}");
+    }
+}
+
 /// The till stopped between sending a slip and marking it printed: it may be on paper, so the
 /// next till prints it again marked 重印 / REPRINT, and only once.
 #[tokio::test]
