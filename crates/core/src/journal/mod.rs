@@ -13,6 +13,7 @@ mod managers;
 mod page;
 #[cfg(test)]
 mod plans;
+mod print_jobs;
 mod print_queue;
 mod read;
 mod refund;
@@ -41,7 +42,7 @@ pub(crate) use chain::GENESIS as GENESIS_HASH;
 pub use error::{JournalError, state_zh};
 pub use managers::NewManager;
 pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
-pub use print_queue::PrintJob;
+pub use print_jobs::PrintJob;
 pub use read::Selection;
 pub use refund::Refund;
 pub use row::AttemptRow;

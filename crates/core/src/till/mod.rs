@@ -17,6 +17,8 @@ mod events;
 pub mod input;
 mod printing;
 mod printing_docs;
+mod printing_link;
+mod printing_status;
 mod printing_worker;
 mod reads;
 mod scanner;
@@ -125,7 +127,7 @@ struct Inner {
     /// The manager's desk, while open.
     desk: Mutex<Option<desk::DeskSession>>,
     /// The receipt printer: what is known of it, and the worker printing the queue.
-    printing: printing_worker::PrinterLink,
+    printing: printing_link::PrinterLink,
 }
 
 /// A cheap handle; clones share the till.
@@ -158,7 +160,7 @@ impl Till {
                 flows: Mutex::new(HashMap::new()),
                 closing: AtomicBool::new(false),
                 desk: Mutex::new(None),
-                printing: printing_worker::PrinterLink::default(),
+                printing: printing_link::PrinterLink::default(),
             }),
         };
         till.ensure_demo_manager()?;

@@ -9,16 +9,13 @@
 //! the blocking threads and returns within the driver's own timeouts: the worker never holds up
 //! the runtime the payments run on, and nothing in the payment path waits for it.
 
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use tokio::task::JoinHandle;
-
-use super::printing::{PrinterView, send};
-use super::{Inner, Till, TillEvent};
+use super::printing::send;
+use super::{Inner, Till};
 use crate::Error;
-use crate::journal::{Journal, JournalError, TillClaim};
+use crate::journal::{Journal, JournalError};
 use crate::print::{PrintFault, Printer, PrinterState};
 
 /// How often the queue is looked at while nothing wakes the worker.
@@ -29,75 +26,6 @@ const ASK_AGAIN: Duration = Duration::from_secs(2);
 const BACKOFF_FIRST: Duration = Duration::from_secs(2);
 /// ...up to this.
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
-
-/// What the worker last learnt of the printer.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Known {
-    pub state: Option<PrinterState>,
-    pub online: Option<bool>,
-    /// Why the last try did not print; `None` once a job printed.
-    pub fault: Option<PrintFault>,
-    /// When it stopped printing (the first fault since the last job printed).
-    pub since: Option<DateTime<Utc>>,
-    /// The last job found unprintable, until a job prints again.
-    pub unprintable: Option<String>,
-}
-
-/// The till's side of its printer: what is known of it, the worker and its claim on the queue.
-#[derive(Default)]
-pub(super) struct PrinterLink {
-    known: Mutex<Known>,
-    /// The view last announced, so that an event goes out only when it changes.
-    announced: Mutex<Option<PrinterView>>,
-    worker: Mutex<Option<JoinHandle<()>>>,
-    /// Held while this process prints the queue; released with the till.
-    claim: Mutex<Option<TillClaim>>,
-}
-
-impl Drop for PrinterLink {
-    fn drop(&mut self) {
-        if let Some(worker) = lock(&self.worker).take() {
-            worker.abort();
-        }
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl PrinterLink {
-    pub(super) fn known(&self) -> Known {
-        lock(&self.known).clone()
-    }
-
-    fn note(&self, now: DateTime<Utc>, result: &Result<PrinterState, PrintFault>) {
-        let mut known = lock(&self.known);
-        match result {
-            Ok(state) => {
-                known.state = Some(*state);
-                known.online = Some(true);
-                known.fault = None;
-                known.since = None;
-                known.unprintable = None;
-            }
-            Err(PrintFault::Unprintable(why)) => {
-                known.online = Some(true);
-                known.unprintable = Some(why.clone());
-            }
-            Err(fault) => {
-                known.online = Some(!matches!(fault, PrintFault::Offline(_)));
-                if let Some(state) = fault.state() {
-                    known.state = Some(state);
-                }
-                if known.fault.is_none() {
-                    known.since = Some(now);
-                }
-                known.fault = Some(fault.clone());
-            }
-        }
-    }
-}
 
 /// Starts the worker when the till was given a printer and runs inside a tokio runtime. It
 /// holds the till weakly: it ends with it.
@@ -111,7 +39,7 @@ pub(super) fn start(till: &Till) {
     };
     let journal = till.inner.journal.clone();
     let worker = runtime.spawn(run(Arc::downgrade(&till.inner), journal, printer));
-    *lock(&till.inner.printing.worker) = Some(worker);
+    till.inner.printing.keep_worker(worker);
 }
 
 async fn run(till: Weak<Inner>, journal: Arc<Journal>, printer: Arc<dyn Printer>) {
@@ -269,53 +197,6 @@ impl Till {
         write: impl FnOnce(&Journal) -> Result<(), JournalError> + Send + 'static,
     ) -> Result<(), Error> {
         Ok(self.inner.journal.blocking(write).await?)
-    }
-
-    /// Whether this process prints the queue: it claims it (once; held until the till goes),
-    /// and the first time it does, takes back the jobs a stopped process left half-sent.
-    fn hold_print_queue(&self) -> Result<bool, Error> {
-        let link = &self.inner.printing;
-        let mut claim = lock(&link.claim);
-        if claim.is_some() {
-            return Ok(true);
-        }
-        let Some(got) = self.inner.journal.claim_print_queue()? else {
-            return Ok(false);
-        };
-        let again = self.inner.journal.requeue_interrupted_prints()?;
-        if again > 0 {
-            tracing::warn!(
-                jobs = again,
-                "print jobs left half-sent by a stopped till print again, marked REPRINT"
-            );
-        }
-        *claim = Some(got);
-        Ok(true)
-    }
-
-    /// Another printer (or none) was set: what was known of the old one is forgotten, and the
-    /// worker looks at the queue at once.
-    pub(super) fn printer_changed(&self) {
-        *lock(&self.inner.printing.known) = Known::default();
-        self.inner.journal.print_signal().notify_one();
-        self.announce_printer();
-    }
-
-    /// Keeps what a print or a question to the printer said, for the status bar.
-    pub(super) fn note_printed(&self, result: &Result<PrinterState, PrintFault>) {
-        self.inner.printing.note(self.inner.clock.now(), result);
-    }
-
-    /// Sends the printer's view to the screens when it changed since last sent.
-    pub(super) fn announce_printer(&self) {
-        let view = self.printer_status();
-        let mut announced = lock(&self.inner.printing.announced);
-        if announced.as_ref() == Some(&view) {
-            return;
-        }
-        *announced = Some(view.clone());
-        drop(announced);
-        let _ = self.inner.events.send(TillEvent::Printer { printer: view });
     }
 }
 
