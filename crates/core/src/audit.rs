@@ -30,6 +30,9 @@ pub enum AuditAction {
     Verify,
     /// The day's receipts exported.
     Export,
+    /// A payment's slip printed again, marked 重印 / REPRINT: a second slip of one payment
+    /// could pass for a second payment, so every reprint is in the trail.
+    Reprint,
 }
 
 /// How it ended.
@@ -78,6 +81,7 @@ impl AuditAction {
             A::ChangeManager => ("change a manager", "修改主管"),
             A::Verify => ("verify the journal", "校验账本"),
             A::Export => ("export", "导出"),
+            A::Reprint => ("reprint a slip", "重印小票"),
         };
         pick(lang, en, zh)
     }

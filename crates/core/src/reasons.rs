@@ -37,6 +37,13 @@ pub enum NotAllowed {
         order_no: String,
         said: String,
     },
+    /// No receipt printer is set in the settings.
+    NoPrinter,
+    /// The till was opened without a printer driver (for reading): it neither prints nor
+    /// previews.
+    PrintingOff,
+    /// Only a payment that was paid has a slip.
+    NoSlip(AttemptState),
 }
 
 /// Why a payment may still be in progress.
@@ -138,6 +145,24 @@ impl NotAllowed {
                     "an earlier QR code for this bill ({order_no}) may still be paid and could not be checked ({said}); try again"
                 ),
                 format!("这张单之前的二维码（{order_no}）可能仍会被支付，且暂时查不到（{said}）；请重试"),
+            ),
+            N::NoPrinter => (
+                "no_printer",
+                "no receipt printer is set: choose one in the settings".into(),
+                "未设置小票打印机：请在设置中选择".into(),
+            ),
+            N::PrintingOff => (
+                "printing_off",
+                "this till was opened for reading: it does not print or preview slips".into(),
+                "这台收银机以只读方式打开，不能打印或预览小票".into(),
+            ),
+            N::NoSlip(s) => (
+                "no_slip",
+                format!(
+                    "only a paid payment has a slip; this one is {}",
+                    state_label(*s, Lang::En)
+                ),
+                format!("只有已收款的付款才有小票；这笔是“{}”", state_label(*s, Lang::ZhCn)),
             ),
         }
     }
@@ -365,6 +390,9 @@ mod tests {
             NotAllowed::BarcodeNotCancellable.words(),
             NotAllowed::NotUnknown(AttemptState::Pending).words(),
             NotAllowed::OtherProcess.words(),
+            NotAllowed::NoPrinter.words(),
+            NotAllowed::PrintingOff.words(),
+            NotAllowed::NoSlip(AttemptState::Failed).words(),
             ConfigError::NotConfigured(Backend::CloudPay).words(),
             ConfigError::Invalid {
                 setting: "tourv5.clientip".into(),

@@ -3,4 +3,4 @@
 /**
  * What was done or asked.
  */
-export type AuditAction = "open_desk" | "resolve" | "refund" | "z_report" | "z_copy" | "settings" | "first_manager" | "add_manager" | "disable_manager" | "change_manager" | "verify" | "export";
+export type AuditAction = "open_desk" | "resolve" | "refund" | "z_report" | "z_copy" | "settings" | "first_manager" | "add_manager" | "disable_manager" | "change_manager" | "verify" | "export" | "reprint";

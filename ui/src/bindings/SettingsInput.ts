@@ -13,4 +13,17 @@ cloudpay_key: string | null, till: string, operator: string, lang: Lang, timezon
  * The Cloud Pay hosts as the field holds them: one a line (commas and spaces also part
  * them); core reads the list out of it.
  */
-cloudpay_hosts: string, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, shop: string, printer_url: string, printer_paper: Paper, printer_code_page: CodePage, printer_slips: boolean, };
+cloudpay_hosts: string, cloudpay_prefix: string | null, scanner_port: string | null, scanner_baud: string, scanner_terminator: Terminator, poll_wechat_give_up_s: string, poll_cloud_give_up_s: string, poll_qr_give_up_s: string, 
+/**
+ * Empty: the merchant's name from the login, else the till's.
+ */
+shop: string, 
+/**
+ * The printer as a printer URL (`tcp://HOST:9100`, `serial:COM3`, `usb:/dev/usb/lp0`,
+ * `file:PATH`); empty: no printer.
+ */
+printer_url: string, printer_paper: Paper, printer_code_page: CodePage, 
+/**
+ * A slip after each paid payment and each refund.
+ */
+printer_slips: boolean, };

@@ -41,10 +41,13 @@ pub enum ErrorCode {
     DeskRefused,
     ClosingRefused,
     JournalTampered,
+    /// The receipt printer could not print (offline, out of paper, cover open, or the document
+    /// cannot be encoded).
+    Printer,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 33] = {
+    pub const ALL: [ErrorCode; 34] = {
         use ErrorCode as C;
         [
             C::InvalidAmount,
@@ -80,6 +83,7 @@ impl ErrorCode {
             C::DeskRefused,
             C::ClosingRefused,
             C::JournalTampered,
+            C::Printer,
         ]
     };
 
@@ -120,6 +124,7 @@ impl ErrorCode {
             C::DeskRefused => "desk_refused",
             C::ClosingRefused => "closing_refused",
             C::JournalTampered => "journal_tampered",
+            C::Printer => "printer",
         }
     }
 }

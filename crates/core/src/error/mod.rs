@@ -8,6 +8,7 @@ use crate::call::{CallError, CallFate, Refusal, RefusalReason};
 use crate::journal::JournalError;
 
 use crate::managers::DeskRefusal;
+use crate::print::PrintFault;
 use crate::reasons::{ConfigError, NotAllowed};
 use crate::{AmountError, BillError, CodeError, backend::crypto::CryptoError};
 
@@ -120,6 +121,16 @@ pub enum Error {
     /// A failure inside the till: serialising, a task that died, writing a file.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The receipt printer did not print: offline, out of paper, cover open, or the document
+    /// cannot be printed. Nothing of a payment depends on it.
+    #[error("{}", .0.words().0)]
+    Printer(PrintFault),
+}
+
+impl From<PrintFault> for Error {
+    fn from(e: PrintFault) -> Self {
+        Error::Printer(e)
+    }
 }
 
 impl From<ConfigError> for Error {
@@ -193,6 +204,7 @@ impl Error {
             | Error::Config(_)
             | Error::NotAllowed(_)
             | Error::Desk(_)
+            | Error::Printer(_)
             | Error::NotLoggedIn => CallFate::NotSent,
             // Inside the till, possibly after the request left: assume the worst.
             Error::Journal(_) | Error::NotFound(_) | Error::Export(_) | Error::Internal(_) => {
@@ -208,7 +220,7 @@ impl Error {
                 ErrorKind::Input
             }
             Error::Crypto(_) | Error::Export(_) | Error::Internal(_) => ErrorKind::Internal,
-            Error::Call(CallError::NotSent(_)) => ErrorKind::Unreachable,
+            Error::Call(CallError::NotSent(_)) | Error::Printer(_) => ErrorKind::Unreachable,
             Error::Call(CallError::NoAnswer(_)) => ErrorKind::NoAnswer,
             Error::Call(CallError::Refused(_)) => ErrorKind::Rejected,
             Error::NotLoggedIn | Error::NotAllowed(_) => ErrorKind::NotAllowed,
@@ -274,6 +286,7 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Export(_) => ErrorCode::ReportExport,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::Printer(_) => ErrorCode::Printer,
         }
     }
 
@@ -297,6 +310,7 @@ impl Error {
                 Error::NotFound(e) => format!("找不到：{e}"),
                 Error::Export(e) => format!("导出报表失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),
+                Error::Printer(e) => e.words().1,
             },
         }
     }

@@ -13,6 +13,8 @@ mod managers;
 mod page;
 #[cfg(test)]
 mod plans;
+mod print_jobs;
+mod print_queue;
 mod read;
 mod refund;
 mod row;
@@ -40,6 +42,7 @@ pub(crate) use chain::GENESIS as GENESIS_HASH;
 pub use error::{JournalError, state_zh};
 pub use managers::NewManager;
 pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
+pub use print_jobs::PrintJob;
 pub use read::Selection;
 pub use refund::Refund;
 pub use row::AttemptRow;
@@ -138,7 +141,7 @@ pub struct Storage {
     pub synchronous: &'static str,
 }
 
-/// Proof that this process is the till's checkout; see [`Journal::claim_till`].
+/// Proof that this process is the till's checkout (or its printer); see [`Journal::claim_till`].
 #[derive(Debug)]
 pub struct TillClaim {
     _file: std::fs::File,
@@ -174,6 +177,9 @@ pub struct Journal {
     readers: Mutex<Vec<Connection>>,
     writer: Mutex<Connection>,
     path: PathBuf,
+    /// Notified when this process queues a print job (a slip owed by a paid payment, a reprint,
+    /// a report): the till's print worker waits on it.
+    print_signal: tokio::sync::Notify,
 }
 
 impl Journal {
@@ -234,6 +240,7 @@ impl Journal {
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(conn),
             path: path.to_path_buf(),
+            print_signal: tokio::sync::Notify::new(),
         })
     }
 
@@ -259,8 +266,21 @@ impl Journal {
     /// on the same journal never "recovers" a payment the first one is still following.
     /// `None`: another live process holds the till.
     pub fn claim_till(&self) -> Result<Option<TillClaim>, JournalError> {
+        self.claim("till")
+    }
+
+    /// Claims the print queue for the calling process, as [`Journal::claim_till`] claims the
+    /// till (`<journal>.print`): only the claimant prints the queue and takes back the jobs a
+    /// stopped process left half-sent, so a second process beside the app (`cashier print`)
+    /// never prints again a slip the app is printing. `None`: another live process holds it.
+    pub fn claim_print_queue(&self) -> Result<Option<TillClaim>, JournalError> {
+        self.claim("print")
+    }
+
+    fn claim(&self, what: &str) -> Result<Option<TillClaim>, JournalError> {
         let mut name = self.path.clone().into_os_string();
-        name.push(".till");
+        name.push(".");
+        name.push(what);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -271,7 +291,7 @@ impl Journal {
             Ok(()) => Ok(Some(TillClaim { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => {
-                Err(JournalError::Io(format!("locking the till: {e}")))
+                Err(JournalError::Io(format!("locking the {what} claim: {e}")))
             }
         }
     }

@@ -133,7 +133,7 @@ impl Journal {
             params![state.as_str(), reason, ts(now), refund_id],
         )?;
         seal::seal(&tx, SealKind::RefundState, refund_id)?;
-        let attempt = if state.is_final() {
+        let (attempt, owed) = if state.is_final() {
             let refunded = if state == RefundState::Refunded {
                 a.refunded.saturating_add(before.amount)
             } else {
@@ -143,12 +143,14 @@ impl Journal {
                 "UPDATE attempts SET refunded_fen = ?1 WHERE id = ?2",
                 params![i64::try_from(refunded.0).unwrap_or(i64::MAX), a.id.0],
             )?;
+            let refund_slip = state == RefundState::Refunded
+                && super::print_queue::owe_refund_slip(&tx, a.id, refund_id, &ts(now))?;
             let to = match (state, refunded >= a.amount) {
                 (RefundState::Refunded, true) => AttemptState::Refunded,
                 (RefundState::Refunded, false) => AttemptState::PartRefunded,
                 _ => a.state,
             };
-            write::apply(
+            let applied = write::apply(
                 &tx,
                 a.id,
                 Change {
@@ -162,12 +164,17 @@ impl Journal {
                 },
                 now,
                 false,
-            )?
+            )?;
+            (applied.attempt, refund_slip || applied.slip_owed)
         } else {
-            a
+            (a, false)
         };
         let refund = refund_by_id(&tx, refund_id)?;
         tx.commit()?;
+        drop(conn);
+        if owed {
+            self.print_jobs_added();
+        }
         Ok((refund, attempt))
     }
 

@@ -246,6 +246,43 @@ CREATE TRIGGER z_reports_no_delete BEFORE DELETE ON z_reports
 BEGIN SELECT RAISE(ABORT, 'a Z report is never deleted'); END;
 "#,
     ),
+    // Receipts on paper (docs/printing.md): the print queue, and whether a slip is owed after
+    // each paid payment. Print jobs are not money: they are not sealed, and verification does
+    // not read them. A job's content is composed when it prints, from the rows it names.
+    M::up(
+        r#"
+CREATE TABLE print_jobs (
+    id          INTEGER PRIMARY KEY,
+    -- slip, refund_slip, x_report, z_report; validated when read, like an attempt's state.
+    kind        TEXT    NOT NULL,
+    attempt_id  INTEGER REFERENCES attempts (id),
+    refund_id   INTEGER REFERENCES refunds (id),
+    z_number    INTEGER CHECK (z_number IS NULL OR z_number > 0),
+    day         TEXT    CHECK (day IS NULL
+                               OR day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    -- Printed marked 重印 / REPRINT: asked for again, or found half-sent after a stop.
+    reprint     INTEGER NOT NULL DEFAULT 0 CHECK (reprint IN (0, 1)),
+    -- waiting, printing (claimed, committed before the first byte leaves), printed, unprintable.
+    state       TEXT    NOT NULL DEFAULT 'waiting',
+    tries       INTEGER NOT NULL DEFAULT 0 CHECK (tries >= 0),
+    last_error  TEXT,
+    created_at  TEXT    NOT NULL,
+    printed_at  TEXT
+) STRICT;
+
+CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE state = 'waiting';
+CREATE INDEX print_jobs_attempt ON print_jobs (attempt_id);
+
+-- One row: whether a slip is owed after each paid payment and each refund. Written by the till
+-- from its configuration at open and on settings save, read by the one transition writer, so
+-- that every process writing transitions (the app, `cashier recover`) agrees.
+CREATE TABLE print_setup (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    slips  INTEGER NOT NULL CHECK (slips IN (0, 1))
+) STRICT;
+INSERT INTO print_setup (one, slips) VALUES (1, 0);
+"#,
+    ),
 ];
 
 /// The version a migrated journal has: one per migration.

@@ -5,6 +5,7 @@ use crate::code::redact_codes;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+use super::print_queue;
 use super::schema::{UNASSIGNED_ORDER_NO, live_states};
 use super::seal::{self, SealKind};
 use super::{Change, Journal, JournalError, NewAttempt, read, ts};
@@ -96,9 +97,10 @@ impl Journal {
     ) -> Result<Attempt, JournalError> {
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let attempt = apply(&tx, id, change, now, false)?;
+        let applied = apply(&tx, id, change, now, false)?;
         tx.commit()?;
-        Ok(attempt)
+        drop(conn);
+        Ok(self.applied(applied))
     }
 
     /// A manager settles a live attempt (usually `unknown`) as `Paid` or `Failed` after
@@ -131,10 +133,25 @@ impl Journal {
         };
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let attempt = apply(&tx, id, change, now, true)?;
+        let applied = apply(&tx, id, change, now, true)?;
         tx.commit()?;
-        Ok(attempt)
+        drop(conn);
+        Ok(self.applied(applied))
     }
+
+    /// The attempt a committed transition left, the printer woken if it owes a slip.
+    pub(super) fn applied(&self, applied: Applied) -> Attempt {
+        if applied.slip_owed {
+            self.print_jobs_added();
+        }
+        applied.attempt
+    }
+}
+
+/// What a transition wrote: the attempt as it is now, and whether a slip is owed for it.
+pub(super) struct Applied {
+    pub attempt: Attempt,
+    pub slip_owed: bool,
 }
 
 /// Whether an attempt in `from` may be recorded as `to`.
@@ -163,7 +180,7 @@ pub(super) fn apply(
     mut change: Change,
     now: DateTime<Utc>,
     only_live: bool,
-) -> Result<Attempt, JournalError> {
+) -> Result<Applied, JournalError> {
     // Backend text can echo a payment code; the journal never keeps one in clear.
     change.reason = change.reason.as_deref().map(redact_codes);
     change.raw_status = redact_codes(&change.raw_status);
@@ -190,7 +207,10 @@ pub(super) fn apply(
         && code_url == current.code_url
         && watch_until == current.watch_until
     {
-        return Ok(current);
+        return Ok(Applied {
+            attempt: current,
+            slip_owed: false,
+        });
     }
     let at = ts(now);
     conn.prepare_cached(
@@ -209,7 +229,11 @@ pub(super) fn apply(
     ])
     .map_err(|e| live_conflict(conn, &current.bill, e))?;
     append_transition(conn, id.0, &at, Some(from), &change)?;
-    read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))
+    // The slip is owed in the transaction of the paid transition itself: a crash can leave a
+    // payment paid only with its slip owed.
+    let slip_owed = print_queue::owe_slip(conn, id, from, change.to, &at)?;
+    let attempt = read::attempt_by_id(conn, id)?.ok_or(JournalError::NotFound(id))?;
+    Ok(Applied { attempt, slip_owed })
 }
 
 fn append_transition(

@@ -8,11 +8,17 @@
 //! heavy printing dependencies stay out of it and the compiler keeps the layers apart.
 //! The design: `docs/printing.md`.
 
+pub mod compose;
 mod doc;
+mod job;
+mod report;
 mod setup;
 mod url;
 
+pub use compose::{REPRINT_WORDS, SlipHeader, customer_slip, refund_slip, test_page};
 pub use doc::{Align, Doc, DocLine, Paper, Preview, PreviewLine, pad_pair};
+pub use job::{PrintJobState, PrintKind};
+pub use report::closing_report;
 pub use setup::{CodePage, PrinterConfig, PrinterSetup};
 pub use url::{PrinterUrl, PrinterUrlError};
 
@@ -57,6 +63,57 @@ pub enum PrintFault {
     /// will not help, so the job is not retried.
     #[error("the document cannot be printed: {0}")]
     Unprintable(String),
+}
+
+impl PrinterState {
+    /// How the status bar names the state: `[zh-CN, en]`.
+    pub fn words(self) -> [&'static str; 2] {
+        match self {
+            PrinterState::Ready | PrinterState::NotAsked => ["就绪", "ready"],
+            PrinterState::PaperLow => ["纸将用完", "paper low"],
+            PrinterState::OutOfPaper => ["缺纸", "out of paper"],
+            PrinterState::CoverOpen => ["上盖未合", "cover open"],
+        }
+    }
+}
+
+impl PrintFault {
+    /// The fault as a cashier reads it, in English and in Chinese.
+    pub fn words(&self) -> (String, String) {
+        match self {
+            PrintFault::Offline(why) => (
+                format!("the printer cannot be reached ({why}): check that it is on and connected"),
+                format!("无法连接打印机（{why}）：请检查电源和连线"),
+            ),
+            PrintFault::NotReady(PrinterState::OutOfPaper) => (
+                "the printer is out of paper: put in a new roll".into(),
+                "打印机缺纸：请换上新纸卷".into(),
+            ),
+            PrintFault::NotReady(PrinterState::CoverOpen) => (
+                "the printer's cover is open: close it".into(),
+                "打印机上盖未合：请合上".into(),
+            ),
+            PrintFault::NotReady(state) => {
+                let [zh, en] = state.words();
+                (
+                    format!("the printer cannot print now ({en})"),
+                    format!("打印机现在不能打印（{zh}）"),
+                )
+            }
+            PrintFault::Unprintable(why) => (
+                format!("this cannot be printed: {why}"),
+                format!("无法打印此单据：{why}"),
+            ),
+        }
+    }
+
+    /// The state the printer is in, as far as this fault says.
+    pub fn state(&self) -> Option<PrinterState> {
+        match self {
+            PrintFault::NotReady(state) => Some(*state),
+            PrintFault::Offline(_) | PrintFault::Unprintable(_) => None,
+        }
+    }
 }
 
 /// A printer, as core asks it to print. Implemented by `cashier-print` (ESC/POS over serial,

@@ -16,6 +16,10 @@ mod desk_reads;
 mod events;
 pub mod input;
 mod printing;
+mod printing_docs;
+mod printing_link;
+mod printing_status;
+mod printing_worker;
 mod reads;
 mod scanner;
 mod settings;
@@ -42,7 +46,9 @@ pub use input::{InputCheck, QrChoice};
 pub use printing::{PrintJobState, PrintJobView, PrintKind, PrintReport, PrinterView, SlipPreview};
 pub use reads::{AttemptFilter, DayReportView, ReportRow};
 pub use settings::{SettingsInput, SettingsView};
-pub use settings_form::{BackendFields, PollingFields, ScannerFields, SettingsForm, TillFields};
+pub use settings_form::{
+    BackendFields, PollingFields, PrinterFields, ScannerFields, SettingsForm, TillFields,
+};
 pub use status::{
     BackendName, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus, SessionStatus,
     TillStatus,
@@ -120,6 +126,8 @@ struct Inner {
     closing: AtomicBool,
     /// The manager's desk, while open.
     desk: Mutex<Option<desk::DeskSession>>,
+    /// The receipt printer: what is known of it, and the worker printing the queue.
+    printing: printing_link::PrinterLink,
 }
 
 /// A cheap handle; clones share the till.
@@ -134,6 +142,8 @@ impl Till {
     pub fn open(cfg: Config, clock: Arc<dyn Clock>, options: TillOptions) -> Result<Till, Error> {
         cfg.validate()?;
         let journal = Arc::new(Journal::open(&cfg.db_path_or_default())?);
+        // Every process writing transitions reads from the journal whether slips are owed.
+        journal.set_slips(cfg.printer.owes_slips())?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let lang = cfg.lang;
         let scanner_cfg = cfg.scanner.clone();
@@ -150,10 +160,12 @@ impl Till {
                 flows: Mutex::new(HashMap::new()),
                 closing: AtomicBool::new(false),
                 desk: Mutex::new(None),
+                printing: printing_link::PrinterLink::default(),
             }),
         };
         till.ensure_demo_manager()?;
         till.inner.scanner.start(&scanner_cfg, till.lang());
+        printing_worker::start(&till);
         Ok(till)
     }
 

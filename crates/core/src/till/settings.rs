@@ -130,12 +130,18 @@ impl Till {
             .map_err(|e| Error::Internal(format!("writing the settings: {e}")))?;
         replace_file(&path, text.as_bytes())?;
         let scanner_changed = read(&self.inner.cfg).scanner != cfg.scanner;
+        let printer_changed = read(&self.inner.cfg).printer != cfg.printer;
         let lang = cfg.lang;
         let scanner = cfg.scanner.clone();
+        let slips = cfg.printer.owes_slips();
         *write(&self.inner.cfg) = cfg;
         *write(&self.inner.lang) = lang;
         if scanner_changed {
             self.inner.scanner.start(&scanner, lang);
+        }
+        self.inner.journal.set_slips(slips)?;
+        if printer_changed {
+            self.printer_changed();
         }
         Ok(self.settings())
     }

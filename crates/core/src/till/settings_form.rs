@@ -1,5 +1,5 @@
 //! The settings form: the fields the settings screen shows and sends back, in the screen's
-//! four sections, each mirroring a part of the configuration. Numbers are text, as typed in
+//! five sections, each mirroring a part of the configuration. Numbers are text, as typed in
 //! their fields: core writes them and reads them back. No secret is here.
 //!
 //! On the wire the sections are flattened: the screen sees one flat object
@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::config::{Config, PollPolicies};
 use crate::error::Field;
+use crate::print::{CodePage, Paper, PrinterUrl};
 use crate::reasons::{ConfigError, Part};
 use crate::scanner::{SCANNER_BAUDS, ScannerConfig, Terminator};
 use crate::{Error, Lang};
@@ -26,6 +27,8 @@ pub struct SettingsForm {
     pub scanner: ScannerFields,
     #[serde(flatten)]
     pub polling: PollingFields,
+    #[serde(flatten)]
+    pub printer: PrinterFields,
 }
 
 /// Who and where this till is.
@@ -58,6 +61,24 @@ pub struct ScannerFields {
     pub baud: String,
     #[serde(rename = "scanner_terminator")]
     pub terminator: Terminator,
+}
+
+/// The receipt printer, and the shop's name at the top of every slip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PrinterFields {
+    /// Empty: the merchant's name from the login, else the till's.
+    pub shop: String,
+    /// The printer as a printer URL (`tcp://HOST:9100`, `serial:COM3`, `usb:/dev/usb/lp0`,
+    /// `file:PATH`); empty: no printer.
+    #[serde(rename = "printer_url")]
+    pub url: String,
+    #[serde(rename = "printer_paper")]
+    pub paper: Paper,
+    #[serde(rename = "printer_code_page")]
+    pub code_page: CodePage,
+    /// A slip after each paid payment and each refund.
+    #[serde(rename = "printer_slips")]
+    pub slips: bool,
 }
 
 /// How long a payment is followed before the till gives up, in seconds.
@@ -93,6 +114,7 @@ impl SettingsForm {
             },
             scanner: ScannerFields::of(&cfg.scanner),
             polling: PollingFields::of(&cfg.poll),
+            printer: PrinterFields::of(cfg),
         }
     }
 
@@ -102,6 +124,7 @@ impl SettingsForm {
         self.backends.apply(cfg);
         self.scanner.apply(&mut cfg.scanner)?;
         self.polling.apply(&mut cfg.poll)?;
+        self.printer.apply(cfg)?;
         cfg.validate()?;
         if !cfg.scanner.port.is_empty() {
             cfg.scanner.validate().map_err(|e| ConfigError::Start {
@@ -197,6 +220,32 @@ impl PollingFields {
             "the seconds to follow a QR code",
             "二维码的查询秒数",
         )?;
+        Ok(())
+    }
+}
+
+impl PrinterFields {
+    fn of(cfg: &Config) -> PrinterFields {
+        PrinterFields {
+            shop: cfg.shop.clone(),
+            url: cfg.printer.url.clone(),
+            paper: cfg.printer.paper,
+            code_page: cfg.printer.code_page,
+            slips: cfg.printer.slips,
+        }
+    }
+
+    /// A printer URL that is not one is refused next to the settings, saying what to write.
+    fn apply(&self, cfg: &mut Config) -> Result<(), Error> {
+        let url = self.url.trim();
+        if !url.is_empty() {
+            PrinterUrl::parse(url).map_err(|e| Error::input(Field::Settings, e.en(), e.zh()))?;
+        }
+        cfg.shop = self.shop.trim().to_string();
+        cfg.printer.url = url.to_string();
+        cfg.printer.paper = self.paper;
+        cfg.printer.code_page = self.code_page;
+        cfg.printer.slips = self.slips;
         Ok(())
     }
 }

@@ -16,6 +16,7 @@ mod domain;
 mod export;
 mod journal;
 mod merchant;
+mod printing;
 mod promises;
 mod qr;
 mod receipts;

@@ -265,6 +265,20 @@ pub async fn sandbox_till(
     Sandbox,
     cashier_core::till::SandboxNote,
 ) {
+    sandbox_till_printing(dir, config_path, edit, None).await
+}
+
+/// [`sandbox_till`] with a printer driver handed to the till.
+pub async fn sandbox_till_printing(
+    dir: &std::path::Path,
+    config_path: std::path::PathBuf,
+    edit: impl FnOnce(&mut cashier_core::config::Config),
+    printer: Option<Arc<dyn cashier_core::print::Printer>>,
+) -> (
+    cashier_core::till::Till,
+    Sandbox,
+    cashier_core::till::SandboxNote,
+) {
     let mut cfg = cashier_core::config::Config {
         db_path: Some(dir.join("journal.db")),
         ..Default::default()
@@ -283,7 +297,7 @@ pub async fn sandbox_till(
             config_path: Some(config_path),
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
-            printer: None,
+            printer,
         },
     )
     .unwrap();
