@@ -12,6 +12,7 @@ mod managers;
 mod output;
 mod pay;
 mod pin;
+mod print;
 mod receipts;
 mod scan;
 mod setup;
@@ -153,6 +154,16 @@ enum Command {
         /// The approving manager; their PIN is read from stdin (one line).
         #[arg(long)]
         manager: String,
+    },
+    /// Print a past payment's slip again, now, marked 重印 / REPRINT (recorded in the audit trail).
+    Print {
+        /// The payment's order number.
+        #[arg(long)]
+        order: String,
+        /// The printer, as in the configuration: serial:/dev/ttyUSB0 (serial:COM3, ?baud=9600),
+        /// usb:/dev/usb/lp0, tcp://HOST:PORT or file:PATH. Default: the configured one.
+        #[arg(long)]
+        printer: Option<String>,
     },
     /// Check the journal's integrity: its seals, rows, Z reports and audit trail. No PIN.
     /// Exit 0 intact, 5 broken (the first break on stderr, or in the JSON).
@@ -318,6 +329,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 (None, false) => desk::ZAsk::Close(day),
             };
             desk::z(config_path, ask, &manager, json).await
+        }
+        Command::Print { order, printer } => {
+            print::run(config_path, &order, printer.as_deref(), json).await
         }
         Command::Verify => verify::run(config_path, json),
         Command::Audit { day, manager } => desk::audit(config_path, day, &manager, json).await,

@@ -120,5 +120,19 @@ pub fn open_for_reading(file: &ConfigFile) -> Result<Till, Error> {
     )
 }
 
+/// Opens the till without backends but with the printer's driver, for a command that prints
+/// from the journal (`cashier print`): it cannot log in and starts no sandbox.
+pub fn open_for_printing(file: &ConfigFile) -> Result<Till, Error> {
+    Till::open(
+        file.load()?,
+        Arc::new(SystemClock),
+        TillOptions {
+            config_path: Some(file.path.clone()),
+            printer: Some(printer()),
+            ..TillOptions::default()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests;

@@ -10,4 +10,5 @@ mod desk;
 mod echoed_codes;
 mod exit_codes;
 mod hardening;
+mod print;
 mod signals;
