@@ -36,12 +36,21 @@ async fn a_paid_payment_prints_its_slip_once_and_a_reprint_is_marked() -> E2eRes
 
     let slip = printer.wait_for_cuts(1, PRINTED).await?;
     let text = slip.lines.join("\n");
-    for expected in ["黄山风景区 东门", "E2E-P1", "￥12.34", "1345****7649"] {
+    for expected in [
+        "黄山风景区 东门",
+        "E2E-P1",
+        "￥12.34",
+        "1345 **** **** 7649",
+    ] {
         assert!(
             text.contains(expected),
             "{expected:?} not on the slip:\n{text}"
         );
     }
+    assert!(
+        !text.contains(PAID_CODE),
+        "the code in clear on paper:\n{text}"
+    );
     assert!(
         !text.contains("重印"),
         "the first slip is not a reprint:\n{text}"

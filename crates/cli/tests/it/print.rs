@@ -33,7 +33,11 @@ fn a_past_slip_is_reprinted_on_the_printer_named() {
     let slip = cashier_print::decode(&std::fs::read(&out).unwrap(), CodePage::Gbk);
     let text = slip.lines.join("\n");
     assert_eq!(slip.cuts, 1, "one slip:\n{text}");
-    assert_eq!(slip.qr, vec![order.clone()], "the QR code is the order number");
+    assert_eq!(
+        slip.qr,
+        vec![order.clone()],
+        "the QR code is the order number"
+    );
     for expected in ["重印", bill.as_str(), "￥12.34", order.as_str()] {
         assert!(
             text.contains(expected),
