@@ -118,3 +118,46 @@ async fn out_of_paper_the_slip_waits_and_prints_once_when_paper_is_back() -> E2e
     assert_eq!(printer.decoded().cuts, 1, "the slip printed once");
     app.finish().await
 }
+
+/// A shop without a printer still sees what would print: the paid screen's preview is core's
+/// slip read back from the printer's bytes, with the order number in its QR code.
+#[tokio::test]
+async fn without_a_printer_the_paid_slip_is_previewed() -> E2eResult<()> {
+    let options = AppOptions {
+        config_toml: Some("shop = \"黄山风景区 东门售票处\"\n".into()),
+        ..AppOptions::default()
+    };
+    let Some(app) = App::launch("print-preview", options).await? else {
+        return Ok(());
+    };
+    app.log_in().await?;
+    app.key_bill_and_amount("E2E-P3", "12.34").await?;
+    app.scan_with_wedge(PAID_CODE, ScanSuffix::Enter).await?;
+    app.by_testid("paid-band", WAIT).await?;
+    // No printer: nothing about one in the status bar.
+    assert!(
+        app.client()
+            .find_all(fantoccini::Locator::Css("[data-testid=\"status-printer\"]"))
+            .await?
+            .is_empty(),
+        "a printer item with no printer set"
+    );
+    app.click("slip-preview-button").await?;
+    let paper = app.by_testid("slip-paper", WAIT).await?;
+    let shown = paper.text().await?;
+    for expected in ["黄山风景区 东门售票处", "E2E-P3", "￥12.34", "7649"] {
+        assert!(
+            shown.contains(expected),
+            "{expected:?} not in the preview:\n{shown}"
+        );
+    }
+    let order_no = app.text_of("order-no").await.unwrap_or_default();
+    let qr = app.by_testid("slip-qr", WAIT).await?;
+    let payload = qr.attr("alt").await?.unwrap_or_default();
+    assert!(
+        !payload.is_empty() && order_no.contains(&payload),
+        "the preview's QR holds {payload:?}, the order is {order_no:?}"
+    );
+    app.screenshot_named("print-slip-preview").await?;
+    app.finish().await
+}
