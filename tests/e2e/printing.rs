@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{App, AppOptions, E2eResult, PAID_CODE, ScanSuffix, SerialPrinter, WAIT};
+use crate::harness::{
+    App, AppOptions, DEMO_PIN, E2eResult, PAID_CODE, ScanSuffix, SerialPrinter, WAIT,
+};
 
 /// How long a slip may take to reach the printer: the worker's round plus a serial job.
 const PRINTED: Duration = Duration::from_secs(20);
@@ -74,9 +76,18 @@ async fn a_paid_payment_prints_its_slip_once_and_a_reprint_is_marked() -> E2eRes
     );
     app.wait_for_text("status-printer", "就绪", WAIT).await?;
 
-    // A reprint from the receipts: marked, and the first slip is not printed again.
+    // A reprint from the receipts, as a manager does it: marked, and the first slip is not
+    // printed again.
     let id = attempt["id"].clone();
-    app.invoke("reprint", json!({ "id": id })).await?;
+    app.open_desk(DEMO_PIN).await?;
+    app.by_css(&format!("[data-testid^=\"receipt-\"][data-id=\"{id}\"]"))
+        .await?
+        .click()
+        .await?;
+    app.click("detail-reprint").await?;
+    app.by_testid("reprint-queued", WAIT).await?;
+    app.click("detail-slip").await?;
+    app.by_testid("slip-panel", WAIT).await?;
     let both = printer.wait_for_cuts(2, PRINTED).await?;
     let reprint = both.lines.join("\n");
     assert_eq!(
@@ -85,6 +96,9 @@ async fn a_paid_payment_prints_its_slip_once_and_a_reprint_is_marked() -> E2eRes
         "one reprint, marked:\n{reprint}"
     );
     assert_eq!(both.qr, [order_no.clone(), order_no]);
+    // The slip panel lists both jobs once the reprint has printed.
+    app.wait_for_text("print-jobs", "重印", WAIT).await?;
+    app.screenshot_named("print-detail-slip").await?;
     app.finish().await
 }
 

@@ -134,6 +134,15 @@ fn print_offline(c: &mut Criterion) {
         });
     }
     g.finish();
+    // The offline shop really owed its slips (they wait for the printer), or the ratio says
+    // nothing about printing.
+    let waiting = shops[1].1.till.printer_status().waiting;
+    assert!(waiting > 0, "no slip waiting at the offline printer");
+    let printer = shops[1].1.till.printer_status();
+    println!(
+        "printer offline: {} slips waiting ({})",
+        waiting, printer.label
+    );
 }
 
 criterion_group!(benches, print_offline);
