@@ -239,6 +239,18 @@ impl AttemptState {
         )
     }
 
+    /// Paid at some point: paid, partly paid, or refunded (in part or whole) since. Such an
+    /// attempt has a customer's slip; moving into paid again owes no second one.
+    pub fn was_paid(self) -> bool {
+        matches!(
+            self,
+            AttemptState::Paid
+                | AttemptState::PartlyPaid
+                | AttemptState::PartRefunded
+                | AttemptState::Refunded
+        )
+    }
+
     /// Ended as far as the till is concerned, but still watched in the background because the
     /// customer could yet pay it.
     pub fn is_watched(self) -> bool {

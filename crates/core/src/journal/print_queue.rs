@@ -21,17 +21,6 @@ struct Target {
     day: Option<NaiveDate>,
 }
 
-/// States a payment owes no new slip from: it has been paid (and slipped) already.
-fn was_paid(state: AttemptState) -> bool {
-    matches!(
-        state,
-        AttemptState::Paid
-            | AttemptState::PartlyPaid
-            | AttemptState::PartRefunded
-            | AttemptState::Refunded
-    )
-}
-
 /// Whether slips are owed (the one row of `print_setup`).
 fn slips_on(conn: &Connection) -> Result<bool, JournalError> {
     Ok(conn
@@ -52,7 +41,7 @@ pub(super) fn owe_slip(
     at: &str,
 ) -> Result<bool, JournalError> {
     let into_paid = matches!(to, AttemptState::Paid | AttemptState::PartlyPaid);
-    if !into_paid || was_paid(from) || !slips_on(conn)? {
+    if !into_paid || from.was_paid() || !slips_on(conn)? {
         return Ok(false);
     }
     insert(

@@ -17,17 +17,6 @@ use crate::{AttemptId, AttemptState, Error, Fen, RefundState, receipts};
 /// Pixels of a preview's QR code (the screen scales it).
 const QR_PREVIEW_PX: u32 = 160;
 
-/// Whether a payment was paid at some point, and so has a slip.
-fn had_been_paid(state: AttemptState) -> bool {
-    matches!(
-        state,
-        AttemptState::Paid
-            | AttemptState::PartlyPaid
-            | AttemptState::PartRefunded
-            | AttemptState::Refunded
-    )
-}
-
 impl Till {
     /// The printer driver this till was given; a till opened for reading has none.
     pub(super) fn printer_driver(&self) -> Result<Arc<dyn Printer>, Error> {
@@ -119,7 +108,7 @@ impl Till {
         let a = j
             .get(id)?
             .ok_or_else(|| Error::NotFound(format!("no attempt {id}")))?;
-        if !had_been_paid(a.state) {
+        if !a.state.was_paid() {
             return Err(NotAllowed::NoSlip(a.state).into());
         }
         // The time it was paid, not of a later refund.
