@@ -16,4 +16,8 @@ refund_left: string,
 /**
  * Where its refunds are made when not from the till (Tour V5: the back office).
  */
-refund_where: string | null, };
+refund_where: string | null, 
+/**
+ * It has a customer's slip to print again and preview: it was paid at some point.
+ */
+has_slip: boolean, };

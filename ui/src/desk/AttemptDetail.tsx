@@ -48,12 +48,14 @@ export function AttemptDetail({ id, onClose }: { id: number; onClose: (changed: 
             )}
           </h1>
           <span class="sb-spacer" />
-          {reprint.button}
-          <KeyButton
-            testid="detail-slip"
-            label={slipShown ? t("print.showTimeline") : t("print.slipPreview")}
-            onClick={() => setSlipShown(!slipShown)}
-          />
+          {d?.has_slip && reprint.button}
+          {d?.has_slip && (
+            <KeyButton
+              testid="detail-slip"
+              label={slipShown ? t("print.showTimeline") : t("print.slipPreview")}
+              onClick={() => setSlipShown(!slipShown)}
+            />
+          )}
           <KeyButton testid="detail-close" label={t("desk.close")} keyName="Esc" onClick={() => onClose(changed.current)} />
         </div>
         {reprint.result}

@@ -59,6 +59,8 @@ pub struct AttemptDetail {
     pub refund_left: String,
     /// Where its refunds are made when not from the till (Tour V5: the back office).
     pub refund_where: Option<String>,
+    /// It has a customer's slip to print again and preview: it was paid at some point.
+    pub has_slip: bool,
 }
 
 fn day_in(t: DateTime<Utc>, tz: Tz) -> String {
@@ -122,6 +124,7 @@ pub fn detail(
         can_refund: paid && refund_where.is_none() && left.0 > 0 && !open,
         refund_left: amount_text(if paid { left } else { Fen::ZERO }),
         refund_where: refund_where.filter(|_| paid),
+        has_slip: a.state.was_paid(),
     })
 }
 
