@@ -6,15 +6,43 @@ use std::time::Duration;
 use cashier_core::Lang;
 use cashier_core::config::Config;
 
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap()
+}
+
+/// Every ```toml block of the README, in order.
+fn readme_tomls() -> Vec<String> {
+    let readme = readme();
+    let mut blocks = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(at) = rest.find("```toml\n") {
+        let body = &rest[at + 8..];
+        let end = body.find("```").expect("a closed toml block");
+        blocks.push(body[..end].to_string());
+        rest = &body[end + 3..];
+    }
+    blocks
+}
+
+/// The example of the README's "Configuration" section.
 fn readme_toml() -> String {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let start = readme
-        .find("```toml\n")
-        .expect("a toml block in the README")
-        + 8;
+    let readme = readme();
+    let section = readme
+        .find("## Configuration")
+        .expect("a Configuration section in the README");
+    let start = section + readme[section..].find("```toml\n").expect("its toml block") + 8;
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
+}
+
+#[test]
+fn every_toml_block_of_the_readme_is_a_valid_configuration() {
+    let blocks = readme_tomls();
+    assert!(blocks.len() >= 2, "{} toml blocks", blocks.len());
+    for block in blocks {
+        let cfg: Config = toml::from_str(&block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        cfg.validate().unwrap_or_else(|e| panic!("{e}\n{block}"));
+    }
 }
 
 #[test]
@@ -31,6 +59,8 @@ fn the_readme_example_is_a_valid_configuration() {
         "unset policies keep defaults"
     );
     assert_eq!(cfg.scanner.port, "/dev/ttyUSB0");
+    assert_eq!(cfg.printer.url, "tcp://192.168.1.50:9100");
+    assert!(cfg.printer.owes_slips());
     assert!(!cfg.is_sandbox());
 }
 
