@@ -5,7 +5,8 @@
 //! `\\.\COM12` (the device path, which Windows itself needs from COM10 up) and `//./COM12`. They
 //! are all written `COM3` / `COM12` here, the form Windows lists the ports in (the settings
 //! screen's choices) and the serial library opens at any number (it adds the `\\.\` itself).
-//! Other device names (a virtual port driver's `\\.\CNCA0`) are kept as given.
+//! Other device names (a virtual port driver's `\\.\CNCA0`) keep their device path, written
+//! with backslashes.
 
 /// A name that cannot be a serial port.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,10 +36,13 @@ pub fn canonical_port_name(given: &str) -> Result<String, PortNameError> {
     match com_number(bare_com) {
         Some(Some(n)) => Ok(format!("COM{n}")),
         Some(None) => Err(PortNameError::ComNumber(name.to_owned())),
-        None if device.is_some_and(str::is_empty) => Err(PortNameError::Empty),
-        // `\\.\CNCA0` stays a device path: without its prefix it would be the same, but
-        // `//./CNCA0` would not be, so the prefix is kept as written.
-        None => Ok(name.to_owned()),
+        None => match device {
+            Some("") => Err(PortNameError::Empty),
+            // Written with backslashes, which the serial library leaves alone (it would put its
+            // own `\\.\` before `//./`).
+            Some(rest) => Ok(format!(r"\\.\{rest}")),
+            None => Ok(name.to_owned()),
+        },
     }
 }
 
@@ -89,7 +93,6 @@ mod tests {
             "/dev/serial/by-id/usb-Honeywell_Scanner-if00",
             "/dev/pts/7",
             r"\\.\CNCA0",
-            "//./CNCB0",
             // A name that only starts like a COM port is another device.
             "COMX",
             "COM3a",
@@ -98,6 +101,9 @@ mod tests {
             assert_eq!(ok(given), given, "{given:?}");
         }
         assert_eq!(ok("  /dev/ttyS0\n"), "/dev/ttyS0");
+        // The serial library opens a name with a leading backslash as it is, and puts `\\.\`
+        // before any other: a device path with forward slashes would be spoiled.
+        assert_eq!(ok("//./CNCB0"), r"\\.\CNCB0");
     }
 
     #[test]
