@@ -265,3 +265,33 @@ async fn a_scanner_port_saved_is_opened_at_once() {
     .expect("the scanner connects");
     drop(slave);
 }
+
+#[tokio::test]
+async fn a_windows_port_is_saved_as_windows_lists_it_and_com0_is_refused() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let approval = crate::common::demo_approval(&f.till);
+    let mut input = unchanged(&f.till.settings());
+    input.form.scanner.port = Some(r" \\.\com12 ".into());
+    let view = f.till.save_settings(input, Some(&approval)).await.unwrap();
+    assert_eq!(view.form.scanner.port.as_deref(), Some("COM12"));
+    let saved = Config::load(&f.config_path(), true).unwrap();
+    assert_eq!(saved.scanner.port, "COM12");
+
+    let before = std::fs::read(f.config_path()).unwrap();
+    let mut input = unchanged(&f.till.settings());
+    input.form.scanner.port = Some("COM0".into());
+    let e = f
+        .till
+        .save_settings(input, Some(&approval))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("COM1"),
+        "says where COM ports start: {e}"
+    );
+    assert_eq!(
+        std::fs::read(f.config_path()).unwrap(),
+        before,
+        "nothing saved"
+    );
+}
