@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::cloudpay::CloudPayConfig;
 use crate::backend::http::HttpPolicy;
 use crate::backend::tourv5::TourV5Config;
+use crate::files::places::{self, System, SystemFolders};
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::print::PrinterConfig;
 use crate::reasons::{ConfigError, Rule};
@@ -415,19 +416,16 @@ impl Config {
         self.tourv5.is_none() && self.cloudpay.is_none()
     }
 
+    /// The configuration file when none is named: [`crate::files::places`] says where, per
+    /// system (on Windows `%LOCALAPPDATA%\cashier\cashier.toml`).
     pub fn default_path() -> PathBuf {
-        dirs::config_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("cashier")
-            .join("cashier.toml")
+        places::default_config_file(System::this(), &SystemFolders::of_this_machine())
     }
 
+    /// The journal this configuration names, else the system's default place for it.
     pub fn db_path_or_default(&self) -> PathBuf {
         self.db_path.clone().unwrap_or_else(|| {
-            dirs::data_dir()
-                .unwrap_or_else(|| PathBuf::from("."))
-                .join("cashier")
-                .join("journal.db")
+            places::default_journal(System::this(), &SystemFolders::of_this_machine())
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod code;
 pub mod config;
 pub mod error;
 pub mod failpoint;
+pub mod files;
 pub mod journal;
 pub mod labels;
 pub mod managers;

@@ -172,18 +172,31 @@ fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, 
     }
 }
 
-/// Opens a USB printer's device node for writing, non-blocking where the OS allows it, so a
-/// printer that stops taking bytes makes a write return rather than hang.
+/// Opens a USB printer's device node for writing, non-blocking, so a printer that stops taking
+/// bytes makes a write return rather than hang.
+#[cfg(unix)]
 fn open_device(path: &std::path::Path) -> Result<File, String> {
-    let mut options = OpenOptions::new();
-    options.write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path).map_err(|e| e.to_string())
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| e.to_string())
 }
+
+/// Windows has no device node for a USB printer that a program can write ESC/POS to: it is the
+/// print spooler's. A write to what could be opened would block with no way to bound it, so
+/// `usb:` is refused (the printer reads as offline, saying what to use instead).
+#[cfg(not(unix))]
+fn open_device(_path: &std::path::Path) -> Result<File, String> {
+    Err(USB_ELSEWHERE.to_owned())
+}
+
+/// Why `usb:` does not print on this system, and what does.
+#[cfg(not(unix))]
+pub const USB_ELSEWHERE: &str = "usb: printers are not supported on this system: use the \
+    printer's virtual COM port (serial:COM5, from its USB driver) or its network port \
+    (tcp://HOST:9100)";
 
 /// Writes all of `bytes` to a non-blocking device, waiting while it takes none, for at most
 /// [`WRITE_TIMEOUT`] without progress.

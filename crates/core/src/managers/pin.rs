@@ -42,6 +42,9 @@ pub fn read_secret(path: &Path) -> Result<Vec<u8>, Error> {
 
 /// The secret at `path`, created (32 random bytes, mode 0600) when there is none yet: only
 /// for a first manager, never to replace a lost one, which would silently orphan every hash.
+/// Windows has no file modes: the file takes its folder's permissions, which in the user's
+/// profile (the default journal's place, `%LOCALAPPDATA%`) are this user's, the system's and
+/// the administrators'.
 pub fn secret_for_first(path: &Path) -> Result<Vec<u8>, Error> {
     if path.exists() {
         return read_secret(path);

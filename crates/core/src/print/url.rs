@@ -1,9 +1,12 @@
 //! How a printer is named, the same in the configuration, the settings screen and the CLI:
 //! `serial:/dev/ttyUSB0` or `serial:COM3` (optional `?baud=9600`), `usb:/dev/usb/lp0`,
-//! `tcp://HOST:PORT`, `file:PATH`.
+//! `tcp://HOST:PORT`, `file:PATH`. A serial port is named as the scanner's is
+//! ([`canonical_port_name`]).
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::scanner::{PortNameError, canonical_port_name};
 
 /// Most thermal printers' serial default.
 const DEFAULT_BAUD: u32 = 9600;
@@ -61,9 +64,11 @@ impl PrinterUrl {
                 Some((port, query)) => (port, Some(query)),
                 None => (rest, None),
             };
-            if port.is_empty() {
-                return Err(bad(given, "no serial port named"));
-            }
+            // One name for one port, whatever Windows spelling was typed (`com3`, `\\.\COM12`).
+            let port = canonical_port_name(port).map_err(|e| match e {
+                PortNameError::Empty => bad(given, "no serial port named"),
+                other => bad(given, &other.to_string()),
+            })?;
             let baud = match query {
                 None => DEFAULT_BAUD,
                 Some(query) => {
@@ -76,10 +81,7 @@ impl PrinterUrl {
                     }
                 }
             };
-            return Ok(PrinterUrl::Serial {
-                port: port.to_owned(),
-                baud,
-            });
+            return Ok(PrinterUrl::Serial { port, baud });
         }
         if let Some(path) = s.strip_prefix("usb:") {
             if path.is_empty() {
@@ -126,5 +128,53 @@ impl fmt::Display for PrinterUrl {
             PrinterUrl::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
             PrinterUrl::File(path) => write!(f, "file:{}", path.display()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serial(url: &str) -> (String, u32) {
+        match PrinterUrl::parse(url) {
+            Ok(PrinterUrl::Serial { port, baud }) => (port, baud),
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_com_ports_in_every_spelling() {
+        assert_eq!(serial("serial:COM3"), ("COM3".into(), 9600));
+        assert_eq!(serial("serial:com3?baud=19200"), ("COM3".into(), 19200));
+        assert_eq!(serial("serial:COM12"), ("COM12".into(), 9600));
+        assert_eq!(serial(r"serial:\\.\COM12"), ("COM12".into(), 9600));
+        assert_eq!(
+            serial(r"serial:\\.\COM12?baud=115200"),
+            ("COM12".into(), 115200)
+        );
+        assert_eq!(serial("serial:COM5:"), ("COM5".into(), 9600));
+        // A virtual port driver's device keeps its name; a Unix path is untouched.
+        assert_eq!(serial(r"serial:\\.\CNCA0"), (r"\\.\CNCA0".into(), 9600));
+        assert_eq!(serial("serial:/dev/ttyS0"), ("/dev/ttyS0".into(), 9600));
+        // Written back in the one form, so the settings show what is opened.
+        let url = PrinterUrl::parse(r"serial:\\.\com12?baud=9600").unwrap();
+        assert_eq!(url.to_string(), "serial:COM12?baud=9600");
+    }
+
+    #[test]
+    fn a_serial_name_that_is_no_port_is_refused_saying_why() {
+        let err = PrinterUrl::parse("serial:COM0").unwrap_err();
+        assert!(err.why.contains("COM1"), "{err}");
+        assert!(err.en().contains("serial:COM3"), "{}", err.en());
+        let err = PrinterUrl::parse(r"serial:\\.\?baud=9600").unwrap_err();
+        assert_eq!(err.why, "no serial port named");
+    }
+
+    #[test]
+    fn windows_file_paths_are_files() {
+        assert_eq!(
+            PrinterUrl::parse(r"file:C:\Users\till\slips.bin").unwrap(),
+            PrinterUrl::File(PathBuf::from(r"C:\Users\till\slips.bin"))
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::port_name::{PortNameError, canonical_port_name};
 use crate::code::{self, ScannerFraming};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -34,7 +35,8 @@ pub const SCANNER_BAUDS: [u32; 8] = [1200, 2400, 4800, 9600, 19200, 38400, 57600
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScannerConfig {
-    /// `COM3`, `/dev/ttyUSB0`, `/dev/serial/by-id/...`; empty until the cashier picks one.
+    /// `COM3`, `/dev/ttyUSB0`, `/dev/serial/by-id/...`; empty until the cashier picks one. Any
+    /// Windows spelling of a COM port works (`com3`, `\\.\COM12`: [`canonical_port_name`]).
     pub port: String,
     pub baud: u32,
     /// 5 to 8.
@@ -75,6 +77,8 @@ impl Default for ScannerConfig {
 pub enum ScannerConfigError {
     #[error("no scanner port is configured")]
     NoPort,
+    #[error("{0}")]
+    Port(PortNameError),
     #[error("the baud rate must be above 0")]
     Baud,
     #[error("data bits must be 5 to 8, not {0}")]
@@ -93,8 +97,10 @@ impl ScannerConfig {
     /// Checks what the serial line and the reader loop cannot work with, so the settings screen
     /// can refuse it before saving rather than the reader failing later.
     pub fn validate(&self) -> Result<(), ScannerConfigError> {
-        if self.port.trim().is_empty() {
-            return Err(ScannerConfigError::NoPort);
+        match canonical_port_name(&self.port) {
+            Err(PortNameError::Empty) => return Err(ScannerConfigError::NoPort),
+            Err(e) => return Err(ScannerConfigError::Port(e)),
+            Ok(_) => {}
         }
         if self.baud == 0 {
             return Err(ScannerConfigError::Baud);
@@ -142,7 +148,9 @@ impl ScannerConfig {
             2 => serialport::StopBits::Two,
             _ => serialport::StopBits::One,
         };
-        serialport::new(self.port.as_str(), self.baud)
+        // Checked by `validate` before any open; a name it refused fails the open instead.
+        let port = canonical_port_name(&self.port).unwrap_or_else(|_| self.port.clone());
+        serialport::new(port, self.baud)
             .data_bits(data_bits)
             .parity(parity)
             .stop_bits(stop_bits)
@@ -188,6 +196,18 @@ mod tests {
             f(&mut c);
             c.validate().unwrap_err()
         };
+        assert_eq!(
+            bad(|c| c.port = "COM0".into()),
+            ScannerConfigError::Port(PortNameError::ComNumber("COM0".into()))
+        );
+        assert_eq!(bad(|c| c.port = r"\\.\".into()), ScannerConfigError::NoPort);
+        for windows in ["COM3", "com12", r"\\.\COM12", "COM3:"] {
+            let c = ScannerConfig {
+                port: windows.into(),
+                ..ok.clone()
+            };
+            assert_eq!(c.validate(), Ok(()), "{windows:?}");
+        }
         assert_eq!(bad(|c| c.data_bits = 9), ScannerConfigError::DataBits(9));
         assert_eq!(bad(|c| c.data_bits = 4), ScannerConfigError::DataBits(4));
         assert_eq!(bad(|c| c.stop_bits = 3), ScannerConfigError::StopBits(3));

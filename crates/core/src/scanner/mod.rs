@@ -8,9 +8,11 @@
 mod config;
 mod event;
 mod frame;
+mod port_name;
 mod reader;
 
 pub use config::{Parity, SCANNER_BAUDS, ScannerConfig, ScannerConfigError, Terminator};
 pub use event::ScanEvent;
 pub use frame::{Frame, FrameAssembler};
+pub use port_name::{PortNameError, canonical_port_name};
 pub use reader::{Scanner, ScannerHandle};

@@ -101,10 +101,7 @@ impl Till {
 
     fn export_receipts_now(&self, query: &ReceiptsQuery, path: &Path) -> Result<u64, Error> {
         let failed = |e: std::io::Error| Error::Export(format!("{}: {e}", path.display()));
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = crate::files::replace::folder_of(path);
         // Dropped unpersisted on any error: the temporary file goes, no half file is left.
         let mut file = tempfile::Builder::new()
             .prefix(".receipts-")
@@ -120,7 +117,8 @@ impl Till {
             file.as_file_mut(),
         )?;
         file.as_file().sync_all().map_err(failed)?;
-        file.persist(path).map_err(|e| failed(e.error))?;
+        // Over an earlier export the cashier may still have open in a spreadsheet (Windows).
+        crate::files::replace::persist(file, path).map_err(|e| Error::Export(e.to_string()))?;
         Ok(rows)
     }
 }

@@ -13,6 +13,7 @@ use super::{Till, read, write};
 use crate::Error;
 use crate::audit::{AuditAction, AuditEntry, AuditResult};
 use crate::error::Field;
+use crate::files;
 use crate::managers::Approval;
 use crate::reasons::NotAllowed;
 
@@ -155,20 +156,15 @@ fn write_secret(path: &Path, secret: &SecretString) -> Result<(), Error> {
     )
 }
 
-/// Replaces the file at `path` whole, or leaves it as it was: the new text goes to a temporary
-/// file beside it (readable by this user only), reaches the disk, and is renamed over the old
-/// one. A crash or a full disk half-way through never leaves half a configuration or key.
+/// Replaces the file at `path` whole, or leaves it as it was ([`files::replace_file`]). A file
+/// that could not be replaced is said next to the settings, as the cashier can act on it (close
+/// the program holding it, free the disk) and save again.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let failed = |e: std::io::Error| Error::Internal(format!("{}: {e}", path.display()));
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    file.write_all(bytes).map_err(failed)?;
-    file.as_file().sync_all().map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    files::replace_file(path, bytes).map_err(|e| {
+        Error::input(
+            Field::Settings,
+            format!("The settings were not saved: {e}."),
+            format!("设置没有保存：{}。", e.zh()),
+        )
+    })
 }

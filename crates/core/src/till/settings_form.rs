@@ -14,7 +14,7 @@ use crate::config::{Config, PollPolicies};
 use crate::error::Field;
 use crate::print::{CodePage, Paper, PrinterUrl};
 use crate::reasons::{ConfigError, Part};
-use crate::scanner::{SCANNER_BAUDS, ScannerConfig, Terminator};
+use crate::scanner::{SCANNER_BAUDS, ScannerConfig, Terminator, canonical_port_name};
 use crate::{Error, Lang};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -186,7 +186,10 @@ impl ScannerFields {
     }
 
     fn apply(&self, scanner: &mut ScannerConfig) -> Result<(), Error> {
-        scanner.port = self.port.as_deref().unwrap_or_default().trim().to_string();
+        let port = self.port.as_deref().unwrap_or_default().trim();
+        // Saved in the form the port list shows (`com3` as `COM3`); a name that cannot be a port
+        // is kept as typed for the scanner's check to refuse by name.
+        scanner.port = canonical_port_name(port).unwrap_or_else(|_| port.to_string());
         scanner.baud = whole(&self.baud, "the baud rate", "波特率")?;
         scanner.terminator = self.terminator;
         Ok(())

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cashier_core::Lang;
 use cashier_core::config::Config;
-use cashier_core::error::ErrorKind;
+use cashier_core::error::{ErrorKind, Field};
 use cashier_core::scanner::Terminator;
 use cashier_core::till::{ScannerState, SettingsInput, SettingsView, Till};
 use cashier_sandbox::Sandbox;
@@ -229,8 +229,12 @@ async fn a_write_that_fails_is_an_error_and_leaves_nothing_behind() {
         .save_settings(input, Some(&crate::common::demo_approval(&f.till)))
         .await
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Internal, "{e}");
+    // Said next to the settings, in the cashier's language: nothing changed, save again.
+    assert_eq!(e.kind(), ErrorKind::Input, "{e}");
+    assert_eq!(e.field(), Some(Field::Settings), "{e}");
     assert!(e.to_string().contains("taken"), "names the file: {e}");
+    assert!(e.to_string().contains("the file is as it was"), "{e}");
+    assert!(e.message(Lang::ZhCn).contains("设置没有保存"), "{e}");
     assert_eq!(f.till.lang(), Lang::ZhCn, "nothing applied");
     assert_eq!(files_in(f.dir.path()), ["taken"]);
     assert!(files_in(&f.dir.path().join("taken")).is_empty());
@@ -260,4 +264,34 @@ async fn a_scanner_port_saved_is_opened_at_once() {
     .await
     .expect("the scanner connects");
     drop(slave);
+}
+
+#[tokio::test]
+async fn a_windows_port_is_saved_as_windows_lists_it_and_com0_is_refused() {
+    let f = open(|dir| dir.join("cashier.toml")).await;
+    let approval = crate::common::demo_approval(&f.till);
+    let mut input = unchanged(&f.till.settings());
+    input.form.scanner.port = Some(r" \\.\com12 ".into());
+    let view = f.till.save_settings(input, Some(&approval)).await.unwrap();
+    assert_eq!(view.form.scanner.port.as_deref(), Some("COM12"));
+    let saved = Config::load(&f.config_path(), true).unwrap();
+    assert_eq!(saved.scanner.port, "COM12");
+
+    let before = std::fs::read(f.config_path()).unwrap();
+    let mut input = unchanged(&f.till.settings());
+    input.form.scanner.port = Some("COM0".into());
+    let e = f
+        .till
+        .save_settings(input, Some(&approval))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("COM1"),
+        "says where COM ports start: {e}"
+    );
+    assert_eq!(
+        std::fs::read(f.config_path()).unwrap(),
+        before,
+        "nothing saved"
+    );
 }
