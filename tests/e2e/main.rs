@@ -10,6 +10,7 @@ mod desk_receipts;
 mod desk_totals;
 mod desk_work;
 mod harness;
+mod installed;
 mod keyboard;
 mod printing;
 mod recovery;

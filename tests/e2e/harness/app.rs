@@ -15,7 +15,15 @@ use super::driver::TauriDriver;
 use super::gate::{self, Gate};
 use super::{E2eResult, process_tree};
 
-const APP_BINARY: &str = env!("CARGO_BIN_EXE_cashier-app");
+/// The app under test: the binary cargo built for these tests, or an installed one named by
+/// `CASHIER_APP_BIN` (scripts/smoke-deb: the package's /usr/bin/cashier-app).
+fn app_binary() -> PathBuf {
+    match std::env::var_os("CASHIER_APP_BIN") {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_cashier-app")),
+    }
+}
+
 /// Without a display GTK fails to start and the session request never returns, so it gets a limit.
 /// A cold debug build under load takes a few seconds to show its window.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -95,8 +103,9 @@ impl App {
 
     /// The app's process id (a child of WebKitWebDriver, under this instance's tauri-driver).
     pub fn app_pid(&self) -> E2eResult<i32> {
-        process_tree::find_descendant(self.driver.pid()?, Path::new(APP_BINARY))
-            .with_context(|| format!("no {APP_BINARY} process under tauri-driver"))
+        let binary = app_binary();
+        process_tree::find_descendant(self.driver.pid()?, &binary)
+            .with_context(|| format!("no {} process under tauri-driver", binary.display()))
     }
 
     /// Kills the app and its WebKit processes with SIGKILL, as a crash or power cut would: nothing
@@ -144,7 +153,10 @@ fn app_environment(data: &Path) -> Vec<(String, PathBuf)> {
 async fn start(data: &Path, env: &[(String, PathBuf)]) -> E2eResult<(TauriDriver, Client)> {
     let driver = TauriDriver::start(env, &data.join("driver.log"))?;
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": app_binary() }),
+    );
     let mut builder = ClientBuilder::new(HttpConnector::new());
     builder.capabilities(capabilities);
     match tokio::time::timeout(SESSION_TIMEOUT, builder.connect(&driver.url())).await {
