@@ -9,9 +9,14 @@ use cashier_core::config::Config;
 fn readme_toml() -> String {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let start = readme
-        .find("```toml\n")
-        .expect("a toml block in the README")
+    // The configuration section's example (the printing section has a smaller one before it).
+    let section = readme
+        .find("## Configuration")
+        .expect("a configuration section in the README");
+    let start = section
+        + readme[section..]
+            .find("```toml\n")
+            .expect("a toml block in the README's configuration section")
         + 8;
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
