@@ -74,7 +74,7 @@ export function CustomerDisplay({ feed = customerFeed }: { feed?: CustomerFeed }
         {v.shop}
       </p>
       {v.screen === "scan" && v.qr_svg ? (
-        <div class="cd-scan">
+        <div class="cd-qr-row">
           {/* The SVG is drawn by core from the payment URL; it carries no script. */}
           <div class="cd-qr" data-testid="customer-qr" dangerouslySetInnerHTML={{ __html: v.qr_svg }} />
           <div class="cd-side">
