@@ -11,7 +11,7 @@ use fantoccini::key::Key;
 use serde_json::json;
 
 use crate::harness::{
-    App, AppOptions, E2eResult, MONITOR_HEIGHT, MONITOR_WIDTH, ScanSuffix, WAIT, poll, shot_path,
+    App, AppOptions, E2eResult, MONITOR_HEIGHT, MONITOR_WIDTH, ScanSuffix, WAIT, poll,
 };
 
 /// Waits for the customer's password; paid about 2 × 3 s after the pay call.
@@ -69,7 +69,7 @@ async fn the_customer_display_is_full_screen_on_the_second_monitor_with_the_cash
             "{private} on the customer's screen"
         );
     }
-    screens.screenshot(&shot_path("customer-qr"))?;
+    app.screenshot_both(&screens, "customer-qr").await?;
 
     app.to_cashier_window().await?;
     app.sandbox().await?.pay_on_customer_page(url).await?;
@@ -78,7 +78,7 @@ async fn the_customer_display_is_full_screen_on_the_second_monitor_with_the_cash
     app.wait_for_text("customer-title", "支付成功", WAIT)
         .await?;
     assert!(app.text_of("customer-amount").await?.contains("25.00"));
-    screens.screenshot(&shot_path("customer-paid"))?;
+    app.screenshot_both(&screens, "customer-paid").await?;
     app.to_cashier_window().await?;
     app.finish().await
 }
@@ -114,7 +114,7 @@ async fn a_password_payment_shows_the_prompt_and_the_time_left_to_the_customer()
     )
     .await?;
     assert!(later < first);
-    screens.screenshot(&shot_path("customer-password"))?;
+    app.screenshot_both(&screens, "customer-password").await?;
 
     app.wait_for_text("customer-title", "支付成功", WAIT)
         .await?;

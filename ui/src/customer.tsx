@@ -35,8 +35,9 @@ function TimeLeft({ seen }: { seen: Seen }): JSX.Element | null {
   return (
     <p class="cd-left" data-testid="customer-time-left">
       <Icon name="clock" size={40} />
-      <span>
-        {zh("customer.timeLeft")} <span lang="en">{en("customer.timeLeft")}</span>
+      <span class="cd-left-label">
+        <span>{zh("customer.timeLeft")}</span>
+        <span lang="en">{en("customer.timeLeft")}</span>
       </span>
       <b data-testid="customer-time-left-value">{mmss(left)}</b>
     </p>

@@ -20,7 +20,7 @@ mod xkeys;
 pub use app::{App, AppOptions};
 pub use desk::{DEMO_PIN, ShownLine, fen_of};
 pub use monitors::{MONITOR_HEIGHT, MONITOR_WIDTH};
-pub use page::{poll, shot_path};
+pub use page::poll;
 pub use payments::{DECLINED_CODE, PAID_CODE, QUICK_GIVE_UP};
 pub use printer::SerialPrinter;
 pub use scanner::{ScanSuffix, SerialScanner};

@@ -73,11 +73,33 @@ impl App {
 
     /// The payload of the one QR code in what the current window shows.
     pub async fn qr_on_screen(&self) -> E2eResult<String> {
+        self.two_frames().await?;
+        let png = self.client.screenshot().await?;
+        decode_qr(&png)
+    }
+
+    /// The whole X screen, both windows side by side, as `target/e2e-shots/<name>.png`. Each
+    /// window is made to paint what its page shows first: under a WebDriver session the window
+    /// it is not driving was seen showing a frame seconds old (without WebDriver, typing
+    /// through the X server, both windows paint as they change).
+    pub async fn screenshot_both(&self, screens: &TwoMonitors, name: &str) -> E2eResult<()> {
+        let current = self.client.window().await?;
+        for handle in self.client.windows().await? {
+            self.client.switch_to_window(handle).await?;
+            self.two_frames().await?;
+            self.client.screenshot().await?;
+        }
+        self.client.switch_to_window(current).await?;
+        screens.screenshot(&super::page::shot_path(name))?;
+        Ok(())
+    }
+
+    /// After two animation frames the page's last change is painted.
+    async fn two_frames(&self) -> E2eResult<()> {
         let two_frames = "const done = arguments[arguments.length - 1];
             requestAnimationFrame(() => requestAnimationFrame(() => done(null)));";
         self.client.execute_async(two_frames, vec![]).await?;
-        let png = self.client.screenshot().await?;
-        decode_qr(&png)
+        Ok(())
     }
 }
 
