@@ -112,7 +112,7 @@ export const EN: Record<MsgKey, string> = {
   "settings.pollQr": "QR code",
   "settings.printer": "Receipt printer",
   "settings.customerDisplay": "Customer display",
-  "settings.customerDisplayHint": "Applies at the next start",
+  "settings.customerDisplayHint": "Automatic: on a second monitor when there is one. Applies at the next start.",
   "settings.shop": "Shop name (top of slips)",
   "settings.printerUrl": "Printer",
   "settings.noPrinter": "No printer (slips are previewed on screen)",

@@ -110,7 +110,7 @@ export const ZH = {
   "settings.pollQr": "二维码",
   "settings.printer": "小票打印机",
   "settings.customerDisplay": "客显（顾客屏）",
-  "settings.customerDisplayHint": "下次启动时生效",
+  "settings.customerDisplayHint": "自动：有第二块屏幕时在其上打开。下次启动时生效。",
   "settings.shop": "店名（小票抬头）",
   "settings.printerUrl": "打印机",
   "settings.noPrinter": "不用打印机（只在屏幕上预览小票）",

@@ -177,8 +177,10 @@ export function Settings({ store }: { store: Store }): JSX.Element {
                 </option>
               ))}
             </select>
-            <small class="field-hint">{t("settings.customerDisplayHint")}</small>
           </label>
+          <p class="field-hint" data-testid="settings-customer-display-hint">
+            {t("settings.customerDisplayHint")}
+          </p>
         </fieldset>
         <fieldset>
           <legend>{t("settings.backends")}</legend>

@@ -62,8 +62,9 @@ impl DisplayFields {
 
 fn label(d: CustomerDisplay, zh: bool) -> String {
     match (d, zh) {
-        (CustomerDisplay::Auto, true) => "自动：有第二块屏幕时打开".into(),
-        (CustomerDisplay::Auto, false) => "Automatic: on when a second monitor is present".into(),
+        // The field's hint says what automatic means.
+        (CustomerDisplay::Auto, true) => "自动".into(),
+        (CustomerDisplay::Auto, false) => "Automatic".into(),
         (CustomerDisplay::Off, true) => "关闭".into(),
         (CustomerDisplay::Off, false) => "Off".into(),
         // Monitor n is the (n+1)th: number 0 is the first, usually the cashier's.
