@@ -43,9 +43,14 @@ c['build'] = {'frontendDist': 'dist'}
 c['app']['windows'][0]['title'] = 'Baseline'
 c.setdefault('bundle', {})['icon'] = ['../../icons/icon.png']
 json.dump(c, open('bench/baseline/tauri.conf.json', 'w'), indent=2, ensure_ascii=False)
+# The same capabilities, less the app's own command (the baseline declares none).
+import glob, os
+os.makedirs('bench/baseline/capabilities', exist_ok=True)
+for path in glob.glob('src-tauri/capabilities/*.json'):
+    cap = json.load(open(path))
+    cap['permissions'] = [p for p in cap['permissions'] if p != 'allow-till']
+    json.dump(cap, open(os.path.join('bench/baseline/capabilities', os.path.basename(path)), 'w'), indent=2, ensure_ascii=False)
 PY
-  mkdir -p bench/baseline/capabilities
-  cp src-tauri/capabilities/*.json bench/baseline/capabilities/
   cp Cargo.lock bench/baseline/Cargo.lock
   cargo build -q --release --manifest-path bench/baseline/Cargo.toml --features tauri/custom-protocol \
     --target-dir "$root/target"

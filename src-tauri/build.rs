@@ -1,4 +1,5 @@
-//! Embeds the built web UI and the window configuration into the app.
+//! Embeds the built web UI and the window configuration into the app, and declares the app's
+//! command so that capabilities decide which window may call it.
 //!
 //! `tauri.conf.json` sits at the repository's top level (the design card's layout), so the path is
 //! given here and again in `generate_context!`. Its `frontendDist` is `ui/dist`, which only exists
@@ -19,7 +20,12 @@ fn main() {
         );
         return;
     }
-    let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json");
+    // Declaring the app's one command makes it a permission (`allow-till`): without this Tauri
+    // lets every window call it, the customer display's included. Only the cashier's window's
+    // capability (capabilities/default.json) grants it.
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(&["till"]));
     if let Err(error) = tauri_build::try_build(attributes) {
         println!("cargo::error=tauri build step failed: {error:#}");
     }

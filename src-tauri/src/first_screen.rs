@@ -17,6 +17,9 @@ const ENV: &str = "CASHIER_STARTUP_MARK";
 
 const SCRIPT: &str = r#"
 (function () {
+  // The cashier's window only: the customer display may not emit events.
+  var meta = window.__TAURI_INTERNALS__ && window.__TAURI_INTERNALS__.metadata;
+  if (!meta || !meta.currentWebview || meta.currentWebview.label !== 'main') { return; }
   function emit() {
     window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'startup:first-screen', payload: null });
   }

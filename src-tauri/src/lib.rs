@@ -1,15 +1,20 @@
 //! The Cashier desktop app: a thin Tauri shell over the `Till`. One command forwarding core's
-//! `Command`s to `Till::run`, one task forwarding `Till` events to the window, the question
-//! before closing with a payment in progress. No business rule lives here: everything comes from `cashier_core::till`.
+//! `Command`s to `Till::run`, one task forwarding `Till` events to the windows (the customer
+//! display's to its own window, the rest to the cashier's), the question before closing with a
+//! payment in progress. No business rule lives here: everything comes from `cashier_core::till`.
 
+mod customer;
 mod first_screen;
 
 use cashier_core::error::ErrorBody;
-use cashier_core::till::{Command, Reply, Till};
+use cashier_core::till::{Command, Reply, Till, TillEvent};
 use cashier_core::{Error, Lang};
 use cashier_open::ConfigFile;
 use cashier_sandbox::Sandbox;
-use tauri::{Emitter, Manager, State, WindowEvent};
+use tauri::{Emitter, EventTarget, Manager, State, WindowEvent};
+
+/// The cashier's window (`tauri.conf.json`).
+const MAIN: &str = "main";
 
 /// What the commands share: the till, and the sandbox standing in for the backends (kept
 /// alive for as long as the app runs).
@@ -34,7 +39,8 @@ async fn open() -> Result<Shell, Error> {
 }
 
 /// Every `Till` command, as one Tauri command: `invoke("till", { command })` with a `Command`
-/// (`ui/src/api.ts`). Closing anyway also closes the window, which only the shell can.
+/// (`ui/src/api.ts`). Closing anyway also closes the window, which only the shell can. Only the
+/// cashier's window may call it (`build.rs` declares it, `capabilities/default.json` allows it).
 #[tauri::command]
 async fn till(
     s: State<'_, Shell>,
@@ -55,8 +61,8 @@ async fn till(
     Ok(reply)
 }
 
-/// Opens the till, forwards its events to the window as `till`, and runs until the window
-/// closes.
+/// Opens the till, forwards its events to the windows, opens the customer display when it is
+/// wanted, and runs until the cashier's window closes.
 pub fn run() -> Result<(), tauri::Error> {
     cashier_open::log_to_stderr();
     tauri::Builder::default()
@@ -72,22 +78,36 @@ pub fn run() -> Result<(), tauri::Error> {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 while let Some(e) = events.recv().await {
-                    if let Err(err) = handle.emit("till", &e) {
-                        tracing::warn!("forwarding an event to the window: {err}");
+                    let sent = match &e {
+                        TillEvent::Customer { customer } => customer::send(&handle, customer),
+                        _ => handle.emit_to(EventTarget::webview_window(MAIN), "till", &e),
+                    };
+                    if let Err(err) = sent {
+                        tracing::warn!("forwarding an event to a window: {err}");
                     }
                 }
             });
+            let till = shell.till.clone();
             app.manage(shell);
+            // The till works without it: a display that cannot open is a line in the log.
+            if let Err(e) = customer::open(app.handle(), &till) {
+                tracing::warn!("opening the customer display: {e}");
+            }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event
-                && !window.state::<Shell>().till.may_close()
+        .on_window_event(|window, event| match event {
+            WindowEvent::CloseRequested { api, .. }
+                if window.label() == MAIN && !window.state::<Shell>().till.may_close() =>
             {
                 // Money may be moving: the window asks first (the UI's close dialog).
                 api.prevent_close();
-                let _ = window.emit("close-requested", ());
+                let _ = window.emit_to(EventTarget::webview_window(MAIN), "close-requested", ());
             }
+            // The app ends with the cashier's window: the customer's goes with it.
+            WindowEvent::Destroyed if window.label() == MAIN => {
+                customer::close(window.app_handle())
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![till])
         .run(tauri::generate_context!("../tauri.conf.json"))

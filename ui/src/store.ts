@@ -138,6 +138,8 @@ export class Store {
       case "attempt":
         this.remember(e.attempt);
         return;
+      case "customer":
+        return; // the customer display's own
     }
   }
 

@@ -3,7 +3,7 @@
 import { request } from "node:http";
 import { inject } from "vitest";
 import { bridgeReply, type TillTransport } from "../src/api";
-import type { Command, TillEvent } from "../src/bindings";
+import type { Command, CustomerView, TillEvent } from "../src/bindings";
 
 const BASE = inject("bridge");
 
@@ -33,6 +33,25 @@ export async function resetTill(): Promise<string> {
   const sandbox = (r.json as { sandbox: string | null }).sandbox;
   if (r.status !== 200 || !sandbox) throw new Error(`bridge reset: ${JSON.stringify(r.json)}`);
   return sandbox;
+}
+
+/** What the customer display shows now, as the bridge gives it. */
+export async function customerNow(): Promise<CustomerView> {
+  const r = await http("GET", `${BASE}/_bridge/customer`);
+  if (r.status !== 200) throw new Error(`the customer view: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json as CustomerView;
+}
+
+/** The customer presses 确认支付 on the page a QR code opens (it answers with a page, not JSON). */
+export function customerPays(codeUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(codeUrl, { method: "POST" }, (res) => {
+      res.resume();
+      res.on("end", () => ((res.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`${codeUrl}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** A POST to the sandbox itself: the customer page (`code_url`) or its fault injection. */

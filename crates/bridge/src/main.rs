@@ -8,6 +8,7 @@
 //! - `POST /till` with a `Command`'s JSON: `{"ok": reply}`, or `{"err": ErrorBody}` when the
 //!   till refuses (as the Tauri shell's command rejects).
 //! - `GET /events`: the till's events (`TillEvent`), server-sent as `till` events.
+//! - `GET /_bridge/customer`: what the customer display shows now (`CustomerView`).
 //! - `POST /_bridge/reset`: a new till in a new directory (each test starts afresh); the
 //!   events streams of the old one end. Answers, like `GET /_bridge`, `{"sandbox": url}`: the
 //!   embedded sandbox's address, for its customer page and fault injection.
@@ -111,6 +112,12 @@ async fn about(State(b): State<Bridge>) -> Response {
     Json(json!({ "sandbox": b.sandbox_url().await })).into_response()
 }
 
+/// What the customer display shows now (the desktop shell sends it to the display's window when
+/// it opens; through the bridge the page asks).
+async fn customer(State(b): State<Bridge>) -> Response {
+    Json(b.till().await.customer_view()).into_response()
+}
+
 async fn reset(State(b): State<Bridge>) -> Response {
     let fresh = match open().await {
         Ok(o) => o,
@@ -158,6 +165,7 @@ async fn start() -> Result<(), String> {
         .route("/events", get(events))
         .route("/_bridge", get(about))
         .route("/_bridge/reset", post(reset))
+        .route("/_bridge/customer", get(customer))
         .with_state(bridge);
     if std::env::args().any(|a| a == "--exit-with-stdin") {
         std::thread::spawn(|| {

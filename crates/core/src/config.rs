@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::cloudpay::CloudPayConfig;
 use crate::backend::http::HttpPolicy;
 use crate::backend::tourv5::TourV5Config;
+use crate::customer_display::CustomerDisplay;
 use crate::files::places::{self, System, SystemFolders};
 use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::print::PrinterConfig;
@@ -47,6 +48,9 @@ pub struct Config {
     pub shop: String,
     /// The receipt printer, if any.
     pub printer: PrinterConfig,
+    /// The customer display (客显): `auto` (on when a second monitor is present), `off`, or a
+    /// monitor's number (`1` = the second monitor). Read by the desktop app at start.
+    pub customer_display: CustomerDisplay,
 }
 
 impl Default for Config {
@@ -68,6 +72,7 @@ impl Default for Config {
             cloudpay_authen_key_file: None,
             shop: String::new(),
             printer: PrinterConfig::default(),
+            customer_display: CustomerDisplay::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod closing;
 pub mod code;
 pub mod config;
+pub mod customer_display;
 pub mod error;
 pub mod failpoint;
 pub mod files;

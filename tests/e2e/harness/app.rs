@@ -41,6 +41,8 @@ pub struct AppOptions {
     /// Run on the journal's path before the first start (the data folder exists, the file may
     /// not): a test writes what the till should find, as a long-used till would have it.
     pub seed_journal: Option<JournalSeed>,
+    /// The X display for the app (`DISPLAY`), another than the test's own (two monitors).
+    pub display: Option<String>,
 }
 
 pub struct App {
@@ -69,6 +71,9 @@ impl App {
         let mut env = app_environment(data.path());
         if let Some(tz) = options.machine_tz {
             env.push(("TZ".into(), tz.into()));
+        }
+        if let Some(display) = &options.display {
+            env.push(("DISPLAY".into(), display.into()));
         }
         if let Some(config) = &options.config_toml {
             let path = data.path().join("config.toml");

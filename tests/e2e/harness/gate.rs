@@ -13,13 +13,18 @@ const HOW: &str = "end-to-end tests run after scripts/setup-desktop, under \
                    `xvfb-run -a -s \"-screen 0 1280x800x24\"` with CASHIER_E2E=1 (as scripts/test-all runs them)";
 
 pub fn decide() -> Result<Gate, String> {
+    decide_also(None)
+}
+
+/// As [`decide`], with what else this test needs that is missing, if anything.
+pub fn decide_also(also_missing: Option<String>) -> Result<Gate, String> {
     let required = match std::env::var("CASHIER_E2E").ok().as_deref() {
         Some("1") => true,
         Some("0") => return Ok(Gate::Skip("CASHIER_E2E=0".into())),
         None | Some("") => false,
         Some(other) => return Err(format!("CASHIER_E2E must be 0 or 1, not {other:?}")),
     };
-    let missing = missing_prerequisite();
+    let missing = missing_prerequisite().or(also_missing);
     match (missing, required) {
         (None, _) => Ok(Gate::Run),
         (Some(what), true) => Err(format!("CASHIER_E2E=1 but {what}: {HOW}")),

@@ -26,4 +26,9 @@ printer_url: string, printer_paper: Paper, printer_code_page: CodePage,
 /**
  * A slip after each paid payment and each refund.
  */
-printer_slips: boolean, };
+printer_slips: boolean, 
+/**
+ * `auto`, `off`, or a monitor's number (`1` = the second monitor), as
+ * [`DisplayFields::choices`] offers them.
+ */
+customer_display: string, };

@@ -56,10 +56,6 @@ export const EN: Record<MsgKey, string> = {
 
   "status.till": "Till {till}",
   "status.operator": "Operator {operator}",
-  "status.reachable": "OK",
-  "status.unreachable": "unreachable",
-  "status.notConfigured": "not set up",
-  "status.unchecked": "not checked",
   "status.scanner": "Scanner",
   "status.scannerConnected": "connected",
   "status.scannerConnecting": "connecting",
@@ -115,6 +111,8 @@ export const EN: Record<MsgKey, string> = {
   "settings.pollCloud": "Cloud Pay code",
   "settings.pollQr": "QR code",
   "settings.printer": "Receipt printer",
+  "settings.customerDisplay": "Customer display",
+  "settings.customerDisplayHint": "Automatic: on a second monitor when there is one. Applies at the next start.",
   "settings.shop": "Shop name (top of slips)",
   "settings.printerUrl": "Printer",
   "settings.noPrinter": "No printer (slips are previewed on screen)",
@@ -131,9 +129,7 @@ export const EN: Record<MsgKey, string> = {
   "settings.saved": "Saved",
   "settings.close": "Close",
 
-  "customer.welcome": "Welcome",
-  "customer.scan": "Scan with WeChat or Alipay to pay",
-  "customer.paid": "Paid",
+  "customer.timeLeft": "Time left",
 
   "status.desk": "Manager's desk",
 

@@ -54,10 +54,6 @@ export const ZH = {
 
   "status.till": "收银台 {till}",
   "status.operator": "操作员 {operator}",
-  "status.reachable": "正常",
-  "status.unreachable": "连不上",
-  "status.notConfigured": "未配置",
-  "status.unchecked": "未检查",
   "status.scanner": "扫码枪",
   "status.scannerConnected": "已连接",
   "status.scannerConnecting": "正在连接",
@@ -113,6 +109,8 @@ export const ZH = {
   "settings.pollCloud": "云支付付款码",
   "settings.pollQr": "二维码",
   "settings.printer": "小票打印机",
+  "settings.customerDisplay": "客显（顾客屏）",
+  "settings.customerDisplayHint": "自动：有第二块屏幕时在其上打开。下次启动时生效。",
   "settings.shop": "店名（小票抬头）",
   "settings.printerUrl": "打印机",
   "settings.noPrinter": "不用打印机（只在屏幕上预览小票）",
@@ -129,9 +127,7 @@ export const ZH = {
   "settings.saved": "已保存",
   "settings.close": "关闭",
 
-  "customer.welcome": "欢迎光临",
-  "customer.scan": "请用微信或支付宝扫码支付",
-  "customer.paid": "支付成功",
+  "customer.timeLeft": "剩余时间",
 
   "status.desk": "主管台",
 

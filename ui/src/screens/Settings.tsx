@@ -47,6 +47,7 @@ function toDraft(v: SettingsView): Draft {
     printer_paper: v.printer_paper,
     printer_code_page: v.printer_code_page,
     printer_slips: v.printer_slips,
+    customer_display: v.customer_display,
   };
 }
 
@@ -162,6 +163,24 @@ export function Settings({ store }: { store: Store }): JSX.Element {
           </label>
           {text("timezone", "settings-timezone")}
           {text("max_amount", "settings-max-amount")}
+          <label class="field">
+            <span class="field-label">{t("settings.customerDisplay")}</span>
+            <select
+              class="input"
+              data-testid="settings-customer-display"
+              value={draft.customer_display}
+              onChange={(e) => set("customer_display", e.currentTarget.value)}
+            >
+              {view.customer_display_choices.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p class="field-hint" data-testid="settings-customer-display-hint">
+            {t("settings.customerDisplayHint")}
+          </p>
         </fieldset>
         <fieldset>
           <legend>{t("settings.backends")}</legend>

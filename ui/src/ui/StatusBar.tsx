@@ -4,11 +4,10 @@ import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
 import { Icon } from "./bits";
 
-function backendWord(b: BackendStatus, t: Translate): { cls: string; word: string } {
-  if (!b.configured) return { cls: "off", word: t("status.notConfigured") };
-  if (b.reachable === true) return { cls: "ok", word: t("status.reachable") };
-  if (b.reachable === false) return { cls: "bad", word: b.message ?? t("status.unreachable") };
-  return { cls: "off", word: t("status.unchecked") };
+/** Core says the backend's state in words and whether it is a fault (unchecked before the login is one). */
+function backendClass(b: BackendStatus): string {
+  if (b.fault) return "bad";
+  return b.state === "reachable" ? "ok" : "off";
 }
 
 function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; word: string } {
@@ -57,10 +56,16 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
         </span>
       )}
       {status.backends.map((b) => {
-        const w = backendWord(b, t);
+        const cls = backendClass(b);
         return (
-          <span key={b.name} class={`sb-item sb-${w.cls}`} data-testid={`status-backend-${b.name}`} title={b.message ?? ""}>
-            <Icon name={w.cls === "bad" ? "cross" : "dot"} size={16} /> {b.label} {w.word}
+          <span
+            key={b.name}
+            class={`sb-item sb-${cls}`}
+            data-testid={`status-backend-${b.name}`}
+            data-fault={b.fault}
+            title={b.message ?? ""}
+          >
+            <Icon name={b.state === "unreachable" ? "cross" : b.fault ? "warn" : "dot"} size={16} /> {b.label} {b.word}
           </span>
         );
       })}

@@ -1,5 +1,5 @@
 //! One event stream for every front end: attempts (checkout), scans and the scanner's state,
-//! and the till's status. A subscriber that falls behind is not left with a gap: it is sent
+//! the till's status, and what the customer display shows. A subscriber that falls behind is not left with a gap: it is sent
 //! the current state of every live attempt from the journal, and the status, instead of the
 //! events it missed.
 
@@ -39,6 +39,8 @@ pub enum TillEvent {
     Printer { printer: super::PrinterView },
     /// Backends, counts, clock: the status bar changed.
     Status { status: TillStatus },
+    /// What the customer display shows changed; for the customer's window only.
+    Customer { customer: super::CustomerView },
 }
 
 /// A subscription to the till's events.
@@ -105,7 +107,7 @@ impl TillEvents {
 }
 
 impl Till {
-    /// The current state as events: the status, then every live attempt.
+    /// The current state as events: the status, every live attempt, then the customer display.
     fn snapshot(&self) -> VecDeque<TillEvent> {
         let mut out = VecDeque::new();
         out.push_back(TillEvent::Status {
@@ -123,6 +125,9 @@ impl Till {
             ),
             Err(e) => tracing::warn!("re-reading live attempts for a lagging subscriber: {e}"),
         }
+        out.push_back(TillEvent::Customer {
+            customer: self.customer_view(),
+        });
         out
     }
 }
@@ -160,6 +165,7 @@ pub(super) fn forward(
                     }
                     Err(err) => tracing::warn!("building an attempt's view: {err}"),
                 }
+                t.customer_saw(&a, e.progress);
                 Some(t.status())
             })
             .await;

@@ -9,6 +9,7 @@
 
 mod closing;
 mod command;
+mod customer;
 mod desk;
 mod desk_accounts;
 mod desk_outcome;
@@ -23,6 +24,7 @@ mod printing_worker;
 mod reads;
 mod scanner;
 mod settings;
+mod settings_display;
 mod settings_form;
 mod status;
 pub mod view;
@@ -39,6 +41,7 @@ use tokio::task::JoinHandle;
 
 pub use crate::checkout::Progress;
 pub use command::{COMMANDS, Command, CommandInfo, CommandReplies, Reply};
+pub use customer::{CustomerScreen, CustomerView, OUTCOME_SHOWN, Words};
 pub use desk::DESK_IDLE;
 pub use desk_accounts::{AuditPage, AuditRowView, DeskView};
 pub use events::{ScanView, TillEvent, TillEvents};
@@ -46,12 +49,13 @@ pub use input::{InputCheck, QrChoice};
 pub use printing::{PrintJobState, PrintJobView, PrintKind, PrintReport, PrinterView, SlipPreview};
 pub use reads::{AttemptFilter, DayReportView, ReportRow};
 pub use settings::{SettingsInput, SettingsView};
+pub use settings_display::{DisplayChoice, DisplayFields};
 pub use settings_form::{
     BackendFields, PollingFields, PrinterFields, ScannerFields, SettingsForm, TillFields,
 };
 pub use status::{
-    BackendName, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus, SessionStatus,
-    TillStatus,
+    BackendName, BackendState, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus,
+    SessionStatus, TillStatus,
 };
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
@@ -128,6 +132,8 @@ struct Inner {
     desk: Mutex<Option<desk::DeskSession>>,
     /// The receipt printer: what is known of it, and the worker printing the queue.
     printing: printing_link::PrinterLink,
+    /// What the customer display shows.
+    customer: Mutex<customer::Board>,
 }
 
 /// A cheap handle; clones share the till.
@@ -161,6 +167,7 @@ impl Till {
                 closing: AtomicBool::new(false),
                 desk: Mutex::new(None),
                 printing: printing_link::PrinterLink::default(),
+                customer: Mutex::new(customer::Board::default()),
             }),
         };
         till.ensure_demo_manager()?;
@@ -263,6 +270,7 @@ impl Till {
         let _ = self.inner.events.send(TillEvent::Status {
             status: status.clone(),
         });
+        self.customer_logged_in();
         Ok(status)
     }
 

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::settings_display::DisplayChoice;
 use super::settings_form::SettingsForm;
 use super::{Till, read, write};
 use crate::Error;
@@ -25,6 +26,8 @@ pub struct SettingsView {
     pub cloudpay_key_set: bool,
     /// What the scanner's baud field offers.
     pub baud_choices: Vec<String>,
+    /// What the customer display's field offers, in the till's language.
+    pub customer_display_choices: Vec<DisplayChoice>,
     pub config_path: String,
     pub sandbox: bool,
 }
@@ -49,6 +52,7 @@ impl Till {
         let form = SettingsForm::of(&cfg, self.lang());
         SettingsView {
             baud_choices: form.scanner.baud_choices(),
+            customer_display_choices: form.display.choices(self.lang()),
             form,
             cloudpay_key_set: key_set,
             config_path: self
@@ -144,6 +148,8 @@ impl Till {
         if printer_changed {
             self.printer_changed();
         }
+        // The shop's name heads the customer display too.
+        self.customer_refresh();
         Ok(self.settings())
     }
 }

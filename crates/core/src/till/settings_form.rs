@@ -1,5 +1,5 @@
 //! The settings form: the fields the settings screen shows and sends back, in the screen's
-//! five sections, each mirroring a part of the configuration. Numbers are text, as typed in
+//! sections, each mirroring a part of the configuration. Numbers are text, as typed in
 //! their fields: core writes them and reads them back. No secret is here.
 //!
 //! On the wire the sections are flattened: the screen sees one flat object
@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::settings_display::DisplayFields;
 use crate::config::{Config, PollPolicies};
 use crate::error::Field;
 use crate::print::{CodePage, Paper, PrinterUrl};
@@ -29,6 +30,8 @@ pub struct SettingsForm {
     pub polling: PollingFields,
     #[serde(flatten)]
     pub printer: PrinterFields,
+    #[serde(flatten)]
+    pub display: DisplayFields,
 }
 
 /// Who and where this till is.
@@ -115,6 +118,7 @@ impl SettingsForm {
             scanner: ScannerFields::of(&cfg.scanner),
             polling: PollingFields::of(&cfg.poll),
             printer: PrinterFields::of(cfg),
+            display: DisplayFields::of(cfg),
         }
     }
 
@@ -125,6 +129,7 @@ impl SettingsForm {
         self.scanner.apply(&mut cfg.scanner)?;
         self.polling.apply(&mut cfg.poll)?;
         self.printer.apply(cfg)?;
+        self.display.apply(cfg)?;
         cfg.validate()?;
         if !cfg.scanner.port.is_empty() {
             cfg.scanner.validate().map_err(|e| ConfigError::Start {

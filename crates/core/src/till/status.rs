@@ -33,6 +33,17 @@ pub enum BackendName {
     Cloudpay,
 }
 
+/// Where the till stands with a backend, for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendState {
+    NotConfigured,
+    /// Configured, not talked to yet (before the login).
+    Unchecked,
+    Reachable,
+    Unreachable,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct BackendStatus {
     pub name: BackendName,
@@ -41,6 +52,40 @@ pub struct BackendStatus {
     /// `None` until the till has talked to it.
     pub reachable: Option<bool>,
     pub message: Option<String>,
+    pub state: BackendState,
+    /// The state in words (`未检查`); what went wrong is in `message`.
+    pub word: String,
+    /// Shown as a fault: a configured backend the till cannot vouch for, unchecked before the
+    /// login included (no payment can go through it yet).
+    pub fault: bool,
+}
+
+impl BackendState {
+    fn of(configured: bool, reachable: Option<bool>) -> BackendState {
+        match (configured, reachable) {
+            (false, _) => BackendState::NotConfigured,
+            (true, None) => BackendState::Unchecked,
+            (true, Some(true)) => BackendState::Reachable,
+            (true, Some(false)) => BackendState::Unreachable,
+        }
+    }
+
+    fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (BackendState::NotConfigured, Lang::ZhCn) => "未配置",
+            (BackendState::NotConfigured, Lang::En) => "not set up",
+            (BackendState::Unchecked, Lang::ZhCn) => "未检查",
+            (BackendState::Unchecked, Lang::En) => "not checked",
+            (BackendState::Reachable, Lang::ZhCn) => "正常",
+            (BackendState::Reachable, Lang::En) => "OK",
+            (BackendState::Unreachable, Lang::ZhCn) => "连不上",
+            (BackendState::Unreachable, Lang::En) => "unreachable",
+        }
+    }
+
+    fn fault(self) -> bool {
+        matches!(self, BackendState::Unchecked | BackendState::Unreachable)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -150,19 +195,26 @@ impl Till {
         let counts = self.live_counts();
         let session = SessionStatus::of(session.as_deref(), &cfg.operator);
         let logged_in = session.logged_in;
-        let backend = |name, configured: bool| BackendStatus {
-            name,
-            label: match (name, lang) {
-                (BackendName::Tourv5, Lang::ZhCn) => "Tour V5 后台",
-                (BackendName::Tourv5, Lang::En) => "Tour V5",
-                (BackendName::Cloudpay, Lang::ZhCn) => "云支付",
-                (BackendName::Cloudpay, Lang::En) => "Cloud Pay",
-            }
-            .to_string(),
-            configured,
+        let backend = |name, configured: bool| {
             // Logged in means the login (Tour V5) and the key (Cloud Pay) were accepted.
-            reachable: (configured && logged_in).then_some(true),
-            message: None,
+            let reachable = (configured && logged_in).then_some(true);
+            let state = BackendState::of(configured, reachable);
+            BackendStatus {
+                name,
+                label: match (name, lang) {
+                    (BackendName::Tourv5, Lang::ZhCn) => "Tour V5 后台",
+                    (BackendName::Tourv5, Lang::En) => "Tour V5",
+                    (BackendName::Cloudpay, Lang::ZhCn) => "云支付",
+                    (BackendName::Cloudpay, Lang::En) => "Cloud Pay",
+                }
+                .to_string(),
+                configured,
+                reachable,
+                message: None,
+                state,
+                word: state.word(lang).to_string(),
+                fault: state.fault(),
+            }
         };
         let backends = vec![
             backend(BackendName::Tourv5, cfg.tourv5.is_some()),

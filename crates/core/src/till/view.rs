@@ -168,7 +168,7 @@ fn clock_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
-fn wallet(a: &Attempt) -> Option<Wallet> {
+pub(super) fn wallet(a: &Attempt) -> Option<Wallet> {
     match a.channel {
         Channel::WechatQr | Channel::PosWechatBarcode => Some(Wallet::Wechat),
         Channel::AlipayQr => Some(Wallet::Alipay),

@@ -10,6 +10,7 @@ mod checkout_qr;
 mod checkout_till;
 mod closing;
 mod config;
+mod customer;
 mod desk_pins;
 mod desk_reads;
 mod domain;
