@@ -390,9 +390,21 @@ fn open_reader(path: &Path) -> Result<Connection, JournalError> {
 /// is ever mistaken for one, nor one for another program's.
 const APPLICATION_ID: i32 = 0x4353_4852;
 
-/// Tables a journal has; a file with these and no application id is a journal written before
-/// the id was set.
-const JOURNAL_TABLES: [&str; 3] = ["attempts", "transitions", "refunds"];
+/// Tables the journal's migrations create. A file holding only these and no application id yet is
+/// a journal: one written before the id was set, or one another connection is creating right now
+/// (it sets the id after the migrations, so every table a migration adds must be listed here, or
+/// a second till opening a new file at that moment takes it for another program's).
+const JOURNAL_TABLES: [&str; 9] = [
+    "attempts",
+    "transitions",
+    "refunds",
+    "managers",
+    "audit",
+    "seals",
+    "z_reports",
+    "print_jobs",
+    "print_setup",
+];
 
 /// Refuses, without writing anything, a database that belongs to another program.
 fn refuse_foreign(conn: &Connection, path: &Path) -> Result<(), JournalError> {
