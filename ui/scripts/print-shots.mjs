@@ -8,34 +8,15 @@
 //   npm run build && node scripts/print-shots.mjs       → shots-out/print-*.png
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { chromium } from "playwright-core";
 import { startBridge } from "./bridge.mjs";
+import { waitPort } from "./port.mjs";
 
 const PORT = 4183;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROOT = new URL("..", import.meta.url).pathname;
 const OUT = `${ROOT}shots-out/`;
 const FIXTURES = JSON.parse(readFileSync(`${ROOT}test/fixtures/print-previews.json`, "utf8"));
-
-function waitPort(port, ms) {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tryOnce = () => {
-      const s = createConnection(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.end();
-        resolve();
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > until) reject(new Error(`port ${port} not open`));
-        else setTimeout(tryOnce, 100);
-      });
-    };
-    tryOnce();
-  });
-}
 
 async function call(url, body) {
   const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

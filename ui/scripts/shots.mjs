@@ -11,9 +11,9 @@
 // Needs Debian's chromium (apt-get install chromium fonts-noto-cjk); CHROMIUM=/path overrides.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { createConnection } from "node:net";
 import { chromium } from "playwright-core";
 import { startBridge } from "./bridge.mjs";
+import { waitPort } from "./port.mjs";
 
 const PORT = 4173;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -23,25 +23,6 @@ const SIZES = [
   [1024, 768],
 ];
 const LANGS = ["zh-CN", "en"];
-
-function waitPort(port, ms) {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tryOnce = () => {
-      const s = createConnection(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.end();
-        resolve();
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > until) reject(new Error(`port ${port} not open`));
-        else setTimeout(tryOnce, 100);
-      });
-    };
-    tryOnce();
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

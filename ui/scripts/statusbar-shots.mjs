@@ -7,32 +7,13 @@
 // Needs Debian's chromium, like scripts/shots.mjs.
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createConnection } from "node:net";
 import { chromium } from "playwright-core";
 import { startBridge } from "./bridge.mjs";
+import { waitPort } from "./port.mjs";
 
 const PORT = 4175;
 const BASE = `http://127.0.0.1:${PORT}`;
 const OUT = new URL("../shots-out/", import.meta.url).pathname;
-
-function waitPort(port, ms) {
-  const until = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tryOnce = () => {
-      const s = createConnection(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.end();
-        resolve();
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > until) reject(new Error(`port ${port} not open`));
-        else setTimeout(tryOnce, 100);
-      });
-    };
-    tryOnce();
-  });
-}
 
 async function call(method, url, body) {
   const r = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
