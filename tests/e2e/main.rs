@@ -15,6 +15,7 @@ mod installed;
 mod keyboard;
 mod printing;
 mod recovery;
+mod scanner_load;
 mod serial;
 mod smoke;
 mod typing;

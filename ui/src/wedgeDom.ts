@@ -68,6 +68,12 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOpt
   // was *handled*, with slack.
   let lastT = 0;
   const SLACK_MS = 150;
+  // A timer this late means the page could not run (a healthy page runs one within a few ms); it then
+  // looks again RECHECK_MS later, at most MAX_RECHECKS times in a row (a page that stays that busy still
+  // gets its keys handed back, just later).
+  const LATE_MS = 50;
+  const RECHECK_MS = 20;
+  const MAX_RECHECKS = 25;
 
   const restore = () => {
     const s = snapshot;
@@ -134,8 +140,26 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOpt
     const due = detector.deadline();
     if (due === null) return;
     // Every handled event reschedules, so when this fires nothing came for the whole wait: the burst
-    // (or the person's keys) ended at `due` on the events' clock.
-    timer = setTimeout(() => apply(detector.tick(due + 1)), Math.max(0, due - lastT) + SLACK_MS);
+    // (or the person's keys) ended at `due` on the events' clock. Unless the page was too busy to run
+    // anything (a long frame, a pause of the machine): then the timer fires late, and the keys that came
+    // meanwhile may still wait in the queue behind it. Measured here: a page busy for 300 ms or more ended
+    // a scan one key before its Enter, and the scan was lost. So a late timer looks again a moment later,
+    // after the queued keys, and only a timer on time ends the run.
+    const wait = Math.max(0, due - lastT) + SLACK_MS;
+    let intended = win.performance.now() + wait;
+    let rechecks = 0;
+    const check = () => {
+      const now = win.performance.now();
+      if (now - intended > LATE_MS && rechecks < MAX_RECHECKS) {
+        rechecks += 1;
+        intended = now + RECHECK_MS;
+        timer = setTimeout(check, RECHECK_MS);
+        return;
+      }
+      timer = null;
+      apply(detector.tick(due + 1));
+    };
+    timer = setTimeout(check, wait);
   };
 
   const onKey = (e: KeyboardEvent) => {

@@ -149,6 +149,26 @@ describe("wedge in a window", () => {
     expect(field.value).toBe("5.5");
   });
 
+  it("a page too busy to run while the scan's Enter waited in the queue: still one scan", async () => {
+    // The keys as the X server stamped them, all in time; the page then stalls (a long frame) past the
+    // timer that ends a burst, so that timer and the queued Enter are both due when it runs again.
+    const keys = [...Array.from(CODE), "Enter"].map(
+      (k) => new KeyboardEvent("keydown", { key: k, code: k === "Enter" ? "Enter" : `Digit${k}`, bubbles: true, cancelable: true }),
+    );
+    const enter = keys.pop();
+    for (const ev of keys) field.dispatchEvent(ev);
+    const stalled = performance.now();
+    while (performance.now() - stalled < 450) {
+      // busy: nothing else runs
+    }
+    await sleep(0);
+    if (enter) field.dispatchEvent(enter);
+    await sleep(400);
+    expect(seen.errors).toEqual([]);
+    expect(seen.scans).toEqual([CODE]);
+    expect(field.value).toBe("5.5");
+  });
+
   it("a burst in a field whose suffix never comes is typing: every key ends up in the field, in order", async () => {
     for (const c of "1345202738") press(c);
     await sleep(400);

@@ -4,7 +4,7 @@
 //! unhurried): a test of typing speed that uses them cannot see what a cashier meets.
 
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 use tokio::process::Command;
@@ -152,5 +152,19 @@ impl XKeyboard {
         );
         xdotool(&args).await?;
         Ok(())
+    }
+
+    /// A wedge burst whose Enter goes out last in the same `xdotool` run with no pause after it,
+    /// so the moment the run ends is the moment the Enter reached the X server (within the
+    /// process's exit): the time it gives back is when the scanner's last key was sent.
+    pub async fn timed_scan(&self, code: &str, gap: Duration) -> E2eResult<SystemTime> {
+        self.focus().await?;
+        let mut args: Vec<String> = vec!["key".into(), "--delay".into(), ms(gap)];
+        for c in code.chars() {
+            args.push(keysym(c)?);
+        }
+        args.extend(["key".into(), "--delay".into(), "0".into(), "Return".into()]);
+        xdotool(&args).await?;
+        Ok(SystemTime::now())
     }
 }
