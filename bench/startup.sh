@@ -4,6 +4,9 @@
 # alternately in one Xvfb server. Prints medians and the Cashier/baseline ratio (goal: ≤ 1.2×).
 #
 #   bench/startup.sh [RUNS]        (default 7; needs ui/dist and scripts/setup-desktop)
+#   BENCH_TWO_MONITORS=1 bench/startup.sh [RUNS]
+#                                  on two monitors (an X.Org dummy server, as root): the app with
+#                                  the customer display off and on, and the baseline
 #
 # What is measured, and how:
 # - start: from spawning the process to the first paint of its page. Both apps carry the same
@@ -20,6 +23,13 @@
 #   fresh journal. One unrecorded run of each comes first, so both binaries are equally in the OS
 #   page cache: "cold" here means a new process, not an empty page cache (dropping that would
 #   disturb everything else on the machine).
+# - Except the GL driver's shader cache, which all runs share (MESA_SHADER_CACHE_DIR), warmed by
+#   the unrecorded runs: on a real till it lives in ~/.cache and outlasts every start but the very
+#   first. Measured here (2026-12-06): with a fresh one per run, WebKit's Skia rasterizer compiled
+#   its shaders on llvmpipe (Xvfb has no GPU) for 1.2–1.5 s of CPU in about half the app's starts,
+#   which put 1.5 s on those starts; the baseline's plain text needs few shaders and never paid it.
+#   That is the first start after installing, on a machine without a GPU; BENCH_COLD_SHADERS=1
+#   measures it (a fresh shader cache per run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -56,13 +66,35 @@ PY
   cp Cargo.lock bench/baseline/Cargo.lock
   cargo build -q --release --manifest-path bench/baseline/Cargo.toml --features tauri/custom-protocol \
     --target-dir "$root/target"
-  CASHIER_BENCH_IN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  if [ -z "${BENCH_TWO_MONITORS:-}" ]; then
+    CASHIER_BENCH_IN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  fi
+  # Two monitors: the X.Org server with the dummy driver the customer display's e2e tests use
+  # (Xvfb's monitors have no output, and GTK lists none of them), the second monitor right of
+  # the first. Needs root, like Xorg itself here.
+  for program in Xorg xrandr; do
+    command -v $program >/dev/null || { echo "$program is missing: run scripts/setup-desktop" >&2; exit 1; }
+  done
+  n=40
+  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
+  xlog=$(mktemp)
+  Xorg ":$n" -config "$root/tests/e2e/harness/xorg-two-monitors.conf" -logfile "$xlog" \
+    -noreset -nolisten tcp >/dev/null 2>&1 &
+  xorg=$!
+  trap 'kill $xorg 2>/dev/null; wait $xorg 2>/dev/null; rm -f "$xlog"' EXIT
+  for _ in $(seq 100); do DISPLAY=":$n" xrandr --query >/dev/null 2>&1 && break; sleep 0.1; done
+  DISPLAY=":$n" xrandr --addmode DUMMY1 1280x800
+  DISPLAY=":$n" xrandr --output DUMMY1 --mode 1280x800 --right-of DUMMY0
+  DISPLAY=":$n" xrandr --listmonitors | grep -q "Monitors: 2" || { echo "the dummy X server made no two monitors" >&2; exit 1; }
+  DISPLAY=":$n" CASHIER_BENCH_IN_XVFB=1 "$0" "$@"
+  exit
 fi
 
 app_bin=$root/target/release/cashier-app
 base_bin=$root/target/release/cashier-bench-baseline
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+shaders=$scratch/shaders
 
 # Every descendant of $1, and $1.
 tree() {
@@ -88,13 +120,16 @@ memory() {
   echo "$pss $rss"
 }
 
-# One start of binary $1: prints "START_MS PSS_KB RSS_KB".
+# One start of binary $1, with the configuration file $2 when given: prints "START_MS PSS_KB RSS_KB".
 run_once() {
-  local bin=$1 dir line start end pid pids
+  local bin=$1 config=${2:-} dir line start end pid pids
   dir=$(mktemp -d "$scratch/run.XXXX")
+  [ -n "${BENCH_COLD_SHADERS:-}" ] && shaders=$dir/shaders
+  [ -n "$config" ] && cp "$config" "$dir/cashier.toml"
   start=$EPOCHREALTIME
   coproc APP {
-    CASHIER_STARTUP_MARK=1 CASHIER_DB="$dir/journal.db" XDG_DATA_HOME="$dir/data" \
+    [ -n "$config" ] && export CASHIER_CONFIG="$dir/cashier.toml"
+    CASHIER_STARTUP_MARK=1 CASHIER_DB="$dir/journal.db" XDG_DATA_HOME="$dir/data" MESA_SHADER_CACHE_DIR="$shaders" \
       XDG_CACHE_HOME="$dir/cache" XDG_CONFIG_HOME="$dir/config" exec "$bin" 2>"$dir/stderr"
   }
   pid=$APP_PID
@@ -123,6 +158,42 @@ run_once() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+col() { awk -v c="$2" '{ print $c }' "$1" | median; }
+
+if [ -n "${BENCH_TWO_MONITORS:-}" ]; then
+  # The customer display off and on (the setting, as a shop writes it), and the baseline.
+  printf 'customer_display = "off"\n' >"$scratch/off.toml"
+  printf 'customer_display = "1"\n' >"$scratch/on.toml"
+  echo "== warm-up (not recorded)" >&2
+  run_once "$app_bin" "$scratch/on.toml" >/dev/null
+  run_once "$base_bin" >/dev/null
+  : >"$scratch/off" >"$scratch/on" >"$scratch/base"
+  for ((i = 1; i <= runs; i++)); do
+    a=$(run_once "$app_bin" "$scratch/off.toml")
+    c=$(run_once "$app_bin" "$scratch/on.toml")
+    b=$(run_once "$base_bin")
+    echo "run $i/$runs  display off: $a   display on: $c   baseline: $b   (ms pss_kB rss_kB)" >&2
+    echo "$a" >>"$scratch/off"
+    echo "$c" >>"$scratch/on"
+    echo "$b" >>"$scratch/base"
+  done
+  for v in off on base; do
+    for k in 1 2 3; do eval "${v}_$k=$(col "$scratch/$v" $k)"; done
+  done
+  awk -v runs="$runs" -v om="$off_1" -v op="$off_2" -v or="$off_3" -v nm="$on_1" -v np="$on_2" -v nr="$on_3" \
+    -v bm="$base_1" -v bp="$base_2" -v br="$base_3" 'BEGIN {
+    printf "\nmedians of %d runs on two 1280x800 monitors (X.Org dummy driver; release builds)\n", runs
+    printf "%-26s %18s %22s %22s\n", "", "first screen (ms)", "idle PSS, tree (MiB)", "idle RSS, tree (MiB)"
+    printf "%-26s %18.0f %22.1f %22.1f\n", "cashier, display off", om, op / 1024, or / 1024
+    printf "%-26s %18.0f %22.1f %22.1f\n", "cashier, display on", nm, np / 1024, nr / 1024
+    printf "%-26s %18.0f %22.1f %22.1f\n", "baseline (minimal)", bm, bp / 1024, br / 1024
+    printf "%-26s %17.2fx %21.2fx %21.2fx\n", "display off / baseline", om / bm, op / bp, or / br
+    printf "%-26s %17.2fx %21.2fx %21.2fx\n", "display on / off", nm / om, np / op, nr / or
+    printf "%-26s %+16.0f ms %+18.1f MiB %+18.1f MiB\n", "the second window costs", nm - om, (np - op) / 1024, (nr - or) / 1024
+  }'
+  exit
+fi
+
 echo "== warm-up (not recorded)" >&2
 run_once "$app_bin" >/dev/null
 run_once "$base_bin" >/dev/null
@@ -136,7 +207,6 @@ for ((i = 1; i <= runs; i++)); do
   echo "$b" >>"$scratch/base"
 done
 
-col() { awk -v c="$2" '{ print $c }' "$1" | median; }
 a_ms=$(col "$scratch/app" 1) a_pss=$(col "$scratch/app" 2) a_rss=$(col "$scratch/app" 3)
 b_ms=$(col "$scratch/base" 1) b_pss=$(col "$scratch/base" 2) b_rss=$(col "$scratch/base" 3)
 awk -v runs="$runs" -v am="$a_ms" -v ap="$a_pss" -v ar="$a_rss" -v bm="$b_ms" -v bp="$b_pss" -v br="$b_rss" 'BEGIN {

@@ -24,37 +24,7 @@ pub const MONITOR_HEIGHT: u64 = 800;
 const DUMMY_DRIVER: &str = "/usr/lib/xorg/modules/drivers/dummy_drv.so";
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 
-const CONFIG: &str = r#"
-Section "ServerFlags"
-  Option "DontVTSwitch" "true"
-  Option "AllowMouseOpenFail" "true"
-  Option "PciForceNone" "true"
-  Option "AutoEnableDevices" "false"
-  Option "AutoAddDevices" "false"
-EndSection
-Section "Device"
-  Identifier "card"
-  Driver "dummy"
-  VideoRam 65536
-EndSection
-Section "Monitor"
-  Identifier "monitor"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  Modeline "1280x800" 24.15 1280 1312 1400 1432 800 819 822 841
-EndSection
-Section "Screen"
-  Identifier "screen"
-  Device "card"
-  Monitor "monitor"
-  DefaultDepth 24
-  SubSection "Display"
-    Depth 24
-    Modes "1280x800"
-    Virtual 2560 800
-  EndSubSection
-EndSection
-"#;
+const CONFIG: &str = include_str!("xorg-two-monitors.conf");
 
 /// What is missing on this machine for a two-monitor display, if anything.
 pub fn missing() -> Option<String> {
