@@ -44,6 +44,13 @@ if (!window.__scanLoad) {
       for (const e of b.pending.splice(0)) e.shown = shown;
     });
   };
+  // The keys' own times (keyup: the wedge swallows a burst's keydowns), to tell a failure's cause:
+  // keys far apart when the X server stamped them, or handed to the page late.
+  b.keys = [];
+  window.addEventListener("keyup", (e) => {
+    b.keys.push({ key: e.key, stamped: Math.round(e.timeStamp), handled: Math.round(performance.now()) });
+    if (b.keys.length > 40) b.keys.shift();
+  }, true);
   new MutationObserver(look).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
   });
@@ -159,6 +166,8 @@ struct Load<'a> {
     tally: Tally,
     /// Events read while waiting that belong to what comes next.
     seen: Vec<PageEvent>,
+    /// What the page showed up to the last burst's read line, for a failure's message.
+    last_burst: String,
 }
 
 impl Load<'_> {
@@ -225,11 +234,21 @@ impl Load<'_> {
                     dom,
                     frame: frame - sent,
                 });
+                self.last_burst = format!("{events:?}");
                 self.seen = events.split_off(read + 1);
                 return Ok(());
             }
             if let Some(error) = events.iter().find(|e| e.is_line("scan-line-error")) {
-                bail!("{case}: the burst was not read: {error:?}");
+                let keys = self
+                    .app
+                    .client()
+                    .execute("return window.__scanLoad.keys;", vec![])
+                    .await?;
+                bail!(
+                    "{case}: the burst was not read: {error:?}{}; the page showed {events:?}; \
+                     its last keys (keyup: stamped, handled, ms on the page's clock): {keys}",
+                    spread(&keys, code.chars().count() + 1)
+                );
             }
             if Instant::now() > deadline {
                 bail!("{case}: the scan never showed as read; the page showed {events:?}");
@@ -255,10 +274,25 @@ impl Load<'_> {
 
     /// The paid band, the charge of exactly `fen` for `bill`, and the code's shown ends.
     async fn paid(&mut self, bill: &str, fen: u64, code: &str, case: &str) -> E2eResult<()> {
-        self.app
-            .by_testid("paid-band", WAIT)
-            .await
-            .with_context(|| format!("{case}: not paid"))?;
+        if let Err(e) = self.app.by_testid("paid-band", WAIT).await {
+            let shot = self.app.screenshot_named("scanner-load-failure").await?;
+            let screen = self.app.screen().await?;
+            let filter = json!({ "filter": { "live_only": false, "day": null, "search": bill } });
+            let attempts = self.app.invoke("attempts", filter).await?;
+            let keys = self
+                .app
+                .client()
+                .execute("return window.__scanLoad.keys;", vec![])
+                .await?;
+            let events = self.drain().await?;
+            bail!(
+                "{case}: not paid ({e}); the {screen} screen shows ({}), the attempts for {bill}: \
+                 {attempts}; the page showed up to the scan {}, and since {events:?}; its last keys (keyup: \
+                 stamped, handled): {keys}",
+                shot.display(),
+                self.last_burst
+            );
+        }
         let charged = self.app.sandbox().await?.charges_of(bill).await?;
         if charged != [fen] {
             bail!("{case}: charged {charged:?} for {bill}, typed {fen} fen");
@@ -355,6 +389,29 @@ impl Load<'_> {
     }
 }
 
+/// Whether the X server itself stamped the burst's keys further apart than a scanner types
+/// them: XTEST's keys are stamped when the server gets round to them, so a server busy drawing
+/// (Xvfb draws in software, on the machine's CPU) spreads a burst, and a gap past the wedge's
+/// 60 ms makes it typing by definition. A real keyboard's or scanner's keys carry the kernel's
+/// time instead. Said in the failure, so a loaded test machine is not taken for the app's fault.
+fn spread(keys: &serde_json::Value, burst: usize) -> String {
+    let stamps: Vec<f64> = keys
+        .as_array()
+        .map(|keys| keys.iter().filter_map(|k| k["stamped"].as_f64()).collect())
+        .unwrap_or_default();
+    let burst = &stamps[stamps.len().saturating_sub(burst)..];
+    let widest = burst.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+    if widest > 60.0 {
+        format!(
+            " (the X server stamped this burst's keys up to {widest:.0} ms apart, past the \
+             wedge's 60 ms: the machine was too busy for the test's keyboard, so the keys were \
+             rightly typing)"
+        )
+    } else {
+        String::new()
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(at).copied().unwrap_or(f64::NAN)
@@ -390,6 +447,7 @@ async fn scanner_bursts_mixed_with_typing_are_all_read_and_nothing_leaks() -> E2
         dice: Dice(0x5eed_cafe),
         tally: Tally::default(),
         seen: Vec::new(),
+        last_burst: String::new(),
     };
     let started = Instant::now();
     let mut round = 0;
