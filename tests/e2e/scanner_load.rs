@@ -392,8 +392,9 @@ impl Load<'_> {
 /// Whether the X server itself stamped the burst's keys further apart than a scanner types
 /// them: XTEST's keys are stamped when the server gets round to them, so a server busy drawing
 /// (Xvfb draws in software, on the machine's CPU) spreads a burst, and a gap past the wedge's
-/// 60 ms makes it typing by definition. A real keyboard's or scanner's keys carry the kernel's
-/// time instead. Said in the failure, so a loaded test machine is not taken for the app's fault.
+/// 60 ms makes it typing by definition. A real keyboard's or scanner's keys are stamped as they
+/// arrive, by the server's input thread (X.Org since 1.19), whatever its drawing is doing. Said in
+/// the failure, so a loaded test machine is not taken for the app's fault.
 fn spread(keys: &serde_json::Value, burst: usize) -> String {
     let stamps: Vec<f64> = keys
         .as_array()
