@@ -51,6 +51,14 @@ impl StoreError {
         if let Some(db) = e.as_db_error() {
             let detail = db.message().to_string();
             let code = db.code();
+            // The server going away (shut down, restarting, our backend terminated) or the
+            // link failing: the link, not the data.
+            if code.code().starts_with("08") || code.code().starts_with("57P") {
+                return StoreError::Unreachable {
+                    url: url.to_string(),
+                    detail,
+                };
+            }
             if *code == SqlState::INVALID_PASSWORD
                 || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
             {
