@@ -343,7 +343,7 @@ impl Config {
         }
         // The store's URL (with its password) may come from the environment alone.
         if let Some(v) = get("CASHIER_STORE_URL") {
-            self.store.get_or_insert_with(StoreConfig::default).url = StoreUrl::new(v);
+            self.store.get_or_insert_with(StoreConfig::default).env_url = Some(StoreUrl::new(v));
         }
         if let Some(v) = get("CASHIER_CLOUDPAY_STAFF_ID") {
             cloudpay(self).staff_id = v;

@@ -99,6 +99,10 @@ pub struct StoreConfig {
     /// the password can stay out of the file.
     #[serde(default)]
     pub url: StoreUrl,
+    /// `CASHIER_STORE_URL`, when set: used instead of `url`, and never written back to the
+    /// file (saving the settings must not copy a password from the environment to the disk).
+    #[serde(skip)]
+    pub env_url: Option<StoreUrl>,
     /// The merchant this till belongs to: with the till's id, the key of every row it ships.
     #[serde(default)]
     pub merchant: String,
@@ -119,6 +123,7 @@ impl Default for StoreConfig {
     fn default() -> StoreConfig {
         StoreConfig {
             url: StoreUrl::default(),
+            env_url: None,
             merchant: String::new(),
             till_role: None,
             batch: default_batch(),
@@ -134,15 +139,28 @@ fn plain(s: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// A role name that needs no quoting: what `cashier store add-till` creates.
+fn role_name(r: &str) -> bool {
+    (1..=63).contains(&r.len())
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 impl StoreConfig {
+    /// The URL to connect to: the environment's, else the file's.
+    pub fn effective_url(&self) -> &StoreUrl {
+        self.env_url.as_ref().unwrap_or(&self.url)
+    }
+
     pub fn validate(&self) -> Result<(), Error> {
-        if self.url.expose().trim().is_empty() {
+        let url = self.effective_url();
+        if url.expose().trim().is_empty() {
             return Err(ConfigError::Missing {
                 setting: "store.url".into(),
             }
             .into());
         }
-        self.url.check()?;
+        url.check()?;
         if !plain(&self.merchant, 32) {
             return Err(ConfigError::said(
                 "store.merchant",
@@ -151,13 +169,11 @@ impl StoreConfig {
             )
             .into());
         }
-        if let Some(role) = &self.till_role
-            && !(plain(role, 63) && !role.contains('-'))
-        {
+        if self.till_role.as_deref().is_some_and(|r| !role_name(r)) {
             return Err(ConfigError::said(
                 "store.till_role",
-                "a PostgreSQL role name: 1 to 63 letters, digits or '_'",
-                "PostgreSQL 角色名：1 到 63 个字母、数字或“_”",
+                "a PostgreSQL role name: 1 to 63 lowercase letters, digits or '_'",
+                "PostgreSQL 角色名：1 到 63 个小写字母、数字或“_”",
             )
             .into());
         }

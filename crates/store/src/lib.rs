@@ -81,7 +81,7 @@ impl Store {
     pub fn from_config(cfg: &StoreConfig) -> Result<Store, StoreError> {
         cfg.validate()
             .map_err(|e| StoreError::Config(e.to_string()))?;
-        Store::open(&cfg.url, cfg.till_role.as_deref())
+        Store::open(cfg.effective_url(), cfg.till_role.as_deref())
     }
 
     pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -102,7 +102,7 @@ impl Store {
     /// (this till must be upgraded first), an older one needs `cashier store migrate`.
     pub async fn check_schema(&self) -> Result<i32, StoreError> {
         let client = self.client().await?;
-        schema::check(&**client, &self.url, &self.role).await
+        schema::check(&client, &self.url, &self.role).await
     }
 }
 
