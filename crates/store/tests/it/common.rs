@@ -35,6 +35,12 @@ enum Guard {
 pub fn server() -> Option<String> {
     match std::env::var("CASHIER_TEST_PG") {
         Ok(url) if !url.is_empty() => Some(url),
+        // CI sets this: a store test that cannot reach its server fails rather than passes.
+        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
+            panic!(
+                "CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set (scripts/postgres start)"
+            )
+        }
         _ => {
             eprintln!(
                 "skipped: CASHIER_TEST_PG is not set. Run `eval \"$(scripts/postgres start)\"` \
@@ -191,6 +197,28 @@ pub fn pay(journal: &Journal, till: &str, from: u32, n: u32) {
             .record(a.id, Change::new(AttemptState::Paid, "SUCCESS"), now)
             .unwrap();
     }
+}
+
+/// One attempt begun and left sending, bill numbered `i`.
+pub fn pay_pending(journal: &Journal, till: &str, i: u32) {
+    let now = Utc::now();
+    journal
+        .begin(
+            NewAttempt {
+                bill: BillNo::parse(&format!("B{till}-{i}")).unwrap(),
+                amount: Fen(100 + u64::from(i)),
+                channel: Channel::PosWechatBarcode,
+                wallet: None,
+                code_masked: None,
+                operator: "cashier".into(),
+                scheme: OrderScheme::internal("CS", till).unwrap(),
+                bill_paid_before: None,
+            },
+            now,
+            now.date_naive(),
+            i,
+        )
+        .unwrap();
 }
 
 /// The (seq, hash) of every seal in `journal`.

@@ -3,6 +3,7 @@
 //! say so and pass, as the desktop's end-to-end tests do without a display.
 
 mod common;
+mod report;
 mod roles;
 mod schema;
 mod ship;
