@@ -74,6 +74,103 @@ END $$;
 CREATE TRIGGER seals_checked BEFORE INSERT ON cashier.seals
     FOR EACH ROW EXECUTE FUNCTION cashier.seal_arrives();
 
+-- What the reports read, derived by the engine from the seals as they arrive (never written by a
+-- till): each attempt with its identity and its last state, each refund part with its last state,
+-- and each Z. A day's report then groups one row per attempt instead of sorting every transition.
+CREATE TABLE cashier.attempts (
+    merchant     text   NOT NULL,
+    till         text   NOT NULL,
+    business_day date   NOT NULL,
+    attempt_id   bigint NOT NULL,
+    -- From the attempt's seal (NULL while a hole keeps it away).
+    channel      text,
+    amount_fen   bigint,
+    order_no     text,
+    bill         text,
+    created_at   text,
+    -- From its last transition, and that transition's sequence.
+    state        text,
+    state_seq    bigint,
+    PRIMARY KEY (merchant, till, business_day, attempt_id)
+) PARTITION BY RANGE (business_day);
+CREATE TABLE cashier.attempts_default PARTITION OF cashier.attempts DEFAULT;
+-- The attempts still open, of every till: few, found without reading the day.
+CREATE INDEX attempts_open ON cashier.attempts (merchant, business_day)
+    WHERE state IN ('sending', 'pending', 'issuing', 'shown', 'unknown', 'abandoned');
+
+CREATE TABLE cashier.refunds (
+    merchant     text   NOT NULL,
+    till         text   NOT NULL,
+    business_day date   NOT NULL,
+    refund_id    bigint NOT NULL,
+    attempt_id   bigint,
+    amount_fen   bigint,
+    state        text,
+    state_seq    bigint,
+    PRIMARY KEY (merchant, till, business_day, refund_id)
+);
+
+CREATE TABLE cashier.closed_days (
+    merchant     text   NOT NULL,
+    till         text   NOT NULL,
+    business_day date   NOT NULL,
+    z_number     bigint NOT NULL,
+    seq          bigint NOT NULL,
+    PRIMARY KEY (merchant, till, business_day)
+);
+
+-- Once per INSERT statement (a batch), over the rows it wrote: a later state never gives way
+-- to an earlier one, whatever order holes are filled in. SECURITY DEFINER: a till's role may
+-- insert seals, not write what is derived from them.
+CREATE FUNCTION cashier.seals_applied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO cashier.attempts AS a
+        (merchant, till, business_day, attempt_id, channel, amount_fen, order_no, bill, created_at)
+    SELECT merchant, till, business_day, ref_id, channel, amount_fen,
+           (body::jsonb) ->> 'order_no', (body::jsonb) ->> 'bill', (body::jsonb) ->> 'created_at'
+    FROM fresh WHERE kind = 'attempt'
+    ON CONFLICT (merchant, till, business_day, attempt_id) DO UPDATE
+        SET channel = EXCLUDED.channel, amount_fen = EXCLUDED.amount_fen,
+            order_no = EXCLUDED.order_no, bill = EXCLUDED.bill, created_at = EXCLUDED.created_at;
+
+    INSERT INTO cashier.attempts AS a (merchant, till, business_day, attempt_id, state, state_seq)
+    SELECT DISTINCT ON (merchant, till, business_day, attempt_id)
+           merchant, till, business_day, attempt_id, state, seq
+    FROM fresh WHERE kind = 'transition'
+    ORDER BY merchant, till, business_day, attempt_id, seq DESC
+    ON CONFLICT (merchant, till, business_day, attempt_id) DO UPDATE
+        SET state = EXCLUDED.state, state_seq = EXCLUDED.state_seq
+        WHERE a.state_seq IS NULL OR a.state_seq < EXCLUDED.state_seq;
+
+    INSERT INTO cashier.refunds AS r
+        (merchant, till, business_day, refund_id, attempt_id, amount_fen, state, state_seq)
+    SELECT merchant, till, business_day, ref_id, attempt_id, amount_fen, state, seq
+    FROM fresh WHERE kind = 'refund'
+    ON CONFLICT (merchant, till, business_day, refund_id) DO UPDATE
+        SET attempt_id = EXCLUDED.attempt_id, amount_fen = EXCLUDED.amount_fen,
+            state = CASE WHEN r.state_seq > EXCLUDED.state_seq THEN r.state ELSE EXCLUDED.state END,
+            state_seq = greatest(r.state_seq, EXCLUDED.state_seq);
+
+    INSERT INTO cashier.refunds AS r (merchant, till, business_day, refund_id, state, state_seq)
+    SELECT DISTINCT ON (merchant, till, business_day, ref_id)
+           merchant, till, business_day, ref_id, state, seq
+    FROM fresh WHERE kind = 'refund_state'
+    ORDER BY merchant, till, business_day, ref_id, seq DESC
+    ON CONFLICT (merchant, till, business_day, refund_id) DO UPDATE
+        SET state = EXCLUDED.state, state_seq = EXCLUDED.state_seq
+        WHERE r.state_seq IS NULL OR r.state_seq < EXCLUDED.state_seq;
+
+    INSERT INTO cashier.closed_days (merchant, till, business_day, z_number, seq)
+    SELECT merchant, till, business_day, ref_id, seq FROM fresh WHERE kind = 'z'
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER seals_applied AFTER INSERT ON cashier.seals
+    REFERENCING NEW TABLE AS fresh
+    FOR EACH STATEMENT EXECUTE FUNCTION cashier.seals_applied();
+
 -- Where each till's shipping stands. `seq` is the high-water mark: every seal from 1 to `seq`
 -- is here and linked, so a till (or the store) resumes after it, whatever either remembers.
 CREATE TABLE cashier.heads (
@@ -109,6 +206,9 @@ ALTER TABLE cashier.tills ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.seals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.heads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.conflicts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cashier.attempts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cashier.refunds ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cashier.closed_days ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY own_till ON cashier.tills FOR SELECT TO cashier_till USING (role = current_user);
 CREATE POLICY own_rows ON cashier.seals FOR ALL TO cashier_till
@@ -126,6 +226,18 @@ CREATE POLICY own_conflicts ON cashier.conflicts FOR ALL TO cashier_till
                    WHERE t.merchant = conflicts.merchant AND t.till = conflicts.till AND t.role = current_user))
     WITH CHECK (EXISTS (SELECT 1 FROM cashier.tills t
                    WHERE t.merchant = conflicts.merchant AND t.till = conflicts.till AND t.role = current_user));
+CREATE POLICY own_attempts ON cashier.attempts FOR SELECT TO cashier_till
+    USING (EXISTS (SELECT 1 FROM cashier.tills t
+                   WHERE t.merchant = attempts.merchant AND t.till = attempts.till AND t.role = current_user));
+CREATE POLICY own_refunds ON cashier.refunds FOR SELECT TO cashier_till
+    USING (EXISTS (SELECT 1 FROM cashier.tills t
+                   WHERE t.merchant = refunds.merchant AND t.till = refunds.till AND t.role = current_user));
+CREATE POLICY own_closed_days ON cashier.closed_days FOR SELECT TO cashier_till
+    USING (EXISTS (SELECT 1 FROM cashier.tills t
+                   WHERE t.merchant = closed_days.merchant AND t.till = closed_days.till AND t.role = current_user));
+CREATE POLICY read_all ON cashier.attempts FOR SELECT TO cashier_reader USING (true);
+CREATE POLICY read_all ON cashier.refunds FOR SELECT TO cashier_reader USING (true);
+CREATE POLICY read_all ON cashier.closed_days FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.tills FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.seals FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.heads FOR SELECT TO cashier_reader USING (true);
@@ -139,3 +251,5 @@ GRANT SELECT, INSERT ON cashier.seals TO cashier_till;
 GRANT SELECT, INSERT, UPDATE ON cashier.heads TO cashier_till;
 GRANT SELECT, INSERT ON cashier.conflicts TO cashier_till;
 GRANT SELECT ON cashier.seals, cashier.heads, cashier.conflicts TO cashier_reader;
+GRANT SELECT ON cashier.attempts, cashier.refunds, cashier.closed_days
+    TO cashier_till, cashier_reader;

@@ -15,6 +15,9 @@ const MIGRATIONS: &[&str] = &[include_str!("../sql/0001_seals.sql")];
 /// The schema version this program writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
+/// The tables partitioned by month of business day.
+const PARTITIONED: [&str; 2] = ["seals", "attempts"];
+
 /// Serialises migrations of one database (a `pg_advisory_lock` key: "CSHR" in ASCII).
 const MIGRATE_LOCK: i64 = 0x4353_4852;
 
@@ -107,7 +110,7 @@ async fn version(client: &Client) -> Result<i32, tokio_postgres::Error> {
     row.try_get(0)
 }
 
-/// The monthly partitions of the seals from 12 months before `today` to 24 after. A month
+/// The monthly partitions of the seals and attempts from 12 months before `today` to 24 after. A month
 /// some of whose rows already sit in the default partition is left there (PostgreSQL refuses
 /// a partition whose rows the default holds); the report reads both alike.
 async fn add_partitions(
@@ -126,26 +129,30 @@ async fn add_partitions(
         let Some(end) = start.checked_add_months(Months::new(1)) else {
             continue;
         };
-        let name = format!("seals_{:04}_{:02}", start.year(), start.month());
-        let row = client
-            .query_one(
-                "SELECT to_regclass('cashier.' || $1) IS NOT NULL,
-                        EXISTS (SELECT 1 FROM cashier.seals_default
-                                WHERE business_day >= $2 AND business_day < $3)",
-                &[&name, &start, &end],
-            )
-            .await?;
-        let (exists, in_default): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
-        if exists || in_default {
-            continue;
+        for table in PARTITIONED {
+            let name = format!("{table}_{:04}_{:02}", start.year(), start.month());
+            let row = client
+                .query_one(
+                    &format!(
+                        "SELECT to_regclass('cashier.' || $1) IS NOT NULL,
+                                EXISTS (SELECT 1 FROM cashier.{table}_default
+                                        WHERE business_day >= $2 AND business_day < $3)"
+                    ),
+                    &[&name, &start, &end],
+                )
+                .await?;
+            let (exists, in_default): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
+            if exists || in_default {
+                continue;
+            }
+            client
+                .batch_execute(&format!(
+                    "CREATE TABLE IF NOT EXISTS cashier.{name} PARTITION OF cashier.{table} \
+                     FOR VALUES FROM ('{start}') TO ('{end}')"
+                ))
+                .await?;
+            made.push(name);
         }
-        client
-            .batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS cashier.{name} PARTITION OF cashier.seals \
-                 FOR VALUES FROM ('{start}') TO ('{end}')"
-            ))
-            .await?;
-        made.push(name);
     }
     Ok(made)
 }
