@@ -1,6 +1,7 @@
 //! The store's own check of what it holds: every seal's hash recomputed by the engine, every
-//! link to the seal before, and each till's high-water mark against the seal it names. A row
-//! changed at the store, by whoever could, shows here.
+//! link to the seal before, each till's high-water mark against the seal it names, and the
+//! reports' copy of each attempt against its seals. A row changed at the store, by whoever
+//! could, shows here.
 
 use serde::Serialize;
 
@@ -39,6 +40,22 @@ SELECT h.merchant, h.till, h.seq, 'the high-water mark names another hash than i
 FROM cashier.heads h JOIN cashier.seals s
   ON s.merchant = h.merchant AND s.till = h.till AND s.seq = h.seq
 WHERE ($1::text IS NULL OR h.merchant = $1) AND s.hash <> h.hash
+UNION ALL
+SELECT a.merchant, a.till, coalesce(s.seq, a.state_seq, 0),
+       format('the reports'' copy of attempt %s is not what its seals say', a.attempt_id)
+FROM cashier.attempts a
+LEFT JOIN cashier.seals s
+  ON s.merchant = a.merchant AND s.till = a.till AND s.business_day = a.business_day
+ AND s.kind = 'attempt' AND s.ref_id = a.attempt_id
+LEFT JOIN (SELECT DISTINCT ON (merchant, till, business_day, attempt_id)
+                  merchant, till, business_day, attempt_id, state, seq
+           FROM cashier.seals WHERE kind = 'transition' AND ($1::text IS NULL OR merchant = $1)
+           ORDER BY merchant, till, business_day, attempt_id, seq DESC) t
+  ON t.merchant = a.merchant AND t.till = a.till AND t.business_day = a.business_day
+ AND t.attempt_id = a.attempt_id
+WHERE ($1::text IS NULL OR a.merchant = $1)
+  AND (a.channel IS DISTINCT FROM s.channel OR a.amount_fen IS DISTINCT FROM s.amount_fen
+       OR a.state IS DISTINCT FROM t.state OR a.state_seq IS DISTINCT FROM t.seq)
 ORDER BY 1, 2, 3 LIMIT $3"#;
 
 impl Store {
