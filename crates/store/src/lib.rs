@@ -84,6 +84,12 @@ impl Store {
         Store::open(cfg.effective_url(), cfg.till_role.as_deref())
     }
 
+    /// How many connections the pool may hold (4 by default): one shipper needs one; a process
+    /// that ships for many tills at once (a benchmark) more.
+    pub fn set_max_connections(&self, n: usize) {
+        self.pool.resize(n.max(1));
+    }
+
     pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(|e| match e {
             deadpool_postgres::PoolError::Backend(e) => self.pg(e),

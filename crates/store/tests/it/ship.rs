@@ -162,7 +162,10 @@ async fn a_row_changed_at_the_store_is_found() {
     )
     .await;
     let breaks = store.verify(None).await.unwrap();
-    assert!(breaks.iter().all(|b| b.seq == 4 && b.till == "01"), "{breaks:?}");
+    assert!(
+        breaks.iter().all(|b| b.seq == 4 && b.till == "01"),
+        "{breaks:?}"
+    );
     assert!(breaks[0].what.contains("hash"), "{breaks:?}");
 
     // Rehashing the row does not hide it: the next seal no longer links to it.
