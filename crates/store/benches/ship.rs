@@ -4,10 +4,11 @@
 //!
 //! `cargo bench -p cashier-store --bench ship -- TILLS ATTEMPTS [faults]`
 //!
-//! 1. Live: every till pays ATTEMPTS payments, one every `PAY_EVERY` ms (all tills at once),
-//!    while its shipper syncs every `SYNC_EVERY` ms: the lag from a payment's last journal
-//!    commit to its seal being at the store, p50 and p99. With `faults`, every connection of the
-//!    tills is cut every 300 ms meanwhile.
+//! 1. Live: every till pays ATTEMPTS payments, the store as a whole taking `STORE_RATE` a
+//!    second (a till one every TILLS / STORE_RATE s), and ships after each payment as the app's
+//!    task does (and at least every second, and 100 ms after a failure): the lag from a
+//!    payment's last journal commit to its seal being at the store, p50 and p99. With `faults`,
+//!    every connection of the tills is cut every 300 ms meanwhile.
 //! 2. Catch-up: every till pays ATTEMPTS more with the shippers stopped, then all ship at once:
 //!    seals per second ingested.
 //! 3. Checks: the store holds exactly every journal's seals (0 lost, 0 duplicated), its chains
@@ -25,8 +26,11 @@ use cashier_store::{Store, TillKey};
 use chrono::Utc;
 use tokio::sync::Mutex;
 
-const PAY_EVERY: Duration = Duration::from_millis(200);
-const SYNC_EVERY: Duration = Duration::from_millis(100);
+/// Payments a second, all tills together.
+const STORE_RATE: u32 = 250;
+/// A till's shipper ships at least this often, and tries again this long after a failure.
+const SYNC_AT_LEAST: Duration = Duration::from_secs(1);
+const RETRY_AFTER: Duration = Duration::from_millis(100);
 const BATCH: u32 = 500;
 const MERCHANT: &str = "BENCH";
 
@@ -35,6 +39,8 @@ struct SimTill {
     journal: Arc<Journal>,
     /// (last seal of a payment, when it was committed), oldest first, not yet at the store.
     waiting: Mutex<Vec<(i64, Instant)>>,
+    /// Told after each payment: the shipper's cue.
+    paid: tokio::sync::Notify,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -50,7 +56,10 @@ async fn main() {
     let tills: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
     let attempts: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
     let faults = args.iter().any(|a| a == "faults");
-    println!("{tills} tills x {attempts} payments, batch {BATCH}, faults: {faults}");
+    let pay_every = Duration::from_secs(1) * tills as u32 / STORE_RATE;
+    println!(
+        "{tills} tills x {attempts} payments, one per till every {pay_every:?}, batch {BATCH}, faults: {faults}"
+    );
 
     let db = format!("bench_{}", std::process::id());
     let (admin_client, conn) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
@@ -77,6 +86,7 @@ async fn main() {
             key: TillKey::new(MERCHANT, till),
             journal: Arc::new(journal),
             waiting: Mutex::new(Vec::new()),
+            paid: tokio::sync::Notify::new(),
         }));
     }
     // All tills share one role (row-level security as for one each) and one pool.
@@ -92,28 +102,33 @@ async fn main() {
         let sim2 = sim.clone();
         payers.push(tokio::spawn(async move {
             // Tills start spread over one payment interval.
-            tokio::time::sleep(PAY_EVERY * n as u32 / tills as u32).await;
+            tokio::time::sleep(pay_every * n as u32 / tills as u32).await;
             for i in 0..attempts {
                 pay(&sim2, i).await;
-                tokio::time::sleep(PAY_EVERY).await;
+                sim2.paid.notify_one();
+                tokio::time::sleep(pay_every).await;
             }
         }));
         let (sim, store, done, lags) = (sim.clone(), store.clone(), done.clone(), lags.clone());
         shippers.push(tokio::spawn(async move {
             loop {
                 let finished = done.load(Ordering::Relaxed);
-                if let Ok(r) = store.sync(&sim.key, &sim.journal, BATCH).await {
-                    let now = Instant::now();
-                    let mut waiting = sim.waiting.lock().await;
-                    let shipped = waiting.partition_point(|(seq, _)| *seq <= r.head);
-                    lags.lock()
-                        .await
-                        .extend(waiting.drain(..shipped).map(|(_, at)| now - at));
-                    if finished && waiting.is_empty() {
-                        return;
+                match store.sync(&sim.key, &sim.journal, BATCH).await {
+                    Ok(r) => {
+                        let now = Instant::now();
+                        let mut waiting = sim.waiting.lock().await;
+                        let shipped = waiting.partition_point(|(seq, _)| *seq <= r.head);
+                        lags.lock()
+                            .await
+                            .extend(waiting.drain(..shipped).map(|(_, at)| now - at));
+                        if finished && waiting.is_empty() {
+                            return;
+                        }
+                        drop(waiting);
+                        let _ = tokio::time::timeout(SYNC_AT_LEAST, sim.paid.notified()).await;
                     }
+                    Err(_) => tokio::time::sleep(RETRY_AFTER).await,
                 }
-                tokio::time::sleep(SYNC_EVERY).await;
             }
         }));
     }
@@ -183,7 +198,7 @@ async fn main() {
             loop {
                 match store.sync(&sim.key, &sim.journal, BATCH).await {
                     Ok(r) if r.caught_up() => return r.inserted,
-                    _ => tokio::time::sleep(SYNC_EVERY).await,
+                    _ => tokio::time::sleep(RETRY_AFTER).await,
                 }
             }
         }));

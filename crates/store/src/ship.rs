@@ -86,11 +86,14 @@ impl Store {
     /// Where `till` stands at the store: the resume point after any restart.
     pub async fn head(&self, till: &TillKey) -> Result<Head, StoreError> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
+        let stmt = client
+            .prepare_cached(
                 "SELECT seq, hash, journal_seq FROM cashier.heads WHERE merchant = $1 AND till = $2",
-                &[&till.merchant, &till.till],
             )
+            .await
+            .map_err(|e| self.pg(e))?;
+        let row = client
+            .query_opt(&stmt, &[&till.merchant, &till.till])
             .await
             .map_err(|e| self.pg(e))?;
         Ok(match row {
@@ -124,16 +127,23 @@ impl Store {
         let (m, t) = (&till.merchant, &till.till);
         // The till's head row, locked: two shippers of one till take turns.
         tx.execute(
-            "INSERT INTO cashier.heads (merchant, till) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &tx.prepare_cached(
+                "INSERT INTO cashier.heads (merchant, till) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .await
+            .map_err(|e| self.pg(e))?,
             &[m, t],
         )
         .await
         .map_err(|e| self.pg(e))?;
-        let head: i64 = tx
-            .query_one(
+        let lock = tx
+            .prepare_cached(
                 "SELECT seq FROM cashier.heads WHERE merchant = $1 AND till = $2 FOR UPDATE",
-                &[m, t],
             )
+            .await
+            .map_err(|e| self.pg(e))?;
+        let head: i64 = tx
+            .query_one(&lock, &[m, t])
             .await
             .map_err(|e| self.pg(e))?
             .get(0);
@@ -145,12 +155,15 @@ impl Store {
         if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
             // What the store holds around the batch: the seals it repeats, and the neighbours
             // each new seal must link to.
-            let rows = tx
-                .query(
+            let around = tx
+                .prepare_cached(
                     "SELECT seq, hash, prev_hash FROM cashier.seals
                      WHERE merchant = $1 AND till = $2 AND seq BETWEEN $3 AND $4",
-                    &[m, t, &(first.seq - 1), &(last.seq + 1)],
                 )
+                .await
+                .map_err(|e| self.pg(e))?;
+            let rows = tx
+                .query(&around, &[m, t, &(first.seq - 1), &(last.seq + 1)])
                 .await
                 .map_err(|e| self.pg(e))?;
             let mut stored: BTreeMap<i64, (String, String)> = rows
@@ -168,9 +181,13 @@ impl Store {
                             arrived_hash: s.hash.clone(),
                         });
                         tx.execute(
-                            "INSERT INTO cashier.conflicts
+                            &tx.prepare_cached(
+                                "INSERT INTO cashier.conflicts
                                  (merchant, till, seq, stored_hash, arrived_hash, arrived_body)
                              VALUES ($1, $2, $3, $4, $5, $6)",
+                            )
+                            .await
+                            .map_err(|e| self.pg(e))?,
                             &[m, t, &s.seq, hash, &s.hash, &s.body],
                         )
                         .await
@@ -212,8 +229,8 @@ impl Store {
             out.inserted = insert(&tx, till, &fresh).await.map_err(|e| self.pg(e))?;
         }
         // The new high-water mark: the end of the run of seals that starts right after it.
-        let row = tx
-            .query_opt(
+        let run_end = tx
+            .prepare_cached(
                 "SELECT s.seq, s.hash FROM cashier.seals s
                  WHERE s.merchant = $1 AND s.till = $2 AND s.seq > $3
                    AND EXISTS (SELECT 1 FROM cashier.seals f
@@ -221,8 +238,11 @@ impl Store {
                    AND NOT EXISTS (SELECT 1 FROM cashier.seals n
                                    WHERE n.merchant = $1 AND n.till = $2 AND n.seq = s.seq + 1)
                  ORDER BY s.seq LIMIT 1",
-                &[m, t, &head],
             )
+            .await
+            .map_err(|e| self.pg(e))?;
+        let row = tx
+            .query_opt(&run_end, &[m, t, &head])
             .await
             .map_err(|e| self.pg(e))?;
         out.head = head;
@@ -231,9 +251,13 @@ impl Store {
             out.head = *seq;
         }
         tx.execute(
-            "UPDATE cashier.heads SET seq = $3, hash = coalesce($4, hash),
+            &tx.prepare_cached(
+                "UPDATE cashier.heads SET seq = $3, hash = coalesce($4, hash),
                     journal_seq = greatest(journal_seq, $5), seen_at = now()
              WHERE merchant = $1 AND till = $2",
+            )
+            .await
+            .map_err(|e| self.pg(e))?,
             &[m, t, &out.head, &moved.map(|(_, h)| h), &journal_seq],
         )
         .await
@@ -291,7 +315,9 @@ impl Store {
                 report.conflicts = shipped.conflicts;
                 break;
             }
-            if seals.is_empty() || !moved {
+            // A short batch was the journal's end when it was read: caught up, without one more
+            // round trip to learn it.
+            if seals.len() < batch as usize || !moved {
                 break;
             }
         }
@@ -313,7 +339,7 @@ async fn read(
 /// Writes new seals in one statement. `ON CONFLICT DO NOTHING`: a seal another shipper of
 /// the same till wrote meanwhile (it cannot, under the head's lock, but the key says so too).
 async fn insert(
-    tx: &tokio_postgres::Transaction<'_>,
+    tx: &deadpool_postgres::Transaction<'_>,
     till: &TillKey,
     seals: &[&ShippedSeal],
 ) -> Result<u64, tokio_postgres::Error> {
@@ -325,12 +351,15 @@ async fn insert(
     let prevs: Vec<&str> = seals.iter().map(|s| s.prev_hash.as_str()).collect();
     let hashes: Vec<&str> = seals.iter().map(|s| s.hash.as_str()).collect();
     tx.execute(
-        "INSERT INTO cashier.seals
+        &tx.prepare_cached(
+            "INSERT INTO cashier.seals
              (merchant, till, business_day, seq, kind, ref_id, body, prev_hash, hash)
          SELECT $1, $2, d, q, k, r, b, p, h
          FROM unnest($3::date[], $4::int8[], $5::text[], $6::int8[], $7::text[], $8::text[],
                      $9::text[]) AS u (d, q, k, r, b, p, h)
          ON CONFLICT DO NOTHING",
+        )
+        .await?,
         &[
             &till.merchant,
             &till.till,
