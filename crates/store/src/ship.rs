@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use cashier_core::journal::{Journal, ShippedSeal};
 use chrono::NaiveDate;
+use deadpool_postgres::Client;
 use serde::Serialize;
 
 use crate::{GENESIS, Store, StoreError};
@@ -86,6 +87,10 @@ impl Store {
     /// Where `till` stands at the store: the resume point after any restart.
     pub async fn head(&self, till: &TillKey) -> Result<Head, StoreError> {
         let client = self.client().await?;
+        self.head_on(&client, till).await
+    }
+
+    async fn head_on(&self, client: &Client, till: &TillKey) -> Result<Head, StoreError> {
         let stmt = client
             .prepare_cached(
                 "SELECT seq, hash, journal_seq FROM cashier.heads WHERE merchant = $1 AND till = $2",
@@ -123,6 +128,16 @@ impl Store {
         journal_seq: i64,
     ) -> Result<Shipped, StoreError> {
         let mut client = self.client().await?;
+        self.ship_on(&mut client, till, seals, journal_seq).await
+    }
+
+    async fn ship_on(
+        &self,
+        client: &mut Client,
+        till: &TillKey,
+        seals: &[ShippedSeal],
+        journal_seq: i64,
+    ) -> Result<Shipped, StoreError> {
         let tx = client.transaction().await.map_err(|e| self.pg(e))?;
         let (m, t) = (&till.merchant, &till.till);
         // The till's head row, locked: two shippers of one till take turns.
@@ -276,7 +291,9 @@ impl Store {
         journal: &Arc<Journal>,
         batch: u32,
     ) -> Result<SyncReport, StoreError> {
-        let head = self.head(till).await?;
+        // One connection for the whole sync: its statements are prepared once on it.
+        let mut client = self.client().await?;
+        let head = self.head_on(&client, till).await?;
         let mut report = SyncReport {
             from: head.seq,
             head: head.seq,
@@ -304,7 +321,7 @@ impl Store {
                     .map_err(|e| StoreError::Journal(e.to_string()))?
             };
             let seals = read(journal, report.head, batch).await?;
-            let shipped = self.ship(till, &seals, last).await?;
+            let shipped = self.ship_on(&mut client, till, &seals, last).await?;
             report.batches += 1;
             report.inserted += shipped.inserted;
             report.duplicates += shipped.duplicates;
