@@ -31,6 +31,9 @@ pub enum StoreCommand {
         /// An owner's URL: postgres://OWNER:PASSWORD@HOST:PORT/DATABASE.
         #[arg(long, env = "CASHIER_STORE_ADMIN_URL", hide_env_values = true)]
         url: String,
+        /// The store's own CA certificate (PEM), if its server's is not from a public CA.
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Store owner: register a till under a PostgreSQL role of its own (created when missing;
     /// its password, if any, read from stdin, one line).
@@ -46,6 +49,8 @@ pub enum StoreCommand {
         /// Read the role's password from stdin.
         #[arg(long)]
         password_stdin: bool,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Store owner: a manager's read-only role (password from stdin with --password-stdin).
     AddReader {
@@ -55,6 +60,8 @@ pub enum StoreCommand {
         role: String,
         #[arg(long)]
         password_stdin: bool,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Ship what is waiting in this till's journal to the store, and exit once caught up.
     Sync,
@@ -73,6 +80,8 @@ pub enum StoreCommand {
         /// A till not heard from for this many seconds is silent.
         #[arg(long, default_value_t = 600)]
         silent_after: u64,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Check every chain the store holds (of one merchant, or all). Exit 5 on a break.
     Verify {
@@ -80,6 +89,8 @@ pub enum StoreCommand {
         merchant: Option<String>,
         #[arg(long, env = "CASHIER_STORE_READER_URL", hide_env_values = true)]
         url: Option<String>,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -90,13 +101,16 @@ pub async fn run(
 ) -> Result<ExitCode, Error> {
     let lang = load_config(config.clone()).map_or(Lang::En, |c| c.lang);
     let result = match command {
-        StoreCommand::Migrate { url } => migrate(&StoreUrl::new(url), json).await,
+        StoreCommand::Migrate { url, ca_file } => {
+            migrate(&StoreUrl::new(url), ca_file.as_deref(), json).await
+        }
         StoreCommand::AddTill {
             url,
             merchant,
             till,
             role,
             password_stdin,
+            ca_file,
         } => {
             let password = password(password_stdin)?;
             cashier_store::add_till(
@@ -105,6 +119,7 @@ pub async fn run(
                 &till,
                 &role,
                 password.as_deref(),
+                ca_file.as_deref(),
             )
             .await
             .map(|()| {
@@ -118,11 +133,17 @@ pub async fn run(
             url,
             role,
             password_stdin,
+            ca_file,
         } => {
             let password = password(password_stdin)?;
-            cashier_store::add_reader(&StoreUrl::new(url), &role, password.as_deref())
-                .await
-                .map(|()| done(json, &format!("role {role} reads the store")))
+            cashier_store::add_reader(
+                &StoreUrl::new(url),
+                &role,
+                password.as_deref(),
+                ca_file.as_deref(),
+            )
+            .await
+            .map(|()| done(json, &format!("role {role} reads the store")))
         }
         StoreCommand::Sync => sync(config, json).await?,
         StoreCommand::Report {
@@ -130,13 +151,18 @@ pub async fn run(
             merchant,
             url,
             silent_after,
-        } => match reader(config, url, merchant) {
+            ca_file,
+        } => match reader(config, url, merchant, ca_file) {
             Ok((store, merchant)) => report(&store, &merchant, day, silent_after, json, lang).await,
             Err(e) => Err(e),
         },
-        StoreCommand::Verify { merchant, url } => {
+        StoreCommand::Verify {
+            merchant,
+            url,
+            ca_file,
+        } => {
             let store = match url {
-                Some(u) => Store::open(&StoreUrl::new(u), None),
+                Some(u) => Store::open_with_ca(&StoreUrl::new(u), None, ca_file.as_deref()),
                 None => configured(config).and_then(|c| Store::from_config(&c)),
             };
             match store {
@@ -199,6 +225,7 @@ fn reader(
     config: Option<PathBuf>,
     url: Option<String>,
     merchant: Option<String>,
+    ca_file: Option<PathBuf>,
 ) -> Result<(Store, String), StoreError> {
     let section = configured(config);
     let merchant = match (merchant, &section) {
@@ -211,14 +238,22 @@ fn reader(
         }
     };
     let store = match url {
-        Some(u) => Store::open(&StoreUrl::new(u), None)?,
+        // A reader's URL given alone takes the CA from the command, else the configuration's.
+        Some(u) => {
+            let ca = ca_file.or_else(|| section.ok().and_then(|s| s.ca_file));
+            Store::open_with_ca(&StoreUrl::new(u), None, ca.as_deref())?
+        }
         None => Store::from_config(&section?)?,
     };
     Ok((store, merchant))
 }
 
-async fn migrate(url: &StoreUrl, json: bool) -> Result<ExitCode, StoreError> {
-    let m = cashier_store::migrate(url).await?;
+async fn migrate(
+    url: &StoreUrl,
+    ca_file: Option<&std::path::Path>,
+    json: bool,
+) -> Result<ExitCode, StoreError> {
+    let m = cashier_store::migrate(url, ca_file).await?;
     if json {
         let _ = output::json_out(&m);
     } else {

@@ -8,3 +8,4 @@ mod roles;
 mod schema;
 mod ship;
 mod tills;
+mod tls;
