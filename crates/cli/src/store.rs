@@ -294,20 +294,24 @@ async fn sync(config: Option<PathBuf>, json: bool) -> Result<Result<ExitCode, St
                 let _ = output::json_out(&r);
             } else if r.conflicts.is_empty() {
                 out!(
-                    "till {}/{}: {} seal(s) shipped in {} batch(es), store at {} of {}",
+                    "till {}/{}: {} seal(s) shipped in {} batch(es), store at {} of {}; audit trail at {} of {} ({} new)",
                     key.merchant,
                     key.till,
                     r.inserted,
                     r.batches,
                     r.head,
-                    r.journal_seq
+                    r.journal_seq,
+                    r.audit_head,
+                    r.audit_journal,
+                    r.audit_inserted
                 );
             } else {
                 for c in &r.conflicts {
                     diag!(
-                        "till {}/{}: seal {} is at the store with other content (stored {}, journal {}): not overwritten",
+                        "till {}/{}: {} row {} is at the store with other content (stored {}, journal {}): not overwritten",
                         key.merchant,
                         key.till,
+                        c.chain.as_str(),
                         c.seq,
                         c.stored_hash,
                         c.arrived_hash

@@ -87,10 +87,15 @@ impl StoreError {
             };
         }
         // No answer from the server (refused, timed out, closed mid-batch): the link.
-        StoreError::Unreachable {
-            url: url.to_string(),
-            detail: e.to_string(),
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if e.is_closed() || io {
+            return StoreError::Unreachable {
+                url: url.to_string(),
+                detail: e.to_string(),
+            };
         }
+        // Anything else is this program's or the data's: trying again would not help.
+        StoreError::Database(e.to_string())
     }
 
     /// Whether trying again later can help: the link failed, not the data or the rights.

@@ -5,11 +5,13 @@
 //! the store does (down, slow, refusing), the journal keeps every row until it is shipped.
 //! Where shipping resumes is the store's to say ([`Store::head`]), never a till's memory.
 
+mod chained;
 mod error;
 mod report;
 mod roles;
 mod schema;
 mod ship;
+mod sync;
 mod tls;
 mod verify;
 
@@ -23,7 +25,8 @@ pub use error::StoreError;
 pub use report::{OpenAttempt, StoreDay, TillDay, TillLink};
 pub use roles::{add_reader, add_till};
 pub use schema::{Migrated, SCHEMA_VERSION, migrate};
-pub use ship::{Conflict, Head, Shipped, SyncReport, TillKey};
+pub use ship::{Chain, Conflict, Head, Shipped, TillKey};
+pub use sync::SyncReport;
 pub use verify::StoreBreak;
 
 /// The `prev_hash` of a till's first seal (the journal's chain starts there).
