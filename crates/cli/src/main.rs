@@ -17,6 +17,8 @@ mod receipts;
 mod scan;
 mod setup;
 mod stop;
+mod store;
+mod store_day;
 mod term;
 mod verify;
 
@@ -185,6 +187,9 @@ enum Command {
     Scan(scan::ScanArgs),
     /// A complete checkout demo against the embedded sandbox: a barcode and a QR payment.
     Demo,
+    /// The store of many tills on PostgreSQL: migrate, sync, report (docs/store.md).
+    #[command(subcommand)]
+    Store(store::StoreCommand),
 }
 
 fn parse_wallet(s: &str) -> Result<Platform, String> {
@@ -338,5 +343,6 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Manager(command) => managers::run(config_path, command, json).await,
         Command::Scan(args) => scan::run(config_path, args, json).await,
         Command::Demo => demo::run(json).await,
+        Command::Store(command) => store::run(config_path, command, json).await,
     }
 }

@@ -16,6 +16,7 @@ use crate::order_no::{OrderNoError, OrderScheme, OrderSchemes};
 use crate::print::PrinterConfig;
 use crate::reasons::{ConfigError, Rule};
 use crate::scanner::ScannerConfig;
+use crate::store::{StoreConfig, StoreUrl};
 use crate::{Channel, CodeKind, Error, Fen, Lang};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,6 +52,8 @@ pub struct Config {
     /// The customer display (客显): `auto` (on when a second monitor is present), `off`, or a
     /// monitor's number (`1` = the second monitor). Read by the desktop app at start.
     pub customer_display: CustomerDisplay,
+    /// Where this till ships its journal (docs/store.md); absent: nowhere.
+    pub store: Option<StoreConfig>,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             shop: String::new(),
             printer: PrinterConfig::default(),
             customer_display: CustomerDisplay::default(),
+            store: None,
         }
     }
 }
@@ -337,6 +341,15 @@ impl Config {
         if let Some(v) = get("CASHIER_CLOUDPAY_PREFIX") {
             cloudpay(self).order_prefix = v;
         }
+        // The store's URL (with its password) may come from the environment alone.
+        if let Some(v) = get("CASHIER_STORE_URL") {
+            self.store.get_or_insert_with(StoreConfig::default).env_url = Some(StoreUrl::new(v));
+        }
+        if let Some(v) = get("CASHIER_STORE_CA_FILE")
+            && let Some(store) = &mut self.store
+        {
+            store.ca_file = Some(PathBuf::from(v));
+        }
         if let Some(v) = get("CASHIER_CLOUDPAY_STAFF_ID") {
             cloudpay(self).staff_id = v;
         }
@@ -372,6 +385,9 @@ impl Config {
             }
         }
         self.order_schemes()?;
+        if let Some(store) = &self.store {
+            store.validate()?;
+        }
         if let Err(e) = self.printer.setup() {
             return Err(ConfigError::said("printer.url", e.en(), e.zh()).into());
         }

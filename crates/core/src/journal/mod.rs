@@ -10,6 +10,7 @@ mod chain;
 pub(crate) mod closing_reads;
 mod error;
 mod managers;
+mod outbox;
 mod page;
 #[cfg(test)]
 mod plans;
@@ -41,6 +42,7 @@ pub use audit::AuditRecord;
 pub(crate) use chain::GENESIS as GENESIS_HASH;
 pub use error::{JournalError, state_zh};
 pub use managers::NewManager;
+pub use outbox::{ShippedAudit, ShippedSeal, seal_hash};
 pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
 pub use print_jobs::PrintJob;
 pub use read::Selection;

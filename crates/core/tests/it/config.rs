@@ -139,3 +139,48 @@ fn bad_values_are_refused_by_name() {
         "the default file may be absent"
     );
 }
+
+#[test]
+fn the_store_section_is_absent_by_default_and_checked_when_present() {
+    assert!(
+        Config::parse("").unwrap().store.is_none(),
+        "a single till ships nowhere"
+    );
+    let cfg = Config::parse(
+        "[store]\nurl = \"postgres://till_01:pw@10.0.0.5:5432/store\"\nmerchant = \"M1\"\n",
+    )
+    .unwrap();
+    let store = cfg.store.clone().unwrap();
+    assert_eq!(store.batch, 500);
+    assert_eq!(store.till_role, None);
+    cfg.validate().unwrap();
+    assert!(
+        !format!("{cfg:?}").contains(":pw@"),
+        "the password never shows in a log"
+    );
+
+    let e = Config::parse("[store]\nurl = \"x\"\nmerchnt = \"M1\"\n").unwrap_err();
+    assert!(e.contains("store.merchnt"), "{e}");
+    let bad =
+        Config::parse("[store]\nurl = \"mysql://a:secret@h/db\"\nmerchant = \"M1\"\n").unwrap();
+    let e = bad.validate().unwrap_err().to_string();
+    assert!(e.contains("store.url") && !e.contains("secret"), "{e}");
+
+    // The URL (and its password) may come from the environment alone.
+    let mut cfg = Config::parse("[store]\nmerchant = \"M1\"\n").unwrap();
+    cfg.apply_env(|k| match k {
+        "CASHIER_STORE_URL" => Some("postgres://t:pw@h/db".to_string()),
+        "CASHIER_STORE_CA_FILE" => Some("/etc/cashier/store-ca.pem".to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let store = cfg.store.clone().unwrap();
+    assert_eq!(store.effective_url().expose(), "postgres://t:pw@h/db");
+    assert_eq!(
+        store.ca_file.as_deref(),
+        Some(std::path::Path::new("/etc/cashier/store-ca.pem"))
+    );
+    // Saving the settings writes the file's URL, never the environment's password.
+    let saved = toml::to_string_pretty(&cfg).unwrap();
+    assert!(!saved.contains(":pw@"), "{saved}");
+}

@@ -414,3 +414,36 @@ fn several_connections_may_create_the_same_new_file_at_once() {
         open.join().unwrap().unwrap();
     }
 }
+
+#[test]
+fn the_seals_read_as_an_outbox_in_order_with_their_day_and_chain() {
+    let (_dir, _path, j) = journal();
+    assert_eq!(j.last_seal_seq().unwrap(), 0);
+    assert!(j.seals_after(0, 10).unwrap().is_empty());
+    for (i, b) in ["O1", "O2", "O3"].into_iter().enumerate() {
+        let a = j.begin(new(b, BAR, 100), now(), day(), i as u32).unwrap();
+        j.record(a.id, Change::new(S::Paid, "SUCCESS"), now())
+            .unwrap();
+    }
+    assert_eq!(j.last_seal_seq().unwrap(), 9);
+    let first = j.seals_after(0, 4).unwrap();
+    let rest = j.seals_after(4, 100).unwrap();
+    let all: Vec<_> = first.iter().chain(&rest).collect();
+    assert_eq!(
+        all.iter().map(|s| s.seq).collect::<Vec<_>>(),
+        (1..=9).collect::<Vec<_>>()
+    );
+    assert_eq!(all[0].kind, "attempt");
+    assert_eq!(all[1].kind, "transition");
+    // Every seal carries its attempt's day, holds its own hash and links to the one before.
+    let mut prev = "0".repeat(64);
+    for s in &all {
+        assert_eq!(s.business_day, day());
+        assert!(s.hash_holds(), "{s:?}");
+        assert_eq!(s.prev_hash, prev);
+        prev = s.hash.clone();
+    }
+    let mut changed = all[2].clone();
+    changed.body = changed.body.replace("SUCCESS", "FAIL");
+    assert!(!changed.hash_holds());
+}
