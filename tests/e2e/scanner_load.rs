@@ -336,26 +336,31 @@ impl Load<'_> {
             .await
             .context(format!("{case}: scanned digits in the bill field"))?;
 
-        let (typed, fen) = amount(&mut self.dice);
         self.type_by_person(tail, true).await?;
-        self.type_by_person(&typed, true).await?;
         self.app
             .wait_for_value("bill-input", &bill)
             .await
             .context(case.clone())?;
+        self.amount_and_pay(&bill, round, &case).await
+    }
+
+    /// With the bill in: a person types an amount and Enter, the customer's code is scanned, and
+    /// the payment is paid with exactly that amount.
+    async fn amount_and_pay(&mut self, bill: &str, round: u64, case: &str) -> E2eResult<()> {
+        let (typed, fen) = amount(&mut self.dice);
+        self.type_by_person(&typed, true).await?;
         self.app
             .wait_for_value("amount-input", &typed)
             .await
-            .context(case.clone())?;
+            .context(case.to_string())?;
         self.app
             .wait_for_class("scan-prompt", "scan-armed", WAIT)
             .await
-            .context(case.clone())?;
-
+            .context(case.to_string())?;
         let code = customer_code(round * 2 + 1);
         self.burst(&code, Burst::PaymentCode, &format!("{case}, payment"))
             .await?;
-        self.paid(&bill, fen, &code, &case).await
+        self.paid(bill, fen, &code, case).await
     }
 
     /// On the paid screen, the next customer's ticket scanned, then paid.
@@ -372,20 +377,7 @@ impl Load<'_> {
             .wait_for_value("bill-input", &bill)
             .await
             .context(case.clone())?;
-        let (typed, fen) = amount(&mut self.dice);
-        self.type_by_person(&typed, true).await?;
-        self.app
-            .wait_for_value("amount-input", &typed)
-            .await
-            .context(case.clone())?;
-        self.app
-            .wait_for_class("scan-prompt", "scan-armed", WAIT)
-            .await
-            .context(case.clone())?;
-        let code = customer_code(round * 2 + 1);
-        self.burst(&code, Burst::PaymentCode, &format!("{case}, payment"))
-            .await?;
-        self.paid(&bill, fen, &code, &case).await
+        self.amount_and_pay(&bill, round, &case).await
     }
 }
 
