@@ -157,14 +157,36 @@ impl XKeyboard {
     /// A wedge burst whose Enter goes out last in the same `xdotool` run with no pause after it,
     /// so the moment the run ends is the moment the Enter reached the X server (within the
     /// process's exit): the time it gives back is when the scanner's last key was sent.
-    pub async fn timed_scan(&self, code: &str, gap: Duration) -> E2eResult<SystemTime> {
+    /// With `pause`, the burst stops for `pause.1` after its first `pause.0` keys, as a
+    /// stalled machine breaks one.
+    pub async fn timed_scan(
+        &self,
+        code: &str,
+        gap: Duration,
+        pause: Option<(usize, Duration)>,
+    ) -> E2eResult<SystemTime> {
         self.focus().await?;
         let mut args: Vec<String> = vec!["key".into(), "--delay".into(), ms(gap)];
-        for c in code.chars() {
+        for (i, c) in code.chars().enumerate() {
+            if let Some((at, pause)) = pause
+                && i == at
+            {
+                args.extend(["sleep".into(), format!("{:.3}", pause.as_secs_f64())]);
+                args.extend(["key".into(), "--delay".into(), ms(gap)]);
+            }
             args.push(keysym(c)?);
         }
         args.extend(["key".into(), "--delay".into(), "0".into(), "Return".into()]);
         xdotool(&args).await?;
         Ok(SystemTime::now())
+    }
+
+    /// Keys by their X names (`ctrl+a`, `BackSpace`, `Escape`), one after another.
+    pub async fn press_keys(&self, keys: &[&str]) -> E2eResult<()> {
+        self.focus().await?;
+        let mut args: Vec<String> = vec!["key".into()];
+        args.extend(keys.iter().map(|k| k.to_string()));
+        xdotool(&args).await?;
+        Ok(())
     }
 }
