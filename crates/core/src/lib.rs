@@ -28,6 +28,7 @@ pub mod qr;
 pub mod reasons;
 pub mod receipts;
 pub mod scanner;
+pub mod shipping;
 pub mod store;
 pub mod till;
 pub mod timestamp;

@@ -298,6 +298,7 @@ pub async fn sandbox_till_printing(
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
             printer,
+            shipper: None,
         },
     )
     .unwrap();
