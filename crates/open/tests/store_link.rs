@@ -9,7 +9,8 @@
 //!   and says synced;
 //! - a store whose schema is newer than the till refuses it: the status says so, payments go on.
 //!
-//! No timing is asserted: each state is waited for with a generous deadline.
+//! No timing is asserted: each state is waited for with a generous deadline. `-- --nocapture`
+//! prints the status bar's views as the tests saw them.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -270,6 +271,7 @@ async fn a_till_ships_by_itself_and_pays_on_while_the_store_is_away() {
         |v| v.state == StoreLinkState::Offline && v.waiting == Some(waiting),
     )
     .await;
+    println!("{offline:#?}");
     assert!(offline.fault);
     assert!(
         offline.label.starts_with("门店 离线 自 ")
@@ -340,6 +342,7 @@ async fn a_store_newer_than_the_till_refuses_it_and_payments_go_on() {
         |v| v.state == StoreLinkState::Refused,
     )
     .await;
+    println!("{refused:#?}");
     assert_eq!(refused.refusal, Some(StoreRefusal::SchemaNewer));
     assert!(refused.fault);
     assert!(
@@ -351,4 +354,55 @@ async fn a_store_newer_than_the_till_refuses_it_and_payments_go_on() {
     pay(&till, "B-NEWER-2").await;
     assert!(store_seals(&admin).await.is_empty());
     drop(opened);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_another_tills_role_are_refused_clearly_and_payments_go_on() {
+    let Some(server) = server() else {
+        return;
+    };
+    let (admin, role) = store_db(&server).await;
+    // Till 02's role, registered for till 02 only: this till (01) shipping as it is refused by
+    // the database's row-level security.
+    let other = format!("{role}_02");
+    let admin_url = StoreUrl::new(admin.to_string());
+    cashier_store::add_till(&admin_url, MERCHANT, "02", &other, Some("pw-of-till-02"))
+        .await
+        .unwrap();
+    for (user, password, why, words) in [
+        (
+            &role,
+            "not-the-password",
+            StoreRefusal::Login,
+            "门店 拒绝：登录被拒",
+        ),
+        (
+            &other,
+            "pw-of-till-02",
+            StoreRefusal::Role,
+            "门店 拒绝：角色被拒",
+        ),
+    ] {
+        let mut url = admin.clone();
+        url.set_username(user).unwrap();
+        url.set_password(Some(password)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let opened = open_till(dir.path(), url.as_str()).await;
+        let till = opened.till.clone();
+        pay(&till, "B-REFUSED-1").await;
+        let refused = until(
+            "the link says refused",
+            async || store_view(&till),
+            |v| v.state == StoreLinkState::Refused,
+        )
+        .await;
+        println!("{refused:#?}");
+        assert_eq!(refused.refusal, Some(why), "{refused:?}");
+        assert!(refused.label.starts_with(words), "{refused:?}");
+        let message = refused.message.clone().unwrap();
+        assert!(!message.contains(password), "the password shows: {message}");
+        pay(&till, "B-REFUSED-2").await;
+        drop(opened);
+    }
+    assert!(store_seals(&admin).await.is_empty());
 }
