@@ -30,6 +30,7 @@ pub mod receipts;
 pub mod scanner;
 pub mod shipping;
 pub mod store;
+pub mod store_day;
 pub mod till;
 pub mod timestamp;
 

@@ -85,6 +85,7 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
         (Clients::new(), None, None)
     };
     let shipper = store::shipper(&cfg);
+    let store_reader = store_desk::store_reader(&cfg);
     let till = Till::open(
         cfg,
         Arc::new(SystemClock),
@@ -95,6 +96,7 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
             connector: Some(Arc::new(clients)),
             printer: Some(printer()),
             shipper,
+            store_reader,
         },
     )?;
     Ok(Opened {
@@ -138,6 +140,7 @@ pub fn open_for_printing(file: &ConfigFile) -> Result<Till, Error> {
 }
 
 pub mod store;
+pub mod store_desk;
 
 #[cfg(test)]
 mod tests;

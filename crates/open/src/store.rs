@@ -78,7 +78,7 @@ impl Shipper for StoreShipper {
 
 /// A store error as core's fault: by what someone has to do about it. The words are the
 /// store's, which mask the URL's password.
-fn fault(e: StoreError) -> ShipFault {
+pub(crate) fn fault(e: StoreError) -> ShipFault {
     let why = match &e {
         StoreError::Unreachable { .. } => return ShipFault::Offline(e.to_string()),
         StoreError::Config(_) => StoreRefusal::Config,

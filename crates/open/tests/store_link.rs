@@ -406,3 +406,48 @@ async fn a_wrong_password_and_another_tills_role_are_refused_clearly_and_payment
     }
     assert!(store_seals(&admin).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_reads_the_stores_day() {
+    let Some(server) = server() else {
+        return;
+    };
+    let (admin, role) = store_db(&server).await;
+    let mut url = admin.clone();
+    url.set_username(&role).unwrap();
+    url.set_password(Some(TILL_PW)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opened = open_till(dir.path(), url.as_str()).await;
+    let till = opened.till.clone();
+    pay(&till, "B-DAY-1").await;
+    pay(&till, "B-DAY-2").await;
+    let journal = journal_seals(&till);
+    until(
+        "the store holds the journal",
+        async || store_seals(&admin).await,
+        |s| *s == journal,
+    )
+    .await;
+    // Closed until a manager opens it.
+    assert!(till.store_day(None).await.is_err());
+    let managers = till.managers().unwrap();
+    till.open_desk(&cashier_core::managers::Approval {
+        manager: managers[0].id,
+        pin: cashier_core::managers::DEMO_MANAGER_PIN.to_string(),
+    })
+    .await
+    .unwrap();
+    // Without CASHIER_STORE_READER_URL the desk reads as the till's own role: row-level
+    // security shows it this till only.
+    let day = till.store_day(None).await.unwrap();
+    println!("{day:#?}");
+    assert_eq!(day.count, 2);
+    assert_eq!(day.collected_text, "¥24.68");
+    assert_eq!(day.tills.len(), 1);
+    let t = &day.tills[0];
+    assert_eq!((t.till.as_str(), t.count), ("01", 2));
+    assert!(t.link_label.starts_with("已同步"), "{t:?}");
+    assert!(!t.fault);
+    assert!(day.open.is_empty());
+    drop(opened);
+}

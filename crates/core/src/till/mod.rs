@@ -27,6 +27,7 @@ mod settings;
 mod settings_display;
 mod settings_form;
 mod status;
+mod store_day;
 mod store_link;
 mod store_worker;
 pub mod view;
@@ -59,6 +60,7 @@ pub use status::{
     BackendName, BackendState, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus,
     SessionStatus, TillStatus,
 };
+pub use store_day::{StoreDayView, StoreOpenView, StoreTillView};
 pub use store_link::{StoreLinkState, StoreView};
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
@@ -101,6 +103,9 @@ pub struct TillOptions {
     /// Ships the journal to the store the `[store]` section names (`cashier-store`'s
     /// PostgreSQL one in the app); `None`, or no `[store]`: the journal stays on this till.
     pub shipper: Option<Arc<dyn crate::shipping::Shipper>>,
+    /// Reads the store's day for the manager's desk, as a read-only role; `None`: the desk has
+    /// no store view.
+    pub store_reader: Option<Arc<dyn crate::store_day::StoreReader>>,
 }
 
 /// A logged-in till: the engine and what the login said.

@@ -82,6 +82,7 @@ fn open_on(
             connector: Some(Arc::new(Clients::with_authen_key(key.clone()))),
             printer: None,
             shipper: None,
+            store_reader: None,
         },
     )
     .unwrap()

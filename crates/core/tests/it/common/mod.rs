@@ -314,6 +314,7 @@ pub async fn sandbox_till_with(
             connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
             printer,
             shipper,
+            store_reader: None,
         },
     )
     .unwrap();
