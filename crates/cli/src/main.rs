@@ -18,6 +18,7 @@ mod scan;
 mod setup;
 mod stop;
 mod store;
+mod store_day;
 mod term;
 mod verify;
 

@@ -10,13 +10,11 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use cashier_core::journal::Journal;
-use cashier_core::labels::{amount_text, channel_label, outcome_label, state_label};
 use cashier_core::store::{StoreConfig, StoreUrl};
 use cashier_core::{Error, Lang};
-use cashier_store::{Store, StoreDay, StoreError, TillKey, TillLink};
+use cashier_store::{Store, StoreError, TillKey};
 use clap::Subcommand;
 
 use crate::output::{self, JOURNAL_BROKEN};
@@ -31,6 +29,9 @@ pub enum StoreCommand {
         /// An owner's URL: postgres://OWNER:PASSWORD@HOST:PORT/DATABASE.
         #[arg(long, env = "CASHIER_STORE_ADMIN_URL", hide_env_values = true)]
         url: String,
+        /// The store's own CA certificate (PEM), if its server's is not from a public CA.
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Store owner: register a till under a PostgreSQL role of its own (created when missing;
     /// its password, if any, read from stdin, one line).
@@ -46,6 +47,8 @@ pub enum StoreCommand {
         /// Read the role's password from stdin.
         #[arg(long)]
         password_stdin: bool,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Store owner: a manager's read-only role (password from stdin with --password-stdin).
     AddReader {
@@ -55,6 +58,8 @@ pub enum StoreCommand {
         role: String,
         #[arg(long)]
         password_stdin: bool,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Ship what is waiting in this till's journal to the store, and exit once caught up.
     Sync,
@@ -73,6 +78,8 @@ pub enum StoreCommand {
         /// A till not heard from for this many seconds is silent.
         #[arg(long, default_value_t = 600)]
         silent_after: u64,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Check every chain the store holds (of one merchant, or all). Exit 5 on a break.
     Verify {
@@ -80,6 +87,8 @@ pub enum StoreCommand {
         merchant: Option<String>,
         #[arg(long, env = "CASHIER_STORE_READER_URL", hide_env_values = true)]
         url: Option<String>,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -90,13 +99,16 @@ pub async fn run(
 ) -> Result<ExitCode, Error> {
     let lang = load_config(config.clone()).map_or(Lang::En, |c| c.lang);
     let result = match command {
-        StoreCommand::Migrate { url } => migrate(&StoreUrl::new(url), json).await,
+        StoreCommand::Migrate { url, ca_file } => {
+            migrate(&StoreUrl::new(url), ca_file.as_deref(), json).await
+        }
         StoreCommand::AddTill {
             url,
             merchant,
             till,
             role,
             password_stdin,
+            ca_file,
         } => {
             let password = password(password_stdin)?;
             cashier_store::add_till(
@@ -105,6 +117,7 @@ pub async fn run(
                 &till,
                 &role,
                 password.as_deref(),
+                ca_file.as_deref(),
             )
             .await
             .map(|()| {
@@ -118,11 +131,17 @@ pub async fn run(
             url,
             role,
             password_stdin,
+            ca_file,
         } => {
             let password = password(password_stdin)?;
-            cashier_store::add_reader(&StoreUrl::new(url), &role, password.as_deref())
-                .await
-                .map(|()| done(json, &format!("role {role} reads the store")))
+            cashier_store::add_reader(
+                &StoreUrl::new(url),
+                &role,
+                password.as_deref(),
+                ca_file.as_deref(),
+            )
+            .await
+            .map(|()| done(json, &format!("role {role} reads the store")))
         }
         StoreCommand::Sync => sync(config, json).await?,
         StoreCommand::Report {
@@ -130,13 +149,20 @@ pub async fn run(
             merchant,
             url,
             silent_after,
-        } => match reader(config, url, merchant) {
-            Ok((store, merchant)) => report(&store, &merchant, day, silent_after, json, lang).await,
+            ca_file,
+        } => match reader(config, url, merchant, ca_file) {
+            Ok((store, merchant)) => {
+                crate::store_day::report(&store, &merchant, day, silent_after, json, lang).await
+            }
             Err(e) => Err(e),
         },
-        StoreCommand::Verify { merchant, url } => {
+        StoreCommand::Verify {
+            merchant,
+            url,
+            ca_file,
+        } => {
             let store = match url {
-                Some(u) => Store::open(&StoreUrl::new(u), None),
+                Some(u) => Store::open_with_ca(&StoreUrl::new(u), None, ca_file.as_deref()),
                 None => configured(config).and_then(|c| Store::from_config(&c)),
             };
             match store {
@@ -199,6 +225,7 @@ fn reader(
     config: Option<PathBuf>,
     url: Option<String>,
     merchant: Option<String>,
+    ca_file: Option<PathBuf>,
 ) -> Result<(Store, String), StoreError> {
     let section = configured(config);
     let merchant = match (merchant, &section) {
@@ -211,14 +238,22 @@ fn reader(
         }
     };
     let store = match url {
-        Some(u) => Store::open(&StoreUrl::new(u), None)?,
+        // A reader's URL given alone takes the CA from the command, else the configuration's.
+        Some(u) => {
+            let ca = ca_file.or_else(|| section.ok().and_then(|s| s.ca_file));
+            Store::open_with_ca(&StoreUrl::new(u), None, ca.as_deref())?
+        }
         None => Store::from_config(&section?)?,
     };
     Ok((store, merchant))
 }
 
-async fn migrate(url: &StoreUrl, json: bool) -> Result<ExitCode, StoreError> {
-    let m = cashier_store::migrate(url).await?;
+async fn migrate(
+    url: &StoreUrl,
+    ca_file: Option<&std::path::Path>,
+    json: bool,
+) -> Result<ExitCode, StoreError> {
+    let m = cashier_store::migrate(url, ca_file).await?;
     if json {
         let _ = output::json_out(&m);
     } else {
@@ -259,20 +294,24 @@ async fn sync(config: Option<PathBuf>, json: bool) -> Result<Result<ExitCode, St
                 let _ = output::json_out(&r);
             } else if r.conflicts.is_empty() {
                 out!(
-                    "till {}/{}: {} seal(s) shipped in {} batch(es), store at {} of {}",
+                    "till {}/{}: {} seal(s) shipped in {} batch(es), store at {} of {}; audit trail at {} of {} ({} new)",
                     key.merchant,
                     key.till,
                     r.inserted,
                     r.batches,
                     r.head,
-                    r.journal_seq
+                    r.journal_seq,
+                    r.audit_head,
+                    r.audit_journal,
+                    r.audit_inserted
                 );
             } else {
                 for c in &r.conflicts {
                     diag!(
-                        "till {}/{}: seal {} is at the store with other content (stored {}, journal {}): not overwritten",
+                        "till {}/{}: {} row {} is at the store with other content (stored {}, journal {}): not overwritten",
                         key.merchant,
                         key.till,
+                        c.chain.as_str(),
                         c.seq,
                         c.stored_hash,
                         c.arrived_hash
@@ -287,113 +326,6 @@ async fn sync(config: Option<PathBuf>, json: bool) -> Result<Result<ExitCode, St
         }
         Err(e) => Err(e),
     })
-}
-
-async fn report(
-    store: &Store,
-    merchant: &str,
-    day: chrono::NaiveDate,
-    silent_after: u64,
-    json: bool,
-    lang: Lang,
-) -> Result<ExitCode, StoreError> {
-    store.check_schema().await?;
-    let d = store
-        .day(merchant, day, Duration::from_secs(silent_after))
-        .await?;
-    if json {
-        let _ = output::json_out(&d);
-    } else {
-        print_day(&d, lang);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn print_day(d: &StoreDay, lang: Lang) {
-    let t = |zh: &'static str, en: &'static str| lang.pick([zh, en]);
-    out!(
-        "{} {} · {} {}",
-        t("商户", "merchant"),
-        d.merchant,
-        t("营业日", "business day"),
-        d.day
-    );
-    for till in &d.tills {
-        let link = match till.link {
-            TillLink::CaughtUp => t("已同步", "caught up"),
-            TillLink::Behind => t("落后", "behind"),
-            TillLink::Silent => t("无响应", "silent"),
-            TillLink::Never => t("从未同步", "never shipped"),
-        };
-        let z = match till.z {
-            Some(n) => format!("Z #{n}"),
-            None => t("未日结", "not closed").to_string(),
-        };
-        out!(
-            "  {} {}  {}  {}/{}  {}  {} {}",
-            t("收银台", "till"),
-            till.till,
-            link,
-            till.head,
-            till.journal_seq,
-            z,
-            t("实收", "collected"),
-            amount_text(till.totals.collected)
-        );
-        if let Some((from, to)) = till.gap {
-            out!("    {} {from}-{to}", t("缺失序号", "missing seals"));
-        }
-        if till.conflicts > 0 {
-            out!(
-                "    {} {}",
-                till.conflicts,
-                t("条内容冲突", "conflicting seal(s)")
-            );
-        }
-        for (outcome, totals) in &till.totals.by_outcome {
-            out!(
-                "    {:<10} {:>5}  {:>12}",
-                outcome_label(*outcome, lang),
-                totals.count,
-                amount_text(totals.amount)
-            );
-        }
-    }
-    out!(
-        "{}: {} {}, {} {}",
-        t("全店", "store"),
-        t("实收", "collected"),
-        amount_text(d.totals.collected),
-        t("退款", "refunded"),
-        amount_text(d.totals.refunded)
-    );
-    for (channel, totals) in &d.totals.by_channel {
-        out!(
-            "  {:<16} {:>5}  {:>12}",
-            channel_label(*channel, lang),
-            totals.count,
-            amount_text(totals.amount)
-        );
-    }
-    if !d.open.is_empty() {
-        out!(
-            "{}",
-            t(
-                "未完结的收款（在各自收银台处理）：",
-                "open attempts (acted on at their own till):"
-            )
-        );
-        for a in &d.open {
-            out!(
-                "  {} {} {} {} {}",
-                a.till,
-                a.order_no,
-                a.bill,
-                amount_text(a.amount),
-                state_label(a.state, lang)
-            );
-        }
-    }
 }
 
 async fn verify(store: &Store, merchant: Option<&str>, json: bool) -> Result<ExitCode, StoreError> {

@@ -345,6 +345,11 @@ impl Config {
         if let Some(v) = get("CASHIER_STORE_URL") {
             self.store.get_or_insert_with(StoreConfig::default).env_url = Some(StoreUrl::new(v));
         }
+        if let Some(v) = get("CASHIER_STORE_CA_FILE")
+            && let Some(store) = &mut self.store
+        {
+            store.ca_file = Some(PathBuf::from(v));
+        }
         if let Some(v) = get("CASHIER_CLOUDPAY_STAFF_ID") {
             cloudpay(self).staff_id = v;
         }

@@ -113,6 +113,11 @@ pub struct StoreConfig {
     /// Seals per batch.
     #[serde(default = "default_batch")]
     pub batch: u32,
+    /// The store's own CA certificate(s), PEM, when its server's certificate is not from a
+    /// public CA: TLS is used wherever the server offers it, and an untrusted certificate is
+    /// refused. `CASHIER_STORE_CA_FILE` replaces it.
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 fn default_batch() -> u32 {
@@ -127,6 +132,7 @@ impl Default for StoreConfig {
             merchant: String::new(),
             till_role: None,
             batch: default_batch(),
+            ca_file: None,
         }
     }
 }

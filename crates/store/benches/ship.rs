@@ -71,12 +71,12 @@ async fn main() {
         .await
         .unwrap();
     let admin = StoreUrl::new(with_db(&server, &db));
-    cashier_store::migrate(&admin).await.unwrap();
+    cashier_store::migrate(&admin, None).await.unwrap();
     let role = format!("{db}_tills");
     let dir = tempfile::tempdir().unwrap();
     let mut sims = Vec::new();
     // The role once, through the command's own path; the other tills' rows in one statement.
-    cashier_store::add_till(&admin, MERCHANT, "0000", &role, Some("bench"))
+    cashier_store::add_till(&admin, MERCHANT, "0000", &role, Some("bench"), None)
         .await
         .unwrap();
     let (c, conn) = tokio_postgres::connect(admin.expose(), tokio_postgres::NoTls)

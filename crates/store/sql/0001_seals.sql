@@ -171,6 +171,34 @@ CREATE TRIGGER seals_applied AFTER INSERT ON cashier.seals
     REFERENCING NEW TABLE AS fresh
     FOR EACH STATEMENT EXECUTE FUNCTION cashier.seals_applied();
 
+-- Every till's audit trail (docs/desk.md): approvals, refusals, lock-outs, Zs, settings. Its own
+-- hash chain, beside the seals: `body` is the canonical JSON the till hashed.
+CREATE TABLE cashier.audit (
+    merchant    text        NOT NULL,
+    till        text        NOT NULL,
+    seq         bigint      NOT NULL CHECK (seq > 0),
+    at          timestamptz NOT NULL,
+    body        text        NOT NULL,
+    prev_hash   text        NOT NULL CHECK (prev_hash ~ '^[0-9a-f]{64}$'),
+    hash        text        NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+    received_at timestamptz NOT NULL DEFAULT now(),
+    action      text GENERATED ALWAYS AS ((body::jsonb) ->> 'action') STORED,
+    PRIMARY KEY (merchant, till, seq)
+);
+
+CREATE FUNCTION cashier.audit_arrives() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.hash <> encode(sha256(convert_to(NEW.prev_hash || E'\n' || NEW.body, 'UTF8')), 'hex')
+       OR ((NEW.body::jsonb) ->> 'seq')::bigint IS DISTINCT FROM NEW.seq THEN
+        RAISE EXCEPTION 'audit row % of till %/%: its hash does not match its content',
+            NEW.seq, NEW.merchant, NEW.till USING ERRCODE = 'data_exception';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER audit_checked BEFORE INSERT ON cashier.audit
+    FOR EACH ROW EXECUTE FUNCTION cashier.audit_arrives();
+
 -- Where each till's shipping stands. `seq` is the high-water mark: every seal from 1 to `seq`
 -- is here and linked, so a till (or the store) resumes after it, whatever either remembers.
 CREATE TABLE cashier.heads (
@@ -183,6 +211,10 @@ CREATE TABLE cashier.heads (
     journal_seq bigint      NOT NULL DEFAULT 0,
     -- The last time the till reached the store, with or without rows.
     seen_at     timestamptz,
+    -- The audit trail's own high-water mark.
+    audit_seq   bigint      NOT NULL DEFAULT 0,
+    audit_hash  text        NOT NULL
+                DEFAULT '0000000000000000000000000000000000000000000000000000000000000000',
     PRIMARY KEY (merchant, till),
     FOREIGN KEY (merchant, till) REFERENCES cashier.tills
 );
@@ -192,6 +224,8 @@ CREATE TABLE cashier.heads (
 CREATE TABLE cashier.conflicts (
     merchant     text        NOT NULL,
     till         text        NOT NULL,
+    -- seals or audit
+    chain        text        NOT NULL DEFAULT 'seals',
     seq          bigint      NOT NULL,
     stored_hash  text        NOT NULL,
     arrived_hash text        NOT NULL,
@@ -207,6 +241,7 @@ ALTER TABLE cashier.seals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.heads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.conflicts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.attempts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cashier.audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.refunds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cashier.closed_days ENABLE ROW LEVEL SECURITY;
 
@@ -235,6 +270,12 @@ CREATE POLICY own_refunds ON cashier.refunds FOR SELECT TO cashier_till
 CREATE POLICY own_closed_days ON cashier.closed_days FOR SELECT TO cashier_till
     USING (EXISTS (SELECT 1 FROM cashier.tills t
                    WHERE t.merchant = closed_days.merchant AND t.till = closed_days.till AND t.role = current_user));
+CREATE POLICY own_audit ON cashier.audit FOR ALL TO cashier_till
+    USING (EXISTS (SELECT 1 FROM cashier.tills t
+                   WHERE t.merchant = audit.merchant AND t.till = audit.till AND t.role = current_user))
+    WITH CHECK (EXISTS (SELECT 1 FROM cashier.tills t
+                   WHERE t.merchant = audit.merchant AND t.till = audit.till AND t.role = current_user));
+CREATE POLICY read_all ON cashier.audit FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.attempts FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.refunds FOR SELECT TO cashier_reader USING (true);
 CREATE POLICY read_all ON cashier.closed_days FOR SELECT TO cashier_reader USING (true);
@@ -247,9 +288,9 @@ GRANT USAGE ON SCHEMA cashier TO cashier_till, cashier_reader;
 GRANT SELECT ON cashier.schema_version TO cashier_till, cashier_reader;
 GRANT SELECT ON cashier.tills TO cashier_till, cashier_reader;
 -- No UPDATE or DELETE of seals for anyone but their owner: shipped rows are never changed.
-GRANT SELECT, INSERT ON cashier.seals TO cashier_till;
+GRANT SELECT, INSERT ON cashier.seals, cashier.audit TO cashier_till;
 GRANT SELECT, INSERT, UPDATE ON cashier.heads TO cashier_till;
 GRANT SELECT, INSERT ON cashier.conflicts TO cashier_till;
-GRANT SELECT ON cashier.seals, cashier.heads, cashier.conflicts TO cashier_reader;
+GRANT SELECT ON cashier.seals, cashier.audit, cashier.heads, cashier.conflicts TO cashier_reader;
 GRANT SELECT ON cashier.attempts, cashier.refunds, cashier.closed_days
     TO cashier_till, cashier_reader;

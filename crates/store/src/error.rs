@@ -12,6 +12,11 @@ pub enum StoreError {
     /// lost, the journal still holds every row and the next sync resumes.
     #[error("store {url} unreachable: {detail}")]
     Unreachable { url: String, detail: String },
+    /// The TLS handshake failed: most often the server's certificate is not trusted.
+    #[error(
+        "store {url}: TLS failed ({detail}); if the store has its own CA, name it in [store] ca_file (CASHIER_STORE_CA_FILE)"
+    )]
+    Tls { url: String, detail: String },
     /// The server refused the login (wrong password, unknown role, not allowed to connect).
     #[error("store {url} refused the login: {detail}")]
     Login { url: String, detail: String },
@@ -75,18 +80,22 @@ impl StoreError {
             }
             return StoreError::Database(detail);
         }
-        // No answer from the server: the link, not the data.
-        if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>())
-        {
+        if let Some(detail) = crate::tls::tls_failure(&e) {
+            return StoreError::Tls {
+                url: url.to_string(),
+                detail,
+            };
+        }
+        // No answer from the server (refused, timed out, closed mid-batch): the link.
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if e.is_closed() || io {
             return StoreError::Unreachable {
                 url: url.to_string(),
                 detail: e.to_string(),
             };
         }
-        StoreError::Unreachable {
-            url: url.to_string(),
-            detail: e.to_string(),
-        }
+        // Anything else is this program's or the data's: trying again would not help.
+        StoreError::Database(e.to_string())
     }
 
     /// Whether trying again later can help: the link failed, not the data or the rights.

@@ -5,24 +5,28 @@
 //! the store does (down, slow, refusing), the journal keeps every row until it is shipped.
 //! Where shipping resumes is the store's to say ([`Store::head`]), never a till's memory.
 
+mod chained;
 mod error;
 mod report;
 mod roles;
 mod schema;
 mod ship;
+mod sync;
+mod tls;
 mod verify;
 
+use std::path::Path;
 use std::time::Duration;
 
 use cashier_core::store::{StoreConfig, StoreUrl};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
 
 pub use error::StoreError;
 pub use report::{OpenAttempt, StoreDay, TillDay, TillLink};
 pub use roles::{add_reader, add_till};
 pub use schema::{Migrated, SCHEMA_VERSION, migrate};
-pub use ship::{Conflict, Head, Shipped, SyncReport, TillKey};
+pub use ship::{Chain, Conflict, Head, Shipped, TillKey};
+pub use sync::SyncReport;
 pub use verify::StoreBreak;
 
 /// The `prev_hash` of a till's first seal (the journal's chain starts there).
@@ -51,8 +55,18 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// A pool on `url` (no connection is made yet), acting as `role` when given (the URL's
-    /// user must be a member of it), else as the URL's user.
+    /// user must be a member of it), else as the URL's user; TLS trusts the public roots.
     pub fn open(url: &StoreUrl, role: Option<&str>) -> Result<Store, StoreError> {
+        Store::open_with_ca(url, role, None)
+    }
+
+    /// [`Store::open`], trusting also the CA certificates (PEM) in `ca_file`.
+    pub fn open_with_ca(
+        url: &StoreUrl,
+        role: Option<&str>,
+        ca_file: Option<&Path>,
+    ) -> Result<Store, StoreError> {
+        let tls = tls::connector(ca_file)?;
         let mut pg = pg_config(url)?;
         if let Some(role) = role {
             // Set at the connection's start, before any statement: every row is written as it.
@@ -61,7 +75,7 @@ impl Store {
         let user = pg.get_user().unwrap_or_default().to_string();
         let manager = Manager::from_config(
             pg,
-            NoTls,
+            tls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -81,7 +95,11 @@ impl Store {
     pub fn from_config(cfg: &StoreConfig) -> Result<Store, StoreError> {
         cfg.validate()
             .map_err(|e| StoreError::Config(e.to_string()))?;
-        Store::open(cfg.effective_url(), cfg.till_role.as_deref())
+        Store::open_with_ca(
+            cfg.effective_url(),
+            cfg.till_role.as_deref(),
+            cfg.ca_file.as_deref(),
+        )
     }
 
     /// How many connections the pool may hold (4 by default): one shipper needs one; a process
@@ -110,6 +128,24 @@ impl Store {
         let client = self.client().await?;
         schema::check(&client, &self.url, &self.role).await
     }
+}
+
+/// Connects once (an owner's work: migrate, add a till), with the store's TLS.
+pub(crate) async fn connect_once(
+    url: &StoreUrl,
+    ca_file: Option<&Path>,
+) -> Result<(tokio_postgres::Client, tokio::task::JoinHandle<()>), StoreError> {
+    let masked = url.masked();
+    let pg = pg_config(url)?;
+    let user = pg.get_user().unwrap_or_default().to_string();
+    let (client, conn) = pg
+        .connect(tls::connector(ca_file)?)
+        .await
+        .map_err(|e| StoreError::from_pg(e, &masked, &user))?;
+    let driver = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok((client, driver))
 }
 
 /// The client's configuration from a store URL, with the connect timeout set.

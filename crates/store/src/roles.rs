@@ -3,9 +3,10 @@
 //! as members of `cashier_reader`, which may read everything and write nothing.
 
 use cashier_core::store::StoreUrl;
-use tokio_postgres::NoTls;
 
-use crate::{StoreError, pg_config};
+use std::path::Path;
+
+use crate::{StoreError, connect_once};
 
 /// A role name the store creates: lowercase letters, digits and '_', so it needs no quoting
 /// anywhere it is shown.
@@ -35,10 +36,12 @@ pub async fn add_till(
     till: &str,
     role: &str,
     password: Option<&str>,
+    ca_file: Option<&Path>,
 ) -> Result<(), StoreError> {
     check_role(role)?;
     with_admin(
         admin_url,
+        ca_file,
         role,
         password,
         "cashier_till",
@@ -52,24 +55,27 @@ pub async fn add_reader(
     admin_url: &StoreUrl,
     role: &str,
     password: Option<&str>,
+    ca_file: Option<&Path>,
 ) -> Result<(), StoreError> {
     check_role(role)?;
-    with_admin(admin_url, role, password, "cashier_reader", None).await
+    with_admin(admin_url, ca_file, role, password, "cashier_reader", None).await
 }
 
 async fn with_admin(
     admin_url: &StoreUrl,
+    ca_file: Option<&Path>,
     role: &str,
     password: Option<&str>,
     group: &str,
     till: Option<(&str, &str)>,
 ) -> Result<(), StoreError> {
     let masked = admin_url.masked();
-    let pg = pg_config(admin_url)?;
-    let user = pg.get_user().unwrap_or_default().to_string();
+    let user = crate::pg_config(admin_url)?
+        .get_user()
+        .unwrap_or_default()
+        .to_string();
     let err = |e: tokio_postgres::Error| StoreError::from_pg(e, &masked, &user);
-    let (client, conn) = pg.connect(NoTls).await.map_err(err)?;
-    let driver = tokio::spawn(conn);
+    let (client, driver) = connect_once(admin_url, ca_file).await?;
     let result = async {
         // format() quotes the name and the password: neither is ever spliced in by hand.
         let create: String = client

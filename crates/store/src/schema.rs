@@ -5,9 +5,11 @@
 use cashier_core::store::StoreUrl;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
-use tokio_postgres::{Client, NoTls};
+use std::path::Path;
 
-use crate::{StoreError, pg_config};
+use tokio_postgres::Client;
+
+use crate::{StoreError, connect_once};
 
 /// Every migration, oldest first; version N is the Nth.
 const MIGRATIONS: &[&str] = &[include_str!("../sql/0001_seals.sql")];
@@ -48,13 +50,14 @@ CREATE TABLE IF NOT EXISTS cashier.schema_version (
 /// program's schema, then makes sure the seals have a partition for each month from a year
 /// ago to two years ahead. Refuses a schema newer than this program's. Safe to run again:
 /// run it monthly so the months ahead exist.
-pub async fn migrate(admin_url: &StoreUrl) -> Result<Migrated, StoreError> {
+pub async fn migrate(admin_url: &StoreUrl, ca_file: Option<&Path>) -> Result<Migrated, StoreError> {
     let masked = admin_url.masked();
-    let pg = pg_config(admin_url)?;
-    let user = pg.get_user().unwrap_or_default().to_string();
+    let user = crate::pg_config(admin_url)?
+        .get_user()
+        .unwrap_or_default()
+        .to_string();
     let err = |e: tokio_postgres::Error| StoreError::from_pg(e, &masked, &user);
-    let (mut client, conn) = pg.connect(NoTls).await.map_err(err)?;
-    let driver = tokio::spawn(conn);
+    let (mut client, driver) = connect_once(admin_url, ca_file).await?;
     client
         .query("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])
         .await

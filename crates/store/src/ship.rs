@@ -1,16 +1,14 @@
-//! Shipping a till's journal: seals in order, in batches, each checked before it is written
-//! and again by the engine on arrival. A batch sent twice changes nothing; a seal that comes
-//! back with other content is kept out and reported; a hole in a till's sequence is visible
-//! (the till's high-water mark stops before it) and fills when the missing seals arrive.
+//! Shipping a till's chains (its seals, its audit trail): rows in order, in batches, each checked
+//! before it is written and again by the engine on arrival. A batch sent twice changes nothing;
+//! a row that comes back with other content is kept out and reported; a hole in a till's
+//! sequence is visible (the high-water mark stops before it) and fills when the rows arrive.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use cashier_core::journal::{Journal, ShippedSeal};
-use chrono::NaiveDate;
 use deadpool_postgres::Client;
 use serde::Serialize;
 
+use crate::chained::Chained;
 use crate::{GENESIS, Store, StoreError};
 
 /// A till as the store keys it.
@@ -29,6 +27,40 @@ impl TillKey {
     }
 }
 
+/// Which of a till's hash chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chain {
+    /// The journal's seals: attempts, transitions, refunds, Zs.
+    Seals,
+    /// The audit trail.
+    Audit,
+}
+
+impl Chain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Chain::Seals => "seals",
+            Chain::Audit => "audit",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Chain::Seals => "cashier.seals",
+            Chain::Audit => "cashier.audit",
+        }
+    }
+
+    /// The high-water mark's columns in `heads`.
+    fn head(self) -> (&'static str, &'static str) {
+        match self {
+            Chain::Seals => ("seq", "hash"),
+            Chain::Audit => ("audit_seq", "audit_hash"),
+        }
+    }
+}
+
 /// Where a till's shipping stands at the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Head {
@@ -38,11 +70,15 @@ pub struct Head {
     pub hash: String,
     /// How far the till's journal went when it last reached the store.
     pub journal_seq: i64,
+    /// The audit trail's mark and its hash, likewise.
+    pub audit_seq: i64,
+    pub audit_hash: String,
 }
 
-/// A seal that arrived again with other content than the store holds.
+/// A row that arrived again with other content than the store holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
+    pub chain: Chain,
     pub seq: i64,
     pub stored_hash: String,
     pub arrived_hash: String,
@@ -51,36 +87,14 @@ pub struct Conflict {
 /// What one batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Shipped {
-    /// Seals written.
+    /// Rows written.
     pub inserted: u64,
-    /// Seals the store already held, identical: nothing done.
+    /// Rows the store already held, identical: nothing done.
     pub duplicates: u64,
-    /// Seals the store already held with other content: not written, recorded.
+    /// Rows the store already held with other content: not written, recorded.
     pub conflicts: Vec<Conflict>,
-    /// The till's high-water mark after the batch.
+    /// The chain's high-water mark after the batch.
     pub head: i64,
-}
-
-/// What a sync did, from the store's high-water mark to the journal's end.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
-    /// The high-water mark it resumed after.
-    pub from: i64,
-    /// The high-water mark it left.
-    pub head: i64,
-    /// The journal's last seal when it finished.
-    pub journal_seq: i64,
-    pub batches: u64,
-    pub inserted: u64,
-    pub duplicates: u64,
-    pub conflicts: Vec<Conflict>,
-}
-
-impl SyncReport {
-    /// Everything the journal held is at the store, and nothing disagreed.
-    pub fn caught_up(&self) -> bool {
-        self.conflicts.is_empty() && self.head >= self.journal_seq
-    }
 }
 
 impl Store {
@@ -90,10 +104,15 @@ impl Store {
         self.head_on(&client, till).await
     }
 
-    async fn head_on(&self, client: &Client, till: &TillKey) -> Result<Head, StoreError> {
+    pub(crate) async fn head_on(
+        &self,
+        client: &Client,
+        till: &TillKey,
+    ) -> Result<Head, StoreError> {
         let stmt = client
             .prepare_cached(
-                "SELECT seq, hash, journal_seq FROM cashier.heads WHERE merchant = $1 AND till = $2",
+                "SELECT seq, hash, journal_seq, audit_seq, audit_hash FROM cashier.heads
+                 WHERE merchant = $1 AND till = $2",
             )
             .await
             .map_err(|e| self.pg(e))?;
@@ -106,11 +125,15 @@ impl Store {
                 seq: r.get(0),
                 hash: r.get(1),
                 journal_seq: r.get(2),
+                audit_seq: r.get(3),
+                audit_hash: r.get(4),
             },
             None => Head {
                 seq: 0,
                 hash: GENESIS.to_string(),
                 journal_seq: 0,
+                audit_seq: 0,
+                audit_hash: GENESIS.to_string(),
             },
         })
     }
@@ -124,270 +147,175 @@ impl Store {
     pub async fn ship(
         &self,
         till: &TillKey,
-        seals: &[ShippedSeal],
+        seals: &[cashier_core::journal::ShippedSeal],
         journal_seq: i64,
     ) -> Result<Shipped, StoreError> {
         let mut client = self.client().await?;
-        self.ship_on(&mut client, till, seals, journal_seq).await
+        self.ship_on(&mut client, till, seals, Some(journal_seq))
+            .await
     }
 
-    async fn ship_on(
+    /// [`Store::ship`] for rows of the till's audit trail.
+    pub async fn ship_audit(
+        &self,
+        till: &TillKey,
+        rows: &[cashier_core::journal::ShippedAudit],
+    ) -> Result<Shipped, StoreError> {
+        let mut client = self.client().await?;
+        self.ship_on(&mut client, till, rows, None).await
+    }
+
+    pub(crate) async fn ship_on<R: Chained>(
         &self,
         client: &mut Client,
         till: &TillKey,
-        seals: &[ShippedSeal],
-        journal_seq: i64,
+        rows: &[R],
+        journal_seq: Option<i64>,
     ) -> Result<Shipped, StoreError> {
-        let tx = client.transaction().await.map_err(|e| self.pg(e))?;
+        let chain = R::CHAIN;
+        let (table, (head_seq, head_hash)) = (chain.table(), chain.head());
+        let pg = |e| self.pg(e);
+        let tx = client.transaction().await.map_err(pg)?;
         let (m, t) = (&till.merchant, &till.till);
         // The till's head row, locked: two shippers of one till take turns.
-        tx.execute(
-            &tx.prepare_cached(
+        let ensure = tx
+            .prepare_cached(
                 "INSERT INTO cashier.heads (merchant, till) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
             .await
-            .map_err(|e| self.pg(e))?,
-            &[m, t],
-        )
-        .await
-        .map_err(|e| self.pg(e))?;
+            .map_err(pg)?;
+        tx.execute(&ensure, &[m, t]).await.map_err(pg)?;
         let lock = tx
-            .prepare_cached(
-                "SELECT seq FROM cashier.heads WHERE merchant = $1 AND till = $2 FOR UPDATE",
-            )
+            .prepare_cached(&format!(
+                "SELECT {head_seq} FROM cashier.heads WHERE merchant = $1 AND till = $2 FOR UPDATE"
+            ))
             .await
-            .map_err(|e| self.pg(e))?;
-        let head: i64 = tx
-            .query_one(&lock, &[m, t])
-            .await
-            .map_err(|e| self.pg(e))?
-            .get(0);
-        let mut batch: Vec<&ShippedSeal> = seals.iter().collect();
-        batch.sort_by_key(|s| s.seq);
-        batch.dedup_by_key(|s| s.seq);
+            .map_err(pg)?;
+        let head: i64 = tx.query_one(&lock, &[m, t]).await.map_err(pg)?.get(0);
+        let mut batch: Vec<&R> = rows.iter().collect();
+        batch.sort_by_key(|r| r.seq());
+        batch.dedup_by_key(|r| r.seq());
         let mut out = Shipped::default();
-        let mut fresh: Vec<&ShippedSeal> = Vec::new();
+        let mut fresh: Vec<&R> = Vec::new();
         if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
-            // What the store holds around the batch: the seals it repeats, and the neighbours
-            // each new seal must link to.
+            // What the store holds around the batch: the rows it repeats, and the neighbours
+            // each new row must link to.
             let around = tx
-                .prepare_cached(
-                    "SELECT seq, hash, prev_hash FROM cashier.seals
-                     WHERE merchant = $1 AND till = $2 AND seq BETWEEN $3 AND $4",
-                )
+                .prepare_cached(&format!(
+                    "SELECT seq, hash, prev_hash FROM {table}
+                     WHERE merchant = $1 AND till = $2 AND seq BETWEEN $3 AND $4"
+                ))
                 .await
-                .map_err(|e| self.pg(e))?;
-            let rows = tx
-                .query(&around, &[m, t, &(first.seq - 1), &(last.seq + 1)])
+                .map_err(pg)?;
+            let held = tx
+                .query(&around, &[m, t, &(first.seq() - 1), &(last.seq() + 1)])
                 .await
-                .map_err(|e| self.pg(e))?;
-            let mut stored: BTreeMap<i64, (String, String)> = rows
+                .map_err(pg)?;
+            let mut stored: BTreeMap<i64, (String, String)> = held
                 .into_iter()
                 .map(|r| (r.get::<_, i64>(0), (r.get(1), r.get(2))))
                 .collect();
-            for s in batch {
-                if let Some((hash, _)) = stored.get(&s.seq) {
-                    if *hash == s.hash {
+            for r in batch {
+                if let Some((hash, _)) = stored.get(&r.seq()) {
+                    if hash == r.hash() {
                         out.duplicates += 1;
                     } else {
-                        out.conflicts.push(Conflict {
-                            seq: s.seq,
-                            stored_hash: hash.clone(),
-                            arrived_hash: s.hash.clone(),
-                        });
-                        tx.execute(
-                            &tx.prepare_cached(
-                                "INSERT INTO cashier.conflicts
-                                 (merchant, till, seq, stored_hash, arrived_hash, arrived_body)
-                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        let record = tx
+                            .prepare_cached(
+                                "INSERT INTO cashier.conflicts (merchant, till, chain, seq,
+                                     stored_hash, arrived_hash, arrived_body)
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                             )
                             .await
-                            .map_err(|e| self.pg(e))?,
-                            &[m, t, &s.seq, hash, &s.hash, &s.body],
+                            .map_err(pg)?;
+                        tx.execute(
+                            &record,
+                            &[m, t, &chain.as_str(), &r.seq(), hash, &r.hash(), &r.body()],
                         )
                         .await
-                        .map_err(|e| self.pg(e))?;
+                        .map_err(pg)?;
+                        out.conflicts.push(Conflict {
+                            chain,
+                            seq: r.seq(),
+                            stored_hash: hash.clone(),
+                            arrived_hash: r.hash().to_string(),
+                        });
                     }
                     continue;
                 }
                 let diverged = |what: &str| StoreError::Diverged {
                     merchant: m.clone(),
                     till: t.clone(),
-                    seq: s.seq,
-                    what: what.to_string(),
+                    seq: r.seq(),
+                    what: format!("{}: {what}", chain.as_str()),
                 };
-                if !s.hash_holds() {
+                if !r.hash_holds() {
                     return Err(diverged(
-                        "the journal's seal does not match its own hash (changed after it was written)",
+                        "the journal's row does not match its own hash (changed after it was written)",
                     ));
                 }
-                let before = if s.seq == 1 {
+                let before = if r.seq() == 1 {
                     Some(GENESIS)
                 } else {
-                    stored.get(&(s.seq - 1)).map(|(h, _)| h.as_str())
+                    stored.get(&(r.seq() - 1)).map(|(h, _)| h.as_str())
                 };
-                if before.is_some_and(|h| h != s.prev_hash) {
-                    return Err(diverged("the seal does not link to the one before it"));
+                if before.is_some_and(|h| h != r.prev_hash()) {
+                    return Err(diverged("the row does not link to the one before it"));
                 }
-                if let Some((_, after_prev)) = stored.get(&(s.seq + 1))
-                    && *after_prev != s.hash
+                if let Some((_, after_prev)) = stored.get(&(r.seq() + 1))
+                    && after_prev != r.hash()
                 {
                     return Err(diverged(
-                        "the seal after it at the store does not link to it",
+                        "the row after it at the store does not link to it",
                     ));
                 }
-                stored.insert(s.seq, (s.hash.clone(), s.prev_hash.clone()));
-                fresh.push(s);
+                stored.insert(r.seq(), (r.hash().to_string(), r.prev_hash().to_string()));
+                fresh.push(r);
             }
         }
         if !fresh.is_empty() {
-            out.inserted = insert(&tx, till, &fresh).await.map_err(|e| self.pg(e))?;
+            let (sql, params) = R::insert(till, &fresh);
+            let insert = tx.prepare_cached(sql).await.map_err(pg)?;
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+                .iter()
+                .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            out.inserted = tx.execute(&insert, &refs).await.map_err(pg)?;
         }
-        // The new high-water mark: the end of the run of seals that starts right after it.
+        // The new high-water mark: the end of the run of rows that starts right after it.
         let run_end = tx
-            .prepare_cached(
-                "SELECT s.seq, s.hash FROM cashier.seals s
+            .prepare_cached(&format!(
+                "SELECT s.seq, s.hash FROM {table} s
                  WHERE s.merchant = $1 AND s.till = $2 AND s.seq > $3
-                   AND EXISTS (SELECT 1 FROM cashier.seals f
+                   AND EXISTS (SELECT 1 FROM {table} f
                                WHERE f.merchant = $1 AND f.till = $2 AND f.seq = $3 + 1)
-                   AND NOT EXISTS (SELECT 1 FROM cashier.seals n
+                   AND NOT EXISTS (SELECT 1 FROM {table} n
                                    WHERE n.merchant = $1 AND n.till = $2 AND n.seq = s.seq + 1)
-                 ORDER BY s.seq LIMIT 1",
-            )
+                 ORDER BY s.seq LIMIT 1"
+            ))
             .await
-            .map_err(|e| self.pg(e))?;
-        let row = tx
+            .map_err(pg)?;
+        let moved = tx
             .query_opt(&run_end, &[m, t, &head])
             .await
-            .map_err(|e| self.pg(e))?;
-        out.head = head;
-        let moved = row.map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)));
-        if let Some((seq, _)) = &moved {
-            out.head = *seq;
-        }
-        tx.execute(
-            &tx.prepare_cached(
-                "UPDATE cashier.heads SET seq = $3, hash = coalesce($4, hash),
-                    journal_seq = greatest(journal_seq, $5), seen_at = now()
-             WHERE merchant = $1 AND till = $2",
-            )
+            .map_err(pg)?
+            .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)));
+        out.head = moved.as_ref().map_or(head, |(seq, _)| *seq);
+        let update = tx
+            .prepare_cached(&format!(
+                "UPDATE cashier.heads SET {head_seq} = $3, {head_hash} = coalesce($4, {head_hash}),
+                        journal_seq = greatest(journal_seq, coalesce($5::int8, 0)), seen_at = now()
+                 WHERE merchant = $1 AND till = $2"
+            ))
             .await
-            .map_err(|e| self.pg(e))?,
+            .map_err(pg)?;
+        tx.execute(
+            &update,
             &[m, t, &out.head, &moved.map(|(_, h)| h), &journal_seq],
         )
         .await
-        .map_err(|e| self.pg(e))?;
-        tx.commit().await.map_err(|e| self.pg(e))?;
+        .map_err(pg)?;
+        tx.commit().await.map_err(pg)?;
         Ok(out)
     }
-
-    /// Ships everything `journal` holds beyond the store's high-water mark for `till`, `batch`
-    /// seals at a time, and returns once caught up (or at the first conflict). First checks
-    /// that the journal still holds, at the high-water mark, the seal the store has there: a
-    /// journal changed or replaced after shipping is refused, not shipped on top.
-    pub async fn sync(
-        &self,
-        till: &TillKey,
-        journal: &Arc<Journal>,
-        batch: u32,
-    ) -> Result<SyncReport, StoreError> {
-        // One connection for the whole sync: its statements are prepared once on it.
-        let mut client = self.client().await?;
-        let head = self.head_on(&client, till).await?;
-        let mut report = SyncReport {
-            from: head.seq,
-            head: head.seq,
-            ..SyncReport::default()
-        };
-        if head.seq > 0 {
-            let at = read(journal, head.seq - 1, 1).await?;
-            if !at
-                .first()
-                .is_some_and(|s| s.seq == head.seq && s.hash == head.hash)
-            {
-                return Err(StoreError::Diverged {
-                    merchant: till.merchant.clone(),
-                    till: till.till.clone(),
-                    seq: head.seq,
-                    what: "the journal does not hold the seal the store has there (changed or replaced after it was shipped)".into(),
-                });
-            }
-        }
-        loop {
-            let last = {
-                let j = Arc::clone(journal);
-                j.blocking(|j| j.last_seal_seq())
-                    .await
-                    .map_err(|e| StoreError::Journal(e.to_string()))?
-            };
-            let seals = read(journal, report.head, batch).await?;
-            let shipped = self.ship_on(&mut client, till, &seals, last).await?;
-            report.batches += 1;
-            report.inserted += shipped.inserted;
-            report.duplicates += shipped.duplicates;
-            report.journal_seq = last;
-            let moved = shipped.head > report.head;
-            report.head = shipped.head;
-            if !shipped.conflicts.is_empty() {
-                report.conflicts = shipped.conflicts;
-                break;
-            }
-            // A short batch was the journal's end when it was read: caught up, without one more
-            // round trip to learn it.
-            if seals.len() < batch as usize || !moved {
-                break;
-            }
-        }
-        Ok(report)
-    }
-}
-
-async fn read(
-    journal: &Arc<Journal>,
-    after: i64,
-    limit: u32,
-) -> Result<Vec<ShippedSeal>, StoreError> {
-    journal
-        .blocking(move |j| j.seals_after(after, limit))
-        .await
-        .map_err(|e| StoreError::Journal(e.to_string()))
-}
-
-/// Writes new seals in one statement. `ON CONFLICT DO NOTHING`: a seal another shipper of
-/// the same till wrote meanwhile (it cannot, under the head's lock, but the key says so too).
-async fn insert(
-    tx: &deadpool_postgres::Transaction<'_>,
-    till: &TillKey,
-    seals: &[&ShippedSeal],
-) -> Result<u64, tokio_postgres::Error> {
-    let days: Vec<NaiveDate> = seals.iter().map(|s| s.business_day).collect();
-    let seqs: Vec<i64> = seals.iter().map(|s| s.seq).collect();
-    let kinds: Vec<&str> = seals.iter().map(|s| s.kind.as_str()).collect();
-    let refs: Vec<i64> = seals.iter().map(|s| s.ref_id).collect();
-    let bodies: Vec<&str> = seals.iter().map(|s| s.body.as_str()).collect();
-    let prevs: Vec<&str> = seals.iter().map(|s| s.prev_hash.as_str()).collect();
-    let hashes: Vec<&str> = seals.iter().map(|s| s.hash.as_str()).collect();
-    tx.execute(
-        &tx.prepare_cached(
-            "INSERT INTO cashier.seals
-             (merchant, till, business_day, seq, kind, ref_id, body, prev_hash, hash)
-         SELECT $1, $2, d, q, k, r, b, p, h
-         FROM unnest($3::date[], $4::int8[], $5::text[], $6::int8[], $7::text[], $8::text[],
-                     $9::text[]) AS u (d, q, k, r, b, p, h)
-         ON CONFLICT DO NOTHING",
-        )
-        .await?,
-        &[
-            &till.merchant,
-            &till.till,
-            &days,
-            &seqs,
-            &kinds,
-            &refs,
-            &bodies,
-            &prevs,
-            &hashes,
-        ],
-    )
-    .await
 }

@@ -1,5 +1,5 @@
-//! The store's own check of what it holds: every seal's hash recomputed by the engine, every
-//! link to the seal before, each till's high-water mark against the seal it names, and the
+//! The store's own check of what it holds: every seal's and audit row's hash recomputed by the
+//! engine, every link to the row before, each till's high-water mark against the seal it names, and the
 //! reports' copy of each attempt against its seals. A row changed at the store, by whoever
 //! could, shows here.
 
@@ -40,6 +40,25 @@ SELECT h.merchant, h.till, h.seq, 'the high-water mark names another hash than i
 FROM cashier.heads h JOIN cashier.seals s
   ON s.merchant = h.merchant AND s.till = h.till AND s.seq = h.seq
 WHERE ($1::text IS NULL OR h.merchant = $1) AND s.hash <> h.hash
+UNION ALL
+SELECT merchant, till, seq, what FROM (
+    SELECT merchant, till, seq,
+        CASE
+            WHEN hash <> encode(sha256(convert_to(prev_hash || E'\n' || body, 'UTF8')), 'hex')
+                THEN 'audit row: its hash does not match its content'
+            WHEN seq = 1 AND prev_hash <> $2 THEN 'audit row: the first does not start the chain'
+            WHEN lag(seq) OVER w = seq - 1 AND lag(hash) OVER w <> prev_hash
+                THEN 'audit row: it does not link to the row before it'
+        END AS what
+    FROM cashier.audit
+    WHERE $1::text IS NULL OR merchant = $1
+    WINDOW w AS (PARTITION BY merchant, till ORDER BY seq)
+) y WHERE what IS NOT NULL
+UNION ALL
+SELECT h.merchant, h.till, h.audit_seq, 'audit: the high-water mark names another hash than its row''s'
+FROM cashier.heads h JOIN cashier.audit s
+  ON s.merchant = h.merchant AND s.till = h.till AND s.seq = h.audit_seq
+WHERE ($1::text IS NULL OR h.merchant = $1) AND s.hash <> h.audit_hash
 UNION ALL
 SELECT a.merchant, a.till, coalesce(s.seq, a.state_seq, 0),
        format('the reports'' copy of attempt %s is not what its seals say', a.attempt_id)

@@ -110,6 +110,31 @@ impl Stored {
     }
 }
 
+/// The audit rows after `after`, oldest first, at most `limit`, each with the canonical text its
+/// hash is over: what a store receives ([`super::ShippedAudit`]).
+pub(crate) fn shipped_after(
+    conn: &Connection,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<super::ShippedAudit>, JournalError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![after, limit], stored)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        out.push(super::ShippedAudit {
+            seq: row.seq,
+            body: row.canonical(),
+            at: crate::timestamp::parse(&row.at).map_err(JournalError::Corrupt)?,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+        });
+    }
+    Ok(out)
+}
+
 /// An enum's serde name (`AuditAction::OpenDesk` → `open_desk`).
 fn wire<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {

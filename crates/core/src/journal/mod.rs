@@ -43,7 +43,7 @@ pub use audit::AuditRecord;
 pub(crate) use chain::GENESIS as GENESIS_HASH;
 pub use error::{JournalError, state_zh};
 pub use managers::NewManager;
-pub use outbox::{ShippedSeal, seal_hash};
+pub use outbox::{ShippedAudit, ShippedSeal, seal_hash};
 pub use page::{PageFilter, PageGroup, PageOrder, is_last_four};
 pub use print_jobs::PrintJob;
 pub use read::Selection;

@@ -6,7 +6,7 @@
 //! attempts, transitions and refunds, and every Z: shipping them ships the journal, with the
 //! hash chain that lets the store check every row on arrival.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
@@ -43,6 +43,26 @@ impl ShippedSeal {
             self.ref_id,
             &self.body,
         ) == self.hash
+    }
+}
+
+/// One row of the audit trail as a store receives it: its own chain, beside the seals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShippedAudit {
+    /// The audit trail's sequence: gap-free from 1 for this till.
+    pub seq: i64,
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// The row as the canonical JSON its hash is over (every field but the hashes).
+    pub body: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl ShippedAudit {
+    /// Whether `hash` is the chain rule's over `body` after `prev_hash`.
+    pub fn hash_holds(&self) -> bool {
+        link(&self.prev_hash, &self.body) == self.hash
     }
 }
 
@@ -105,6 +125,23 @@ impl Journal {
                 });
             }
             Ok(out)
+        })
+    }
+
+    /// The audit trail's rows after sequence `after`, oldest first, at most `limit` of them.
+    pub fn audit_after(&self, after: i64, limit: u32) -> Result<Vec<ShippedAudit>, JournalError> {
+        self.read(|conn| super::audit::shipped_after(conn, after, limit))
+    }
+
+    /// The audit trail's last sequence (0: none yet).
+    pub fn last_audit_seq(&self) -> Result<i64, JournalError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT max(seq) FROM audit")?
+                .query_row([], |r| r.get::<_, Option<i64>>(0))
+                .optional()?
+                .flatten()
+                .unwrap_or(0))
         })
     }
 

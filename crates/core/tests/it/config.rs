@@ -168,10 +168,18 @@ fn the_store_section_is_absent_by_default_and_checked_when_present() {
 
     // The URL (and its password) may come from the environment alone.
     let mut cfg = Config::parse("[store]\nmerchant = \"M1\"\n").unwrap();
-    cfg.apply_env(|k| (k == "CASHIER_STORE_URL").then(|| "postgres://t:pw@h/db".to_string()))
-        .unwrap();
+    cfg.apply_env(|k| match k {
+        "CASHIER_STORE_URL" => Some("postgres://t:pw@h/db".to_string()),
+        "CASHIER_STORE_CA_FILE" => Some("/etc/cashier/store-ca.pem".to_string()),
+        _ => None,
+    })
+    .unwrap();
     let store = cfg.store.clone().unwrap();
     assert_eq!(store.effective_url().expose(), "postgres://t:pw@h/db");
+    assert_eq!(
+        store.ca_file.as_deref(),
+        Some(std::path::Path::new("/etc/cashier/store-ca.pem"))
+    );
     // Saving the settings writes the file's URL, never the environment's password.
     let saved = toml::to_string_pretty(&cfg).unwrap();
     assert!(!saved.contains(":pw@"), "{saved}");

@@ -74,7 +74,7 @@ impl TestDb {
     async fn make(guard: Guard) -> Option<TestDb> {
         let server = server()?;
         let db = TestDb::create(&server, guard).await;
-        cashier_store::migrate(&db.admin).await.unwrap();
+        cashier_store::migrate(&db.admin, None).await.unwrap();
         Some(db)
     }
 
@@ -97,9 +97,16 @@ impl TestDb {
     /// Registers `till` under a role of its own with a password, and opens the store as it.
     pub async fn till(&self, till: &str) -> (Store, TillKey) {
         let role = self.role(&format!("till_{}", till.to_lowercase()));
-        cashier_store::add_till(&self.admin, MERCHANT, till, &role, Some("pw-of-the-till"))
-            .await
-            .unwrap();
+        cashier_store::add_till(
+            &self.admin,
+            MERCHANT,
+            till,
+            &role,
+            Some("pw-of-the-till"),
+            None,
+        )
+        .await
+        .unwrap();
         let store = Store::open(&self.login(&role, "pw-of-the-till"), None).unwrap();
         (store, TillKey::new(MERCHANT, till))
     }

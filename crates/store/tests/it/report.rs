@@ -54,7 +54,7 @@ async fn the_stores_day_is_each_tills_own_day() {
         .unwrap();
 
     let reader = db.role("reader");
-    cashier_store::add_reader(&db.admin, &reader, Some("r"))
+    cashier_store::add_reader(&db.admin, &reader, Some("r"), None)
         .await
         .unwrap();
     let store = cashier_store::Store::open(&db.login(&reader, "r"), None).unwrap();

@@ -56,7 +56,7 @@ async fn a_reader_reads_every_till_and_writes_nothing() {
         store.sync(&key, &j, 100).await.unwrap();
     }
     let reader = db.role("reader");
-    cashier_store::add_reader(&db.admin, &reader, Some("pw-of-the-reader"))
+    cashier_store::add_reader(&db.admin, &reader, Some("pw-of-the-reader"), None)
         .await
         .unwrap();
     let store = Store::open(&db.login(&reader, "pw-of-the-reader"), None).unwrap();

@@ -20,7 +20,7 @@ async fn a_store_newer_than_the_program_is_refused() {
     );
     assert!(e.to_string().contains("upgrade Cashier"), "{e}");
     // Nor will migrate touch it.
-    let e = cashier_store::migrate(&db.admin).await.unwrap_err();
+    let e = cashier_store::migrate(&db.admin, None).await.unwrap_err();
     assert!(
         matches!(e, StoreError::SchemaNewer { store: 99, .. }),
         "{e:?}"
@@ -39,14 +39,14 @@ async fn migrate_is_explicit_and_runs_once() {
         "{e:?}"
     );
     assert!(e.to_string().contains("cashier store migrate"), "{e}");
-    let first = cashier_store::migrate(&db.admin).await.unwrap();
+    let first = cashier_store::migrate(&db.admin, None).await.unwrap();
     assert_eq!((first.from, first.to), (0, SCHEMA_VERSION));
     assert_eq!(
         first.partitions.len(),
         2 * 37,
         "seals and attempts: a year back, two ahead"
     );
-    let again = cashier_store::migrate(&db.admin).await.unwrap();
+    let again = cashier_store::migrate(&db.admin, None).await.unwrap();
     assert_eq!((again.from, again.to), (SCHEMA_VERSION, SCHEMA_VERSION));
     assert!(again.partitions.is_empty());
     assert_eq!(store.check_schema().await.unwrap(), SCHEMA_VERSION);
