@@ -81,7 +81,8 @@ impl Shipper for StoreShipper {
 pub(crate) fn fault(e: StoreError) -> ShipFault {
     let why = match &e {
         StoreError::Unreachable { .. } => return ShipFault::Offline(e.to_string()),
-        StoreError::Config(_) => StoreRefusal::Config,
+        // An untrusted certificate: the store's CA is named in [store] ca_file.
+        StoreError::Config(_) | StoreError::Tls { .. } => StoreRefusal::Config,
         StoreError::Login { .. } => StoreRefusal::Login,
         StoreError::Refused { .. } => StoreRefusal::Role,
         StoreError::SchemaNewer { .. } => StoreRefusal::SchemaNewer,

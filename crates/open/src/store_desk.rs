@@ -33,7 +33,8 @@ impl StoreDesk {
             .filter(|u| !u.trim().is_empty())
             .map_or_else(|| store_cfg.effective_url().clone(), StoreUrl::new);
         Some(StoreDesk {
-            store: Store::open(&url, None).map_err(|e| e.to_string()),
+            store: Store::open_with_ca(&url, None, store_cfg.ca_file.as_deref())
+                .map_err(|e| e.to_string()),
             merchant: store_cfg.merchant.clone(),
         })
     }

@@ -58,9 +58,9 @@ async fn store_db(server: &str) -> (url::Url, String) {
     let mut admin = url::Url::parse(server).unwrap();
     admin.set_path(&format!("/{name}"));
     let admin_url = StoreUrl::new(admin.to_string());
-    cashier_store::migrate(&admin_url).await.unwrap();
+    cashier_store::migrate(&admin_url, None).await.unwrap();
     let role = format!("{name}_till_01");
-    cashier_store::add_till(&admin_url, MERCHANT, "01", &role, Some(TILL_PW))
+    cashier_store::add_till(&admin_url, MERCHANT, "01", &role, Some(TILL_PW), None)
         .await
         .unwrap();
     (admin, role)
@@ -366,9 +366,16 @@ async fn a_wrong_password_and_another_tills_role_are_refused_clearly_and_payment
     // the database's row-level security.
     let other = format!("{role}_02");
     let admin_url = StoreUrl::new(admin.to_string());
-    cashier_store::add_till(&admin_url, MERCHANT, "02", &other, Some("pw-of-till-02"))
-        .await
-        .unwrap();
+    cashier_store::add_till(
+        &admin_url,
+        MERCHANT,
+        "02",
+        &other,
+        Some("pw-of-till-02"),
+        None,
+    )
+    .await
+    .unwrap();
     for (user, password, why, words) in [
         (
             &role,
