@@ -28,7 +28,9 @@ pub mod qr;
 pub mod reasons;
 pub mod receipts;
 pub mod scanner;
+pub mod shipping;
 pub mod store;
+pub mod store_day;
 pub mod till;
 pub mod timestamp;
 

@@ -1,7 +1,8 @@
 //! How a front end opens its till, the one way for the desktop app and the `cashier` CLI:
 //! its log, the configuration file, the backend clients it names, and — when it names none —
 //! the embedded sandbox, clearly marked, standing in for both; and the receipt printer's ESC/POS
-//! driver. Core knows no client, no sandbox and no ESC/POS: this crate wires them.
+//! driver, and the store (PostgreSQL) its journal ships to when the configuration has a `[store]`.
+//! Core knows no client, no sandbox, no ESC/POS and no PostgreSQL: this crate wires them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,6 +84,8 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
     } else {
         (Clients::new(), None, None)
     };
+    let shipper = store::shipper(&cfg);
+    let store_reader = store_desk::store_reader(&cfg);
     let till = Till::open(
         cfg,
         Arc::new(SystemClock),
@@ -92,6 +95,8 @@ pub async fn open(mut cfg: Config, config_path: PathBuf) -> Result<Opened, Error
             seed: None,
             connector: Some(Arc::new(clients)),
             printer: Some(printer()),
+            shipper,
+            store_reader,
         },
     )?;
     Ok(Opened {
@@ -133,6 +138,9 @@ pub fn open_for_printing(file: &ConfigFile) -> Result<Till, Error> {
         },
     )
 }
+
+pub mod store;
+pub mod store_desk;
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@ import type { PrinterView } from "./PrinterView";
 import type { QrOption } from "./QrOption";
 import type { ScanRule } from "./ScanRule";
 import type { ScannerStatus } from "./ScannerStatus";
+import type { StoreView } from "./StoreView";
 
 export type TillStatus = { sandbox: boolean, till: string, lang: Lang, 
 /**
@@ -23,7 +24,12 @@ needs_first_manager: boolean, backends: Array<BackendStatus>, scanner: ScannerSt
 /**
  * The receipt printer and its queue.
  */
-printer: PrinterView, qr_options: Array<QrOption>, max_amount_text: string, 
+printer: PrinterView, 
+/**
+ * The link to the store the journal ships to; absent when the configuration has no
+ * `[store]`.
+ */
+store: StoreView | null, qr_options: Array<QrOption>, max_amount_text: string, 
 /**
  * How the screen tells a wedge scanner's burst from typing (see [`scan_rules`]).
  */

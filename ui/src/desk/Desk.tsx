@@ -1,5 +1,5 @@
 // The manager's desk (F12, or the status bar): opened under a PIN, closed with Esc or by core after a while
-// left alone. Five tabs; a red banner when the journal's chains do not verify.
+// left alone. Five tabs, and the store's day (F6) when the till ships to a store; a red banner when the journal's chains do not verify.
 import type { JSX } from "preact";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { run } from "../api";
@@ -13,6 +13,7 @@ import { DayClose } from "./DayClose";
 import { Managers } from "./Managers";
 import { PinPad, useApproval } from "./PinPad";
 import { Receipts } from "./Receipts";
+import { StoreDay } from "./StoreDay";
 import { Worklist } from "./Worklist";
 import "./desk.css";
 
@@ -22,6 +23,7 @@ const TABS = [
   ["close", "desk.tab.close", "F3"],
   ["audit", "desk.tab.audit", "F4"],
   ["managers", "desk.tab.managers", "F5"],
+  ["store", "desk.tab.store", "F6"],
 ] as const satisfies readonly (readonly [string, MsgKey, string])[];
 
 export type Tab = (typeof TABS)[number][0];
@@ -33,6 +35,9 @@ export function Desk({ store }: { store: Store }): JSX.Element {
   const [tab, setTab] = useState<Tab>("receipts");
   const [integrity, setIntegrity] = useState<Integrity | null>(null);
   const { pad, ask } = useApproval();
+  // The store's tab only for a till that ships to one (core's status has its link).
+  const hasStore = Boolean(store.state.status?.store);
+  const tabs = TABS.filter(([id]) => id !== "store" || hasStore);
   const words = useRef(t);
   words.current = t;
 
@@ -70,19 +75,19 @@ export function Desk({ store }: { store: Store }): JSX.Element {
     };
   }, [opened]);
 
-  // F1–F5 pick a tab while the desk is open (the checkout's keys do nothing under it); attached before
+  // F1–F5 (F6: the store) pick a tab while the desk is open (the checkout's keys do nothing under it); attached before
   // the desk is first painted, so a key pressed the moment it shows is not lost.
   useLayoutEffect(() => {
     if (!opened) return;
     const onKey = (e: KeyboardEvent) => {
-      const hit = TABS.find(([, , k]) => k === e.key);
+      const hit = TABS.find(([id, , k]) => k === e.key && (id !== "store" || hasStore));
       if (!hit) return;
       e.preventDefault();
       setTab(hit[0]);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [opened]);
+  }, [opened, hasStore]);
 
   const readFailed = useCallback((e: unknown) => {
     const err = e as ErrorBody;
@@ -119,7 +124,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
         <div class="desk-head">
           <h1>{t("desk.title")}</h1>
           <nav class="desk-tabs" role="tablist">
-            {TABS.map(([id, key, k]) => (
+            {tabs.map(([id, key, k]) => (
               <button
                 type="button"
                 role="tab"
@@ -152,6 +157,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
           {tab === "close" && <DayClose />}
           {tab === "audit" && <Audit />}
           {tab === "managers" && <Managers />}
+          {tab === "store" && <StoreDay />}
         </section>
         {pad}
       </div>

@@ -157,6 +157,7 @@ export const EN: Record<MsgKey, string> = {
   "desk.tab.close": "Day close",
   "desk.tab.audit": "Audit",
   "desk.tab.managers": "Managers",
+  "desk.tab.store": "Store",
 
   "receipts.from": "From",
   "receipts.to": "To",
@@ -212,6 +213,18 @@ export const EN: Record<MsgKey, string> = {
   "refund.submit": "Refund (manager PIN)",
   "refund.pinTitle": "Approve the refund",
   "refund.explain": "Bill {bill}: refund {amount}",
+
+  "storeDay.title": "The store's day {day}",
+  "storeDay.refresh": "Refresh",
+  "storeDay.total": "{count} payments · collected {amount}",
+  "storeDay.till": "Till",
+  "storeDay.count": "Payments",
+  "storeDay.collected": "Collected",
+  "storeDay.link": "Link",
+  "storeDay.closed": "Day close",
+  "storeDay.notClosed": "not closed",
+  "storeDay.open": "Not ended (act at their own till)",
+  "storeDay.noneOpen": "None.",
 
   "work.count": "{n} waiting",
   "work.none": "Nothing waits for a manager.",

@@ -155,6 +155,7 @@ export const ZH = {
   "desk.tab.close": "日结",
   "desk.tab.audit": "审计",
   "desk.tab.managers": "主管",
+  "desk.tab.store": "门店",
 
   "receipts.from": "从",
   "receipts.to": "到",
@@ -210,6 +211,18 @@ export const ZH = {
   "refund.submit": "退款（需主管 PIN）",
   "refund.pinTitle": "批准退款",
   "refund.explain": "单号 {bill}：退 {amount}",
+
+  "storeDay.title": "门店 {day} 全天",
+  "storeDay.refresh": "刷新",
+  "storeDay.total": "共 {count} 笔 · 实收 {amount}",
+  "storeDay.till": "收银台",
+  "storeDay.count": "笔数",
+  "storeDay.collected": "实收",
+  "storeDay.link": "上传",
+  "storeDay.closed": "日结",
+  "storeDay.notClosed": "未日结",
+  "storeDay.open": "未完成的收款（请在其收银台处理）",
+  "storeDay.noneOpen": "无。",
 
   "work.count": "待处理 {n} 笔",
   "work.none": "没有待处理的收款。",

@@ -1,5 +1,5 @@
 import type { JSX } from "preact";
-import type { BackendStatus, PrinterView, TillStatus } from "../bindings";
+import type { BackendStatus, PrinterView, StoreView, TillStatus } from "../bindings";
 import { useT, type Translate } from "../i18n";
 import type { Store } from "../store";
 import { Icon } from "./bits";
@@ -39,7 +39,24 @@ export function PrinterItem({ printer }: { printer: PrinterView }): JSX.Element 
   );
 }
 
-/** Till, operator, each backend, the serial scanner, the printer, clock warning, live/Unknown count, language, settings.
+/** The link to the store the journal ships to, in core's words (`门店 已同步`, `门店 离线 自 14:05 · 12 条待传`),
+ * in the colour of a fault when core says it is one, what went wrong as the tooltip; nothing when the till
+ * ships nowhere (no `[store]`). */
+export function StoreItem({ link }: { link: StoreView | null }): JSX.Element | null {
+  if (!link) return null;
+  return (
+    <span
+      class={`sb-item ${link.fault ? "sb-bad" : "sb-ok"}`}
+      data-testid="status-store"
+      data-fault={link.fault}
+      title={link.message ?? ""}
+    >
+      <Icon name={link.fault ? "cross" : "store"} size={18} /> {link.label}
+    </span>
+  );
+}
+
+/** Till, operator, each backend, the serial scanner, the printer, the store, clock warning, live/Unknown count, language, settings.
  * Every state is a word next to its dot, never the dot's colour alone. */
 export function StatusBar({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
   const t = useT();
@@ -75,6 +92,7 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
         {status.scanner.state === "disconnected" && status.scanner.message ? scanner.word : `${t("status.scanner")} ${scanner.word}`}
       </span>
       <PrinterItem printer={status.printer} />
+      <StoreItem link={status.store} />
       {status.clock_warning && (
         <span class="sb-item sb-warn" data-testid="status-clock">
           <Icon name="warn" size={18} /> {status.clock_warning}

@@ -62,7 +62,7 @@ export function onEnter(act: (field: HTMLInputElement) => void): (e: TargetedKey
   };
 }
 
-export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot" | "key" | "printer";
+export type IconName = "check" | "cross" | "question" | "partly" | "clock" | "scan" | "gear" | "warn" | "dot" | "key" | "printer" | "store";
 
 const PATHS: Record<IconName, ComponentChildren> = {
   check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
@@ -110,6 +110,13 @@ const PATHS: Record<IconName, ComponentChildren> = {
       <path d="M7 9V4h10v5" />
       <rect x="3.5" y="9" width="17" height="7.5" rx="1.5" />
       <path d="M7 14h10v6H7z" />
+    </>
+  ),
+  store: (
+    <>
+      <path d="M3.5 9l2-5h13l2 5" />
+      <path d="M5 9v11h14V9" />
+      <path d="M10 20v-6h4v6" />
     </>
   ),
 };

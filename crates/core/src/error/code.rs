@@ -44,10 +44,12 @@ pub enum ErrorCode {
     /// The receipt printer could not print (offline, out of paper, cover open, or the document
     /// cannot be encoded).
     Printer,
+    /// The store (PostgreSQL) could not be read, or refused the till.
+    Store,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 34] = {
+    pub const ALL: [ErrorCode; 35] = {
         use ErrorCode as C;
         [
             C::InvalidAmount,
@@ -84,6 +86,7 @@ impl ErrorCode {
             C::ClosingRefused,
             C::JournalTampered,
             C::Printer,
+            C::Store,
         ]
     };
 
@@ -125,6 +128,7 @@ impl ErrorCode {
             C::ClosingRefused => "closing_refused",
             C::JournalTampered => "journal_tampered",
             C::Printer => "printer",
+            C::Store => "store",
         }
     }
 }

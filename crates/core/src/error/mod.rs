@@ -125,6 +125,24 @@ pub enum Error {
     /// cannot be printed. Nothing of a payment depends on it.
     #[error("{}", .0.words().0)]
     Printer(PrintFault),
+    /// The store (PostgreSQL) could not be read or refused: nothing of a payment depends on it.
+    #[error("{}", store_words(.0).0)]
+    Store(crate::shipping::ShipFault),
+}
+
+/// A store's fault in English and Chinese.
+fn store_words(f: &crate::shipping::ShipFault) -> (String, String) {
+    use crate::shipping::ShipFault;
+    match f {
+        ShipFault::Offline(why) => (
+            format!("the store cannot be reached: {why}"),
+            format!("无法连接门店数据库：{why}"),
+        ),
+        ShipFault::Refused { why, detail } => (
+            format!("{} ({detail})", why.advice(Lang::En)),
+            format!("{}（{detail}）", why.advice(Lang::ZhCn)),
+        ),
+    }
 }
 
 impl From<PrintFault> for Error {
@@ -205,6 +223,7 @@ impl Error {
             | Error::NotAllowed(_)
             | Error::Desk(_)
             | Error::Printer(_)
+            | Error::Store(_)
             | Error::NotLoggedIn => CallFate::NotSent,
             // Inside the till, possibly after the request left: assume the worst.
             Error::Journal(_) | Error::NotFound(_) | Error::Export(_) | Error::Internal(_) => {
@@ -221,6 +240,8 @@ impl Error {
             }
             Error::Crypto(_) | Error::Export(_) | Error::Internal(_) => ErrorKind::Internal,
             Error::Call(CallError::NotSent(_)) | Error::Printer(_) => ErrorKind::Unreachable,
+            Error::Store(crate::shipping::ShipFault::Offline(_)) => ErrorKind::Unreachable,
+            Error::Store(_) => ErrorKind::Config,
             Error::Call(CallError::NoAnswer(_)) => ErrorKind::NoAnswer,
             Error::Call(CallError::Refused(_)) => ErrorKind::Rejected,
             Error::NotLoggedIn | Error::NotAllowed(_) => ErrorKind::NotAllowed,
@@ -287,6 +308,7 @@ impl Error {
             Error::Export(_) => ErrorCode::ReportExport,
             Error::Internal(_) => ErrorCode::Internal,
             Error::Printer(_) => ErrorCode::Printer,
+            Error::Store(_) => ErrorCode::Store,
         }
     }
 
@@ -311,6 +333,7 @@ impl Error {
                 Error::Export(e) => format!("导出报表失败：{e}"),
                 Error::Internal(e) => format!("收银台内部错误：{e}"),
                 Error::Printer(e) => e.words().1,
+                Error::Store(e) => store_words(e).1,
             },
         }
     }

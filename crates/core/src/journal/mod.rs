@@ -23,10 +23,11 @@ mod schema;
 mod seal;
 mod verify;
 mod write;
+mod written;
 pub(crate) mod z;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -182,6 +183,8 @@ pub struct Journal {
     /// Notified when this process queues a print job (a slip owed by a paid payment, a reprint,
     /// a report): the till's print worker waits on it.
     print_signal: tokio::sync::Notify,
+    /// Raised after every write this process makes (seals included): the store worker waits on it.
+    write_signal: tokio::sync::Notify,
 }
 
 impl Journal {
@@ -243,6 +246,7 @@ impl Journal {
             writer: Mutex::new(conn),
             path: path.to_path_buf(),
             print_signal: tokio::sync::Notify::new(),
+            write_signal: tokio::sync::Notify::new(),
         })
     }
 
@@ -318,8 +322,18 @@ impl Journal {
 
     /// The write connection. A panic while it was held cannot have left a transaction
     /// half-done (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    fn writer(&self) -> written::Writer<'_> {
+        written::Writer {
+            conn: self.writer.lock().unwrap_or_else(PoisonError::into_inner),
+            signal: &self.write_signal,
+        }
+    }
+
+    /// Raised after each write this process makes to the journal (a payment's transition, a
+    /// refund, a Z: anything that seals), once for a burst: what wakes the till's store worker.
+    /// Writes by another process on the same file do not raise it.
+    pub fn write_signal(&self) -> &tokio::sync::Notify {
+        &self.write_signal
     }
 
     /// Runs `read` on a read-only connection of its own, which goes back to the idle ones

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use super::printing::{PrintJobView, PrintReport, PrinterView, SlipPreview};
 use super::{
     AttemptFilter, AttemptView, AuditPage, DayReportView, DeskView, InputCheck, QrChoice,
-    SettingsInput, SettingsView, Till, TillStatus,
+    SettingsInput, SettingsView, StoreDayView, Till, TillStatus,
 };
 use crate::closing::{ClosingView, ZSummary};
 use crate::journal::Integrity;
@@ -151,6 +151,9 @@ commands! {
     DayReport day_report { day: Option<String> } -> DayReportView =
         |t| t.day_report(day).await?;
     // —— the desk's reads ——
+    /// The store's business day (`YYYY-MM-DD`; null: today), every till of this merchant, read
+    /// from the store as a read-only role.
+    StoreDay store_day { day: Option<String> } -> StoreDayView = |t| t.store_day(day).await?;
     /// One page of the receipts of a business day or range, filtered and sorted.
     ReceiptsPage receipts_page { query: ReceiptsQuery } -> ReceiptsPage =
         |t| t.receipts_page(query).await?;

@@ -27,6 +27,9 @@ mod settings;
 mod settings_display;
 mod settings_form;
 mod status;
+mod store_day;
+mod store_link;
+mod store_worker;
 pub mod view;
 pub mod wedge;
 
@@ -57,6 +60,8 @@ pub use status::{
     BackendName, BackendState, BackendStatus, LiveCounts, QrOption, ScannerState, ScannerStatus,
     SessionStatus, TillStatus,
 };
+pub use store_day::{StoreDayView, StoreOpenView, StoreTillView};
+pub use store_link::{StoreLinkState, StoreView};
 pub use view::{Action, AttemptView, Tone, Wallet};
 pub use wedge::{ScanField, ScanMeaning, ScanRule};
 
@@ -95,6 +100,12 @@ pub struct TillOptions {
     /// The receipt printer's driver (`cashier-print`'s ESC/POS one in the app and the CLI);
     /// `None`: nothing is printed, slips are only previewed.
     pub printer: Option<Arc<dyn crate::print::Printer>>,
+    /// Ships the journal to the store the `[store]` section names (`cashier-store`'s
+    /// PostgreSQL one in the app); `None`, or no `[store]`: the journal stays on this till.
+    pub shipper: Option<Arc<dyn crate::shipping::Shipper>>,
+    /// Reads the store's day for the manager's desk, as a read-only role; `None`: the desk has
+    /// no store view.
+    pub store_reader: Option<Arc<dyn crate::store_day::StoreReader>>,
 }
 
 /// A logged-in till: the engine and what the login said.
@@ -132,6 +143,8 @@ struct Inner {
     desk: Mutex<Option<desk::DeskSession>>,
     /// The receipt printer: what is known of it, and the worker printing the queue.
     printing: printing_link::PrinterLink,
+    /// The store: what is known of the link, and the worker shipping the journal.
+    store: store_link::StoreLink,
     /// What the customer display shows.
     customer: Mutex<customer::Board>,
 }
@@ -167,12 +180,14 @@ impl Till {
                 closing: AtomicBool::new(false),
                 desk: Mutex::new(None),
                 printing: printing_link::PrinterLink::default(),
+                store: store_link::StoreLink::default(),
                 customer: Mutex::new(customer::Board::default()),
             }),
         };
         till.ensure_demo_manager()?;
         till.inner.scanner.start(&scanner_cfg, till.lang());
         printing_worker::start(&till);
+        store_worker::start(&till);
         Ok(till)
     }
 

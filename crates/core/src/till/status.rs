@@ -114,6 +114,9 @@ pub struct TillStatus {
     pub scanner: ScannerStatus,
     /// The receipt printer and its queue.
     pub printer: super::PrinterView,
+    /// The link to the store the journal ships to; absent when the configuration has no
+    /// `[store]`.
+    pub store: Option<super::StoreView>,
     #[serde(flatten)]
     pub counts: LiveCounts,
     pub qr_options: Vec<QrOption>,
@@ -258,6 +261,7 @@ impl Till {
             backends,
             scanner: self.inner.scanner.status(),
             printer: self.printer_status(),
+            store: self.store_status(),
             counts,
             qr_options,
             max_amount_text: cfg

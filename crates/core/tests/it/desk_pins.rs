@@ -81,6 +81,8 @@ fn open_on(
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(key.clone()))),
             printer: None,
+            shipper: None,
+            store_reader: None,
         },
     )
     .unwrap()

@@ -24,4 +24,5 @@ mod receipts;
 mod refund_parts;
 mod scanner;
 mod settings;
+mod shipping;
 mod till;

@@ -279,6 +279,21 @@ pub async fn sandbox_till_printing(
     Sandbox,
     cashier_core::till::SandboxNote,
 ) {
+    sandbox_till_with(dir, config_path, edit, printer, None).await
+}
+
+/// [`sandbox_till`] with a printer driver and a store shipper handed to the till.
+pub async fn sandbox_till_with(
+    dir: &std::path::Path,
+    config_path: std::path::PathBuf,
+    edit: impl FnOnce(&mut cashier_core::config::Config),
+    printer: Option<Arc<dyn cashier_core::print::Printer>>,
+    shipper: Option<Arc<dyn cashier_core::shipping::Shipper>>,
+) -> (
+    cashier_core::till::Till,
+    Sandbox,
+    cashier_core::till::SandboxNote,
+) {
     let mut cfg = cashier_core::config::Config {
         db_path: Some(dir.join("journal.db")),
         ..Default::default()
@@ -298,6 +313,8 @@ pub async fn sandbox_till_printing(
             seed: Some(7),
             connector: Some(Arc::new(Clients::with_authen_key(authen_key))),
             printer,
+            shipper,
+            store_reader: None,
         },
     )
     .unwrap();
