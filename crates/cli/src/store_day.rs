@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cashier_core::Lang;
 use cashier_core::labels::{amount_text, channel_label, outcome_label, state_label};
-use cashier_store::{Store, StoreDay, StoreError, TillLink};
+use cashier_store::{Store, StoreDay, StoreError};
 
 use crate::output;
 use crate::term::out;
@@ -40,12 +40,7 @@ fn print_day(d: &StoreDay, lang: Lang) {
         d.day
     );
     for till in &d.tills {
-        let link = match till.link {
-            TillLink::CaughtUp => t("已同步", "caught up"),
-            TillLink::Behind => t("落后", "behind"),
-            TillLink::Silent => t("无响应", "silent"),
-            TillLink::Never => t("从未同步", "never shipped"),
-        };
+        let link = lang.pick(till.link.words());
         let z = match till.z {
             Some(n) => format!("Z #{n}"),
             None => t("未日结", "not closed").to_string(),

@@ -8,10 +8,8 @@ use std::time::Duration;
 use cashier_core::config::Config;
 use cashier_core::shipping::ShipFault;
 use cashier_core::store::StoreUrl;
-use cashier_core::store_day::{
-    OpenAttemptRead, Reading, StoreDayRead, StoreReader, TillDayRead, TillLinkRead,
-};
-use cashier_store::{Store, StoreDay, TillLink};
+use cashier_core::store_day::{Reading, StoreReader};
+use cashier_store::Store;
 use chrono::NaiveDate;
 
 /// A till not heard from for this long is silent (as `cashier store report`'s default).
@@ -47,50 +45,11 @@ impl StoreReader for StoreDesk {
                 why: cashier_core::shipping::StoreRefusal::Config,
                 detail: e.clone(),
             })?;
-            let read = store
+            store
                 .day(&self.merchant, day, SILENT_AFTER)
                 .await
-                .map_err(crate::store::fault)?;
-            Ok(core_day(read))
+                .map_err(crate::store::fault)
         })
-    }
-}
-
-fn core_day(d: StoreDay) -> StoreDayRead {
-    StoreDayRead {
-        totals: d.totals,
-        tills: d
-            .tills
-            .into_iter()
-            .map(|t| TillDayRead {
-                till: t.till,
-                totals: t.totals,
-                head: t.head,
-                journal_seq: t.journal_seq,
-                seen_at: t.seen_at,
-                link: match t.link {
-                    TillLink::CaughtUp => TillLinkRead::CaughtUp,
-                    TillLink::Behind => TillLinkRead::Behind,
-                    TillLink::Silent => TillLinkRead::Silent,
-                    TillLink::Never => TillLinkRead::Never,
-                },
-                z: t.z,
-                gap: t.gap,
-                conflicts: t.conflicts,
-            })
-            .collect(),
-        open: d
-            .open
-            .into_iter()
-            .map(|a| OpenAttemptRead {
-                till: a.till,
-                order_no: a.order_no,
-                bill: a.bill,
-                channel: a.channel,
-                amount: a.amount,
-                state: a.state,
-            })
-            .collect(),
     }
 }
 

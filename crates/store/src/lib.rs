@@ -21,8 +21,8 @@ use std::time::Duration;
 use cashier_core::store::{StoreConfig, StoreUrl};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 
+pub use cashier_core::store_day::{OpenAttempt, StoreDay, TillDay, TillLink};
 pub use error::StoreError;
-pub use report::{OpenAttempt, StoreDay, TillDay, TillLink};
 pub use roles::{add_reader, add_till};
 pub use schema::{Migrated, SCHEMA_VERSION, migrate};
 pub use ship::{Chain, Conflict, Head, Shipped, TillKey};

@@ -5,68 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use cashier_core::Fen;
 use cashier_core::receipts::{Counted, DayTotals};
-use cashier_core::{AttemptState, Channel, Fen};
+use cashier_core::store_day::{OpenAttempt, StoreDay, TillDay, TillLink};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::{Store, StoreError};
-
-/// How a till's link to the store looks from the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TillLink {
-    /// Everything its journal held when it last came is here.
-    CaughtUp,
-    /// It said its journal had more than the store holds.
-    Behind,
-    /// Not heard from for longer than the report's limit (its rows may be waiting).
-    Silent,
-    /// Registered, never shipped.
-    Never,
-}
-
-/// One till's day at the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TillDay {
-    pub till: String,
-    pub totals: DayTotals,
-    /// The store's high-water mark for the till, and how far its journal went.
-    pub head: i64,
-    pub journal_seq: i64,
-    pub seen_at: Option<DateTime<Utc>>,
-    pub link: TillLink,
-    /// The number of the Z that closed the day at this till, once it is here.
-    pub z: Option<i64>,
-    /// A hole: seals after the high-water mark are here but this range is not.
-    pub gap: Option<(i64, i64)>,
-    /// Seals that came again with other content.
-    pub conflicts: i64,
-}
-
-/// An attempt that has not ended, at any till: acted on at its own till.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpenAttempt {
-    pub till: String,
-    pub order_no: String,
-    pub bill: String,
-    pub channel: Channel,
-    pub amount: Fen,
-    pub state: AttemptState,
-    pub created_at: String,
-}
-
-/// A merchant's business day across its tills.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoreDay {
-    pub merchant: String,
-    pub day: NaiveDate,
-    /// All tills together.
-    pub totals: DayTotals,
-    pub tills: Vec<TillDay>,
-    /// Unknown, abandoned and still-running attempts of the day, every till's.
-    pub open: Vec<OpenAttempt>,
-}
 
 /// Each attempt of the day with its last state and what ended refunded of it, grouped. An
 /// attempt whose own seal a hole keeps away is left out (the hole is shown).

@@ -8,7 +8,7 @@ use super::{ReportRow, Till};
 use crate::labels::{amount_text, channel_label, outcome_label, state_label};
 use crate::managers::account::hh_mm;
 use crate::receipts::DayTotals;
-use crate::store_day::{StoreDayRead, TillLinkRead};
+use crate::store_day::{StoreDay, TillLink};
 use crate::{Error, Lang};
 
 /// One till's day as the store holds it.
@@ -68,19 +68,14 @@ impl Till {
         Ok(self.store_day_view(day, &read))
     }
 
-    fn store_day_view(&self, day: chrono::NaiveDate, read: &StoreDayRead) -> StoreDayView {
+    fn store_day_view(&self, day: chrono::NaiveDate, read: &StoreDay) -> StoreDayView {
         let lang = self.lang();
         let tz = self.business_tz();
         let tills = read
             .tills
             .iter()
             .map(|t| {
-                let word = lang.pick(match t.link {
-                    TillLinkRead::CaughtUp => ["已同步", "synced"],
-                    TillLinkRead::Behind => ["落后", "behind"],
-                    TillLinkRead::Silent => ["无音讯", "silent"],
-                    TillLinkRead::Never => ["从未上传", "never shipped"],
-                });
+                let word = lang.pick(t.link.words());
                 let link_label = match t.seen_at {
                     Some(at) => format!("{word} · {}", hh_mm(at, tz)),
                     None => word.to_string(),
@@ -103,7 +98,7 @@ impl Till {
                     count: t.totals.count(),
                     collected_text: amount_text(t.totals.collected),
                     link_label,
-                    fault: t.link != TillLinkRead::CaughtUp || !notes.is_empty(),
+                    fault: t.link != TillLink::CaughtUp || !notes.is_empty(),
                     closed: t.z.map(|n| format!("Z {n}")),
                     note: (!notes.is_empty()).then(|| notes.join(" · ")),
                 }
