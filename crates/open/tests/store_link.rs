@@ -209,6 +209,24 @@ async fn until<T: std::fmt::Debug>(
     }
 }
 
+/// Waits until the store holds exactly the till's journal and the till's link says synced;
+/// gives that view.
+async fn caught_up(till: &Till, admin: &url::Url) -> StoreView {
+    let journal = journal_seals(till);
+    until(
+        "the store holds the journal",
+        async || store_seals(admin).await,
+        |s| *s == journal,
+    )
+    .await;
+    until(
+        "the link says synced",
+        async || store_view(till),
+        |v| v.state == StoreLinkState::Synced,
+    )
+    .await
+}
+
 fn store_view(till: &Till) -> StoreView {
     till.status()
         .store
@@ -235,20 +253,11 @@ async fn a_till_ships_by_itself_and_pays_on_while_the_store_is_away() {
     for i in 0..3 {
         pay(&till, &format!("B-STORE-{i}")).await;
     }
-    let journal = journal_seals(&till);
-    assert!(journal.len() >= 9, "three payments seal at least 9 rows");
-    until(
-        "the store holds the journal",
-        async || store_seals(&admin).await,
-        |s| *s == journal,
-    )
-    .await;
-    let synced = until(
-        "the link says synced",
-        async || store_view(&till),
-        |v| v.state == StoreLinkState::Synced,
-    )
-    .await;
+    assert!(
+        journal_seals(&till).len() >= 9,
+        "three payments seal at least 9 rows"
+    );
+    let synced = caught_up(&till, &admin).await;
     assert_eq!(synced.label, "门店 已同步");
     assert!(!synced.fault);
 
@@ -300,19 +309,7 @@ async fn a_till_ships_by_itself_and_pays_on_while_the_store_is_away() {
 
     // The store is back: the till catches up by itself, and says so.
     link.restore().await;
-    let journal = journal_seals(&till);
-    until(
-        "the store caught up",
-        async || store_seals(&admin).await,
-        |s| *s == journal,
-    )
-    .await;
-    let back = until(
-        "the link says synced again",
-        async || store_view(&till),
-        |v| v.state == StoreLinkState::Synced,
-    )
-    .await;
+    let back = caught_up(&till, &admin).await;
     assert_eq!(back.label, "门店 已同步");
     assert_eq!(back.since, None);
     drop(opened);
