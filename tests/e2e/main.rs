@@ -18,4 +18,5 @@ mod recovery;
 mod scanner_load;
 mod serial;
 mod smoke;
+mod store;
 mod typing;

@@ -43,6 +43,8 @@ pub struct AppOptions {
     pub seed_journal: Option<JournalSeed>,
     /// The X display for the app (`DISPLAY`), another than the test's own (two monitors).
     pub display: Option<String>,
+    /// More variables for the app (e.g. `CASHIER_STORE_READER_URL`): names and values.
+    pub env: Vec<(String, String)>,
 }
 
 pub struct App {
@@ -74,6 +76,9 @@ impl App {
         }
         if let Some(display) = &options.display {
             env.push(("DISPLAY".into(), display.into()));
+        }
+        for (name, value) in &options.env {
+            env.push((name.clone(), value.into()));
         }
         if let Some(config) = &options.config_toml {
             let path = data.path().join("config.toml");

@@ -77,10 +77,14 @@ impl App {
         Ok(())
     }
 
-    /// One of the desk's tabs: receipts, worklist, close, audit, managers.
+    /// One of the desk's tabs: receipts, worklist, close, audit, managers, store.
     pub async fn desk_tab(&self, tab: &str) -> E2eResult<()> {
         self.click(&format!("desk-tab-{tab}")).await?;
-        let body = if tab == "close" { "dayclose" } else { tab };
+        let body = match tab {
+            "close" => "dayclose",
+            "store" => "store-day",
+            other => other,
+        };
         self.by_testid(body, WAIT).await?;
         Ok(())
     }

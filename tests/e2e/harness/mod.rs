@@ -13,6 +13,7 @@ mod payments;
 mod printer;
 pub mod process_tree;
 mod scanner;
+mod store;
 mod till;
 mod windows;
 mod xkeys;
@@ -24,6 +25,7 @@ pub use page::poll;
 pub use payments::{DECLINED_CODE, PAID_CODE, QUICK_GIVE_UP};
 pub use printer::SerialPrinter;
 pub use scanner::{ScanSuffix, SerialScanner};
+pub use store::{Link, MERCHANT, TestStore, pg_server};
 pub use till::{HAND, Sandbox, WAIT};
 pub use xkeys::EnterAfter;
 

@@ -12,21 +12,36 @@ import { useDesk } from "./context";
 export function StoreDay(): JSX.Element {
   const t = useT();
   const { readFailed } = useDesk();
+  // The day asked for; null: today, as core reckons the business day.
+  const [asked, setAsked] = useState<string | null>(null);
   const [day, setDay] = useState<StoreDayView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     setError(null);
-    run({ store_day: { day: null } })
+    run({ store_day: { day: asked } })
       .then(setDay)
-      .catch((e: unknown) => setError(readFailed(e)));
-  }, [readFailed]);
+      .catch((e: unknown) => {
+        setDay(null);
+        setError(readFailed(e));
+      });
+  }, [asked, readFailed]);
   useEffect(load, [load]);
 
   return (
     <div class="store-day" data-testid="store-day">
       <div class="desk-toolbar">
-        <h2>{day ? t("storeDay.title", { day: day.day }) : t("app.loading")}</h2>
+        <h2>{day ? t("storeDay.title", { day: day.day }) : error ? t("storeDay.titleNone") : t("app.loading")}</h2>
+        <label class="field field-inline">
+          <span class="field-label">{t("storeDay.day")}</span>
+          <input
+            class="input"
+            type="date"
+            data-testid="store-day-day"
+            value={asked ?? day?.day ?? ""}
+            onChange={(e) => setAsked(e.currentTarget.value === "" ? null : e.currentTarget.value)}
+          />
+        </label>
         <KeyButton testid="store-day-refresh" label={t("storeDay.refresh")} onClick={load} />
       </div>
       {error && <FieldError testid="store-day-error">{error}</FieldError>}
@@ -60,7 +75,7 @@ export function StoreDay(): JSX.Element {
                   <td class="mono">{r.till}</td>
                   <td>{r.count}</td>
                   <td class="mono">{r.collected_text}</td>
-                  <td class={r.fault ? "sb-bad" : ""}>
+                  <td class={r.fault ? "store-till-fault" : ""}>
                     {r.link_label}
                     {r.note && <small> · {r.note}</small>}
                   </td>

@@ -215,6 +215,8 @@ export const EN: Record<MsgKey, string> = {
   "refund.explain": "Bill {bill}: refund {amount}",
 
   "storeDay.title": "The store's day {day}",
+  "storeDay.titleNone": "The store's day",
+  "storeDay.day": "Day",
   "storeDay.refresh": "Refresh",
   "storeDay.total": "{count} payments · collected {amount}",
   "storeDay.till": "Till",

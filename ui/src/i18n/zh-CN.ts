@@ -213,6 +213,8 @@ export const ZH = {
   "refund.explain": "单号 {bill}：退 {amount}",
 
   "storeDay.title": "门店 {day} 全天",
+  "storeDay.titleNone": "门店全天",
+  "storeDay.day": "日期",
   "storeDay.refresh": "刷新",
   "storeDay.total": "共 {count} 笔 · 实收 {amount}",
   "storeDay.till": "收银台",
