@@ -34,6 +34,9 @@ WHERE merchant = $1 AND business_day = $2 AND channel IS NOT NULL
   AND state IN ('sending', 'pending', 'issuing', 'shown', 'unknown', 'abandoned')
 ORDER BY till, attempt_id"#;
 
+/// For the report's transaction only (`SET LOCAL`): sorting a day's groups in memory.
+const REPORT_SETTINGS: &str = "SET LOCAL work_mem = '64MB'";
+
 const TILLS: &str = r#"
 SELECT t.till, coalesce(h.seq, 0), coalesce(h.journal_seq, 0), h.seen_at,
        (SELECT z.z_number FROM cashier.closed_days z
@@ -52,26 +55,41 @@ impl Store {
         day: NaiveDate,
         silent_after: Duration,
     ) -> Result<StoreDay, StoreError> {
-        let client = self.client().await?;
+        let mut conn = self.client().await?;
         let pg = |e| self.pg(e);
         let bad =
             |what: String| StoreError::Database(format!("a row the report cannot read: {what}"));
+        // One snapshot for the three reads, so the totals, the open attempts and the tills agree
+        // with each other while tills ship; and room to group a big merchant's day in memory
+        // (at the default 4 MB, 1,000 tills × 1,000 attempts sorted on disk: 0.9 s, not 0.5 s).
+        let client = conn
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(pg)?;
+        client.batch_execute(REPORT_SETTINGS).await.map_err(pg)?;
+        let count = |r: &tokio_postgres::Row, i: usize| -> Result<u64, StoreError> {
+            let n: i64 = r.try_get(i).map_err(|e| bad(format!("figure {i}: {e}")))?;
+            u64::try_from(n).map_err(|_| bad(format!("a negative figure {n}")))
+        };
+        let fen = |r: &tokio_postgres::Row, i: usize| count(r, i).map(Fen);
         let mut totals = DayTotals::default();
         let mut per_till: BTreeMap<String, DayTotals> = BTreeMap::new();
         for r in client.query(DAY, &[&merchant, &day]).await.map_err(pg)? {
             let till: String = r.get(0);
             let channel: String = r.get(1);
             let state: String = r.get(2);
-            let fen = |i: usize| Fen(u64::try_from(r.get::<_, i64>(i)).unwrap_or(0));
             let counted = Counted {
                 channel: channel
                     .parse()
                     .map_err(|_| bad(format!("channel {channel:?}")))?,
                 state: state.parse().map_err(|_| bad(format!("state {state:?}")))?,
-                count: u64::try_from(r.get::<_, i64>(3)).unwrap_or(0),
-                amount: fen(4),
-                refunded: fen(5),
-                kept: fen(6),
+                count: count(&r, 3)?,
+                amount: fen(&r, 4)?,
+                refunded: fen(&r, 5)?,
+                kept: fen(&r, 6)?,
             };
             totals.add_counted(&counted);
             per_till.entry(till).or_default().add_counted(&counted);
@@ -87,7 +105,7 @@ impl Store {
                 channel: channel
                     .parse()
                     .map_err(|_| bad(format!("channel {channel:?}")))?,
-                amount: Fen(u64::try_from(r.get::<_, i64>(4)).unwrap_or(0)),
+                amount: fen(&r, 4)?,
                 state: state.parse().map_err(|_| bad(format!("state {state:?}")))?,
                 created_at: r.get::<_, Option<String>>(6).unwrap_or_default(),
             });
@@ -119,6 +137,7 @@ impl Store {
                 conflicts: r.get(6),
             });
         }
+        client.commit().await.map_err(pg)?;
         Ok(StoreDay {
             merchant: merchant.to_string(),
             day,
