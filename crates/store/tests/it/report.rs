@@ -113,3 +113,35 @@ fn begin_one(j: &Journal, till: &str, i: u32) -> cashier_core::AttemptId {
     assert!(j.last_seal_seq().unwrap() > before);
     j.day(Utc::now().date_naive()).unwrap().last().unwrap().id
 }
+
+/// A figure the report cannot read as money (an owner set an amount negative in the derived
+/// table) fails the report, saying so: it is never counted as 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_negative_amount_at_the_store_fails_the_report() {
+    let Some(db) = TestDb::new().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let day = Utc::now().date_naive();
+    let j1 = journal_with(dir.path(), "01", 2);
+    let (s1, k1) = db.till("01").await;
+    s1.sync(&k1, &j1, 100).await.unwrap();
+    let store = cashier_store::Store::open(&db.admin, None).unwrap();
+    let fine = store
+        .day(MERCHANT, day, Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!(fine.totals.count(), 2);
+
+    db.sql(
+        "UPDATE cashier.attempts SET amount_fen = -500 WHERE till = '01' AND attempt_id = \
+         (SELECT min(attempt_id) FROM cashier.attempts WHERE till = '01')",
+    )
+    .await;
+    let err = store
+        .day(MERCHANT, day, Duration::from_secs(600))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a negative figure"), "{err}");
+}
