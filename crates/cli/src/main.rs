@@ -19,6 +19,7 @@ mod setup;
 mod stop;
 mod store;
 mod store_day;
+mod store_owner;
 mod term;
 mod verify;
 

@@ -19,6 +19,7 @@ use clap::Subcommand;
 
 use crate::output::{self, JOURNAL_BROKEN};
 use crate::setup::load_config;
+use crate::store_owner;
 use crate::term::{diag, out};
 
 #[derive(Subcommand, Debug)]
@@ -61,6 +62,18 @@ pub enum StoreCommand {
         #[arg(long, env = "CASHIER_STORE_CA_FILE")]
         ca_file: Option<PathBuf>,
     },
+    /// Store owner: rebuild what the reports read (attempts, refunds, Zs) from the seals, when
+    /// `verify` finds a derived row that disagrees with them. Stops, changing nothing, on a seal
+    /// that no longer hashes to its content.
+    Rebuild {
+        #[arg(long, env = "CASHIER_STORE_ADMIN_URL", hide_env_values = true)]
+        url: String,
+        /// Only this merchant's rows. Default: every merchant's.
+        #[arg(long)]
+        merchant: Option<String>,
+        #[arg(long, env = "CASHIER_STORE_CA_FILE")]
+        ca_file: Option<PathBuf>,
+    },
     /// Ship what is waiting in this till's journal to the store, and exit once caught up.
     Sync,
     /// The store's business day: per till, channel and outcome; the open attempts of every
@@ -100,7 +113,20 @@ pub async fn run(
     let lang = load_config(config.clone()).map_or(Lang::En, |c| c.lang);
     let result = match command {
         StoreCommand::Migrate { url, ca_file } => {
-            migrate(&StoreUrl::new(url), ca_file.as_deref(), json).await
+            store_owner::migrate(&StoreUrl::new(url), ca_file.as_deref(), json).await
+        }
+        StoreCommand::Rebuild {
+            url,
+            merchant,
+            ca_file,
+        } => {
+            store_owner::rebuild(
+                &StoreUrl::new(url),
+                merchant.as_deref(),
+                ca_file.as_deref(),
+                json,
+            )
+            .await
         }
         StoreCommand::AddTill {
             url,
@@ -246,25 +272,6 @@ fn reader(
         None => Store::from_config(&section?)?,
     };
     Ok((store, merchant))
-}
-
-async fn migrate(
-    url: &StoreUrl,
-    ca_file: Option<&std::path::Path>,
-    json: bool,
-) -> Result<ExitCode, StoreError> {
-    let m = cashier_store::migrate(url, ca_file).await?;
-    if json {
-        let _ = output::json_out(&m);
-    } else {
-        out!(
-            "store schema: version {} -> {}; {} new monthly partition(s)",
-            m.from,
-            m.to,
-            m.partitions.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 async fn sync(config: Option<PathBuf>, json: bool) -> Result<Result<ExitCode, StoreError>, Error> {

@@ -7,6 +7,7 @@
 
 mod chained;
 mod error;
+mod rebuild;
 mod report;
 mod roles;
 mod schema;
@@ -23,6 +24,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 
 pub use cashier_core::store_day::{OpenAttempt, StoreDay, TillDay, TillLink};
 pub use error::StoreError;
+pub use rebuild::{Rebuilt, rebuild_derived};
 pub use roles::{add_reader, add_till};
 pub use schema::{Migrated, SCHEMA_VERSION, migrate};
 pub use ship::{Chain, Conflict, Head, Shipped, TillKey};

@@ -12,3 +12,4 @@ mod exit_codes;
 mod hardening;
 mod print;
 mod signals;
+mod store;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod common;
+mod rebuild;
 mod report;
 mod roles;
 mod schema;
