@@ -447,3 +447,63 @@ fn the_seals_read_as_an_outbox_in_order_with_their_day_and_chain() {
     changed.body = changed.body.replace("SUCCESS", "FAIL");
     assert!(!changed.hash_holds());
 }
+
+/// What is written once is never changed or removed, whoever opens the file: every append-only
+/// table refuses an UPDATE and a DELETE from outside the program (another SQLite client), and
+/// attempts refuse a DELETE and a change of what identifies them at the backend.
+#[test]
+fn append_only_tables_refuse_changes_from_outside() {
+    let (_dir, path, j) = journal();
+    let a = start(&j, "B-AO", BAR, 1000);
+    rec(&j, a.id, S::Paid, "SUCCESS");
+    let part = j
+        .begin_refund(a.id, Fen(100), "boss", "a ticket returned", now())
+        .unwrap();
+    j.record_refund(part.id, cashier_core::RefundState::Refunded, None, now())
+        .unwrap();
+    j.append_audit("01", now(), &cashier_core::audit::AuditEntry::default())
+        .unwrap();
+    j.take_z(&cashier_core::journal::ZRequest {
+        day: day(),
+        now: now(),
+        today: day(),
+        till: "01",
+        approved_by: "boss",
+    })
+    .unwrap();
+    drop(j);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let refused = [
+        ("UPDATE transitions SET note = 'x'", "append-only"),
+        ("DELETE FROM transitions", "append-only"),
+        ("UPDATE seals SET body = body || ' '", "append-only"),
+        ("DELETE FROM seals", "append-only"),
+        ("UPDATE audit SET note = 'x'", "append-only"),
+        ("DELETE FROM audit", "append-only"),
+        ("UPDATE z_reports SET grand_total_fen = 0", "never changed"),
+        ("DELETE FROM z_reports", "never deleted"),
+        ("DELETE FROM attempts", "never deleted"),
+        ("UPDATE attempts SET amount_fen = 1", "fixed"),
+        ("DELETE FROM refunds", "never deleted"),
+    ];
+    for (sql, why) in refused {
+        let before: i64 = conn
+            .query_row("SELECT count(*) FROM seals", [], |r| r.get(0))
+            .unwrap();
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains(why), "{sql}: {err}");
+        let after: i64 = conn
+            .query_row("SELECT count(*) FROM seals", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(before, after, "{sql}");
+    }
+    drop(conn);
+    let j = Journal::open(&path).unwrap();
+    let integrity = j.verify().unwrap();
+    assert_eq!(
+        integrity.first_break, None,
+        "the journal verifies as before"
+    );
+    assert_eq!((integrity.audit, integrity.z_reports), (1, 1));
+}
