@@ -6,6 +6,7 @@ mod abandoned;
 mod checkout;
 mod closing;
 mod customer_display;
+mod desk_broken;
 mod desk_lock;
 mod desk_receipts;
 mod desk_totals;

@@ -4,4 +4,9 @@ import type { Break } from "./Break";
 /**
  * What verification found: how many rows each chain has, and its first break.
  */
-export type Integrity = { seals: number, audit: number, z_reports: number, first_break: Break | null, };
+export type Integrity = { seals: number, audit: number, z_reports: number, first_break: Break | null, 
+/**
+ * The first break said in the till's language, for the desk's red band (filled by
+ * `Till::verify`; `None` from the journal itself, which has no language).
+ */
+said: string | null, };

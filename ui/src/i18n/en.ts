@@ -151,7 +151,6 @@ export const EN: Record<MsgKey, string> = {
   "desk.close": "Close",
   "desk.timedOut": "The desk closed after a while unused; enter the PIN again.",
   "desk.broken": "The journal does not verify!",
-  "desk.brokenAt": "The {chain} chain breaks at sequence {seq}: {what}. Do not close the day; call support.",
   "desk.tab.receipts": "Receipts",
   "desk.tab.worklist": "Worklist",
   "desk.tab.close": "Day close",

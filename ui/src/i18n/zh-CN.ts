@@ -149,7 +149,6 @@ export const ZH = {
   "desk.close": "关闭",
   "desk.timedOut": "主管台无人使用已自动关闭；请重新输入 PIN。",
   "desk.broken": "账本校验失败！",
-  "desk.brokenAt": "{chain} 链在序号 {seq} 处断开：{what}。查明前请勿日结，并联系技术支持。",
   "desk.tab.receipts": "收款记录",
   "desk.tab.worklist": "待处理",
   "desk.tab.close": "日结",

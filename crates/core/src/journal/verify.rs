@@ -52,6 +52,39 @@ pub struct Integrity {
     #[ts(type = "number")]
     pub z_reports: u64,
     pub first_break: Option<Break>,
+    /// The first break said in the till's language, for the desk's red band (filled by
+    /// `Till::verify`; `None` from the journal itself, which has no language).
+    pub said: Option<String>,
+}
+
+impl Chain {
+    /// How a manager hears of it.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.pick(match self {
+            Chain::Seals => ["封存链", "The seal chain"],
+            Chain::Audit => ["审计记录", "The audit trail"],
+            Chain::Z => ["日结报表链", "The Z reports' chain"],
+            Chain::Rows => ["收款记录", "A payment record"],
+        })
+    }
+}
+
+impl Break {
+    /// The break for the desk: where, in words, and what to do; the technical detail (for
+    /// support, who reads it with `cashier verify`) in brackets as the journal says it.
+    pub fn said(&self, lang: crate::Lang) -> String {
+        let chain = self.chain.label(lang);
+        match lang {
+            crate::Lang::ZhCn => format!(
+                "{chain}在序号 {} 处与封存内容不符（{}）。查明前请勿日结，并联系技术支持。",
+                self.seq, self.what
+            ),
+            crate::Lang::En => format!(
+                "{chain} does not match what was sealed at sequence {} ({}). Do not close the day; call support.",
+                self.seq, self.what
+            ),
+        }
+    }
 }
 
 /// Where a Z left the seal chain: the last seal it covered and that seal's hash.
@@ -94,6 +127,7 @@ pub(crate) fn verify_all(conn: &Connection) -> Result<Integrity, JournalError> {
         audit,
         z_reports,
         first_break: seal_break.or(rows_break).or(z_break).or(audit_break),
+        said: None,
     })
 }
 

@@ -112,7 +112,8 @@ impl Till {
     /// Walks the journal's chains (desk open); the audit trail keeps what they said.
     pub async fn verify(&self) -> Result<Integrity, Error> {
         let manager = self.desk_manager()?;
-        let integrity = self.blocking(|t| Ok(t.journal().verify()?)).await?;
+        let mut integrity = self.blocking(|t| Ok(t.journal().verify()?)).await?;
+        integrity.said = integrity.first_break.as_ref().map(|b| b.said(self.lang()));
         let note = match &integrity.first_break {
             None => format!(
                 "{} seals, {} audit rows, {} Zs verify",
