@@ -107,3 +107,61 @@ async fn a_server_that_is_not_there_is_unreachable_and_transient() {
     assert!(e.is_transient(), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("secret"));
 }
+
+/// A till's and a reader's passwords never reach the server as text: registering them sends
+/// only SCRAM verifiers, so the server's statement log (every statement logged, on this
+/// database) holds neither password. Read from the test server's log file
+/// (`CASHIER_TEST_PG_DIR/server.log`, as `scripts/postgres` starts it); without that
+/// directory the test cannot look, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registering_roles_never_sends_their_passwords() {
+    let Some(db) = TestDb::new().await else {
+        return;
+    };
+    let Some(log) = std::env::var_os("CASHIER_TEST_PG_DIR")
+        .map(|d| std::path::PathBuf::from(d).join("server.log"))
+        .filter(|p| p.exists())
+    else {
+        eprintln!("skipped: no CASHIER_TEST_PG_DIR/server.log to read the statements from");
+        return;
+    };
+    db.sql(&format!(
+        "ALTER DATABASE {} SET log_statement = 'all'",
+        db.name
+    ))
+    .await;
+    let till_pw = format!("till-secret-{}", db.name);
+    let reader_pw = format!("reader-secret-{}", db.name);
+    cashier_store::add_till(
+        &db.admin,
+        MERCHANT,
+        "01",
+        &db.role("till_01"),
+        Some(&till_pw),
+        None,
+    )
+    .await
+    .unwrap();
+    cashier_store::add_reader(&db.admin, &db.role("reader"), Some(&reader_pw), None)
+        .await
+        .unwrap();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    // The statements were logged (the log is the one this server writes): the role's name is.
+    assert!(
+        logged.contains(&db.role("till_01")),
+        "the registration's statements are not in {}",
+        log.display()
+    );
+    assert!(
+        !logged.contains(&till_pw),
+        "the till's password is in the log"
+    );
+    assert!(
+        !logged.contains(&reader_pw),
+        "the reader's password is in the log"
+    );
+    assert!(
+        logged.contains("SCRAM-SHA-256$"),
+        "a verifier was sent instead"
+    );
+}
