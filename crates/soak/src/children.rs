@@ -71,7 +71,12 @@ pub fn till(
         .arg("till")
         .arg("--config")
         .arg(config)
-        .args(["--generation", &generation.to_string(), "--seed", &seed.to_string()])
+        .args([
+            "--generation",
+            &generation.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
         .env("CASHIER_LOG", "warn")
         .env("CASHIER_LANG", "en")
         .stdin(Stdio::null())
@@ -83,8 +88,16 @@ pub fn till(
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
-            let event = serde_json::from_str(&line).unwrap_or_else(|_| serde_json::json!({"ev": "text", "text": line}));
-            if events.send(TillLine { slot, generation, event }).is_err() {
+            let event = serde_json::from_str(&line)
+                .unwrap_or_else(|_| serde_json::json!({"ev": "text", "text": line}));
+            if events
+                .send(TillLine {
+                    slot,
+                    generation,
+                    event,
+                })
+                .is_err()
+            {
                 break;
             }
         }

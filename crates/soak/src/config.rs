@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
+use cashier_core::Lang;
 use cashier_core::backend::cloudpay::CloudPayConfig;
 use cashier_core::backend::tourv5::TourV5Config;
 use cashier_core::config::{Config, PollPolicy};
 use cashier_core::store::{StoreConfig, StoreUrl};
-use cashier_core::Lang;
 use cashier_sandbox::SandboxConfig;
 
 use crate::store_db::MERCHANT;
@@ -54,7 +54,8 @@ pub fn write(
     cfg.poll.koudai_barcode = barcode;
     cfg.poll.cloud_barcode = barcode;
     cfg.poll.qr = PollPolicy::secs(1, 1, 10);
-    cfg.validate().map_err(|e| format!("till {till}'s configuration: {e}"))?;
+    cfg.validate()
+        .map_err(|e| format!("till {till}'s configuration: {e}"))?;
     let text = toml::to_string_pretty(&cfg).map_err(|e| e.to_string())?;
     let path = dir.join("cashier.toml");
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -52,7 +52,10 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             other => return Err(format!("unknown option {other}")),
         }
     }
-    if !(1..=99).contains(&o.tills) || !(o.minutes > 0.0) {
+    // Also refuses NaN, which is not more than 0.
+    if !(1..=99).contains(&o.tills)
+        || o.minutes.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+    {
         return Err("--tills 1 to 99, --minutes more than 0".into());
     }
     Ok(o)
@@ -96,6 +99,8 @@ pub struct Run {
     pub tally: BTreeMap<(String, String, String), u64>,
     pub refused: u64,
     pub problems: Vec<String>,
+    /// What each bill's customer did (`paid`, `charged-busy`, `customer-pays`…), from `start`.
+    pub plans: std::collections::HashMap<String, String>,
 }
 
 impl Run {
@@ -111,7 +116,14 @@ impl Run {
         let s = &mut self.slots[slot];
         let seed = self.opts.seed.wrapping_add(slot as u64);
         let log = s.dir.join("till.log");
-        let child = children::till(slot, &s.config, s.generation, seed, &log, self.events_tx.clone())?;
+        let child = children::till(
+            slot,
+            &s.config,
+            s.generation,
+            seed,
+            &log,
+            self.events_tx.clone(),
+        )?;
         s.child = Some(child);
         s.paying = false;
         s.started = Instant::now();
@@ -134,7 +146,13 @@ impl Run {
         let deadline = Instant::now() + Duration::from_secs(30);
         let url = format!("{}_sandbox/faults", self.sandbox_url());
         while Instant::now() < deadline {
-            if self.http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+            if self
+                .http
+                .get(&url)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -154,7 +172,10 @@ impl Run {
         let e = &line.event;
         let text = |k: &str| e[k].as_str().unwrap_or("?").to_string();
         match e["ev"].as_str().unwrap_or("") {
-            "start" => slot.paying = true,
+            "start" => {
+                slot.paying = true;
+                self.plans.insert(text("bill"), text("what"));
+            }
             "end" => {
                 slot.paying = false;
                 *self
@@ -194,7 +215,15 @@ impl Run {
             let Some((rss_kb, pss_kb, fds)) = sampler::sample(child.id()) else {
                 continue;
             };
-            let row = Sample { at, slot: i, generation: s.generation, pid: child.id(), rss_kb, pss_kb, fds };
+            let row = Sample {
+                at,
+                slot: i,
+                generation: s.generation,
+                pid: child.id(),
+                rss_kb,
+                pss_kb,
+                fds,
+            };
             let _ = sampler::write_row(&mut self.csv, &row);
             self.samples.push(row);
         }
@@ -242,7 +271,8 @@ async fn run(opts: Opts) -> Result<bool, String> {
         .port();
     let (events_tx, events_rx) = unbounded_channel();
     let mut csv = file(opts.out.join("memory.csv"))?;
-    csv.write_all(sampler::CSV_HEADER.as_bytes()).map_err(|e| e.to_string())?;
+    csv.write_all(sampler::CSV_HEADER.as_bytes())
+        .map_err(|e| e.to_string())?;
     let mut run = Run {
         started: Instant::now(),
         sandbox_addr: format!("127.0.0.1:{port}"),
@@ -266,6 +296,7 @@ async fn run(opts: Opts) -> Result<bool, String> {
         tally: BTreeMap::new(),
         refused: 0,
         problems: Vec::new(),
+        plans: std::collections::HashMap::new(),
         opts,
     };
     eprintln!(
@@ -274,7 +305,11 @@ async fn run(opts: Opts) -> Result<bool, String> {
         run.opts.minutes,
         run.opts.seed,
         run.opts.out.display(),
-        if run.opts.store_url.is_some() { "yes" } else { "no" }
+        if run.opts.store_url.is_some() {
+            "yes"
+        } else {
+            "no"
+        }
     );
     run.spawn_sandbox()?;
     run.sandbox_ready().await?;
@@ -292,7 +327,17 @@ async fn run(opts: Opts) -> Result<bool, String> {
             _ => None,
         };
         let config = crate::config::write(&dir, &name, &run.sandbox_url(), store_url)?;
-        run.slots.push(Slot { name, dir, config, child: None, generation: 0, paying: false, started: Instant::now(), kill_window: None, stopped: None });
+        run.slots.push(Slot {
+            name,
+            dir,
+            config,
+            child: None,
+            generation: 0,
+            paying: false,
+            started: Instant::now(),
+            kill_window: None,
+            stopped: None,
+        });
         run.spawn_till(i)?;
     }
     run.started = Instant::now();
@@ -310,7 +355,8 @@ async fn run(opts: Opts) -> Result<bool, String> {
         crate::inject::tick(&mut run).await;
         if now >= next_fault {
             crate::inject::inject(&mut run).await;
-            next_fault = Instant::now() + Duration::from_secs_f64(rand::Rng::gen_range(&mut run.rng, 4.0..12.0));
+            next_fault = Instant::now()
+                + Duration::from_secs_f64(rand::Rng::gen_range(&mut run.rng, 4.0..12.0));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

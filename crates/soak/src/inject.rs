@@ -35,12 +35,20 @@ pub enum Pending {
 impl Pending {
     fn at(&self) -> Instant {
         match self {
-            Pending::Sandbox { at, .. } | Pending::Till { at, .. } | Pending::Store { at, .. } => *at,
+            Pending::Sandbox { at, .. } | Pending::Till { at, .. } | Pending::Store { at, .. } => {
+                *at
+            }
         }
     }
 }
 
-const KINDS: [&str; 5] = ["reset", "http500", "malformed_json", "delay", "commit_then_hang"];
+const KINDS: [&str; 5] = [
+    "reset",
+    "http500",
+    "malformed_json",
+    "delay",
+    "commit_then_hang",
+];
 /// Every backend call, or the calls where a lost answer hurts most: pay, query, issue, close.
 const ENDPOINTS: [&str; 8] = [
     "*",
@@ -58,7 +66,13 @@ const UNFIRED: Duration = Duration::from_secs(30);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub fn open_window(run: &mut Run, kind: &str, detail: String, till: Option<String>) -> usize {
-    run.windows.push(Window { kind: kind.into(), detail, till, start: Utc::now(), end: None });
+    run.windows.push(Window {
+        kind: kind.into(),
+        detail,
+        till,
+        start: Utc::now(),
+        end: None,
+    });
     run.windows.len() - 1
 }
 
@@ -66,7 +80,12 @@ pub fn close_window(run: &mut Run, w: usize, extra: Duration) {
     let end = Utc::now() + chrono::Duration::from_std(extra).unwrap_or_default();
     if let Some(window) = run.windows.get_mut(w) {
         window.end = Some(end);
-        eprintln!("soak {:>6.1}s: fault {} ({}) over", run.started.elapsed().as_secs_f64(), window.kind, window.detail);
+        eprintln!(
+            "soak {:>6.1}s: fault {} ({}) over",
+            run.started.elapsed().as_secs_f64(),
+            window.kind,
+            window.detail
+        );
     }
 }
 
@@ -89,7 +108,11 @@ async fn arm(run: &mut Run) {
     let kind = KINDS[run.rng.gen_range(0..KINDS.len())];
     let endpoint = ENDPOINTS[run.rng.gen_range(0..ENDPOINTS.len())];
     let count = run.rng.gen_range(1..=2u32);
-    let delay_ms: u64 = if kind == "delay" { run.rng.gen_range(1_000..20_000) } else { 0 };
+    let delay_ms: u64 = if kind == "delay" {
+        run.rng.gen_range(1_000..20_000)
+    } else {
+        0
+    };
     let body = json!({"endpoint": endpoint, "kind": kind, "count": count, "delay_ms": delay_ms});
     let url = format!("{}_sandbox/faults", run.sandbox_url());
     match run.http.post(&url).json(&body).send().await {
@@ -101,18 +124,52 @@ async fn arm(run: &mut Run) {
         "commit_then_hang" => CLIENT_TIMEOUT + Duration::from_secs(1),
         _ => Duration::from_secs(1),
     };
-    let window = open_window(run, kind, format!("{endpoint} ×{count}{}", if delay_ms > 0 { format!(" {delay_ms} ms") } else { String::new() }), None);
-    eprintln!("soak {:>6.1}s: armed {kind} on {endpoint} ×{count}", run.elapsed());
-    run.armed = Some(Armed { window, armed_at: Instant::now(), after, polled: Instant::now() });
+    let window = open_window(
+        run,
+        kind,
+        format!(
+            "{endpoint} ×{count}{}",
+            if delay_ms > 0 {
+                format!(" {delay_ms} ms")
+            } else {
+                String::new()
+            }
+        ),
+        None,
+    );
+    eprintln!(
+        "soak {:>6.1}s: armed {kind} on {endpoint} ×{count}",
+        run.elapsed()
+    );
+    run.armed = Some(Armed {
+        window,
+        armed_at: Instant::now(),
+        after,
+        polled: Instant::now(),
+    });
 }
 
 fn restart_sandbox(run: &mut Run) {
-    let Some(mut sandbox) = run.sandbox.take() else { return };
+    let Some(mut sandbox) = run.sandbox.take() else {
+        return;
+    };
     children::kill(&mut sandbox);
-    let window = open_window(run, "sandbox_restart", "SIGKILL, started again on its state file".into(), None);
+    let window = open_window(
+        run,
+        "sandbox_restart",
+        "SIGKILL, started again on its state file".into(),
+        None,
+    );
     let down = Duration::from_secs_f64(run.rng.gen_range(0.5..4.0));
-    eprintln!("soak {:>6.1}s: sandbox killed, down {:.1} s", run.elapsed(), down.as_secs_f64());
-    run.pending.push(Pending::Sandbox { at: Instant::now() + down, window });
+    eprintln!(
+        "soak {:>6.1}s: sandbox killed, down {:.1} s",
+        run.elapsed(),
+        down.as_secs_f64()
+    );
+    run.pending.push(Pending::Sandbox {
+        at: Instant::now() + down,
+        window,
+    });
 }
 
 fn kill_till(run: &mut Run) {
@@ -122,38 +179,62 @@ fn kill_till(run: &mut Run) {
         .slots
         .iter()
         .enumerate()
-        .filter(|(i, s)| *i >= 2 && s.child.is_some() && s.paying && s.started.elapsed() > Duration::from_secs(3))
+        .filter(|(i, s)| {
+            *i >= 2 && s.child.is_some() && s.paying && s.started.elapsed() > Duration::from_secs(3)
+        })
         .map(|(i, _)| i)
         .collect();
     if paying.is_empty() {
         return;
     }
     let slot = paying[run.rng.gen_range(0..paying.len())];
-    let Some(mut child) = run.slots[slot].child.take() else { return };
+    let Some(mut child) = run.slots[slot].child.take() else {
+        return;
+    };
     children::kill(&mut child);
     let name = run.slots[slot].name.clone();
-    let window = open_window(run, "till_kill", format!("till {name} SIGKILLed mid-payment"), Some(name.clone()));
+    let window = open_window(
+        run,
+        "till_kill",
+        format!("till {name} SIGKILLed mid-payment"),
+        Some(name.clone()),
+    );
     run.slots[slot].kill_window = Some(window);
     let down = Duration::from_secs_f64(run.rng.gen_range(0.5..3.0));
-    eprintln!("soak {:>6.1}s: till {name} killed mid-payment", run.elapsed());
-    run.pending.push(Pending::Till { at: Instant::now() + down, slot });
+    eprintln!(
+        "soak {:>6.1}s: till {name} killed mid-payment",
+        run.elapsed()
+    );
+    run.pending.push(Pending::Till {
+        at: Instant::now() + down,
+        slot,
+    });
 }
 
 fn cut_store(run: &mut Run) {
     let Some(proxy) = &run.proxy else { return };
     proxy.cut();
     let down = Duration::from_secs_f64(run.rng.gen_range(3.0..15.0));
-    let window = open_window(run, "store_cut", format!("proxy to PostgreSQL cut for {:.1} s", down.as_secs_f64()), None);
+    let window = open_window(
+        run,
+        "store_cut",
+        format!("proxy to PostgreSQL cut for {:.1} s", down.as_secs_f64()),
+        None,
+    );
     eprintln!("soak {:>6.1}s: store cut", run.elapsed());
-    run.pending.push(Pending::Store { at: Instant::now() + down, window });
+    run.pending.push(Pending::Store {
+        at: Instant::now() + down,
+        window,
+    });
 }
 
 /// Undoes what is due (all of it when `all`), and closes the window of an armed fault once
 /// the sandbox no longer lists it.
 pub async fn tick_with(run: &mut Run, all: bool) {
     let now = Instant::now();
-    let (due, later): (Vec<Pending>, Vec<Pending>) =
-        std::mem::take(&mut run.pending).into_iter().partition(|p| all || p.at() <= now);
+    let (due, later): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut run.pending)
+        .into_iter()
+        .partition(|p| all || p.at() <= now);
     run.pending = later;
     for p in due {
         match p {
@@ -196,7 +277,11 @@ pub async fn tick_with(run: &mut Run, all: bool) {
         Ok(r) => r.json::<Vec<serde_json::Value>>().await.ok(),
         Err(_) => None,
     };
-    let restarted = run.windows.iter().skip(window).any(|w| w.kind == "sandbox_restart");
+    let restarted = run
+        .windows
+        .iter()
+        .skip(window)
+        .any(|w| w.kind == "sandbox_restart");
     let fired = listed.as_ref().is_some_and(Vec::is_empty) || restarted;
     if fired {
         close_window(run, window, after);
@@ -218,7 +303,11 @@ pub async fn tick(run: &mut Run) {
 /// Every fault off: armed ones cleared, the sandbox and tills started again, the store back.
 pub async fn all_off(run: &mut Run) {
     tick_with(run, true).await;
-    let _ = run.http.delete(format!("{}_sandbox/faults", run.sandbox_url())).send().await;
+    let _ = run
+        .http
+        .delete(format!("{}_sandbox/faults", run.sandbox_url()))
+        .send()
+        .await;
 }
 
 /// Writes every window to `faults.jsonl`.

@@ -20,7 +20,8 @@ mod till;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cashier-soak run [--tills 8] [--minutes 3] [--store-url URL] [--seed S] [--out DIR]
+const USAGE: &str =
+    "usage: cashier-soak run [--tills 8] [--minutes 3] [--store-url URL] [--seed S] [--out DIR]
        cashier-soak till --config FILE [--generation N] [--seed S]   (started by run)";
 
 fn main() -> ExitCode {

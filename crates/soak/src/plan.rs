@@ -21,14 +21,42 @@ pub struct CodeScenario {
 }
 
 pub const CODE_SCENARIOS: [CodeScenario; 7] = [
-    CodeScenario { name: "paid", tail: None, weight: 50 },
+    CodeScenario {
+        name: "paid",
+        tail: None,
+        weight: 50,
+    },
     // The customer types a password: paid 3, 6 or 9 s after the pay call.
-    CodeScenario { name: "password", tail: Some("100"), weight: 15 },
-    CodeScenario { name: "declined", tail: Some("2222"), weight: 10 },
-    CodeScenario { name: "charged-busy", tail: Some("7003"), weight: 10 },
-    CodeScenario { name: "charged-wait", tail: Some("7103"), weight: 5 },
-    CodeScenario { name: "code-expired", tail: Some("3333"), weight: 5 },
-    CodeScenario { name: "code-used", tail: Some("7777"), weight: 5 },
+    CodeScenario {
+        name: "password",
+        tail: Some("100"),
+        weight: 15,
+    },
+    CodeScenario {
+        name: "declined",
+        tail: Some("2222"),
+        weight: 10,
+    },
+    CodeScenario {
+        name: "charged-busy",
+        tail: Some("7003"),
+        weight: 10,
+    },
+    CodeScenario {
+        name: "charged-wait",
+        tail: Some("7103"),
+        weight: 5,
+    },
+    CodeScenario {
+        name: "code-expired",
+        tail: Some("3333"),
+        weight: 5,
+    },
+    CodeScenario {
+        name: "code-used",
+        tail: Some("7777"),
+        weight: 5,
+    },
 ];
 
 /// What the customer (or the cashier) does once a QR code is on screen.
@@ -57,7 +85,10 @@ impl QrCustomer {
 
 #[derive(Debug, Clone)]
 pub enum What {
-    Barcode { code: String, scenario: &'static str },
+    Barcode {
+        code: String,
+        scenario: &'static str,
+    },
     Qr(QrCustomer),
 }
 
@@ -87,7 +118,9 @@ impl Payment {
 }
 
 fn digits(rng: &mut StdRng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
 }
 
 /// A code of `wallet` with `scenario`'s last four digits: WeChat 18 digits from `13`, Alipay

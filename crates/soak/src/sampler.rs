@@ -23,7 +23,11 @@ pub fn sample(pid: u32) -> Option<(u64, u64, u64)> {
     let field = |name: &str| {
         rollup.lines().find_map(|l| {
             let rest = l.strip_prefix(name)?;
-            rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
         })
     };
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count() as u64;

@@ -61,12 +61,20 @@ impl StoreDb {
     /// Registers `till` under a role of its own; its URL through the proxy on `proxy_port`.
     pub async fn add_till(&self, till: &str, proxy_port: u16) -> Result<StoreUrl, String> {
         let role = format!("{}_till_{}", self.name, till.to_lowercase());
-        cashier_store::add_till(&self.admin, MERCHANT, till, &role, Some(TILL_PASSWORD), None)
-            .await
-            .map_err(|e| format!("add till {till}: {e}"))?;
+        cashier_store::add_till(
+            &self.admin,
+            MERCHANT,
+            till,
+            &role,
+            Some(TILL_PASSWORD),
+            None,
+        )
+        .await
+        .map_err(|e| format!("add till {till}: {e}"))?;
         let mut u = parsed(self.admin.expose())?;
         u.set_username(&role).map_err(|_| "role in URL")?;
-        u.set_password(Some(TILL_PASSWORD)).map_err(|_| "password in URL")?;
+        u.set_password(Some(TILL_PASSWORD))
+            .map_err(|_| "password in URL")?;
         u.set_host(Some("127.0.0.1")).map_err(|e| e.to_string())?;
         u.set_port(Some(proxy_port)).map_err(|_| "port in URL")?;
         Ok(StoreUrl::new(u.to_string()))
@@ -100,7 +108,8 @@ impl StoreDb {
                 .collect();
             figures.seals += want.len();
             if held != want {
-                let (h, w): (HashSet<_>, HashSet<_>) = (held.iter().collect(), want.iter().collect());
+                let (h, w): (HashSet<_>, HashSet<_>) =
+                    (held.iter().collect(), want.iter().collect());
                 let missing = w.difference(&h).count();
                 let extra = h.difference(&w).count();
                 figures.problems.push(format!(

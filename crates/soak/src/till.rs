@@ -154,7 +154,10 @@ async fn pay_one(till: &Till, http: &reqwest::Client, rng: &mut StdRng, bill: &s
     let base = json!({"bill": bill, "channel": p.channel.as_str(), "what": p.what.name(), "amount_fen": p.amount_fen});
     let (Ok(bill_no), Ok(amount)) = (input::bill(bill), input::amount(&cfg, &p.amount_text()))
     else {
-        emit("refused", json!({"bill": bill, "error": "bill or amount refused by input"}));
+        emit(
+            "refused",
+            json!({"bill": bill, "error": "bill or amount refused by input"}),
+        );
         return;
     };
     let mut events = till.subscribe();
@@ -215,7 +218,9 @@ async fn pay_one(till: &Till, http: &reqwest::Client, rng: &mut StdRng, bill: &s
 async fn shown(events: &mut TillEvents, id: AttemptId) -> Option<String> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let e = tokio::time::timeout_at(deadline, events.recv()).await.ok()??;
+        let e = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .ok()??;
         let TillEvent::Attempt { attempt } = e else {
             continue;
         };
@@ -260,7 +265,10 @@ async fn act(
     };
     if let Err(e) = outcome {
         // The sandbox may be restarting: the customer's tap did not arrive, the code runs out.
-        emit("customer_failed", json!({"id": id.0, "what": customer.name(), "error": e}));
+        emit(
+            "customer_failed",
+            json!({"id": id.0, "what": customer.name(), "error": e}),
+        );
     }
 }
 
@@ -294,21 +302,45 @@ async fn finish(till: &Till) {
             settled += 1;
         }
     }
-    let mut synced = None;
-    if till.status().store.is_some() {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-        synced = Some(false);
-        while tokio::time::Instant::now() < deadline {
-            let store = till.status().store;
-            if store.is_some_and(|s| s.state == StoreLinkState::Synced && s.waiting == Some(0)) {
-                synced = Some(true);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+    // An attempt asked about again may be followed further (a customer still typing): its
+    // flow runs out before the till closes, as the app waits for a payment in progress.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while tokio::time::Instant::now() < deadline
+        && till
+            .journal()
+            .live()
+            .unwrap_or_default()
+            .iter()
+            .any(|a| a.state != AttemptState::Unknown)
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let synced = match till.status().store {
+        Some(_) => Some(store_caught_up(till).await),
+        None => None,
+    };
     emit(
         "stopped",
         json!({"unknown_asked_again": unknown.len(), "settled_by_asking": settled, "store_synced": synced}),
     );
+}
+
+/// Waits (90 s at most) until the store holds every seal: the link says synced with nothing
+/// waiting, twice a second apart with no seal written in between.
+async fn store_caught_up(till: &Till) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let mut seen: Option<i64> = None;
+    while tokio::time::Instant::now() < deadline {
+        let last = till.journal().last_seal_seq().ok();
+        let synced = till
+            .status()
+            .store
+            .is_some_and(|s| s.state == StoreLinkState::Synced && s.waiting == Some(0));
+        if synced && last.is_some() && seen == last {
+            return true;
+        }
+        seen = if synced { last } else { None };
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    false
 }
