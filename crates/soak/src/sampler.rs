@@ -82,8 +82,9 @@ impl Flatness {
     }
 }
 
-/// The figures of every till process sampled in both the second and the last quarter of a run
-/// of `seconds` (a till killed and started again is a new process, measured from its start).
+/// The figures of every till process sampled in the second quarter of a run of `seconds` and
+/// still alive at its end (a till killed and started again is a new process: one killed in
+/// the last quarter would be judged on a few samples).
 pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
     let q2 = (seconds * 0.25, seconds * 0.5);
     let q4 = (seconds * 0.75, seconds);
@@ -91,6 +92,12 @@ pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
     keys.sort_unstable();
     keys.dedup();
     keys.into_iter()
+        .filter(|&(slot, generation)| {
+            samples
+                .iter()
+                .filter(|s| s.slot == slot && s.generation == generation)
+                .any(|s| s.at >= seconds - 15.0)
+        })
         .filter_map(|(slot, generation)| {
             let of = |(from, to): (f64, f64), f: fn(&Sample) -> u64| {
                 median(
