@@ -47,6 +47,8 @@ pub struct Shared {
     pub qr_ttl: Duration,
     pub hawk_key_bytes: HawkKeyBytes,
     pub book: Mutex<Book>,
+    /// The state file (`--state`), when the book is kept on disk.
+    pub state: Option<Mutex<crate::state_file::StateFile>>,
     pub armory: Mutex<Armory>,
     pub sessions: Mutex<Sessions>,
     /// Turns true on shutdown, so held-back answers (`delay`, `commit_then_hang`) let go.
@@ -99,6 +101,23 @@ impl Shared {
         self.clock.now()
     }
 
+    /// Writes what changed in the book to the state file, if there is one. Holds the file's
+    /// lock while taking the change from the book, so changes reach the file in the order they
+    /// were made. A failed write is logged: the sandbox goes on, in memory.
+    pub fn persist(&self) {
+        let Some(state) = &self.state else { return };
+        let mut file = lock(state);
+        let line = {
+            let whole = file.wants_snapshot();
+            self.book().take_line(&self.now(), whole)
+        };
+        if let Some(line) = line
+            && let Err(e) = file.write(line)
+        {
+            tracing::error!(error = %e, "cannot write the sandbox's state file");
+        }
+    }
+
     pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
         lock(&self.sessions)
     }
@@ -133,17 +152,32 @@ pub fn fixed_routes() -> Vec<&'static str> {
 }
 
 pub fn router(app: App) -> Router {
-    // Faults apply to backend calls only, never to the sandbox's own endpoints.
+    // Faults apply to backend calls only, never to the sandbox's own endpoints. The book is
+    // saved inside the fault gate, before an answer is held back or cut: what was committed is
+    // on disk even when its answer never leaves.
+    let saved = || middleware::from_fn_with_state(app.clone(), persist_gate);
     let backends = Router::new()
         .merge(tourv5::routes(app.clone()))
         .merge(cloudpay::routes())
+        .route_layer(saved())
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             faults::fault_gate,
         ));
     Router::new()
         .merge(backends)
-        .merge(control::routes())
-        .merge(customer::routes())
+        .merge(control::routes().route_layer(saved()))
+        .merge(customer::routes().route_layer(saved()))
         .with_state(app)
+}
+
+/// Saves what the request changed in the book before its answer goes out.
+async fn persist_gate(
+    axum::extract::State(app): axum::extract::State<App>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let answer = next.run(req).await;
+    app.persist();
+    answer
 }

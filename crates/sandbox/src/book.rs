@@ -4,7 +4,7 @@
 //! two concurrent calls can never both see an order unpaid and both charge it. Orders are
 //! indexed by reference and by bill, so lookups stay quick however long a benchmark runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use cashier_core::Fen;
 
@@ -12,6 +12,9 @@ use crate::clock::Now;
 use crate::ledger::{Charge, Ledger, RefundEntry};
 use crate::order::{Channel, Order, OrderState};
 use crate::scenario::Scenario;
+
+mod saved;
+pub use saved::Line;
 
 /// A Cloud Pay refund of one order; Tour V5 has no refund endpoint (docs/protocols.md §1).
 #[derive(Debug, Clone)]
@@ -50,10 +53,26 @@ pub struct Book {
     /// Sale bill totals (Tour V5 POS): registered by `POST /_sandbox/bills` or by a bill's
     /// first payment.
     bills: HashMap<String, Fen>,
-    /// Single-use payment codes (`8xxx`) charged so far, in clear: kept in memory only,
-    /// never shown, so the ledger still masks every code.
+    /// Single-use payment codes (`8xxx`) charged so far, as SHA-256 hex of the code: never
+    /// shown, and a state file (`--state`) holds no payment code in clear.
     used_codes: HashSet<String>,
     seq: u64,
+    /// What changed since the state file was last written (see `state.rs`).
+    dirty: Dirty,
+}
+
+/// What the next line of the state file must carry.
+#[derive(Debug, Default)]
+pub(crate) struct Dirty {
+    pub orders: BTreeSet<usize>,
+    pub refunds: BTreeSet<usize>,
+    /// Charges before this index are in the file already.
+    pub charges_saved: usize,
+    pub bills: BTreeSet<String>,
+    pub used_codes: Vec<String>,
+    pub seq_saved: u64,
+    /// Everything was replaced (`reset`): the next line is a whole snapshot.
+    pub all: bool,
 }
 
 impl Book {
@@ -67,6 +86,7 @@ impl Book {
     /// Adds an order with the charge its pay call made, if any.
     pub fn add(&mut self, order: Order, charge: Option<Charge>) -> usize {
         let idx = self.orders.len();
+        self.dirty.orders.insert(idx);
         self.by_reference
             .entry(order.reference.clone())
             .or_insert(idx);
@@ -92,13 +112,15 @@ impl Book {
         code: &str,
         now: &Now,
     ) -> (Order, Option<Charge>) {
+        let hashed = code_hash(code);
         let scenario = match Scenario::of_code(code) {
-            Scenario::SingleUse if self.used_codes.contains(code) => Scenario::CodeUsed,
+            Scenario::SingleUse if self.used_codes.contains(&hashed) => Scenario::CodeUsed,
             s => s,
         };
         let (order, charge) = Order::barcode(channel, reference, bill, amount, code, scenario, now);
         if scenario == Scenario::SingleUse && charge.is_some() {
-            self.used_codes.insert(code.to_string());
+            self.dirty.used_codes.push(hashed.clone());
+            self.used_codes.insert(hashed);
         }
         (order, charge)
     }
@@ -120,6 +142,10 @@ impl Book {
     /// The order at `idx`, brought up to date first (see [`Order::refresh`]); a payment the
     /// customer finished meanwhile is recorded now.
     pub fn order_mut(&mut self, idx: usize, now: &Now) -> Option<&mut Order> {
+        // Whoever asks for it may change it (a query counts, a close closes): saved as it ends up.
+        if idx < self.orders.len() {
+            self.dirty.orders.insert(idx);
+        }
         let charge = self.orders.get_mut(idx)?.refresh(now);
         self.record(charge);
         self.orders.get_mut(idx)
@@ -154,6 +180,7 @@ impl Book {
     }
 
     pub fn register_bill(&mut self, bill: &str, total: Fen) {
+        self.dirty.bills.insert(bill.to_string());
         self.bills.insert(bill.to_string(), total);
     }
 
@@ -178,6 +205,8 @@ impl Book {
         let refund_id = format!("{:028}", self.next_seq());
         let order = self.orders.get_mut(idx)?;
         order.refund_claimed = order.refund_claimed.saturating_add(asked.fee);
+        self.dirty.orders.insert(idx);
+        self.dirty.refunds.insert(self.refunds.len());
         self.by_refund_no
             .insert(asked.out_refund_no.clone(), self.refunds.len());
         let refund = Refund {
@@ -197,6 +226,8 @@ impl Book {
         let refund = self.refunds.get_mut(r)?;
         if !refund.done {
             refund.done = true;
+            self.dirty.refunds.insert(r);
+            self.dirty.orders.insert(refund.order);
             if let Some(o) = self.orders.get_mut(refund.order) {
                 o.refunded = o.refunded.saturating_add(refund.asked.fee);
                 if o.refunded >= o.amount {
@@ -245,5 +276,15 @@ impl Book {
             seq,
             ..Book::default()
         };
+        self.dirty.all = true;
     }
+}
+
+/// How the book keeps a single-use code: its SHA-256, in hex.
+fn code_hash(code: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

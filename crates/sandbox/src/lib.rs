@@ -11,6 +11,7 @@
 
 mod app;
 mod book;
+pub mod books;
 mod clock;
 mod cloudpay;
 mod codes;
@@ -24,6 +25,7 @@ mod media;
 mod messages;
 mod order;
 pub mod scenario;
+mod state_file;
 mod tourv5;
 
 use std::io;
@@ -99,6 +101,10 @@ pub struct SandboxConfig {
     /// 60 s, HAWK's usual window. A LENIENT switch (`--hawk-skew-secs`): HAWK servers make
     /// the window a setting, so a back office may allow more; 1 s to a day.
     pub hawk_skew_secs: u64,
+    /// Where the book (orders, charges, refunds, registered bills, used single-use codes) is
+    /// kept, so a sandbox started again on the same file remembers them (`--state`); `None`:
+    /// in memory only. Sessions are not kept: after a restart clients log in again.
+    pub state: Option<std::path::PathBuf>,
 }
 
 /// HAWK's usual window for `ts` (hueniverse's `timestampSkewSec` default).
@@ -127,6 +133,7 @@ impl Default for SandboxConfig {
             out_shop_id: "sandbox-shop".into(),
             clock_offset_secs: 0,
             hawk_skew_secs: HAWK_SKEW_SECS,
+            state: None,
         }
     }
 }
@@ -173,6 +180,13 @@ impl Sandbox {
                 cfg.hawk_skew_secs
             )));
         }
+        let (state, book) = match &cfg.state {
+            Some(path) => {
+                let (file, book) = state_file::StateFile::open(path, &clock.now())?;
+                (Some(Mutex::new(file)), book)
+            }
+            None => (None, book::Book::default()),
+        };
         let listener = TcpListener::bind(cfg.addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
@@ -192,7 +206,8 @@ impl Sandbox {
             password_key_paths,
             pos_bill_states,
             koudai_query_path,
-            book: Mutex::default(),
+            book: Mutex::new(book),
+            state,
             armory: Mutex::default(),
             sessions: Mutex::default(),
             stop: stop_rx.clone(),
@@ -232,7 +247,9 @@ impl Sandbox {
     /// A snapshot of orders, charges and refunds, the same as `GET /_sandbox/ledger`;
     /// password payments the customer has finished by now are in it.
     pub fn ledger(&self) -> Ledger {
-        self.shared.book().snapshot(&self.shared.now())
+        let ledger = self.shared.book().snapshot(&self.shared.now());
+        self.shared.persist();
+        ledger
     }
 
     /// Stops accepting, lets answers in flight finish (ones held back by a `delay` or

@@ -15,7 +15,7 @@ const USAGE: &str =
                        [--pos-bill-paid-state S] [--koudai-query-path P]
                        [--paytype-wechat C] [--paytype-alipay C] [--paytype-koudai C]
                        [--out-mch-id ID] [--out-sub-mch-id ID] [--out-shop-id ID]
-                       [--clock-offset-secs N] [--hawk-skew-secs N]
+                       [--clock-offset-secs N] [--hawk-skew-secs N] [--state FILE]
   --addr                where to listen (default 127.0.0.1:8686; env CASHIER_SANDBOX_ADDR)
   --tdes-profile        sha256-ecb (default), ascii-ecb, md5-two-key-ecb or sha256-cbc
   --qr-ttl              seconds an unpaid QR order stays payable (default 300, at most 604800)
@@ -30,6 +30,9 @@ const USAGE: &str =
   --out-mch-id, --out-sub-mch-id, --out-shop-id
                         the merchant's Cloud Pay accounts every pay_mch_key must name
                         (default sandbox-mch, sandbox-sub-mch, sandbox-shop)
+  --state FILE          keep orders, charges, refunds, bills and used codes in FILE, so a
+                        sandbox started again on it remembers them (sessions are not kept:
+                        clients log in again); default: in memory only
   --clock-offset-secs   the sandbox's own clock, seconds ahead of this machine's (negative:
                         behind; default 0, at most ten years): test a till whose clock is off
 LENIENT (off by default; real deployments may differ):
@@ -102,6 +105,7 @@ fn parse_args(args: &[String]) -> Result<SandboxConfig, String> {
             "--out-shop-id" => cfg.out_shop_id = value,
             "--clock-offset-secs" => cfg.clock_offset_secs = number(name, &value)?,
             "--hawk-skew-secs" => cfg.hawk_skew_secs = number(name, &value)?,
+            "--state" => cfg.state = Some(value.into()),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -184,6 +188,9 @@ async fn main() -> ExitCode {
         }
     );
     println!("  ledger: {}_sandbox/ledger", sandbox.url());
+    if let Some(state) = &shown.state {
+        println!("  state file:            {}", state.display());
+    }
     stopped().await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS

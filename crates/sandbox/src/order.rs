@@ -16,7 +16,8 @@ use crate::scenario::Scenario;
 /// The channel vocabulary is the till's own: the sandbox speaks the same six channels.
 pub use cashier_core::Channel;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OrderState {
     NotPay,
     UserPaying,
@@ -47,7 +48,8 @@ impl OrderState {
 }
 
 /// Cloud Pay's wallet (`pay_mch_key.pay_platform`); Tour V5 orders know theirs by channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Wallet {
     Wechat,
     Alipay,

@@ -35,7 +35,8 @@ use crate::messages;
 pub const PASSWORD_STEP: Duration = Duration::from_secs(3);
 
 /// The behaviour a payment code selects (see the module table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scenario {
     /// Charged by the pay call.
     Paid,

@@ -17,6 +17,7 @@ mod hawk_rules;
 mod malformed;
 mod password_timing;
 mod shutdown;
+mod state;
 mod tourv5_auth;
 mod tourv5_pay;
 mod tourv5_rules;

@@ -1,0 +1,121 @@
+//! Memory and file descriptors of each till process, sampled every few seconds into a CSV:
+//! RSS and PSS from `/proc/PID/smaps_rollup`, open descriptors from `/proc/PID/fd`.
+
+use std::io::Write;
+
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Seconds since the run started.
+    pub at: f64,
+    pub slot: usize,
+    pub generation: u32,
+    pub pid: u32,
+    pub rss_kb: u64,
+    pub pss_kb: u64,
+    pub fds: u64,
+}
+
+pub const CSV_HEADER: &str = "seconds,utc,till,generation,pid,rss_kb,pss_kb,fds\n";
+
+/// One sample of `pid`, or `None` when it is gone (or /proc cannot be read).
+pub fn sample(pid: u32) -> Option<(u64, u64, u64)> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let field = |name: &str| {
+        rollup.lines().find_map(|l| {
+            let rest = l.strip_prefix(name)?;
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+    };
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count() as u64;
+    Some((field("Rss:")?, field("Pss:")?, fds))
+}
+
+pub fn write_row(out: &mut impl Write, s: &Sample) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:.1},{},{:02},{},{},{},{},{}",
+        s.at,
+        chrono::Utc::now().to_rfc3339(),
+        s.slot + 1,
+        s.generation,
+        s.pid,
+        s.rss_kb,
+        s.pss_kb,
+        s.fds
+    )
+}
+
+fn median(mut v: Vec<u64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    })
+}
+
+/// One till process's figures: the medians of the run's second quarter (after warm-up) and of
+/// its last quarter.
+#[derive(Debug, Clone)]
+pub struct Flatness {
+    pub slot: usize,
+    pub generation: u32,
+    pub rss_kb: (f64, f64),
+    pub pss_kb: (f64, f64),
+    pub fds: (f64, f64),
+}
+
+impl Flatness {
+    pub fn rss_ratio(&self) -> f64 {
+        self.rss_kb.1 / self.rss_kb.0.max(1.0)
+    }
+    pub fn pss_ratio(&self) -> f64 {
+        self.pss_kb.1 / self.pss_kb.0.max(1.0)
+    }
+}
+
+/// The figures of every till process sampled in the second quarter of a run of `seconds` and
+/// still alive at its end (a till killed and started again is a new process: one killed in
+/// the last quarter would be judged on a few samples).
+pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
+    let q2 = (seconds * 0.25, seconds * 0.5);
+    let q4 = (seconds * 0.75, seconds);
+    let mut keys: Vec<(usize, u32)> = samples.iter().map(|s| (s.slot, s.generation)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|&(slot, generation)| {
+            samples
+                .iter()
+                .filter(|s| s.slot == slot && s.generation == generation)
+                .any(|s| s.at >= seconds - 15.0)
+        })
+        .filter_map(|(slot, generation)| {
+            let of = |(from, to): (f64, f64), f: fn(&Sample) -> u64| {
+                median(
+                    samples
+                        .iter()
+                        .filter(|s| s.slot == slot && s.generation == generation)
+                        .filter(|s| s.at >= from && s.at <= to)
+                        .map(f)
+                        .collect(),
+                )
+            };
+            Some(Flatness {
+                slot,
+                generation,
+                rss_kb: (of(q2, |s| s.rss_kb)?, of(q4, |s| s.rss_kb)?),
+                pss_kb: (of(q2, |s| s.pss_kb)?, of(q4, |s| s.pss_kb)?),
+                fds: (of(q2, |s| s.fds)?, of(q4, |s| s.fds)?),
+            })
+        })
+        .collect()
+}
