@@ -133,21 +133,44 @@ impl Store {
 }
 
 /// Connects once (an owner's work: migrate, add a till), with the store's TLS.
-pub(crate) async fn connect_once(
-    url: &StoreUrl,
-    ca_file: Option<&Path>,
-) -> Result<(tokio_postgres::Client, tokio::task::JoinHandle<()>), StoreError> {
-    let masked = url.masked();
-    let pg = pg_config(url)?;
-    let user = pg.get_user().unwrap_or_default().to_string();
-    let (client, conn) = pg
-        .connect(tls::connector(ca_file)?)
-        .await
-        .map_err(|e| StoreError::from_pg(e, &masked, &user))?;
-    let driver = tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok((client, driver))
+/// A one-off session as the store's owner (`migrate`, registering roles, `rebuild`), outside
+/// the pool; its errors name the URL (masked) and the user it logged in as.
+pub(crate) struct OwnerSession {
+    pub client: tokio_postgres::Client,
+    driver: tokio::task::JoinHandle<()>,
+    masked: String,
+    user: String,
+}
+
+impl OwnerSession {
+    pub async fn open(url: &StoreUrl, ca_file: Option<&Path>) -> Result<OwnerSession, StoreError> {
+        let masked = url.masked();
+        let pg = pg_config(url)?;
+        let user = pg.get_user().unwrap_or_default().to_string();
+        let (client, conn) = pg
+            .connect(tls::connector(ca_file)?)
+            .await
+            .map_err(|e| StoreError::from_pg(e, &masked, &user))?;
+        let driver = tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(OwnerSession {
+            client,
+            driver,
+            masked,
+            user,
+        })
+    }
+
+    pub fn err(&self, e: tokio_postgres::Error) -> StoreError {
+        StoreError::from_pg(e, &self.masked, &self.user)
+    }
+
+    /// Ends the session and waits for its connection to close.
+    pub async fn close(self) {
+        drop(self.client);
+        let _ = self.driver.await;
+    }
 }
 
 /// The client's configuration from a store URL, with the connect timeout set.

@@ -10,7 +10,7 @@ use std::path::Path;
 use cashier_core::store::StoreUrl;
 use serde::Serialize;
 
-use crate::{StoreError, connect_once};
+use crate::{OwnerSession, StoreError};
 
 /// What `rebuild_derived` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,16 +33,10 @@ pub async fn rebuild_derived(
     merchant: Option<&str>,
     ca_file: Option<&Path>,
 ) -> Result<Rebuilt, StoreError> {
-    let masked = admin_url.masked();
-    let user = crate::pg_config(admin_url)?
-        .get_user()
-        .unwrap_or_default()
-        .to_string();
-    let err = |e: tokio_postgres::Error| StoreError::from_pg(e, &masked, &user);
-    let (mut client, driver) = connect_once(admin_url, ca_file).await?;
-    let result = rebuild_in(&mut client, merchant).await.map_err(err);
-    drop(client);
-    let _ = driver.await;
+    let mut owner = OwnerSession::open(admin_url, ca_file).await?;
+    let result = rebuild_in(&mut owner.client, merchant).await;
+    let result = result.map_err(|e| owner.err(e));
+    owner.close().await;
     result
 }
 

@@ -6,7 +6,7 @@ use cashier_core::store::StoreUrl;
 
 use std::path::Path;
 
-use crate::{StoreError, connect_once};
+use crate::{OwnerSession, StoreError};
 
 /// A role name the store creates: lowercase letters, digits and '_', so it needs no quoting
 /// anywhere it is shown.
@@ -69,13 +69,8 @@ async fn with_admin(
     group: &str,
     till: Option<(&str, &str)>,
 ) -> Result<(), StoreError> {
-    let masked = admin_url.masked();
-    let user = crate::pg_config(admin_url)?
-        .get_user()
-        .unwrap_or_default()
-        .to_string();
-    let err = |e: tokio_postgres::Error| StoreError::from_pg(e, &masked, &user);
-    let (client, driver) = connect_once(admin_url, ca_file).await?;
+    let owner = OwnerSession::open(admin_url, ca_file).await?;
+    let client = &owner.client;
     let result = async {
         // format() quotes the name and the password: neither is ever spliced in by hand.
         let create: String = client
@@ -117,8 +112,7 @@ async fn with_admin(
         Ok(())
     }
     .await
-    .map_err(err);
-    drop(client);
-    let _ = driver.await;
+    .map_err(|e| owner.err(e));
+    owner.close().await;
     result
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use tokio_postgres::Client;
 
-use crate::{StoreError, connect_once};
+use crate::{OwnerSession, StoreError};
 
 /// Every migration, oldest first; version N is the Nth.
 const MIGRATIONS: &[&str] = &[include_str!("../sql/0001_seals.sql")];
@@ -51,24 +51,24 @@ CREATE TABLE IF NOT EXISTS cashier.schema_version (
 /// ago to two years ahead. Refuses a schema newer than this program's. Safe to run again:
 /// run it monthly so the months ahead exist.
 pub async fn migrate(admin_url: &StoreUrl, ca_file: Option<&Path>) -> Result<Migrated, StoreError> {
-    let masked = admin_url.masked();
-    let user = crate::pg_config(admin_url)?
-        .get_user()
-        .unwrap_or_default()
-        .to_string();
-    let err = |e: tokio_postgres::Error| StoreError::from_pg(e, &masked, &user);
-    let (mut client, driver) = connect_once(admin_url, ca_file).await?;
-    client
+    let mut owner = OwnerSession::open(admin_url, ca_file).await?;
+    let client = &mut owner.client;
+    let locked = client
         .query("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])
-        .await
-        .map_err(err)?;
-    let result = migrate_locked(&mut client).await.map_err(err);
-    // The lock dies with the session; unlocking first just frees it sooner.
-    let _ = client
-        .query("SELECT pg_advisory_unlock($1)", &[&MIGRATE_LOCK])
         .await;
-    drop(client);
-    let _ = driver.await;
+    let result = match locked {
+        Ok(_) => {
+            let result = migrate_locked(client).await;
+            // The lock dies with the session; unlocking first just frees it sooner.
+            let _ = client
+                .query("SELECT pg_advisory_unlock($1)", &[&MIGRATE_LOCK])
+                .await;
+            result
+        }
+        Err(e) => Err(e),
+    };
+    let result = result.map_err(|e| owner.err(e));
+    owner.close().await;
     let (from, partitions) = result?;
     if from > SCHEMA_VERSION {
         return Err(StoreError::SchemaNewer {
