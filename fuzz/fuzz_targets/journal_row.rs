@@ -85,7 +85,7 @@ fn good_refund(col: usize, pick: u8) -> Value {
         0 | 1 | 2 | 4 => Value::Integer([1, 2, 1234][pick % 3]),
         3 => text(&["CP01T0120261130000001R1"]),
         5 => text(&["requested", "refunding", "refunded", "failed", "unknown"]),
-        6 | 7 | 8 => text(&["customer changed mind", "张经理", ""]),
+        6..=8 => text(&["customer changed mind", "张经理", ""]),
         _ => text(TIMES),
     }
 }
@@ -159,7 +159,7 @@ fn input(data: &[u8]) -> Input<'_> {
             _ => Stored::Null,
         });
     }
-    if mode % 3 == 0 {
+    if mode.is_multiple_of(3) {
         Input::Attempt(stored)
     } else {
         Input::Refund(stored)

@@ -93,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
         let pause = Duration::from_millis(u64::from(w.after_ms));
         c.extend(bytewise.tick(t + pause.mul_f64(f64::from(w.tick_at) / 256.0)));
         t += pause;
-        a.extend(whole.feed(&w.bytes, t));
+        a.extend(whole.feed(w.bytes, t));
         let at = w.bytes.len() * usize::from(w.cut) / 256;
         b.extend(cut.feed(&w.bytes[..at], t));
         b.extend(cut.feed(&w.bytes[at..], t));

@@ -98,3 +98,96 @@ pub fn encode_refund(r: &Refund) -> [Value; REFUND_COLUMNS] {
         Value::Text(timestamp::text(r.updated_at)),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::journal::row::select_attempts;
+    use crate::journal::{Change, Journal, JournalError, NewAttempt};
+    use crate::order_no::OrderScheme;
+    use crate::{AttemptState, BillNo, Channel, Fen};
+
+    /// The encoding the fuzz target writes back is the journal's own: an attempt written by
+    /// `Journal::begin` and `record` is stored as `encode_attempt` says, and reads back as itself.
+    #[test]
+    fn an_attempt_is_stored_as_encode_attempt_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        let j = Journal::open(&path).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 15, 0).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let new = NewAttempt {
+            bill: BillNo::parse("B-1001").unwrap(),
+            amount: Fen(1234),
+            channel: Channel::CloudBarcode,
+            wallet: Some("wechat".into()),
+            code_masked: Some("1345**********7649".into()),
+            operator: "op7".into(),
+            scheme: OrderScheme::internal("CA", "T01").unwrap(),
+            bill_paid_before: Some(Fen(100)),
+        };
+        let a = j.begin(new, now, day, 7).unwrap();
+        let change = Change {
+            reference: Some("T1".into()),
+            reason: Some("USERPAYING".into()),
+            ..Change::new(AttemptState::Pending, "USERPAYING")
+        };
+        let a = j.record(a.id, change, now).unwrap();
+        drop(j);
+        let conn = Connection::open(&path).unwrap();
+        let stored: Vec<Value> = conn
+            .query_row(select_attempts!("WHERE id = ?1"), [a.id.0], |row| {
+                (0..ATTEMPT_COLUMNS)
+                    .map(|i| row.get::<_, Value>(i))
+                    .collect()
+            })
+            .unwrap();
+        assert_eq!(stored, encode_attempt(&a));
+        assert_eq!(decode_attempt(&encode_attempt(&a)).unwrap(), a);
+    }
+
+    #[test]
+    fn a_row_that_does_not_read_is_corrupt() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 15, 0).unwrap();
+        let good = crate::Attempt {
+            id: crate::AttemptId(1),
+            bill: BillNo::parse("B").unwrap(),
+            amount: Fen(1),
+            channel: Channel::WechatQr,
+            order_no: "CA01".into(),
+            reference: None,
+            wallet: None,
+            code_masked: None,
+            code_url: None,
+            operator: "op".into(),
+            till: "01".into(),
+            state: AttemptState::Shown,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+            business_day: now.date_naive(),
+            bill_paid_before: None,
+            watch_until: None,
+            refunded: Fen(0),
+        };
+        let row = encode_attempt(&good);
+        assert_eq!(decode_attempt(&row).unwrap(), good);
+        for (col, bad) in [
+            (2, Value::Integer(-1)),
+            (3, Value::Text("cash".into())),
+            (1, Value::Blob(vec![0xff])),
+            (13, Value::Real(1.5)),
+            (15, Value::Text("2026-02-30".into())),
+        ] {
+            let mut row = row.clone();
+            row[col] = bad;
+            assert!(
+                matches!(decode_attempt(&row), Err(JournalError::Corrupt(_))),
+                "column {col}"
+            );
+        }
+    }
+}
