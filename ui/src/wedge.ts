@@ -72,7 +72,13 @@ export type WedgeOutput =
   /** A run that showed progress turned out to be typing: the screen stops saying it reads a scan. */
   | { kind: "idle" };
 
-export type WedgeVerdict = { swallow: boolean; out: WedgeOutput[] };
+export type WedgeVerdict = {
+  swallow: boolean;
+  out: WedgeOutput[];
+  /** This key began a burst: the field as it is once `out` is applied (what the run before handed back
+   * included), before this key lands, is what a scan puts it back to. */
+  starts?: boolean;
+};
 
 const MODIFIERS = new Set(["Shift", "Control", "Alt", "AltGraph", "Meta", "CapsLock", "NumLock", "OS", "Fn"]);
 
@@ -174,11 +180,6 @@ export class WedgeDetector {
     return this.run !== null;
   }
 
-  /** Whether a character at time `t` would begin a new burst (so the field is worth a snapshot now). */
-  startsRun(t: number): boolean {
-    return this.run === null || t - this.run.last > this.config.maxGapMs;
-  }
-
   tick(now: number): WedgeOutput[] {
     if (this.run && now - this.run.last > this.config.suffixGapMs) return this.finish(false);
     return [];
@@ -233,6 +234,7 @@ export class WedgeDetector {
   }
 
   private addChar(ch: string | null, ev: Extract<WedgeInput, { type: "key" }>, out: WedgeOutput[]): WedgeVerdict {
+    const starts = this.run === null;
     this.run ??= { chars: [], last: ev.t, target: ev.target, leaked: 0, imeLeak: false };
     const run = this.run;
     run.chars.push(ch);
@@ -241,7 +243,7 @@ export class WedgeDetector {
     if (!swallow) run.leaked = run.chars.length;
     else if (run.target !== "none" && (ev.keyCode === 229 || ev.composing)) run.imeLeak = true;
     if (this.certain(run)) out.push({ kind: "progress", length: run.chars.length });
-    return { swallow, out };
+    return starts ? { swallow, out, starts } : { swallow, out };
   }
 
   private text(data: string, composing: boolean): WedgeOutput[] {

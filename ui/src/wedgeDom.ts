@@ -171,11 +171,6 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOpt
       if (detector.busy()) apply(detector.flush());
       return;
     }
-    // The field as it was before what may be the first key of a burst.
-    if (detector.startsRun(e.timeStamp)) {
-      const [start, end] = field ? selection(field) : [null, null];
-      snapshot = field ? { el: field, value: field.value, start, end } : null;
-    }
     lastT = e.timeStamp;
     const verdict = detector.feed({
       type: "key",
@@ -196,6 +191,13 @@ export function attachWedge(win: Window, handlers: WedgeHandlers, opts: WedgeOpt
       e.stopImmediatePropagation();
     }
     apply(verdict.out);
+    // The field as it was before the burst's first key: taken once what the run before handed back is
+    // in it (taken before the key, it lost those keys when a scan put the field back), and never at a
+    // key that only may begin a burst (a Shift in a pause left a scan's first digits in the field).
+    if (verdict.starts) {
+      const [start, end] = field ? selection(field) : [null, null];
+      snapshot = field ? { el: field, value: field.value, start, end } : null;
+    }
   };
 
   // Only a multi-character insertion is the scan's tail (the IME's commit of the whole code): a

@@ -99,14 +99,28 @@ impl CodeError {
 
 impl PaymentCode {
     /// Strips CR/LF and the scanner's framing, then checks 10–32 ASCII digits.
+    ///
+    /// The framing is stripped where it is present; should that leave no code, the read is
+    /// taken with less of it stripped, as [`code_pattern`] allows (each part is optional there):
+    /// a prefix holding a code and the suffix's start (`2845492027376449#` with suffix `#`) ate
+    /// the code it framed, and the screen took for a scan what this refused. The most stripped
+    /// reading is tried first and its error is the one reported.
     pub fn parse(raw: &str, framing: &ScannerFraming) -> Result<PaymentCode, CodeError> {
-        let mut s = raw.trim_matches(|c| c == '\r' || c == '\n');
-        if !framing.prefix.is_empty() {
-            s = s.strip_prefix(framing.prefix.as_str()).unwrap_or(s);
+        let s = raw.trim_matches(|c| c == '\r' || c == '\n');
+        let mut first = None;
+        for reading in readings(s, framing) {
+            match Self::digits(reading) {
+                Ok(code) => return Ok(code),
+                Err(e) => {
+                    first.get_or_insert(e);
+                }
+            }
         }
-        if !framing.suffix.is_empty() {
-            s = s.strip_suffix(framing.suffix.as_str()).unwrap_or(s);
-        }
+        Err(first.unwrap_or(CodeError::Empty))
+    }
+
+    /// One reading of a read, framing gone: 10–32 ASCII digits.
+    fn digits(s: &str) -> Result<PaymentCode, CodeError> {
         let s = s.trim_matches(|c| c == '\r' || c == '\n' || c == ' ');
         if s.is_empty() {
             return Err(CodeError::Empty);
@@ -136,6 +150,22 @@ impl PaymentCode {
     pub fn masked(&self) -> String {
         mask_digits(&self.digits)
     }
+}
+
+/// The ways a read splits into framing and code, the most framing stripped first: prefix and
+/// suffix, prefix, suffix, neither (each only where it is there to strip).
+fn readings<'a>(s: &'a str, framing: &ScannerFraming) -> Vec<&'a str> {
+    let strip = |affix: &str, stripped: Option<&'a str>| stripped.filter(|_| !affix.is_empty());
+    let unprefixed = strip(&framing.prefix, s.strip_prefix(framing.prefix.as_str()));
+    let mut out = Vec::with_capacity(4);
+    for body in unprefixed.into_iter().chain([s]) {
+        out.extend(strip(
+            &framing.suffix,
+            body.strip_suffix(framing.suffix.as_str()),
+        ));
+        out.push(body);
+    }
+    out
 }
 
 /// Masks any code-like string for logs, the journal and the ledger: one `*` a hidden character
@@ -285,7 +315,33 @@ impl fmt::Display for PaymentCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{mask_digits, mask_for_screen};
+    use super::{PaymentCode, ScannerFraming, code_pattern, mask_digits, mask_for_screen};
+
+    /// Found by the fuzz target `wedge_rules` (docs/reliability.md): a prefix holding a code and
+    /// the suffix's first character made `parse` strip the code away, while the screen's pattern
+    /// (both parts optional) read it as a scan.
+    #[test]
+    fn a_framing_that_holds_a_code_reads_as_the_screen_pattern_reads_it() {
+        let framing = ScannerFraming {
+            prefix: "2845492027376449#".into(),
+            suffix: "#".into(),
+        };
+        let text = "2845492027376449#";
+        assert!(
+            regex::Regex::new(&code_pattern(&framing))
+                .unwrap()
+                .is_match(text)
+        );
+        let code = PaymentCode::parse(text, &framing).unwrap();
+        assert_eq!(code.expose(), "2845492027376449");
+        // Framed as the scanner frames it, the framing still comes off whole.
+        let framed = format!("{}134520273825387649#\r\n", framing.prefix);
+        let code = PaymentCode::parse(&framed, &framing).unwrap();
+        assert_eq!(code.expose(), "134520273825387649");
+        // And a read that is no code under any reading reports the most stripped one's error.
+        let bad = PaymentCode::parse("2845492027376449#12#", &framing).unwrap_err();
+        assert_eq!(bad, super::CodeError::BadLength(2));
+    }
 
     #[test]
     fn a_code_keeps_its_first_and_last_four() {

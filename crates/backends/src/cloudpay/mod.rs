@@ -455,25 +455,28 @@ impl CloudPay {
         Err(last)
     }
 
-    /// The envelope after the shared status rule (`RawAnswer::status_ok`): its signature
-    /// checked, its `response_content` read.
     fn read(&self, ans: &RawAnswer) -> Result<(ResponseContent, Signature), Error> {
-        let answer: Answer = ans.status_ok()?.json()?;
-        let sig = match &answer.authen_info {
-            None => Signature::Missing,
-            Some(info)
-                if self
-                    .key
-                    .verify(&answer.response_content, &info.a.authen_code) =>
-            {
-                Signature::Verified
-            }
-            Some(_) => Signature::Bad,
-        };
-        let rc: ResponseContent =
-            read_json(answer.response_content.as_bytes(), "response_content")?;
-        Ok((rc, sig))
+        read_answer(&self.key, ans)
     }
+}
+
+/// An answer after the shared status rule (`RawAnswer::status_ok`): its signature checked
+/// under `key`, its `response_content` read. Public so that the fuzz targets (`fuzz/`) read
+/// answers exactly as a call does.
+pub fn read_answer(
+    key: &AuthenKey,
+    ans: &RawAnswer,
+) -> Result<(ResponseContent, Signature), Error> {
+    let answer: Answer = ans.status_ok()?.json()?;
+    let sig = match &answer.authen_info {
+        None => Signature::Missing,
+        Some(info) if key.verify(&answer.response_content, &info.a.authen_code) => {
+            Signature::Verified
+        }
+        Some(_) => Signature::Bad,
+    };
+    let rc: ResponseContent = read_json(answer.response_content.as_bytes(), "response_content")?;
+    Ok((rc, sig))
 }
 
 fn missing(setting: &str) -> Error {

@@ -156,6 +156,21 @@ fn attributes<'a>(attrs: &'a str, name: &'a str) -> impl Iterator<Item = &'a str
     })
 }
 
+/// The `name="value"` pairs of an attribute list as the `hawk` crate reads them (commas and
+/// whitespace between pairs optional), up to the first it cannot read: that crate converts each
+/// value as it meets it, before it finds a later one malformed.
+fn hawk_pairs(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = attrs;
+    std::iter::from_fn(move || {
+        let p = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let (name, after) = p.split_once('=')?;
+        let value = after.trim_start().strip_prefix('"')?;
+        let (value, after) = value.split_once('"')?;
+        rest = after;
+        Some((name.trim(), value))
+    })
+}
+
 /// A received `Authorization: Hawk …` header, for the verifying side (the sandbox).
 #[derive(Debug)]
 pub struct HawkHeader(hawk::Header);
@@ -167,8 +182,9 @@ impl HawkHeader {
             .strip_prefix("Hawk ")
             .ok_or_else(|| CryptoError::HawkHeader("scheme is not Hawk".into()))?;
         // The `hawk` crate adds ts to the epoch without a check: an absurd ts would panic.
-        // Every ts attribute counts: a repeated one must not slip past.
-        if attributes(rest, "ts").any(|ts| !(1..=12).contains(&ts.len())) {
+        // Every ts attribute it would read counts, a repeated one or one not set off by a comma
+        // (`id="a"ts="…"`) too: so they are found as that crate finds them.
+        if hawk_pairs(rest).any(|(name, ts)| name == "ts" && !(1..=12).contains(&ts.len())) {
             return Err(CryptoError::HawkHeader(
                 "ts is not a plausible unix time".into(),
             ));

@@ -334,6 +334,27 @@ fn hawk_sign_then_verify_and_tamper() {
     assert!(HawkHeader::parse("Hawk id=\"x\"").is_err());
 }
 
+/// Found by the fuzz target `hawk_header` (docs/reliability.md): the `hawk` crate reads
+/// attributes that no comma sets apart, so a ts the comma-split check did not see reached it
+/// and panicked the sandbox's handler.
+#[test]
+fn an_absurd_ts_without_a_comma_before_it_is_refused_not_a_panic() {
+    for header in [
+        "Hawk id=\"a\"ts=\"15532559262904483838\", nonce=\"n\", mac=\"m\"",
+        "Hawk id=\"a\" ts=\"18446744073709551615\" nonce=\"n\" mac=\"m\"",
+        "Hawk ts=\"99999999999999999999\"garbage",
+    ] {
+        assert!(HawkHeader::parse(header).is_err(), "{header}");
+    }
+    // Pairs without commas are still read when their ts is plausible.
+    let h = HawkHeader::parse("Hawk id=\"a\"ts=\"1764490500\" nonce=\"n\"mac=\"AAAA\"").unwrap();
+    assert_eq!((h.id(), h.nonce()), ("a", "n"));
+    assert_eq!(
+        h.ts(),
+        Some(UNIX_EPOCH + Duration::from_secs(1_764_490_500))
+    );
+}
+
 /// The MAC string as docs/protocols.md §1 spells it, computed by hand, equals the crate's.
 #[test]
 fn hawk_mac_matches_the_documented_normalised_string() {

@@ -9,6 +9,9 @@ mod audit;
 mod chain;
 pub(crate) mod closing_reads;
 mod error;
+/// The row decoders for the fuzz targets (`fuzz/`): not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod managers;
 mod outbox;
 mod page;

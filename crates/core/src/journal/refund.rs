@@ -213,7 +213,7 @@ fn refund_by_id(conn: &Connection, id: i64) -> Result<Refund, JournalError> {
     )?
 }
 
-fn refund_from_row(row: &Row<'_>) -> Result<Refund, JournalError> {
+pub(super) fn refund_from_row(row: &Row<'_>) -> Result<Refund, JournalError> {
     let id: i64 = row.get(0)?;
     let corrupt =
         |what: &str, e: String| JournalError::Corrupt(format!("refund {id}: {what}: {e}"));
