@@ -212,7 +212,7 @@ impl Run {
         let at = self.elapsed();
         for (i, s) in self.slots.iter().enumerate() {
             let Some(child) = &s.child else { continue };
-            let Some((rss_kb, pss_kb, fds)) = sampler::sample(child.id()) else {
+            let Some(r) = sampler::sample(child.id()) else {
                 continue;
             };
             let row = Sample {
@@ -220,9 +220,10 @@ impl Run {
                 slot: i,
                 generation: s.generation,
                 pid: child.id(),
-                rss_kb,
-                pss_kb,
-                fds,
+                rss_kb: r.rss_kb,
+                pss_kb: r.pss_kb,
+                anon_kb: r.anon_kb,
+                fds: r.fds,
             };
             let _ = sampler::write_row(&mut self.csv, &row);
             self.samples.push(row);

@@ -237,7 +237,7 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
     for f in &flat {
         let _ = writeln!(
             out,
-            "  till {:02} (start {}): RSS {:.0}→{:.0} kB ×{:.2}, PSS {:.0}→{:.0} kB ×{:.2}, fds {:.0}→{:.0}",
+            "  till {:02} (start {}): RSS {:.0}→{:.0} kB ×{:.2}, PSS {:.0}→{:.0} kB ×{:.2}, anonymous {:.0}→{:.0} kB ×{:.2}, fds {:.0}→{:.0}",
             f.slot + 1,
             f.generation,
             f.rss_kb.0,
@@ -246,15 +246,22 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
             f.pss_kb.0,
             f.pss_kb.1,
             f.pss_ratio(),
+            f.anon_kb.0,
+            f.anon_kb.1,
+            f.anon_ratio(),
             f.fds.0,
             f.fds.1
         );
-        if f.rss_ratio() > MAX_MEMORY_RATIO || f.pss_ratio() > MAX_MEMORY_RATIO {
+        if f.rss_ratio() > MAX_MEMORY_RATIO
+            || f.pss_ratio() > MAX_MEMORY_RATIO
+            || f.anon_ratio() > MAX_MEMORY_RATIO
+        {
             failed.push(format!(
-                "till {:02}: memory grew ×{:.2} RSS, ×{:.2} PSS",
+                "till {:02}: memory grew ×{:.2} RSS, ×{:.2} PSS, ×{:.2} anonymous",
                 f.slot + 1,
                 f.rss_ratio(),
-                f.pss_ratio()
+                f.pss_ratio(),
+                f.anon_ratio()
             ));
         }
         if f.fds.1 - f.fds.0 > MAX_FD_GROWTH {

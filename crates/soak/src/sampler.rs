@@ -1,5 +1,8 @@
 //! Memory and file descriptors of each till process, sampled every few seconds into a CSV:
-//! RSS and PSS from `/proc/PID/smaps_rollup`, open descriptors from `/proc/PID/fd`.
+//! RSS, PSS and anonymous memory from `/proc/PID/smaps_rollup`, open descriptors from
+//! `/proc/PID/fd`. RSS and PSS count the journal's file pages a reader has mapped (the journal
+//! is read through `mmap`), which grow with the journal and are the kernel's to drop; a leak
+//! grows the anonymous memory (the heap), so that is judged apart.
 
 use std::io::Write;
 
@@ -12,13 +15,23 @@ pub struct Sample {
     pub pid: u32,
     pub rss_kb: u64,
     pub pss_kb: u64,
+    pub anon_kb: u64,
     pub fds: u64,
 }
 
-pub const CSV_HEADER: &str = "seconds,utc,till,generation,pid,rss_kb,pss_kb,fds\n";
+pub const CSV_HEADER: &str = "seconds,utc,till,generation,pid,rss_kb,pss_kb,anon_kb,fds\n";
+
+/// One process's figures at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    pub rss_kb: u64,
+    pub pss_kb: u64,
+    pub anon_kb: u64,
+    pub fds: u64,
+}
 
 /// One sample of `pid`, or `None` when it is gone (or /proc cannot be read).
-pub fn sample(pid: u32) -> Option<(u64, u64, u64)> {
+pub fn sample(pid: u32) -> Option<Reading> {
     let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
     let field = |name: &str| {
         rollup.lines().find_map(|l| {
@@ -31,13 +44,18 @@ pub fn sample(pid: u32) -> Option<(u64, u64, u64)> {
         })
     };
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count() as u64;
-    Some((field("Rss:")?, field("Pss:")?, fds))
+    Some(Reading {
+        rss_kb: field("Rss:")?,
+        pss_kb: field("Pss:")?,
+        anon_kb: field("Anonymous:")?,
+        fds,
+    })
 }
 
 pub fn write_row(out: &mut impl Write, s: &Sample) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:.1},{},{:02},{},{},{},{},{}",
+        "{:.1},{},{:02},{},{},{},{},{},{}",
         s.at,
         chrono::Utc::now().to_rfc3339(),
         s.slot + 1,
@@ -45,6 +63,7 @@ pub fn write_row(out: &mut impl Write, s: &Sample) -> std::io::Result<()> {
         s.pid,
         s.rss_kb,
         s.pss_kb,
+        s.anon_kb,
         s.fds
     )
 }
@@ -70,6 +89,7 @@ pub struct Flatness {
     pub generation: u32,
     pub rss_kb: (f64, f64),
     pub pss_kb: (f64, f64),
+    pub anon_kb: (f64, f64),
     pub fds: (f64, f64),
 }
 
@@ -79,6 +99,9 @@ impl Flatness {
     }
     pub fn pss_ratio(&self) -> f64 {
         self.pss_kb.1 / self.pss_kb.0.max(1.0)
+    }
+    pub fn anon_ratio(&self) -> f64 {
+        self.anon_kb.1 / self.anon_kb.0.max(1.0)
     }
 }
 
@@ -114,6 +137,7 @@ pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
                 generation,
                 rss_kb: (of(q2, |s| s.rss_kb)?, of(q4, |s| s.rss_kb)?),
                 pss_kb: (of(q2, |s| s.pss_kb)?, of(q4, |s| s.pss_kb)?),
+                anon_kb: (of(q2, |s| s.anon_kb)?, of(q4, |s| s.anon_kb)?),
                 fds: (of(q2, |s| s.fds)?, of(q4, |s| s.fds)?),
             })
         })
