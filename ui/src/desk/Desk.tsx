@@ -147,7 +147,7 @@ export function Desk({ store }: { store: Store }): JSX.Element {
           <div class="desk-broken" role="alert" data-testid="desk-broken">
             <Icon name="warn" size={28} />
             <span>
-              <b>{t("desk.broken")}</b> {integrity?.said}
+              <b>{t("desk.broken")}</b> {integrity.said}
             </span>
           </div>
         )}
