@@ -35,3 +35,16 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The runtime both commands run on (two workers: the machine's share of a till), or the exit
+/// code after saying why there is none.
+fn runtime(who: &str) -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("{who}: runtime: {e}");
+            ExitCode::FAILURE
+        })
+}

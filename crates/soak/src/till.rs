@@ -68,16 +68,9 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     };
     cashier_open::log_to_stderr();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match crate::runtime("cashier-soak till") {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cashier-soak till: runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match rt.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
