@@ -32,18 +32,7 @@ const TILL_PW: &str = "pw-of-till-01";
 const DEADLINE: Duration = Duration::from_secs(180);
 
 fn server() -> Option<String> {
-    match std::env::var("CASHIER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
-            panic!("CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set")
-        }
-        _ => {
-            eprintln!(
-                "skipped: CASHIER_TEST_PG is not set (eval \"$(scripts/postgres start)\" first)"
-            );
-            None
-        }
-    }
+    cashier_store::test_server()
 }
 
 /// A database of its own on the server, migrated, with till 01 registered under a role of its

@@ -183,3 +183,26 @@ pub(crate) fn pg_config(url: &StoreUrl) -> Result<tokio_postgres::Config, StoreE
     pg.application_name("cashier");
     Ok(pg)
 }
+
+/// The throwaway server the project's tests run against (`eval "$(scripts/postgres start)"`
+/// names it in `CASHIER_TEST_PG`): its superuser URL, or `None` after saying how to get one.
+/// With `CASHIER_TEST_PG_REQUIRED=1` (CI) a missing server panics: a store test that cannot
+/// reach its server fails rather than passes. For tests only; one place for that contract.
+#[doc(hidden)]
+pub fn test_server() -> Option<String> {
+    match std::env::var("CASHIER_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
+            panic!(
+                "CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set (scripts/postgres start)"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipped: CASHIER_TEST_PG is not set. Run `eval \"$(scripts/postgres start)\"` \
+                 first (it prints CASHIER_TEST_PG and CASHIER_TEST_PG_DIR), then this test."
+            );
+            None
+        }
+    }
+}

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use cashier_core::store::StoreUrl;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
@@ -17,21 +17,14 @@ use super::E2eResult;
 /// The merchant every till of the test store belongs to.
 pub const MERCHANT: &str = "M1";
 
-/// The test's PostgreSQL server, or `None` (said on stderr) when there is none and none is
-/// required (`CASHIER_TEST_PG_REQUIRED=1`: CI, where its absence is a failure).
+/// The test's PostgreSQL server, or `None` when there is none and none is required
+/// (`cashier_store::test_server`, whose contract every store test shares).
 pub fn pg_server(test: &str) -> E2eResult<Option<String>> {
-    match std::env::var("CASHIER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Ok(Some(url)),
-        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
-            bail!("CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set")
-        }
-        _ => {
-            eprintln!(
-                "e2e test `{test}` skipped: CASHIER_TEST_PG is not set (eval \"$(scripts/postgres start)\")"
-            );
-            Ok(None)
-        }
+    let server = cashier_store::test_server();
+    if server.is_none() {
+        eprintln!("e2e test `{test}` skipped: no PostgreSQL");
     }
+    Ok(server)
 }
 
 /// A migrated store database on the server.

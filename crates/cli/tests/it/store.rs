@@ -6,22 +6,9 @@
 
 use crate::common::{CMD_TIMEOUT, PAID_CODE, QrPoll, Till, runtime};
 
-fn server() -> Option<String> {
-    match std::env::var("CASHIER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
-            panic!("CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set")
-        }
-        _ => {
-            eprintln!("skipped: CASHIER_TEST_PG is not set (eval \"$(scripts/postgres start)\")");
-            None
-        }
-    }
-}
-
 #[test]
 fn the_store_commands_from_migrate_to_rebuild() {
-    let Some(server) = server() else {
+    let Some(server) = cashier_store::test_server() else {
         return;
     };
     let rt = runtime();

@@ -33,22 +33,7 @@ enum Guard {
 
 /// The server's superuser URL, or None (and a note saying how to run these tests).
 pub fn server() -> Option<String> {
-    match std::env::var("CASHIER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        // CI sets this: a store test that cannot reach its server fails rather than passes.
-        _ if std::env::var("CASHIER_TEST_PG_REQUIRED").is_ok_and(|v| v == "1") => {
-            panic!(
-                "CASHIER_TEST_PG_REQUIRED=1 but CASHIER_TEST_PG is not set (scripts/postgres start)"
-            )
-        }
-        _ => {
-            eprintln!(
-                "skipped: CASHIER_TEST_PG is not set. Run `eval \"$(scripts/postgres start)\"` \
-                 first (it prints CASHIER_TEST_PG and CASHIER_TEST_PG_DIR), then this test."
-            );
-            None
-        }
-    }
+    cashier_store::test_server()
 }
 
 impl TestDb {
