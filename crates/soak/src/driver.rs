@@ -224,6 +224,7 @@ impl Run {
                 pss_kb: r.pss_kb,
                 anon_kb: r.anon_kb,
                 fds: r.fds,
+                journal_kb: sampler::journal_kb(&s.dir.join("journal.db")),
             };
             let _ = sampler::write_row(&mut self.csv, &row);
             self.samples.push(row);

@@ -237,7 +237,7 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
     for f in &flat {
         let _ = writeln!(
             out,
-            "  till {:02} (start {}): RSS {:.0}→{:.0} kB ×{:.2}, PSS {:.0}→{:.0} kB ×{:.2}, anonymous {:.0}→{:.0} kB ×{:.2}, fds {:.0}→{:.0}",
+            "  till {:02} (start {}): RSS {:.0}→{:.0} kB ×{:.2}, PSS {:.0}→{:.0} kB ×{:.2}, anonymous {:.0}→{:.0} kB ×{:.2}, fds {:.0}→{:.0}, journal {:.0}→{:.0} kB",
             f.slot + 1,
             f.generation,
             f.rss_kb.0,
@@ -250,7 +250,9 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
             f.anon_kb.1,
             f.anon_ratio(),
             f.fds.0,
-            f.fds.1
+            f.fds.1,
+            f.journal_kb.0,
+            f.journal_kb.1
         );
         if f.rss_ratio() > MAX_MEMORY_RATIO
             || f.pss_ratio() > MAX_MEMORY_RATIO

@@ -2,7 +2,8 @@
 //! RSS, PSS and anonymous memory from `/proc/PID/smaps_rollup`, open descriptors from
 //! `/proc/PID/fd`. RSS and PSS count the journal's file pages a reader has mapped (the journal
 //! is read through `mmap`), which grow with the journal and are the kernel's to drop; a leak
-//! grows the anonymous memory (the heap), so that is judged apart.
+//! grows the anonymous memory (the heap), so that is judged apart. The journal's size on disk
+//! (file and WAL) is sampled beside them, the bound of what the mapped pages can reach.
 
 use std::io::Write;
 
@@ -17,9 +18,11 @@ pub struct Sample {
     pub pss_kb: u64,
     pub anon_kb: u64,
     pub fds: u64,
+    pub journal_kb: u64,
 }
 
-pub const CSV_HEADER: &str = "seconds,utc,till,generation,pid,rss_kb,pss_kb,anon_kb,fds\n";
+pub const CSV_HEADER: &str =
+    "seconds,utc,till,generation,pid,rss_kb,pss_kb,anon_kb,fds,journal_kb\n";
 
 /// One process's figures at one moment.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +31,14 @@ pub struct Reading {
     pub pss_kb: u64,
     pub anon_kb: u64,
     pub fds: u64,
+}
+
+/// The journal's size in kB, its WAL included (0 for what cannot be read: a file not yet made).
+pub fn journal_kb(journal: &std::path::Path) -> u64 {
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut wal = journal.as_os_str().to_owned();
+    wal.push("-wal");
+    size(journal).saturating_add(size(std::path::Path::new(&wal))) / 1024
 }
 
 /// One sample of `pid`, or `None` when it is gone (or /proc cannot be read).
@@ -55,7 +66,7 @@ pub fn sample(pid: u32) -> Option<Reading> {
 pub fn write_row(out: &mut impl Write, s: &Sample) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:.1},{},{:02},{},{},{},{},{},{}",
+        "{:.1},{},{:02},{},{},{},{},{},{},{}",
         s.at,
         chrono::Utc::now().to_rfc3339(),
         s.slot + 1,
@@ -64,7 +75,8 @@ pub fn write_row(out: &mut impl Write, s: &Sample) -> std::io::Result<()> {
         s.rss_kb,
         s.pss_kb,
         s.anon_kb,
-        s.fds
+        s.fds,
+        s.journal_kb
     )
 }
 
@@ -91,6 +103,7 @@ pub struct Flatness {
     pub pss_kb: (f64, f64),
     pub anon_kb: (f64, f64),
     pub fds: (f64, f64),
+    pub journal_kb: (f64, f64),
 }
 
 impl Flatness {
@@ -139,6 +152,7 @@ pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
                 pss_kb: (of(q2, |s| s.pss_kb)?, of(q4, |s| s.pss_kb)?),
                 anon_kb: (of(q2, |s| s.anon_kb)?, of(q4, |s| s.anon_kb)?),
                 fds: (of(q2, |s| s.fds)?, of(q4, |s| s.fds)?),
+                journal_kb: (of(q2, |s| s.journal_kb)?, of(q4, |s| s.journal_kb)?),
             })
         })
         .collect()
