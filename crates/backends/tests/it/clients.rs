@@ -37,7 +37,7 @@ fn http(timeout: Duration) -> Http {
     .unwrap()
 }
 
-fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
+pub(crate) fn cloud(url: Vec<String>, key: &str, timeout: Duration) -> CloudPay {
     cloud_edited(url, key, timeout, &|_| {}).unwrap()
 }
 

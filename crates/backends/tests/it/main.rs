@@ -4,6 +4,7 @@ mod clients;
 mod clock;
 mod crypto_vectors;
 mod deployment;
+mod failover;
 mod mapping;
 mod refund_states;
 mod seeds;
