@@ -1,4 +1,4 @@
-//! Failpoints at the dangerous edges of a payment, for the crash test.
+//! Failpoints at the dangerous edges of a payment and of a refund, for the crash tests.
 //!
 //! In debug builds, `CASHIER_FAILPOINT=<name>` makes the process announce the point on stderr
 //! and stop there until it is killed: the test then SIGKILLs it, exactly as a power cut would.
@@ -10,6 +10,10 @@ pub const AFTER_JOURNAL_BEFORE_SEND: &str = "after-journal-before-send";
 pub const AFTER_SEND_BEFORE_RECORD: &str = "after-send-before-record";
 /// Between a QR's final query and its close.
 pub const BEFORE_CLOSE: &str = "between-last-query-and-close";
+/// After a refund's part is journalled, before the refund call leaves.
+pub const REFUND_AFTER_JOURNAL_BEFORE_SEND: &str = "refund-after-journal-before-send";
+/// After the refund call answered, before the answer is journalled.
+pub const REFUND_AFTER_SEND_BEFORE_RECORD: &str = "refund-after-send-before-record";
 
 #[inline]
 pub fn hit(name: &str) {

@@ -6,6 +6,7 @@
 mod cli;
 mod common;
 mod crash;
+mod crash_refund;
 mod desk;
 mod echoed_codes;
 mod exit_codes;

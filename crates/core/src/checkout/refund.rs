@@ -7,7 +7,7 @@ use super::Checkout;
 use crate::backend::cloudpay::{RefundAuthority, RefundOutcome};
 use crate::journal::{JournalError, Refund, RefundState};
 use crate::managers::Approver;
-use crate::{Attempt, AttemptId, Error, Fen, RefusalReason};
+use crate::{Attempt, AttemptId, Error, Fen, RefusalReason, failpoint};
 
 /// How long a refund is followed before the manager is told to look again later.
 const REFUND_POLL: Duration = Duration::from_secs(3);
@@ -69,7 +69,14 @@ impl Checkout {
         let started = tokio::time::Instant::now();
         loop {
             // Sent once; afterwards only asked about.
+            let sending = send.is_some();
+            if sending {
+                failpoint::hit(failpoint::REFUND_AFTER_JOURNAL_BEFORE_SEND);
+            }
             let outcome = self.backends.refund(a, &part, send.take().as_ref()).await?;
+            if sending {
+                failpoint::hit(failpoint::REFUND_AFTER_SEND_BEFORE_RECORD);
+            }
             let (state, reason) = match outcome {
                 RefundOutcome::Refunded { .. } => (RefundState::Refunded, None),
                 RefundOutcome::Failed { reason } => (RefundState::Failed, Some(reason)),

@@ -183,7 +183,7 @@ impl Till {
     }
 
     /// The manager "boss" (PIN [`BOSS_PIN`]), as the first start's first manager would be.
-    fn add_boss(&self) {
+    pub fn add_boss(&self) {
         use cashier_core::journal::NewManager;
         use cashier_core::managers::pin;
         let journal = self.journal();
