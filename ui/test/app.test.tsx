@@ -283,6 +283,41 @@ describe("settings", () => {
   });
 });
 
+describe("scans under an overlay", () => {
+  it("a scan while the settings (F10) are open is never read; closed again, the same scan pays", async () => {
+    await loggedIn();
+    await typeInto("bill-input", "B11");
+    await typeInto("amount-input", "2.20");
+    await confirmAmount();
+    key("F10");
+    await wait("settings-till");
+    (document.activeElement as HTMLElement | null)?.blur();
+    scan("134520273825387649");
+    // Longer than the wedge's end-of-burst wait: a scan taken would have been sent by now.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sent("start_barcode")).toBe(0);
+    expect(screen.queryByTestId("scan-error")).toBeNull();
+    // Keys as fast as a scanner's into a field of the settings stay that field's.
+    const till = id("settings-till") as HTMLInputElement;
+    fireEvent.input(till, { target: { value: "" } });
+    till.focus();
+    for (const c of "0042") key(c);
+    expect(till.value).toBe("0042");
+    key("Escape");
+    await wait("bill-input");
+    // Nothing was read under the overlay, not even to be refused.
+    expect(screen.queryByTestId("scan-line")).toBeNull();
+    expect(screen.queryByTestId("scan-error")).toBeNull();
+    expect((id("bill-input") as HTMLInputElement).value).toBe("B11");
+    expect((id("amount-input") as HTMLInputElement).value).toBe("2.20");
+    // The detector is back: the test above would not notice a detector that never reads.
+    await confirmAmount();
+    scan("134520273825387649");
+    await wait("paid-band");
+    expect(argsOf("start_barcode")).toEqual([{ bill: "B11", amount: "2.20", code: "134520273825387649" }]);
+  });
+});
+
 describe("language", () => {
   it("switches to English through core and back", async () => {
     await loggedIn();
