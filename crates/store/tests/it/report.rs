@@ -2,6 +2,9 @@
 //! per till the same totals as the till's journal gives, refunds included; the open attempts of
 //! every till; which tills closed the day, which are behind, and which never shipped.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cashier_core::journal::Selection;
@@ -145,3 +148,72 @@ async fn a_negative_amount_at_the_store_fails_the_report() {
         .to_string();
     assert!(err.contains("a negative figure"), "{err}");
 }
+
+/// The report's three reads (the totals, the open attempts, the tills' heads) come from one
+/// snapshot: while a till ships one payment after another, every report's count of that till's
+/// payments is exactly what the till had paid when it had sealed up to the head the same report
+/// shows. Read one after another without a shared snapshot, a ship landing between the reads
+/// makes the two disagree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_days_reads_agree_with_each_other_while_a_till_ships() {
+    let Some(db) = TestDb::new().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let day = Utc::now().date_naive();
+    let j = journal_with(dir.path(), "01", 1);
+    let (shipper, key) = db.till("01").await;
+    shipper.sync(&key, &j, 100).await.unwrap();
+    // The till's head after each payment → how many payments it had made by then; written
+    // before the ship, so a report can never see a head not in it.
+    let paid_at = Arc::new(Mutex::new(HashMap::from([(
+        j.last_seal_seq().unwrap(),
+        1u64,
+    )])));
+    let done = Arc::new(AtomicBool::new(false));
+    let ships = {
+        let (paid_at, done) = (paid_at.clone(), done.clone());
+        tokio::spawn(async move {
+            for i in 2..=PAYMENTS {
+                pay(&j, "01", i, 1);
+                let head = j.last_seal_seq().unwrap();
+                paid_at.lock().unwrap().insert(head, u64::from(i));
+                shipper.sync(&key, &j, 100).await.unwrap();
+            }
+            done.store(true, Ordering::SeqCst);
+        })
+    };
+
+    let reader = db.role("reader");
+    cashier_store::add_reader(&db.admin, &reader, Some("r"), None)
+        .await
+        .unwrap();
+    let store = cashier_store::Store::open(&db.login(&reader, "r"), None).unwrap();
+    let (mut reports, mut heads) = (0, std::collections::BTreeSet::new());
+    while !done.load(Ordering::SeqCst) {
+        let report = store
+            .day(MERCHANT, day, Duration::from_secs(600))
+            .await
+            .unwrap();
+        let till = &report.tills[0];
+        let paid = paid_at.lock().unwrap().get(&till.head).copied();
+        assert_eq!(
+            Some(till.totals.count()),
+            paid,
+            "report {reports}: head {} with {} payments counted",
+            till.head,
+            till.totals.count()
+        );
+        reports += 1;
+        heads.insert(till.head);
+    }
+    ships.await.unwrap();
+    // Proof that the reports ran while the till shipped, not before or after it.
+    assert!(
+        heads.len() > 10,
+        "{reports} reports saw only {} heads",
+        heads.len()
+    );
+}
+
+const PAYMENTS: u32 = 300;
