@@ -1,7 +1,8 @@
 //! Receipts on paper in the real app: a serial receipt printer on a pty pair (the test plays the
 //! printer: it keeps the bytes and answers the real-time status requests). A paid payment prints
 //! its slip once, readable back as Chinese text with the order number in its QR code; out of paper,
-//! the slip waits and the status bar says so, and it prints once when the paper is back.
+//! the slip waits and the status bar says so, and it prints once when the paper is back, even
+//! after the app was killed in between.
 
 use std::time::Duration;
 
@@ -127,6 +128,40 @@ async fn out_of_paper_the_slip_waits_and_prints_once_when_paper_is_back() -> E2e
     let slip = printer.wait_for_cuts(1, PRINTED).await?;
     assert!(slip.lines.join("\n").contains("E2E-P2"));
     app.wait_for_text("status-printer", "就绪", WAIT).await?;
+    // A few more rounds of the worker: still one slip.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(printer.decoded().cuts, 1, "the slip printed once");
+    app.finish().await
+}
+
+/// A power cut between "paid" and "printed": the slip was owed in the transaction that recorded
+/// the payment, so the app started again prints it, once, when the paper is back.
+#[tokio::test]
+async fn a_slip_owed_when_the_app_is_killed_prints_once_after_restart() -> E2eResult<()> {
+    let printer = SerialPrinter::plug_in()?;
+    printer.set_out_of_paper(true);
+    let options = AppOptions {
+        config_toml: Some(printer_config(&printer)),
+        ..AppOptions::default()
+    };
+    let Some(mut app) = App::launch("print-after-crash", options).await? else {
+        return Ok(());
+    };
+    app.log_in().await?;
+    app.key_bill_and_amount("E2E-P3", "7.50").await?;
+    app.scan_with_wedge(PAID_CODE, ScanSuffix::Enter).await?;
+    app.by_testid("paid-band", WAIT).await?;
+    app.wait_for_text("status-printer", "缺纸", WAIT).await?;
+    assert_eq!(printer.decoded().cuts, 0, "nothing printed without paper");
+
+    app.crash()?;
+    printer.set_out_of_paper(false);
+    app.restart().await?;
+    app.log_in().await?;
+    let slip = printer.wait_for_cuts(1, PRINTED).await?;
+    let text = slip.lines.join("\n");
+    assert!(text.contains("E2E-P3"), "the owed slip:\n{text}");
+    assert!(!text.contains("重印"), "owed, not a reprint:\n{text}");
     // A few more rounds of the worker: still one slip.
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(printer.decoded().cuts, 1, "the slip printed once");

@@ -7,7 +7,7 @@ import { setTransport } from "../src/api";
 import { App } from "../src/App";
 import type { StoreView, TillEvent, TillStatus } from "../src/bindings";
 import { Store } from "../src/store";
-import { StoreItem } from "../src/ui/StatusBar";
+import { ScannerItem, StoreItem } from "../src/ui/StatusBar";
 import { bridgeTransport, resetTill } from "./bridge";
 
 let bridge: ReturnType<typeof bridgeTransport>;
@@ -41,6 +41,31 @@ describe("the status bar's back office", () => {
     await waitFor(() => expect(id("status-backend-tourv5").textContent).toContain("正常"), { timeout: 8000 });
     expect(id("status-backend-tourv5").className).toContain("sb-ok");
     expect(id("status-backend-tourv5").getAttribute("data-fault")).toBe("false");
+  });
+});
+
+describe("the scanner on the status bar", () => {
+  const scanner = (over: Partial<TillStatus["scanner"]>): TillStatus["scanner"] => ({
+    state: "connected",
+    port: "/dev/ttyUSB0",
+    message: null,
+    ...over,
+  });
+
+  it("starting up it is connecting, quietly; lost and trying again it is a fault", () => {
+    render(<ScannerItem scanner={scanner({ state: "connecting" })} />);
+    expect(id("status-scanner").textContent.trim()).toBe("扫码枪 正在连接");
+    expect(id("status-scanner").className).toContain("sb-off");
+    cleanup();
+    // Core keeps the reason it was lost while it reconnects.
+    render(<ScannerItem scanner={scanner({ state: "connecting", message: "扫码枪 /dev/ttyUSB0 已断开" })} />);
+    expect(id("status-scanner").textContent.trim()).toBe("扫码枪 已断开 · 正在重连");
+    expect(id("status-scanner").className).toContain("sb-bad");
+    expect(id("status-scanner").getAttribute("title")).toBe("/dev/ttyUSB0");
+    cleanup();
+    render(<ScannerItem scanner={scanner({})} />);
+    expect(id("status-scanner").textContent.trim()).toBe("扫码枪 已连接");
+    expect(id("status-scanner").className).toContain("sb-ok");
   });
 });
 

@@ -59,6 +59,7 @@ export const EN: Record<MsgKey, string> = {
   "status.scanner": "Scanner",
   "status.scannerConnected": "connected",
   "status.scannerConnecting": "connecting",
+  "status.scannerReconnecting": "lost · reconnecting",
   "status.scannerDisconnected": "disconnected",
   "status.scannerOff": "off",
   "status.live": "Pending {live}",

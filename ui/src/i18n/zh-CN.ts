@@ -57,6 +57,7 @@ export const ZH = {
   "status.scanner": "扫码枪",
   "status.scannerConnected": "已连接",
   "status.scannerConnecting": "正在连接",
+  "status.scannerReconnecting": "已断开 · 正在重连",
   "status.scannerDisconnected": "已断开",
   "status.scannerOff": "未启用",
   "status.live": "进行中 {live}",

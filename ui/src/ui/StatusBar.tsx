@@ -14,13 +14,30 @@ function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; wor
   switch (s.state) {
     case "connected":
       return { cls: "ok", word: t("status.scannerConnected") };
+    // Connecting again after it was lost (core keeps why): the cashier's scans go nowhere until it is
+    // back, so it looks like the fault it is, not like a quiet start.
     case "connecting":
-      return { cls: "off", word: t("status.scannerConnecting") };
+      return s.message
+        ? { cls: "bad", word: t("status.scannerReconnecting") }
+        : { cls: "off", word: t("status.scannerConnecting") };
     case "disconnected":
       return { cls: "bad", word: s.message ?? t("status.scannerDisconnected") };
     case "off":
       return { cls: "off", word: t("status.scannerOff") };
   }
+}
+
+/** The scanner gun: connected, (re)connecting or away in the colour of a fault, its port as the tooltip. */
+export function ScannerItem({ scanner }: { scanner: TillStatus["scanner"] }): JSX.Element {
+  const t = useT();
+  const said = scannerWord(scanner, t);
+  return (
+    <span class={`sb-item sb-${said.cls}`} data-testid="status-scanner" title={scanner.port ?? ""}>
+      <Icon name={said.cls === "bad" ? "cross" : "scan"} size={18} />
+      {/* core's message already names the scanner */}
+      {scanner.state === "disconnected" && scanner.message ? said.word : `${t("status.scanner")} ${said.word}`}
+    </span>
+  );
 }
 
 /** The receipt printer in core's words (`打印机 缺纸 · 2 张待打印`), in the colour of a fault when core says it
@@ -60,7 +77,6 @@ export function StoreItem({ link }: { link: StoreView | null }): JSX.Element | n
  * Every state is a word next to its dot, never the dot's colour alone. */
 export function StatusBar({ store, status }: { store: Store; status: TillStatus }): JSX.Element {
   const t = useT();
-  const scanner = scannerWord(status.scanner, t);
   const hasLive = status.live_count > 0;
   return (
     <footer class="statusbar" data-testid="status-bar">
@@ -86,11 +102,7 @@ export function StatusBar({ store, status }: { store: Store; status: TillStatus 
           </span>
         );
       })}
-      <span class={`sb-item sb-${scanner.cls}`} data-testid="status-scanner" title={status.scanner.port ?? ""}>
-        <Icon name={scanner.cls === "bad" ? "cross" : "scan"} size={18} />
-        {/* core's message already names the scanner */}
-        {status.scanner.state === "disconnected" && status.scanner.message ? scanner.word : `${t("status.scanner")} ${scanner.word}`}
-      </span>
+      <ScannerItem scanner={status.scanner} />
       <PrinterItem printer={status.printer} />
       <StoreItem link={status.store} />
       {status.clock_warning && (
