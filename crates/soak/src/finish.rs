@@ -278,6 +278,27 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
     if flat.is_empty() {
         failed.push("no till process was sampled through the run".into());
     }
+    let _ = writeln!(
+        out,
+        "memory over the run, medians of each sixth (MB), of the processes alive from start to end:"
+    );
+    for f in flat.iter().filter(|f| f.generation == 0) {
+        let line = sampler::timeline(&run.samples, f.slot, 0, seconds);
+        let mb = |pick: fn(&(f64, f64, f64, f64)) -> f64| {
+            line.iter()
+                .map(|b| format!("{:.1}", pick(b) / 1024.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "  till {:02}: anonymous {}; RSS {}; journal {}",
+            f.slot + 1,
+            mb(|b| b.2),
+            mb(|b| b.1),
+            mb(|b| b.3)
+        );
+    }
     failed.extend(run.problems.iter().cloned());
     if failed.is_empty() {
         let _ = writeln!(out, "PASSED");

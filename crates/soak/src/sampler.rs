@@ -157,3 +157,31 @@ pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
         })
         .collect()
 }
+
+/// One process's medians over each sixth of a run: how its memory went, not only where it
+/// ended. `(from seconds, RSS, anonymous, journal)` in kB, for the buckets it was sampled in.
+pub fn timeline(
+    samples: &[Sample],
+    slot: usize,
+    generation: u32,
+    seconds: f64,
+) -> Vec<(f64, f64, f64, f64)> {
+    let width = seconds / 6.0;
+    (0..6)
+        .filter_map(|i| {
+            let from = width * f64::from(i);
+            let inside: Vec<&Sample> = samples
+                .iter()
+                .filter(|s| s.slot == slot && s.generation == generation)
+                .filter(|s| s.at >= from && s.at < from + width)
+                .collect();
+            let of = |f: fn(&Sample) -> u64| median(inside.iter().map(|s| f(s)).collect());
+            Some((
+                from,
+                of(|s| s.rss_kb)?,
+                of(|s| s.anon_kb)?,
+                of(|s| s.journal_kb)?,
+            ))
+        })
+        .collect()
+}
