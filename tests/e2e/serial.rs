@@ -113,7 +113,8 @@ async fn an_unplugged_scanner_reconnects_and_its_next_scan_pays() -> E2eResult<(
     repoint(&dir.path().join("unplugged"))?;
     drop(scanner);
     // Trying again, in the colour of a fault: scans go nowhere until it is back.
-    app.wait_for_text("status-scanner", "已断开 · 正在重连", WAIT).await?;
+    app.wait_for_text("status-scanner", "已断开 · 正在重连", WAIT)
+        .await?;
     app.wait_for_class("status-scanner", "sb-bad", WAIT).await?;
     app.screenshot_named("serial-unplugged").await?;
 
