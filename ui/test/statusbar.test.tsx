@@ -57,8 +57,7 @@ describe("the scanner on the status bar", () => {
     expect(id("status-scanner").textContent.trim()).toBe("扫码枪 正在连接");
     expect(id("status-scanner").className).toContain("sb-off");
     cleanup();
-    // Core keeps the reason it was lost while it reconnects.
-    render(<ScannerItem scanner={scanner({ state: "connecting", message: "扫码枪 /dev/ttyUSB0 已断开" })} />);
+    render(<ScannerItem scanner={scanner({ state: "reconnecting", message: "扫码枪 /dev/ttyUSB0 已断开" })} />);
     expect(id("status-scanner").textContent.trim()).toBe("扫码枪 已断开 · 正在重连");
     expect(id("status-scanner").className).toContain("sb-bad");
     expect(id("status-scanner").getAttribute("title")).toBe("/dev/ttyUSB0");

@@ -3,4 +3,4 @@
 /**
  * The serial scanner's connection, for the status bar.
  */
-export type ScannerState = "off" | "connecting" | "connected" | "disconnected";
+export type ScannerState = "off" | "connecting" | "connected" | "disconnected" | "reconnecting";

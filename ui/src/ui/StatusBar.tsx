@@ -14,12 +14,10 @@ function scannerWord(s: TillStatus["scanner"], t: Translate): { cls: string; wor
   switch (s.state) {
     case "connected":
       return { cls: "ok", word: t("status.scannerConnected") };
-    // Connecting again after it was lost (core keeps why): the cashier's scans go nowhere until it is
-    // back, so it looks like the fault it is, not like a quiet start.
     case "connecting":
-      return s.message
-        ? { cls: "bad", word: t("status.scannerReconnecting") }
-        : { cls: "off", word: t("status.scannerConnecting") };
+      return { cls: "off", word: t("status.scannerConnecting") };
+    case "reconnecting":
+      return { cls: "bad", word: t("status.scannerReconnecting") };
     case "disconnected":
       return { cls: "bad", word: s.message ?? t("status.scannerDisconnected") };
     case "off":

@@ -131,7 +131,7 @@ impl Link {
             ScanEvent::Reconnecting { port, .. } => {
                 let message = lock(&self.status).message.clone();
                 self.set(ScannerStatus {
-                    state: ScannerState::Connecting,
+                    state: ScannerState::Reconnecting,
                     port: Some(port),
                     message,
                 });

@@ -14,9 +14,13 @@ use crate::{Attempt, AttemptState, Lang};
 #[serde(rename_all = "snake_case")]
 pub enum ScannerState {
     Off,
+    /// Opening the port for the first time since the till (or its settings) started it.
     Connecting,
     Connected,
     Disconnected,
+    /// Lost (unplugged, or the port would not open) and being tried again: scans go nowhere
+    /// until it is back, so the status bar shows it as the fault it is.
+    Reconnecting,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
