@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{self, BOSS_PIN, PAID_CODE, QrPoll, Running, Till};
+use crate::common::{self, PAID_CODE, QrPoll, Till};
 use cashier_core::failpoint::{REFUND_AFTER_JOURNAL_BEFORE_SEND, REFUND_AFTER_SEND_BEFORE_RECORD};
 use cashier_core::journal::RefundState;
 
@@ -50,16 +50,11 @@ fn a_refund_killed_at_either_edge_is_continued_under_its_own_number_once() {
         let order = paid.order_no();
 
         // The manager's refund, killed at the failpoint as a power cut would.
-        till.add_boss();
-        let mut args = vec!["--json", "refund", "--order", &order];
-        if let Some(a) = case.amount {
-            args.extend(["--amount", a]);
-        }
-        args.extend(["--note", "goods returned", "--manager", "boss"]);
-        let mut cmd = till.command(&args);
-        cmd.env("CASHIER_FAILPOINT", case.failpoint);
-        let stdin = format!("{}\n{BOSS_PIN}\n", till.password);
-        let mut refund = Running::start(cmd, Some(stdin));
+        let mut refund = till.spawn_refund(
+            &order,
+            case.amount,
+            &[("CASHIER_FAILPOINT", case.failpoint)],
+        );
         let line = format!("FAILPOINT {} reached", case.failpoint);
         refund.wait_stderr(
             "the failpoint",

@@ -166,24 +166,36 @@ impl Till {
 
     /// `cashier --json refund` by a manager: `amount` yuan, or all that is left for `None`.
     pub fn refund(&self, order: &str, amount: Option<&str>) -> Finished {
+        self.spawn_refund(order, amount, &[]).finish(CMD_TIMEOUT)
+    }
+
+    /// [`Till::refund`], started with extra env vars (a failpoint) and left running.
+    pub fn spawn_refund(&self, order: &str, amount: Option<&str>, env: &[(&str, &str)]) -> Running {
         let mut args = vec!["--json", "refund", "--order", order];
         if let Some(a) = amount {
             args.extend(["--amount", a]);
         }
         args.extend(["--note", "goods returned", "--manager", "boss"]);
-        self.as_manager(&args)
+        self.spawn_as_manager(&args, env)
     }
 
     /// Runs a manager's command (`--manager boss`): the password line, then boss's PIN on
     /// stdin; boss is added to the journal first if the till has no such manager yet.
     pub fn as_manager(&self, args: &[&str]) -> Finished {
+        self.spawn_as_manager(args, &[]).finish(CMD_TIMEOUT)
+    }
+
+    fn spawn_as_manager(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
         self.add_boss();
-        let stdin = format!("{}\n{BOSS_PIN}\n", self.password);
-        Running::start(self.command(args), Some(stdin)).finish(CMD_TIMEOUT)
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Running::start(cmd, Some(format!("{}\n{BOSS_PIN}\n", self.password)))
     }
 
     /// The manager "boss" (PIN [`BOSS_PIN`]), as the first start's first manager would be.
-    pub fn add_boss(&self) {
+    fn add_boss(&self) {
         use cashier_core::journal::NewManager;
         use cashier_core::managers::pin;
         let journal = self.journal();
