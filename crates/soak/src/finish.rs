@@ -283,8 +283,8 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
         "memory over the run, medians of each sixth (MB), of the processes alive from start to end:"
     );
     for f in flat.iter().filter(|f| f.generation == 0) {
-        let line = sampler::timeline(&run.samples, f.slot, 0, seconds);
-        let mb = |pick: fn(&(f64, f64, f64, f64)) -> f64| {
+        let line = sampler::timeline(&run.samples, (f.slot, 0), seconds);
+        let mb = |pick: fn(&sampler::Sixth) -> f64| {
             line.iter()
                 .map(|b| format!("{:.1}", pick(b) / 1024.0))
                 .collect::<Vec<_>>()
@@ -294,9 +294,9 @@ pub async fn finish(run: &mut Run) -> Result<bool, String> {
             out,
             "  till {:02}: anonymous {}; RSS {}; journal {}",
             f.slot + 1,
-            mb(|b| b.2),
-            mb(|b| b.1),
-            mb(|b| b.3)
+            mb(|b| b.anon_kb),
+            mb(|b| b.rss_kb),
+            mb(|b| b.journal_kb)
         );
     }
     failed.extend(run.problems.iter().cloned());

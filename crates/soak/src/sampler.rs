@@ -118,6 +118,22 @@ impl Flatness {
     }
 }
 
+/// The median of one figure of one till process over the samples taken at times `within` keeps.
+fn median_of(
+    samples: &[Sample],
+    (slot, generation): (usize, u32),
+    within: impl Fn(f64) -> bool,
+    figure: fn(&Sample) -> u64,
+) -> Option<f64> {
+    median(
+        samples
+            .iter()
+            .filter(|s| s.slot == slot && s.generation == generation && within(s.at))
+            .map(figure)
+            .collect(),
+    )
+}
+
 /// The figures of every till process sampled in the second quarter of a run of `seconds` and
 /// still alive at its end (a till killed and started again is a new process: one killed in
 /// the last quarter would be judged on a few samples).
@@ -134,54 +150,47 @@ pub fn flatness(samples: &[Sample], seconds: f64) -> Vec<Flatness> {
                 .filter(|s| s.slot == slot && s.generation == generation)
                 .any(|s| s.at >= seconds - 15.0)
         })
-        .filter_map(|(slot, generation)| {
+        .filter_map(|process| {
             let of = |(from, to): (f64, f64), f: fn(&Sample) -> u64| {
-                median(
-                    samples
-                        .iter()
-                        .filter(|s| s.slot == slot && s.generation == generation)
-                        .filter(|s| s.at >= from && s.at <= to)
-                        .map(f)
-                        .collect(),
-                )
+                median_of(samples, process, |at| at >= from && at <= to, f)
             };
+            let both = |f: fn(&Sample) -> u64| Some((of(q2, f)?, of(q4, f)?));
             Some(Flatness {
-                slot,
-                generation,
-                rss_kb: (of(q2, |s| s.rss_kb)?, of(q4, |s| s.rss_kb)?),
-                pss_kb: (of(q2, |s| s.pss_kb)?, of(q4, |s| s.pss_kb)?),
-                anon_kb: (of(q2, |s| s.anon_kb)?, of(q4, |s| s.anon_kb)?),
-                fds: (of(q2, |s| s.fds)?, of(q4, |s| s.fds)?),
-                journal_kb: (of(q2, |s| s.journal_kb)?, of(q4, |s| s.journal_kb)?),
+                slot: process.0,
+                generation: process.1,
+                rss_kb: both(|s| s.rss_kb)?,
+                pss_kb: both(|s| s.pss_kb)?,
+                anon_kb: both(|s| s.anon_kb)?,
+                fds: both(|s| s.fds)?,
+                journal_kb: both(|s| s.journal_kb)?,
             })
         })
         .collect()
 }
 
+/// One sixth of a run of one till process, its medians in kB.
+#[derive(Debug, Clone, Copy)]
+pub struct Sixth {
+    pub rss_kb: f64,
+    pub anon_kb: f64,
+    pub journal_kb: f64,
+}
+
 /// One process's medians over each sixth of a run: how its memory went, not only where it
-/// ended. `(from seconds, RSS, anonymous, journal)` in kB, for the buckets it was sampled in.
-pub fn timeline(
-    samples: &[Sample],
-    slot: usize,
-    generation: u32,
-    seconds: f64,
-) -> Vec<(f64, f64, f64, f64)> {
+/// ended; the sixths it was not sampled in are left out.
+pub fn timeline(samples: &[Sample], process: (usize, u32), seconds: f64) -> Vec<Sixth> {
     let width = seconds / 6.0;
     (0..6)
         .filter_map(|i| {
             let from = width * f64::from(i);
-            let inside: Vec<&Sample> = samples
-                .iter()
-                .filter(|s| s.slot == slot && s.generation == generation)
-                .filter(|s| s.at >= from && s.at < from + width)
-                .collect();
-            let of = |f: fn(&Sample) -> u64| median(inside.iter().map(|s| f(s)).collect());
-            Some((
-                from,
-                of(|s| s.rss_kb)?,
-                of(|s| s.anon_kb)?,
-                of(|s| s.journal_kb)?,
-            ))
+            let of = |f: fn(&Sample) -> u64| {
+                median_of(samples, process, |at| at >= from && at < from + width, f)
+            };
+            Some(Sixth {
+                rss_kb: of(|s| s.rss_kb)?,
+                anon_kb: of(|s| s.anon_kb)?,
+                journal_kb: of(|s| s.journal_kb)?,
+            })
         })
         .collect()
 }
